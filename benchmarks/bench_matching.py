@@ -1,0 +1,189 @@
+"""Benchmark ``regional_graph.flow.solve_allocation`` against networkx ``network_simplex``.
+
+Instances: N resources and N demands placed uniformly on a 50 km x 50 km plane, each in
+one of 13 categories; every demand may use its 20 nearest resources of the same category
+(cost = euclidean km).  Capacities and quantities are 1..10, priorities 1..3.
+
+Each solver runs in its own spawned process; peak memory is that process's ``ru_maxrss``
+(so it includes the interpreter and imports, ~100 MB).  networkx is killed after
+``--nx-timeout`` seconds of solving.  Objectives are compared exactly as
+``(weighted_served, sum(round(cost * 100) * flow))``.
+
+Usage::
+
+    python benchmarks/bench_matching.py --sizes 1000 10000 --nx-timeout 120
+"""
+
+from __future__ import annotations
+
+import argparse
+import multiprocessing as mp
+import queue
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from scipy.spatial import cKDTree
+
+try:
+    from regional_graph.flow import solve_allocation
+except ImportError:  # running from a source checkout without installation
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "pkg"))
+    from regional_graph.flow import solve_allocation
+
+N_CATEGORIES = 13
+K_NEAREST = 20
+SIDE_KM = 50.0
+COST_SCALE = 100
+
+
+def make_instance(n: int, seed: int = 0) -> dict[str, np.ndarray]:
+    """Random geometric instance with ``n`` resources and ``n`` demands."""
+    rng = np.random.default_rng(seed)
+    res_xy = rng.uniform(0, SIDE_KM, (n, 2))
+    dem_xy = rng.uniform(0, SIDE_KM, (n, 2))
+    res_cat = rng.integers(0, N_CATEGORIES, n)
+    dem_cat = rng.integers(0, N_CATEGORIES, n)
+    pr_parts, pd_parts, cost_parts = [], [], []
+    for c in range(N_CATEGORIES):
+        r_idx = np.flatnonzero(res_cat == c)
+        d_idx = np.flatnonzero(dem_cat == c)
+        if r_idx.size == 0 or d_idx.size == 0:
+            continue
+        k = min(K_NEAREST, r_idx.size)
+        dist, nn = cKDTree(res_xy[r_idx]).query(dem_xy[d_idx], k=k)
+        dist, nn = dist.reshape(d_idx.size, k), nn.reshape(d_idx.size, k)
+        pr_parts.append(r_idx[nn].ravel())
+        pd_parts.append(np.repeat(d_idx, k))
+        cost_parts.append(dist.ravel())
+    return {
+        "capacity": rng.integers(1, 11, n),
+        "quantity": rng.integers(1, 11, n),
+        "priority": rng.integers(1, 4, n),
+        "pair_resource": np.concatenate(pr_parts),
+        "pair_demand": np.concatenate(pd_parts),
+        "pair_cost": np.concatenate(cost_parts),
+    }
+
+
+def _maxrss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0  # KiB on Linux
+
+
+def _run_ours(path: str, out: Any) -> None:
+    inst = dict(np.load(path))
+    t0 = time.perf_counter()
+    res = solve_allocation(**inst, cost_scale=COST_SCALE)
+    elapsed = time.perf_counter() - t0
+    scaled = np.rint(inst["pair_cost"] * COST_SCALE).astype(np.int64)
+    out.put(
+        {
+            "time": elapsed,
+            "mb": _maxrss_mb(),
+            "objective": (res.weighted_served, int(np.dot(scaled, res.flow))),
+            "served": int(res.served.sum()),
+            "qty": int(inst["quantity"].sum()),
+        }
+    )
+
+
+def _run_networkx(path: str, out: Any) -> None:
+    import networkx as nx
+
+    inst = dict(np.load(path))
+    cap, qty, w = inst["capacity"], inst["quantity"], inst["priority"]
+    pr, pd_ = inst["pair_resource"], inst["pair_demand"]
+    scaled = np.rint(inst["pair_cost"] * COST_SCALE).astype(np.int64)
+    n_res, n_dem = cap.size, qty.size
+    total = int(cap.sum())
+    big_w = 10**12  # exact: networkx works on Python ints
+    g = nx.DiGraph()
+    g.add_node("s", demand=-total)
+    g.add_node("t", demand=total)
+    g.add_edge("s", "t", capacity=total, weight=0)
+    g.add_edges_from(("s", r, {"capacity": int(cap[r]), "weight": 0}) for r in range(n_res))
+    g.add_edges_from(
+        (n_res + int(d), "t", {"capacity": int(qty[d]), "weight": -big_w * int(w[d])})
+        for d in range(n_dem)
+    )
+    g.add_edges_from(
+        (int(r), n_res + int(d), {"weight": int(c)})
+        for r, d, c in zip(pr.tolist(), pd_.tolist(), scaled.tolist(), strict=True)
+    )
+    out.put({"built": True})
+    t0 = time.perf_counter()
+    _, flow = nx.network_simplex(g)
+    elapsed = time.perf_counter() - t0
+    weighted = sum(flow[n_res + d]["t"] * int(w[d]) for d in range(n_dem))
+    cost = sum(
+        flow[r][n_res + d] * c
+        for r, d, c in zip(pr.tolist(), pd_.tolist(), scaled.tolist(), strict=True)
+    )
+    out.put({"time": elapsed, "mb": _maxrss_mb(), "objective": (weighted, cost)})
+
+
+def run_in_subprocess(target: Any, path: str, timeout: float | None) -> dict[str, Any] | None:
+    """Run ``target(path, queue)`` in a spawned process; ``None`` if it times out."""
+    ctx = mp.get_context("spawn")
+    out = ctx.Queue()
+    proc = ctx.Process(target=target, args=(path, out))
+    proc.start()
+    try:
+        msg = out.get(timeout=None if timeout is None else timeout + 600)
+        if msg.get("built"):
+            msg = out.get(timeout=timeout)
+        return msg
+    except queue.Empty:
+        return None
+    finally:
+        if proc.is_alive():
+            proc.kill()
+        proc.join()
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000, 100000])
+    parser.add_argument("--nx-timeout", type=float, default=120.0)
+    parser.add_argument("--seed", type=int, default=0)
+    args = parser.parse_args(argv)
+
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for n in args.sizes:
+            inst = make_instance(n, seed=args.seed)
+            path = str(Path(tmp) / f"inst_{n}.npz")
+            np.savez(path, **inst)
+            n_pairs = inst["pair_resource"].size
+            print(f"[n={n}] pairs={n_pairs}; running ours ...", flush=True)
+            ours = run_in_subprocess(_run_ours, path, None)
+            assert ours is not None
+            print(
+                f"[n={n}] ours {ours['time']:.2f} s, {ours['mb']:.0f} MB, "
+                f"served {ours['served']}/{ours['qty']}; running networkx ...",
+                flush=True,
+            )
+            nxr = run_in_subprocess(_run_networkx, path, args.nx_timeout)
+            if nxr is None:
+                nx_s, ratio, equal = f"> {args.nx_timeout:.0f} (timeout)", "—", "n/a"
+            else:
+                nx_s = f"{nxr['time']:.2f}"
+                ratio = f"{nxr['time'] / ours['time']:.0f}×"
+                equal = "yes" if tuple(nxr["objective"]) == tuple(ours["objective"]) else "NO"
+            print(f"[n={n}] networkx {nx_s} s", flush=True)
+            ours_s, ours_mb = f"{ours['time']:.2f}", f"{ours['mb']:.0f}"
+            rows.append((n, n_pairs, ours_s, ours_mb, nx_s, ratio, equal))
+
+    print()
+    print("| size (N×N) | pairs | ours s | ours MB | networkx s | ratio | objectives equal |")
+    print("|---:|---:|---:|---:|---:|---:|:---:|")
+    for row in rows:
+        print("| " + " | ".join(str(x) for x in row) + " |")
+
+
+if __name__ == "__main__":
+    main()

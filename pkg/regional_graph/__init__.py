@@ -1,0 +1,41 @@
+"""regional_graph: graph analysis of regional joint-building networks (区域化党建 · 资联网).
+
+Modules: :mod:`~regional_graph.schema` (labels, enums, the table template),
+:mod:`~regional_graph.io` (CSV/xlsx in and out), :mod:`~regional_graph.validate`,
+:mod:`~regional_graph.build` (tables ↔ graph), :mod:`~regional_graph.graph`,
+:mod:`~regional_graph.datasets`.
+
+>>> import regional_graph as rg
+>>> G = rg.load_graph(rg.datasets.SAMPLE_DISTRICT)
+>>> G.number_of_nodes() == rg.datasets.load_sample_district().number_of_nodes()
+True
+"""
+
+from __future__ import annotations
+
+import logging
+
+from . import build, datasets, errors, graph, io, schema, validate
+from .build import load_graph, save_graph
+from .errors import InfeasibleMatchingError, RegionalGraphError, StoreError, TableValidationError
+from .graph import RegionalGraph
+
+__all__ = [
+    "InfeasibleMatchingError",
+    "RegionalGraph",
+    "RegionalGraphError",
+    "StoreError",
+    "TableValidationError",
+    "build",
+    "datasets",
+    "errors",
+    "graph",
+    "io",
+    "load_graph",
+    "save_graph",
+    "schema",
+    "validate",
+]
+__version__ = "0.1.0"
+
+logging.getLogger(__name__).addHandler(logging.NullHandler())

@@ -1,0 +1,288 @@
+"""Tables ↔ graph, and graph ↔ networkx; exact inverses.
+
+>>> import regional_graph as rg
+>>> tables = rg.datasets.sample_district_tables()
+>>> G = rg.build.graph_from_tables(tables)
+>>> rg.build.tables_equal(rg.build.graph_to_tables(G), tables)
+True
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+import time
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from . import schema
+from .graph import EDGE_PROPERTIES, LABELS, LINK_REL_TYPES, REL_TYPES, RegionalGraph
+from .io import Tables
+from .schema import Label
+from .validate import validate_tables
+
+if TYPE_CHECKING:
+    import networkx as nx
+
+log = logging.getLogger(__name__)
+
+_BASE_EDGE_COLUMNS = ("type", "source", "target", *EDGE_PROPERTIES)
+
+
+def graph_from_tables(
+    tables: Mapping[str, pd.DataFrame], *, validate: bool = True, name: str = ""
+) -> RegionalGraph:
+    """Build the graph from the template tables.
+
+    Parameters
+    ----------
+    tables
+        Table name → DataFrame. Raw (as read) or typed tables.
+    validate
+        Validate and type the tables first (raises
+        :class:`~regional_graph.errors.TableValidationError`). Pass ``False`` only for tables
+        that came out of :func:`~regional_graph.validate.validate_tables`.
+    name
+        Display name of the graph (e.g. the district).
+    """
+    t0 = time.perf_counter()
+    typed = validate_tables(tables) if validate else dict(tables)
+    nodes: dict[Label, pd.DataFrame] = {}
+    for label, tbl in schema.NODE_TABLES.items():
+        frame = typed[tbl.name]
+        nodes[label] = frame.set_index(pd.Index(frame["id"], dtype="str", name="id")).drop(
+            columns="id"
+        )
+    activities = typed["activities"].reset_index(drop=True)
+    skeleton = RegionalGraph(nodes=nodes, edges=pd.DataFrame(), activities=activities, name=name)
+    value_set = skeleton._ids
+
+    def codes(values: pd.Series) -> np.ndarray:
+        arr = pa.array(values, type=pa.large_string(), from_pandas=True)
+        return pc.fill_null(pc.index_in(arr, value_set=value_set), -1).to_numpy().astype(np.int64)
+
+    types, sources, targets = [], [], []
+    for label, tbl in schema.NODE_TABLES.items():
+        frame = typed[tbl.name]
+        own = np.arange(len(frame), dtype=np.int64) + skeleton.offsets[LABELS.index(label)]
+        for col in tbl.columns:
+            if col.rel is None:
+                continue
+            other = codes(frame[col.name])
+            ok = other >= 0
+            src, dst = (other[ok], own[ok]) if col.reverse else (own[ok], other[ok])
+            types.append(np.full(len(src), REL_TYPES.index(col.rel.value), dtype=np.int8))
+            sources.append(src)
+            targets.append(dst)
+    structural = pd.DataFrame(
+        {
+            "type": pd.Categorical.from_codes(np.concatenate(types), categories=REL_TYPES),
+            "source": np.concatenate(sources).astype(np.int32),
+            "target": np.concatenate(targets).astype(np.int32),
+        }
+    )
+    links = typed["links"]
+    link_type_codes = np.array([REL_TYPES.index(schema.LINK_RELTYPE[c].value)
+                                for c in schema.LINK_TYPE.codes], dtype=np.int8)
+    link_part = pd.DataFrame(
+        {
+            "type": pd.Categorical.from_codes(
+                link_type_codes[links["type"].cat.codes.to_numpy()], categories=REL_TYPES
+            ),
+            "source": codes(links["source_id"]).astype(np.int32),
+            "target": codes(links["target_id"]).astype(np.int32),
+        }
+    )
+    for col in links.columns:
+        if col not in {"source_id", "target_id", "type"}:
+            link_part[col] = links[col].to_numpy() if links[col].dtype.kind == "M" \
+                else links[col].reset_index(drop=True)
+    link_part["quantity"] = pd.array([pd.NA] * len(link_part), dtype="Int64")
+    edges = pd.concat([structural, link_part], ignore_index=True)
+    edges = _conform_edges(edges)
+    G = RegionalGraph(nodes=nodes, edges=edges, activities=activities, name=name)
+    G.__dict__["_ids"] = value_set  # reuse the id array computed above
+    log.info(
+        "built graph with %s nodes and %s relationships in %.2f s",
+        f"{G.number_of_nodes():,}", f"{G.number_of_edges():,}", time.perf_counter() - t0,
+    )
+    return G
+
+
+def _conform_edges(edges: pd.DataFrame) -> pd.DataFrame:
+    """Give the edge frame its fixed base columns and dtypes (extras stay text)."""
+    n = len(edges)
+    out = {
+        "type": edges["type"] if isinstance(edges["type"].dtype, pd.CategoricalDtype)
+        and list(edges["type"].cat.categories) == REL_TYPES
+        else pd.Categorical(edges["type"].astype(str), categories=REL_TYPES),
+        "source": edges["source"].to_numpy(dtype=np.int32),
+        "target": edges["target"].to_numpy(dtype=np.int32),
+    }
+    for col in ("start", "end"):
+        out[col] = (
+            edges[col].astype("datetime64[s]")
+            if col in edges
+            else pd.Series(np.full(n, np.datetime64("NaT"), "datetime64[s]"))
+        )
+    for col in ("kind", "note"):
+        out[col] = edges[col].astype("str") if col in edges else _null_text(n)
+    out["quantity"] = (
+        edges["quantity"].astype("Int64") if "quantity" in edges
+        else pd.array([pd.NA] * n, dtype="Int64")
+    )
+    for col in edges.columns:
+        if col not in out:
+            out[col] = edges[col].astype("str")
+    return pd.DataFrame(out).reset_index(drop=True)
+
+
+def _null_text(n: int) -> pd.Series:
+    return pd.Series(pd.array(pa.nulls(n, pa.large_string()), dtype="str"))
+
+
+def graph_to_tables(G: RegionalGraph) -> Tables:
+    """The template tables of a graph (typed), the exact inverse of :func:`graph_from_tables`.
+
+    Node tables come from the node frames; the links table is rebuilt from the link
+    relationships (codes → ids) in their original order.
+    """
+    out: Tables = {}
+    for label, tbl in schema.NODE_TABLES.items():
+        frame = G.nodes[label]
+        table = frame.reset_index()
+        table["id"] = table["id"].astype("str")
+        out[tbl.name] = table
+    e = G.edges[G.edges["type"].isin(LINK_REL_TYPES).to_numpy()]
+    ids = G.ids
+    rel_to_link = {schema.LINK_RELTYPE[c].value: c for c in schema.LINK_TYPE.codes}
+    links = pd.DataFrame(
+        {
+            "source_id": ids.take(e["source"].to_numpy()).to_series(index=None).reset_index(
+                drop=True),
+            "target_id": ids.take(e["target"].to_numpy()).to_series(index=None).reset_index(
+                drop=True),
+            "type": pd.Categorical(
+                e["type"].astype(str).map(rel_to_link).to_numpy(),
+                categories=schema.LINK_TYPE.codes,
+            ),
+        }
+    )
+    for col in schema.LINKS.names[3:]:
+        links[col] = e[col].reset_index(drop=True)
+    for col in e.columns:
+        if col not in _BASE_EDGE_COLUMNS:
+            links[col] = e[col].reset_index(drop=True)
+    out["links"] = links
+    out["activities"] = G.activities.reset_index(drop=True)
+    return {name: out[name] for name in schema.TABLES}
+
+
+def tables_equal(a: Mapping[str, pd.DataFrame], b: Mapping[str, pd.DataFrame]) -> bool:
+    """Whether two sets of typed tables are identical (values, dtypes, column order).
+
+    >>> t = {"areas": pd.DataFrame({"id": ["a"]})}
+    >>> tables_equal(t, {"areas": pd.DataFrame({"id": ["a"]})})
+    True
+    """
+    try:
+        assert_tables_equal(a, b)
+    except AssertionError:
+        return False
+    return True
+
+
+def assert_tables_equal(a: Mapping[str, pd.DataFrame], b: Mapping[str, pd.DataFrame]) -> None:
+    """Raise ``AssertionError`` naming the first table and column that differ."""
+    if set(a) != set(b):
+        raise AssertionError(f"different tables: {sorted(a)} vs {sorted(b)}")
+    for name in a:
+        left = a[name].reset_index(drop=True)
+        right = b[name].reset_index(drop=True)
+        try:
+            pd.testing.assert_frame_equal(left, right, check_exact=True)
+        except AssertionError as err:
+            raise AssertionError(f"table {name!r} differs: {err}") from None
+
+
+# --------------------------------------------------------------------------------------------
+# networkx
+# --------------------------------------------------------------------------------------------
+
+
+def graph_to_networkx(G: RegionalGraph) -> nx.MultiDiGraph:
+    """A networkx ``MultiDiGraph`` of ``G`` that :func:`graph_from_networkx` turns back.
+
+    The activities table and the column order ride along in ``g.graph``.
+    """
+    g = G.to_networkx()
+    tables = graph_to_tables(G)
+    g.graph["activities"] = tables["activities"]
+    g.graph["columns"] = {name: list(df.columns) for name, df in tables.items()}
+    return g
+
+
+def graph_from_networkx(g: nx.MultiDiGraph, *, name: str | None = None) -> RegionalGraph:
+    """Build a :class:`RegionalGraph` from a networkx graph made by :func:`graph_to_networkx`
+    (or any ``MultiDiGraph`` whose nodes carry ``label`` and template properties and whose
+    link edges carry ``type``). The result is validated like any input."""
+    columns: dict[str, list[str]] = g.graph.get("columns", {})
+    by_table: dict[str, list[dict[str, object]]] = {t.name: [] for t in schema.NODE_TABLES.values()}
+    for nid, attrs in g.nodes(data=True):
+        label = Label(attrs["label"])
+        by_table[schema.NODE_TABLES[label].name].append(
+            {"id": nid, **{k: v for k, v in attrs.items() if k != "label"}}
+        )
+    raw: dict[str, pd.DataFrame] = {}
+    for tname, records in by_table.items():
+        raw[tname] = _records_frame(records, columns.get(tname, schema.TABLES[tname].names))
+    rel_to_link = {schema.LINK_RELTYPE[c].value: c for c in schema.LINK_TYPE.codes}
+    link_records = [
+        {"source_id": u, "target_id": v, "type": rel_to_link[d["type"]],
+         **{k: val for k, val in d.items() if k not in {"type", "quantity"}}}
+        for u, v, d in g.edges(data=True)
+        if d.get("type") in rel_to_link
+    ]
+    raw["links"] = _records_frame(link_records, columns.get("links", schema.LINKS.names))
+    acts = g.graph.get("activities")
+    if acts is not None:
+        raw["activities"] = acts
+    return graph_from_tables(raw, name=g.graph.get("name", "") if name is None else name)
+
+
+def _records_frame(records: list[dict[str, object]], order: list[str]) -> pd.DataFrame:
+    frame = pd.DataFrame.from_records(records) if records else pd.DataFrame(columns=order)
+    cols = [c for c in order if c in frame.columns]
+    cols += [c for c in frame.columns if c not in cols]
+    from .io import to_text_frame
+
+    return to_text_frame(frame[cols])
+
+
+# --------------------------------------------------------------------------------------------
+# files
+# --------------------------------------------------------------------------------------------
+
+
+def load_graph(path: str | Path, *, name: str | None = None) -> RegionalGraph:
+    """Read, validate and build a dataset (a CSV folder or an ``.xlsx`` workbook).
+
+    Raises :class:`~regional_graph.errors.TableValidationError` listing every problem.
+    """
+    from .io import read_tables
+
+    path = Path(path)
+    typed = validate_tables(read_tables(path))
+    return graph_from_tables(typed, validate=False, name=path.stem if name is None else name)
+
+
+def save_graph(G: RegionalGraph, path: str | Path, *, chinese_headers: bool = False) -> Path:
+    """Write a graph's template tables to a CSV folder or an ``.xlsx`` workbook."""
+    from .io import write_tables
+
+    return write_tables(graph_to_tables(G), path, chinese_headers=chinese_headers)

@@ -1,0 +1,60 @@
+"""The exceptions of regional_graph: one small hierarchy.
+
+>>> issubclass(TableValidationError, ValueError)
+True
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+#: Columns of the failures table carried by :class:`TableValidationError`.
+FAILURE_COLUMNS = ["table", "row", "column", "value", "problem", "expected"]
+
+
+class RegionalGraphError(Exception):
+    """Base class of every error raised by regional_graph."""
+
+
+class TableValidationError(RegionalGraphError, ValueError):
+    """The input tables break the template contract.
+
+    ``failures`` is a DataFrame with one row per problem: ``table``, ``row`` (as the user sees
+    it in the file: the header is row 1), ``column``, ``value``, ``problem``, ``expected``.
+    The message lists every problem (the first ``max_lines`` in full).
+    """
+
+    def __init__(self, failures: pd.DataFrame, *, max_lines: int = 50) -> None:
+        self.failures = failures.reset_index(drop=True)
+        super().__init__(format_failures(self.failures, max_lines=max_lines))
+
+
+class StoreError(RegionalGraphError):
+    """A Neo4j/Bolt operation failed (unreachable server, bad credentials, failed write)."""
+
+
+class InfeasibleMatchingError(RegionalGraphError):
+    """The matching problem cannot be set up as asked (not raised for unmet demand)."""
+
+
+def format_failures(failures: pd.DataFrame, *, max_lines: int = 50) -> str:
+    """Readable multi-line summary of a failures table.
+
+    >>> f = pd.DataFrame([["areas", 3, "level", "镇区", "unknown area level", "street (街道)"]],
+    ...                  columns=FAILURE_COLUMNS)
+    >>> print(format_failures(f))
+    1 problem in the input tables:
+      areas row 3, column 'level': unknown area level; found '镇区', expected street (街道)
+    """
+    n = len(failures)
+    head = f"{n} problem{'s' if n != 1 else ''} in the input tables:"
+    lines = [head]
+    for rec in failures.head(max_lines).itertuples(index=False):
+        where = f"{rec.table} row {rec.row}" if pd.notna(rec.row) else f"{rec.table}"
+        if isinstance(rec.column, str) and rec.column:
+            where += f", column {rec.column!r}"
+        found = "" if pd.isna(rec.value) else f"; found {rec.value!r}"
+        lines.append(f"  {where}: {rec.problem}{found}, expected {rec.expected}")
+    if n > max_lines:
+        lines.append(f"  … and {n - max_lines} more (see the .failures table)")
+    return "\n".join(lines)

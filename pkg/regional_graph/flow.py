@@ -1,0 +1,414 @@
+"""Exact solver core for resource–demand matching (transportation / min-cost flow).
+
+The functions here are array-in / array-out and know nothing about table schemas.
+
+Problem
+-------
+``R`` resources with integer capacity ``cap[r]``, ``D`` demands with integer quantity
+``qty[d]`` and positive integer priority ``w[d]``, and a sparse list of admissible pairs
+``(pair_resource[k], pair_demand[k], pair_cost[k])``.  Optionally every resource belongs to
+a provider ``provider[r]`` whose total hand-out is limited by ``provider_limit[p]``.
+Integer flows ``x[k] >= 0`` are chosen lexicographically:
+
+1. maximise ``sum_d w[d] * served[d]``;
+2. then minimise ``sum_k cost[k] * x[k]``.
+
+Reduction (one min-cost-flow call)
+----------------------------------
+Nodes: source ``s``, sink ``t``, one node per resource, per demand and per provider.
+
+* ``s -> provider p``    capacity ``provider_limit[p]``, cost 0 (only with providers)
+* ``provider p -> r``     capacity ``cap[r]``, cost 0  (resources with ``provider[r] >= 0``)
+* ``s -> r``              capacity ``cap[r]``, cost 0  (resources without a provider)
+* ``r -> d``              one arc per admissible pair, capacity ``min(cap[r], qty[d])``,
+  cost ``c_k = round(cost[k] * cost_scale)``
+* ``d -> t``              capacity ``qty[d]``, cost ``-W * w[d]``
+* ``s -> t``              bypass, capacity ``sum(cap)``, cost 0, so nothing is forced to flow
+
+Supply at ``s`` is ``sum(cap)``, demand at ``t`` is ``-sum(cap)``.  The provider node sits
+*between* the source and its resources (a ``resource -> provider`` arc could not lead on
+to the demands), which caps the providers' total outflow exactly.
+
+Choice of ``W``
+---------------
+Let ``c_max = max_k c_k`` and ``B = min(R_used, D_used, sum(cap), sum(qty))`` where
+``R_used`` / ``D_used`` count the resources / demands that occur in at least one pair.
+We use ``W = c_max * B + 1``.  This is exact for two independent reasons:
+
+* total-cost argument: any feasible flow carries at most ``min(sum(cap), sum(qty))``
+  units over pair arcs, so its scaled pair cost lies in ``[0, c_max * min(...)] < W``;
+  one extra unit of weighted service (weights are integers) therefore always outweighs
+  any cost difference;
+* cycle argument: if the min-cost optimum ``A`` were not weight-maximal, ``B* - A`` for a
+  better flow ``B*`` decomposes into unit simple cycles of ``A``'s residual graph, one of
+  which gains weight ``>= 1``.  A simple cycle uses each resource and demand node at most
+  once, so it has at most ``min(R_used, D_used)`` forward pair arcs and its cost is
+  ``<= c_max * min(R_used, D_used) - W < 0``: a negative residual cycle, contradicting
+  optimality.
+
+Hence the optimum first maximises the weighted service and, among those flows,
+minimises the scaled pair cost.  All arc costs are integers so the optimum is integral.
+``cost_scale`` only controls the rounding of the (float) pair costs; ties closer than
+``1 / cost_scale`` may be broken arbitrarily.  ``total_cost`` is reported in the original
+(unrounded) units.
+
+Overflow: OR-tools needs ``max|arc cost| * (num_nodes + 1)`` to fit in ``int64``, and the
+objective is bounded by ``(W * max(w) + c_max) * min(sum(cap), sum(qty))``.  If either
+bound reaches ``2**62`` a :class:`ValueError` is raised (reduce ``cost_scale``).
+
+Duplicate pairs
+---------------
+Duplicate ``(r, d)`` pairs are allowed.  Only the cheapest copy (first one among equal
+costs) is given to the solver; the others always receive flow 0.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+__all__ = ["AllocationResult", "max_served", "solve_allocation"]
+
+logger = logging.getLogger(__name__)
+
+_INT64_SAFE = 2**62
+
+
+@dataclass(frozen=True)
+class AllocationResult:
+    """Result of :func:`solve_allocation`.
+
+    Attributes
+    ----------
+    flow : numpy.ndarray
+        ``int64`` units assigned to each input pair (same order as the input).
+    served : numpy.ndarray
+        ``int64`` units served per demand.
+    used : numpy.ndarray
+        ``int64`` units handed out per resource.
+    weighted_served : int
+        ``sum(priority * served)``, the primary objective (maximised).
+    total_cost : float
+        ``sum(pair_cost * flow)`` in the original cost units, the secondary objective.
+    status : str
+        ``"optimal"`` on success.
+    """
+
+    flow: npt.NDArray[np.int64]
+    served: npt.NDArray[np.int64]
+    used: npt.NDArray[np.int64]
+    weighted_served: int
+    total_cost: float
+    status: str
+
+
+def _as_int_array(values: Any, name: str, *, minimum: int) -> npt.NDArray[np.int64]:
+    arr = np.asarray(values)
+    if arr.ndim != 1:
+        raise ValueError(f"{name} must be one-dimensional, got shape {arr.shape}")
+    if arr.size == 0:
+        return np.zeros(0, dtype=np.int64)
+    if not np.issubdtype(arr.dtype, np.integer):
+        if not np.issubdtype(arr.dtype, np.number) or not np.all(np.isfinite(arr)):
+            raise ValueError(f"{name} must contain finite integers")
+        if not np.all(arr == np.round(arr)):
+            raise ValueError(f"{name} must contain integers")
+    out = arr.astype(np.int64)
+    if out.min() < minimum:
+        raise ValueError(f"{name} must be >= {minimum}")
+    return out
+
+
+def _check_pairs(
+    pair_resource: Any, pair_demand: Any, n_res: int, n_dem: int
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    pr = _as_int_array(pair_resource, "pair_resource", minimum=0)
+    pd_ = _as_int_array(pair_demand, "pair_demand", minimum=0)
+    if pr.shape != pd_.shape:
+        raise ValueError("pair_resource and pair_demand must have the same length")
+    if pr.size and (pr.max() >= n_res or pd_.max() >= n_dem):
+        raise ValueError("pair index out of range")
+    return pr, pd_
+
+
+def _check_providers(
+    provider: Any, provider_limit: Any, n_res: int
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]] | None:
+    if provider is None and provider_limit is None:
+        return None
+    if provider is None or provider_limit is None:
+        raise ValueError("provider and provider_limit must be given together")
+    prov = _as_int_array(provider, "provider", minimum=-1)
+    plim = _as_int_array(provider_limit, "provider_limit", minimum=0)
+    if prov.size != n_res:
+        raise ValueError("provider must have one entry per resource")
+    if prov.size and prov.max() >= plim.size:
+        raise ValueError("provider code out of range of provider_limit")
+    return prov, plim
+
+
+def _cheapest_unique(
+    pr: npt.NDArray[np.int64], pd_: npt.NDArray[np.int64], cost: npt.NDArray[np.int64], n_dem: int
+) -> npt.NDArray[np.intp]:
+    """Indices of the pairs to keep: the cheapest (then first) copy of each ``(r, d)``."""
+    key = pr * max(n_dem, 1) + pd_
+    order = np.lexsort((np.arange(key.size), cost, key))
+    sorted_key = key[order]
+    first = np.ones(key.size, dtype=bool)
+    first[1:] = sorted_key[1:] != sorted_key[:-1]
+    if first.all():
+        return np.arange(key.size)
+    return np.sort(order[first])
+
+
+def solve_allocation(  # noqa: PLR0917 - signature fixed by the public API
+    capacity: Any,
+    quantity: Any,
+    priority: Any,
+    pair_resource: Any,
+    pair_demand: Any,
+    pair_cost: Any,
+    *,
+    provider: Any = None,
+    provider_limit: Any = None,
+    cost_scale: float = 100,
+) -> AllocationResult:
+    """Exact lexicographic allocation: max weighted service, then min total cost.
+
+    Parameters
+    ----------
+    capacity : array_like of int, shape (R,)
+        Units each resource can give (``>= 0``).
+    quantity : array_like of int, shape (D,)
+        Units each demand needs (``>= 0``).
+    priority : array_like of int, shape (D,)
+        Positive integer weight of one served unit of each demand.
+    pair_resource, pair_demand : array_like of int, shape (K,)
+        Admissible pairs (resource index, demand index); duplicates allowed.
+    pair_cost : array_like of float, shape (K,)
+        Non-negative unit cost of each pair (e.g. km).
+    provider : array_like of int, shape (R,), optional
+        Provider code of each resource in ``[0, P)``; ``-1`` means no provider limit.
+    provider_limit : array_like of int, shape (P,), optional
+        Maximum total units handed out by the resources of each provider.
+    cost_scale : float, default 100
+        Pair costs are rounded to integers as ``round(cost * cost_scale)``.
+
+    Returns
+    -------
+    AllocationResult
+
+    Raises
+    ------
+    ValueError
+        On malformed input, or if the instance is too large to scale exactly in int64.
+
+    Examples
+    --------
+    >>> res = solve_allocation([1], [1, 1], [1, 3], [0, 0], [0, 1], [1.0, 5.0])
+    >>> res.flow.tolist(), res.weighted_served, res.total_cost
+    ([0, 1], 3, 5.0)
+    """
+    cap = _as_int_array(capacity, "capacity", minimum=0)
+    qty = _as_int_array(quantity, "quantity", minimum=0)
+    w = _as_int_array(priority, "priority", minimum=1)
+    n_res, n_dem = cap.size, qty.size
+    if w.size != n_dem:
+        raise ValueError("priority must have one entry per demand")
+    pr, pd_ = _check_pairs(pair_resource, pair_demand, n_res, n_dem)
+    cost_f = np.asarray(pair_cost, dtype=np.float64).reshape(-1)
+    if cost_f.shape != pr.shape:
+        raise ValueError("pair_cost must have one entry per pair")
+    if cost_f.size and (not np.all(np.isfinite(cost_f)) or cost_f.min() < 0):
+        raise ValueError("pair_cost must be finite and >= 0")
+    if not (np.isfinite(cost_scale) and cost_scale > 0):
+        raise ValueError("cost_scale must be a positive finite number")
+    provs = _check_providers(provider, provider_limit, n_res)
+
+    n_pairs = pr.size
+    flow = np.zeros(n_pairs, dtype=np.int64)
+    empty = AllocationResult(
+        flow=flow,
+        served=np.zeros(n_dem, dtype=np.int64),
+        used=np.zeros(n_res, dtype=np.int64),
+        weighted_served=0,
+        total_cost=0.0,
+        status="optimal",
+    )
+    total_cap = int(cap.sum())
+    total_qty = int(qty.sum())
+    if n_pairs == 0 or total_cap == 0 or total_qty == 0:
+        return empty
+
+    scaled = cost_f * cost_scale
+    if scaled.max() >= _INT64_SAFE:
+        raise ValueError("pair_cost * cost_scale too large for int64; reduce cost_scale")
+    cost_i = np.rint(scaled).astype(np.int64)
+    keep = _cheapest_unique(pr, pd_, cost_i, n_dem)
+    kr, kd, kc = pr[keep], pd_[keep], cost_i[keep]
+
+    # --- lexicographic weight W (see module docstring) -------------------------------
+    r_used = int(np.count_nonzero(np.bincount(kr, minlength=n_res)))
+    d_used = int(np.count_nonzero(np.bincount(kd, minlength=n_dem)))
+    max_units = min(total_cap, total_qty)
+    c_max = int(kc.max())
+    big_w = c_max * min(r_used, d_used, max_units) + 1
+    w_max = int(w.max())
+    max_arc_cost = big_w * w_max
+    n_prov = 0 if provs is None else provs[1].size
+    n_nodes = 2 + n_res + n_dem + n_prov
+    objective_bound = (max_arc_cost + c_max) * max_units
+    if max_arc_cost * (n_nodes + 1) >= _INT64_SAFE or objective_bound >= _INT64_SAFE:
+        raise ValueError(
+            "instance too large to scale exactly in int64 "
+            f"(W={big_w}, max priority={w_max}, nodes={n_nodes}); reduce cost_scale"
+        )
+    logger.debug(
+        "solve_allocation: R=%d D=%d pairs=%d (kept %d) W=%d", n_res, n_dem, n_pairs, kr.size, big_w
+    )
+
+    # --- build the network -------------------------------------------------------------
+    src, snk = 0, 1
+    res_node = 2 + np.arange(n_res, dtype=np.int64)
+    dem_node = 2 + n_res + np.arange(n_dem, dtype=np.int64)
+    tails: list[npt.NDArray[np.int64]] = []
+    heads: list[npt.NDArray[np.int64]] = []
+    caps: list[npt.NDArray[np.int64]] = []
+    costs: list[npt.NDArray[np.int64]] = []
+
+    def add(t: Any, h: Any, c: Any, u: Any) -> None:
+        t = np.asarray(t, dtype=np.int64)
+        tails.append(t)
+        heads.append(np.broadcast_to(np.asarray(h, dtype=np.int64), t.shape))
+        caps.append(np.broadcast_to(np.asarray(c, dtype=np.int64), t.shape))
+        costs.append(np.broadcast_to(np.asarray(u, dtype=np.int64), t.shape))
+
+    # pair arcs first so that their arc ids are 0..len(keep)-1
+    add(res_node[kr], dem_node[kd], np.minimum(cap[kr], qty[kd]), kc)
+    if provs is None:
+        add(np.full(n_res, src), res_node, cap, 0)
+    else:
+        prov, plim = provs
+        free = prov < 0
+        add(np.full(int(free.sum()), src), res_node[free], cap[free], 0)
+        prov_node = 2 + n_res + n_dem + np.arange(n_prov, dtype=np.int64)
+        add(prov_node[prov[~free]], res_node[~free], cap[~free], 0)
+        prov_total = np.bincount(prov[~free], weights=cap[~free], minlength=n_prov)
+        add(np.full(n_prov, src), prov_node, np.minimum(plim, prov_total.astype(np.int64)), 0)
+    add(dem_node, np.full(n_dem, snk), qty, -big_w * w)
+    add([src], [snk], [total_cap], [0])
+
+    from ortools.graph.python import min_cost_flow
+
+    smcf = min_cost_flow.SimpleMinCostFlow()
+    smcf.add_arcs_with_capacity_and_unit_cost(
+        np.concatenate(tails).astype(np.int32),
+        np.concatenate(heads).astype(np.int32),
+        np.concatenate(caps),
+        np.concatenate(costs),
+    )
+    smcf.set_nodes_supplies(
+        np.array([src, snk], dtype=np.int32), np.array([total_cap, -total_cap], dtype=np.int64)
+    )
+    status = smcf.solve()
+    if status == smcf.BAD_COST_RANGE:
+        raise ValueError("instance too large to scale exactly (OR-tools BAD_COST_RANGE)")
+    if status != smcf.OPTIMAL:
+        raise RuntimeError(f"min-cost flow failed with status {status!r}")
+
+    kept_flow = np.asarray(smcf.flows(np.arange(kr.size, dtype=np.int32)), dtype=np.int64)
+    flow[keep] = kept_flow
+    served = np.bincount(kd, weights=kept_flow, minlength=n_dem).astype(np.int64)
+    used = np.bincount(kr, weights=kept_flow, minlength=n_res).astype(np.int64)
+    weighted = int(np.dot(served, w))
+    total_cost = float(np.dot(cost_f, flow))
+    logger.debug("solve_allocation: weighted_served=%d total_cost=%.6g", weighted, total_cost)
+    return AllocationResult(
+        flow=flow,
+        served=served,
+        used=used,
+        weighted_served=weighted,
+        total_cost=total_cost,
+        status="optimal",
+    )
+
+
+def max_served(
+    capacity: Any,
+    quantity: Any,
+    pair_resource: Any,
+    pair_demand: Any,
+    *,
+    provider: Any = None,
+    provider_limit: Any = None,
+) -> int:
+    """Maximum total (unweighted) units that can be served, ignoring costs.
+
+    Uses :func:`scipy.sparse.csgraph.maximum_flow` on the same network as
+    :func:`solve_allocation` (without the bypass arc).
+
+    Parameters
+    ----------
+    capacity, quantity, pair_resource, pair_demand
+        As in :func:`solve_allocation`.
+    provider, provider_limit : array_like of int, optional
+        As in :func:`solve_allocation`.
+
+    Returns
+    -------
+    int
+        The maximum flow value.
+
+    Examples
+    --------
+    >>> max_served([2, 1], [1, 3], [0, 0, 1], [0, 1, 1])
+    3
+    """
+    from scipy.sparse import csr_array
+    from scipy.sparse.csgraph import maximum_flow
+
+    cap = _as_int_array(capacity, "capacity", minimum=0)
+    qty = _as_int_array(quantity, "quantity", minimum=0)
+    n_res, n_dem = cap.size, qty.size
+    pr, pd_ = _check_pairs(pair_resource, pair_demand, n_res, n_dem)
+    provs = _check_providers(provider, provider_limit, n_res)
+    total_cap = int(cap.sum())
+    if pr.size == 0 or total_cap == 0 or int(qty.sum()) == 0:
+        return 0
+    if max(total_cap, int(qty.sum())) >= 2**31:
+        raise ValueError("capacities too large for scipy's int32 maximum_flow")
+
+    key = np.unique(pr * n_dem + pd_)
+    kr, kd = key // n_dem, key % n_dem
+    n_prov = 0 if provs is None else provs[1].size
+    src, snk = 0, 1
+    res_node = 2 + np.arange(n_res)
+    dem_node = 2 + n_res + np.arange(n_dem)
+    rows = [res_node[kr], dem_node]
+    cols = [dem_node[kd], np.full(n_dem, snk)]
+    vals = [np.minimum(cap[kr], qty[kd]), qty]
+    if provs is None:
+        rows.append(np.full(n_res, src))
+        cols.append(res_node)
+        vals.append(cap)
+    else:
+        prov, plim = provs
+        free = prov < 0
+        prov_node = 2 + n_res + n_dem + np.arange(n_prov)
+        rows += [np.full(int(free.sum()), src), prov_node[prov[~free]], np.full(n_prov, src)]
+        cols += [res_node[free], res_node[~free], prov_node]
+        vals += [cap[free], cap[~free], np.minimum(plim, total_cap)]
+    n_nodes = 2 + n_res + n_dem + n_prov
+    graph = csr_array(
+        (
+            np.concatenate(vals).astype(np.int32),
+            (np.concatenate(rows), np.concatenate(cols)),
+        ),
+        shape=(n_nodes, n_nodes),
+    )
+    graph.sum_duplicates()
+    return int(maximum_flow(graph, src, snk).flow_value)

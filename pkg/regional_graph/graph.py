@@ -1,0 +1,297 @@
+"""The graph: a typed, columnar property graph built for city and province scale.
+
+Every node has a global integer *code* (its position in :attr:`RegionalGraph.ids`, numbered
+label by label in schema order). Node properties live in one DataFrame per label, indexed by
+id; relationships live in one edge DataFrame (``type``, ``source``, ``target`` as int32 codes,
+then the link properties). Analyses work on these arrays and on per-type ``scipy.sparse``
+adjacency built on demand; :meth:`RegionalGraph.to_networkx` gives researchers a networkx view.
+
+>>> import regional_graph as rg
+>>> G = rg.datasets.load_sample_district()
+>>> G.number_of_nodes() > 1000
+True
+>>> G.nodes[rg.schema.Label.AREA].loc["D01", "level"]
+'district'
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import scipy.sparse as sp
+
+from .schema import LINK_PROPERTIES, LINK_RELTYPE, NODE_TABLES, Label, RelType
+
+if TYPE_CHECKING:
+    import networkx as nx
+
+#: Label of each label code (position in schema order).
+LABELS: list[Label] = list(NODE_TABLES)
+#: The categories of the edge ``type`` column.
+REL_TYPES: list[str] = [r.value for r in RelType]
+LINK_REL_TYPES: list[str] = [r.value for r in LINK_RELTYPE.values()]
+
+DateLike = dt.date | str | np.datetime64 | pd.Timestamp | None
+
+
+def as_date(value: DateLike = None) -> np.datetime64:
+    """A day as ``numpy.datetime64[s]`` (default: today).
+
+    >>> as_date("2024-03-01")
+    np.datetime64('2024-03-01T00:00:00')
+    """
+    if value is None:
+        value = dt.date.today()
+    return np.datetime64(pd.Timestamp(value).normalize().date(), "s")
+
+
+@dataclass(eq=False, repr=False)
+class RegionalGraph:
+    """A regional joint-building network.
+
+    Attributes
+    ----------
+    nodes
+        Label → DataFrame of node properties indexed by ``id`` (columns as in the template).
+    edges
+        One row per relationship: ``type`` (a :class:`~regional_graph.schema.RelType` value),
+        ``source``/``target`` (int32 node codes), then the link properties ``start``, ``end``,
+        ``kind``, ``note``, ``quantity`` and any extra columns of the links table. Links from
+        the links table keep their table order.
+    activities
+        The activities table (dated events on a link or a project), possibly empty.
+    name
+        A display name (e.g. the district), used in titles.
+    """
+
+    nodes: dict[Label, pd.DataFrame]
+    edges: pd.DataFrame
+    activities: pd.DataFrame
+    name: str = ""
+    _cache: dict[object, object] = field(default_factory=dict, repr=False)
+
+    # -- node codes -----------------------------------------------------------------------
+    @cached_property
+    def _ids(self) -> pa.LargeStringArray:
+        chunks = [pa.array(self.nodes[lbl].index, type=pa.large_string()) for lbl in LABELS]
+        return pa.chunked_array(chunks, type=pa.large_string()).combine_chunks()
+
+    @cached_property
+    def offsets(self) -> np.ndarray:
+        """First code of each label (length ``len(LABELS) + 1``)."""
+        sizes = [len(self.nodes[lbl]) for lbl in LABELS]
+        return np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
+
+    @cached_property
+    def ids(self) -> pd.Index:
+        """All node ids in code order."""
+        return pd.Index(self._ids.to_pandas(), dtype="str", name="id")
+
+    @cached_property
+    def label_codes(self) -> np.ndarray:
+        """Label code (position in :data:`LABELS`) of every node."""
+        return np.repeat(np.arange(len(LABELS), dtype=np.int8), np.diff(self.offsets))
+
+    def codes(self, ids: object) -> np.ndarray:
+        """Node codes of ``ids`` (-1 where unknown).
+
+        >>> import regional_graph as rg
+        >>> G = rg.datasets.load_sample_district()
+        >>> G.codes(["D01", "nope"]).tolist()
+        [0, -1]
+        """
+        values = pa.array(pd.Series(ids, dtype="str"), type=pa.large_string(), from_pandas=True)
+        found = pc.index_in(values, value_set=self._ids)
+        return pc.fill_null(found, -1).to_numpy().astype(np.int64)
+
+    def label_range(self, label: Label) -> slice:
+        """The codes of one label, as a slice."""
+        i = LABELS.index(label)
+        return slice(int(self.offsets[i]), int(self.offsets[i + 1]))
+
+    def number_of_nodes(self) -> int:
+        """Number of nodes."""
+        return int(self.offsets[-1])
+
+    def number_of_edges(self) -> int:
+        """Number of relationships (hierarchy, membership, links, …)."""
+        return len(self.edges)
+
+    # -- edges ----------------------------------------------------------------------------
+    def edges_of(self, *types: RelType | str) -> pd.DataFrame:
+        """The rows of :attr:`edges` of the given types (all when none given)."""
+        if not types:
+            return self.edges
+        wanted = {RelType(t).value if not isinstance(t, RelType) else t.value for t in types}
+        return self.edges[self.edges["type"].isin(wanted).to_numpy()]
+
+    def live(self, edges: pd.DataFrame, as_of: DateLike = None) -> np.ndarray:
+        """Mask of ``edges`` live on ``as_of``: start empty or ≤ as_of, end empty or ≥ as_of."""
+        day = as_date(as_of)
+        start = edges["start"].to_numpy(dtype="datetime64[s]")
+        end = edges["end"].to_numpy(dtype="datetime64[s]")
+        return (np.isnat(start) | (start <= day)) & (np.isnat(end) | (end >= day))
+
+    def adjacency(self, *types: RelType | str, mask: np.ndarray | None = None) -> sp.csr_array:
+        """Directed adjacency (``source → target``) of the given types as a CSR array.
+
+        Entries count parallel relationships. Without ``mask`` the result is cached.
+        """
+        key = ("adj", tuple(sorted(str(t) for t in types)))
+        if mask is None and key in self._cache:
+            return self._cache[key]  # type: ignore[return-value]
+        e = self.edges_of(*types)
+        if mask is not None:
+            e = e[mask]
+        n = self.number_of_nodes()
+        data = np.ones(len(e), dtype=np.int32)
+        adj = sp.csr_array(
+            (data, (e["source"].to_numpy(), e["target"].to_numpy())), shape=(n, n)
+        )
+        adj.sum_duplicates()
+        if mask is None:
+            self._cache[key] = adj
+        return adj
+
+    def parent_codes(self) -> np.ndarray:
+        """Parent code of every node along ``PART_OF``/``SUBORDINATE_TO`` (-1 at the top)."""
+        if "parent" not in self._cache:
+            parent = np.full(self.number_of_nodes(), -1, dtype=np.int64)
+            e = self.edges_of(RelType.PART_OF, RelType.SUBORDINATE_TO)
+            parent[e["source"].to_numpy()] = e["target"].to_numpy()
+            self._cache["parent"] = parent
+        return self._cache["parent"]  # type: ignore[return-value]
+
+    def area_of(self) -> np.ndarray:
+        """The area code of every node (-1 when none).
+
+        Areas are their own area; organisations, Party orgs, resources and demands use their
+        ``area_id``; a Party org without one falls back to its host organisation's area.
+        """
+        if "area_of" in self._cache:
+            return self._cache["area_of"]  # type: ignore[return-value]
+        n = self.number_of_nodes()
+        out = np.full(n, -1, dtype=np.int64)
+        areas = self.label_range(Label.AREA)
+        out[areas] = np.arange(areas.start, areas.stop)
+        for label in (Label.ORGANIZATION, Label.PARTY_ORG, Label.RESOURCE, Label.DEMAND):
+            frame = self.nodes[label]
+            rng = self.label_range(label)
+            if "area_id" in frame.columns and len(frame):
+                out[rng] = self.codes(frame["area_id"])
+        e = self.edges_of(RelType.HOSTED_BY)
+        src, host = e["source"].to_numpy(), e["target"].to_numpy()
+        missing = out[src] < 0
+        out[src[missing]] = out[host[missing]]
+        self._cache["area_of"] = out
+        return out
+
+    def ancestor_at(self, codes: np.ndarray, level: str) -> np.ndarray:
+        """For each area code, its ancestor (or itself) of the given area ``level`` (-1 if none).
+
+        >>> import regional_graph as rg
+        >>> G = rg.datasets.load_sample_district()
+        >>> c = G.codes(["D01"])
+        >>> G.ancestor_at(c, "district").tolist() == c.tolist()
+        True
+        """
+        codes = np.asarray(codes, dtype=np.int64)
+        levels = self.area_levels()
+        parent = self.parent_codes()
+        cur = codes.copy()
+        out = np.full(len(codes), -1, dtype=np.int64)
+        for _ in range(16):
+            valid = cur >= 0
+            if not valid.any():
+                break
+            hit = valid & (levels[np.where(valid, cur, 0)] == level) & (out < 0)
+            out[hit] = cur[hit]
+            cur = np.where(valid & (out < 0), parent[np.where(valid, cur, 0)], -1)
+        return out
+
+    def area_levels(self) -> np.ndarray:
+        """Area level of every node (object array; ``None`` for non-areas)."""
+        if "levels" not in self._cache:
+            levels = np.full(self.number_of_nodes(), None, dtype=object)
+            levels[self.label_range(Label.AREA)] = self.nodes[Label.AREA]["level"].astype(object)
+            self._cache["levels"] = levels
+        return self._cache["levels"]  # type: ignore[return-value]
+
+    # -- views ----------------------------------------------------------------------------
+    def summary(self) -> pd.DataFrame:
+        """Counts of nodes by label and kind/level and of relationships by type.
+
+        >>> import regional_graph as rg
+        >>> rg.datasets.load_sample_district().summary().loc[("Area", "street"), "count"]
+        np.int64(13)
+        """
+        rows = []
+        for label in LABELS:
+            frame = self.nodes[label]
+            col = "level" if "level" in frame.columns else "kind" if "kind" in frame.columns \
+                else "category" if "category" in frame.columns else None
+            if col is None:
+                rows.append((label.value, "", len(frame)))
+                continue
+            counts = frame[col].value_counts(sort=False, dropna=False)
+            rows.extend((label.value, str(k), int(v)) for k, v in counts.items() if v)
+        for rel, count in self.edges["type"].value_counts(sort=False).items():
+            if count:
+                rows.append(("relationship", str(rel), int(count)))
+        out = pd.DataFrame(rows, columns=["what", "kind", "count"]).set_index(["what", "kind"])
+        return out
+
+    def to_networkx(self) -> nx.MultiDiGraph:
+        """A networkx ``MultiDiGraph`` view: nodes keyed by id with ``label`` and properties,
+        edges with ``type`` and their properties (missing values left out).
+
+        Built on demand; at province scale prefer the arrays.
+        """
+        import networkx as nx
+
+        g = nx.MultiDiGraph(name=self.name)
+        for label in LABELS:
+            frame = self.nodes[label]
+            records = frame.astype(object).where(frame.notna(), None).to_dict("index")
+            g.add_nodes_from(
+                (nid, {"label": label.value, **{k: v for k, v in rec.items() if v is not None}})
+                for nid, rec in records.items()
+            )
+        ids = self.ids.to_numpy(dtype=object)
+        props = [c for c in self.edges.columns if c not in ("type", "source", "target")]
+        attrs = self.edges[props].astype(object).where(self.edges[props].notna(), None)
+        g.add_edges_from(
+            (ids[s], ids[t], {"type": ty, **{k: v for k, v in zip(props, rec, strict=True)
+                                            if v is not None}})
+            for s, t, ty, rec in zip(
+                self.edges["source"].to_numpy(), self.edges["target"].to_numpy(),
+                self.edges["type"].astype(str).to_numpy(), attrs.itertuples(index=False),
+                strict=True,
+            )
+        )
+        return g
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, RegionalGraph):
+            return NotImplemented
+        from .build import graph_to_tables, tables_equal
+
+        return tables_equal(graph_to_tables(self), graph_to_tables(other))
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        parts = ", ".join(f"{len(self.nodes[lbl]):,} {lbl.value}" for lbl in LABELS)
+        title = f"{self.name!r}, " if self.name else ""
+        return f"<RegionalGraph {title}{parts}; {self.number_of_edges():,} relationships>"
+
+
+#: Edge property columns every graph has (link properties + the matching quantity).
+EDGE_PROPERTIES = (*LINK_PROPERTIES, "quantity")

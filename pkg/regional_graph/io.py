@@ -1,0 +1,366 @@
+"""Tables in and out: CSV folders and ``.xlsx`` workbooks, the fill-in template.
+
+Reading gives *raw* tables (every cell a string, empty cells missing, canonical header names
+where a header is recognised); :mod:`regional_graph.validate` turns them into typed tables.
+
+>>> import regional_graph as rg
+>>> raw = rg.io.read_tables(rg.datasets.SAMPLE_DISTRICT)
+>>> sorted(raw)[:3]
+['activities', 'areas', 'demands']
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io as _io
+import logging
+from collections.abc import Mapping
+from pathlib import Path
+
+import charset_normalizer
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pacsv
+
+from . import schema
+from .errors import FAILURE_COLUMNS, TableValidationError
+
+log = logging.getLogger(__name__)
+
+Tables = dict[str, pd.DataFrame]
+
+#: Encodings tried in order when a CSV has no BOM (GB18030 is a superset of GBK/GB2312).
+_ENCODINGS = ("utf-8", "gb18030")
+
+
+# --------------------------------------------------------------------------------------------
+# reading
+# --------------------------------------------------------------------------------------------
+
+
+def read_tables(path: str | Path) -> Tables:
+    """Read a dataset: a folder of CSV files or one ``.xlsx`` workbook.
+
+    File and sheet names may be English or Chinese (``areas.csv`` or ``区域.csv``). Files that
+    are not tables of the template are logged and ignored. Every cell comes back as a string
+    (missing when empty); :func:`regional_graph.validate.validate_tables` types them.
+
+    Parameters
+    ----------
+    path
+        A folder holding ``<table>.csv`` files, or a ``.xlsx`` workbook.
+
+    Returns
+    -------
+    dict
+        Table name → raw DataFrame.
+    """
+    path = Path(path)
+    if path.is_dir():
+        return _read_folder(path)
+    if path.suffix.lower() in {".xlsx", ".xlsm"}:
+        return _read_workbook(path)
+    if path.suffix.lower() == ".csv":
+        tbl = schema.table(path.stem)
+        return {tbl.name: read_csv(path)}
+    raise FileNotFoundError(f"{str(path)!r} is neither a folder of CSV files nor a .xlsx workbook")
+
+
+def _read_folder(folder: Path) -> Tables:
+    out: Tables = {}
+    sources: dict[str, Path] = {}
+    for file in sorted(folder.iterdir()):
+        if file.suffix.lower() != ".csv":
+            continue
+        try:
+            tbl = schema.table(file.stem)
+        except KeyError:
+            log.warning("ignoring %s: not a table of the template", file.name)
+            continue
+        if tbl.name in out:
+            raise TableValidationError(
+                pd.DataFrame(
+                    [[tbl.name, None, "", file.name, "table given twice",
+                      f"one file for {tbl.name} (also in {sources[tbl.name].name})"]],
+                    columns=FAILURE_COLUMNS,
+                )
+            )
+        out[tbl.name] = read_csv(file)
+        sources[tbl.name] = file
+    if not out:
+        raise FileNotFoundError(f"no template CSV files found in {str(folder)!r}")
+    return out
+
+
+def detect_encoding(data: bytes) -> str:
+    """Encoding of CSV bytes: UTF-8 (with or without BOM), GB18030/GBK, else a best guess.
+
+    >>> detect_encoding("编号,名称".encode("gbk"))
+    'gb18030'
+    >>> detect_encoding(b"\\xef\\xbb\\xbfid,name")
+    'utf-8-sig'
+    """
+    if data.startswith(b"\xef\xbb\xbf"):
+        return "utf-8-sig"
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "utf-16"
+    for enc in _ENCODINGS:
+        try:
+            data.decode(enc)
+        except UnicodeDecodeError:
+            continue
+        return enc
+    best = charset_normalizer.from_bytes(data).best()
+    if best is None:
+        raise ValueError("cannot detect the text encoding (expected UTF-8 or GB18030/GBK)")
+    return best.encoding
+
+
+def read_csv(path: str | Path) -> pd.DataFrame:
+    """Read one CSV file as strings, detecting its encoding; empty cells become missing.
+
+    Rows keep their position (row ``i`` of the frame is line ``i + 2`` of the file); rows
+    that are entirely empty are kept as all-missing rows and dropped by validation.
+    """
+    path = Path(path)
+    data = path.read_bytes()
+    encoding = detect_encoding(data)
+    text_head = data[:65536].decode(encoding, errors="ignore")
+    first = next(csv.reader(_io.StringIO(text_head)), [])
+    header = [h.lstrip("\ufeff").strip() for h in first]
+    if not header:
+        return pd.DataFrame()
+    names = _dedupe(header)
+    py_encoding = "utf8" if encoding in {"utf-8", "utf-8-sig"} else encoding
+    table = pacsv.read_csv(
+        _io.BytesIO(data),
+        read_options=pacsv.ReadOptions(
+            encoding=py_encoding, column_names=names, skip_rows=1, block_size=1 << 24
+        ),
+        parse_options=pacsv.ParseOptions(newlines_in_values=True, ignore_empty_lines=False),
+        convert_options=pacsv.ConvertOptions(
+            column_types=dict.fromkeys(names, pa.string()),
+            strings_can_be_null=True,
+            null_values=[""],
+            quoted_strings_can_be_null=True,
+        ),
+    )
+    frame = table.to_pandas()
+    frame.columns = header
+    return frame
+
+
+def _dedupe(names: list[str]) -> list[str]:
+    seen: dict[str, int] = {}
+    out = []
+    for n in names:
+        k = seen.get(n, 0)
+        out.append(n if k == 0 else f"{n}.{k}")
+        seen[n] = k + 1
+    return out
+
+
+def _read_workbook(path: Path) -> Tables:
+    import openpyxl
+
+    wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    out: Tables = {}
+    try:
+        for ws in wb.worksheets:
+            try:
+                tbl = schema.table(ws.title)
+            except KeyError:
+                log.warning("ignoring sheet %r: not a table of the template", ws.title)
+                continue
+            rows = ws.iter_rows(values_only=True)
+            header = next(rows, None)
+            if header is None:
+                out[tbl.name] = pd.DataFrame()
+                continue
+            width = max((i + 1 for i, h in enumerate(header) if h not in (None, "")), default=0)
+            names = [str(h).strip() if h is not None else "" for h in header[:width]]
+            body = [[_cell_text(v) for v in r[:width]] for r in rows]
+            while body and all(v is None for v in body[-1]):
+                body.pop()  # trailing formatted-but-empty rows
+            frame = pd.DataFrame(body, columns=_dedupe(names), dtype="str")
+            frame.columns = names
+            out[tbl.name] = frame
+    finally:
+        wb.close()
+    return out
+
+
+def _cell_text(value: object) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        if value.time() == dt.time(0):
+            return value.date().isoformat()
+        return value.isoformat(sep=" ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    text = str(value)
+    return text if text.strip() else None
+
+
+# --------------------------------------------------------------------------------------------
+# writing
+# --------------------------------------------------------------------------------------------
+
+
+def write_tables(
+    tables: Mapping[str, pd.DataFrame],
+    path: str | Path,
+    *,
+    chinese_headers: bool = False,
+) -> Path:
+    """Write tables as a folder of CSV files (UTF-8 with BOM) or, for ``*.xlsx``, a workbook.
+
+    Dates are written as ``YYYY-MM-DD``, enum values as their canonical codes.
+
+    Parameters
+    ----------
+    tables
+        Table name → DataFrame (typed or raw).
+    path
+        A folder (created if needed) or a ``.xlsx`` file name.
+    chinese_headers
+        Write the Chinese header of every template column instead of the English one.
+    """
+    path = Path(path)
+    frames = {name: _for_file(name, df, chinese_headers) for name, df in tables.items()}
+    if path.suffix.lower() == ".xlsx":
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with pd.ExcelWriter(path, engine="openpyxl") as xw:
+            for name, df in frames.items():
+                sheet = schema.TABLES[name].zh if chinese_headers and name in schema.TABLES else name
+                df.to_excel(xw, sheet_name=sheet[:31], index=False)
+        return path
+    path.mkdir(parents=True, exist_ok=True)
+    for name, df in frames.items():
+        df.to_csv(path / f"{name}.csv", index=False, encoding="utf-8-sig")
+    return path
+
+
+def _for_file(name: str, df: pd.DataFrame, chinese: bool) -> pd.DataFrame:
+    out = df.copy()
+    for col in out.columns:
+        s = out[col]
+        if isinstance(s.dtype, pd.CategoricalDtype):
+            out[col] = s.astype("str")
+        elif pd.api.types.is_datetime64_any_dtype(s.dtype):
+            out[col] = s.dt.strftime("%Y-%m-%d")
+        elif pd.api.types.is_bool_dtype(s.dtype):
+            out[col] = s.map({True: "true", False: "false"}, na_action="ignore")
+    if chinese and name in schema.TABLES:
+        tbl = schema.TABLES[name]
+        zh = {c.name: c.zh for c in tbl.columns}
+        out.columns = [zh.get(c, c) for c in out.columns]
+    return out
+
+
+def write_template(path: str | Path, *, tables: list[str] | None = None) -> Path:
+    """Write the empty fill-in workbook: Chinese headers, one sheet per table, drop-downs.
+
+    Every enum column gets a drop-down list (Excel data validation) of its Chinese values;
+    a hidden ``枚举值`` sheet holds the lists. Each header carries a comment giving the
+    English column name, whether it is required, and what it expects.
+
+    >>> import tempfile, pathlib
+    >>> p = write_template(pathlib.Path(tempfile.mkdtemp()) / "template.xlsx")
+    >>> p.name
+    'template.xlsx'
+    """
+    import openpyxl
+    from openpyxl.comments import Comment
+    from openpyxl.styles import Font, PatternFill
+    from openpyxl.utils import get_column_letter, quote_sheetname
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    names = tables or list(schema.TABLES)
+    wb = openpyxl.Workbook()
+    wb.remove(wb.active)
+    lists = wb.create_sheet("枚举值")
+    enum_ranges: dict[str, str] = {}
+    col_idx = 1
+    seen: dict[str, str] = {}
+    for name in names:
+        for col in schema.enum_columns(schema.TABLES[name]):
+            assert col.enum is not None
+            if col.enum.name in seen:
+                continue
+            letter = get_column_letter(col_idx)
+            lists.cell(row=1, column=col_idx, value=col.enum.name)
+            for i, code in enumerate(col.enum.codes, start=2):
+                lists.cell(row=i, column=col_idx, value=col.enum.zh(code))
+            last = len(col.enum.codes) + 1
+            seen[col.enum.name] = f"{quote_sheetname('枚举值')}!${letter}$2:${letter}${last}"
+            col_idx += 1
+    enum_ranges.update(seen)
+    bold = Font(bold=True)
+    required_fill = PatternFill("solid", fgColor="FDE68A")
+    for name in names:
+        tbl = schema.TABLES[name]
+        ws = wb.create_sheet(tbl.zh)
+        for j, col in enumerate(tbl.columns, start=1):
+            cell = ws.cell(row=1, column=j, value=col.zh)
+            cell.font = bold
+            if col.required:
+                cell.fill = required_fill
+            what = col.expects
+            cell.comment = Comment(
+                f"{col.name}{' (必填 required)' if col.required else ''}: {what}", "regional_graph"
+            )
+            ws.column_dimensions[get_column_letter(j)].width = max(12, 3 * len(col.zh) + 4)
+            if col.enum is not None:
+                dv = DataValidation(
+                    type="list",
+                    formula1=enum_ranges[col.enum.name],
+                    allow_blank=not col.required,
+                    showErrorMessage=True,
+                    errorTitle="无效的值",
+                    error=f"请从下拉列表中选择{col.zh}",
+                )
+                ws.add_data_validation(dv)
+                dv.add(f"{get_column_letter(j)}2:{get_column_letter(j)}5000")
+        ws.freeze_panes = "A2"
+    lists.sheet_state = "hidden"
+    wb.move_sheet(lists, offset=len(wb.sheetnames))
+    wb.save(path)
+    return path
+
+
+def empty_tables() -> Tables:
+    """Raw empty tables with the template's English headers (for building data in code)."""
+    return {
+        name: pd.DataFrame({c: pd.Series([], dtype="str") for c in tbl.names})
+        for name, tbl in schema.TABLES.items()
+    }
+
+
+def to_text_frame(df: pd.DataFrame) -> pd.DataFrame:
+    """Cast every column to strings (missing stays missing), e.g. typed tables to raw."""
+    out = {}
+    for col in df.columns:
+        s = df[col]
+        if pd.api.types.is_datetime64_any_dtype(s.dtype):
+            out[col] = s.dt.strftime("%Y-%m-%d").astype("str")
+        elif isinstance(s.dtype, pd.CategoricalDtype):
+            out[col] = s.astype("str")
+        elif pd.api.types.is_float_dtype(s.dtype) and not isinstance(s.dtype, pd.StringDtype):
+            vals = s.to_numpy(dtype="float64", na_value=np.nan)
+            txt = pd.Series([repr(v) for v in vals.tolist()], index=s.index, dtype="str")
+            out[col] = txt.where(~np.isnan(vals))
+        elif s.dtype == "str":
+            out[col] = s
+        else:
+            out[col] = s.astype("str").where(s.notna())
+    return pd.DataFrame(out, index=df.index)

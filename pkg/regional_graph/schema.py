@@ -1,0 +1,504 @@
+"""The one source of labels, relationship types, enums, table specs and Chinese aliases.
+
+Every other module takes column names, node labels, relationship types and enum values from
+here; nothing else spells them by hand. The table contract is the one in ``DOMAIN.md``.
+
+Examples
+--------
+>>> from regional_graph import schema
+>>> schema.TABLES["organizations"].column("kind").enum.canonical("医院")
+'hospital'
+>>> schema.TABLES["links"].zh
+'关系'
+>>> schema.RelType.PAIRED_WITH.value
+'PAIRED_WITH'
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class Label(StrEnum):
+    """Node labels (one per kind of node)."""
+
+    AREA = "Area"
+    PARTY_ORG = "PartyOrg"
+    ORGANIZATION = "Organization"
+    RESOURCE = "Resource"
+    DEMAND = "Demand"
+    MEMBER = "Member"
+
+
+class RelType(StrEnum):
+    """Relationship types, direction as written in ``DOMAIN.md``."""
+
+    PART_OF = "PART_OF"  # Area -> Area (parent)
+    SUBORDINATE_TO = "SUBORDINATE_TO"  # PartyOrg -> PartyOrg (superior)
+    LEADS = "LEADS"  # PartyOrg -> Area
+    HOSTED_BY = "HOSTED_BY"  # PartyOrg -> Organization it sits in
+    LOCATED_IN = "LOCATED_IN"  # Organization -> Area
+    MEMBER_OF = "MEMBER_OF"  # Member -> PartyOrg (branch of membership)
+    OFFERS = "OFFERS"  # Organization|PartyOrg -> Resource
+    NEEDS = "NEEDS"  # PartyOrg|Area -> Demand
+    COVERED_BY = "COVERED_BY"
+    PAIRED_WITH = "PAIRED_WITH"
+    SITS_ON = "SITS_ON"
+    CONFERENCE_MEMBER = "CONFERENCE_MEMBER"
+    REPORTS_TO = "REPORTS_TO"
+    ASSIGNED_TO = "ASSIGNED_TO"  # Resource -> Demand (matching result)
+
+
+# --------------------------------------------------------------------------------------------
+# Enumerations with Chinese aliases
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Enum:
+    """A closed vocabulary: canonical English codes, each with Chinese aliases.
+
+    The first alias is the display name used in templates and exports.
+    """
+
+    name: str
+    values: dict[str, tuple[str, ...]]
+
+    @property
+    def codes(self) -> list[str]:
+        """Canonical codes in schema order."""
+        return list(self.values)
+
+    def zh(self, code: str) -> str:
+        """Chinese display name of ``code``."""
+        return self.values[code][0]
+
+    @property
+    def lookup(self) -> dict[str, str]:
+        """Every accepted spelling (code, alias; case- and space-insensitive) → code."""
+        out: dict[str, str] = {}
+        for code, aliases in self.values.items():
+            for spelling in (code, code.replace("_", " "), *aliases):
+                out[_norm(spelling)] = code
+        return out
+
+    def canonical(self, value: str) -> str | None:
+        """The canonical code for an accepted spelling, or ``None``."""
+        return self.lookup.get(_norm(value))
+
+    def describe(self) -> str:
+        """Human-readable list of accepted values, for error messages."""
+        return ", ".join(f"{c} ({a[0]})" for c, a in self.values.items())
+
+
+def _norm(value: str) -> str:
+    return "".join(str(value).split()).lower()
+
+
+AREA_LEVEL = Enum(
+    "area level",
+    {
+        "district": ("区", "区县", "县区", "市辖区"),
+        "street": ("街道", "镇", "乡镇", "街道办事处"),
+        "community": ("社区", "村", "村居"),
+        "grid": ("网格",),
+        "building": ("楼栋", "楼宇", "楼"),
+    },
+)
+
+PARTY_ORG_LEVEL = Enum(
+    "party org level",
+    {
+        "district_committee": ("区委", "区委组织部", "县委"),
+        "street_committee": ("街道党工委", "党工委", "街道大工委", "镇党委"),
+        "community_committee": ("社区党委", "社区党总支", "社区大党委", "村党组织"),
+        "grid_branch": ("网格党支部", "网格支部"),
+        "building_group": ("楼栋党小组", "楼栋党组"),
+        "unit_org": ("单位党组织", "驻区单位党组织"),
+        "independent_branch": ("独立党支部", "单独建立党组织", "单建党组织"),
+        "joint_branch": ("联合党支部", "联合建立党组织", "联建党组织"),
+        "industry_committee": ("行业党委", "行业党组织"),
+    },
+)
+
+ORG_KIND = Enum(
+    "organization kind",
+    {
+        "agency": ("机关", "党政机关"),
+        "school": ("学校", "高校"),
+        "hospital": ("医院", "卫生院"),
+        "soe": ("国有企业", "国企"),
+        "institute": ("科研院所", "研究院"),
+        "military": ("驻军", "部队", "驻区部队"),
+        "public_institution": ("事业单位",),
+        "enterprise": ("非公企业", "企业", "民营企业"),
+        "social_org": ("社会组织",),
+        "property_company": ("物业公司", "物业服务企业"),
+        "owners_committee": ("业主委员会", "业委会"),
+        "residents_committee": ("居民委员会", "居委会"),
+    },
+)
+
+LINK_TYPE = Enum(
+    "link type",
+    {
+        "covered_by": ("覆盖", "隶属"),
+        "paired_with": ("共建", "结对", "结对共建", "挂钩"),
+        "sits_on": ("兼职委员",),
+        "conference_member": ("联席会成员", "联席会"),
+        "reports_to": ("报到",),
+    },
+)
+
+CATEGORY = Enum(
+    "category",
+    {
+        "venue": ("场地",),
+        "medical": ("医疗",),
+        "legal": ("法律",),
+        "education": ("教育",),
+        "culture_sports": ("文体",),
+        "elderly_care": ("养老",),
+        "childcare": ("托育",),
+        "volunteer": ("志愿服务", "志愿"),
+        "funds": ("资金",),
+        "employment": ("就业",),
+        "property": ("物业",),
+        "safety": ("平安", "安全"),
+        "other": ("其他",),
+    },
+)
+
+PRIORITY = Enum("priority", {"high": ("高",), "medium": ("中",), "low": ("低",)})
+#: Weight of each priority in the matching objective (an empty priority counts as medium).
+PRIORITY_WEIGHT: dict[str, int] = {"high": 3, "medium": 2, "low": 1}
+
+#: Accepted spellings of booleans (case-insensitive).
+BOOL_TRUE = ("true", "yes", "y", "1", "是", "已报到", "√", "t")
+BOOL_FALSE = ("false", "no", "n", "0", "否", "未报到", "×", "f")
+
+RESIDENT_UNIT_KINDS = (
+    "agency",
+    "school",
+    "hospital",
+    "soe",
+    "institute",
+    "military",
+    "public_institution",
+)
+TWO_NEW_KINDS = ("enterprise", "social_org")
+#: PartyOrg levels that count as an organisation's own Party org (应建未建 rule).
+OWN_ORG_LEVELS = ("independent_branch", "unit_org")
+#: Link types that make a tie of a resident unit.
+TIE_TYPES = ("paired_with", "sits_on", "conference_member")
+#: Party members needed for an independent branch (Suzhou rule).
+MIN_MEMBERS_INDEPENDENT = 3
+#: Members above which a branch is flagged for span of control (Suzhou).
+SPAN_OF_CONTROL_LIMIT = 150
+
+
+# --------------------------------------------------------------------------------------------
+# Table specs
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of the input template.
+
+    ``dtype`` is one of ``id``, ``str``, ``ref``, ``enum``, ``int``, ``float``, ``date``,
+    ``bool``. A ``ref`` column names an id of a node whose label is in ``refs``; when ``rel``
+    is set the reference is also a relationship of the graph (``reverse`` flips its
+    direction: ``provider_id`` of a resource becomes ``(provider)-[:OFFERS]->(resource)``).
+    """
+
+    name: str
+    zh: str
+    dtype: str = "str"
+    required: bool = False
+    enum: Enum | None = None
+    refs: tuple[Label, ...] = ()
+    rel: RelType | None = None
+    reverse: bool = False
+    aliases: tuple[str, ...] = ()
+    personal: bool = False
+    minimum: float | None = None
+    maximum: float | None = None
+
+    @property
+    def spellings(self) -> tuple[str, ...]:
+        """Every accepted header spelling."""
+        return (self.name, self.zh, *self.aliases)
+
+    @property
+    def expects(self) -> str:
+        """What the column expects, in words (for error messages and the template)."""
+        if self.enum is not None:
+            return "one of " + self.enum.describe()
+        if self.dtype == "ref":
+            return "the id of an existing " + " or ".join(lbl.value for lbl in self.refs)
+        if self.dtype in {"int", "float"}:
+            kind = "a whole number" if self.dtype == "int" else "a number"
+            if self.minimum is not None and self.maximum is not None:
+                return f"{kind} from {self.minimum:g} to {self.maximum:g}"
+            if self.minimum is not None:
+                return f"{kind} ≥ {self.minimum:g}"
+            return kind
+        return {
+            "id": "a non-empty id, unique across all tables",
+            "date": "a date such as 2024-03-01, 2024/3/1 or 2024年3月1日",
+            "bool": "是/否 or true/false",
+        }.get(self.dtype, "text")
+
+
+@dataclass(frozen=True)
+class Table:
+    """One table of the input template (a CSV file or a workbook sheet)."""
+
+    name: str
+    zh: str
+    columns: tuple[Column, ...]
+    label: Label | None = None
+    optional: bool = False
+    aliases: tuple[str, ...] = ()
+    checks: tuple[str, ...] = field(default=())
+
+    def column(self, name: str) -> Column:
+        """The column called ``name`` (canonical English name)."""
+        for col in self.columns:
+            if col.name == name:
+                return col
+        raise KeyError(name)
+
+    @property
+    def names(self) -> list[str]:
+        """Canonical column names in template order."""
+        return [c.name for c in self.columns]
+
+    @property
+    def required(self) -> list[str]:
+        """Required column names."""
+        return [c.name for c in self.columns if c.required]
+
+    @property
+    def spellings(self) -> tuple[str, ...]:
+        """Accepted file/sheet names."""
+        return (self.name, self.zh, *self.aliases)
+
+
+ID = "id"
+NAME = "name"
+_ID = Column(ID, "编号", "id", required=True, aliases=("ID", "代码"))
+_NAME = Column(NAME, "名称", "str", required=True, aliases=("名字",))
+_COUNT = {"dtype": "int", "minimum": 0}
+
+AREAS = Table(
+    "areas",
+    "区域",
+    (
+        _ID,
+        _NAME,
+        Column("level", "层级", "enum", required=True, enum=AREA_LEVEL),
+        Column("parent_id", "上级编号", "ref", refs=(Label.AREA,), rel=RelType.PART_OF),
+    ),
+    label=Label.AREA,
+)
+
+PARTY_ORGS = Table(
+    "party_orgs",
+    "党组织",
+    (
+        _ID,
+        _NAME,
+        Column("level", "层级", "enum", required=True, enum=PARTY_ORG_LEVEL),
+        Column(
+            "parent_id", "上级编号", "ref", refs=(Label.PARTY_ORG,), rel=RelType.SUBORDINATE_TO,
+            aliases=("上级党组织",),
+        ),
+        Column("area_id", "所属区域", "ref", refs=(Label.AREA,), rel=RelType.LEADS),
+        Column(
+            "host_id", "所在单位", "ref", refs=(Label.ORGANIZATION,), rel=RelType.HOSTED_BY
+        ),
+        Column("members", "党员数", **_COUNT),
+    ),
+    label=Label.PARTY_ORG,
+    aliases=("party_organizations",),
+)
+
+ORGANIZATIONS = Table(
+    "organizations",
+    "单位",
+    (
+        _ID,
+        _NAME,
+        Column("kind", "类型", "enum", required=True, enum=ORG_KIND, aliases=("单位类型",)),
+        Column("industry", "行业", "str"),
+        Column("area_id", "所属区域", "ref", refs=(Label.AREA,), rel=RelType.LOCATED_IN),
+        Column("employees", "职工数", **_COUNT),
+        Column("party_members", "党员数", **_COUNT),
+        Column("lat", "纬度", "float", minimum=-90, maximum=90),
+        Column("lon", "经度", "float", minimum=-180, maximum=180),
+        Column("address", "地址", "str"),
+    ),
+    label=Label.ORGANIZATION,
+    aliases=("units",),
+)
+
+LINKS = Table(
+    "links",
+    "关系",
+    (
+        Column("source_id", "起点", "ref", required=True, refs=tuple(Label)),
+        Column("target_id", "终点", "ref", required=True, refs=tuple(Label)),
+        Column("type", "关系类型", "enum", required=True, enum=LINK_TYPE),
+        Column("start", "开始日期", "date"),
+        Column("end", "结束日期", "date"),
+        Column("kind", "形式", "str", aliases=("共建形式",)),
+        Column("note", "备注", "str"),
+    ),
+    checks=("end_after_start",),
+)
+
+RESOURCES = Table(
+    "resources",
+    "资源清单",
+    (
+        _ID,
+        Column(
+            "provider_id", "提供方", "ref", required=True,
+            refs=(Label.ORGANIZATION, Label.PARTY_ORG), rel=RelType.OFFERS, reverse=True,
+        ),
+        Column("category", "类别", "enum", required=True, enum=CATEGORY),
+        Column("capacity", "数量", "int", minimum=1),
+        Column("area_id", "所属区域", "ref", refs=(Label.AREA,)),
+        Column("description", "说明", "str"),
+    ),
+    label=Label.RESOURCE,
+    optional=True,
+)
+
+DEMANDS = Table(
+    "demands",
+    "需求清单",
+    (
+        _ID,
+        Column(
+            "requester_id", "需求方", "ref", required=True,
+            refs=(Label.PARTY_ORG, Label.AREA), rel=RelType.NEEDS, reverse=True,
+        ),
+        Column("category", "类别", "enum", required=True, enum=CATEGORY),
+        Column("quantity", "数量", "int", minimum=1),
+        Column("priority", "优先级", "enum", enum=PRIORITY),
+        Column("area_id", "所属区域", "ref", refs=(Label.AREA,)),
+        Column("description", "说明", "str"),
+    ),
+    label=Label.DEMAND,
+    optional=True,
+)
+
+MEMBERS = Table(
+    "members",
+    "党员",
+    (
+        _ID,
+        Column(
+            "org_id", "所在党组织", "ref", required=True, refs=(Label.PARTY_ORG,),
+            rel=RelType.MEMBER_OF, aliases=("党组织编号",),
+        ),
+        Column("residence_area_id", "居住社区", "ref", refs=(Label.AREA,)),
+        Column("reported", "是否报到", "bool"),
+        Column("name", "姓名", "str", personal=True),
+        Column("phone", "联系电话", "str", personal=True, aliases=("电话", "手机")),
+        Column("id_number", "身份证号", "str", personal=True, aliases=("身份证号码",)),
+    ),
+    label=Label.MEMBER,
+    optional=True,
+)
+
+ACTIVITIES = Table(
+    "activities",
+    "活动",
+    (
+        _ID,
+        Column("date", "日期", "date", required=True, aliases=("活动日期",)),
+        Column("source_id", "起点", "ref", refs=tuple(Label)),
+        Column("target_id", "终点", "ref", refs=tuple(Label)),
+        Column("project_id", "项目编号", "ref", refs=(Label.RESOURCE, Label.DEMAND)),
+        Column("participants", "参与人数", **_COUNT),
+        Column("note", "备注", "str"),
+    ),
+    optional=True,
+)
+
+#: All tables, in load order (node tables first, in the order their ids are numbered).
+TABLES: dict[str, Table] = {
+    t.name: t
+    for t in (AREAS, PARTY_ORGS, ORGANIZATIONS, RESOURCES, DEMANDS, MEMBERS, LINKS, ACTIVITIES)
+}
+NODE_TABLES: dict[Label, Table] = {t.label: t for t in TABLES.values() if t.label is not None}
+
+#: Link type → (allowed source labels, allowed target labels).
+LINK_ENDPOINTS: dict[str, tuple[tuple[Label, ...], tuple[Label, ...]]] = {
+    "covered_by": ((Label.ORGANIZATION,), (Label.PARTY_ORG,)),
+    "paired_with": ((Label.ORGANIZATION, Label.PARTY_ORG), (Label.PARTY_ORG, Label.AREA)),
+    "sits_on": ((Label.ORGANIZATION, Label.PARTY_ORG), (Label.PARTY_ORG,)),
+    "conference_member": ((Label.ORGANIZATION, Label.PARTY_ORG), (Label.PARTY_ORG,)),
+    "reports_to": ((Label.MEMBER,), (Label.AREA,)),
+}
+#: Link type → relationship type.
+LINK_RELTYPE: dict[str, RelType] = {t: RelType(t.upper()) for t in LINK_TYPE.codes}
+
+#: Properties of a link (everything in the links table but its endpoints and type).
+LINK_PROPERTIES = ("start", "end", "kind", "note")
+
+
+def table(name: str) -> Table:
+    """Look a table up by any accepted spelling (English, Chinese, alias).
+
+    >>> table("资源清单").name
+    'resources'
+    """
+    key = _norm(name)
+    for t in TABLES.values():
+        if key in {_norm(s) for s in t.spellings}:
+            return t
+    raise KeyError(f"unknown table {name!r}; expected one of {', '.join(TABLES)}")
+
+
+def header_lookup(tbl: Table) -> dict[str, str]:
+    """Every accepted header spelling of ``tbl`` (normalised) → canonical column name."""
+    return {_norm(s): c.name for c in tbl.columns for s in c.spellings}
+
+
+def zh_headers(tbl: Table) -> list[str]:
+    """The Chinese headers of ``tbl`` in template order."""
+    return [c.zh for c in tbl.columns]
+
+
+def personal_columns() -> dict[str, list[str]]:
+    """Table → columns marked personal in the schema."""
+    return {t.name: [c.name for c in t.columns if c.personal] for t in TABLES.values()}
+
+
+def enum_columns(tbl: Table) -> Iterable[Column]:
+    """The enum columns of ``tbl``."""
+    return (c for c in tbl.columns if c.enum is not None)
+
+
+#: Kind → (colour, vis-network shape, Chinese display name) for maps and posters.
+NODE_STYLE: dict[str, tuple[str, str, str]] = {
+    "district": ("#7f1d1d", "star", "区"),
+    "street": ("#b91c1c", "star", "街道"),
+    "community": ("#ef4444", "triangle", "社区"),
+    "grid": ("#fca5a5", "triangleDown", "网格"),
+    "building": ("#fecaca", "square", "楼栋"),
+    "party_org": ("#dc2626", "diamond", "党组织"),
+    "resident_unit": ("#1d4ed8", "dot", "驻区单位"),
+    "enterprise": ("#059669", "dot", "非公企业"),
+    "social_org": ("#7c3aed", "dot", "社会组织"),
+    "other_org": ("#64748b", "dot", "其他单位"),
+    "resource": ("#d97706", "box", "资源"),
+    "demand": ("#0891b2", "box", "需求"),
+}

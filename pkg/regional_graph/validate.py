@@ -1,0 +1,513 @@
+"""Validation: raw string tables → typed tables, every problem collected at once.
+
+Checks, all vectorised (one pass per column, parsing each distinct value once): missing
+required columns, a column given twice, empty required cells, duplicate ids (also across
+tables), references to missing ids or to nodes of the wrong kind, link endpoints of the wrong
+kinds for the link type, unknown enum values (English or Chinese), negative, non-integer or
+out-of-range numbers, unparseable dates, end before start, hierarchy cycles.
+
+Typed tables have every template column (missing optional columns come back empty) in template
+order, then any extra columns the user's table carried (kept as text, never dropped). Enums
+hold canonical English codes (``类型=医院`` → ``hospital``); dates are ``datetime64[s]``.
+
+>>> import pandas as pd
+>>> raw = {"areas": pd.DataFrame({"编号": ["d", "s1"], "名称": ["芝罘区", "向阳街道"],
+...                                 "层级": ["区", "街道"], "上级编号": [None, "d"]})}
+>>> validate_tables(raw)["areas"]["level"].tolist()
+['district', 'street']
+>>> raw["areas"].loc[1, "层级"] = "镇区"
+>>> try:
+...     validate_tables(raw)
+... except TableValidationError as err:
+...     print(err.failures[["table", "row", "column", "value"]].to_string(index=False))
+table  row column value
+areas    3  level    镇区
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from . import schema
+from .errors import FAILURE_COLUMNS, TableValidationError
+from .io import Tables, to_text_frame
+
+_DATE_RE = re.compile(
+    r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?"
+    r"(?:[ T]0{1,2}:00(?::00(?:\.0+)?)?)?$"
+)
+_COMPACT_DATE_RE = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
+_BOOL = {**dict.fromkeys(schema.BOOL_TRUE, True), **dict.fromkeys(schema.BOOL_FALSE, False)}
+
+
+def parse_date(text: str) -> dt.date | None:
+    """Parse ``2024-03-01``, ``2024/3/1``, ``2024.3.1``, ``20240301`` or ``2024年3月1日``.
+
+    >>> parse_date("2024年3月1日")
+    datetime.date(2024, 3, 1)
+    >>> parse_date("2024-02-30") is None
+    True
+    """
+    text = text.strip()
+    m = _DATE_RE.match(text) or _COMPACT_DATE_RE.match(text)
+    if not m:
+        return None
+    try:
+        return dt.date(int(m[1]), int(m[2]), int(m[3]))
+    except ValueError:
+        return None
+
+
+def validate_tables(raw: Mapping[str, pd.DataFrame]) -> Tables:
+    """Type and check raw tables; raise :class:`TableValidationError` listing every problem.
+
+    Parameters
+    ----------
+    raw
+        Table name (English or Chinese) → DataFrame as read from a file (cells as text;
+        typed columns are accepted too and checked the same way).
+
+    Returns
+    -------
+    dict
+        Table name → typed DataFrame, for :func:`regional_graph.build.graph_from_tables`.
+    """
+    typed, failures = check_tables(raw)
+    if len(failures):
+        raise TableValidationError(failures)
+    return typed
+
+
+def check_tables(raw: Mapping[str, pd.DataFrame]) -> tuple[Tables, pd.DataFrame]:
+    """Like :func:`validate_tables` but return ``(typed_tables, failures)`` without raising."""
+    run = _Run()
+    frames: dict[str, pd.DataFrame] = {}
+    for given, df in raw.items():
+        try:
+            tbl = schema.table(given)
+        except KeyError:
+            run.fail(given, None, "", None, "unknown table", ", ".join(schema.TABLES))
+            continue
+        if tbl.name in frames:
+            run.fail(tbl.name, None, "", given, "table given twice", "each table once")
+            continue
+        frames[tbl.name] = df
+    for name, tbl in schema.TABLES.items():
+        if name not in frames and not tbl.optional:
+            run.fail(name, None, "", None, "missing table", f"a {name} ({tbl.zh}) table")
+    for name, tbl in schema.TABLES.items():
+        run.parse_table(tbl, frames.get(name))
+    run.check_ids()
+    run.check_references()
+    run.check_links()
+    run.check_hierarchies()
+    run.check_activities()
+    return run.typed, run.failures()
+
+
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Run:
+    typed: Tables = field(default_factory=dict)
+    rows: dict[str, np.ndarray] = field(default_factory=dict)  # file row number per typed row
+    parts: list[pd.DataFrame] = field(default_factory=list)
+    present: dict[str, set[str]] = field(default_factory=dict)  # columns the user gave
+    ids: pa.Array | None = None
+    labels: np.ndarray | None = None
+
+    # -- recording ----------------------------------------------------------------------
+    def fail(
+        self, table: str, row: object, column: str, value: object, problem: str, expected: str
+    ) -> None:
+        self.parts.append(
+            pd.DataFrame([[table, row, column, value, problem, expected]], columns=FAILURE_COLUMNS)
+        )
+
+    def fail_rows(
+        self,
+        table: str,
+        mask: np.ndarray,
+        column: str,
+        values: pd.Series | np.ndarray,
+        problem: str | pd.Series | np.ndarray,
+        expected: str | pd.Series | np.ndarray,
+    ) -> None:
+        """Record one problem per row where ``mask`` is true (vectorised)."""
+        mask = np.asarray(mask, dtype=bool)
+        if not mask.any():
+            return
+        vals = np.asarray(values, dtype=object)[mask]
+        part = pd.DataFrame(
+            {
+                "table": table,
+                "row": self.rows[table][mask],
+                "column": column,
+                "value": [None if _missing(v) else str(v) for v in vals],
+                "problem": _pick(problem, mask),
+                "expected": _pick(expected, mask),
+            }
+        )
+        self.parts.append(part)
+
+    def failures(self) -> pd.DataFrame:
+        if not self.parts:
+            return pd.DataFrame({c: pd.Series([], dtype=object) for c in FAILURE_COLUMNS})
+        out = pd.concat(self.parts, ignore_index=True)
+        out["row"] = out["row"].astype("Int64")
+        order = {name: i for i, name in enumerate(schema.TABLES)}
+        out["_t"] = out["table"].map(order).fillna(len(order))
+        out = out.sort_values(["_t", "row"], kind="stable", na_position="first")
+        return out.drop(columns="_t").reset_index(drop=True)
+
+    # -- per table ----------------------------------------------------------------------
+    def parse_table(self, tbl: schema.Table, df: pd.DataFrame | None) -> None:
+        if df is None:
+            df = pd.DataFrame({c: pd.Series([], dtype="str") for c in tbl.required})
+        df = to_text_frame(df) if not all(df.dtypes == "str") else df
+        lookup = schema.header_lookup(tbl)
+        rename: dict[str, str] = {}
+        extras: list[str] = []
+        for header in df.columns:
+            canon = lookup.get("".join(str(header).split()).lower())
+            if canon is None:
+                extras.append(str(header))
+            elif canon in rename.values():
+                first = next(h for h, c in rename.items() if c == canon)
+                self.fail(tbl.name, 1, canon, str(header), "column given twice",
+                          f"one column for {canon} (already given as {first!r})")
+            else:
+                rename[str(header)] = canon
+        present = set(rename.values())
+        self.present[tbl.name] = present
+        for col in tbl.required:
+            if col not in present:
+                c = tbl.column(col)
+                self.fail(tbl.name, 1, col, None, "missing required column",
+                          f"a column {c.name!r} (or {c.zh!r})")
+        # drop entirely empty rows, remember file row numbers (header = row 1)
+        keep = df.notna().to_numpy().any(axis=1) if len(df.columns) else np.zeros(len(df), bool)
+        rows = np.flatnonzero(keep) + 2
+        df = df.iloc[np.flatnonzero(keep)] if not keep.all() else df
+        self.rows[tbl.name] = rows
+        n = len(df)
+        out: dict[str, pd.Series | np.ndarray | pd.Categorical] = {}
+        for col in tbl.columns:
+            header = next((h for h, c in rename.items() if c == col.name), None)
+            if header is None:
+                out[col.name] = _empty(col, n)
+                continue
+            s = df.iloc[:, list(df.columns).index(header)] if _dup(df, header) else df[header]
+            s = s.reset_index(drop=True)
+            out[col.name] = self.parse_column(tbl, col, s)
+        typed = pd.DataFrame(out)
+        for header in extras:
+            typed[header] = df[header].reset_index(drop=True).astype("str")
+        self.typed[tbl.name] = typed
+
+    def parse_column(self, tbl: schema.Table, col: schema.Column, s: pd.Series) -> object:
+        t = tbl.name
+        if col.dtype != "str":
+            s = _strip(s)
+        if col.required:
+            self.fail_rows(t, s.isna().to_numpy(), col.name, s, "empty required cell",
+                           col.expects)
+        if col.dtype in {"str", "id", "ref"}:
+            return s.astype("str")
+        given = s.notna().to_numpy()
+        if col.dtype == "enum":
+            assert col.enum is not None
+            lookup = col.enum.lookup
+            position = {code: i for i, code in enumerate(col.enum.codes)}
+            codes = _map_unique(
+                s, lambda v: position.get(lookup.get("".join(v.split()).lower(), ""), -1),
+                dtype=np.int16, missing=-1,
+            )
+            bad = given & (codes < 0)
+            self.fail_rows(t, bad, col.name, s, f"unknown {col.enum.name}", col.expects)
+            return pd.Categorical.from_codes(codes, categories=col.enum.codes)
+        if col.dtype in {"int", "float"}:
+            num = pd.to_numeric(s, errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
+            bad = given & ~np.isfinite(num)
+            self.fail_rows(t, bad, col.name, s, "not a number", col.expects)
+            ok = given & ~bad
+            if col.dtype == "int":
+                frac = ok & (num != np.round(num))
+                self.fail_rows(t, frac, col.name, s, "not a whole number", col.expects)
+                ok &= ~frac
+            if col.minimum is not None:
+                low = ok & (num < col.minimum)
+                problem = "negative count" if col.minimum == 0 else f"below {col.minimum:g}"
+                self.fail_rows(t, low, col.name, s, problem, col.expects)
+            if col.maximum is not None:
+                high = ok & (num > col.maximum)
+                self.fail_rows(t, high, col.name, s, f"above {col.maximum:g}", col.expects)
+            values = pd.Series(np.where(ok, num, np.nan))
+            return values if col.dtype == "float" else values.astype("Int64")
+        if col.dtype == "date":
+            nat = np.datetime64("NaT", "s")
+            dates = _map_unique(
+                s, lambda v: _as_datetime64(parse_date(v)), dtype="datetime64[s]", missing=nat
+            )
+            bad = given & np.isnat(dates)
+            self.fail_rows(t, bad, col.name, s, "unparseable date", col.expects)
+            return pd.Series(dates)
+        if col.dtype == "bool":
+            vals = _map_unique(s, lambda v: _BOOL.get(v.strip().lower()))
+            bad = given & pd.isna(vals)
+            self.fail_rows(t, bad, col.name, s, "not a yes/no value", col.expects)
+            return pd.array(vals, dtype="boolean")
+        raise AssertionError(col.dtype)
+
+    # -- across tables -------------------------------------------------------------------
+    def check_ids(self) -> None:
+        chunks, labels, tables, rows = [], [], [], []
+        for code, (label, tbl) in enumerate(schema.NODE_TABLES.items()):
+            ids = self.typed[tbl.name]["id"]
+            chunks.append(_arrow(ids))
+            labels.append(np.full(len(ids), code, dtype=np.int8))
+            tables.append(np.full(len(ids), code, dtype=np.int8))
+            rows.append(self.rows[tbl.name])
+            del label
+        all_ids = pa.chunked_array(chunks, type=pa.large_string()).combine_chunks()
+        self.ids = all_ids
+        self.labels = np.concatenate(labels) if labels else np.zeros(0, np.int8)
+        counts = pc.value_counts(all_ids.drop_null())
+        repeated = counts.filter(pc.greater(counts.field("counts"), 1)).field("values")
+        if not len(repeated):
+            return
+        dup = pc.is_in(all_ids, value_set=repeated).to_numpy(zero_copy_only=False)
+        ids = np.asarray(all_ids.to_pylist(), dtype=object) if dup.any() else None
+        assert ids is not None
+        names = list(schema.NODE_TABLES.values())
+        tcode = np.concatenate(tables)
+        rownum = np.concatenate(rows)
+        where = pd.DataFrame({"id": ids[dup], "t": tcode[dup], "r": rownum[dup]})
+        first = where.groupby("id", sort=False).first()
+        for rec in where.itertuples(index=False):
+            f = first.loc[rec.id]
+            if f.t == rec.t and f.r == rec.r:
+                continue
+            self.fail(names[rec.t].name, int(rec.r), "id", rec.id, "duplicate id",
+                      f"a unique id; {rec.id!r} is already used in {names[f.t].name} row {f.r}")
+
+    def codes(self, values: pd.Series) -> np.ndarray:
+        """Global node codes of ``values`` (-1 where missing or unknown)."""
+        assert self.ids is not None
+        found = pc.index_in(_arrow(values), value_set=self.ids)
+        return pc.fill_null(found, -1).to_numpy().astype(np.int64)
+
+    def check_references(self) -> None:
+        assert self.labels is not None
+        label_list = list(schema.NODE_TABLES)
+        for tbl in schema.TABLES.values():
+            df = self.typed[tbl.name]
+            for col in tbl.columns:
+                if col.dtype != "ref" or not len(df):
+                    continue
+                s = df[col.name]
+                given = s.notna().to_numpy()
+                code = self.codes(s)
+                unknown = given & (code < 0)
+                self.fail_rows(tbl.name, unknown, col.name, s, "unknown id", col.expects)
+                if set(col.refs) == set(schema.Label):
+                    continue
+                allowed = np.array([lbl in col.refs for lbl in label_list])
+                ok = code >= 0
+                wrong = ok.copy()
+                wrong[ok] = ~allowed[self.labels[code[ok]]]
+                if wrong.any():
+                    found = np.array([label_list[i].value for i in range(len(label_list))])
+                    got = np.where(wrong, found[self.labels[np.where(ok, code, 0)]], "")
+                    self.fail_rows(tbl.name, wrong, col.name, s,
+                                   pd.Series(got).map(lambda g: f"id of a {g}, wrong kind"),
+                                   col.expects)
+                if col.rel in {schema.RelType.PART_OF, schema.RelType.SUBORDINATE_TO}:
+                    own = df["id"].to_numpy(dtype=object)
+                    selfref = given & (s.to_numpy(dtype=object) == own)
+                    self.fail_rows(tbl.name, selfref, col.name, s,
+                                   "hierarchy cycle: its own parent", "the id of another node")
+
+    def check_links(self) -> None:
+        assert self.labels is not None
+        df = self.typed["links"]
+        if not len(df):
+            return
+        label_list = list(schema.NODE_TABLES)
+        src, dst = self.codes(df["source_id"]), self.codes(df["target_id"])
+        tcode = df["type"].cat.codes.to_numpy()
+        link_types = schema.LINK_TYPE.codes
+        for end, code, col in (("source", src, "source_id"), ("target", dst, "target_id")):
+            allowed = np.zeros((len(link_types), len(label_list)), dtype=bool)
+            for i, lt in enumerate(link_types):
+                ends = schema.LINK_ENDPOINTS[lt][0 if end == "source" else 1]
+                allowed[i] = [lbl in ends for lbl in label_list]
+            ok = (code >= 0) & (tcode >= 0)
+            wrong = ok.copy()
+            wrong[ok] = ~allowed[tcode[ok], self.labels[code[ok]]]
+            if wrong.any():
+                found = np.array([lbl.value for lbl in label_list], dtype=object)
+                got = found[self.labels[np.where(ok, code, 0)]]
+                tname = np.array(link_types, dtype=object)[np.where(tcode >= 0, tcode, 0)]
+                expected = [
+                    f"a {' or '.join(x.value for x in schema.LINK_ENDPOINTS[tn][int(end == 'target')])}"
+                    f" as the {end} of a {tn} link"
+                    for tn in tname[wrong]
+                ]
+                exp = np.empty(len(df), dtype=object)
+                exp[wrong] = expected
+                prob = np.empty(len(df), dtype=object)
+                prob[wrong] = [f"{end} is a {g}, wrong kind for this link type"
+                               for g in got[wrong]]
+                self.fail_rows("links", wrong, col, df[col], prob, exp)
+        same = (src >= 0) & (src == dst)
+        self.fail_rows("links", same, "target_id", df["target_id"],
+                       "link from a node to itself", "a different node than source_id")
+        start, end = df["start"].to_numpy(), df["end"].to_numpy()
+        before = ~pd.isna(start) & ~pd.isna(end) & (end < start)
+        self.fail_rows("links", before, "end", df["end"].dt.strftime("%Y-%m-%d"),
+                       "end before start", "an end date on or after the start date")
+
+    def check_hierarchies(self) -> None:
+        for tname in ("areas", "party_orgs"):
+            df = self.typed[tname]
+            if not len(df):
+                continue
+            own = pd.Index(df["id"].to_numpy(dtype=object))
+            if own.has_duplicates:
+                own = own.drop_duplicates()
+                parent = own.get_indexer(df["parent_id"].to_numpy(dtype=object))
+                parent = parent[: len(own)]  # pragma: no cover - duplicates already reported
+                continue
+            parent = own.get_indexer(df["parent_id"].to_numpy(dtype=object))
+            on_cycle = cycle_members(parent)
+            on_cycle &= parent != np.arange(len(parent))  # self-parents reported already
+            if not on_cycle.any():
+                continue
+            ids = df["id"].to_numpy(dtype=object)
+            paths = []
+            for i in np.flatnonzero(on_cycle):
+                path, j = [ids[i]], parent[i]
+                while j != i and len(path) < 12:
+                    path.append(ids[j])
+                    j = parent[j]
+                paths.append(" → ".join([*path, ids[i]] if j == i else [*path, "…"]))
+            prob = np.empty(len(df), dtype=object)
+            prob[on_cycle] = [f"hierarchy cycle: its own ancestor ({p})" for p in paths]
+            self.fail_rows(tname, on_cycle, "parent_id", df["parent_id"], prob,
+                           "a parent chain that ends at a top-level node")
+
+    def check_activities(self) -> None:
+        df = self.typed["activities"]
+        if not len(df):
+            return
+        has_s, has_t = df["source_id"].notna().to_numpy(), df["target_id"].notna().to_numpy()
+        self.fail_rows("activities", has_s & ~has_t, "target_id", df["target_id"],
+                       "link reference incomplete", "target_id together with source_id")
+        self.fail_rows("activities", has_t & ~has_s, "source_id", df["source_id"],
+                       "link reference incomplete", "source_id together with target_id")
+        links = self.typed["links"]
+        both = has_s & has_t
+        if both.any():
+            pairs = pd.MultiIndex.from_arrays(
+                [links["source_id"].to_numpy(dtype=object), links["target_id"].to_numpy(dtype=object)]
+            )
+            wanted = pd.MultiIndex.from_arrays(
+                [df["source_id"].to_numpy(dtype=object), df["target_id"].to_numpy(dtype=object)]
+            )
+            known = wanted.isin(pairs)
+            s_ok = self.codes(df["source_id"]) >= 0
+            t_ok = self.codes(df["target_id"]) >= 0
+            nolink = both & ~known & s_ok & t_ok
+            self.fail_rows("activities", nolink, "target_id", df["target_id"],
+                           "no link between source_id and target_id",
+                           "the endpoints of a row of the links table")
+
+
+def cycle_members(parent: np.ndarray) -> np.ndarray:
+    """Mask of nodes that are their own ancestor, given parent positions (-1 = none).
+
+    Pointer doubling: after ``k`` rounds every node knows its ``2**k``-th ancestor; nodes that
+    never reach the top lead into a cycle, and where they land is a cycle member.
+
+    >>> cycle_members(np.array([-1, 0, 3, 2, 2])).tolist()
+    [False, False, True, True, False]
+    """
+    n = len(parent)
+    if n == 0:
+        return np.zeros(0, dtype=bool)
+    jump = np.where(parent >= 0, parent, n)  # n = the "top" sentinel
+    jump = np.append(jump, n)
+    for _ in range(max(1, int(np.ceil(np.log2(n + 1))) + 1)):
+        jump = jump[jump]
+    landed = jump[:n]
+    stuck = landed < n
+    out = np.zeros(n, dtype=bool)
+    out[np.unique(landed[stuck])] = True
+    # every member of a cycle is reached: a cycle node lands on a cycle node, and the
+    # shift by 2**k is a bijection of the cycle
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+
+
+def _arrow(values: pd.Series) -> pa.Array:
+    return pa.array(values.astype("str"), type=pa.large_string(), from_pandas=True)
+
+
+def _strip(s: pd.Series) -> pd.Series:
+    s = s.astype("str")
+    stripped = s.str.strip()
+    return stripped.where(stripped != "")
+
+
+def _map_unique(
+    s: pd.Series, fn: Callable[[str], object], *, dtype: object = object, missing: object = None
+) -> np.ndarray:
+    """Apply ``fn`` to each distinct value of ``s`` once and spread the results."""
+    codes, uniques = pd.factorize(s, use_na_sentinel=True)
+    parsed = np.array([*(fn(u) for u in uniques), missing], dtype=dtype)
+    return parsed[codes]  # code -1 (missing) picks the trailing ``missing``
+
+
+def _as_datetime64(day: dt.date | None) -> np.datetime64:
+    return np.datetime64(day, "s") if day is not None else np.datetime64("NaT", "s")
+
+
+def _empty(col: schema.Column, n: int) -> object:
+    if col.dtype == "enum":
+        assert col.enum is not None
+        return pd.Categorical([None] * n, categories=col.enum.codes)
+    if col.dtype == "int":
+        return pd.array([pd.NA] * n, dtype="Int64")
+    if col.dtype == "float":
+        return np.full(n, np.nan)
+    if col.dtype == "date":
+        return pd.Series(np.full(n, np.datetime64("NaT"), dtype="datetime64[s]"))
+    if col.dtype == "bool":
+        return pd.array([pd.NA] * n, dtype="boolean")
+    return pd.Series([None] * n, dtype="str")
+
+
+def _dup(df: pd.DataFrame, header: str) -> bool:
+    return list(df.columns).count(header) > 1
+
+
+def _missing(v: object) -> bool:
+    return v is None or (isinstance(v, float) and np.isnan(v)) or v is pd.NA or v is pd.NaT
+
+
+def _pick(x: str | pd.Series | np.ndarray, mask: np.ndarray) -> object:
+    if isinstance(x, str):
+        return x
+    return np.asarray(x, dtype=object)[mask]

@@ -1,0 +1,586 @@
+"""Self-contained, offline HTML network maps for wall displays (vis-network, physics off).
+
+The page inlines the vendored vis-network build, the map data (one JSON blob) and, when
+given, an embedded CJK font subset (see :mod:`regional_graph.viz.fonts`). It makes no
+network requests at all.
+"""
+
+from __future__ import annotations
+
+import functools
+import html
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .fonts import FONT_STACK
+
+__all__ = [
+    "UI_TEXT",
+    "VIS_NETWORK_VERSION",
+    "map_text",
+    "render_map_html",
+    "vis_network_js",
+    "write_map_html",
+]
+
+VIS_NETWORK_VERSION = "10.1.5"
+
+#: Fixed interface strings of the template (include them in the font subset).
+UI_TEXT = "搜索名称或关键词…清除全图全部共个节点显示找到未找到图例类型街道社区区县网格地图加载失败：（）/0123456789"
+
+_DEFAULT_FILTER_LABELS = {
+    "kind": "类型",
+    "type": "类型",
+    "street": "街道",
+    "community": "社区",
+    "district": "区县",
+    "grid": "网格",
+}
+
+NodeDict = Mapping[str, Any]
+EdgeDict = Mapping[str, Any]
+LegendEntry = tuple[str, str, str]
+
+
+@functools.cache
+def vis_network_js() -> str:
+    """Return the vendored vis-network standalone UMD build (read once)."""
+    ref = resources.files("regional_graph.viz").joinpath("assets/vis-network.min.js")
+    js = ref.read_text(encoding="utf-8")
+    if "</script" in js.lower():  # would end the inline <script> early
+        raise RuntimeError("vendored vis-network contains '</script'")
+    return js
+
+
+def _json_default(obj: Any) -> Any:
+    if isinstance(obj, np.generic):
+        return obj.item()
+    if isinstance(obj, np.ndarray):
+        return obj.tolist()
+    if isinstance(obj, (set, frozenset, tuple)):
+        return list(obj)
+    if isinstance(obj, Path):
+        return str(obj)
+    raise TypeError(f"not JSON serialisable: {type(obj).__name__}")
+
+
+def _script_json(payload: Any) -> str:
+    """Dump ``payload`` once, escaped so it cannot leave a ``<script>`` element."""
+    try:
+        text = json.dumps(
+            payload,
+            ensure_ascii=False,
+            separators=(",", ":"),
+            default=_json_default,
+            allow_nan=False,
+        )
+    except ValueError as exc:
+        raise ValueError(f"map data contains NaN/inf (check node x/y): {exc}") from exc
+    # '<', '>' and '&' only occur inside JSON strings, so escaping them is lossless.
+    return (
+        text.replace("<", "\\u003c")
+        .replace(">", "\\u003e")
+        .replace("&", "\\u0026")
+        .replace("\u2028", "\\u2028")
+        .replace("\u2029", "\\u2029")
+    )
+
+
+def map_text(
+    nodes: Sequence[NodeDict],
+    *,
+    title: str = "",
+    subtitle: str = "",
+    legend: Iterable[LegendEntry] = (),
+    filters: Mapping[str, Sequence[tuple[Any, str]]] | None = None,
+    filter_labels: Mapping[str, str] | None = None,
+    fields: Sequence[str] = ("label", "title"),
+) -> str:
+    """Collect every string a map will display, for :func:`~.fonts.cjk_font_face_css`.
+
+    Parameters
+    ----------
+    nodes
+        Node dicts; ``fields`` of each are included (labels and tooltips by default).
+    title, subtitle, legend, filters, filter_labels
+        As for :func:`render_map_html`.
+    fields
+        Node fields to include.
+
+    Returns
+    -------
+    str
+        Concatenated text (duplicates are harmless; the subsetter uses the character set).
+    """
+    parts: list[str] = [UI_TEXT, title, subtitle]
+    parts.extend(str(e[0]) for e in legend)
+    for field, opts in (filters or {}).items():
+        parts.append((filter_labels or {}).get(field, _DEFAULT_FILTER_LABELS.get(field, field)))
+        parts.extend(str(o[1]) for o in opts)
+    for f in fields:
+        parts.extend(str(v) for n in nodes if (v := n.get(f)) is not None)
+    return "".join(parts)
+
+
+def render_map_html(
+    nodes: Sequence[NodeDict],
+    edges: Sequence[EdgeDict],
+    *,
+    title: str,
+    subtitle: str = "",
+    legend: Iterable[LegendEntry],
+    filters: Mapping[str, Sequence[tuple[Any, str]]],
+    font_css: str = "",
+    search_fields: Sequence[str] = ("label",),
+    filter_labels: Mapping[str, str] | None = None,
+) -> str:
+    """Render a self-contained offline HTML network map.
+
+    Parameters
+    ----------
+    nodes
+        Dicts with ``id``, ``label``, ``x``, ``y`` (required) and optionally ``color``,
+        ``shape``, ``size``, ``title`` (plain-text tooltip, newlines kept), ``vis`` (dict of
+        extra vis-network node options) plus any filter/search fields (e.g. ``kind``,
+        ``street``; a list value matches any of its items).
+    edges
+        Dicts with ``from``, ``to`` and optionally ``color``, ``dashes``, ``width``,
+        ``title``, ``arrows``, ``label``.
+    title, subtitle
+        Heading and sub-heading (e.g. data date and counts).
+    legend
+        ``(name, color, shape)`` entries; shape is a vis-network node shape, or ``"line"`` /
+        ``"dashes"`` for edge kinds.
+    filters
+        Filter field → list of ``(value, display name)`` for a dropdown; nodes whose field
+        doesn't match are hidden together with their edges.
+    font_css
+        CSS from :func:`~.fonts.cjk_font_face_css` (embedded font), or ``""``.
+    search_fields
+        Node fields searched (case-insensitive substring, NFKC-normalised).
+    filter_labels
+        Optional display names of the filter fields (defaults: kind → 类型, street → 街道…).
+
+    Returns
+    -------
+    str
+        The HTML document. No external URL is referenced.
+    """
+    if len({n["id"] for n in nodes}) != len(nodes):
+        raise ValueError("node ids must be unique")
+    if "</" in font_css or "<!--" in font_css:
+        raise ValueError("font_css must not contain '</' or '<!--'")
+    labels = {**_DEFAULT_FILTER_LABELS, **(filter_labels or {})}
+    payload = {
+        "title": title,
+        "subtitle": subtitle,
+        "legend": [{"name": str(n), "color": c, "shape": s} for n, c, s in legend],
+        "filters": [
+            {
+                "field": f,
+                "label": labels.get(f, f),
+                "options": [[v, str(d)] for v, d in opts],
+            }
+            for f, opts in filters.items()
+        ],
+        "searchFields": list(search_fields),
+        "hasFont": bool(font_css),
+        "nodes": nodes,
+        "edges": edges,
+    }
+    parts = [
+        _HEAD.replace("@@TITLE@@", html.escape(title)),
+        font_css,
+        f"\n:root {{ --rg-stack: {FONT_STACK}; }}\n",
+        _CSS,
+        "</style>\n</head>\n<body>\n",
+        _BODY.replace("@@TITLE@@", html.escape(title)).replace(
+            "@@SUBTITLE@@", html.escape(subtitle)
+        ),
+        '<script type="application/json" id="rg-data">',
+        _script_json(payload),
+        "</script>\n<script>\n",
+        vis_network_js(),
+        "\n</script>\n<script>\n",
+        _APP_JS,
+        "</script>\n</body>\n</html>\n",
+    ]
+    return "".join(parts)
+
+
+def write_map_html(path: str | Path, html_text: str) -> Path:
+    """Write ``html_text`` as UTF-8 to ``path`` and return the path."""
+    p = Path(path)
+    p.write_text(html_text, encoding="utf-8")
+    return p
+
+
+_HEAD = """<!DOCTYPE html>
+<html lang="zh-CN">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none';
+ script-src 'unsafe-inline'; style-src 'unsafe-inline'; font-src data:; img-src data: blob:">
+<title>@@TITLE@@</title>
+<style>
+"""
+
+_CSS = """
+html, body { margin: 0; padding: 0; height: 100%; overflow: hidden; background: #fbfaf7; }
+body, input, select, button, div.vis-tooltip {
+  font-family: var(--rg-font-family, var(--rg-stack));
+}
+#rg-canvas { position: fixed; inset: 0; }
+.rg-panel {
+  position: fixed; z-index: 20; background: rgba(255, 255, 255, 0.93);
+  border: 1px solid #d8d4cc; border-radius: 8px; box-shadow: 0 2px 10px rgba(0, 0, 0, 0.12);
+  padding: 12px 16px; color: #1f2328; font-size: 20px;
+}
+#rg-header { top: 12px; left: 12px; max-width: 60vw; }
+#rg-title { margin: 0; font-size: 32px; font-weight: 700; color: #a31515; line-height: 1.25; }
+#rg-subtitle { margin: 4px 0 0; font-size: 20px; color: #444; }
+#rg-controls { display: flex; flex-wrap: wrap; gap: 10px; align-items: center; margin-top: 10px; }
+#rg-controls input, #rg-controls select, #rg-controls button {
+  font-size: 20px; padding: 6px 10px; border: 1px solid #b9b4aa; border-radius: 6px;
+  background: #fff; color: #1f2328;
+}
+#rg-search { width: 16em; }
+#rg-controls button { cursor: pointer; background: #f3efe6; }
+#rg-controls label { font-size: 20px; }
+#rg-status { margin-top: 8px; font-size: 20px; color: #333; min-height: 1.3em; }
+#rg-legend { top: 12px; right: 12px; max-height: calc(100vh - 48px); overflow-y: auto; }
+#rg-legend h2 { margin: 0 0 8px; font-size: 22px; }
+#rg-legend ul { list-style: none; margin: 0; padding: 0; }
+#rg-legend li { display: flex; align-items: center; gap: 10px; margin: 6px 0; font-size: 20px; }
+.rg-sw { display: inline-block; width: 22px; height: 22px; flex: none; box-sizing: border-box; }
+.rg-sw.round { border-radius: 50%; }
+.rg-sw.ellipse { border-radius: 50%; height: 16px; width: 26px; }
+.rg-sw.square { border-radius: 3px; }
+.rg-sw.diamond { transform: rotate(45deg) scale(0.8); }
+.rg-sw.triangle { clip-path: polygon(50% 0, 100% 100%, 0 100%); }
+.rg-sw.triangleDown { clip-path: polygon(0 0, 100% 0, 50% 100%); }
+.rg-sw.star { clip-path: polygon(50% 0, 61% 35%, 98% 35%, 68% 57%, 79% 91%, 50% 70%,
+  21% 91%, 32% 57%, 2% 35%, 39% 35%); }
+.rg-sw.hexagon { clip-path: polygon(25% 5%, 75% 5%, 100% 50%, 75% 95%, 25% 95%, 0 50%); }
+.rg-sw.line { height: 4px; width: 30px; }
+.rg-sw.dashes { height: 0; width: 30px; border-top: 4px dashed; background: transparent; }
+div.vis-tooltip {
+  font-size: 20px; white-space: pre-line; max-width: 40em; padding: 8px 12px;
+  background: #fffdf6; color: #1f2328; border: 1px solid #b9b4aa;
+}
+#rg-error { position: fixed; bottom: 12px; left: 12px; z-index: 30; color: #a31515;
+  font-size: 20px; background: #fff; padding: 8px 12px; display: none; }
+"""
+
+_BODY = """<div id="rg-canvas"></div>
+<div id="rg-header" class="rg-panel">
+  <h1 id="rg-title">@@TITLE@@</h1>
+  <p id="rg-subtitle">@@SUBTITLE@@</p>
+  <div id="rg-controls">
+    <input id="rg-search" type="search" placeholder="搜索名称或关键词…" autocomplete="off">
+    <button id="rg-clear" type="button">清除</button>
+    <button id="rg-fit" type="button">全图</button>
+  </div>
+  <div id="rg-status"></div>
+</div>
+<div id="rg-legend" class="rg-panel"><h2>图例</h2><ul id="rg-legend-list"></ul></div>
+<div id="rg-error"></div>
+"""
+
+_APP_JS = r"""
+(function () {
+  "use strict";
+  const D = JSON.parse(document.getElementById("rg-data").textContent);
+  const N = D.nodes, E = D.edges, n = N.length;
+  const S = { nodes: 0, total: n, ready: false, drawnMs: null, selected: null,
+              highlighted: [], matches: 0, error: null };
+  window.__rgMap = S;
+  const $ = (id) => document.getElementById(id);
+  const DEF_NODE = "#5b8ff9", DEF_EDGE = "#9aa4ae", FONT_COLOR = "#1f2328";
+  const DIM_NODE = { background: "#e4e2dd", border: "#d6d3cc",
+                     highlight: { background: "#e4e2dd", border: "#d6d3cc" } };
+  const DIM_FONT = "#c9c6bf", DIM_EDGE = "rgba(190,190,190,0.25)";
+  const cssFont = getComputedStyle(document.documentElement);
+  const FONT = (cssFont.getPropertyValue("--rg-font-family") ||
+                cssFont.getPropertyValue("--rg-stack")).trim() || "sans-serif";
+
+  function fail(e) {
+    S.error = String(e && e.stack || e);
+    const el = $("rg-error");
+    el.textContent = "地图加载失败: " + String(e);
+    el.style.display = "block";
+    throw e;
+  }
+  function textEl(t) {
+    const el = document.createElement("div");
+    el.textContent = String(t);
+    return el;
+  }
+  const norm = (s) => String(s).normalize("NFKC").toLowerCase();
+
+  // ---- legend (always visible) ----
+  const SHAPE_CLASS = { dot: "round", circle: "round", ellipse: "ellipse", database: "square",
+    box: "square", square: "square", text: "square", diamond: "diamond", triangle: "triangle",
+    triangleDown: "triangleDown", star: "star", hexagon: "hexagon", line: "line",
+    dashes: "dashes" };
+  const ul = $("rg-legend-list");
+  for (const it of D.legend) {
+    const li = document.createElement("li");
+    const sw = document.createElement("span");
+    sw.className = "rg-sw " + (SHAPE_CLASS[it.shape] || "round");
+    if (it.shape === "dashes") sw.style.borderTopColor = it.color;
+    else sw.style.background = it.color;
+    const tx = document.createElement("span");
+    tx.className = "rg-legend-name";
+    tx.textContent = it.name;
+    li.append(sw, tx);
+    ul.append(li);
+  }
+  if (!D.legend.length) $("rg-legend").style.display = "none";
+
+  // ---- data ----
+  const visNodes = new Array(n), idx = new Map(), origColor = new Array(n);
+  const hay = new Array(n), shown = new Array(n).fill(true);
+  const SF = D.searchFields;
+  for (let i = 0; i < n; i++) {
+    const d = N[i];
+    const c = d.color == null ? DEF_NODE : d.color;
+    const v = { id: d.id, x: d.x, y: d.y, color: c };
+    if (d.label != null) v.label = String(d.label);
+    if (d.shape) v.shape = d.shape;
+    if (d.size != null) v.size = d.size;
+    if (d.title != null && d.title !== "") v.title = textEl(d.title);
+    if (d.vis) Object.assign(v, d.vis);
+    visNodes[i] = v; origColor[i] = c; idx.set(d.id, i);
+    let h = "";
+    for (let k = 0; k < SF.length; k++) { const x = d[SF[k]]; if (x != null) h += "\u0001" + x; }
+    hay[i] = norm(h);
+  }
+  const m = E.length, visEdges = new Array(m), edgeColor = new Array(m);
+  const ef = new Int32Array(m), et = new Int32Array(m);
+  for (let j = 0; j < m; j++) {
+    const d = E[j];
+    const c = d.color == null ? DEF_EDGE : d.color;
+    const v = { id: j, from: d.from, to: d.to, color: c };
+    if (d.dashes) v.dashes = d.dashes;
+    if (d.width != null) v.width = d.width;
+    if (d.arrows) v.arrows = d.arrows;
+    if (d.label != null) v.label = String(d.label);
+    if (d.title != null && d.title !== "") v.title = textEl(d.title);
+    visEdges[j] = v; edgeColor[j] = c;
+    const a = idx.get(d.from), b = idx.get(d.to);
+    ef[j] = a === undefined ? -1 : a; et[j] = b === undefined ? -1 : b;
+  }
+  const nodesDS = new vis.DataSet(visNodes), edgesDS = new vis.DataSet(visEdges);
+
+  const big = n > 5000;
+  const options = {
+    autoResize: true,
+    physics: { enabled: false },
+    layout: { improvedLayout: false, randomSeed: 0 },
+    nodes: { shape: "dot", size: 14, borderWidth: 1.5, physics: false, fixed: true,
+             font: { size: 20, face: FONT, color: FONT_COLOR, strokeWidth: 4,
+                     strokeColor: "#ffffff" } },
+    edges: { smooth: false, width: 1.2, physics: false, selectionWidth: 1.5,
+             color: { inherit: false },
+             font: { size: 18, face: FONT, strokeWidth: 4, strokeColor: "#ffffff" } },
+    interaction: { dragNodes: false, hover: false, tooltipDelay: 150, navigationButtons: false,
+                   keyboard: false, multiselect: false, hideEdgesOnDrag: big,
+                   hideEdgesOnZoom: big, zoomView: true, dragView: true },
+    configure: { enabled: false },
+  };
+
+  let network = null;
+  let dimmed = new Uint8Array(n), edgeDim = new Uint8Array(m);
+  let matches = [], cursor = 0, lastQ = "";
+
+  function setStatus(t) { $("rg-status").textContent = t; }
+  function countText() {
+    const vis = S.nodes;
+    return vis === n ? "共 " + n + " 个节点" : "显示 " + vis + " / " + n + " 个节点";
+  }
+
+  function restyle(keep, focusEdgeNode) {
+    const nu = [], eu = [];
+    for (let i = 0; i < n; i++) {
+      const want = keep && !keep.has(i) ? 1 : 0;
+      if (want !== dimmed[i]) {
+        dimmed[i] = want;
+        nu.push(want ? { id: N[i].id, color: DIM_NODE, font: { color: DIM_FONT } }
+                     : { id: N[i].id, color: origColor[i], font: { color: FONT_COLOR } });
+      }
+    }
+    for (let j = 0; j < m; j++) {
+      const want = keep && !(ef[j] === focusEdgeNode || et[j] === focusEdgeNode) ? 1 : 0;
+      if (want !== edgeDim[j]) {
+        edgeDim[j] = want;
+        eu.push({ id: j, color: want ? DIM_EDGE : edgeColor[j] });
+      }
+    }
+    if (nu.length) nodesDS.update(nu);
+    if (eu.length) edgesDS.update(eu);
+  }
+
+  function highlight(i) {
+    const id = N[i].id;
+    const nb = network.getConnectedNodes(id);
+    const keep = new Set([i]);
+    for (const x of nb) { const k = idx.get(x); if (k !== undefined && shown[k]) keep.add(k); }
+    restyle(keep, i);
+    network.selectNodes([id], false);
+    const scale = Math.max(network.getScale(), 0.9);
+    network.focus(id, { scale: scale, animation: big ? false : { duration: 500 } });
+    S.selected = id;
+    S.highlighted = Array.from(keep, (k) => N[k].id);
+  }
+
+  function clearHighlight() {
+    restyle(null, -1);
+    if (network) network.unselectAll();
+    S.selected = null; S.highlighted = []; S.matches = 0;
+    matches = []; cursor = 0; lastQ = "";
+  }
+
+  function runSearch(q, advance) {
+    const qq = norm(q.trim());
+    if (!qq) { clearHighlight(); setStatus(countText()); return; }
+    if (!advance || qq !== lastQ) {
+      lastQ = qq;
+      matches = [];
+      for (let i = 0; i < n; i++) if (shown[i] && hay[i].includes(qq)) matches.push(i);
+      const lab = (i) => norm(N[i].label == null ? "" : N[i].label);
+      matches.sort((a, b) => {
+        const la = lab(a), lb = lab(b);
+        const ra = la === qq ? 0 : la.startsWith(qq) ? 1 : 2;
+        const rb = lb === qq ? 0 : lb.startsWith(qq) ? 1 : 2;
+        return ra - rb || la.length - lb.length || (la < lb ? -1 : la > lb ? 1 : 0);
+      });
+      cursor = 0;
+    } else if (matches.length) {
+      cursor = (cursor + 1) % matches.length;
+    }
+    S.matches = matches.length;
+    if (!matches.length) {
+      restyle(null, -1); network.unselectAll();
+      S.selected = null; S.highlighted = [];
+      setStatus("未找到：" + q.trim());
+      return;
+    }
+    const i = matches[cursor];
+    highlight(i);
+    setStatus("找到 " + matches.length + " 个（" + (cursor + 1) + "/" + matches.length + "）：" +
+              (N[i].label == null ? String(N[i].id) : String(N[i].label)));
+  }
+
+  // ---- filters ----
+  const active = {};
+  function passes(d) {
+    for (const f in active) {
+      const want = active[f];
+      if (want === "") continue;
+      const v = d[f];
+      if (Array.isArray(v)) { if (!v.some((x) => String(x) === want)) return false; }
+      else if (v == null || String(v) !== want) return false;
+    }
+    return true;
+  }
+  function applyFilters() {
+    const nu = [], eu = [];
+    for (let i = 0; i < n; i++) {
+      const ok = passes(N[i]);
+      if (ok !== shown[i]) { shown[i] = ok; nu.push({ id: N[i].id, hidden: !ok }); }
+    }
+    for (let j = 0; j < m; j++) {
+      const ok = ef[j] >= 0 && et[j] >= 0 && shown[ef[j]] && shown[et[j]];
+      if (ok === !!visEdges[j].hidden) {
+        visEdges[j].hidden = !ok;
+        eu.push({ id: j, hidden: !ok });
+      }
+    }
+    clearHighlight();
+    $("rg-search").value = "";
+    if (nu.length) nodesDS.update(nu);
+    if (eu.length) edgesDS.update(eu);
+    network.redraw();
+    setStatus(countText());
+  }
+  const controls = $("rg-controls");
+  for (const f of D.filters) {
+    const lab = document.createElement("label");
+    lab.textContent = f.label + "：";
+    const sel = document.createElement("select");
+    sel.dataset.field = f.field;
+    sel.className = "rg-filter";
+    const all = document.createElement("option");
+    all.value = ""; all.textContent = "全部";
+    sel.append(all);
+    for (const [val, name] of f.options) {
+      const o = document.createElement("option");
+      o.value = String(val); o.textContent = name;
+      sel.append(o);
+    }
+    active[f.field] = "";
+    sel.addEventListener("change", () => { active[f.field] = sel.value; applyFilters(); });
+    lab.append(sel);
+    controls.append(lab);
+  }
+
+  // ---- network ----
+  async function fontsReady() {
+    if (!D.hasFont || !document.fonts) return;
+    const sample = (N.length && N[0].label != null) ? String(N[0].label) : "社区";
+    const timeout = new Promise((r) => setTimeout(r, 3000));
+    try {
+      await Promise.race([document.fonts.load('20px "RG CJK"', sample + "社区"), timeout]);
+    } catch (e) { /* fall back to system fonts */ }
+  }
+
+  function start() {
+    network = new vis.Network($("rg-canvas"), { nodes: nodesDS, edges: edgesDS }, options);
+    S.network = network;
+    let first = true;
+    network.on("afterDrawing", () => {
+      S.nodes = network.body.nodeIndices.length;
+      if (first) {
+        first = false;
+        S.drawnMs = performance.now();
+        S.ready = true;
+        if (!S.selected) setStatus(countText());
+      }
+    });
+    network.on("click", (p) => {
+      if (p.nodes.length) {
+        const i = idx.get(p.nodes[0]);
+        if (i !== undefined) {
+          highlight(i);
+          setStatus(String(N[i].label == null ? N[i].id : N[i].label));
+        }
+      } else if (S.selected !== null) {
+        clearHighlight(); $("rg-search").value = ""; setStatus(countText());
+      }
+    });
+    network.fit({ animation: false });
+    let timer = null;
+    const box = $("rg-search");
+    box.addEventListener("input", () => {
+      clearTimeout(timer);
+      timer = setTimeout(() => runSearch(box.value, false), 250);
+    });
+    box.addEventListener("keydown", (ev) => {
+      if (ev.key === "Enter") { clearTimeout(timer); runSearch(box.value, true); }
+      if (ev.key === "Escape") { box.value = ""; runSearch("", false); }
+    });
+    $("rg-clear").addEventListener("click", () => { box.value = ""; runSearch("", false); });
+    $("rg-fit").addEventListener("click", () => network.fit({ animation: false }));
+    S.search = (q) => { box.value = q; runSearch(q, false); return S.selected; };
+  }
+
+  fontsReady().then(() => { try { start(); } catch (e) { fail(e); } });
+})();
+"""
