@@ -382,4 +382,3 @@ def open_offline(
                 f"console errors={p.console_errors} outside requests={p.outside_requests}"
             )
         return p.report(screenshot_path)
-

@@ -62,23 +62,29 @@ def graph_from_tables(
     skeleton = RegionalGraph(nodes=nodes, edges=pd.DataFrame(), activities=activities, name=name)
     value_set = skeleton._ids
 
-    def codes(values: pd.Series) -> np.ndarray:
-        arr = pa.array(values, type=pa.large_string(), from_pandas=True)
-        return pc.fill_null(pc.index_in(arr, value_set=value_set), -1).to_numpy().astype(np.int64)
+    # every reference column resolved in one pass over one hash table of all ids
+    refs = [(label, tbl, col) for label, tbl in schema.NODE_TABLES.items()
+            for col in tbl.columns if col.rel is not None]
+    links = typed["links"]
+    columns = [typed[tbl.name][col.name] for _, tbl, col in refs]
+    columns += [links["source_id"], links["target_id"]]
+    parts = [pa.array(c, type=pa.large_string(), from_pandas=True) for c in columns]
+    found = pc.fill_null(
+        pc.index_in(pa.chunked_array(parts, type=pa.large_string()), value_set=value_set), -1
+    ).to_numpy().astype(np.int64)
+    bounds = np.cumsum([0, *(len(p) for p in parts)])
+    resolved = [found[lo:hi] for lo, hi in zip(bounds[:-1], bounds[1:], strict=True)]
 
     types, sources, targets = [], [], []
-    for label, tbl in schema.NODE_TABLES.items():
+    for (label, tbl, col), other in zip(refs, resolved, strict=False):
         frame = typed[tbl.name]
         own = np.arange(len(frame), dtype=np.int64) + skeleton.offsets[LABELS.index(label)]
-        for col in tbl.columns:
-            if col.rel is None:
-                continue
-            other = codes(frame[col.name])
-            ok = other >= 0
-            src, dst = (other[ok], own[ok]) if col.reverse else (own[ok], other[ok])
-            types.append(np.full(len(src), REL_TYPES.index(col.rel.value), dtype=np.int8))
-            sources.append(src)
-            targets.append(dst)
+        ok = other >= 0
+        src, dst = (other[ok], own[ok]) if col.reverse else (own[ok], other[ok])
+        assert col.rel is not None
+        types.append(np.full(len(src), REL_TYPES.index(col.rel.value), dtype=np.int8))
+        sources.append(src)
+        targets.append(dst)
     structural = pd.DataFrame(
         {
             "type": pd.Categorical.from_codes(np.concatenate(types), categories=REL_TYPES),
@@ -86,7 +92,6 @@ def graph_from_tables(
             "target": np.concatenate(targets).astype(np.int32),
         }
     )
-    links = typed["links"]
     link_type_codes = np.array([REL_TYPES.index(schema.LINK_RELTYPE[c].value)
                                 for c in schema.LINK_TYPE.codes], dtype=np.int8)
     link_part = pd.DataFrame(
@@ -94,15 +99,14 @@ def graph_from_tables(
             "type": pd.Categorical.from_codes(
                 link_type_codes[links["type"].cat.codes.to_numpy()], categories=REL_TYPES
             ),
-            "source": codes(links["source_id"]).astype(np.int32),
-            "target": codes(links["target_id"]).astype(np.int32),
+            "source": resolved[-2].astype(np.int32),
+            "target": resolved[-1].astype(np.int32),
         }
     )
     for col in links.columns:
         if col not in {"source_id", "target_id", "type"}:
             link_part[col] = links[col].to_numpy() if links[col].dtype.kind == "M" \
                 else links[col].reset_index(drop=True)
-    link_part["quantity"] = pd.array([pd.NA] * len(link_part), dtype="Int64")
     edges = pd.concat([structural, link_part], ignore_index=True)
     edges = _conform_edges(edges)
     G = RegionalGraph(nodes=nodes, edges=edges, activities=activities, name=name)
@@ -134,7 +138,7 @@ def _conform_edges(edges: pd.DataFrame) -> pd.DataFrame:
         out[col] = edges[col].astype("str") if col in edges else _null_text(n)
     out["quantity"] = (
         edges["quantity"].astype("Int64") if "quantity" in edges
-        else pd.array([pd.NA] * n, dtype="Int64")
+        else pd.arrays.IntegerArray(np.zeros(n, np.int64), np.ones(n, dtype=bool))
     )
     for col in edges.columns:
         if col not in out:

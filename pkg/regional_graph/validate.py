@@ -124,6 +124,7 @@ class _Run:
     present: dict[str, set[str]] = field(default_factory=dict)  # columns the user gave
     ids: pa.Array | None = None
     labels: np.ndarray | None = None
+    ref_codes: dict[tuple[str, str], np.ndarray] = field(default_factory=dict)
 
     # -- recording ----------------------------------------------------------------------
     def fail(
@@ -300,14 +301,26 @@ class _Run:
             self.fail(names[rec.t].name, int(rec.r), "id", rec.id, "duplicate id",
                       f"a unique id; {rec.id!r} is already used in {names[f.t].name} row {f.r}")
 
-    def codes(self, values: pd.Series) -> np.ndarray:
-        """Global node codes of ``values`` (-1 where missing or unknown)."""
+    def resolve_references(self) -> None:
+        """Look every reference column up in one pass (one hash table for all ids)."""
+        keys = [(t.name, c.name) for t in schema.TABLES.values() for c in t.columns
+                if c.dtype == "ref" and len(self.typed[t.name])]
+        if not keys:
+            return
+        parts = [_arrow(self.typed[t][c]) for t, c in keys]
+        found = self.codes_of(pa.chunked_array(parts, type=pa.large_string()))
+        bounds = np.cumsum([0, *(len(p) for p in parts)])
+        for (key, lo, hi) in zip(keys, bounds[:-1], bounds[1:], strict=True):
+            self.ref_codes[key] = found[lo:hi]
+
+    def codes_of(self, values: pa.Array | pa.ChunkedArray) -> np.ndarray:
         assert self.ids is not None
-        found = pc.index_in(_arrow(values), value_set=self.ids)
+        found = pc.index_in(values, value_set=self.ids)
         return pc.fill_null(found, -1).to_numpy().astype(np.int64)
 
     def check_references(self) -> None:
         assert self.labels is not None
+        self.resolve_references()
         label_list = list(schema.NODE_TABLES)
         for tbl in schema.TABLES.values():
             df = self.typed[tbl.name]
@@ -316,7 +329,7 @@ class _Run:
                     continue
                 s = df[col.name]
                 given = s.notna().to_numpy()
-                code = self.codes(s)
+                code = self.ref_codes[(tbl.name, col.name)]
                 unknown = given & (code < 0)
                 self.fail_rows(tbl.name, unknown, col.name, s, "unknown id", col.expects)
                 if set(col.refs) == set(schema.Label):
@@ -343,7 +356,7 @@ class _Run:
         if not len(df):
             return
         label_list = list(schema.NODE_TABLES)
-        src, dst = self.codes(df["source_id"]), self.codes(df["target_id"])
+        src, dst = self.ref_codes[("links", "source_id")], self.ref_codes[("links", "target_id")]
         tcode = df["type"].cat.codes.to_numpy()
         link_types = schema.LINK_TYPE.codes
         for end, code, col in (("source", src, "source_id"), ("target", dst, "target_id")):
@@ -374,8 +387,9 @@ class _Run:
                        "link from a node to itself", "a different node than source_id")
         start, end = df["start"].to_numpy(), df["end"].to_numpy()
         before = ~pd.isna(start) & ~pd.isna(end) & (end < start)
-        self.fail_rows("links", before, "end", df["end"].dt.strftime("%Y-%m-%d"),
-                       "end before start", "an end date on or after the start date")
+        if before.any():
+            self.fail_rows("links", before, "end", df["end"].dt.strftime("%Y-%m-%d"),
+                           "end before start", "an end date on or after the start date")
 
     def check_hierarchies(self) -> None:
         for tname in ("areas", "party_orgs"):
@@ -415,22 +429,19 @@ class _Run:
                        "link reference incomplete", "target_id together with source_id")
         self.fail_rows("activities", has_t & ~has_s, "source_id", df["source_id"],
                        "link reference incomplete", "source_id together with target_id")
-        links = self.typed["links"]
         both = has_s & has_t
-        if both.any():
-            pairs = pd.MultiIndex.from_arrays(
-                [links["source_id"].to_numpy(dtype=object), links["target_id"].to_numpy(dtype=object)]
-            )
-            wanted = pd.MultiIndex.from_arrays(
-                [df["source_id"].to_numpy(dtype=object), df["target_id"].to_numpy(dtype=object)]
-            )
-            known = wanted.isin(pairs)
-            s_ok = self.codes(df["source_id"]) >= 0
-            t_ok = self.codes(df["target_id"]) >= 0
-            nolink = both & ~known & s_ok & t_ok
-            self.fail_rows("activities", nolink, "target_id", df["target_id"],
-                           "no link between source_id and target_id",
-                           "the endpoints of a row of the links table")
+        if not both.any():
+            return
+        n = np.int64(len(self.ids) if self.ids is not None else 0) + 1
+        link_key = (self.ref_codes[("links", "source_id")] * n
+                    + self.ref_codes[("links", "target_id")])
+        s_code = self.ref_codes[("activities", "source_id")]
+        t_code = self.ref_codes[("activities", "target_id")]
+        known = pd.Index(s_code * n + t_code).isin(link_key)
+        nolink = both & ~known & (s_code >= 0) & (t_code >= 0)
+        self.fail_rows("activities", nolink, "target_id", df["target_id"],
+                       "no link between source_id and target_id",
+                       "the endpoints of a row of the links table")
 
 
 def cycle_members(parent: np.ndarray) -> np.ndarray:

@@ -31,7 +31,10 @@ __all__ = [
 VIS_NETWORK_VERSION = "10.1.5"
 
 #: Fixed interface strings of the template (include them in the font subset).
-UI_TEXT = "搜索名称或关键词…清除全图全部共个节点显示找到未找到图例类型街道社区区县网格地图加载失败：（）/0123456789"
+UI_TEXT = (
+    "搜索名称或关键词…清除全图全部共个节点显示找到未找到图例"
+    "类型街道社区区县网格地图加载失败：（）/0123456789"
+)
 
 _DEFAULT_FILTER_LABELS = {
     "kind": "类型",
@@ -233,31 +236,39 @@ _HEAD = """<!DOCTYPE html>
 
 _CSS = """
 html, body { margin: 0; padding: 0; height: 100%; overflow: hidden; background: #fbfaf7; }
+body {
+  display: grid; height: 100vh; color: #1f2328;
+  grid-template-rows: auto minmax(0, 1fr); grid-template-columns: minmax(0, 1fr) auto;
+}
 body, input, select, button, div.vis-tooltip {
   font-family: var(--rg-font-family, var(--rg-stack));
 }
-#rg-canvas { position: fixed; inset: 0; }
-.rg-panel {
-  position: fixed; z-index: 20; background: rgba(255, 255, 255, 0.93);
-  border: 1px solid #d8d4cc; border-radius: 8px; box-shadow: 0 2px 10px rgba(0, 0, 0, 0.12);
-  padding: 12px 16px; color: #1f2328; font-size: 20px;
+#rg-header {
+  grid-row: 1; grid-column: 1 / 3; display: flex; flex-wrap: wrap; align-items: center;
+  gap: 8px 32px; padding: 10px 20px; background: #fff; border-bottom: 3px solid #a31515;
+  font-size: 20px; z-index: 20;
 }
-#rg-header { top: 12px; left: 12px; max-width: 60vw; }
+#rg-titles { min-width: 0; }
 #rg-title { margin: 0; font-size: 32px; font-weight: 700; color: #a31515; line-height: 1.25; }
-#rg-subtitle { margin: 4px 0 0; font-size: 20px; color: #444; }
-#rg-controls { display: flex; flex-wrap: wrap; gap: 10px; align-items: center; margin-top: 10px; }
+#rg-subtitle { margin: 2px 0 0; font-size: 20px; color: #444; }
+#rg-tools { display: flex; flex-direction: column; gap: 6px; }
+#rg-controls { display: flex; flex-wrap: wrap; gap: 10px; align-items: center; }
 #rg-controls input, #rg-controls select, #rg-controls button {
   font-size: 20px; padding: 6px 10px; border: 1px solid #b9b4aa; border-radius: 6px;
   background: #fff; color: #1f2328;
 }
-#rg-search { width: 16em; }
+#rg-search { width: 14em; }
 #rg-controls button { cursor: pointer; background: #f3efe6; }
-#rg-controls label { font-size: 20px; }
-#rg-status { margin-top: 8px; font-size: 20px; color: #333; min-height: 1.3em; }
-#rg-legend { top: 12px; right: 12px; max-height: calc(100vh - 48px); overflow-y: auto; }
+#rg-controls label { font-size: 20px; white-space: nowrap; }
+#rg-status { font-size: 20px; color: #333; min-height: 1.3em; }
+#rg-canvas { grid-row: 2; grid-column: 1; position: relative; min-width: 0; min-height: 0; }
+#rg-legend {
+  grid-row: 2; grid-column: 2; overflow-y: auto; padding: 12px 18px; background: #fff;
+  border-left: 1px solid #d8d4cc; font-size: 20px; max-width: 22em;
+}
 #rg-legend h2 { margin: 0 0 8px; font-size: 22px; }
 #rg-legend ul { list-style: none; margin: 0; padding: 0; }
-#rg-legend li { display: flex; align-items: center; gap: 10px; margin: 6px 0; font-size: 20px; }
+#rg-legend li { display: flex; align-items: center; gap: 10px; margin: 8px 0; font-size: 20px; }
 .rg-sw { display: inline-block; width: 22px; height: 22px; flex: none; box-sizing: border-box; }
 .rg-sw.round { border-radius: 50%; }
 .rg-sw.ellipse { border-radius: 50%; height: 16px; width: 26px; }
@@ -278,18 +289,22 @@ div.vis-tooltip {
   font-size: 20px; background: #fff; padding: 8px 12px; display: none; }
 """
 
-_BODY = """<div id="rg-canvas"></div>
-<div id="rg-header" class="rg-panel">
-  <h1 id="rg-title">@@TITLE@@</h1>
-  <p id="rg-subtitle">@@SUBTITLE@@</p>
-  <div id="rg-controls">
-    <input id="rg-search" type="search" placeholder="搜索名称或关键词…" autocomplete="off">
-    <button id="rg-clear" type="button">清除</button>
-    <button id="rg-fit" type="button">全图</button>
+_BODY = """<header id="rg-header">
+  <div id="rg-titles">
+    <h1 id="rg-title">@@TITLE@@</h1>
+    <p id="rg-subtitle">@@SUBTITLE@@</p>
   </div>
-  <div id="rg-status"></div>
-</div>
-<div id="rg-legend" class="rg-panel"><h2>图例</h2><ul id="rg-legend-list"></ul></div>
+  <div id="rg-tools">
+    <div id="rg-controls">
+      <input id="rg-search" type="search" placeholder="搜索名称或关键词…" autocomplete="off">
+      <button id="rg-clear" type="button">清除</button>
+      <button id="rg-fit" type="button">全图</button>
+    </div>
+    <div id="rg-status"></div>
+  </div>
+</header>
+<div id="rg-canvas"></div>
+<aside id="rg-legend"><h2>图例</h2><ul id="rg-legend-list"></ul></aside>
 <div id="rg-error"></div>
 """
 
@@ -306,6 +321,7 @@ _APP_JS = r"""
   const DIM_NODE = { background: "#e4e2dd", border: "#d6d3cc",
                      highlight: { background: "#e4e2dd", border: "#d6d3cc" } };
   const DIM_FONT = "#c9c6bf", DIM_EDGE = "rgba(190,190,190,0.25)";
+  const INSIDE = new Set(["box", "ellipse", "circle", "database", "text"]);
   const cssFont = getComputedStyle(document.documentElement);
   const FONT = (cssFont.getPropertyValue("--rg-font-family") ||
                 cssFont.getPropertyValue("--rg-stack")).trim() || "sans-serif";
@@ -353,7 +369,10 @@ _APP_JS = r"""
     const c = d.color == null ? DEF_NODE : d.color;
     const v = { id: d.id, x: d.x, y: d.y, color: c };
     if (d.label != null) v.label = String(d.label);
-    if (d.shape) v.shape = d.shape;
+    if (d.shape) {
+      v.shape = d.shape;
+      if (INSIDE.has(d.shape)) v.font = { strokeWidth: 0 };
+    }
     if (d.size != null) v.size = d.size;
     if (d.title != null && d.title !== "") v.title = textEl(d.title);
     if (d.vis) Object.assign(v, d.vis);
