@@ -8,8 +8,9 @@ they do not skip).
 
 from __future__ import annotations
 
+import fnmatch
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -301,14 +302,16 @@ class OfflineBrowser:
         *,
         viewport: tuple[int, int] = (1920, 1080),
         fulfil: Mapping[str, Path] | None = None,
+        allow: Sequence[str] = (),
         wait: bool = True,
         ready_js: str = READY_JS,
         timeout_s: float = 60.0,
     ) -> OfflinePage:
         """Open ``html_path`` with every other request recorded and aborted.
 
-        ``fulfil`` maps URL prefixes to local files served instead (still recorded as
-        outside requests): only for benchmarking pages that insist on a CDN.
+        ``fulfil`` maps URL glob patterns to local files served instead, and requests starting
+        with a prefix in ``allow`` are let through; both are still recorded as outside
+        requests. Only for benchmarking pages (pyvis) that insist on a CDN or a lib folder.
         """
         assert self.browser is not None, "use OfflineBrowser as a context manager"
         path = Path(html_path).resolve()
@@ -327,10 +330,13 @@ class OfflineBrowser:
                 route.continue_()
                 return
             op.outside_requests.append(req_url)
-            for prefix, local in fulfil.items():
-                if req_url.startswith(prefix):
+            for pattern, local in fulfil.items():
+                if fnmatch.fnmatchcase(req_url, pattern):
                     route.fulfill(path=str(local))
                     return
+            if req_url.startswith(tuple(allow)):
+                route.continue_()
+                return
             route.abort()
 
         def on_request(req: Request) -> None:

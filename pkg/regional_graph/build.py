@@ -9,10 +9,11 @@ True
 
 from __future__ import annotations
 
+import itertools
 import logging
-from pathlib import Path
 import time
 from collections.abc import Mapping
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -24,7 +25,7 @@ from . import schema
 from .graph import EDGE_PROPERTIES, LABELS, LINK_REL_TYPES, REL_TYPES, RegionalGraph
 from .io import Tables
 from .schema import Label
-from .validate import validate_tables
+from .validate import concat_arrow, validate_tables
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -69,11 +70,10 @@ def graph_from_tables(
     columns = [typed[tbl.name][col.name] for _, tbl, col in refs]
     columns += [links["source_id"], links["target_id"]]
     parts = [pa.array(c, type=pa.large_string(), from_pandas=True) for c in columns]
-    found = pc.fill_null(
-        pc.index_in(pa.chunked_array(parts, type=pa.large_string()), value_set=value_set), -1
-    ).to_numpy().astype(np.int64)
+    found = pc.fill_null(pc.index_in(concat_arrow(parts), value_set=value_set), -1)
+    found = found.to_numpy().astype(np.int64)
     bounds = np.cumsum([0, *(len(p) for p in parts)])
-    resolved = [found[lo:hi] for lo, hi in zip(bounds[:-1], bounds[1:], strict=True)]
+    resolved = [found[lo:hi] for lo, hi in itertools.pairwise(bounds)]
 
     types, sources, targets = [], [], []
     for (label, tbl, col), other in zip(refs, resolved, strict=False):

@@ -80,8 +80,10 @@ class RegionalGraph:
     # -- node codes -----------------------------------------------------------------------
     @cached_property
     def _ids(self) -> pa.LargeStringArray:
+        from .validate import concat_arrow
+
         chunks = [pa.array(self.nodes[lbl].index, type=pa.large_string()) for lbl in LABELS]
-        return pa.chunked_array(chunks, type=pa.large_string()).combine_chunks()
+        return concat_arrow(chunks).combine_chunks()
 
     @cached_property
     def offsets(self) -> np.ndarray:

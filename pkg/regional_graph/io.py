@@ -239,7 +239,8 @@ def write_tables(
         path.parent.mkdir(parents=True, exist_ok=True)
         with pd.ExcelWriter(path, engine="openpyxl") as xw:
             for name, df in frames.items():
-                sheet = schema.TABLES[name].zh if chinese_headers and name in schema.TABLES else name
+                known = chinese_headers and name in schema.TABLES
+                sheet = schema.TABLES[name].zh if known else name
                 df.to_excel(xw, sheet_name=sheet[:31], index=False)
         return path
     path.mkdir(parents=True, exist_ok=True)

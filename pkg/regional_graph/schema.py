@@ -17,7 +17,7 @@ Examples
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import StrEnum
 
 
@@ -263,7 +263,6 @@ class Table:
     label: Label | None = None
     optional: bool = False
     aliases: tuple[str, ...] = ()
-    checks: tuple[str, ...] = field(default=())
 
     def column(self, name: str) -> Column:
         """The column called ``name`` (canonical English name)."""
@@ -324,6 +323,7 @@ PARTY_ORGS = Table(
         Column("members", "党员数", **_COUNT),
     ),
     label=Label.PARTY_ORG,
+    optional=True,
     aliases=("party_organizations",),
 )
 
@@ -343,6 +343,7 @@ ORGANIZATIONS = Table(
         Column("address", "地址", "str"),
     ),
     label=Label.ORGANIZATION,
+    optional=True,
     aliases=("units",),
 )
 
@@ -358,7 +359,7 @@ LINKS = Table(
         Column("kind", "形式", "str", aliases=("共建形式",)),
         Column("note", "备注", "str"),
     ),
-    checks=("end_after_start",),
+    optional=True,
 )
 
 RESOURCES = Table(

@@ -27,6 +27,7 @@ areas    3  level    镇区
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -279,7 +280,7 @@ class _Run:
             tables.append(np.full(len(ids), code, dtype=np.int8))
             rows.append(self.rows[tbl.name])
             del label
-        all_ids = pa.chunked_array(chunks, type=pa.large_string()).combine_chunks()
+        all_ids = concat_arrow(chunks).combine_chunks()
         self.ids = all_ids
         self.labels = np.concatenate(labels) if labels else np.zeros(0, np.int8)
         counts = pc.value_counts(all_ids.drop_null())
@@ -308,9 +309,9 @@ class _Run:
         if not keys:
             return
         parts = [_arrow(self.typed[t][c]) for t, c in keys]
-        found = self.codes_of(pa.chunked_array(parts, type=pa.large_string()))
+        found = self.codes_of(concat_arrow(parts))
         bounds = np.cumsum([0, *(len(p) for p in parts)])
-        for (key, lo, hi) in zip(keys, bounds[:-1], bounds[1:], strict=True):
+        for key, (lo, hi) in zip(keys, itertools.pairwise(bounds), strict=True):
             self.ref_codes[key] = found[lo:hi]
 
     def codes_of(self, values: pa.Array | pa.ChunkedArray) -> np.ndarray:
@@ -371,8 +372,9 @@ class _Run:
                 found = np.array([lbl.value for lbl in label_list], dtype=object)
                 got = found[self.labels[np.where(ok, code, 0)]]
                 tname = np.array(link_types, dtype=object)[np.where(tcode >= 0, tcode, 0)]
+                side = int(end == "target")
                 expected = [
-                    f"a {' or '.join(x.value for x in schema.LINK_ENDPOINTS[tn][int(end == 'target')])}"
+                    f"a {' or '.join(x.value for x in schema.LINK_ENDPOINTS[tn][side])}"
                     f" as the {end} of a {tn} link"
                     for tn in tname[wrong]
                 ]
@@ -472,8 +474,14 @@ def cycle_members(parent: np.ndarray) -> np.ndarray:
 # --------------------------------------------------------------------------------------------
 
 
-def _arrow(values: pd.Series) -> pa.Array:
+def _arrow(values: pd.Series) -> pa.Array | pa.ChunkedArray:
     return pa.array(values.astype("str"), type=pa.large_string(), from_pandas=True)
+
+
+def concat_arrow(parts: list[pa.Array | pa.ChunkedArray]) -> pa.ChunkedArray:
+    """Concatenate arrow string arrays without copying (chunks are flattened, not iterated)."""
+    chunks = [c for p in parts for c in (p.chunks if isinstance(p, pa.ChunkedArray) else [p])]
+    return pa.chunked_array(chunks, type=pa.large_string())
 
 
 def _strip(s: pd.Series) -> pd.Series:

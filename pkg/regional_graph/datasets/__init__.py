@@ -48,7 +48,7 @@ def sample_district_tables() -> Tables:
     return {name: df.copy() for name, df in _sample_typed().items()}
 
 
-def load_sample_district():  # noqa: ANN201 - avoids an import cycle in the annotation
+def load_sample_district():
     """The sample district as a :class:`~regional_graph.graph.RegionalGraph`."""
     from ..build import graph_from_tables
 

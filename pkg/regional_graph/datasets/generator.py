@@ -154,7 +154,7 @@ class _Generator:
         })
 
     # -- the run --------------------------------------------------------------------------
-    def run(self) -> Tables:  # noqa: PLR0914
+    def run(self) -> Tables:
         sc, rng = self.sc, self.rng
         # areas ------------------------------------------------------------------------
         n_d = sc.districts
@@ -223,7 +223,6 @@ class _Generator:
         pc_comm = rng.integers(0, n_c, n_pc)
         o_id = _ids("O", n_ru + n_tn + n_rc + n_pc)
         ru_id, tn_id = o_id[:n_ru], o_id[n_ru:n_ru + n_tn]
-        rc_id, pc_id = o_id[n_ru + n_tn:n_ru + n_tn + n_rc], o_id[n_ru + n_tn + n_rc:]
         org_comm = np.concatenate([ru_comm, tn_comm, np.arange(n_c), pc_comm])
         n_o = len(o_id)
         has_geo = rng.random(n_o) < 0.8
@@ -248,7 +247,8 @@ class _Generator:
                 ru_members * rng.integers(2, 6, n_ru), tn_emp, rng.integers(5, 15, n_rc),
                 rng.integers(20, 200, n_pc)]).astype(str)),
             "party_members": _text(np.concatenate([
-                ru_members, tn_pm, rng.integers(3, 9, n_rc), rng.integers(0, 6, n_pc)]).astype(str)),
+                ru_members, tn_pm, rng.integers(3, 9, n_rc), rng.integers(0, 6, n_pc),
+            ]).astype(str)),
             "lat": _text(np.where(has_geo, np.round(lat, 6).astype(str), None)),
             "lon": _text(np.where(has_geo, np.round(lon, 6).astype(str), None)),
             "address": _text(addr),

@@ -1,0 +1,14 @@
+"""Analyses: pure, vectorised functions of a :class:`~regional_graph.graph.RegionalGraph`.
+
+>>> import regional_graph as rg
+>>> from regional_graph.analysis import coverage
+>>> G = rg.datasets.load_sample_district()
+>>> len(coverage.uncovered(G, as_of=rg.datasets.REFERENCE_DATE)) > 0
+True
+"""
+
+from __future__ import annotations
+
+from . import changes, coverage, isolation, labels
+
+__all__ = ["changes", "coverage", "isolation", "labels"]

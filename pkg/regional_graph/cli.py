@@ -1,0 +1,205 @@
+"""The ``regional-graph`` command.
+
+Each sub-command is a thin shell over the library: read → validate → build → analyse → write.
+Invalid input prints every problem as a table and exits with status 1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import pandas as pd
+
+from . import __version__, datasets, io
+from .build import load_graph
+from .errors import RegionalGraphError, StoreError, TableValidationError
+from .graph import RegionalGraph, as_date
+
+log = logging.getLogger("regional_graph.cli")
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+def _out(text: str = "") -> None:
+    sys.stdout.write(text + "\n")
+
+
+def _load(args: argparse.Namespace) -> RegionalGraph:
+    return load_graph(args.data)
+
+
+# -- commands ----------------------------------------------------------------------------------
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    """Validate a dataset; exit 0 when valid."""
+    G = _load(args)
+    _out(f"OK: {args.data} is valid — {G.number_of_nodes():,} nodes, "
+         f"{G.number_of_edges():,} relationships")
+    return 0
+
+
+def cmd_summary(args: argparse.Namespace) -> int:
+    """Counts by label/kind/level/type and basic indicators."""
+    G = _load(args)
+    _out(f"{G!r}")
+    with pd.option_context("display.max_rows", 200, "display.width", 120):
+        _out(G.summary().to_string())
+    for line in _headline_lines(G, args):
+        _out(line)
+    return 0
+
+
+def _headline_lines(G: RegionalGraph, args: argparse.Namespace) -> list[str]:
+    try:
+        from .report import summary_lines
+    except ImportError:  # pragma: no cover - analyses not installed in this build
+        return []
+    return summary_lines(G, as_of=getattr(args, "as_of", None))
+
+
+def cmd_template(args: argparse.Namespace) -> int:
+    """Write the empty fill-in workbook."""
+    path = io.write_template(args.file)
+    _out(f"wrote the template workbook {path}")
+    return 0
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    """Coverage and isolation report (CSV files and report.xlsx)."""
+    from .report import summary_lines, write_report
+
+    if getattr(args, "from_neo4j", False):
+        from .store import report_from_neo4j
+
+        files = report_from_neo4j(args.out, as_of=args.as_of, **_conn(args))
+        _out(f"wrote {len(files)} files from server-side queries under {args.out}")
+        return 0
+    G = _load(args)
+    files = write_report(G, args.out, as_of=args.as_of)
+    for line in summary_lines(G, as_of=args.as_of):
+        _out(line)
+    _out(f"wrote {len(files)} files under {args.out}")
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    """Run every analysis and export on the bundled sample district."""
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    src = datasets.SAMPLE_DISTRICT
+    G = load_graph(src, name="海岚区 (sample)") if src.exists() \
+        else datasets.load_sample_district()
+    as_of = args.as_of or datasets.REFERENCE_DATE.isoformat()
+    _out(f"sample district: {G!r} (as of {as_of})")
+    io.write_tables({"summary": G.summary().reset_index()}, out / "summary")
+    steps = _demo_steps()
+    for name, step in steps:
+        target = out / name
+        try:
+            written = step(G, target, as_of)
+        except ImportError as err:  # a part of the library not present in this build
+            log.warning("skipping %s: %s", name, err)
+            continue
+        _out(f"{name:<12} → {written}")
+    _out(f"done: everything is under {out.resolve()}")
+    return 0
+
+
+def _demo_steps() -> list[tuple[str, Callable[[RegionalGraph, Path, str], object]]]:
+    steps: list[tuple[str, Callable[[RegionalGraph, Path, str], object]]] = []
+
+    def report(G: RegionalGraph, target: Path, as_of: str) -> object:
+        from .report import summary_lines, write_report
+
+        write_report(G, target, as_of=as_of)
+        for line in summary_lines(G, as_of=as_of):
+            _out("  " + line)
+        return target
+
+    steps.append(("report", report))
+    return steps
+
+
+def _conn(args: argparse.Namespace) -> dict[str, object]:
+    return {k: getattr(args, k) for k in ("uri", "user", "database") if getattr(args, k, None)}
+
+
+# -- parser --------------------------------------------------------------------------------
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser (exposed for the docs)."""
+    p = argparse.ArgumentParser(
+        prog="regional-graph",
+        description="Graph analysis of regional joint-building networks (区域化党建 · 资联网).",
+    )
+    p.add_argument("--version", action="version", version=f"regional_graph {__version__}")
+    p.add_argument("-v", "--verbose", action="store_true", help="log progress details")
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def data_cmd(name: str, handler: Handler, help_: str) -> argparse.ArgumentParser:
+        sp = sub.add_parser(name, help=help_, description=help_)
+        sp.add_argument("data", type=Path, help="a folder of CSV files or an .xlsx workbook")
+        sp.set_defaults(handler=handler)
+        return sp
+
+    data_cmd("check", cmd_check, "validate a dataset (exit 0 if valid, 1 with every problem)")
+    s = data_cmd("summary", cmd_summary, "counts by label/kind/level/type and basic indicators")
+    s.add_argument("--as-of", help="evaluate links as of this date (default: today)")
+    t = sub.add_parser("template", help="write the empty fill-in workbook (Chinese headers, "
+                       "drop-down lists)", description="write the empty fill-in workbook")
+    t.add_argument("file", type=Path, help="the .xlsx file to write")
+    t.set_defaults(handler=cmd_template)
+    r = sub.add_parser("report", help="coverage and isolation report: CSV files + report.xlsx",
+                       description="coverage and isolation report: CSV files + report.xlsx")
+    r.add_argument("data", type=Path, nargs="?", help="dataset (omit with --from-neo4j)")
+    r.add_argument("--out", type=Path, required=True, help="output folder")
+    r.add_argument("--as-of", help="evaluate as of this date (default: today)")
+    r.add_argument("--from-neo4j", action="store_true",
+                   help="answer the questions with server-side Cypher instead")
+    _neo4j_args(r)
+    r.set_defaults(handler=cmd_report)
+    d = sub.add_parser("demo", help="run the main job on the bundled sample district",
+                       description="run every analysis and export on the sample district")
+    d.add_argument("--out", type=Path, default=Path("out"), help="output folder (default out/)")
+    d.add_argument("--as-of", help=f"as-of date (default: the sample's "
+                   f"{datasets.REFERENCE_DATE.isoformat()})")
+    d.set_defaults(handler=cmd_demo)
+    return p
+
+
+def _neo4j_args(sp: argparse.ArgumentParser) -> None:
+    sp.add_argument("--uri", help="bolt://, neo4j://, neo4j+s:// … (default $NEO4J_URI)")
+    sp.add_argument("--user", help="user name (default $NEO4J_USERNAME)")
+    sp.add_argument("--database", help="database (default $NEO4J_DATABASE)")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of ``regional-graph``; returns the exit status."""
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+    )
+    if getattr(args, "as_of", None):
+        as_date(args.as_of)  # fail early on a bad date
+    try:
+        return int(args.handler(args))
+    except TableValidationError as err:
+        sys.stderr.write(f"{len(err.failures)} problem(s) in the input tables:\n")
+        with pd.option_context("display.max_rows", 500, "display.width", 200,
+                               "display.max_colwidth", 80):
+            sys.stderr.write(err.failures.to_string(index=False) + "\n")
+        return 1
+    except (StoreError, FileNotFoundError, RegionalGraphError) as err:
+        sys.stderr.write(f"error: {err}\n")
+        return 2 if isinstance(err, StoreError) else 1
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())
