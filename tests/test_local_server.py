@@ -12,6 +12,7 @@ from pathlib import Path
 
 import neo4j
 import pytest
+
 from regional_graph.store import local_server
 from regional_graph.store.local_server import LocalBoltServer, start_local_server
 

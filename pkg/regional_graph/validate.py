@@ -435,8 +435,9 @@ class _Run:
         if not both.any():
             return
         n = np.int64(len(self.ids) if self.ids is not None else 0) + 1
-        link_key = (self.ref_codes[("links", "source_id")] * n
-                    + self.ref_codes[("links", "target_id")])
+        none = np.zeros(0, dtype=np.int64)  # no links table (or an empty one)
+        link_key = (self.ref_codes.get(("links", "source_id"), none) * n
+                    + self.ref_codes.get(("links", "target_id"), none))
         s_code = self.ref_codes[("activities", "source_id")]
         t_code = self.ref_codes[("activities", "target_id")]
         known = pd.Index(s_code * n + t_code).isin(link_key)
