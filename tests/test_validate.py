@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+
 import regional_graph as rg
 from regional_graph import schema
 from regional_graph.errors import FAILURE_COLUMNS
@@ -112,12 +113,18 @@ def test_column_given_twice_english_and_chinese(raw_tables: Tables, write_csv) -
 
 
 def test_missing_table(raw_tables: Tables, write_csv) -> None:
-    del raw_tables["links"]
-    f = only(bad_file_failures(raw_tables, write_csv))
-    assert f["table"] == "links"
+    orgs = raw_tables["organizations"].iloc[[3]].assign(area_id=None)
+    f = only(bad_file_failures({"organizations": orgs}, write_csv))  # no areas.csv
+    assert f["table"] == "areas"
     assert pd.isna(f["row"])
     assert f["problem"] == "missing table"
-    assert "关系" in f["expected"]
+    assert "区域" in f["expected"]
+
+
+def test_activities_without_a_links_table(raw_tables: Tables, write_csv) -> None:
+    del raw_tables["links"]  # optional, but then an activity on a link has nothing to be on
+    f = only(bad_file_failures(raw_tables, write_csv))
+    assert_failure(f, "activities", 2, "target_id", "PC1", "no link", "links table")
 
 
 # ---------------------------------------------------------------------------------------

@@ -5,6 +5,8 @@ Modules: :mod:`~regional_graph.schema` (labels, enums, the table template),
 :mod:`~regional_graph.build` (tables ↔ graph), :mod:`~regional_graph.graph`,
 :mod:`~regional_graph.datasets`.
 
+Examples
+--------
 >>> import regional_graph as rg
 >>> G = rg.load_graph(rg.datasets.SAMPLE_DISTRICT)
 >>> G.number_of_nodes() == rg.datasets.load_sample_district().number_of_nodes()

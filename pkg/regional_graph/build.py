@@ -1,5 +1,7 @@
 """Tables ↔ graph, and graph ↔ networkx; exact inverses.
 
+Examples
+--------
 >>> import regional_graph as rg
 >>> tables = rg.datasets.sample_district_tables()
 >>> G = rg.build.graph_from_tables(tables)
@@ -246,11 +248,17 @@ def graph_from_networkx(g: nx.MultiDiGraph, *, name: str | None = None) -> Regio
     for tname, records in by_table.items():
         raw[tname] = _records_frame(records, columns.get(tname, schema.TABLES[tname].names))
     rel_to_link = {schema.LINK_RELTYPE[c].value: c for c in schema.LINK_TYPE.codes}
+    link_edges = [(k, u, v, d) for u, v, k, d in g.edges(keys=True, data=True)
+                  if d.get("type") in rel_to_link]
+    keys = [k for k, *_ in link_edges]
+    if all(isinstance(k, int) for k in keys) and len(set(keys)) == len(keys):
+        # keys are edge positions (graph_to_networkx): restore the links' table order,
+        # which g.edges() loses (it iterates by source node)
+        link_edges.sort(key=lambda e: e[0])
     link_records = [
         {"source_id": u, "target_id": v, "type": rel_to_link[d["type"]],
          **{k: val for k, val in d.items() if k not in {"type", "quantity"}}}
-        for u, v, d in g.edges(data=True)
-        if d.get("type") in rel_to_link
+        for _, u, v, d in link_edges
     ]
     raw["links"] = _records_frame(link_records, columns.get("links", schema.LINKS.names))
     acts = g.graph.get("activities")

@@ -6,6 +6,8 @@ id; relationships live in one edge DataFrame (``type``, ``source``, ``target`` a
 then the link properties). Analyses work on these arrays and on per-type ``scipy.sparse``
 adjacency built on demand; :meth:`RegionalGraph.to_networkx` gives researchers a networkx view.
 
+Examples
+--------
 >>> import regional_graph as rg
 >>> G = rg.datasets.load_sample_district()
 >>> G.number_of_nodes() > 1000
@@ -252,7 +254,8 @@ class RegionalGraph:
 
     def to_networkx(self) -> nx.MultiDiGraph:
         """A networkx ``MultiDiGraph`` view: nodes keyed by id with ``label`` and properties,
-        edges with ``type`` and their properties (missing values left out).
+        edges with ``type`` and their properties (missing values left out). The key of each
+        edge is its row position in :attr:`edges` (so the order of the links survives).
 
         Built on demand; at province scale prefer the arrays.
         """
@@ -270,13 +273,13 @@ class RegionalGraph:
         props = [c for c in self.edges.columns if c not in ("type", "source", "target")]
         attrs = self.edges[props].astype(object).where(self.edges[props].notna(), None)
         g.add_edges_from(
-            (ids[s], ids[t], {"type": ty, **{k: v for k, v in zip(props, rec, strict=True)
-                                            if v is not None}})
-            for s, t, ty, rec in zip(
+            (ids[s], ids[t], i, {"type": ty, **{k: v for k, v in zip(props, rec, strict=True)
+                                               if v is not None}})
+            for i, (s, t, ty, rec) in enumerate(zip(
                 self.edges["source"].to_numpy(), self.edges["target"].to_numpy(),
                 self.edges["type"].astype(str).to_numpy(), attrs.itertuples(index=False),
                 strict=True,
-            )
+            ))
         )
         return g
 

@@ -3,6 +3,8 @@
 Reading gives *raw* tables (every cell a string, empty cells missing, canonical header names
 where a header is recognised); :mod:`regional_graph.validate` turns them into typed tables.
 
+Examples
+--------
 >>> import regional_graph as rg
 >>> raw = rg.io.read_tables(rg.datasets.SAMPLE_DISTRICT)
 >>> sorted(raw)[:3]
@@ -139,7 +141,10 @@ def read_csv(path: str | Path) -> pd.DataFrame:
         read_options=pacsv.ReadOptions(
             encoding=py_encoding, column_names=names, skip_rows=1, block_size=1 << 24
         ),
-        parse_options=pacsv.ParseOptions(newlines_in_values=True, ignore_empty_lines=False),
+        # quoted cells may hold line breaks; only then is the (serial) multi-line parser needed
+        parse_options=pacsv.ParseOptions(
+            newlines_in_values=b'"' in data, ignore_empty_lines=False
+        ),
         convert_options=pacsv.ConvertOptions(
             column_types=dict.fromkeys(names, pa.string()),
             strings_can_be_null=True,

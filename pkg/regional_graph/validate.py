@@ -10,6 +10,8 @@ Typed tables have every template column (missing optional columns come back empt
 order, then any extra columns the user's table carried (kept as text, never dropped). Enums
 hold canonical English codes (``类型=医院`` → ``hospital``); dates are ``datetime64[s]``.
 
+Examples
+--------
 >>> import pandas as pd
 >>> raw = {"areas": pd.DataFrame({"编号": ["d", "s1"], "名称": ["芝罘区", "向阳街道"],
 ...                                 "层级": ["区", "街道"], "上级编号": [None, "d"]})}
@@ -222,7 +224,7 @@ class _Run:
             s = _strip(s)
         if col.required:
             self.fail_rows(t, s.isna().to_numpy(), col.name, s, "empty required cell",
-                           col.expects)
+                           "non-empty text" if col.dtype == "str" else col.expects)
         if col.dtype in {"str", "id", "ref"}:
             return s.astype("str")
         given = s.notna().to_numpy()
@@ -316,7 +318,7 @@ class _Run:
 
     def codes_of(self, values: pa.Array | pa.ChunkedArray) -> np.ndarray:
         assert self.ids is not None
-        found = pc.index_in(values, value_set=self.ids)
+        found = pc.index_in(values, value_set=self.ids, skip_nulls=True)  # empty ≠ empty id
         return pc.fill_null(found, -1).to_numpy().astype(np.int64)
 
     def check_references(self) -> None:

@@ -4,6 +4,8 @@
 :func:`write_sample_district`; :func:`load_sample_district` rebuilds the same graph from the
 seeded generator, so it works from an installed package too.
 
+Examples
+--------
 >>> import regional_graph as rg
 >>> G = rg.datasets.load_sample_district()
 >>> G.name

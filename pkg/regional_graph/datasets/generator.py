@@ -17,6 +17,8 @@ cases, isolated units (never tied, only expired ties), a unit tied only through 
 it hosts, expired, expiring and dormant ties, unpaired communities, and demands no resource
 can meet.
 
+Examples
+--------
 >>> tables = generate_tables("district", seed=7)
 >>> len(tables["areas"][tables["areas"]["level"] == "community"])
 116

@@ -1,0 +1,480 @@
+"""Isolated units (块状围墙多、内外互动少): resident units without ties, paper ties, unpaired
+communities and the parts of the joint-building network cut off from the rest.
+
+Definitions (``DOMAIN.md``, as of a date, default today; a link is *live* when ``start`` is
+empty or ≤ as_of and ``end`` is empty or ≥ as_of):
+
+* **Tie** of a resident unit (kinds agency, school, hospital, soe, institute, military,
+  public_institution): a live ``paired_with``, ``sits_on`` or ``conference_member`` link whose
+  source or target is the unit itself or a PartyOrg whose ``host_id`` is the unit.
+* **Isolated unit**: a resident unit with no tie; **weakly tied**: exactly one tie.
+* **Dormant tie**: a live tie link with no activity in the last 12 months (activities are on
+  a link when their ``(source_id, target_id)`` equal the link's endpoints).
+* **Unpaired community**: neither the community Area nor its community_committee is the
+  target of a live ``paired_with`` link.
+
+An expired link is one that started on or before as_of and ended before it; links starting
+after as_of do not exist yet as of that day and are ignored.
+
+>>> import regional_graph as rg
+>>> G = rg.datasets.load_sample_district()
+>>> iso = isolated_units(G, as_of=rg.datasets.REFERENCE_DATE)
+>>> sorted(iso["reason"].unique())
+['no tie', 'only expired ties']
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+from scipy.sparse.csgraph import connected_components
+
+from .. import schema
+from ..graph import LABELS, LINK_REL_TYPES, REL_TYPES, DateLike, RegionalGraph, as_date
+from ..schema import Label, RelType
+from .coverage import (
+    _area_name,
+    _edge_arrays,
+    _edge_positions,
+    _ended,
+    _ids,
+    _last_per,
+    _live,
+    _names,
+    _org_kind_mask,
+    _org_table,
+)
+
+log = logging.getLogger(__name__)
+
+__all__ = [
+    "TieComponents",
+    "dormant_ties",
+    "expiring_ties",
+    "isolated_units",
+    "tie_components",
+    "unpaired_communities",
+    "weakly_tied_units",
+]
+
+_TIE_RELS = tuple(schema.LINK_RELTYPE[t] for t in schema.TIE_TYPES)
+_UNIT_COLUMNS = ("name", "kind")
+#: Area level → the level of the Party committee that leads it (one territorial actor).
+_TERRITORIAL = {"district": "district_committee", "street": "street_committee",
+                "community": "community_committee", "grid": "grid_branch",
+                "building": "building_group"}
+
+
+def _host_actor(G: RegionalGraph) -> np.ndarray:
+    """Every node's actor: a PartyOrg hosted by an organisation is that organisation."""
+    actor = np.arange(G.number_of_nodes(), dtype=np.int64)
+    po, host, _, _ = _edge_arrays(G, _edge_positions(G, RelType.HOSTED_BY))
+    actor[po] = host
+    return actor
+
+
+def _territory(G: RegionalGraph) -> np.ndarray:
+    """Area code led by each territorial Party committee (``LEADS`` to an area of the
+    matching level, e.g. community_committee → community); -1 for every other node."""
+    out = np.full(G.number_of_nodes(), -1, dtype=np.int64)
+    po, area, _, _ = _edge_arrays(G, _edge_positions(G, RelType.LEADS))
+    prng = G.label_range(Label.PARTY_ORG)
+    po_level = G.nodes[Label.PARTY_ORG]["level"].to_numpy(dtype=object)[po - prng.start]
+    area_level = G.area_levels()[area]
+    match = np.array([_TERRITORIAL.get(a) == p for a, p in zip(area_level, po_level,
+                                                               strict=True)], dtype=bool)
+    out[po[match]] = area[match]
+    return out
+
+
+@dataclass(frozen=True)
+class _Ties:
+    """The tie links (paired_with, sits_on, conference_member) as arrays."""
+
+    pos: np.ndarray
+    src: np.ndarray
+    tgt: np.ndarray
+    start: np.ndarray
+    end: np.ndarray
+    a_src: np.ndarray  # actor (unit for a hosted Party org) of each endpoint
+    a_tgt: np.ndarray
+    live: np.ndarray
+    ended: np.ndarray
+
+
+def _ties(G: RegionalGraph, day: np.datetime64) -> _Ties:
+    pos = _edge_positions(G, *_TIE_RELS)
+    src, tgt, start, end = _edge_arrays(G, pos)
+    actor = _host_actor(G)
+    return _Ties(pos, src, tgt, start, end, actor[src], actor[tgt],
+                 _live(start, end, day), _ended(start, end, day))
+
+
+def _count(t: _Ties, mask: np.ndarray, n: int) -> np.ndarray:
+    """Links in ``mask`` per actor (a link with both ends on one actor counts once)."""
+    other = mask & (t.a_tgt != t.a_src)
+    return np.bincount(t.a_src[mask], minlength=n) + np.bincount(t.a_tgt[other], minlength=n)
+
+
+def _both_ends(t: _Ties, mask: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """For links in ``mask``: (actor, partner code, link index) seen from each endpoint."""
+    idx = np.flatnonzero(mask)
+    other = idx[t.a_tgt[idx] != t.a_src[idx]]
+    actor = np.concatenate([t.a_src[idx], t.a_tgt[other]])
+    partner = np.concatenate([t.tgt[idx], t.src[other]])
+    return actor, partner, np.concatenate([idx, other])
+
+
+def _joined_ids(G: RegionalGraph, keys: np.ndarray, codes: np.ndarray,
+                index: pd.Index, key_ids: np.ndarray | None = None) -> pd.Series:
+    """Comma-separated sorted unique ids of ``codes`` grouped by ``keys`` (node codes),
+    aligned on ``index`` (ids)."""
+    if not len(keys):
+        return pd.Series(pd.array([None] * len(index), dtype="str"), index=index)
+    frame = pd.DataFrame({"key": _ids(G, keys) if key_ids is None else key_ids,
+                          "v": _ids(G, codes)}).drop_duplicates()
+    joined = frame.sort_values("v").groupby("key", sort=False)["v"].agg(", ".join)
+    return joined.reindex(index).astype("str")
+
+
+def _hosted_orgs(G: RegionalGraph, rows_codes: np.ndarray, index: pd.Index) -> pd.Series:
+    po, host, _, _ = _edge_arrays(G, _edge_positions(G, RelType.HOSTED_BY))
+    want = np.zeros(G.number_of_nodes(), dtype=bool)
+    want[rows_codes] = True
+    keep = want[host]
+    return _joined_ids(G, host[keep], po[keep], index)
+
+
+def _unit_rows(G: RegionalGraph, rows: np.ndarray) -> pd.DataFrame:
+    out = _org_table(G, rows, _UNIT_COLUMNS)
+    out["party_org"] = _hosted_orgs(G, rows + G.label_range(Label.ORGANIZATION).start,
+                                    out.index).to_numpy()
+    return out
+
+
+def isolated_units(G: RegionalGraph, *, as_of: DateLike = None) -> pd.DataFrame:
+    """Resident units with no tie as of ``as_of`` (孤岛单位).
+
+    Returns
+    -------
+    DataFrame
+        Indexed by organisation ``id``: ``name``, ``kind``, ``community_id``,
+        ``community``, ``street_id``, ``street``, ``party_org`` (the Party orgs it hosts),
+        ``expired_ties`` (count of ended tie links of the unit or its Party orgs),
+        ``last_tie_end``, ``former_partners`` (ids of the other ends of those links,
+        comma-separated) and ``reason`` (``"no tie"`` or ``"only expired ties"``).
+
+    Examples
+    --------
+    >>> import regional_graph as rg
+    >>> G = rg.datasets.load_sample_district()
+    >>> iso = isolated_units(G, as_of=rg.datasets.REFERENCE_DATE)
+    >>> set(iso["kind"]) <= set(rg.schema.RESIDENT_UNIT_KINDS)
+    True
+    """
+    day = as_date(as_of)
+    n = G.number_of_nodes()
+    orng = G.label_range(Label.ORGANIZATION)
+    t = _ties(G, day)
+    ties = _count(t, t.live, n)[orng]
+    rows = np.flatnonzero(_org_kind_mask(G, schema.RESIDENT_UNIT_KINDS) & (ties == 0))
+    out = _unit_rows(G, rows)
+    expired = _count(t, t.ended, n)[orng][rows]
+    actor, partner, link = _both_ends(t, t.ended)
+    last = _last_per(actor, t.end[link].astype(np.int64), n)[rows + orng.start]
+    out["expired_ties"] = expired
+    out["last_tie_end"] = np.where(last >= 0, t.end[link[np.maximum(last, 0)]] if len(link)
+                                   else np.datetime64("NaT"),
+                                   np.datetime64("NaT")).astype("datetime64[s]")
+    in_rows = np.zeros(n, dtype=bool)
+    in_rows[rows + orng.start] = True
+    keep = in_rows[actor]
+    out["former_partners"] = _joined_ids(G, actor[keep], partner[keep], out.index).to_numpy()
+    out["reason"] = np.where(expired > 0, "only expired ties", "no tie")
+    return out
+
+
+def weakly_tied_units(G: RegionalGraph, *, as_of: DateLike = None) -> pd.DataFrame:
+    """Resident units with exactly one tie, and that tie.
+
+    Returns
+    -------
+    DataFrame
+        Indexed by organisation ``id``: ``name``, ``kind``, ``community_id``,
+        ``community``, ``street_id``, ``street``, ``party_org``, then the tie: ``type``,
+        ``partner_id``, ``partner_name``, ``via`` (``"unit itself"`` or the id of the
+        unit's Party org that holds the link), ``start``, ``end``, ``reason``.
+
+    Examples
+    --------
+    >>> import regional_graph as rg
+    >>> G = rg.datasets.load_sample_district()
+    >>> w = weakly_tied_units(G, as_of=rg.datasets.REFERENCE_DATE)
+    >>> bool(w.index.is_unique)
+    True
+    """
+    day = as_date(as_of)
+    n = G.number_of_nodes()
+    orng = G.label_range(Label.ORGANIZATION)
+    t = _ties(G, day)
+    ties = _count(t, t.live, n)[orng]
+    rows = np.flatnonzero(_org_kind_mask(G, schema.RESIDENT_UNIT_KINDS) & (ties == 1))
+    out = _unit_rows(G, rows)
+    actor, partner, link = _both_ends(t, t.live)
+    slot = np.full(n, -1, dtype=np.int64)
+    slot[actor] = np.arange(len(actor))
+    k = slot[rows + orng.start]
+    li = link[k]
+    own_end = np.where(t.a_src[li] == rows + orng.start, t.src[li], t.tgt[li])
+    out["type"] = _link_type(G, t.pos[li])
+    out["partner_id"] = _ids(G, partner[k])
+    out["partner_name"] = pd.array(_names(G, partner[k]), dtype="str")
+    via = np.asarray(_ids(G, own_end), dtype=object)
+    out["via"] = pd.array(np.where(own_end == rows + orng.start, "unit itself", via),
+                          dtype="str")
+    out["start"] = t.start[li]
+    out["end"] = t.end[li]
+    out["reason"] = "one live tie"
+    return out
+
+
+def _link_type(G: RegionalGraph, pos: np.ndarray) -> pd.api.extensions.ExtensionArray:
+    """Link type codes (``paired_with``…) of the edges at ``pos``."""
+    rel = np.asarray(REL_TYPES, dtype=object)[G.edges["type"].cat.codes.to_numpy()[pos]]
+    return pd.array(np.array([r.lower() for r in rel], dtype=object), dtype="str")
+
+
+def _tie_table(G: RegionalGraph, t: _Ties, idx: np.ndarray) -> pd.DataFrame:
+    """Rows of tie links ``idx`` (positions into ``t``) keyed ``source->target#row``, where
+    ``row`` is the link's 1-based row number in the links table."""
+    codes = G.edges["type"].cat.codes.to_numpy()
+    link_codes = [REL_TYPES.index(r) for r in LINK_REL_TYPES]
+    row = np.cumsum(np.isin(codes, link_codes))[t.pos[idx]]
+    src_ids = np.asarray(_ids(G, t.src[idx]), dtype=object)
+    tgt_ids = np.asarray(_ids(G, t.tgt[idx]), dtype=object)
+    key = [f"{s}->{g}#{r}" for s, g, r in zip(src_ids, tgt_ids, row, strict=True)]
+    resident = np.zeros(G.number_of_nodes(), dtype=bool)
+    orng = G.label_range(Label.ORGANIZATION)
+    resident[orng] = _org_kind_mask(G, schema.RESIDENT_UNIT_KINDS)
+    unit = np.where(resident[t.a_src[idx]], t.a_src[idx],
+                    np.where(resident[t.a_tgt[idx]], t.a_tgt[idx], -1))
+    out = pd.DataFrame({
+        "source_id": pd.array(src_ids, dtype="str"),
+        "source_name": pd.array(_names(G, t.src[idx]), dtype="str"),
+        "target_id": pd.array(tgt_ids, dtype="str"),
+        "target_name": pd.array(_names(G, t.tgt[idx]), dtype="str"),
+        "type": _link_type(G, t.pos[idx]),
+        "start": t.start[idx],
+        "end": t.end[idx],
+        "kind": G.edges["kind"].array.take(t.pos[idx]),
+        "unit_id": _ids(G, unit),
+    }, index=pd.Index(key, dtype="str", name="id"))
+    return out
+
+
+def dormant_ties(G: RegionalGraph, *, as_of: DateLike = None, months: int = 12) -> pd.DataFrame:
+    """Live tie links with no activity in the last ``months`` months (名存实亡的共建).
+
+    Only meaningful when the graph has an activities table; without activities on links the
+    result is empty (and a message is logged). Activities dated after ``as_of`` are ignored.
+
+    Returns
+    -------
+    DataFrame
+        Indexed by a tie key ``source->target#row`` (``row``: row in the links table):
+        ``source_id``, ``source_name``, ``target_id``, ``target_name``, ``type``,
+        ``start``, ``end``, ``kind``, ``unit_id`` (the resident unit, if one end is one),
+        ``activities`` (count up to ``as_of``), ``last_activity`` and ``reason``
+        (``"no activity recorded"`` or ``"no activity in the window"``).
+
+    Examples
+    --------
+    >>> import regional_graph as rg
+    >>> G = rg.datasets.load_sample_district()
+    >>> d = dormant_ties(G, as_of=rg.datasets.REFERENCE_DATE)
+    >>> bool((d["last_activity"].isna() | (d["last_activity"] < "2025-10-01")).all())
+    True
+    """
+    day = as_date(as_of)
+    t = _ties(G, day)
+    acts = G.activities
+    empty = _tie_table(G, t, np.array([], dtype=np.int64))
+    empty["activities"] = np.array([], dtype=np.int64)
+    empty["last_activity"] = np.array([], dtype="datetime64[s]")
+    empty["reason"] = pd.array([], dtype="str")
+    if not len(acts) or "source_id" not in acts or acts["source_id"].notna().sum() == 0:
+        log.info("dormant_ties: no activities on links given; nothing to report")
+        return empty
+    n = G.number_of_nodes()
+    a_src = G.codes(acts["source_id"])
+    a_tgt = G.codes(acts["target_id"])
+    a_day = acts["date"].to_numpy(dtype="datetime64[s]")
+    ok = (a_src >= 0) & (a_tgt >= 0) & ~np.isnat(a_day) & (a_day <= day)
+    a_key = a_src[ok] * n + a_tgt[ok]
+    a_day = a_day[ok]
+    order = np.lexsort((a_day, a_key))
+    a_key, a_day = a_key[order], a_day[order]
+    idx = np.flatnonzero(t.live)
+    key = t.src[idx] * n + t.tgt[idx]
+    lo = np.searchsorted(a_key, key, side="left")
+    hi = np.searchsorted(a_key, key, side="right")
+    count = hi - lo
+    last = np.where(count > 0, a_day[np.maximum(hi - 1, 0)] if len(a_day)
+                    else np.datetime64("NaT"), np.datetime64("NaT")).astype("datetime64[s]")
+    window = np.datetime64(pd.Timestamp(day) - pd.DateOffset(months=months), "s")
+    dormant = np.isnat(last) | (last < window)
+    out = _tie_table(G, t, idx[dormant])
+    out["activities"] = count[dormant].astype(np.int64)
+    out["last_activity"] = last[dormant]
+    out["reason"] = pd.array(np.where(count[dormant] > 0, "no activity in the window",
+                                      "no activity recorded"), dtype="str")
+    return out
+
+
+def expiring_ties(G: RegionalGraph, *, as_of: DateLike = None, days: int = 30) -> pd.DataFrame:
+    """Live tie links whose ``end`` falls within ``days`` days of ``as_of`` (到期提醒).
+
+    Columns as :func:`dormant_ties`' link columns plus ``days_left`` (0 = ends today).
+
+    >>> import regional_graph as rg
+    >>> G = rg.datasets.load_sample_district()
+    >>> e = expiring_ties(G, as_of=rg.datasets.REFERENCE_DATE)
+    >>> bool(e["days_left"].between(0, 30).all())
+    True
+    """
+    day = as_date(as_of)
+    t = _ties(G, day)
+    horizon = day + np.timedelta64(days, "D")
+    idx = np.flatnonzero(t.live & ~np.isnat(t.end) & (t.end <= horizon))
+    out = _tie_table(G, t, idx)
+    out["days_left"] = ((t.end[idx] - day) // np.timedelta64(1, "D")).astype(np.int64)
+    return out.sort_values(["days_left", "source_id"], kind="stable")
+
+
+def unpaired_communities(G: RegionalGraph, *, as_of: DateLike = None) -> pd.DataFrame:
+    """Communities nobody pairs with: neither the Area nor its community_committee is the
+    target of a live ``paired_with`` link.
+
+    Returns
+    -------
+    DataFrame
+        Indexed by community ``id``: ``name``, ``street_id``, ``street``,
+        ``expired_pairs``, ``last_pair_end``, ``former_partners`` (sources of the ended
+        pairs) and ``reason`` (``"never paired"`` or ``"only expired pairs"``).
+
+    Examples
+    --------
+    >>> import regional_graph as rg
+    >>> G = rg.datasets.load_sample_district()
+    >>> u = unpaired_communities(G, as_of=rg.datasets.REFERENCE_DATE)
+    >>> set(u["reason"]) <= {"never paired", "only expired pairs"}
+    True
+    """
+    day = as_date(as_of)
+    n = G.number_of_nodes()
+    arng = G.label_range(Label.AREA)
+    src, tgt, start, end = _edge_arrays(G, _edge_positions(G, RelType.PAIRED_WITH))
+    terr = _territory(G)
+    place = np.where(terr[tgt] >= 0, terr[tgt], tgt)
+    paired = np.zeros(n, dtype=bool)
+    paired[place[_live(start, end, day)]] = True
+    ended = _ended(start, end, day)
+    areas = G.nodes[Label.AREA]
+    is_comm = (areas["level"] == "community").to_numpy(dtype=bool)
+    rows = np.flatnonzero(is_comm & ~paired[arng])
+    codes = rows + arng.start
+    street = G.ancestor_at(codes, "street")
+    out = pd.DataFrame({"name": areas["name"].array.take(rows),
+                        "street_id": _ids(G, street), "street": _area_name(G, street)},
+                       index=pd.Index(areas.index[rows], name="id"))
+    expired = np.bincount(place[ended], minlength=n)[codes]
+    e_idx = np.flatnonzero(ended)
+    last = _last_per(place[e_idx], end[e_idx].astype(np.int64), n)[codes]
+    out["expired_pairs"] = expired.astype(np.int64)
+    out["last_pair_end"] = np.where(last >= 0, end[e_idx[np.maximum(last, 0)]] if len(e_idx)
+                                    else np.datetime64("NaT"),
+                                    np.datetime64("NaT")).astype("datetime64[s]")
+    in_rows = np.zeros(n, dtype=bool)
+    in_rows[codes] = True
+    keep = e_idx[in_rows[place[e_idx]]]
+    out["former_partners"] = _joined_ids(G, place[keep], src[keep], out.index).to_numpy()
+    out["reason"] = np.where(expired > 0, "only expired pairs", "never paired")
+    return out
+
+
+@dataclass(frozen=True)
+class TieComponents:
+    """Connected components of the joint-building network.
+
+    Attributes
+    ----------
+    nodes
+        Indexed by actor ``id``: ``label``, ``name``, ``component`` (0 = largest, then by
+        size), ``size`` (actors in the component), ``in_largest``.
+    cut_off
+        The organisations (rows of ``nodes`` with label Organization) outside the largest
+        component, with their ``kind``, ``community`` and ``street``.
+    """
+
+    nodes: pd.DataFrame
+    cut_off: pd.DataFrame
+
+
+def tie_components(G: RegionalGraph, *, as_of: DateLike = None) -> TieComponents:
+    """Connected components of the live tie network (hierarchy excluded).
+
+    Nodes are *actors*: an organisation together with the Party orgs it hosts, and an area
+    together with the Party committee that leads it (community + community_committee,
+    street + street_committee, …); every other node is its own actor. Edges are live
+    ``paired_with``, ``sits_on`` and ``conference_member`` links, undirected. Every resident
+    unit is included (an isolated one is a component of size 1), plus every actor with a
+    live tie.
+
+    Examples
+    --------
+    >>> import regional_graph as rg
+    >>> G = rg.datasets.load_sample_district()
+    >>> c = tie_components(G, as_of=rg.datasets.REFERENCE_DATE)
+    >>> int(c.nodes["component"].min())
+    0
+    >>> bool((~c.cut_off.index.isin(c.nodes.index[c.nodes["in_largest"]])).all())
+    True
+    """
+    day = as_date(as_of)
+    n = G.number_of_nodes()
+    t = _ties(G, day)
+    terr = _territory(G)
+    a_src = np.where(terr[t.a_src] >= 0, terr[t.a_src], t.a_src)[t.live]
+    a_tgt = np.where(terr[t.a_tgt] >= 0, terr[t.a_tgt], t.a_tgt)[t.live]
+    adj = sp.csr_array((np.ones(len(a_src), dtype=np.int8), (a_src, a_tgt)), shape=(n, n))
+    _, label = connected_components(adj, directed=False)
+    include = np.zeros(n, dtype=bool)
+    include[a_src] = True
+    include[a_tgt] = True
+    orng = G.label_range(Label.ORGANIZATION)
+    include[orng] |= _org_kind_mask(G, schema.RESIDENT_UNIT_KINDS)
+    codes = np.flatnonzero(include)
+    comp = label[codes]
+    uniq, inv, size = np.unique(comp, return_inverse=True, return_counts=True)
+    rank = np.empty(len(uniq), dtype=np.int64)
+    rank[np.lexsort((uniq, -size))] = np.arange(len(uniq))
+    component = rank[inv]
+    labels = np.asarray([lbl.value for lbl in LABELS], dtype=object)[G.label_codes[codes]]
+    nodes = pd.DataFrame({
+        "label": pd.array(labels, dtype="str"),
+        "name": pd.array(_names(G, codes), dtype="str"),
+        "component": component,
+        "size": size[inv].astype(np.int64),
+        "in_largest": component == 0,
+    }, index=pd.Index(_ids(G, codes), name="id"))
+    nodes = nodes.sort_values(["component", "label"], kind="stable")
+    cut = codes[(component != 0) & (G.label_codes[codes] == LABELS.index(Label.ORGANIZATION))]
+    cut_off = _org_table(G, cut - orng.start, ("name", "kind"))
+    cut_off["component"] = nodes["component"].reindex(cut_off.index).to_numpy()
+    cut_off["size"] = nodes["size"].reindex(cut_off.index).to_numpy()
+    log.debug("tie_components: %d actors, %d components", len(codes), len(uniq))
+    return TieComponents(nodes=nodes, cut_off=cut_off)
