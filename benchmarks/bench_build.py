@@ -43,9 +43,15 @@ def _ours(folder: str, q: mp.Queue) -> None:
     typed = rg.validate.validate_tables(raw)
     G = rg.build.graph_from_tables(typed, validate=False)
     t2 = time.perf_counter()
-    q.put({"read": t1 - t0, "build": t2 - t1, "nodes": G.number_of_nodes(),
-           "edges": G.number_of_edges(),
-           "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024})
+    q.put(
+        {
+            "read": t1 - t0,
+            "build": t2 - t1,
+            "nodes": G.number_of_nodes(),
+            "edges": G.number_of_edges(),
+            "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        }
+    )
 
 
 def _naive(folder: str, q: mp.Queue) -> None:
@@ -54,16 +60,16 @@ def _naive(folder: str, q: mp.Queue) -> None:
     from regional_graph import schema
 
     t0 = time.perf_counter()
-    frames = {name: pd.read_csv(Path(folder) / f"{name}.csv", dtype=str)
-              for name in schema.TABLES}
+    frames = {name: pd.read_csv(Path(folder) / f"{name}.csv", dtype=str) for name in schema.TABLES}
     t1 = time.perf_counter()
     G = nx.MultiDiGraph()
     for tbl in schema.NODE_TABLES.values():
         df = frames[tbl.name]
         for row in df.itertuples(index=False):
             rec = row._asdict()
-            G.add_node(rec["id"], label=tbl.label, **{k: v for k, v in rec.items()
-                                                     if isinstance(v, str)})
+            G.add_node(
+                rec["id"], label=tbl.label, **{k: v for k, v in rec.items() if isinstance(v, str)}
+            )
     for tbl in schema.NODE_TABLES.values():
         df = frames[tbl.name]
         for col in tbl.columns:
@@ -78,9 +84,15 @@ def _naive(folder: str, q: mp.Queue) -> None:
     for row in frames["links"].itertuples(index=False):
         G.add_edge(row.source_id, row.target_id, type=row.type, start=row.start, end=row.end)
     t2 = time.perf_counter()
-    q.put({"read": t1 - t0, "build": t2 - t1, "nodes": G.number_of_nodes(),
-           "edges": G.number_of_edges(),
-           "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024})
+    q.put(
+        {
+            "read": t1 - t0,
+            "build": t2 - t1,
+            "nodes": G.number_of_nodes(),
+            "edges": G.number_of_edges(),
+            "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        }
+    )
 
 
 def _run(target, folder: Path, timeout: float) -> dict | None:
@@ -119,15 +131,20 @@ def main() -> None:
         rows.append(
             f"| {scale} | {ours['nodes']:,} | {ours['edges']:,} | {ours['read']:.2f} | "
             f"{ours['build']:.2f} | {ours['rss_mb']:,.0f} | "
-            + (f"{naive['read']:.2f} | {naive['build']:.2f} | {naive['rss_mb']:,.0f} | "
-               if naive else f"> {args.naive_timeout:.0f} s | – | – | ")
+            + (
+                f"{naive['read']:.2f} | {naive['build']:.2f} | {naive['rss_mb']:,.0f} | "
+                if naive
+                else f"> {args.naive_timeout:.0f} s | – | – | "
+            )
             + f"{ratio} |"
         )
         print(rows[-1], flush=True)
     print()
-    print("| scale | nodes | relationships | ours: read CSV s | ours: validate + build s | "
-          "ours: peak RSS MB | naive: read CSV s | naive: networkx build s | "
-          "naive: peak RSS MB | build speed-up |")
+    print(
+        "| scale | nodes | relationships | ours: read CSV s | ours: validate + build s | "
+        "ours: peak RSS MB | naive: read CSV s | naive: networkx build s | "
+        "naive: peak RSS MB | build speed-up |"
+    )
     print("|---|---|---|---|---|---|---|---|---|---|")
     for row in rows:
         print(row)

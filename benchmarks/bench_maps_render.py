@@ -33,11 +33,11 @@ except ImportError:
     sys.path.insert(0, str(ROOT / "pkg"))
 sys.path.insert(0, str(ROOT / "tests"))
 
-from browser import OfflineBrowser
+from browser import OfflineBrowser  # noqa: E402
 
-from regional_graph.viz.fonts import cjk_font_face_css
-from regional_graph.viz.layout import force_layout
-from regional_graph.viz.render import map_text, render_map_html
+from regional_graph.viz.fonts import cjk_font_face_css  # noqa: E402
+from regional_graph.viz.layout import force_layout  # noqa: E402
+from regional_graph.viz.render import map_text, render_map_html  # noqa: E402
 
 PYVIS_READY_JS = """() => { const b = document.getElementById('loadingBar');
   return !!b && (b.style.opacity === '0' || b.style.display === 'none'); }"""
@@ -158,8 +158,17 @@ def pyvis_default(n: int, out_dir: Path, browser: OfflineBrowser) -> dict[str, f
     )
     page.close()
 
-    # 2. CDN served from pyvis's bundled copy, local lib/ allowed
+    # 2. CDN served from pyvis's bundled copy, local lib/ allowed. pyvis pins the CDN files
+    # with Subresource Integrity hashes that its bundled copy does not match, so the
+    # integrity attributes are removed in a copy of the page.
+    import re
+
     import pyvis
+
+    patched = out_dir / f"pyvis_{n}_sri.html"
+    patched.write_text(
+        re.sub(r'\s+integrity="[^"]*"', "", path.read_text(encoding="utf-8")), encoding="utf-8"
+    )
 
     lib = Path(pyvis.__file__).parent / "templates" / "lib" / "vis-9.1.2"
     fulfil = {
@@ -167,7 +176,7 @@ def pyvis_default(n: int, out_dir: Path, browser: OfflineBrowser) -> dict[str, f
         "https://*/vis-network/9.1.2/dist/dist/vis-network.min.css": lib / "vis-network.css",
     }
     page = browser.open(
-        path,
+        patched,
         fulfil=fulfil,
         allow=[out_dir.resolve().as_uri() + "/lib/"],
         ready_js=PYVIS_READY_JS,
@@ -192,7 +201,7 @@ def pyvis_default(n: int, out_dir: Path, browser: OfflineBrowser) -> dict[str, f
 def fmt(v: float | str, nd: int = 2) -> str:
     if isinstance(v, str):
         return v
-    if v != v:  # NaN
+    if np.isnan(v):
         return "–"
     return f"{v:.{nd}f}"
 
@@ -241,7 +250,7 @@ def main() -> None:
                 f"| {fmt(r['drawn_ms'], 0)} | {fmt(r['frame_ms'], 0)} "
                 f"| {fmt(r['redraw_ms'], 0)} |"
             )
-    print("\n".join(lines))  # noqa: T201
+    sys.stdout.write("\n".join(lines) + "\n")
 
 
 if __name__ == "__main__":

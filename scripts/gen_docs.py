@@ -49,7 +49,7 @@ def data_template_markdown() -> str:
         out.append("")
     out += ["## Enumerations", ""]
     for enum in (schema.AREA_LEVEL, schema.PARTY_ORG_LEVEL, schema.ORG_KIND, schema.LINK_TYPE,
-                 schema.CATEGORY, schema.PRIORITY):
+                 schema.CATEGORY, schema.PRIORITY, schema.ORDER_STATUS):
         out += [f"### {enum.name}", "", "| code | 中文 (accepted aliases) |", "|---|---|"]
         out += [f"| `{code}` | {' · '.join(aliases)} |" for code, aliases in enum.values.items()]
         out.append("")

@@ -20,6 +20,7 @@ except ImportError:  # running from a checkout without an installed package
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from browser import OfflineBrowser, OfflinePage, open_offline
+
 from regional_graph.viz.fonts import cjk_font_face_css, find_cjk_font
 from regional_graph.viz.layout import force_layout, geo_layout, tree_layout
 from regional_graph.viz.render import map_text, render_map_html

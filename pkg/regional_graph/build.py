@@ -62,6 +62,7 @@ def graph_from_tables(
             columns="id"
         )
     activities = typed["activities"].reset_index(drop=True)
+    orders = typed["orders"].reset_index(drop=True)
     skeleton = RegionalGraph(nodes=nodes, edges=pd.DataFrame(), activities=activities, name=name)
     value_set = skeleton._ids
 
@@ -111,7 +112,7 @@ def graph_from_tables(
                 else links[col].reset_index(drop=True)
     edges = pd.concat([structural, link_part], ignore_index=True)
     edges = _conform_edges(edges)
-    G = RegionalGraph(nodes=nodes, edges=edges, activities=activities, name=name)
+    G = RegionalGraph(nodes=nodes, edges=edges, activities=activities, orders=orders, name=name)
     G.__dict__["_ids"] = value_set  # reuse the id array computed above
     log.info(
         "built graph with %s nodes and %s relationships in %.2f s",
@@ -186,6 +187,7 @@ def graph_to_tables(G: RegionalGraph) -> Tables:
             links[col] = e[col].reset_index(drop=True)
     out["links"] = links
     out["activities"] = G.activities.reset_index(drop=True)
+    out["orders"] = G.orders.reset_index(drop=True)
     return {name: out[name] for name in schema.TABLES}
 
 
@@ -224,11 +226,12 @@ def assert_tables_equal(a: Mapping[str, pd.DataFrame], b: Mapping[str, pd.DataFr
 def graph_to_networkx(G: RegionalGraph) -> nx.MultiDiGraph:
     """A networkx ``MultiDiGraph`` of ``G`` that :func:`graph_from_networkx` turns back.
 
-    The activities table and the column order ride along in ``g.graph``.
+    The activities and orders tables and the column order ride along in ``g.graph``.
     """
     g = G.to_networkx()
     tables = graph_to_tables(G)
     g.graph["activities"] = tables["activities"]
+    g.graph["orders"] = tables["orders"]
     g.graph["columns"] = {name: list(df.columns) for name, df in tables.items()}
     return g
 
@@ -261,9 +264,9 @@ def graph_from_networkx(g: nx.MultiDiGraph, *, name: str | None = None) -> Regio
         for _, u, v, d in link_edges
     ]
     raw["links"] = _records_frame(link_records, columns.get("links", schema.LINKS.names))
-    acts = g.graph.get("activities")
-    if acts is not None:
-        raw["activities"] = acts
+    for extra in ("activities", "orders"):
+        if g.graph.get(extra) is not None:
+            raw[extra] = g.graph[extra]
     return graph_from_tables(raw, name=g.graph.get("name", "") if name is None else name)
 
 

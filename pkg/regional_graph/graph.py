@@ -69,6 +69,8 @@ class RegionalGraph:
         the links table keep their table order.
     activities
         The activities table (dated events on a link or a project), possibly empty.
+    orders
+        The three-order table (三单制: resident order → dispatch → taken → done), possibly empty.
     name
         A display name (e.g. the district), used in titles.
     """
@@ -76,6 +78,7 @@ class RegionalGraph:
     nodes: dict[Label, pd.DataFrame]
     edges: pd.DataFrame
     activities: pd.DataFrame
+    orders: pd.DataFrame = field(default_factory=pd.DataFrame)
     name: str = ""
     _cache: dict[object, object] = field(default_factory=dict, repr=False)
 

@@ -261,7 +261,7 @@ def _for_file(name: str, df: pd.DataFrame, chinese: bool) -> pd.DataFrame:
         if isinstance(s.dtype, pd.CategoricalDtype):
             out[col] = s.astype("str")
         elif pd.api.types.is_datetime64_any_dtype(s.dtype):
-            out[col] = s.dt.strftime("%Y-%m-%d")
+            out[col] = format_datetimes(s)
         elif pd.api.types.is_bool_dtype(s.dtype):
             out[col] = s.map({True: "true", False: "false"}, na_action="ignore")
     if chinese and name in schema.TABLES:
@@ -269,6 +269,12 @@ def _for_file(name: str, df: pd.DataFrame, chinese: bool) -> pd.DataFrame:
         zh = {c.name: c.zh for c in tbl.columns}
         out.columns = [zh.get(c, c) for c in out.columns]
     return out
+
+
+def format_datetimes(s: pd.Series) -> pd.Series:
+    """Dates as ``YYYY-MM-DD``; with ``HH:MM:SS`` when any value has a time of day."""
+    has_time = bool((s.dropna() != s.dropna().dt.normalize()).any())
+    return s.dt.strftime("%Y-%m-%d %H:%M:%S" if has_time else "%Y-%m-%d")
 
 
 def write_template(path: str | Path, *, tables: list[str] | None = None) -> Path:
@@ -358,7 +364,7 @@ def to_text_frame(df: pd.DataFrame) -> pd.DataFrame:
     for col in df.columns:
         s = df[col]
         if pd.api.types.is_datetime64_any_dtype(s.dtype):
-            out[col] = s.dt.strftime("%Y-%m-%d").astype("str")
+            out[col] = format_datetimes(s).astype("str")
         elif isinstance(s.dtype, pd.CategoricalDtype):
             out[col] = s.astype("str")
         elif pd.api.types.is_float_dtype(s.dtype) and not isinstance(s.dtype, pd.StringDtype):

@@ -171,6 +171,17 @@ CATEGORY = Enum(
     },
 )
 
+ORDER_STATUS = Enum(
+    "order status",
+    {
+        "open": ("待派单", "已下单", "群众点单"),
+        "dispatched": ("已派单", "党组织下单"),
+        "taken": ("已接单", "党员接单"),
+        "done": ("已完成", "办结"),
+        "cancelled": ("已取消", "取消"),
+    },
+)
+
 PRIORITY = Enum("priority", {"high": ("高",), "medium": ("中",), "low": ("低",)})
 #: Weight of each priority in the matching objective (an empty priority counts as medium).
 PRIORITY_WEIGHT: dict[str, int] = {"high": 3, "medium": 2, "low": 1}
@@ -209,9 +220,10 @@ class Column:
     """One column of the input template.
 
     ``dtype`` is one of ``id``, ``str``, ``ref``, ``enum``, ``int``, ``float``, ``date``,
-    ``bool``. A ``ref`` column names an id of a node whose label is in ``refs``; when ``rel``
-    is set the reference is also a relationship of the graph (``reverse`` flips its
-    direction: ``provider_id`` of a resource becomes ``(provider)-[:OFFERS]->(resource)``).
+    ``datetime``, ``bool``. A ``ref`` column names an id of a node whose label is in
+    ``refs``; when ``rel`` is set the reference is also a relationship of the graph
+    (``reverse`` flips its direction: ``provider_id`` of a resource becomes
+    ``(provider)-[:OFFERS]->(resource)``).
     """
 
     name: str
@@ -249,6 +261,7 @@ class Column:
         return {
             "id": "a non-empty id, unique across all tables",
             "date": "a date such as 2024-03-01, 2024/3/1 or 2024年3月1日",
+            "datetime": "a date and time such as 2024-03-01 14:30 (or a date)",
             "bool": "是/否 or true/false",
         }.get(self.dtype, "text")
 
@@ -433,10 +446,33 @@ ACTIVITIES = Table(
     optional=True,
 )
 
+ORDERS = Table(
+    "orders",
+    "订单",
+    (
+        _ID,
+        Column("community_id", "社区", "ref", required=True, refs=(Label.AREA,),
+               aliases=("点单社区",)),
+        Column("category", "类别", "enum", required=True, enum=CATEGORY),
+        Column("status", "状态", "enum", required=True, enum=ORDER_STATUS),
+        Column("ordered_at", "点单时间", "datetime", required=True, aliases=("下单时间",)),
+        Column("dispatcher_id", "派单党组织", "ref", refs=(Label.PARTY_ORG,)),
+        Column("dispatched_at", "派单时间", "datetime"),
+        Column("assignee_id", "接单方", "ref", refs=(Label.ORGANIZATION, Label.MEMBER)),
+        Column("taken_at", "接单时间", "datetime"),
+        Column("finished_at", "完成时间", "datetime", aliases=("办结时间",)),
+        Column("description", "说明", "str"),
+    ),
+    optional=True,
+    aliases=("三单", "三单制"),
+)
+
 #: All tables, in load order (node tables first, in the order their ids are numbered).
 TABLES: dict[str, Table] = {
     t.name: t
-    for t in (AREAS, PARTY_ORGS, ORGANIZATIONS, RESOURCES, DEMANDS, MEMBERS, LINKS, ACTIVITIES)
+    for t in (
+        AREAS, PARTY_ORGS, ORGANIZATIONS, RESOURCES, DEMANDS, MEMBERS, LINKS, ACTIVITIES, ORDERS
+    )
 }
 NODE_TABLES: dict[Label, Table] = {t.label: t for t in TABLES.values() if t.label is not None}
 

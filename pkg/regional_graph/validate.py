@@ -48,6 +48,10 @@ _DATE_RE = re.compile(
     r"(?:[ T]0{1,2}:00(?::00(?:\.0+)?)?)?$"
 )
 _COMPACT_DATE_RE = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
+_DATETIME_RE = re.compile(
+    r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?"
+    r"(?:[ T]+(\d{1,2})\s*[:时]\s*(\d{1,2})\s*(?:[:分]\s*(\d{1,2})(?:\.\d+)?\s*秒?)?分?)?$"
+)
 _BOOL = {**dict.fromkeys(schema.BOOL_TRUE, True), **dict.fromkeys(schema.BOOL_FALSE, False)}
 
 
@@ -65,6 +69,24 @@ def parse_date(text: str) -> dt.date | None:
         return None
     try:
         return dt.date(int(m[1]), int(m[2]), int(m[3]))
+    except ValueError:
+        return None
+
+
+def parse_datetime(text: str) -> dt.datetime | None:
+    """Parse a date with an optional time: ``2024-03-01 14:30``, ``2024/3/1 9:05:00``,
+    ``2024年3月1日 14时30分`` or a plain date (midnight).
+
+    >>> parse_datetime("2024/3/1 9:05")
+    datetime.datetime(2024, 3, 1, 9, 5)
+    """
+    m = _DATETIME_RE.match(text.strip())
+    if not m:
+        day = parse_date(text)
+        return None if day is None else dt.datetime(day.year, day.month, day.day)
+    try:
+        return dt.datetime(int(m[1]), int(m[2]), int(m[3]), int(m[4] or 0), int(m[5] or 0),
+                           int(m[6] or 0))
     except ValueError:
         return None
 
@@ -113,6 +135,7 @@ def check_tables(raw: Mapping[str, pd.DataFrame]) -> tuple[Tables, pd.DataFrame]
     run.check_links()
     run.check_hierarchies()
     run.check_activities()
+    run.check_orders()
     return run.typed, run.failures()
 
 
@@ -257,10 +280,11 @@ class _Run:
                 self.fail_rows(t, high, col.name, s, f"above {col.maximum:g}", col.expects)
             values = pd.Series(np.where(ok, num, np.nan))
             return values if col.dtype == "float" else values.astype("Int64")
-        if col.dtype == "date":
+        if col.dtype in {"date", "datetime"}:
             nat = np.datetime64("NaT", "s")
+            parse = parse_date if col.dtype == "date" else parse_datetime
             dates = _map_unique(
-                s, lambda v: _as_datetime64(parse_date(v)), dtype="datetime64[s]", missing=nat
+                s, lambda v: _as_datetime64(parse(v)), dtype="datetime64[s]", missing=nat
             )
             bad = given & np.isnat(dates)
             self.fail_rows(t, bad, col.name, s, "unparseable date", col.expects)
@@ -449,6 +473,30 @@ class _Run:
                        "the endpoints of a row of the links table")
 
 
+    def check_orders(self) -> None:
+        df = self.typed["orders"]
+        if not len(df):
+            return
+        steps = ["ordered_at", "dispatched_at", "taken_at", "finished_at"]
+        for earlier, later in itertools.pairwise(steps):
+            a = df[earlier].to_numpy("datetime64[s]")
+            b = df[later].to_numpy("datetime64[s]")
+            bad = ~np.isnat(a) & ~np.isnat(b) & (b < a)
+            if bad.any():
+                self.fail_rows("orders", bad, later, df[later].astype("str"),
+                               f"{later} before {earlier}", f"a time on or after {earlier}")
+        status = df["status"].astype("str").to_numpy(dtype=object)
+        needs = {
+            "dispatcher_id": ("dispatched", "taken", "done"),
+            "assignee_id": ("taken", "done"),
+            "finished_at": ("done",),
+        }
+        for col, states in needs.items():
+            missing = np.isin(status, states) & df[col].isna().to_numpy()
+            self.fail_rows("orders", missing, col, df[col], f"empty for a {'/'.join(states)} order",
+                           f"a {col} for orders with status {', '.join(states)}")
+
+
 def cycle_members(parent: np.ndarray) -> np.ndarray:
     """Mask of nodes that are their own ancestor, given parent positions (-1 = none).
 
@@ -502,7 +550,7 @@ def _map_unique(
     return parsed[codes]  # code -1 (missing) picks the trailing ``missing``
 
 
-def _as_datetime64(day: dt.date | None) -> np.datetime64:
+def _as_datetime64(day: dt.date | dt.datetime | None) -> np.datetime64:
     return np.datetime64(day, "s") if day is not None else np.datetime64("NaT", "s")
 
 
@@ -514,7 +562,7 @@ def _empty(col: schema.Column, n: int) -> object:
         return pd.array([pd.NA] * n, dtype="Int64")
     if col.dtype == "float":
         return np.full(n, np.nan)
-    if col.dtype == "date":
+    if col.dtype in {"date", "datetime"}:
         return pd.Series(np.full(n, np.datetime64("NaT"), dtype="datetime64[s]"))
     if col.dtype == "bool":
         return pd.array([pd.NA] * n, dtype="boolean")

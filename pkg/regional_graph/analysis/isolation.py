@@ -270,7 +270,7 @@ def _tie_table(G: RegionalGraph, t: _Ties, idx: np.ndarray) -> pd.DataFrame:
         "type": _link_type(G, t.pos[idx]),
         "start": t.start[idx],
         "end": t.end[idx],
-        "kind": G.edges["kind"].array.take(t.pos[idx]),
+        "form": G.edges["kind"].array.take(t.pos[idx]),
         "unit_id": _ids(G, unit),
     }, index=pd.Index(key, dtype="str", name="id"))
     return out
@@ -287,8 +287,9 @@ def dormant_ties(G: RegionalGraph, *, as_of: DateLike = None, months: int = 12) 
     DataFrame
         Indexed by a tie key ``source->target#row`` (``row``: row in the links table):
         ``source_id``, ``source_name``, ``target_id``, ``target_name``, ``type``,
-        ``start``, ``end``, ``kind``, ``unit_id`` (the resident unit, if one end is one),
-        ``activities`` (count up to ``as_of``), ``last_activity`` and ``reason``
+        ``start``, ``end``, ``form`` (the link's ``kind``, e.g. 共建协议), ``unit_id``
+        (the resident unit, if one end is one), ``activities`` (count up to ``as_of``),
+        ``last_activity`` and ``reason``
         (``"no activity recorded"`` or ``"no activity in the window"``).
 
     Examples

@@ -63,6 +63,7 @@ COLUMN_ZH: dict[str, str] = {
     "start": "开始日期",
     "end": "结束日期",
     "days_left": "剩余天数",
+    "form": "形式",
     "unit_id": "驻区单位",
     "activities": "活动次数",
     "last_activity": "最近活动日期",

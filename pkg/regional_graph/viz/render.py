@@ -404,6 +404,8 @@ _APP_JS = r"""
     physics: { enabled: false },
     layout: { improvedLayout: false, randomSeed: 0 },
     nodes: { shape: "dot", size: 14, borderWidth: 1.5, physics: false, fixed: true,
+             // labels smaller than 9 px on screen are unreadable on a wall: skip drawing them
+             scaling: { label: { enabled: false, drawThreshold: 9, maxVisible: 40 } },
              font: { size: 20, face: FONT, color: FONT_COLOR, strokeWidth: 4,
                      strokeColor: "#ffffff" } },
     edges: { smooth: false, width: 1.2, physics: false, selectionWidth: 1.5,
