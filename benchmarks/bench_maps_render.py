@@ -182,6 +182,7 @@ def pyvis_default(n: int, out_dir: Path, browser: OfflineBrowser) -> dict[str, f
         ready_js=PYVIS_READY_JS,
         timeout_s=PYVIS_TIMEOUT_S,
         wait=False,
+        wait_until="commit",  # pyvis lays out synchronously; 'load' may never come
     )
     ok = page.wait_ready(PYVIS_READY_JS, PYVIS_TIMEOUT_S)
     if ok:

@@ -306,6 +306,7 @@ class OfflineBrowser:
         wait: bool = True,
         ready_js: str = READY_JS,
         timeout_s: float = 60.0,
+        wait_until: str = "load",
     ) -> OfflinePage:
         """Open ``html_path`` with every other request recorded and aborted.
 
@@ -352,7 +353,7 @@ class OfflineBrowser:
         )
         page.on("pageerror", lambda e: op.page_errors.append(str(e)))
         t0 = time.perf_counter()
-        page.goto(url, wait_until="load", timeout=timeout_s * 1000)
+        page.goto(url, wait_until=wait_until, timeout=timeout_s * 1000)  # type: ignore[arg-type]
         if wait:
             ok = op.wait_ready(ready_js, timeout_s)
             op.load_wall_ms = (time.perf_counter() - t0) * 1000 if ok else float("nan")

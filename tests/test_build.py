@@ -152,8 +152,7 @@ def raw_datasets(draw: st.DrawFn) -> Tables:
         start = opt(st.dates(dt.date(1995, 1, 1), dt.date(2030, 1, 1)))
         end = opt(st.dates(start or dt.date(1995, 1, 1), dt.date(2035, 12, 31)))
         style = draw(st.integers(0, 2))
-        link_rows.append([s, t, draw(_spelling(schema.LINK_TYPE)) if False else
-                          draw(st.sampled_from((code, *schema.LINK_TYPE.values[code]))),
+        link_rows.append([s, t, draw(st.sampled_from((code, *schema.LINK_TYPE.values[code]))),
                           start and _date_text(start, style), end and _date_text(end, style),
                           opt(TEXT), opt(TEXT)])
     act_rows = []
@@ -180,7 +179,7 @@ def raw_datasets(draw: st.DrawFn) -> Tables:
     }
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(raw_datasets())
 def test_generated_datasets_round_trip(raw: Tables) -> None:
     typed, failures = rg.validate.check_tables(raw)
@@ -191,23 +190,20 @@ def test_generated_datasets_round_trip(raw: Tables) -> None:
     G = rg.build.graph_from_tables(raw)
     back = rg.build.graph_to_tables(G)
     rg.build.assert_tables_equal(back, typed)
-    # links become relationships in table order, structural references too
-    assert (G.edges["type"].isin(G.edges_of(*schema.LINK_RELTYPE.values())["type"].unique())
-            .sum() == len(raw["links"]))
-    n_parents = raw["areas"]["parent_id"].notna().sum() + raw["party_orgs"]["parent_id"].notna(
-    ).sum()
+    # one relationship per link row and per parent reference
+    assert len(G.edges_of(*rg.graph.LINK_REL_TYPES)) == len(raw["links"])
+    n_parents = sum(raw[t]["parent_id"].notna().sum() for t in ("areas", "party_orgs"))
     assert len(G.edges_of(RelType.PART_OF, RelType.SUBORDINATE_TO)) == n_parents
     # equality semantics
     G_again = rg.build.graph_from_tables(back)
     assert G_again == G
-    assert not (G_again != G)
     G_nx = rg.build.graph_from_networkx(rg.build.graph_to_networkx(G))
     assert G_nx == G
 
 
-@settings(max_examples=15, deadline=None,
+@settings(max_examples=6, deadline=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
-@given(raw_datasets())
+@given(raw=raw_datasets())
 def test_generated_datasets_round_trip_through_csv(raw: Tables, tmp_path_factory) -> None:
     G = rg.build.graph_from_tables(raw)
     folder = rg.save_graph(G, tmp_path_factory.mktemp("csv"))
@@ -216,13 +212,13 @@ def test_generated_datasets_round_trip_through_csv(raw: Tables, tmp_path_factory
 
 def test_graph_equality_semantics(raw_tables: Tables) -> None:
     G = rg.build.graph_from_tables(raw_tables)
-    assert G == rg.build.graph_from_tables(raw_tables, name="another name")  # names don't count
+    assert rg.build.graph_from_tables(raw_tables, name="another name") == G  # names don't count
     changed = {k: v.copy() for k, v in raw_tables.items()}
     changed["organizations"].loc[0, "employees"] = "801"
-    assert G != rg.build.graph_from_tables(changed)
+    assert rg.build.graph_from_tables(changed) != G
     reordered = {k: v.copy() for k, v in raw_tables.items()}
     reordered["links"] = reordered["links"].iloc[::-1].reset_index(drop=True)
-    assert G != rg.build.graph_from_tables(reordered)  # link order is part of the data
+    assert rg.build.graph_from_tables(reordered) != G  # link order is part of the data
     assert G != "not a graph"
     with pytest.raises(TypeError):
         hash(G)
@@ -309,11 +305,10 @@ def test_parent_codes_area_of_and_ancestor_at(tiny_graph: rg.RegionalGraph) -> N
                                                                           "C2"]
     assert area_of[G.codes(["R2", "M1"])].tolist() == [-1, -1]
     codes = G.codes(["G1", "C2", "S1", "D1", "PC1"])
-    assert G.ancestor_at(codes, "street").tolist() == G.codes(["S1", "S1", "S1"]).tolist() + [
-        -1, -1]
+    s1, c1, c2 = G.codes(["S1", "C1", "C2"]).tolist()
+    assert G.ancestor_at(codes, "street").tolist() == [s1, s1, s1, -1, -1]
     assert G.ancestor_at(codes, "district").tolist() == [0, 0, 0, 0, -1]
-    assert G.ancestor_at(codes, "community").tolist() == G.codes(["C1", "C2"]).tolist() + [
-        -1, -1, -1]
+    assert G.ancestor_at(codes, "community").tolist() == [c1, c2, -1, -1, -1]
     assert G.ancestor_at(np.array([-1]), "street").tolist() == [-1]
     levels = G.area_levels()
     assert levels[G.codes(["G1"])].tolist() == ["grid"]
@@ -378,7 +373,7 @@ def test_bundled_sample_matches_the_generator() -> None:
     folder = rg.datasets.SAMPLE_DISTRICT
     assert folder.is_dir()
     raw = rg.io.read_tables(folder)
-    assert set(raw) == set(schema.TABLES)
+    assert {"areas", "party_orgs", "organizations", "links"} <= set(raw) <= set(schema.TABLES)
     typed, failures = rg.validate.check_tables(raw)
     assert failures.empty, failures.head(20).to_string()
     generated = rg.validate.validate_tables(

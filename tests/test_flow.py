@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from unittest.mock import patch
+
 import networkx as nx
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from regional_graph.flow import AllocationResult, max_served, solve_allocation
 from scipy.optimize import linprog
 from scipy.sparse import coo_array
+
+import regional_graph.flow as flow_module
+from regional_graph.flow import AllocationResult, max_served, solve_allocation
 
 SCALE = 100
 
@@ -366,6 +370,17 @@ def test_scaling_costs_does_not_change_allocation_value(inst, factor):
         inst2["cap"], inst2["qty"], inst2["w"], inst2["pr"], inst2["pd"], inst2["cost"]
     )
     assert res2.weighted_served == res.weighted_served
+
+
+@settings(max_examples=150, deadline=None)
+@given(instances(), st.integers(1, 6))
+def test_many_small_solver_batches_match_networkx(inst, batch_pairs):
+    # force the component batching to split the instance into many solver calls
+    with patch.object(flow_module, "_BATCH_PAIRS", batch_pairs):
+        res = solve(inst)
+    check_feasible(inst, res)
+    ref_weight, ref_cost = networkx_reference(inst)
+    assert (res.weighted_served, scaled_cost(inst["cost"], res.flow)) == (ref_weight, ref_cost)
 
 
 def test_medium_random_instance_against_networkx():

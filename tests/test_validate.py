@@ -138,6 +138,12 @@ def test_empty_required_cell(raw_tables: Tables, write_csv) -> None:
     assert_failure(f, "organizations", 4, "name", None, "empty required cell", "non-empty")
 
 
+def test_blank_required_text_cell(raw_tables: Tables, write_csv) -> None:
+    raw_tables["areas"].loc[2, "name"] = "   "  # looks empty in the spreadsheet
+    f = only(bad_file_failures(raw_tables, write_csv))
+    assert_failure(f, "areas", 4, "name", "   ", "empty required cell", "non-empty")
+
+
 def test_empty_required_enum_and_id_cells(raw_tables: Tables, write_csv) -> None:
     raw_tables["organizations"].loc[1, "kind"] = None
     raw_tables["resources"].loc[1, "id"] = "   "  # blank counts as empty
@@ -428,6 +434,25 @@ def test_blank_lines_do_not_shift_row_numbers(raw_tables: Tables, write_csv) -> 
     # the blank lines are not rows: the valid data keeps its four organisations
     typed = rg.validate.check_tables(rg.io.read_tables(folder))[0]
     assert typed["organizations"]["id"].tolist() == ["O1", "O2", "O3", "O4"]
+
+
+def test_rows_with_the_wrong_number_of_cells(raw_tables: Tables, write_csv) -> None:
+    folder = write_csv(raw_tables, "bad")
+    path = folder / "areas.csv"
+    lines = path.read_text(encoding="utf-8-sig").splitlines()
+    lines[2] = "S1,湖岚街道,street"  # a cell short
+    lines[4] = "C2,西湾社区,community,S1,多余"  # a cell too many (an unquoted comma)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8-sig")
+    (folder / "links.csv").write_text("source_id,target_id,type\nO2,PI1\n", encoding="utf-8")
+    with pytest.raises(rg.TableValidationError) as info:
+        rg.load_graph(folder)
+    failures = info.value.failures
+    assert failures[["table", "row", "value"]].values.tolist() == [
+        ["areas", 3, "S1,湖岚街道,street"],
+        ["areas", 5, "C2,西湾社区,community,S1,多余"],
+        ["links", 2, "O2,PI1"],
+    ]
+    assert failures["expected"].str.contains("4 cells|3 cells").all()
 
 
 def test_nothing_valid_is_dropped(raw_tables: Tables, write_csv, tmp_path: Path) -> None:

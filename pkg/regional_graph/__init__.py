@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import logging
 
-from . import build, datasets, errors, graph, io, schema, validate
+from . import analysis, build, datasets, errors, graph, io, report, schema, validate
 from .build import load_graph, save_graph
 from .errors import InfeasibleMatchingError, RegionalGraphError, StoreError, TableValidationError
 from .graph import RegionalGraph
@@ -28,12 +28,14 @@ __all__ = [
     "RegionalGraphError",
     "StoreError",
     "TableValidationError",
+    "analysis",
     "build",
     "datasets",
     "errors",
     "graph",
     "io",
     "load_graph",
+    "report",
     "save_graph",
     "schema",
     "validate",

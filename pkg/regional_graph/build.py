@@ -272,6 +272,9 @@ def graph_from_networkx(g: nx.MultiDiGraph, *, name: str | None = None) -> Regio
 
 def _records_frame(records: list[dict[str, object]], order: list[str]) -> pd.DataFrame:
     frame = pd.DataFrame.from_records(records) if records else pd.DataFrame(columns=order)
+    for c in order:  # a column whose values are all missing has no attribute on any node
+        if c not in frame.columns:
+            frame[c] = None
     cols = [c for c in order if c in frame.columns]
     cols += [c for c in frame.columns if c not in cols]
     from .io import to_text_frame

@@ -126,7 +126,49 @@ def _demo_steps() -> list[tuple[str, Callable[[RegionalGraph, Path, str], object
 
 
 def _conn(args: argparse.Namespace) -> dict[str, object]:
-    return {k: getattr(args, k) for k in ("uri", "user", "database") if getattr(args, k, None)}
+    out = {k: getattr(args, k) for k in ("uri", "user", "database", "dataset")
+           if getattr(args, k, None)}
+    password = _neo4j_password()
+    if password is not None:
+        out["password"] = password
+    return out
+
+
+def _neo4j_password() -> str | None:
+    """``$NEO4J_PASSWORD``, else a prompt on a terminal, else ``None``."""
+    import os
+
+    if os.environ.get("NEO4J_PASSWORD") is not None or not sys.stdin.isatty():
+        return None  # the store reads NEO4J_PASSWORD itself
+    import getpass
+
+    return getpass.getpass("Neo4j password: ")
+
+
+def cmd_push(args: argparse.Namespace) -> int:
+    """Save a dataset into Neo4j (upsert; ``--sync`` makes the stored dataset equal)."""
+    from .store import save_graph
+
+    G = _load(args)
+    conn = _conn(args)
+    dataset = conn.pop("dataset", None) or Path(args.data).stem
+    done = save_graph(G, dataset=str(dataset), sync=args.sync, progress=None, **conn)
+    _out(f"pushed {done.nodes:,} nodes and {done.relationships:,} relationships as dataset "
+         f"{done.dataset!r}" + (f" (deleted {done.deleted_nodes:,} nodes, "
+                                f"{done.deleted_relationships:,} relationships)"
+                                if args.sync else ""))
+    return 0
+
+
+def cmd_pull(args: argparse.Namespace) -> int:
+    """Load a dataset from Neo4j and write its CSV folder."""
+    from .build import save_graph as write_graph
+    from .store import load_graph as pull_graph
+
+    G = pull_graph(**_conn(args))
+    path = write_graph(G, args.out)
+    _out(f"pulled {G!r} into {path}")
+    return 0
 
 
 # -- parser --------------------------------------------------------------------------------
@@ -164,6 +206,16 @@ def build_parser() -> argparse.ArgumentParser:
                    help="answer the questions with server-side Cypher instead")
     _neo4j_args(r)
     r.set_defaults(handler=cmd_report)
+    pu = data_cmd("push", cmd_push, "save a dataset into Neo4j (password: $NEO4J_PASSWORD "
+                  "or a prompt)")
+    _neo4j_args(pu)
+    pu.add_argument("--sync", action="store_true",
+                    help="make the stored dataset equal to DATA (delete what is gone)")
+    pl = sub.add_parser("pull", help="load a dataset from Neo4j into a CSV folder",
+                        description="load a dataset from Neo4j into a CSV folder")
+    pl.add_argument("--out", type=Path, required=True, help="CSV folder (or .xlsx) to write")
+    _neo4j_args(pl)
+    pl.set_defaults(handler=cmd_pull)
     d = sub.add_parser("demo", help="run the main job on the bundled sample district",
                        description="run every analysis and export on the sample district")
     d.add_argument("--out", type=Path, default=Path("out"), help="output folder (default out/)")
@@ -177,6 +229,8 @@ def _neo4j_args(sp: argparse.ArgumentParser) -> None:
     sp.add_argument("--uri", help="bolt://, neo4j://, neo4j+s:// … (default $NEO4J_URI)")
     sp.add_argument("--user", help="user name (default $NEO4J_USERNAME)")
     sp.add_argument("--database", help="database (default $NEO4J_DATABASE)")
+    sp.add_argument("--dataset", help="dataset name in the database (push: default the "
+                    "DATA folder name; pull/report: needed when the database holds several)")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

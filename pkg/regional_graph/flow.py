@@ -76,6 +76,7 @@ __all__ = ["AllocationResult", "max_served", "solve_allocation"]
 logger = logging.getLogger(__name__)
 
 _INT64_SAFE = 2**62
+_BATCH_PAIRS = 20_000  # small components are grouped into solver calls of about this size
 
 
 @dataclass(frozen=True)
@@ -165,7 +166,159 @@ def _cheapest_unique(
     return np.sort(order[first])
 
 
-def solve_allocation(  # noqa: PLR0917 - signature fixed by the public API
+def _local_index(
+    group: npt.NDArray[np.int64],
+) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """Stable grouping: (order, sorted groups, position of each element inside its group)."""
+    order = np.argsort(group, kind="stable")
+    sorted_group = group[order]
+    local = np.empty(group.size, dtype=np.int64)
+    local[order] = np.arange(group.size) - np.searchsorted(sorted_group, sorted_group)
+    return order, sorted_group, local
+
+
+def _solve_components(
+    cap: npt.NDArray[np.int64],
+    qty: npt.NDArray[np.int64],
+    w: npt.NDArray[np.int64],
+    kr: npt.NDArray[np.int64],
+    kd: npt.NDArray[np.int64],
+    kc: npt.NDArray[np.int64],
+    provs: tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]] | None,
+) -> npt.NDArray[np.int64]:
+    """Solve the (deduplicated) instance component by component; return flow per pair."""
+    from ortools.graph.python import min_cost_flow
+    from scipy.sparse import coo_array
+    from scipy.sparse.csgraph import connected_components
+
+    n_res, n_dem = cap.size, qty.size
+    n_prov = 0 if provs is None else provs[1].size
+    prov = np.full(n_res, -1, dtype=np.int64) if provs is None else provs[0]
+    plim = np.zeros(0, dtype=np.int64) if provs is None else provs[1]
+
+    # connected components of the pair graph; resources of one provider are linked
+    r_used = np.bincount(kr, minlength=n_res) > 0
+    d_used = np.bincount(kd, minlength=n_dem) > 0
+    linked = np.flatnonzero(r_used & (prov >= 0))
+    rows = np.concatenate([kr, linked])
+    cols = np.concatenate([n_res + kd, n_res + n_dem + prov[linked]])
+    n_all = n_res + n_dem + n_prov
+    adj = coo_array((np.ones(rows.size, dtype=np.int8), (rows, cols)), shape=(n_all, n_all))
+    n_comp, label = connected_components(adj, directed=False)
+    label = label.astype(np.int64)
+    comp_r, comp_d, comp_p = label[:n_res], label[n_res : n_res + n_dem], label[n_res + n_dem :]
+
+    # per-component bound for W (module docstring): c_max * min(R_c, D_c, cap_c, qty_c)
+    pair_comp = comp_r[kr]
+    c_max = np.zeros(n_comp, dtype=np.int64)
+    np.maximum.at(c_max, pair_comp, kc)
+    n_r = np.bincount(comp_r[r_used], minlength=n_comp)
+    n_d = np.bincount(comp_d[d_used], minlength=n_comp)
+    cap_c = np.zeros(n_comp, dtype=np.int64)
+    np.add.at(cap_c, comp_r[r_used], cap[r_used])
+    qty_c = np.zeros(n_comp, dtype=np.int64)
+    np.add.at(qty_c, comp_d[d_used], qty[d_used])
+    units_c = np.minimum(cap_c, qty_c)
+    span_c = np.minimum(np.minimum(n_r, n_d), units_c)
+    if np.any(c_max.astype(np.float64) * span_c >= _INT64_SAFE):
+        raise ValueError("instance too large to scale exactly in int64; reduce cost_scale")
+    bound_c = c_max * span_c
+
+    # batch small components together (fewer solver calls); big ones are solved alone
+    pairs_c = np.bincount(pair_comp, minlength=n_comp)
+    batch_of_comp = (np.cumsum(pairs_c) - pairs_c) // _BATCH_PAIRS
+    n_batch = int(batch_of_comp.max()) + 1
+    sentinel = n_batch  # unused nodes sort last and are never touched
+    r_order, r_sorted, r_local = _local_index(np.where(r_used, batch_of_comp[comp_r], sentinel))
+    d_order, d_sorted, d_local = _local_index(np.where(d_used, batch_of_comp[comp_d], sentinel))
+    prov_total = np.zeros(n_prov, dtype=np.int64)
+    np.add.at(prov_total, prov[linked], cap[linked])
+    p_batch = np.where(prov_total > 0, batch_of_comp[comp_p], sentinel)
+    p_order, p_sorted, p_local = _local_index(p_batch)
+    k_order, k_sorted, _ = _local_index(batch_of_comp[pair_comp])
+    big_w_b = np.zeros(n_batch, dtype=np.int64)
+    np.maximum.at(big_w_b, batch_of_comp, bound_c)
+    big_w_b += 1
+    units_b = np.bincount(batch_of_comp, weights=units_c, minlength=n_batch)
+
+    kept_flow = np.zeros(kr.size, dtype=np.int64)
+    batches = np.unique(k_sorted)
+    logger.debug("solve_allocation: %d components in %d solver calls", n_comp, batches.size)
+    for b in batches.tolist():
+        pk = k_order[np.searchsorted(k_sorted, b) : np.searchsorted(k_sorted, b, "right")]
+        rs = r_order[np.searchsorted(r_sorted, b) : np.searchsorted(r_sorted, b, "right")]
+        ds = d_order[np.searchsorted(d_sorted, b) : np.searchsorted(d_sorted, b, "right")]
+        ps = p_order[np.searchsorted(p_sorted, b) : np.searchsorted(p_sorted, b, "right")]
+        nr, nd, npv = rs.size, ds.size, ps.size
+        big_w = int(big_w_b[b])
+        w_max = int(w[ds].max())
+        n_nodes = 2 + nr + nd + npv
+        max_arc_cost = big_w * w_max
+        objective_bound = (max_arc_cost + int(kc[pk].max())) * int(units_b[b])
+        if max_arc_cost * (n_nodes + 1) >= _INT64_SAFE or objective_bound >= _INT64_SAFE:
+            raise ValueError(
+                "instance too large to scale exactly in int64 "
+                f"(W={big_w}, max priority={w_max}, nodes={n_nodes}); reduce cost_scale"
+            )
+        r_cap = cap[rs]
+        r_prov = prov[rs]
+        free = r_prov < 0
+        r_node = 2 + r_local[rs]
+        d_node = 2 + nr + d_local[ds]
+        p_node = 2 + nr + nd + p_local[ps]
+        total_cap = int(r_cap.sum())
+        tails = [
+            2 + r_local[kr[pk]],  # pair arcs first: arc id == position in pk
+            np.zeros(int(free.sum()), dtype=np.int64),
+            2 + nr + nd + p_local[r_prov[~free]],
+            np.zeros(npv, dtype=np.int64),
+            d_node,
+            np.zeros(1, dtype=np.int64),
+        ]
+        heads = [
+            2 + nr + d_local[kd[pk]],
+            r_node[free],
+            r_node[~free],
+            p_node,
+            np.ones(nd, dtype=np.int64),
+            np.ones(1, dtype=np.int64),
+        ]
+        caps = [
+            np.minimum(cap[kr[pk]], qty[kd[pk]]),
+            r_cap[free],
+            r_cap[~free],
+            np.minimum(plim[ps], prov_total[ps]),
+            qty[ds],
+            np.array([total_cap], dtype=np.int64),
+        ]
+        costs = [
+            kc[pk],
+            np.zeros(int(free.sum()), dtype=np.int64),
+            np.zeros(int((~free).sum()), dtype=np.int64),
+            np.zeros(npv, dtype=np.int64),
+            -big_w * w[ds],
+            np.zeros(1, dtype=np.int64),
+        ]
+        smcf = min_cost_flow.SimpleMinCostFlow()
+        smcf.add_arcs_with_capacity_and_unit_cost(
+            np.concatenate(tails).astype(np.int32),
+            np.concatenate(heads).astype(np.int32),
+            np.concatenate(caps).astype(np.int64),
+            np.concatenate(costs).astype(np.int64),
+        )
+        smcf.set_nodes_supplies(
+            np.array([0, 1], dtype=np.int32), np.array([total_cap, -total_cap], dtype=np.int64)
+        )
+        status = smcf.solve()
+        if status == smcf.BAD_COST_RANGE:
+            raise ValueError("instance too large to scale exactly (OR-tools BAD_COST_RANGE)")
+        if status != smcf.OPTIMAL:
+            raise RuntimeError(f"min-cost flow failed with status {status!r}")
+        kept_flow[pk] = smcf.flows(np.arange(pk.size, dtype=np.int32))
+    return kept_flow
+
+
+def solve_allocation(
     capacity: Any,
     quantity: Any,
     priority: Any,
@@ -251,76 +404,7 @@ def solve_allocation(  # noqa: PLR0917 - signature fixed by the public API
     keep = _cheapest_unique(pr, pd_, cost_i, n_dem)
     kr, kd, kc = pr[keep], pd_[keep], cost_i[keep]
 
-    # --- lexicographic weight W (see module docstring) -------------------------------
-    r_used = int(np.count_nonzero(np.bincount(kr, minlength=n_res)))
-    d_used = int(np.count_nonzero(np.bincount(kd, minlength=n_dem)))
-    max_units = min(total_cap, total_qty)
-    c_max = int(kc.max())
-    big_w = c_max * min(r_used, d_used, max_units) + 1
-    w_max = int(w.max())
-    max_arc_cost = big_w * w_max
-    n_prov = 0 if provs is None else provs[1].size
-    n_nodes = 2 + n_res + n_dem + n_prov
-    objective_bound = (max_arc_cost + c_max) * max_units
-    if max_arc_cost * (n_nodes + 1) >= _INT64_SAFE or objective_bound >= _INT64_SAFE:
-        raise ValueError(
-            "instance too large to scale exactly in int64 "
-            f"(W={big_w}, max priority={w_max}, nodes={n_nodes}); reduce cost_scale"
-        )
-    logger.debug(
-        "solve_allocation: R=%d D=%d pairs=%d (kept %d) W=%d", n_res, n_dem, n_pairs, kr.size, big_w
-    )
-
-    # --- build the network -------------------------------------------------------------
-    src, snk = 0, 1
-    res_node = 2 + np.arange(n_res, dtype=np.int64)
-    dem_node = 2 + n_res + np.arange(n_dem, dtype=np.int64)
-    tails: list[npt.NDArray[np.int64]] = []
-    heads: list[npt.NDArray[np.int64]] = []
-    caps: list[npt.NDArray[np.int64]] = []
-    costs: list[npt.NDArray[np.int64]] = []
-
-    def add(t: Any, h: Any, c: Any, u: Any) -> None:
-        t = np.asarray(t, dtype=np.int64)
-        tails.append(t)
-        heads.append(np.broadcast_to(np.asarray(h, dtype=np.int64), t.shape))
-        caps.append(np.broadcast_to(np.asarray(c, dtype=np.int64), t.shape))
-        costs.append(np.broadcast_to(np.asarray(u, dtype=np.int64), t.shape))
-
-    # pair arcs first so that their arc ids are 0..len(keep)-1
-    add(res_node[kr], dem_node[kd], np.minimum(cap[kr], qty[kd]), kc)
-    if provs is None:
-        add(np.full(n_res, src), res_node, cap, 0)
-    else:
-        prov, plim = provs
-        free = prov < 0
-        add(np.full(int(free.sum()), src), res_node[free], cap[free], 0)
-        prov_node = 2 + n_res + n_dem + np.arange(n_prov, dtype=np.int64)
-        add(prov_node[prov[~free]], res_node[~free], cap[~free], 0)
-        prov_total = np.bincount(prov[~free], weights=cap[~free], minlength=n_prov)
-        add(np.full(n_prov, src), prov_node, np.minimum(plim, prov_total.astype(np.int64)), 0)
-    add(dem_node, np.full(n_dem, snk), qty, -big_w * w)
-    add([src], [snk], [total_cap], [0])
-
-    from ortools.graph.python import min_cost_flow
-
-    smcf = min_cost_flow.SimpleMinCostFlow()
-    smcf.add_arcs_with_capacity_and_unit_cost(
-        np.concatenate(tails).astype(np.int32),
-        np.concatenate(heads).astype(np.int32),
-        np.concatenate(caps),
-        np.concatenate(costs),
-    )
-    smcf.set_nodes_supplies(
-        np.array([src, snk], dtype=np.int32), np.array([total_cap, -total_cap], dtype=np.int64)
-    )
-    status = smcf.solve()
-    if status == smcf.BAD_COST_RANGE:
-        raise ValueError("instance too large to scale exactly (OR-tools BAD_COST_RANGE)")
-    if status != smcf.OPTIMAL:
-        raise RuntimeError(f"min-cost flow failed with status {status!r}")
-
-    kept_flow = np.asarray(smcf.flows(np.arange(kr.size, dtype=np.int32)), dtype=np.int64)
+    kept_flow = _solve_components(cap, qty, w, kr, kd, kc, provs)
     flow[keep] = kept_flow
     served = np.bincount(kd, weights=kept_flow, minlength=n_dem).astype(np.int64)
     used = np.bincount(kr, weights=kept_flow, minlength=n_res).astype(np.int64)

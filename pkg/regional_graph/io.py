@@ -73,6 +73,7 @@ def read_tables(path: str | Path) -> Tables:
 def _read_folder(folder: Path) -> Tables:
     out: Tables = {}
     sources: dict[str, Path] = {}
+    broken: list[pd.DataFrame] = []
     for file in sorted(folder.iterdir()):
         if file.suffix.lower() != ".csv":
             continue
@@ -89,8 +90,14 @@ def _read_folder(folder: Path) -> Tables:
                     columns=FAILURE_COLUMNS,
                 )
             )
-        out[tbl.name] = read_csv(file)
+        try:
+            out[tbl.name] = read_csv(file)
+        except TableValidationError as err:  # rows of the wrong width: report every file's
+            broken.append(err.failures)
+            out[tbl.name] = pd.DataFrame()
         sources[tbl.name] = file
+    if broken:
+        raise TableValidationError(pd.concat(broken, ignore_index=True))
     if not out:
         raise FileNotFoundError(f"no template CSV files found in {str(folder)!r}")
     return out
@@ -124,7 +131,8 @@ def read_csv(path: str | Path) -> pd.DataFrame:
     """Read one CSV file as strings, detecting its encoding; empty cells become missing.
 
     Rows keep their position (row ``i`` of the frame is line ``i + 2`` of the file); rows
-    that are entirely empty are kept as all-missing rows and dropped by validation.
+    that are entirely empty are kept as all-missing rows and dropped by validation. Rows with
+    more or fewer cells than the header raise :class:`TableValidationError` naming each.
     """
     path = Path(path)
     data = path.read_bytes()
@@ -136,6 +144,12 @@ def read_csv(path: str | Path) -> pd.DataFrame:
         return pd.DataFrame()
     names = _dedupe(header)
     py_encoding = "utf8" if encoding in {"utf-8", "utf-8-sig"} else encoding
+    ragged: list[object] = []
+
+    def _invalid(row: object) -> str:
+        ragged.append(row)
+        return "skip"
+
     table = pacsv.read_csv(
         _io.BytesIO(data),
         read_options=pacsv.ReadOptions(
@@ -143,7 +157,8 @@ def read_csv(path: str | Path) -> pd.DataFrame:
         ),
         # quoted cells may hold line breaks; only then is the (serial) multi-line parser needed
         parse_options=pacsv.ParseOptions(
-            newlines_in_values=b'"' in data, ignore_empty_lines=False
+            newlines_in_values=b'"' in data, ignore_empty_lines=False,
+            invalid_row_handler=_invalid,
         ),
         convert_options=pacsv.ConvertOptions(
             column_types=dict.fromkeys(names, pa.string()),
@@ -152,9 +167,27 @@ def read_csv(path: str | Path) -> pd.DataFrame:
             quoted_strings_can_be_null=True,
         ),
     )
+    if ragged:
+        raise TableValidationError(_ragged_rows(path, data.decode(encoding), len(header)))
     frame = table.to_pandas()
     frame.columns = header
     return frame
+
+
+def _ragged_rows(path: Path, text: str, width: int) -> pd.DataFrame:
+    """Failures for the rows of a CSV text whose cell count differs from the header's
+    (the slow path, only taken for a broken file; rows numbered as records, header = 1)."""
+    try:
+        name = schema.table(path.stem).name
+    except KeyError:
+        name = path.name
+    rows = [
+        [name, i, "", ",".join(cells), f"{len(cells)} cells in the row",
+         f"{width} cells, one per header column (quote a value that holds a comma)"]
+        for i, cells in enumerate(csv.reader(_io.StringIO(text)), start=1)
+        if cells and len(cells) != width
+    ]
+    return pd.DataFrame(rows, columns=FAILURE_COLUMNS)
 
 
 def _dedupe(names: list[str]) -> list[str]:

@@ -246,7 +246,8 @@ class _Run:
         if col.dtype != "str":
             s = _strip(s)
         if col.required:
-            self.fail_rows(t, s.isna().to_numpy(), col.name, s, "empty required cell",
+            empty = (_strip(s) if col.dtype == "str" else s).isna().to_numpy()  # "  " is empty
+            self.fail_rows(t, empty, col.name, s, "empty required cell",
                            "non-empty text" if col.dtype == "str" else col.expects)
         if col.dtype in {"str", "id", "ref"}:
             return s.astype("str")

@@ -138,7 +138,7 @@ def diff(
     r_old = coverage.coverage_rates(old, as_of=day_old, by="street")
     r_new = coverage.coverage_rates(new, as_of=day_new, by="street")
     cols = ["two_new", "covered_two_new", "rate_all", "rate_with_members"]
-    streets = r_old[cols].join(r_new[cols], how="outer", lsuffix="_old", rsuffix="_new")
+    streets = r_old[cols].add_suffix("_old").join(r_new[cols].add_suffix("_new"), how="outer")
     names = r_new["name"].combine_first(r_old["name"])
     streets.insert(0, "name", names.reindex(streets.index))
     streets = streets.rename(columns={"covered_two_new_old": "covered_old",

@@ -83,11 +83,16 @@ _EARTH_KM = 6371.0088
 
 def _edge_positions(G: RegionalGraph, *types: RelType | str) -> np.ndarray:
     """Row positions in ``G.edges`` of the given relationship types."""
-    codes = G.edges["type"].cat.codes.to_numpy()
-    mask = np.zeros(len(codes), dtype=bool)
+    parts = []
     for t in types:
-        mask |= codes == REL_TYPES.index(RelType(t).value)
-    return np.flatnonzero(mask)
+        key = (_CACHE_KEY, "positions", RelType(t).value)
+        if key not in G._cache:  # the edge frame of a graph never changes: cache per type
+            codes = G.edges["type"].cat.codes.to_numpy()
+            G._cache[key] = np.flatnonzero(codes == REL_TYPES.index(RelType(t).value))
+        parts.append(G._cache[key])
+    if len(parts) == 1:
+        return parts[0]  # type: ignore[return-value]
+    return np.sort(np.concatenate(parts))  # type: ignore[arg-type]
 
 
 def _edge_arrays(
@@ -156,10 +161,37 @@ def _org_places(G: RegionalGraph) -> dict[str, np.ndarray]:
     """Community, street and district area code of every organisation (-1 when none)."""
     key = (_CACHE_KEY, "org_places")
     if key not in G._cache:
-        area = G.area_of()[G.label_range(Label.ORGANIZATION)]
+        area = _located_in(G, Label.ORGANIZATION, RelType.LOCATED_IN)
         G._cache[key] = {lvl: G.ancestor_at(area, lvl)
                          for lvl in ("community", "street", "district")}
     return G._cache[key]  # type: ignore[return-value]
+
+
+def _located_in(G: RegionalGraph, label: Label, rel: RelType) -> np.ndarray:
+    """Area code of every node of ``label`` along ``rel`` (``LOCATED_IN`` for organisations,
+    ``LEADS`` for Party orgs); -1 when none. Reads the resolved edges, no id lookups."""
+    rng = G.label_range(label)
+    src, tgt, _, _ = _edge_arrays(G, _edge_positions(G, rel))
+    out = np.full(rng.stop - rng.start, -1, dtype=np.int64)
+    ok = (src >= rng.start) & (src < rng.stop)
+    out[src[ok] - rng.start] = tgt[ok]
+    return out
+
+
+def _join_per_row(k: np.ndarray, values: np.ndarray, n_rows: int
+                  ) -> pd.api.extensions.ExtensionArray:
+    """Comma-join ``values`` (text or None) grouped by row ``k`` (in order, duplicates
+    dropped) into ``n_rows`` cells; rows with one value take it as is (the usual case)."""
+    out = np.full(n_rows, None, dtype=object)
+    count = np.bincount(k, minlength=n_rows)
+    single = count[k] == 1
+    out[k[single]] = values[single]
+    multi = ~single
+    if multi.any():
+        joined = pd.Series(values[multi], dtype=object).groupby(k[multi], sort=True).agg(
+            lambda s: ", ".join(dict.fromkeys(str(v) for v in s if v is not None)))
+        out[joined.index.to_numpy()] = joined.to_numpy(dtype=object)
+    return pd.array(out, dtype="str")
 
 
 def _org_kind_mask(G: RegionalGraph, kinds: tuple[str, ...]) -> np.ndarray:
@@ -304,24 +336,25 @@ def should_build(G: RegionalGraph, *, as_of: DateLike = None) -> pd.DataFrame:
     in_rows = np.zeros(n, dtype=bool)
     in_rows[rows + orng.start] = True
     keep = _live(c_start, c_end, day) & in_rows[c_src]
-    cov = pd.DataFrame({
-        "id": _ids(G, c_src[keep]),
-        "covered_by": _ids(G, c_tgt[keep]),
-        "covered_by_name": pd.array(_names(G, c_tgt[keep]), dtype="str"),
-        "covered_by_level": pd.array(
-            np.asarray(level.cat.categories, dtype=object)[level_codes[c_tgt[keep] - prng.start]],
-            dtype="str"),
-    })
-    joined = cov.groupby("id", sort=False).agg(lambda s: ", ".join(dict.fromkeys(s.dropna())))
-    joined = joined.reindex(out.index)
-    out["covered"] = joined["covered_by"].notna().to_numpy()
-    for col in ("covered_by", "covered_by_name", "covered_by_level"):
-        out[col] = joined[col].astype("str").to_numpy() if len(joined) else pd.array(
-            [], dtype="str")
-    only_joint = out["covered_by_level"].fillna("").str.split(", ").map(
-        lambda lv: all(x == "joint_branch" for x in lv))
+    o, t = c_src[keep], c_tgt[keep]
+    order = np.lexsort((t, o))
+    o, t = o[order], t[order]
+    first = np.r_[True, (o[1:] != o[:-1]) | (t[1:] != t[:-1])] if len(o) else np.zeros(0, bool)
+    o, t = o[first], t[first]
+    slot = np.full(n, -1, dtype=np.int64)
+    slot[rows + orng.start] = np.arange(len(rows))
+    k = slot[o]
+    n_cov = np.bincount(k, minlength=len(rows))
+    is_joint = level_codes[t - prng.start] == list(level.cat.categories).index("joint_branch")
+    n_joint = np.bincount(k, weights=is_joint, minlength=len(rows))
+    level_names = np.asarray(level.cat.categories, dtype=object)[level_codes[t - prng.start]]
+    texts = {"covered_by": np.asarray(_ids(G, t), dtype=object),
+             "covered_by_name": _names(G, t), "covered_by_level": level_names}
+    out["covered"] = n_cov > 0
+    for col, values in texts.items():
+        out[col] = _join_per_row(k, values, len(rows))
     out["reason"] = np.select(
-        [~out["covered"].to_numpy(), only_joint.to_numpy(dtype=bool)],
+        [n_cov == 0, n_joint == n_cov],
         ["not covered, no own branch", "covered by a joint branch, no own branch"],
         "covered by another Party org, no own branch",
     )
@@ -532,8 +565,10 @@ def joint_branch_proposals(
     >>> import regional_graph as rg
     >>> G = rg.datasets.load_sample_district()
     >>> p = joint_branch_proposals(G, as_of=rg.datasets.REFERENCE_DATE)
-    >>> sorted(p["action"].unique())
-    ['cannot group', 'join existing', 'new joint branch']
+    >>> set(p["action"]) <= {"join existing", "new joint branch", "cannot group"}
+    True
+    >>> bool(p["reason"].notna().all())
+    True
     """
     day = as_date(as_of)
     sectors = dict(DEFAULT_RELATED_INDUSTRIES if related_industries is None
@@ -557,8 +592,7 @@ def joint_branch_proposals(
     # existing joint branches: place, sector profile and centre of their covered orgs
     po = G.nodes[Label.PARTY_ORG]
     jb = np.flatnonzero((po["level"] == "joint_branch").to_numpy(dtype=bool))
-    area_of = G.area_of()
-    jb_area = area_of[jb + prng.start]
+    jb_area = _located_in(G, Label.PARTY_ORG, RelType.LEADS)[jb]
     jb_comm = G.ancestor_at(jb_area, "community")
     jb_street = G.ancestor_at(jb_area, "street")
     c_src, c_tgt, c_start, c_end = _edge_arrays(G, _edge_positions(G, RelType.COVERED_BY))
@@ -575,8 +609,8 @@ def joint_branch_proposals(
                              minlength=len(jb)) / geo_n
         jb_lon = np.bincount(cov_jb[has_geo], weights=lon[cov_org][has_geo],
                              minlength=len(jb)) / geo_n
-    jb_sectors = pd.Series(sector_of[cov_org]).groupby(cov_jb).agg(set) if len(cov_jb) \
-        else pd.Series(dtype=object)
+    jb_sectors: dict[int, set[str]] = (
+        pd.Series(sector_of[cov_org]).groupby(cov_jb).agg(set).to_dict() if len(cov_jb) else {})
     jb_ids = po.index.to_numpy(dtype=object)[jb]
     jb_names = po["name"].to_numpy(dtype=object, na_value=None)[jb]
 
@@ -585,8 +619,8 @@ def joint_branch_proposals(
     action = np.full(n_orgs, None, dtype=object)
     reason = np.full(n_orgs, None, dtype=object)
     dist = np.full(n_orgs, np.nan)
-    street_names = _area_name(G, street)
-    comm_names = _area_name(G, comm)
+    street_names = np.asarray(_area_name(G, street), dtype=object)
+    comm_names = np.asarray(_area_name(G, comm), dtype=object)
     counter = 0
 
     by_street = pd.Series(cand).groupby(street[cand], sort=True) if len(cand) else []
@@ -707,9 +741,9 @@ def joint_branch_proposals(
          "reason": pd.array(reason[rows], dtype="str"),
          "name": orgs["name"].array.take(rows),
          "street_id": _ids(G, street[rows]),
-         "street": street_names.take(rows),
+         "street": pd.array(street_names[rows], dtype="str"),
          "community_id": _ids(G, comm[rows]),
-         "community": comm_names.take(rows),
+         "community": pd.array(comm_names[rows], dtype="str"),
          "industry": orgs["industry"].array.take(rows),
          "party_members": orgs["party_members"].array.take(rows),
          "distance_km": np.round(dist[rows], 3)},

@@ -42,6 +42,7 @@ from .coverage import (
     _edge_positions,
     _ended,
     _ids,
+    _join_per_row,
     _last_per,
     _live,
     _names,
@@ -71,10 +72,13 @@ _TERRITORIAL = {"district": "district_committee", "street": "street_committee",
 
 def _host_actor(G: RegionalGraph) -> np.ndarray:
     """Every node's actor: a PartyOrg hosted by an organisation is that organisation."""
-    actor = np.arange(G.number_of_nodes(), dtype=np.int64)
-    po, host, _, _ = _edge_arrays(G, _edge_positions(G, RelType.HOSTED_BY))
-    actor[po] = host
-    return actor
+    key = ("regional_graph.analysis", "host_actor")
+    if key not in G._cache:
+        actor = np.arange(G.number_of_nodes(), dtype=np.int64)
+        po, host, _, _ = _edge_arrays(G, _edge_positions(G, RelType.HOSTED_BY))
+        actor[po] = host
+        G._cache[key] = actor
+    return G._cache[key]  # type: ignore[return-value]
 
 
 def _territory(G: RegionalGraph) -> np.ndarray:
@@ -83,10 +87,11 @@ def _territory(G: RegionalGraph) -> np.ndarray:
     out = np.full(G.number_of_nodes(), -1, dtype=np.int64)
     po, area, _, _ = _edge_arrays(G, _edge_positions(G, RelType.LEADS))
     prng = G.label_range(Label.PARTY_ORG)
-    po_level = G.nodes[Label.PARTY_ORG]["level"].to_numpy(dtype=object)[po - prng.start]
-    area_level = G.area_levels()[area]
-    match = np.array([_TERRITORIAL.get(a) == p for a, p in zip(area_level, po_level,
-                                                               strict=True)], dtype=bool)
+    level = G.nodes[Label.PARTY_ORG]["level"]
+    led_level = {p: a for a, p in _TERRITORIAL.items()}
+    expected = np.array([led_level.get(c) for c in level.cat.categories] + [None], dtype=object)
+    want = expected[level.cat.codes.to_numpy()[po - prng.start]]  # code -1 (missing) → None
+    match = (want != None) & (G.area_levels()[area] == want)  # noqa: E711 - elementwise
     out[po[match]] = area[match]
     return out
 
@@ -130,29 +135,31 @@ def _both_ends(t: _Ties, mask: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.n
 
 
 def _joined_ids(G: RegionalGraph, keys: np.ndarray, codes: np.ndarray,
-                index: pd.Index, key_ids: np.ndarray | None = None) -> pd.Series:
-    """Comma-separated sorted unique ids of ``codes`` grouped by ``keys`` (node codes),
-    aligned on ``index`` (ids)."""
-    if not len(keys):
-        return pd.Series(pd.array([None] * len(index), dtype="str"), index=index)
-    frame = pd.DataFrame({"key": _ids(G, keys) if key_ids is None else key_ids,
-                          "v": _ids(G, codes)}).drop_duplicates()
-    joined = frame.sort_values("v").groupby("key", sort=False)["v"].agg(", ".join)
-    return joined.reindex(index).astype("str")
+                rows_codes: np.ndarray) -> pd.api.extensions.ExtensionArray:
+    """Comma-separated sorted unique ids of ``codes`` grouped by node ``keys``, one cell per
+    node of ``rows_codes`` (missing where none)."""
+    n = G.number_of_nodes()
+    slot = np.full(n, -1, dtype=np.int64)
+    slot[rows_codes] = np.arange(len(rows_codes))
+    k = slot[keys]
+    ok = k >= 0
+    k, codes = k[ok], codes[ok]
+    order = np.lexsort((codes, k))
+    k, codes = k[order], codes[order]
+    first = np.r_[True, (k[1:] != k[:-1]) | (codes[1:] != codes[:-1])] if len(k) else \
+        np.zeros(0, dtype=bool)
+    k, codes = k[first], codes[first]
+    return _join_per_row(k, np.asarray(_ids(G, codes), dtype=object), len(rows_codes))
 
 
-def _hosted_orgs(G: RegionalGraph, rows_codes: np.ndarray, index: pd.Index) -> pd.Series:
+def _hosted_orgs(G: RegionalGraph, rows_codes: np.ndarray) -> pd.api.extensions.ExtensionArray:
     po, host, _, _ = _edge_arrays(G, _edge_positions(G, RelType.HOSTED_BY))
-    want = np.zeros(G.number_of_nodes(), dtype=bool)
-    want[rows_codes] = True
-    keep = want[host]
-    return _joined_ids(G, host[keep], po[keep], index)
+    return _joined_ids(G, host, po, rows_codes)
 
 
 def _unit_rows(G: RegionalGraph, rows: np.ndarray) -> pd.DataFrame:
     out = _org_table(G, rows, _UNIT_COLUMNS)
-    out["party_org"] = _hosted_orgs(G, rows + G.label_range(Label.ORGANIZATION).start,
-                                    out.index).to_numpy()
+    out["party_org"] = _hosted_orgs(G, rows + G.label_range(Label.ORGANIZATION).start)
     return out
 
 
@@ -190,10 +197,7 @@ def isolated_units(G: RegionalGraph, *, as_of: DateLike = None) -> pd.DataFrame:
     out["last_tie_end"] = np.where(last >= 0, t.end[link[np.maximum(last, 0)]] if len(link)
                                    else np.datetime64("NaT"),
                                    np.datetime64("NaT")).astype("datetime64[s]")
-    in_rows = np.zeros(n, dtype=bool)
-    in_rows[rows + orng.start] = True
-    keep = in_rows[actor]
-    out["former_partners"] = _joined_ids(G, actor[keep], partner[keep], out.index).to_numpy()
+    out["former_partners"] = _joined_ids(G, actor, partner, rows + orng.start)
     out["reason"] = np.where(expired > 0, "only expired ties", "no tie")
     return out
 
@@ -311,8 +315,8 @@ def dormant_ties(G: RegionalGraph, *, as_of: DateLike = None, months: int = 12) 
         log.info("dormant_ties: no activities on links given; nothing to report")
         return empty
     n = G.number_of_nodes()
-    a_src = G.codes(acts["source_id"])
-    a_tgt = G.codes(acts["target_id"])
+    both = G.codes(pd.concat([acts["source_id"], acts["target_id"]], ignore_index=True))
+    a_src, a_tgt = both[: len(acts)], both[len(acts):]
     a_day = acts["date"].to_numpy(dtype="datetime64[s]")
     ok = (a_src >= 0) & (a_tgt >= 0) & ~np.isnat(a_day) & (a_day <= day)
     a_key = a_src[ok] * n + a_tgt[ok]
@@ -399,10 +403,7 @@ def unpaired_communities(G: RegionalGraph, *, as_of: DateLike = None) -> pd.Data
     out["last_pair_end"] = np.where(last >= 0, end[e_idx[np.maximum(last, 0)]] if len(e_idx)
                                     else np.datetime64("NaT"),
                                     np.datetime64("NaT")).astype("datetime64[s]")
-    in_rows = np.zeros(n, dtype=bool)
-    in_rows[codes] = True
-    keep = e_idx[in_rows[place[e_idx]]]
-    out["former_partners"] = _joined_ids(G, place[keep], src[keep], out.index).to_numpy()
+    out["former_partners"] = _joined_ids(G, place[e_idx], src[e_idx], codes)
     out["reason"] = np.where(expired > 0, "only expired pairs", "never paired")
     return out
 

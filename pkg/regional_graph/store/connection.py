@@ -299,7 +299,7 @@ def connect(
     if verify:
         try:
             with store_errors(conn, "connect"):
-                conn.driver.verify_connectivity(database=conn.database)
+                conn.driver.verify_connectivity()
         except StoreError:
             conn.close()
             raise

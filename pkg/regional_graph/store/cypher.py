@@ -26,7 +26,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from ..schema import Label, RelType
+from ..schema import LINK_RELTYPE, TIE_TYPES, Label, RelType
 
 __all__ = [
     "DATASET_PROPERTY",
@@ -54,15 +54,15 @@ class StoreLabel(StrEnum):
     """Labels the store adds beside the schema labels."""
 
     DATASET = "RGDataset"  # one per dataset: display name, column order, format version
-    ACTIVITY = "RGActivity"  # one per row of the activities table
+    ROW = "RGRow"  # one per row of a table that is not a node table (activities, orders)
 
 
 #: Every node label the store writes.
-NODE_LABELS: tuple[str, ...] = (*(lbl.value for lbl in Label), StoreLabel.ACTIVITY.value)
+NODE_LABELS: tuple[str, ...] = (*(lbl.value for lbl in Label), StoreLabel.ROW.value)
 #: Property holding the dataset (scope) on every node and relationship.
 DATASET_PROPERTY = "dataset"
 #: Properties the store reserves on nodes and on relationships (user columns must not use them).
-NODE_RESERVED = ("dataset", "pos")
+NODE_RESERVED = ("dataset", "pos", "table")
 REL_RESERVED = ("dataset", "key", "pos")
 
 
@@ -83,8 +83,14 @@ def _rel(rel: object) -> str:
 
 
 def node_key(label: object) -> str:
-    """The property that, with ``dataset``, identifies a node of ``label``."""
-    return "pos" if _label(label) == StoreLabel.ACTIVITY.value else "id"
+    """The property that, with ``dataset`` (and ``table`` for rows), identifies a node."""
+    return "pos" if _label(label) == StoreLabel.ROW.value else "id"
+
+
+def _scope(name: str) -> str:
+    """The map that scopes a match of label ``name``: the dataset (and table, for rows)."""
+    return "dataset: $dataset, table: $table" if name == StoreLabel.ROW.value \
+        else "dataset: $dataset"
 
 
 def _slug(name: str) -> str:
@@ -109,9 +115,9 @@ def schema_statements() -> list[str]:
     """
     out = []
     for name in NODE_LABELS:
-        key = node_key(name)
+        key = "n.table, n.pos" if name == StoreLabel.ROW.value else "n.id"
         out.append(f"CREATE CONSTRAINT rg_{_slug(name)}_key IF NOT EXISTS FOR (n:{name}) "
-                   f"REQUIRE (n.dataset, n.{key}) IS UNIQUE")
+                   f"REQUIRE (n.dataset, {key}) IS UNIQUE")
     ds = StoreLabel.DATASET.value
     out.append(f"CREATE CONSTRAINT rg_{_slug(ds)}_key IF NOT EXISTS FOR (n:{ds}) "
                "REQUIRE n.dataset IS UNIQUE")
@@ -132,7 +138,8 @@ def schema_statements() -> list[str]:
 
 
 def merge_nodes(label: object, *, replace: bool) -> str:
-    """Upsert a batch ``$rows`` of ``{id|pos, props}`` of one label in ``$dataset``.
+    """Upsert a batch ``$rows`` of ``{id|pos, props}`` of one label in ``$dataset``
+    (and ``$table``, for rows).
 
     ``replace`` sets the properties to exactly ``row.props`` (sync); otherwise they are
     merged in (a ``null`` in ``props`` removes that property).
@@ -141,7 +148,7 @@ def merge_nodes(label: object, *, replace: bool) -> str:
     key = node_key(name)
     op = "=" if replace else "+="
     return (f"UNWIND $rows AS row\n"
-            f"MERGE (n:{name} {{dataset: $dataset, {key}: row.{key}}})\n"
+            f"MERGE (n:{name} {{{_scope(name)}, {key}: row.{key}}})\n"
             f"SET n {op} row.props")
 
 
@@ -179,14 +186,14 @@ def write_dataset() -> str:
 def node_keys(label: object) -> str:
     """The keys (``id`` or ``pos``) of the nodes of one label in ``$dataset``."""
     name = _label(label)
-    return f"MATCH (n:{name} {{dataset: $dataset}}) RETURN n.{node_key(name)} AS key"
+    return f"MATCH (n:{name} {{{_scope(name)}}}) RETURN n.{node_key(name)} AS key"
 
 
 def delete_nodes(label: object) -> str:
     """Detach-delete the nodes of one label in ``$dataset`` whose keys are in ``$keys``."""
     name = _label(label)
     return (f"UNWIND $keys AS k\n"
-            f"MATCH (n:{name} {{dataset: $dataset, {node_key(name)}: k}})\n"
+            f"MATCH (n:{name} {{{_scope(name)}, {node_key(name)}: k}})\n"
             "DETACH DELETE n")
 
 
@@ -234,8 +241,9 @@ def list_datasets() -> str:
 
 
 def read_nodes(label: object) -> str:
-    """All properties of every node of one label in ``$dataset``."""
-    return f"MATCH (n:{_label(label)} {{dataset: $dataset}}) RETURN properties(n) AS p"
+    """All properties of every node of one label in ``$dataset`` (and ``$table``)."""
+    name = _label(label)
+    return f"MATCH (n:{name} {{{_scope(name)}}}) RETURN properties(n) AS p"
 
 
 def read_relationships(rel: object, source: object, target: object) -> str:
@@ -254,3 +262,184 @@ def count_nodes(label: object) -> str:
 def count_relationships(rel: object) -> str:
     """Number of relationships of one type in ``$dataset``."""
     return f"MATCH ()-[r:{_rel(rel)}]->() WHERE r.dataset = $dataset RETURN count(r) AS n"
+
+
+# -- server-side analyses --------------------------------------------------------------------
+# Parameters: $dataset, $day (a date: links are live when start ≤ day ≤ end, empty = open).
+
+_LIVE = "({r}.start IS NULL OR {r}.start <= $day) AND ({r}.end IS NULL OR {r}.end >= $day)"
+_ENDED = "({r}.start IS NULL OR {r}.start <= $day) AND {r}.end IS NOT NULL AND {r}.end < $day"
+
+
+def _live(r: str) -> str:
+    return _LIVE.format(r=r)
+
+
+def _ended(r: str) -> str:
+    return _ENDED.format(r=r)
+
+
+def _up(area: str, into: str) -> str:
+    """Bind ``into`` to the list of ``area`` and its ancestors, nearest first (``[]`` if none).
+
+    The path runs to the top of the area hierarchy (at most 15 steps up).
+    """
+    return (
+        f"OPTIONAL MATCH up_path = ({area})-[:{RelType.PART_OF.value}*0..15]->"
+        f"(top:{Label.AREA.value})\n"
+        f"WHERE NOT EXISTS {{ MATCH (top)-[:{RelType.PART_OF.value}]->(:{Label.AREA.value}) }}\n"
+    ), f"CASE WHEN up_path IS NULL THEN [] ELSE nodes(up_path) END AS {into}"
+
+
+def _org_places(carry: str) -> str:
+    """Bind ``comm`` and ``street`` (nearest community/street ancestor of ``o``'s area)."""
+    match, up = _up("x", "up")
+    return (
+        f"OPTIONAL MATCH (o)-[:{RelType.LOCATED_IN.value}]->(x:{Label.AREA.value})\n"
+        f"{match}"
+        f"WITH {carry}, {up}\n"
+        f"WITH {carry}, [n IN up WHERE n.level = 'community'][0] AS comm,\n"
+        "     [n IN up WHERE n.level = 'street'][0] AS street\n"
+    )
+
+
+_ORG_COLUMNS = ("o.id AS id, o.pos AS pos, o.name AS name, o.kind AS kind, "
+                "o.industry AS industry, o.party_members AS party_members,\n"
+                "       comm.id AS community_id, comm.name AS community, "
+                "street.id AS street_id, street.name AS street")
+
+_LATEST = ("reduce(best = null, x IN {items} | CASE WHEN best IS NULL OR x.end > best.end "
+           "OR (x.end = best.end AND x.pos > best.pos) THEN x ELSE best END)")
+
+
+def uncovered_query() -> str:
+    """Two-new organisations with no live ``COVERED_BY`` (params ``$two_new``, reasons)."""
+    org, po, cov = Label.ORGANIZATION.value, Label.PARTY_ORG.value, RelType.COVERED_BY.value
+    return (
+        f"MATCH (o:{org} {{dataset: $dataset}})\n"
+        "WHERE o.kind IN $two_new\n"
+        f"  AND NOT EXISTS {{ MATCH (o)-[r:{cov}]->(:{po}) WHERE {_live('r')} }}\n"
+        f"OPTIONAL MATCH (o)-[e:{cov}]->(p:{po})\n"
+        f"WHERE {_ended('e')}\n"
+        "WITH o, collect(CASE WHEN e IS NULL THEN null\n"
+        "                ELSE {end: e.end, pos: e.pos, target: p.id} END) AS ended\n"
+        f"WITH o, ended, {_LATEST.format(items='ended')} AS last\n"
+        + _org_places("o, ended, last")
+        + f"RETURN {_ORG_COLUMNS},\n"
+        "       CASE WHEN size(ended) > 0 THEN $reason_expired ELSE $reason_no_link END\n"
+        "       AS reason,\n"
+        "       last.end AS last_end, last.target AS last_covered_by\n"
+        "ORDER BY pos"
+    )
+
+
+def should_build_query() -> str:
+    """Two-new organisations with ≥ ``$min_members`` Party members and no own Party org
+    (level in ``$own_levels``), with their live coverage (``cov``: pos, id, name, level)."""
+    org, po = Label.ORGANIZATION.value, Label.PARTY_ORG.value
+    cov, host = RelType.COVERED_BY.value, RelType.HOSTED_BY.value
+    return (
+        f"MATCH (o:{org} {{dataset: $dataset}})\n"
+        "WHERE o.kind IN $two_new AND o.party_members >= $min_members\n"
+        f"  AND NOT EXISTS {{ MATCH (own:{po})-[:{host}]->(o) WHERE own.level IN $own_levels }}\n"
+        f"OPTIONAL MATCH (o)-[r:{cov}]->(p:{po})\n"
+        f"WHERE {_live('r')}\n"
+        "WITH o, collect(CASE WHEN r IS NULL THEN null\n"
+        "                ELSE [r.pos, p.id, p.name, p.level] END) AS cov\n"
+        + _org_places("o, cov")
+        + f"RETURN {_ORG_COLUMNS}, cov,\n"
+        "       CASE WHEN size(cov) = 0 THEN $reason_uncovered\n"
+        "            WHEN all(c IN cov WHERE c[3] = 'joint_branch') THEN $reason_joint\n"
+        "            ELSE $reason_other END AS reason\n"
+        "ORDER BY pos"
+    )
+
+
+def isolated_units_query() -> str:
+    """Resident units (``$resident``) with no live tie of their own or of a Party org they
+    host; ``ended``: the ended ties (key, end, partner label, pos, id)."""
+    org, po, host = Label.ORGANIZATION.value, Label.PARTY_ORG.value, RelType.HOSTED_BY.value
+    ties = "|".join(LINK_RELTYPE[t].value for t in TIE_TYPES)
+    return (
+        f"MATCH (o:{org} {{dataset: $dataset}})\n"
+        "WHERE o.kind IN $resident\n"
+        f"OPTIONAL MATCH (hosted:{po})-[:{host}]->(o)\n"
+        "WITH o, collect(hosted) AS hosted\n"
+        "WITH o, hosted, [o] + hosted AS mine\n"
+        "UNWIND mine AS m\n"
+        f"OPTIONAL MATCH (m)-[l:{ties}]-()\n"
+        "WITH o, hosted, mine, collect(DISTINCT l) AS links\n"
+        f"WHERE size([l IN links WHERE {_live('l')}]) = 0\n"
+        f"WITH o, hosted, [l IN links WHERE {_ended('l')} |\n"
+        "     {key: l.key, end: l.end,\n"
+        "      partner: CASE WHEN startNode(l) IN mine THEN endNode(l) ELSE startNode(l) END}]\n"
+        "     AS ended\n"
+        "WITH o, hosted, [e IN ended | [e.key, e.end, labels(e.partner), e.partner.pos,\n"
+        "                              e.partner.id]] AS ended\n"
+        + _org_places("o, hosted, ended")
+        + f"RETURN {_ORG_COLUMNS},\n"
+        "       [h IN hosted | [h.pos, h.id]] AS hosted, ended\n"
+        "ORDER BY pos"
+    )
+
+
+def unpaired_communities_query() -> str:
+    """Communities that neither themselves nor their community committee are the target of a
+    live ``PAIRED_WITH``; ``ended``: ended pairs (key, end, source label, pos, id)."""
+    area, po = Label.AREA.value, Label.PARTY_ORG.value
+    pair, leads = RelType.PAIRED_WITH.value, RelType.LEADS.value
+    match, up = _up("c", "up")
+    return (
+        f"MATCH (c:{area} {{dataset: $dataset}})\n"
+        "WHERE c.level = 'community'\n"
+        f"OPTIONAL MATCH (c)<-[l1:{pair}]-(s1)\n"
+        "WITH c, collect(CASE WHEN l1 IS NULL THEN null ELSE [l1, s1] END) AS direct\n"
+        f"OPTIONAL MATCH (c)<-[:{leads}]-(cc:{po})<-[l2:{pair}]-(s2)\n"
+        "WHERE cc.level = 'community_committee'\n"
+        "WITH c, direct, collect(CASE WHEN l2 IS NULL THEN null ELSE [l2, s2] END) AS via\n"
+        "WITH c, direct + via AS pairs\n"
+        f"WHERE size([p IN pairs WHERE {_live('p[0]')}]) = 0\n"
+        f"WITH c, [p IN pairs WHERE {_ended('p[0]')} |\n"
+        "     [p[0].key, p[0].end, labels(p[1]), p[1].pos, p[1].id]] AS ended\n"
+        f"{match}"
+        f"WITH c, ended, {up}\n"
+        "WITH c, ended, [n IN up WHERE n.level = 'street'][0] AS street\n"
+        "RETURN c.id AS id, c.pos AS pos, c.name AS name, street.id AS street_id,\n"
+        "       street.name AS street, ended\n"
+        "ORDER BY pos"
+    )
+
+
+def areas_of_level_query() -> str:
+    """Areas of level ``$level`` with their parent, in table order."""
+    area = Label.AREA.value
+    return (
+        f"MATCH (a:{area} {{dataset: $dataset}})\n"
+        "WHERE a.level = $level\n"
+        f"OPTIONAL MATCH (a)-[:{RelType.PART_OF.value}]->(p:{area})\n"
+        "RETURN a.id AS id, a.pos AS pos, a.name AS name, p.id AS parent_id, p.name AS parent\n"
+        "ORDER BY pos"
+    )
+
+
+def coverage_counts_query() -> str:
+    """Per area of level ``$level``: two-new organisations in it, covered, with members."""
+    org, po, cov = Label.ORGANIZATION.value, Label.PARTY_ORG.value, RelType.COVERED_BY.value
+    match, up = _up("x", "up")
+    return (
+        f"MATCH (o:{org} {{dataset: $dataset}})\n"
+        "WHERE o.kind IN $two_new\n"
+        f"OPTIONAL MATCH (o)-[:{RelType.LOCATED_IN.value}]->(x:{Label.AREA.value})\n"
+        f"{match}"
+        f"WITH o, {up}\n"
+        "WITH o, [n IN up WHERE n.level = $level][0] AS a,\n"
+        f"     EXISTS {{ MATCH (o)-[r:{cov}]->(:{po}) WHERE {_live('r')} }} AS covered,\n"
+        "     coalesce(o.party_members, 0) >= 1 AS with_members\n"
+        "WHERE a IS NOT NULL\n"
+        "WITH a.id AS id, count(*) AS two_new,\n"
+        "     sum(CASE WHEN covered THEN 1 ELSE 0 END) AS covered_two_new,\n"
+        "     sum(CASE WHEN with_members THEN 1 ELSE 0 END) AS with_members,\n"
+        "     sum(CASE WHEN covered AND with_members THEN 1 ELSE 0 END) AS covered_with_members\n"
+        "RETURN id, two_new, covered_two_new, with_members, covered_with_members\n"
+        "ORDER BY id"
+    )

@@ -1,0 +1,154 @@
+"""The ``regional-graph`` command: in-process through ``cli.main`` and once as the script."""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+import pytest
+
+import regional_graph as rg
+from regional_graph import cli
+
+SAMPLE = rg.datasets.SAMPLE_DISTRICT
+COMMANDS = ("check", "summary", "template", "report", "demo")
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: object) -> tuple[int, str, str]:
+    status = cli.main([str(a) for a in argv])
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+def summary_counts(out: str) -> dict[tuple[str, str], int]:
+    """(what, kind) → count parsed from the printed summary table (what is only printed once
+    per group, as pandas does for a MultiIndex)."""
+    counts, what = {}, ""
+    for line in out.splitlines():
+        parts = line.split()
+        if len(parts) == 3 and parts[2].isdigit():
+            what = parts[0]
+            counts[(what, parts[1])] = int(parts[2])
+        elif len(parts) == 2 and parts[1].isdigit() and what:
+            counts[(what, parts[0])] = int(parts[1])
+    return counts
+
+
+def test_check_sample(capsys) -> None:
+    status, out, err = run(capsys, "check", SAMPLE)
+    assert status == 0, err
+    G = rg.load_graph(SAMPLE)
+    assert out.startswith("OK")
+    assert f"{G.number_of_nodes():,} nodes" in out
+
+
+def test_check_tiny_xlsx(capsys, raw_tables, tmp_path: Path) -> None:
+    book = rg.io.write_tables(raw_tables, tmp_path / "tiny.xlsx", chinese_headers=True)
+    status, out, _ = run(capsys, "check", book)
+    assert status == 0
+    assert "23 nodes" in out
+
+
+def test_check_bad_folder(capsys, raw_tables, write_csv) -> None:
+    raw_tables["areas"].loc[1, "level"] = "镇区"
+    raw_tables["organizations"].loc[2, "employees"] = "-3"
+    raw_tables["links"].loc[0, "target_id"] = "C1"
+    folder = write_csv(raw_tables, "bad")
+    status, out, err = run(capsys, "check", folder)
+    assert status == 1
+    assert out == ""
+    assert err.startswith("3 problem(s)")
+    header = err.splitlines()[1].split()
+    assert header == ["table", "row", "column", "value", "problem", "expected"]
+    rows = [line.split() for line in err.splitlines()[2:]]
+    assert [r[:4] for r in rows] == [
+        ["areas", "3", "level", "镇区"],
+        ["organizations", "4", "employees", "-3"],
+        ["links", "2", "target_id", "C1"],
+    ]
+
+
+def test_check_missing_path(capsys, tmp_path: Path) -> None:
+    status, _, err = run(capsys, "check", tmp_path / "nowhere")
+    assert status == 1
+    assert "error" in err
+
+
+def test_summary(capsys, raw_tables, write_csv) -> None:
+    status, out, err = run(capsys, "summary", write_csv(raw_tables), "--as-of", "2025-01-01")
+    assert status == 0, err
+    assert "5 Area, 8 PartyOrg, 4 Organization" in out
+    counts = summary_counts(out)
+    assert counts[("Area", "district")] == 1
+    assert counts[("Area", "community")] == 2
+    assert counts[("Organization", "enterprise")] == 2
+    assert counts[("relationship", "PART_OF")] == 4
+
+
+def test_summary_sample(capsys) -> None:
+    status, out, _ = run(capsys, "summary", SAMPLE)
+    assert status == 0
+    expected = rg.datasets.load_sample_district().summary()["count"].to_dict()
+    counts = summary_counts(out)
+    for (what, kind), n in expected.items():
+        if kind:  # (Member, "") has no kind to print
+            assert counts[(what, kind)] == n, (what, kind)
+
+
+def test_template(capsys, tmp_path: Path) -> None:
+    target = tmp_path / "new" / "模板.xlsx"
+    status, out, _ = run(capsys, "template", target)
+    assert status == 0
+    assert target.exists()
+    assert str(target) in out
+    sheets = openpyxl.load_workbook(target, read_only=True).sheetnames
+    assert "区域" in sheets
+    assert "单位" in sheets
+
+
+def test_help_lists_every_command(capsys) -> None:
+    with pytest.raises(SystemExit) as info:
+        cli.main(["--help"])
+    assert info.value.code == 0
+    out = capsys.readouterr().out
+    parser = cli.build_parser()
+    sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    assert set(COMMANDS) <= set(sub.choices)
+    for name in sub.choices:
+        assert name in out
+
+
+def test_no_command_is_an_error(capsys) -> None:
+    with pytest.raises(SystemExit) as info:
+        cli.main([])
+    assert info.value.code == 2
+
+
+def test_demo(capsys, tmp_path: Path) -> None:
+    out_dir = tmp_path / "demo"
+    status, out, err = run(capsys, "demo", "--out", out_dir)
+    assert status == 0, err
+    assert "done" in out
+    summary = pd.read_csv(out_dir / "summary" / "summary.csv", encoding="utf-8-sig")
+    assert {"what", "kind", "count"} <= set(summary.columns)
+
+
+def test_installed_console_script(tmp_path: Path) -> None:
+    script = Path(sys.executable).with_name("regional-graph")
+    assert script.exists(), "the console script is not installed in this environment"
+    done = subprocess.run([str(script), "check", str(SAMPLE)], capture_output=True, text=True,
+                          timeout=120, check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("OK")
+    folder = tmp_path / "bad"
+    folder.mkdir()
+    (folder / "areas.csv").write_text("id,name\nD1,区\n", encoding="utf-8")
+    done = subprocess.run([str(script), "check", str(folder)], capture_output=True, text=True,
+                          timeout=120, check=False)
+    assert done.returncode == 1
+    assert "areas" in done.stderr
+    assert "level" in done.stderr

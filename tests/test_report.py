@@ -1,0 +1,83 @@
+"""Tests for ``regional_graph.report``."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from test_coverage import DAY, SAMPLE_DAY, build
+
+import regional_graph as rg
+from regional_graph import report
+
+ORG_TABLES = ("uncovered", "should_build", "joint_branch_proposals", "isolated_units")
+
+
+@pytest.fixture(scope="module")
+def written(tmp_path_factory):
+    out = tmp_path_factory.mktemp("report")
+    return out, report.write_report(build(), out, as_of=DAY)
+
+
+def test_files_written(written):
+    out, paths = written
+    assert set(paths) == {*report.REPORT_TABLES, "report"}
+    for name in report.REPORT_TABLES:
+        assert paths[name] == out / f"{name}.csv"
+        data = paths[name].read_bytes()
+        assert data.startswith(b"\xef\xbb\xbf")  # UTF-8 with BOM
+        assert data[3:].decode("utf-8").split(",")[0] == "id"
+    assert paths["report"].name == "report.xlsx"
+
+
+def test_csv_contents(written):
+    _, paths = written
+    unc = pd.read_csv(paths["uncovered"], encoding="utf-8-sig", dtype=str)
+    assert unc["id"].tolist() == ["E3", "E4", "E6", "E7"]
+    assert unc.set_index("id").loc["E4", "last_end"] == "2026-01-31"
+    iso = pd.read_csv(paths["isolated_units"], encoding="utf-8-sig", dtype=str)
+    assert iso["id"].tolist() == ["U2", "U3"]
+    sb = pd.read_csv(paths["should_build"], encoding="utf-8-sig", dtype=str)
+    assert sb["id"].tolist() == ["E2", "E3"]
+    area = pd.read_csv(paths["coverage_by_area"], encoding="utf-8-sig")
+    assert area["id"].tolist()[:3] == ["D1", "S1", "S2"]
+    unp = pd.read_csv(paths["unpaired_communities"], encoding="utf-8-sig", dtype=str)
+    assert unp["id"].tolist() == ["C3"]
+
+
+def test_workbook_chinese_headers(written):
+    _, paths = written
+    sheets = pd.read_excel(paths["report"], sheet_name=None, dtype=str)
+    assert list(sheets) == list(report.REPORT_TABLES.values())
+    unc = sheets["未覆盖两新组织"]
+    assert unc.columns[0] == "编号" and "原因" in unc.columns and "街道" in unc.columns
+    assert set(unc["原因"]) == {"无覆盖关系", "覆盖关系均已到期"}
+    assert "覆盖率(全部)" in sheets["分区域覆盖率"].columns
+
+
+def test_no_personal_data(written):
+    _, paths = written
+    for path in paths.values():
+        if path.suffix == ".csv":
+            text = path.read_text(encoding="utf-8-sig")
+        else:
+            text = pd.concat(pd.read_excel(path, sheet_name=None, dtype=str).values()).to_csv()
+        assert "13900001111" not in text and "张伟" not in text and "M1" not in text
+
+
+def test_summary_lines():
+    lines = report.summary_lines(build(), as_of=DAY)
+    assert lines[0] == "As of 2026-06-30 (测试区):"
+    text = "\n".join(lines)
+    assert "coverage 42.9 % (all)" in text and "33.3 % (with Party members: 2/6)" in text
+    assert "Uncovered (未覆盖): 4" in text
+    assert "Should build own branch (应建未建): 2" in text
+    assert "Isolated resident units (孤岛单位): 2 of 4" in text
+    assert any(line.startswith("  测试区: coverage 42.9 %") for line in lines)
+
+
+def test_sample_district_report(tmp_path):
+    G = rg.datasets.load_sample_district()
+    paths = report.write_report(G, tmp_path, as_of=SAMPLE_DAY)
+    for name in report.REPORT_TABLES:
+        assert len(pd.read_csv(paths[name], encoding="utf-8-sig")) > 0, name
+    assert len(report.summary_lines(G, as_of=SAMPLE_DAY)) >= 8
