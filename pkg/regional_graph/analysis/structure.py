@@ -300,10 +300,9 @@ def tie_network(
     keep = u != v
     a, b = np.minimum(u[keep], v[keep]), np.maximum(u[keep], v[keep])
     codes, inv = np.unique(np.r_[a, b], return_inverse=True)
-    m = len(a)
-    pairs = np.stack([inv[:m], inv[m:]], axis=1).astype(np.int64)
-    edges, weight = (np.unique(pairs, axis=0, return_counts=True) if m
-                     else (np.zeros((0, 2), np.int64), np.zeros(0, np.int64)))
+    m, k = len(a), len(codes)
+    keys, weight = np.unique(inv[:m].astype(np.int64) * k + inv[m:], return_counts=True)
+    edges = np.stack([keys // max(k, 1), keys % max(k, 1)], axis=1)
     net = TieNetwork(codes=codes.astype(np.int64), edges=edges.astype(np.int64),
                      weight=weight.astype(np.int64), ids=pd.Index(_ids_of(G, codes), name="id"))
     log.debug("tie network: %d actors, %d edges from %d live links", len(codes), len(edges), m)
@@ -480,15 +479,21 @@ def _articulation_pieces(net: TieNetwork) -> tuple[np.ndarray, np.ndarray, np.nd
     largest = np.zeros(n, dtype=np.int64)
     if n == 0 or len(net.edges) == 0:
         return is_ap, pieces, largest
-    g = net.to_igraph()
-    cover, aps = g.biconnected_components(return_articulation_points=True)
+    import igraph as ig
+
+    # blocks as edge lists (the C call; the Python wrapper's vertex sets are slow)
+    edge_blocks, aps = ig.GraphBase.biconnected_components(net.to_igraph(), True)
     aps = np.asarray(aps, dtype=np.int64)
     is_ap[aps] = True
-    blocks = [np.asarray(b, dtype=np.int64) for b in cover]
-    nb, na = len(blocks), len(aps)
-    sizes = np.fromiter((len(b) for b in blocks), dtype=np.int64, count=nb)
-    members = np.concatenate(blocks) if nb else np.zeros(0, np.int64)
-    block_of = np.repeat(np.arange(nb), sizes)
+    nb, na = len(edge_blocks), len(aps)
+    e_sizes = np.fromiter((len(b) for b in edge_blocks), dtype=np.int64, count=nb)
+    e_ids = np.fromiter((e for b in edge_blocks for e in b), dtype=np.int64,
+                        count=int(e_sizes.sum()))
+    e_block = np.repeat(np.arange(nb), e_sizes)
+    ends = net.edges[e_ids]
+    key = np.unique(np.r_[e_block, e_block] * n + np.r_[ends[:, 0], ends[:, 1]])
+    block_of, members = key // n, key % n  # (block, vertex), sorted by block
+    sizes = np.bincount(block_of, minlength=nb)
     ap_index = np.full(n, -1, dtype=np.int64)
     ap_index[aps] = np.arange(na)
     # tree nodes: blocks 0..nb-1, articulation points nb..nb+na-1, a virtual root nb+na

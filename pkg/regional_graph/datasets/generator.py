@@ -384,6 +384,10 @@ class _Generator:
         conf = np.flatnonzero(tied & (rng.random(n_ru) < 0.75))
         self.add_links(ru_id[conf], sc_id[comm_street[ru_comm[conf]]], "conference_member",
                        start=-rng.integers(30, 1500, len(conf)).astype(float))
+        # committee meetings (兼职委员 attend) and the quarterly joint conference (联席会)
+        meet_src = [*ru_id[sits], *ru_id[conf]]
+        meet_dst = [*np.where(on_street, sc_id[comm_street[ru_comm[sits]]], cc_id[ru_comm[sits]]),
+                    *sc_id[comm_street[ru_comm[conf]]]]
 
         # resources and demands -----------------------------------------------------------
         n_r = max(1, round(n_c * sc.resources_per_community))
@@ -458,6 +462,13 @@ class _Generator:
             acts_src += [s_] * n_act
             acts_dst += [d_] * n_act
             acts_day += list(days.astype(float))
+        for s_, d_ in zip(meet_src, meet_dst, strict=True):
+            if rng.random() < 0.12:
+                continue  # stopped attending: a dormant tie
+            quarters = -(np.arange(4) * 91 + rng.integers(5, 80))
+            acts_src += [s_] * 4
+            acts_dst += [d_] * 4
+            acts_day += list(quarters.astype(float))
         n_a = len(acts_src)
         n_pa = max(1, n_r // 3)
         proj = rng.choice(n_r, n_pa, replace=False)
