@@ -8,7 +8,7 @@ For each scale (``generate_tables(scale)`` → ``rg.build.graph_from_tables``):
 * **betweenness** (sampled, ``k`` sources, ``seed=0``): ours (igraph subset betweenness) vs
   ``nx.betweenness_centrality(H, k=k, seed=0)`` on the same graph. Both draw the same ``k``
   sources, so the values must agree (max abs difference reported);
-* **communities**: ours (Leiden via leidenalg, and Louvain via igraph) vs
+* **communities**: ours (Leiden via igraph and via leidenalg, Louvain via igraph) vs
   ``nx.community.louvain_communities(H, seed=0)``, with the modularity of each partition.
 
 networkx runs in a subprocess with a ``--nx-timeout`` (default 180 s); when betweenness does
@@ -39,6 +39,9 @@ try:
 except ImportError:  # running from a source checkout without installation
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "pkg"))
     import regional_graph as rg
+
+import igraph  # noqa: F401  (imported up front: import time is not benchmarked)
+import leidenalg  # noqa: F401
 
 from regional_graph.analysis import indicators, structure
 
@@ -127,6 +130,8 @@ def bench_scale(scale: str, *, k: int, timeout: float, repeat: int) -> list[list
             G, as_of=DAY, k=kk, seed=0, include_coverage=c), repeat)
         ours_l_t, leiden = _best(lambda c=coverage: structure.communities(
             G, as_of=DAY, method="leiden", seed=0, include_coverage=c), repeat)
+        ours_a_t, leidenalg_part = _best(lambda c=coverage: structure.communities(
+            G, as_of=DAY, method="leidenalg", seed=0, include_coverage=c), repeat)
         ours_v_t, louvain = _best(lambda c=coverage: structure.communities(
             G, as_of=DAY, method="louvain", seed=0, include_coverage=c), repeat)
         with tempfile.TemporaryDirectory() as tmp:
@@ -146,7 +151,7 @@ def bench_scale(scale: str, *, k: int, timeout: float, repeat: int) -> list[list
             else:
                 theirs = np.load(res["values"])
                 diff = float(np.max(np.abs(theirs - ours_bc.to_numpy()))) if len(theirs) else 0.0
-                note = f"max |Δ| = {diff:.1e}"
+                note = f"same sources; max abs difference {diff:.1e}"
             nx_bc = None if res is None else res["seconds"]
             rows.append([scale, f"betweenness k={kk} ({label})", size, _fmt(ours_bc_t),
                          _fmt(nx_bc) + (" (extrap.)" if "extrapolated" in note else ""),
@@ -154,7 +159,9 @@ def bench_scale(scale: str, *, k: int, timeout: float, repeat: int) -> list[list
             com = _run_nx(path, "communities", 0, timeout)
         nx_c = None if com is None else com["seconds"]
         q_nx = None if com is None else com["modularity"]
-        for name, t_ours, part in (("Leiden", ours_l_t, leiden), ("Louvain", ours_v_t, louvain)):
+        for name, t_ours, part in (("Leiden (igraph)", ours_l_t, leiden),
+                                   ("Leiden (leidenalg)", ours_a_t, leidenalg_part),
+                                   ("Louvain (igraph)", ours_v_t, louvain)):
             rel = (f"Q {part.modularity:.4f} vs nx {q_nx:.4f} "
                    f"({100 * (part.modularity - q_nx) / q_nx:+.2f} %); "
                    f"{part.n_clusters} vs {com['clusters']} clusters") if com else \

@@ -231,6 +231,17 @@ def test_write_tables_xlsx_round_trip(raw_tables: Tables, write_csv, tmp_path: P
     rg.build.assert_tables_equal(typed_from(book), typed)
 
 
+def test_xlsx_keeps_text_that_looks_like_a_formula(raw_tables: Tables, tmp_path: Path) -> None:
+    raw_tables["organizations"]["address"] = ["=东湾路1号", "=SUM(A1:A2)", "+86 0535", None]
+    raw_tables["organizations"]["备注2"] = ["=1", None, "-", None]
+    typed = rg.validate.validate_tables(raw_tables)
+    book = rg.io.write_tables(typed, tmp_path / "out.xlsx")
+    back = typed_from(book)
+    assert back["organizations"]["address"].tolist()[:3] == ["=东湾路1号", "=SUM(A1:A2)",
+                                                             "+86 0535"]
+    rg.build.assert_tables_equal(back, typed)
+
+
 def test_sample_district_xlsx_round_trip(tmp_path: Path) -> None:
     typed = rg.datasets.sample_district_tables()
     book = rg.io.write_tables(typed, tmp_path / "sample.xlsx", chinese_headers=True)

@@ -32,11 +32,14 @@ def family() -> str:
 
 
 def render(fig: Figure) -> list[str]:
-    """Draw the figure to PNG; return the messages of any warnings raised while drawing."""
+    """Draw the figure to PNG; return the font warnings raised while drawing ("Glyph …
+    missing from font(s) …", "findfont: …"); unrelated warnings (e.g. a ResourceWarning
+    from garbage collection) are ignored."""
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         fig.savefig(io.BytesIO(), format="png")
-    return [str(w.message) for w in caught]
+    messages = [str(w.message) for w in caught]
+    return [m for m in messages if "missing from font" in m or m.startswith("findfont")]
 
 
 def assert_cjk_ticks(fig: Figure, family: str) -> None:

@@ -145,7 +145,7 @@ def test_sampled_betweenness_equals_networkx(G: rg.RegionalGraph, seed: int) -> 
     pd.testing.assert_series_equal(exact, structure.betweenness(G, as_of=DAY))
 
 
-@pytest.mark.parametrize("method", ["leiden", "louvain"])
+@pytest.mark.parametrize("method", ["leiden", "leidenalg", "louvain"])
 @pytest.mark.parametrize(("resolution", "weighted"), [(1.0, False), (1.5, True)])
 def test_modularity_equals_networkx(G: rg.RegionalGraph, method: str, resolution: float,
                                     weighted: bool) -> None:
@@ -160,7 +160,7 @@ def test_modularity_equals_networkx(G: rg.RegionalGraph, method: str, resolution
     assert (np.diff(sizes) <= 0).all()  # cluster 0 is the largest
 
 
-@pytest.mark.parametrize("method", ["leiden", "louvain"])
+@pytest.mark.parametrize("method", ["leiden", "leidenalg", "louvain"])
 def test_communities_deterministic(method: str) -> None:
     G = rg.datasets.load_sample_district()
     day = rg.datasets.REFERENCE_DATE

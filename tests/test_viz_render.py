@@ -85,7 +85,7 @@ def map_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     nodes, edges, legend, filters = build_map()
     title, subtitle = "芝罘区区域化党建地图", "数据日期 2024-06-30 · 60 个节点"
     css = cjk_font_face_css(
-        map_text(nodes, title=title, subtitle=subtitle, legend=legend, filters=filters)
+        map_text(nodes, title=title, subtitle=subtitle, legend=legend, filters=filters, edges=edges)
     )
     assert css, "no CJK font found on this machine"
     html = render_map_html(

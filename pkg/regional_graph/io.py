@@ -280,11 +280,24 @@ def write_tables(
                 known = chinese_headers and name in schema.TABLES
                 sheet = schema.TABLES[name].zh if known else name
                 df.to_excel(xw, sheet_name=sheet[:31], index=False)
+                _keep_as_text(xw.sheets[sheet[:31]], df)
         return path
     path.mkdir(parents=True, exist_ok=True)
     for name, df in frames.items():
         df.to_csv(path / f"{name}.csv", index=False, encoding="utf-8-sig")
     return path
+
+
+def _keep_as_text(ws: object, df: pd.DataFrame) -> None:
+    """Text that starts with ``=`` would be stored as a formula (and read back empty):
+    mark those cells as text."""
+    for j, col in enumerate(df.columns, start=1):
+        s = df[col]
+        if not (pd.api.types.is_string_dtype(s.dtype) or s.dtype == object):
+            continue
+        hits = np.flatnonzero(s.astype("str").str.startswith("=", na=False).to_numpy(bool))
+        for i in hits:
+            ws.cell(row=int(i) + 2, column=j).data_type = "s"  # type: ignore[attr-defined]
 
 
 def _for_file(name: str, df: pd.DataFrame, chinese: bool) -> pd.DataFrame:

@@ -94,6 +94,11 @@ def _script_json(payload: Any) -> str:
     )
 
 
+def _esc(text: str) -> str:
+    # '@' escaped too, so a title can't contain the template's @@…@@ placeholders
+    return html.escape(text).replace("@", "&#64;")
+
+
 def map_text(
     nodes: Sequence[NodeDict],
     *,
@@ -103,6 +108,7 @@ def map_text(
     filters: Mapping[str, Sequence[tuple[Any, str]]] | None = None,
     filter_labels: Mapping[str, str] | None = None,
     fields: Sequence[str] = ("label", "title"),
+    edges: Sequence[EdgeDict] = (),
 ) -> str:
     """Collect every string a map will display, for :func:`~.fonts.cjk_font_face_css`.
 
@@ -114,6 +120,8 @@ def map_text(
         As for :func:`render_map_html`.
     fields
         Node fields to include.
+    edges
+        Edge dicts; their ``title`` and ``label`` are included.
 
     Returns
     -------
@@ -127,6 +135,8 @@ def map_text(
         parts.extend(str(o[1]) for o in opts)
     for f in fields:
         parts.extend(str(v) for n in nodes if (v := n.get(f)) is not None)
+    for f in ("title", "label"):
+        parts.extend(str(v) for e in edges if (v := e.get(f)) is not None)
     return "".join(parts)
 
 
@@ -196,15 +206,14 @@ def render_map_html(
         "nodes": nodes,
         "edges": edges,
     }
+    esc_title, esc_sub = _esc(title), _esc(subtitle)
     parts = [
-        _HEAD.replace("@@TITLE@@", html.escape(title)),
+        _HEAD.replace("@@TITLE@@", esc_title),
         font_css,
         f"\n:root {{ --rg-stack: {FONT_STACK}; }}\n",
         _CSS,
         "</style>\n</head>\n<body>\n",
-        _BODY.replace("@@TITLE@@", html.escape(title)).replace(
-            "@@SUBTITLE@@", html.escape(subtitle)
-        ),
+        _BODY.replace("@@TITLE@@", esc_title).replace("@@SUBTITLE@@", esc_sub),
         '<script type="application/json" id="rg-data">',
         _script_json(payload),
         "</script>\n<script>\n",
