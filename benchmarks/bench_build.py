@@ -57,6 +57,7 @@ def _ours(folder: str, q: mp.Queue) -> None:
 def _naive(folder: str, q: mp.Queue) -> None:
     import networkx as nx
     import pandas as pd
+
     from regional_graph import schema
 
     t0 = time.perf_counter()

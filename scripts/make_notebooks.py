@@ -66,7 +66,8 @@ BOOKS: dict[str, list[nbformat.NotebookNode]] = {
              "    \"上级编号\": [None, \"D1\", \"S1\", \"S9\"],\n"
              "})\n"
              "orgs = pd.DataFrame({\n"
-             "    \"编号\": [\"O1\", \"O2\"], \"名称\": [\"示例区人民医院\", \"鑫达商贸有限公司\"],\n"
+             "    \"编号\": [\"O1\", \"O2\"],\n"
+             "    \"名称\": [\"示例区人民医院\", \"鑫达商贸有限公司\"],\n"
              "    \"类型\": [\"医院\", \"非公企业\"], \"所属区域\": [\"C1\", \"C1\"],\n"
              "    \"党员数\": [\"40\", \"2\"],\n"
              "})\n"
@@ -182,7 +183,8 @@ BOOKS: dict[str, list[nbformat.NotebookNode]] = {
              "    from regional_graph.store.local_server import start_local_server\n"
              "    server = start_local_server()\n"
              "    os.environ.update(NEO4J_URI=server.uri, NEO4J_USERNAME=server.auth[0],\n"
-             "                      NEO4J_PASSWORD=server.auth[1], NEO4J_DATABASE=server.database)"),
+             "                      NEO4J_PASSWORD=server.auth[1],\n"
+             "                      NEO4J_DATABASE=server.database)"),
         code("store.save_graph(G, dataset=\"sample\", sync=True)"),
         code("store.query_uncovered(as_of=AS_OF, dataset=\"sample\").head()"),
         code("G2 = store.load_graph(dataset=\"sample\")\nG2 == G"),

@@ -101,10 +101,11 @@ def raw_datasets(draw: st.DrawFn) -> Tables:
         return draw(st.sampled_from(ids)) if ids and draw(st.booleans()) else None
 
     count = st.integers(0, 10**6).map(str)
+    name = TEXT.filter(str.strip)  # required text: not blank
 
     n_area = draw(st.integers(1, 6))
     areas = [f"A{i}" for i in range(n_area)]
-    area_rows = [[a, draw(TEXT), draw(_spelling(schema.AREA_LEVEL)),
+    area_rows = [[a, draw(name), draw(_spelling(schema.AREA_LEVEL)),
                   pick(areas[:i])] for i, a in enumerate(areas)]
 
     n_org = draw(st.integers(0, 5))
@@ -115,13 +116,13 @@ def raw_datasets(draw: st.DrawFn) -> Tables:
     for o in orgs:
         lat = opt(st.floats(-90, 90, allow_nan=False).map(repr))
         lon = opt(st.floats(-180, 180, allow_nan=False).map(repr))
-        org_rows.append([o, draw(TEXT), draw(_spelling(schema.ORG_KIND)), opt(TEXT),
+        org_rows.append([o, draw(name), draw(_spelling(schema.ORG_KIND)), opt(TEXT),
                          pick(areas), opt(count), opt(count), lat, lon, opt(TEXT),
                          *(opt(TEXT) for _ in extras)])
 
     n_po = draw(st.integers(0, 5))
     pos = [f"P{i}" for i in range(n_po)]
-    po_rows = [[p, draw(TEXT), draw(_spelling(schema.PARTY_ORG_LEVEL)), pick(pos[:i]),
+    po_rows = [[p, draw(name), draw(_spelling(schema.PARTY_ORG_LEVEL)), pick(pos[:i]),
                 pick(areas), pick(orgs), opt(count)] for i, p in enumerate(pos)]
 
     resources = [f"R{i}" for i in range(draw(st.integers(0, 3)) if orgs or pos else 0)]

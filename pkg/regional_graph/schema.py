@@ -182,6 +182,9 @@ ORDER_STATUS = Enum(
     },
 )
 
+#: Characters that separate the categories listed in a member's ``skills`` cell.
+SKILL_SEPARATORS = "、,;/，；"
+
 PRIORITY = Enum("priority", {"high": ("高",), "medium": ("中",), "low": ("低",)})
 #: Weight of each priority in the matching objective (an empty priority counts as medium).
 PRIORITY_WEIGHT: dict[str, int] = {"high": 3, "medium": 2, "low": 1}
@@ -423,6 +426,7 @@ MEMBERS = Table(
         ),
         Column("residence_area_id", "居住社区", "ref", refs=(Label.AREA,)),
         Column("reported", "是否报到", "bool"),
+        Column("skills", "技能", "str", aliases=("特长", "专长")),
         Column("name", "姓名", "str", personal=True),
         Column("phone", "联系电话", "str", personal=True, aliases=("电话", "手机")),
         Column("id_number", "身份证号", "str", personal=True, aliases=("身份证号码",)),

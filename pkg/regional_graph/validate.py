@@ -136,6 +136,7 @@ def check_tables(raw: Mapping[str, pd.DataFrame]) -> tuple[Tables, pd.DataFrame]
     run.check_hierarchies()
     run.check_activities()
     run.check_orders()
+    run.check_skills()
     return run.typed, run.failures()
 
 
@@ -496,6 +497,28 @@ class _Run:
             missing = np.isin(status, states) & df[col].isna().to_numpy()
             self.fail_rows("orders", missing, col, df[col], f"empty for a {'/'.join(states)} order",
                            f"a {col} for orders with status {', '.join(states)}")
+
+    def check_skills(self) -> None:
+        """Every token of a member's ``skills`` cell must be a category (vectorised)."""
+        df = self.typed["members"]
+        if not len(df) or not df["skills"].notna().any():
+            return
+        tokens = df["skills"].str.split(f"[{re.escape(schema.SKILL_SEPARATORS)}]", regex=True)
+        tokens = tokens.explode().str.strip()
+        tokens = tokens[tokens.notna() & (tokens != "")]
+        lookup = schema.CATEGORY.lookup
+        known = _map_unique(tokens, lambda v: "".join(v.split()).lower() in lookup, dtype=bool,
+                            missing=True)
+        bad = tokens[~known]
+        if not len(bad):
+            return
+        first_bad = bad.groupby(level=0, sort=False).agg("、".join)
+        mask = np.zeros(len(df), dtype=bool)
+        mask[first_bad.index.to_numpy()] = True
+        values = np.full(len(df), None, dtype=object)
+        values[first_bad.index.to_numpy()] = first_bad.to_numpy(dtype=object)
+        self.fail_rows("members", mask, "skills", values, "unknown category in skills",
+                       f"categories separated by 、 , ; or /: {schema.CATEGORY.describe()}")
 
 
 def cycle_members(parent: np.ndarray) -> np.ndarray:

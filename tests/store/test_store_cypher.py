@@ -18,7 +18,7 @@ def _all_statements() -> list[str]:
     for label in cypher.NODE_LABELS:
         out += [cypher.merge_nodes(label, replace=r) for r in (True, False)]
         out += [cypher.node_keys(label), cypher.delete_nodes(label), cypher.read_nodes(label),
-                cypher.delete_dataset_nodes(label)]
+                cypher.delete_dataset_nodes(label), cypher.create_nodes(label)]
     for rel in RelType:
         out += [cypher.merge_relationships(rel, Label.AREA, Label.AREA, replace=True),
                 cypher.relationship_keys(rel, Label.AREA),
@@ -26,7 +26,8 @@ def _all_statements() -> list[str]:
     out += [cypher.uncovered_query(), cypher.should_build_query(),
             cypher.isolated_units_query(), cypher.unpaired_communities_query(),
             cypher.areas_of_level_query(), cypher.coverage_counts_query(),
-            cypher.read_dataset(), cypher.list_datasets(), cypher.write_dataset()]
+            cypher.read_dataset(), cypher.list_datasets(), cypher.write_dataset(),
+            cypher.any_node()]
     return out
 
 

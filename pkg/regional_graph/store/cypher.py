@@ -174,6 +174,19 @@ def merge_relationships(rel: object, source: object, target: object, *, replace:
             f"SET r {op} row.props")
 
 
+def create_nodes(label: object) -> str:
+    """Create a batch ``$rows`` of new nodes (the bulk path for a label the dataset does not
+    have yet; the uniqueness constraint still refuses duplicates)."""
+    return f"UNWIND $rows AS row\nCREATE (n:{_label(label)})\nSET n = row.props"
+
+
+def any_node() -> str:
+    """The labels that have at least one node in ``$dataset`` (one query per label)."""
+    return " UNION ALL ".join(
+        f"MATCH (n:{name} {{dataset: $dataset}}) WITH n LIMIT 1 RETURN '{name}' AS label"
+        for name in NODE_LABELS)
+
+
 def write_dataset() -> str:
     """Create or update the dataset's metadata node with ``$props``."""
     return (f"MERGE (d:{StoreLabel.DATASET.value} {{dataset: $dataset}})\n"

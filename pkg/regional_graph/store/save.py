@@ -126,6 +126,7 @@ class _Batch:
     query: str
     rows: list[dict[str, Any]]
     table: str | None = None
+    fallback: str | None = None  # the MERGE form of a CREATE batch
 
 
 @dataclass
@@ -224,19 +225,19 @@ def ensure_schema(conn: Connection) -> None:
 
 
 def _run_batch(conn: Connection, batch: _Batch, dataset: str) -> None:
-    def work(tx: neo4j.ManagedTransaction) -> None:
-        tx.run(batch.query, rows=batch.rows, dataset=dataset, table=batch.table).consume()
-
-    rows = batch.rows
+    def work(tx: neo4j.ManagedTransaction, query: str = batch.query) -> None:
+        tx.run(query, rows=batch.rows, dataset=dataset, table=batch.table).consume()
 
     try:
         conn.write_tx(work)
     except StoreError as err:
-        # concurrent MERGE of the same new keys: retry once, the MERGE then matches
+        # a concurrent MERGE of the same new keys, or a CREATE meeting existing nodes:
+        # run the batch once more as MERGE, which then matches
         if "ConstraintValidationFailed" not in str(err):
             raise
-        log.warning("constraint conflict in a batch of %d rows; retrying it once", len(rows))
-        conn.write_tx(work)
+        log.warning("constraint conflict in a batch of %d rows; retrying it as MERGE",
+                    len(batch.rows))
+        conn.write_tx(lambda tx: work(tx, batch.fallback or batch.query))
 
 
 def save_graph(
@@ -304,10 +305,17 @@ def save_graph(
         conn.write(cypher.write_dataset(), dataset=dataset, props=meta)
         n_nodes = sum(len(r) for r in plan.nodes.values())
         n_rels = sum(len(r) for r in plan.rels.values())
+        # bulk path: nodes of a label this dataset has none of yet are CREATEd (about twice
+        # as fast as MERGE on ArcadeDB); the uniqueness constraint still refuses duplicates,
+        # and a batch that meets one (e.g. a retried commit) is re-run as MERGE
+        fresh = set(cypher.NODE_LABELS) - {
+            r["label"] for r in conn.read(cypher.any_node(), dataset=dataset)}
         batches: list[_Batch] = []
         for (label, table), rows in plan.nodes.items():
-            query = cypher.merge_nodes(label, replace=sync)
-            batches += [_Batch(query, chunk, table) for chunk in _chunks(rows, batch_size)]
+            merge = cypher.merge_nodes(label, replace=sync)
+            query = cypher.create_nodes(label) if label in fresh else merge
+            batches += [_Batch(query, chunk, table, merge)
+                        for chunk in _chunks(rows, batch_size)]
         for (rel, s, t), rows in plan.rels.items():
             query = cypher.merge_relationships(rel, s, t, replace=sync)
             batches += [_Batch(query, chunk) for chunk in _chunks(rows, batch_size)]

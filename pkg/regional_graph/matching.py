@@ -1,0 +1,867 @@
+"""Resource–demand matching (资源清单 × 需求清单, 双向认领): optimal, explained, sparse.
+
+:func:`match_resources` allocates the resources of a graph to its demands and explains every
+assignment and every unit of demand left unmet. The optimisation itself is the exact
+min-cost-flow core :func:`regional_graph.flow.solve_allocation`; this module decides which
+(resource, demand) pairs are *admissible* and what each one costs.
+
+Objective (lexicographic, integer quantities)
+---------------------------------------------
+1. maximise the priority-weighted demand served, ``sum(PRIORITY_WEIGHT[priority] * served)``
+   (high 3, medium 2, low 1; an empty priority counts as medium);
+2. then minimise the total cost ``sum(unit_cost(pair) * quantity)``.
+
+A resource serves only demands of its own category and never more than its ``capacity``
+(empty: 1); a demand takes at most its ``quantity`` (empty: 1).
+
+Cost of one unit over a pair (weights in :class:`MatchWeights`)
+---------------------------------------------------------------
+``unit_cost = (base + per_km * km) * (tie_factor if existing tie else 1)`` where ``km`` is
+
+* the great-circle distance when both ends have coordinates (a resource is where its
+  provider organisation is — a Party org provider is where its host organisation is; a
+  demand is at the mean lat/lon of the organisations located in the requester's community);
+* otherwise the *assumed* distance of the pair's tier: same community 1 km, same street
+  3 km, same district 8 km, elsewhere 20 km.
+
+An *existing tie* is a live ``paired_with`` link (as of ``as_of``) from the provider (or the
+Party org it hosts, or the organisation hosting it) to the requester's community Area or
+its community Party committee.
+
+Admissible pairs (never a dense R × D matrix)
+---------------------------------------------
+Same category, and any of: both in the same district; the resource is among the
+``k_nearest`` same-category resources of the demand (a KD-tree per category on 3-D unit-sphere
+coordinates, exact for great-circle distance); an existing tie; or — for a demand that has none
+of these — the first ``k_nearest`` resources of its category (tier "elsewhere"). Then drop the
+pairs at or beyond ``max_distance_km`` and those of excluded providers.
+
+Examples
+--------
+>>> import regional_graph as rg
+>>> G = rg.datasets.load_sample_district()
+>>> m = match_resources(G, as_of=rg.datasets.REFERENCE_DATE)
+>>> bool((m.assignments["quantity"] > 0).all())
+True
+>>> m.totals.loc[("all", "all"), "requested"] == G.nodes[rg.schema.Label.DEMAND][
+...     "quantity"].sum()
+np.True_
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from . import schema
+from .flow import max_served, solve_allocation
+from .graph import LABELS, DateLike, RegionalGraph, as_date
+from .schema import Label, RelType
+
+log = logging.getLogger(__name__)
+
+__all__ = [
+    "MATCH_TABLES",
+    "REASON_ZH",
+    "UNMET_REASONS",
+    "MatchResult",
+    "MatchWeights",
+    "match_resources",
+    "with_assignments",
+    "write_matching",
+]
+
+EARTH_RADIUS_KM = 6371.0088
+TIERS = ("same community", "same street", "same district", "elsewhere")
+TIERS_ZH = ("同社区", "同街道", "同区", "跨区")
+
+NO_PROVIDER = "no provider of that category anywhere"
+USED_UP = "all providers of that category used up"
+TOO_FAR = "only providers beyond the distance limit"
+EXCLUDED = "provider excluded or share limit reached"
+#: The reasons a demand stays (partly) unmet, checked in this order.
+UNMET_REASONS = (NO_PROVIDER, TOO_FAR, EXCLUDED, USED_UP)
+#: Chinese of the fixed reasons and tiers.
+REASON_ZH: dict[str, str] = {
+    NO_PROVIDER: "无该类别资源",
+    USED_UP: "该类别资源已用尽",
+    TOO_FAR: "资源均超出距离限制",
+    EXCLUDED: "提供方被排除或已达份额上限",
+    **dict(zip(TIERS, TIERS_ZH, strict=True)),
+}
+#: Output table (file stem) → Chinese sheet name of ``matching.xlsx``.
+MATCH_TABLES: dict[str, str] = {
+    "assignments": "匹配结果",
+    "unmet_demands": "未满足需求",
+    "idle_resources": "闲置资源",
+    "totals": "汇总",
+}
+_COLUMN_ZH = {
+    "id": "编号", "provider_id": "提供方编号", "provider": "提供方", "demand_id": "需求编号",
+    "requester_id": "需求方编号", "requester": "需求方", "category": "类别", "quantity": "数量",
+    "distance_km": "距离(公里)", "cost": "成本", "existing_tie": "已有结对", "tier": "范围",
+    "tie_since": "结对开始日期", "reason": "原因", "priority": "优先级", "requested": "需求量",
+    "served": "已满足", "unmet": "未满足", "capacity": "供给量", "used": "已使用",
+    "idle": "闲置", "group": "分组", "key": "编码", "name": "名称", "demands": "需求数",
+    "resources": "资源数", "served_rate": "满足率",
+}
+
+
+@dataclass(frozen=True)
+class MatchWeights:
+    """The cost model of :func:`match_resources` (all costs in "km-equivalents" per unit).
+
+    Attributes
+    ----------
+    per_km : float
+        Cost of one kilometre of distance (great-circle, or the tier's assumed distance).
+    base : float
+        Fixed cost of any pair, so that an existing tie is preferred even at 0 km.
+    same_community_km, same_street_km, same_district_km, elsewhere_km : float
+        Assumed distance of a pair whose ends are not both geo-located, by tier (the
+        requester's community vs. the provider's area). Tier costs are
+        ``base + per_km * tier_km``: 1.5, 3.5, 8.5, 20.5 with the defaults.
+    tie_factor : float
+        Multiplier (0–1) of the cost when the provider and the requester's community have a
+        live ``paired_with`` tie: 0.5 halves the cost of serving an existing partner.
+    k_nearest : int
+        Same-category resources each demand may use beyond its own district (nearest by
+        great-circle distance) and the fallback for demands with no other candidate.
+    cost_scale : float
+        Costs are rounded to ``1 / cost_scale`` for the exact integer solver.
+
+    Examples
+    --------
+    >>> w = MatchWeights(tie_factor=0.25)
+    >>> w.tier_cost("same street")
+    3.5
+    """
+
+    per_km: float = 1.0
+    base: float = 0.5
+    same_community_km: float = 1.0
+    same_street_km: float = 3.0
+    same_district_km: float = 8.0
+    elsewhere_km: float = 20.0
+    tie_factor: float = 0.5
+    k_nearest: int = 8
+    cost_scale: float = 100.0
+
+    def __post_init__(self) -> None:
+        for name in ("per_km", "base", "same_community_km", "same_street_km",
+                     "same_district_km", "elsewhere_km"):
+            value = getattr(self, name)
+            if not (math.isfinite(value) and value >= 0):
+                raise ValueError(f"MatchWeights.{name} must be a finite number >= 0")
+        if not 0 <= self.tie_factor <= 1:
+            raise ValueError("MatchWeights.tie_factor must be between 0 and 1")
+        if self.k_nearest < 0:
+            raise ValueError("MatchWeights.k_nearest must be >= 0")
+        if not (math.isfinite(self.cost_scale) and self.cost_scale > 0):
+            raise ValueError("MatchWeights.cost_scale must be > 0")
+
+    @property
+    def tier_km(self) -> np.ndarray:
+        """Assumed km of the four tiers (same community, street, district, elsewhere)."""
+        return np.array([self.same_community_km, self.same_street_km, self.same_district_km,
+                         self.elsewhere_km])
+
+    def tier_cost(self, tier: str) -> float:
+        """Unit cost of a pair of the given tier without coordinates and without a tie."""
+        return self.base + self.per_km * float(self.tier_km[TIERS.index(tier)])
+
+
+@dataclass(frozen=True)
+class MatchResult:
+    """The outcome of :func:`match_resources`.
+
+    Attributes
+    ----------
+    assignments : pandas.DataFrame
+        One row per (resource, demand) pair with a positive quantity, indexed by the
+        resource ``id``: ``provider_id``, ``provider``, ``demand_id``, ``requester_id``,
+        ``requester``, ``category``, ``quantity``, ``distance_km`` (great-circle; empty when
+        a tier was assumed), ``cost`` (unit cost × quantity), ``existing_tie``, ``tier``,
+        ``tie_since``, ``reason`` (e.g. ``"same community; existing pair since 2024-03-01;
+        1.2 km"``).
+    unmet_demands : pandas.DataFrame
+        Demands not fully served, indexed by demand ``id``: ``requester_id``, ``requester``,
+        ``category``, ``priority``, ``requested``, ``served``, ``unmet``, ``reason`` (one of
+        :data:`UNMET_REASONS`).
+    idle_resources : pandas.DataFrame
+        Resources with capacity left, indexed by resource ``id``: ``provider_id``,
+        ``provider``, ``category``, ``capacity``, ``used``, ``idle``.
+    totals : pandas.DataFrame
+        Indexed by (``group``, ``key``) with group ``all``, ``category`` or ``street``:
+        ``name``, ``demands``, ``requested``, ``served``, ``unmet``, ``served_rate``,
+        ``resources``, ``capacity``, ``used``.
+    weighted_served : int
+        The primary objective (priority-weighted units served).
+    total_cost : float
+        The secondary objective (sum of ``cost``).
+    as_of : numpy.datetime64
+        The day the ties were evaluated.
+    options : dict
+        The options the matching ran with.
+    """
+
+    assignments: pd.DataFrame
+    unmet_demands: pd.DataFrame
+    idle_resources: pd.DataFrame
+    totals: pd.DataFrame
+    weighted_served: int
+    total_cost: float
+    as_of: np.datetime64
+    options: dict[str, object] = field(default_factory=dict)
+
+
+# --------------------------------------------------------------------------------------------
+# locations, areas and ties of a graph
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Side:
+    """Per-row arrays of one side (resources, or demands/orders)."""
+
+    cat: np.ndarray  # category code (position in CATEGORY.codes)
+    community: np.ndarray  # area codes, -1 unknown
+    street: np.ndarray
+    district: np.ndarray
+    lat: np.ndarray  # nan when unknown
+    lon: np.ndarray
+    key: np.ndarray  # tie key: unit code (resources) or community code (demands)
+
+
+class _Places:
+    """Where things are in a graph: areas, coordinates and live pair ties (vectorised)."""
+
+    def __init__(self, G: RegionalGraph, as_of: np.datetime64) -> None:
+        self.G = G
+        n = G.number_of_nodes()
+        self.area_of = G.area_of()
+        host = G.edges_of(RelType.HOSTED_BY)
+        self.host_of = np.arange(n, dtype=np.int64)
+        self.host_of[host["source"].to_numpy()] = host["target"].to_numpy()
+        self.lat = np.full(n, np.nan)
+        self.lon = np.full(n, np.nan)
+        orgs = G.nodes[Label.ORGANIZATION]
+        rng = G.label_range(Label.ORGANIZATION)
+        if len(orgs):
+            self.lat[rng] = orgs["lat"].to_numpy(dtype=float, na_value=np.nan)
+            self.lon[rng] = orgs["lon"].to_numpy(dtype=float, na_value=np.nan)
+        # a Party org is where its host organisation is
+        po = np.arange(G.label_range(Label.PARTY_ORG).start, G.label_range(Label.PARTY_ORG).stop)
+        self.lat[po] = self.lat[self.host_of[po]]
+        self.lon[po] = self.lon[self.host_of[po]]
+        # community centroids: mean of the located organisations of the community
+        comm = self.community(np.arange(rng.start, rng.stop))
+        ok = (comm >= 0) & np.isfinite(self.lat[rng]) & np.isfinite(self.lon[rng])
+        cnt = np.bincount(comm[ok], minlength=n)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            self.c_lat = np.bincount(comm[ok], weights=self.lat[rng][ok], minlength=n) / cnt
+            self.c_lon = np.bincount(comm[ok], weights=self.lon[rng][ok], minlength=n) / cnt
+        self.ties = self._ties(as_of)
+
+    def community(self, codes: np.ndarray) -> np.ndarray:
+        """Community code of the area of each node (-1 when none)."""
+        area = self.area_of[codes]
+        out = np.full(len(codes), -1, dtype=np.int64)
+        ok = area >= 0
+        out[ok] = self.G.ancestor_at(area[ok], "community")
+        return out
+
+    def levels(self, area: np.ndarray, level: str) -> np.ndarray:
+        out = np.full(len(area), -1, dtype=np.int64)
+        ok = area >= 0
+        out[ok] = self.G.ancestor_at(area[ok], level)
+        return out
+
+    def _ties(self, as_of: np.datetime64) -> pd.DataFrame:
+        """Live ``paired_with`` ties as (unit code, community code) → earliest start."""
+        G = self.G
+        e = G.edges_of(RelType.PAIRED_WITH)
+        e = e[G.live(e, as_of)]
+        src = self.host_of[e["source"].to_numpy(dtype=np.int64)]
+        tgt = e["target"].to_numpy(dtype=np.int64)
+        comm = np.full(len(tgt), -1, dtype=np.int64)
+        levels = G.area_levels()
+        is_area = levels[tgt] == "community"
+        comm[is_area] = tgt[is_area]
+        po = G.label_range(Label.PARTY_ORG)
+        in_po = (tgt >= po.start) & (tgt < po.stop)
+        if in_po.any():
+            po_level = G.nodes[Label.PARTY_ORG]["level"].astype(str).to_numpy(dtype=object)
+            cc = np.zeros(len(tgt), dtype=bool)
+            cc[in_po] = po_level[tgt[in_po] - po.start] == "community_committee"
+            comm[cc] = self.community(tgt[cc])
+        keep = comm >= 0
+        out = pd.DataFrame({"unit": src[keep], "community": comm[keep],
+                            "since": e["start"].to_numpy(dtype="datetime64[s]")[keep]})
+        return out.groupby(["unit", "community"], as_index=False)["since"].min()
+
+    def side(self, cat: np.ndarray, area: np.ndarray, lat: np.ndarray, lon: np.ndarray,
+             key: np.ndarray) -> _Side:
+        return _Side(cat=cat.astype(np.int64), community=self.levels(area, "community"),
+                     street=self.levels(area, "street"), district=self.levels(area, "district"),
+                     lat=lat, lon=lon, key=key.astype(np.int64))
+
+    def resources(self) -> _Side:
+        """Resources: located at their provider; their area is the provider's (else their own)."""
+        G = self.G
+        frame = G.nodes[Label.RESOURCE]
+        rng = G.label_range(Label.RESOURCE)
+        provider = G.codes(frame["provider_id"])
+        area = np.where(provider >= 0, self.area_of[np.maximum(provider, 0)], -1)
+        own = self.area_of[np.arange(rng.start, rng.stop)]
+        area = np.where(area >= 0, area, own)
+        safe = np.maximum(provider, 0)
+        lat = np.where(provider >= 0, self.lat[safe], np.nan)
+        lon = np.where(provider >= 0, self.lon[safe], np.nan)
+        unit = np.where(provider >= 0, self.host_of[safe], -1)
+        return self.side(frame["category"].cat.codes.to_numpy(), area, lat, lon, unit)
+
+    def at_communities(self, cat: np.ndarray, area: np.ndarray) -> _Side:
+        """Demands (or orders) at an area: located at the centroid of its community."""
+        side = self.side(cat, area, np.full(len(area), np.nan), np.full(len(area), np.nan),
+                         np.zeros(len(area)))
+        c = side.community
+        ok = c >= 0
+        side.lat[ok] = self.c_lat[c[ok]]
+        side.lon[ok] = self.c_lon[c[ok]]
+        side.key = c
+        return side
+
+    def demands(self) -> _Side:
+        """Demands: at the requester's community (else the demand's own area)."""
+        G = self.G
+        frame = G.nodes[Label.DEMAND]
+        rng = G.label_range(Label.DEMAND)
+        requester = G.codes(frame["requester_id"])
+        area = np.where(requester >= 0, self.area_of[np.maximum(requester, 0)], -1)
+        own = self.area_of[np.arange(rng.start, rng.stop)]
+        # prefer the requester's community; fall back on the demand's own area
+        req_comm = self.levels(area, "community")
+        area = np.where(req_comm >= 0, area, np.where(own >= 0, own, area))
+        return self.at_communities(frame["category"].cat.codes.to_numpy(), area)
+
+
+# --------------------------------------------------------------------------------------------
+# admissible pairs
+# --------------------------------------------------------------------------------------------
+
+
+def _unit_sphere(lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
+    la, lo = np.radians(lat), np.radians(lon)
+    return np.column_stack([np.cos(la) * np.cos(lo), np.cos(la) * np.sin(lo), np.sin(la)])
+
+
+def haversine_km(lat1: np.ndarray, lon1: np.ndarray, lat2: np.ndarray,
+                 lon2: np.ndarray) -> np.ndarray:
+    """Great-circle distance in km (NaN where a coordinate is missing).
+
+    Examples
+    --------
+    >>> round(float(haversine_km(np.array([37.5]), np.array([121.3]),
+    ...                          np.array([37.5]), np.array([121.4]))[0]), 2)
+    8.82
+    """
+    p1, p2 = np.radians(lat1), np.radians(lat2)
+    dp, dl = p2 - p1, np.radians(lon2) - np.radians(lon1)
+    a = np.sin(dp / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dl / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(a, 0, 1)))
+
+
+def _block_pairs(rkey: np.ndarray, dkey: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """All (r, d) with ``rkey[r] == dkey[d] >= 0`` (a sparse block product)."""
+    r = pd.DataFrame({"k": rkey, "r": np.arange(len(rkey))})
+    d = pd.DataFrame({"k": dkey, "d": np.arange(len(dkey))})
+    m = r[r["k"] >= 0].merge(d[d["k"] >= 0], on="k", how="inner")
+    return m["r"].to_numpy(np.int64), m["d"].to_numpy(np.int64)
+
+
+def _knn_pairs(res: _Side, dem: _Side, k: int,
+               max_km: float | None) -> tuple[np.ndarray, np.ndarray]:
+    """The ``k`` nearest located same-category resources of each located demand."""
+    from scipy.spatial import cKDTree
+
+    rs, ds = [], []
+    r_ok = np.isfinite(res.lat) & np.isfinite(res.lon)
+    d_ok = np.isfinite(dem.lat) & np.isfinite(dem.lon)
+    bound = np.inf if max_km is None else 2 * np.sin(min(max_km / EARTH_RADIUS_KM, np.pi) / 2)
+    for c in np.intersect1d(res.cat[r_ok], dem.cat[d_ok]):
+        r_idx = np.flatnonzero(r_ok & (res.cat == c))
+        d_idx = np.flatnonzero(d_ok & (dem.cat == c))
+        kk = min(k, r_idx.size)
+        tree = cKDTree(_unit_sphere(res.lat[r_idx], res.lon[r_idx]))
+        dist, nn = tree.query(_unit_sphere(dem.lat[d_idx], dem.lon[d_idx]), k=kk,
+                              distance_upper_bound=bound * (1 + 1e-9) if np.isfinite(bound)
+                              else np.inf)
+        nn = nn.reshape(d_idx.size, kk)
+        found = nn < r_idx.size
+        rs.append(r_idx[nn[found]])
+        ds.append(np.repeat(d_idx, kk).reshape(d_idx.size, kk)[found])
+    if not rs:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    return np.concatenate(rs).astype(np.int64), np.concatenate(ds).astype(np.int64)
+
+
+@dataclass
+class _Pairs:
+    r: np.ndarray
+    d: np.ndarray
+    tier: np.ndarray  # index into TIERS
+    km: np.ndarray  # great-circle km, nan when not both located
+    eff_km: np.ndarray  # km or the tier's assumed km
+    tie: np.ndarray
+    since: np.ndarray
+    cost: np.ndarray
+
+    def take(self, mask: np.ndarray) -> _Pairs:
+        return _Pairs(**{k: v[mask] for k, v in vars(self).items()})
+
+
+def _candidate_pairs(res: _Side, dem: _Side, ties: pd.DataFrame,
+                     weights: MatchWeights, max_km: float | None) -> _Pairs:
+    """Admissible-pair candidates (before the distance limit and exclusions), with costs."""
+    n_cat = len(schema.CATEGORY.codes)
+    parts_r, parts_d = [], []
+    # 1. same category, same district
+    r_k = np.where(res.district >= 0, res.district * n_cat + res.cat, -1)
+    d_k = np.where(dem.district >= 0, dem.district * n_cat + dem.cat, -1)
+    r, d = _block_pairs(r_k, d_k)
+    parts_r.append(r)
+    parts_d.append(d)
+    # 2. k nearest of the category (KD-tree)
+    if weights.k_nearest:
+        r, d = _knn_pairs(res, dem, weights.k_nearest, max_km)
+        parts_r.append(r)
+        parts_d.append(d)
+    # 3. existing ties
+    if len(ties):
+        tr = pd.DataFrame({"unit": res.key, "cat": res.cat, "r": np.arange(len(res.cat))})
+        td = pd.DataFrame({"community": dem.key, "cat": dem.cat, "d": np.arange(len(dem.cat))})
+        m = tr.merge(ties[["unit", "community"]], on="unit").merge(td, on=["community", "cat"])
+        parts_r.append(m["r"].to_numpy(np.int64))
+        parts_d.append(m["d"].to_numpy(np.int64))
+    n_res, n_dem = len(res.cat), len(dem.cat)
+    key = np.unique(np.concatenate(parts_r) * max(n_dem, 1) + np.concatenate(parts_d))
+    # 4. fallback: demands with no candidate get the first k resources of their category
+    has = np.zeros(n_dem, dtype=bool)
+    has[key % max(n_dem, 1)] = True
+    lonely = np.flatnonzero(~has)
+    if lonely.size and n_res and weights.k_nearest:
+        order = np.argsort(res.cat, kind="stable")
+        first = np.searchsorted(res.cat[order], dem.cat[lonely])
+        last = np.searchsorted(res.cat[order], dem.cat[lonely], side="right")
+        take = np.minimum(last - first, weights.k_nearest)
+        rows = np.repeat(lonely, take)
+        offs = np.arange(take.sum()) - np.repeat(np.cumsum(take) - take, take)
+        cols = order[np.repeat(first, take) + offs]
+        key = np.union1d(key, cols.astype(np.int64) * max(n_dem, 1) + rows)
+    r, d = key // max(n_dem, 1), key % max(n_dem, 1)
+    # costs
+    same_c = (res.community[r] >= 0) & (res.community[r] == dem.community[d])
+    same_s = (res.street[r] >= 0) & (res.street[r] == dem.street[d])
+    same_d = (res.district[r] >= 0) & (res.district[r] == dem.district[d])
+    tier = np.select([same_c, same_s, same_d], [0, 1, 2], 3)
+    km = haversine_km(res.lat[r], res.lon[r], dem.lat[d], dem.lon[d])
+    eff_km = np.where(np.isfinite(km), km, weights.tier_km[tier])
+    tie = np.zeros(len(r), dtype=bool)
+    since = np.full(len(r), np.datetime64("NaT"), dtype="datetime64[s]")
+    if len(ties) and len(r):
+        pk = pd.MultiIndex.from_arrays([res.key[r], dem.key[d]])
+        tk = pd.MultiIndex.from_frame(ties[["unit", "community"]])
+        pos = tk.get_indexer(pk)
+        tie = pos >= 0
+        since[tie] = ties["since"].to_numpy(dtype="datetime64[s]")[pos[tie]]
+    cost = (weights.base + weights.per_km * eff_km) * np.where(tie, weights.tie_factor, 1.0)
+    return _Pairs(r=r, d=d, tier=tier, km=km, eff_km=eff_km, tie=tie, since=since, cost=cost)
+
+
+def _pair_reasons(p: _Pairs) -> tuple[pd.Series, pd.Series]:
+    """English and Chinese explanation of each pair."""
+    tier_en = pd.Series(np.asarray(TIERS, dtype=object)[p.tier], dtype="str")
+    tier_zh = pd.Series(np.asarray(TIERS_ZH, dtype=object)[p.tier], dtype="str")
+    since = pd.Series(p.since).dt.strftime("%Y-%m-%d")
+    tie_en = pd.Series(np.where(p.tie, "; existing pair", ""), dtype="str")
+    tie_en = tie_en + np.where(p.tie & since.notna(), " since " + since.fillna(""), "")
+    tie_zh = pd.Series(np.where(p.tie, "；已结对", ""), dtype="str")
+    tie_zh = tie_zh + np.where(p.tie & since.notna(), "（自" + since.fillna("") + "）", "")
+    located = np.isfinite(p.km)
+    km_text = pd.Series(np.round(p.eff_km, 1)).map("{:.1f}".format)
+    dist_en = np.where(located, "; " + km_text + " km",
+                       "; ~" + km_text + " km assumed (no coordinates)")
+    dist_zh = np.where(located, "；" + km_text + "公里", "；约" + km_text + "公里（无坐标）")
+    return tier_en + tie_en + dist_en, tier_zh + tie_zh + dist_zh
+
+
+# --------------------------------------------------------------------------------------------
+# the matcher
+# --------------------------------------------------------------------------------------------
+
+
+def _provider_limits(share: float | int | None, n_prov: int, cap: np.ndarray, qty: np.ndarray,
+                     p: _Pairs, prov: np.ndarray) -> np.ndarray | None:
+    if share is None:
+        return None
+    if isinstance(share, bool) or not isinstance(share, int | float | np.integer | np.floating):
+        raise TypeError("provider_share must be a fraction (float) or a unit cap (int)")
+    if isinstance(share, int | np.integer):
+        if share < 1:
+            raise ValueError("provider_share as a unit cap must be >= 1")
+        return np.full(n_prov, int(share), dtype=np.int64)
+    if not 0 < share <= 1:
+        raise ValueError("provider_share as a fraction must be in (0, 1]")
+    best = max_served(cap, qty, p.r, p.d)
+    limit = max(1, math.floor(share * best + 1e-9))
+    log.debug("provider share %.3g of max servable %d → cap %d units", share, best, limit)
+    return np.full(n_prov, limit, dtype=np.int64)
+
+
+def match_resources(
+    G: RegionalGraph,
+    *,
+    as_of: DateLike = None,
+    max_distance_km: float | None = None,
+    provider_share: float | int | None = None,
+    exclude_providers: Iterable[str] = (),
+    weights: MatchWeights | None = None,
+) -> MatchResult:
+    """Optimally allocate the graph's resources to its demands and explain the outcome.
+
+    Parameters
+    ----------
+    G
+        The graph.
+    as_of
+        Day on which ``paired_with`` ties must be live to lower the cost (default today).
+    max_distance_km
+        Pairs whose distance (great-circle, or the tier's assumed km without coordinates) is
+        not below this are not admissible. ``0`` admits nothing: every demand is unmet with
+        the reason ``"only providers beyond the distance limit"`` — not an error.
+    provider_share
+        Limit on what one provider (the ``provider_id`` of a resource) may hand out in total:
+        a ``float`` in (0, 1] is a fraction of the units that can be served at all (the
+        maximum flow of the admissible pairs without the limit, rounded down, at least 1);
+        an ``int`` ≥ 1 is an absolute cap in units.
+    exclude_providers
+        Provider ids whose resources are not used (a Party org provider is also excluded when
+        the organisation hosting it is).
+    weights
+        The cost model (default :class:`MatchWeights()`).
+
+    Returns
+    -------
+    MatchResult
+
+    Examples
+    --------
+    >>> import regional_graph as rg
+    >>> G = rg.datasets.load_sample_district()
+    >>> m = match_resources(G, as_of=rg.datasets.REFERENCE_DATE, max_distance_km=0)
+    >>> int(m.totals.loc[("all", "all"), "served"])
+    0
+    >>> m.unmet_demands["reason"].unique().tolist()
+    ['no provider of that category anywhere', 'only providers beyond the distance limit']
+    """
+    t0 = time.perf_counter()
+    weights = MatchWeights() if weights is None else weights
+    if max_distance_km is not None and not max_distance_km >= 0:
+        raise ValueError("max_distance_km must be >= 0")
+    day = as_date(as_of)
+    places = _Places(G, day)
+    res, dem = places.resources(), places.demands()
+    R, D = G.nodes[Label.RESOURCE], G.nodes[Label.DEMAND]
+    cap = R["capacity"].fillna(1).to_numpy(dtype=np.int64)
+    qty = D["quantity"].fillna(1).to_numpy(dtype=np.int64)
+    prio = D["priority"].astype(object).where(D["priority"].notna(), "medium")
+    w = prio.map(schema.PRIORITY_WEIGHT).to_numpy(dtype=np.int64)
+
+    cand = _candidate_pairs(res, dem, places.ties, weights, max_distance_km)
+    n_dem = len(qty)
+    had_any = np.bincount(cand.d, minlength=n_dem) > 0
+    near = cand.take(cand.eff_km < max_distance_km) if max_distance_km is not None else cand
+    had_near = np.bincount(near.d, minlength=n_dem) > 0
+    excluded_ids = pd.Index(list(exclude_providers), dtype="str")
+    provider_ids = R["provider_id"].astype("str")
+    prov_code = G.codes(provider_ids)
+    excl_res = provider_ids.isin(excluded_ids).to_numpy(dtype=bool)
+    if len(excluded_ids):
+        ex_codes = G.codes(excluded_ids)
+        ex_codes = ex_codes[ex_codes >= 0]
+        host = places.host_of[np.maximum(prov_code, 0)]
+        excl_res |= (prov_code >= 0) & np.isin(host, ex_codes)
+    pairs = near.take(~excl_res[near.r])
+    had_free = np.bincount(pairs.d, minlength=n_dem) > 0
+
+    prov, prov_uniques = pd.factorize(provider_ids)
+    limit = _provider_limits(provider_share, len(prov_uniques), cap, qty, pairs, prov)
+    sol = solve_allocation(
+        cap, qty, w, pairs.r, pairs.d, pairs.cost,
+        provider=None if limit is None else prov, provider_limit=limit,
+        cost_scale=weights.cost_scale,
+    )
+    names = np.concatenate([
+        G.nodes[lbl]["name"].to_numpy(dtype=object, na_value=None)
+        if lbl is not Label.MEMBER and "name" in G.nodes[lbl].columns
+        else np.full(len(G.nodes[lbl]), None, dtype=object)
+        for lbl in LABELS
+    ]) if G.number_of_nodes() else np.zeros(0, dtype=object)
+
+    # assignments
+    a = pairs.take(sol.flow > 0)
+    qa = sol.flow[sol.flow > 0]
+    reason, reason_zh = _pair_reasons(a)
+    req_code = G.codes(D["requester_id"])
+    assignments = pd.DataFrame({
+        "provider_id": provider_ids.to_numpy()[a.r],
+        "provider": _name(names, prov_code[a.r]),
+        "demand_id": D.index.to_numpy()[a.d],
+        "requester_id": D["requester_id"].to_numpy()[a.d],
+        "requester": _name(names, req_code[a.d]),
+        "category": pd.Categorical.from_codes(res.cat[a.r], categories=schema.CATEGORY.codes),
+        "quantity": qa.astype(np.int64),
+        "distance_km": np.round(a.km, 3),
+        "cost": np.round(a.cost * qa, 4),
+        "existing_tie": a.tie,
+        "tier": pd.Series(np.asarray(TIERS, dtype=object)[a.tier], dtype="str").to_numpy(),
+        "tie_since": a.since,
+        "reason": reason.to_numpy(),
+    }, index=pd.Index(R.index.to_numpy()[a.r], dtype="str", name="id"))
+    for col in ("provider_id", "provider", "demand_id", "requester_id", "requester", "tier",
+                "reason"):
+        assignments[col] = assignments[col].astype("str")
+    assignments.attrs["reason_zh"] = reason_zh.to_numpy(dtype=object)
+
+    # unmet demands and their reasons
+    served, used = sol.served, sol.used
+    unmet = qty - served
+    cat_has = np.zeros(len(schema.CATEGORY.codes), dtype=bool)
+    cat_has[res.cat[cap > 0]] = True
+    idle_res = (cap - used) > 0
+    if limit is not None:
+        prov_used = np.bincount(prov, weights=used, minlength=len(prov_uniques))
+        at_limit = (prov_used >= limit)[prov]
+    else:
+        at_limit = np.zeros(len(cap), dtype=bool)
+    blocked = np.zeros(n_dem, dtype=bool)  # an admissible resource has room but its provider
+    np.logical_or.at(blocked, pairs.d, idle_res[pairs.r] & at_limit[pairs.r])  # is at its cap
+    why = np.select(
+        [~cat_has[dem.cat] | ~had_any, ~had_near, ~had_free | blocked],
+        [NO_PROVIDER, TOO_FAR, EXCLUDED], USED_UP,
+    )
+    mask = unmet > 0
+    unmet_demands = pd.DataFrame({
+        "requester_id": D["requester_id"].to_numpy()[mask],
+        "requester": _name(names, req_code[mask]),
+        "category": D["category"].to_numpy()[mask],
+        "priority": prio.to_numpy(dtype=object)[mask],
+        "requested": qty[mask],
+        "served": served[mask],
+        "unmet": unmet[mask],
+        "reason": why[mask],
+    }, index=pd.Index(D.index.to_numpy()[mask], dtype="str", name="id"))
+    for col in ("requester_id", "requester", "priority", "reason"):
+        unmet_demands[col] = unmet_demands[col].astype("str")
+
+    idle = cap - used
+    mask = idle > 0
+    idle_resources = pd.DataFrame({
+        "provider_id": provider_ids.to_numpy()[mask],
+        "provider": _name(names, prov_code[mask]),
+        "category": R["category"].to_numpy()[mask],
+        "capacity": cap[mask],
+        "used": used[mask],
+        "idle": idle[mask],
+    }, index=pd.Index(R.index.to_numpy()[mask], dtype="str", name="id"))
+    for col in ("provider_id", "provider"):
+        idle_resources[col] = idle_resources[col].astype("str")
+
+    totals = _totals(G, names, res, dem, cap, used, qty, served)
+    log.info("matched %d demands / %d resources over %d admissible pairs: served %d of %d "
+             "units in %.2f s", n_dem, len(cap), len(pairs.r), int(served.sum()),
+             int(qty.sum()), time.perf_counter() - t0)
+    return MatchResult(
+        assignments=assignments, unmet_demands=unmet_demands, idle_resources=idle_resources,
+        totals=totals, weighted_served=int(sol.weighted_served),
+        total_cost=float(np.dot(pairs.cost, sol.flow)), as_of=day,
+        options={"max_distance_km": max_distance_km, "provider_share": provider_share,
+                 "exclude_providers": list(excluded_ids), "weights": weights,
+                 "admissible_pairs": len(pairs.r)},
+    )
+
+
+def _name(names: np.ndarray, codes: np.ndarray) -> np.ndarray:
+    out = np.full(len(codes), None, dtype=object)
+    ok = codes >= 0
+    out[ok] = names[codes[ok]]
+    return out
+
+
+def _totals(G: RegionalGraph, names: np.ndarray, res: _Side, dem: _Side, cap: np.ndarray,
+            used: np.ndarray, qty: np.ndarray, served: np.ndarray) -> pd.DataFrame:
+    """Served/unmet (and supply) in all, by category and by street."""
+    cats = np.asarray(schema.CATEGORY.codes, dtype=object)
+    frames = []
+    for group, dkey, rkey in (
+        ("all", np.full(len(qty), "all", dtype=object), np.full(len(cap), "all", dtype=object)),
+        ("category", cats[dem.cat], cats[res.cat]),
+        ("street", np.where(dem.street >= 0, G.ids.to_numpy(dtype=object)[
+            np.maximum(dem.street, 0)] if G.number_of_nodes() else "", ""),
+         np.where(res.street >= 0, G.ids.to_numpy(dtype=object)[np.maximum(res.street, 0)]
+                  if G.number_of_nodes() else "", "")),
+    ):
+        d = pd.DataFrame({"key": dkey, "requested": qty, "served": served}).groupby("key").agg(
+            demands=("requested", "size"), requested=("requested", "sum"),
+            served=("served", "sum"))
+        r = pd.DataFrame({"key": rkey, "capacity": cap, "used": used}).groupby("key").agg(
+            resources=("capacity", "size"), capacity=("capacity", "sum"), used=("used", "sum"))
+        t = d.join(r, how="outer").fillna(0).astype(np.int64)
+        t["unmet"] = t["requested"] - t["served"]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            t["served_rate"] = t["served"] / t["requested"].replace(0, np.nan)
+        t.insert(0, "group", group)
+        frames.append(t.reset_index())
+    out = pd.concat(frames, ignore_index=True)
+    if len(out) == 0:
+        out = pd.DataFrame({"group": ["all"], "key": ["all"], "demands": [0], "requested": [0],
+                            "served": [0], "resources": [0], "capacity": [0], "used": [0],
+                            "unmet": [0], "served_rate": [np.nan]})
+    zh = {c: schema.CATEGORY.zh(c) for c in schema.CATEGORY.codes}
+    street_names = dict(zip(G.ids.to_numpy(dtype=object), names, strict=False)) \
+        if G.number_of_nodes() else {}
+    out["name"] = np.select(
+        [out["group"] == "all", out["group"] == "category"],
+        ["全部", out["key"].map(zh).fillna("")],
+        out["key"].map(street_names).fillna("(no street)"),
+    )
+    out["key"] = out["key"].replace("", "(none)")
+    out = out.set_index(["group", "key"])
+    cols = ["name", "demands", "requested", "served", "unmet", "served_rate", "resources",
+            "capacity", "used"]
+    out = out[cols]
+    out["name"] = out["name"].astype("str")
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# outputs
+# --------------------------------------------------------------------------------------------
+
+
+def _for_file(df: pd.DataFrame) -> pd.DataFrame:
+    out = df.reset_index()
+    for col in out.columns:
+        if pd.api.types.is_datetime64_any_dtype(out[col].dtype):
+            out[col] = out[col].dt.strftime("%Y-%m-%d").astype("str")
+        elif isinstance(out[col].dtype, pd.CategoricalDtype):
+            out[col] = out[col].astype("str")
+    return out
+
+
+def _to_chinese(name: str, df: pd.DataFrame) -> pd.DataFrame:
+    out = _for_file(df)
+    if name == "assignments" and "reason_zh" in df.attrs and len(out):
+        out["reason"] = df.attrs["reason_zh"]
+    if "reason" in out.columns and name != "assignments":
+        out["reason"] = out["reason"].map(lambda v: REASON_ZH.get(v, v))
+    if "tier" in out.columns:
+        out["tier"] = out["tier"].map(lambda v: REASON_ZH.get(v, v))
+    if "category" in out.columns:
+        cat = {c: schema.CATEGORY.zh(c) for c in schema.CATEGORY.codes}
+        out["category"] = out["category"].map(lambda v: cat.get(v, v))
+    if "priority" in out.columns:
+        pri = {c: schema.PRIORITY.zh(c) for c in schema.PRIORITY.codes}
+        out["priority"] = out["priority"].map(lambda v: pri.get(v, v))
+    if "existing_tie" in out.columns:
+        out["existing_tie"] = out["existing_tie"].map({True: "是", False: "否"})
+    return out.rename(columns=lambda c: _COLUMN_ZH.get(str(c), c))
+
+
+def write_matching(result: MatchResult, out_dir: str | Path) -> dict[str, Path]:
+    """Write the matching as CSV files (UTF-8 with BOM, first column ``id``) and a workbook.
+
+    Writes ``assignments.csv``, ``unmet_demands.csv``, ``idle_resources.csv``,
+    ``totals.csv`` (first columns ``group``, ``key``) and ``matching.xlsx`` (one sheet per
+    table, Chinese headers and values).
+
+    Parameters
+    ----------
+    result
+        A :class:`MatchResult`.
+    out_dir
+        Folder to write into (created if needed).
+
+    Returns
+    -------
+    dict
+        Table name → path, plus ``"matching"`` → the workbook.
+
+    Examples
+    --------
+    >>> import tempfile, regional_graph as rg
+    >>> m = match_resources(rg.datasets.load_sample_district(), as_of="2026-10-01")
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     paths = write_matching(m, tmp)
+    ...     paths["assignments"].read_text(encoding="utf-8-sig").split(",")[0]
+    'id'
+    """
+    folder = Path(out_dir)
+    folder.mkdir(parents=True, exist_ok=True)
+    tables = {"assignments": result.assignments, "unmet_demands": result.unmet_demands,
+              "idle_resources": result.idle_resources, "totals": result.totals}
+    paths: dict[str, Path] = {}
+    for name, df in tables.items():
+        path = folder / f"{name}.csv"
+        _for_file(df).to_csv(path, index=False, encoding="utf-8-sig")
+        paths[name] = path
+    xlsx = folder / "matching.xlsx"
+    with pd.ExcelWriter(xlsx, engine="openpyxl") as writer:
+        for name, df in tables.items():
+            _to_chinese(name, df).to_excel(writer, sheet_name=MATCH_TABLES[name], index=False)
+            writer.sheets[MATCH_TABLES[name]].freeze_panes = "B2"
+    paths["matching"] = xlsx
+    log.info("wrote matching (%d assignments, %d unmet demands) to %s",
+             len(result.assignments), len(result.unmet_demands), folder)
+    return paths
+
+
+def with_assignments(G: RegionalGraph, result: MatchResult) -> RegionalGraph:
+    """A new graph whose edges also hold ``(:Resource)-[:ASSIGNED_TO {quantity}]->(:Demand)``.
+
+    Assignments already in ``G`` are replaced; nodes, activities and orders are shared.
+
+    Examples
+    --------
+    >>> import regional_graph as rg
+    >>> G = rg.datasets.load_sample_district()
+    >>> H = with_assignments(G, match_resources(G, as_of="2026-10-01"))
+    >>> int(H.edges_of("ASSIGNED_TO")["quantity"].sum()) > 0
+    True
+    """
+    from .build import _conform_edges
+
+    a = result.assignments
+    src = G.codes(a.index)
+    dst = G.codes(a["demand_id"])
+    if (src < 0).any() or (dst < 0).any():
+        raise ValueError("the matching result names resources or demands not in the graph")
+    old = G.edges[(G.edges["type"] != RelType.ASSIGNED_TO.value).to_numpy()]
+    new = pd.DataFrame({
+        "type": pd.Categorical([RelType.ASSIGNED_TO.value] * len(a),
+                               categories=old["type"].cat.categories),
+        "source": src.astype(np.int32),
+        "target": dst.astype(np.int32),
+        "quantity": pd.array(a["quantity"].to_numpy(), dtype="Int64"),
+    })
+    edges = _conform_edges(pd.concat([old, new], ignore_index=True))
+    return RegionalGraph(nodes=dict(G.nodes), edges=edges, activities=G.activities,
+                         orders=G.orders, name=G.name)
