@@ -426,13 +426,11 @@ class _Run:
             df = self.typed[tname]
             if not len(df):
                 continue
-            own = pd.Index(df["id"].to_numpy(dtype=object))
-            if own.has_duplicates:
-                own = own.drop_duplicates()
-                parent = own.get_indexer(df["parent_id"].to_numpy(dtype=object))
-                parent = parent[: len(own)]  # pragma: no cover - duplicates already reported
-                continue
-            parent = own.get_indexer(df["parent_id"].to_numpy(dtype=object))
+            ids_all = pd.Index(df["id"].to_numpy(dtype=object))
+            first = ~ids_all.duplicated()  # a duplicated id resolves to its first row
+            rows = np.flatnonzero(first)
+            pos = ids_all[first].get_indexer(df["parent_id"].to_numpy(dtype=object))
+            parent = np.where(pos >= 0, rows[np.maximum(pos, 0)], -1)
             on_cycle = cycle_members(parent)
             on_cycle &= parent != np.arange(len(parent))  # self-parents reported already
             if not on_cycle.any():
