@@ -96,6 +96,13 @@ def _best(fn: Any, repeat: int) -> tuple[float, Any]:
     return best, out
 
 
+def _ratio(slow: float | None, fast: float) -> str:
+    if not slow or fast <= 0:
+        return "—"
+    r = slow / fast
+    return f"{r:.0f}×" if r >= 10 else f"{r:.1f}×"
+
+
 def _fmt(seconds: float | None) -> str:
     if seconds is None:
         return "—"
@@ -155,7 +162,7 @@ def bench_scale(scale: str, *, k: int, timeout: float, repeat: int) -> list[list
             nx_bc = None if res is None else res["seconds"]
             rows.append([scale, f"betweenness k={kk} ({label})", size, _fmt(ours_bc_t),
                          _fmt(nx_bc) + (" (extrap.)" if "extrapolated" in note else ""),
-                         f"{nx_bc / ours_bc_t:.0f}×" if nx_bc else "—", note])
+                         _ratio(nx_bc, ours_bc_t), note])
             com = _run_nx(path, "communities", 0, timeout)
         nx_c = None if com is None else com["seconds"]
         q_nx = None if com is None else com["modularity"]
@@ -168,7 +175,7 @@ def bench_scale(scale: str, *, k: int, timeout: float, repeat: int) -> list[list
                 f"Q {part.modularity:.4f}; networkx did not finish in {timeout:.0f} s"
             rows.append([scale, f"communities {name} vs nx Louvain ({label})", size,
                          _fmt(t_ours), _fmt(nx_c),
-                         f"{nx_c / t_ours:.0f}×" if nx_c else "—", rel])
+                         _ratio(nx_c, t_ours), rel])
     return rows
 
 

@@ -87,6 +87,52 @@ def cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_match(args: argparse.Namespace) -> int:
+    """Resource–demand matching: assignments, unmet demands, idle resources (CSV + xlsx)."""
+    from .matching import match_resources, write_matching
+
+    G = _load(args)
+    result = match_resources(G, as_of=args.as_of, max_distance_km=args.max_distance)
+    files = write_matching(result, args.out)
+    for line in _match_lines(result):
+        _out(line)
+    _out(f"wrote {len(files)} files under {args.out}")
+    return 0
+
+
+def _match_lines(result: object) -> list[str]:
+    from .matching import MatchResult
+
+    assert isinstance(result, MatchResult)
+    t = result.totals
+    total = t.loc[("all", "all")]
+    rate = total["served_rate"]
+    lines = [f"Matching (资源需求匹配): served {int(total['served']):,} of "
+             f"{int(total['requested']):,} units requested"
+             + (f" ({100 * rate:.1f} %)" if pd.notna(rate) else "")
+             + f", {int(total['unmet']):,} unmet; {len(result.assignments):,} assignments, "
+             f"{int(result.assignments['existing_tie'].sum()):,} to existing partners; "
+             f"{len(result.idle_resources):,} resources with capacity left"]
+    reasons = result.unmet_demands["reason"].value_counts()
+    lines.extend(f"  unmet demands — {k}: {int(v)}" for k, v in reasons.items())
+    by_cat = t.loc["category"] if "category" in t.index.get_level_values(0) else t.iloc[:0]
+    short = by_cat[by_cat["unmet"] > 0].sort_values("unmet", ascending=False)
+    if len(short):
+        lines.append("  most unmet by category: " + ", ".join(
+            f"{k} {int(r['unmet'])}" for k, r in short.head(5).iterrows()))
+    return lines
+
+
+def cmd_indicators(args: argparse.Namespace) -> int:
+    """Indicator tables per district, street and community."""
+    from .analysis.indicators import write_indicators
+
+    G = _load(args)
+    files = write_indicators(G, args.out, as_of=args.as_of, chinese=args.chinese)
+    _out(f"wrote {len(files)} files under {args.out}")
+    return 0
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     """Run every analysis and export on the bundled sample district."""
     out = Path(args.out)
@@ -122,6 +168,25 @@ def _demo_steps() -> list[tuple[str, Callable[[RegionalGraph, Path, str], object
         return target
 
     steps.append(("report", report))
+
+    def match(G: RegionalGraph, target: Path, as_of: str) -> object:
+        from .matching import match_resources, write_matching
+
+        result = match_resources(G, as_of=as_of)
+        write_matching(result, target)
+        for line in _match_lines(result):
+            _out("  " + line)
+        return target
+
+    steps.append(("match", match))
+
+    def indicators(G: RegionalGraph, target: Path, as_of: str) -> object:
+        from .analysis.indicators import write_indicators
+
+        write_indicators(G, target, as_of=as_of)
+        return target
+
+    steps.append(("indicators", indicators))
     return steps
 
 
@@ -216,6 +281,17 @@ def build_parser() -> argparse.ArgumentParser:
     pl.add_argument("--out", type=Path, required=True, help="CSV folder (or .xlsx) to write")
     _neo4j_args(pl)
     pl.set_defaults(handler=cmd_pull)
+    m = data_cmd("match", cmd_match, "resource–demand matching: assignments, unmet demands "
+                 "and idle resources (CSV files + matching.xlsx)")
+    m.add_argument("--out", type=Path, required=True, help="output folder")
+    m.add_argument("--as-of", help="ties must be live on this date (default: today)")
+    m.add_argument("--max-distance", type=float, metavar="KM",
+                   help="pairs this far apart or farther are not admissible")
+    i = data_cmd("indicators", cmd_indicators,
+                 "indicator tables per level: indicators_<level>.csv and indicators.xlsx")
+    i.add_argument("--out", type=Path, required=True, help="output folder")
+    i.add_argument("--as-of", help="evaluate as of this date (default: today)")
+    i.add_argument("--chinese", action="store_true", help="Chinese column headers")
     d = sub.add_parser("demo", help="run the main job on the bundled sample district",
                        description="run every analysis and export on the sample district")
     d.add_argument("--out", type=Path, default=Path("out"), help="output folder (default out/)")

@@ -496,7 +496,7 @@ def _pair_reasons(p: _Pairs) -> tuple[pd.Series, pd.Series]:
     tie_zh = pd.Series(np.where(p.tie, "；已结对", ""), dtype="str")
     tie_zh = tie_zh + np.where(p.tie & since.notna(), "（自" + since.fillna("") + "）", "")
     located = np.isfinite(p.km)
-    km_text = pd.Series(np.round(p.eff_km, 1)).map("{:.1f}".format)
+    km_text = pd.Series(np.round(p.eff_km, 1), dtype=float).map("{:.1f}".format).astype("str")
     dist_en = np.where(located, "; " + km_text + " km",
                        "; ~" + km_text + " km assumed (no coordinates)")
     dist_zh = np.where(located, "；" + km_text + "公里", "；约" + km_text + "公里（无坐标）")
@@ -609,12 +609,7 @@ def match_resources(
         provider=None if limit is None else prov, provider_limit=limit,
         cost_scale=weights.cost_scale,
     )
-    names = np.concatenate([
-        G.nodes[lbl]["name"].to_numpy(dtype=object, na_value=None)
-        if lbl is not Label.MEMBER and "name" in G.nodes[lbl].columns
-        else np.full(len(G.nodes[lbl]), None, dtype=object)
-        for lbl in LABELS
-    ]) if G.number_of_nodes() else np.zeros(0, dtype=object)
+    names = _node_names(G)
 
     # assignments
     a = pairs.take(sol.flow > 0)
@@ -697,6 +692,18 @@ def match_resources(
                  "exclude_providers": list(excluded_ids), "weights": weights,
                  "admissible_pairs": len(pairs.r)},
     )
+
+
+def _node_names(G: RegionalGraph) -> np.ndarray:
+    """Display name of every node in code order (``None`` for members: personal data)."""
+    if not G.number_of_nodes():
+        return np.zeros(0, dtype=object)
+    return np.concatenate([
+        G.nodes[lbl]["name"].to_numpy(dtype=object, na_value=None)
+        if lbl is not Label.MEMBER and "name" in G.nodes[lbl].columns
+        else np.full(len(G.nodes[lbl]), None, dtype=object)
+        for lbl in LABELS
+    ])
 
 
 def _name(names: np.ndarray, codes: np.ndarray) -> np.ndarray:

@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from . import schema
-from .analysis import coverage, isolation
+from .analysis import coverage, isolation, recommend
 from .analysis.labels import to_chinese
 from .graph import DateLike, RegionalGraph, as_date
 
@@ -38,6 +38,8 @@ REPORT_TABLES: dict[str, str] = {
     "dormant_ties": "休眠共建关系",
     "unpaired_communities": "无结对社区",
     "coverage_by_area": "分区域覆盖率",
+    "expiring_ties": "即将到期共建",
+    "pairing_recommendations": "结对推荐",
 }
 
 
@@ -58,6 +60,9 @@ def report_tables(G: RegionalGraph, *, as_of: DateLike = None) -> dict[str, pd.D
         "dormant_ties": isolation.dormant_ties(G, as_of=day),
         "unpaired_communities": isolation.unpaired_communities(G, as_of=day),
         "coverage_by_area": coverage.coverage_by_area(G, as_of=day),
+        "expiring_ties": isolation.expiring_ties(G, as_of=day),
+        "pairing_recommendations": recommend.recommend_partners(G, as_of=day, k=3)
+        .set_index("id"),
     }
 
 

@@ -9,6 +9,8 @@ True
 
 from __future__ import annotations
 
-from . import changes, coverage, isolation, labels
+from . import changes, coverage, indicators, isolation, labels, recommend, structure
 
-__all__ = ["changes", "coverage", "isolation", "labels"]
+__all__ = [
+    "changes", "coverage", "indicators", "isolation", "labels", "recommend", "structure",
+]

@@ -86,6 +86,7 @@ class Scale:
     resources_per_community: float
     demands_per_community: float
     report_years: int
+    orders_per_community: float = 3.0
 
 
 SCALES: dict[str, Scale] = {
@@ -491,8 +492,97 @@ class _Generator:
             for col in ("source_id", "target_id", "type", "start", "end", "kind")
         })
         links["note"] = _text(np.full(len(links), None, dtype=object))
+        # drawn last so that the tables above do not depend on them
+        members.insert(4, "skills", _text(self.skills(n_m)))
+        orders = self.orders(n_c, c_id, cc_id, m_id[rep], home[rep], ru_id, prov_id, r_cat)
         return {
             "areas": areas, "party_orgs": party_orgs, "organizations": organizations,
             "resources": resources, "demands": demands, "members": members, "links": links,
-            "activities": activities,
+            "activities": activities, "orders": orders,
         }
+
+    def skills(self, n_m: int) -> np.ndarray:
+        """About 40 % of members list one or two categories (Chinese, separated by 、)."""
+        rng = self.rng
+        zh = np.array([schema.CATEGORY.zh(c) for c in _RESOURCE_CATEGORIES], dtype=object)
+        first = rng.integers(0, len(zh), n_m)
+        second = (first + rng.integers(1, len(zh), n_m)) % len(zh)
+        u = rng.random(n_m)
+        return np.where(u < 0.25, zh[first], np.where(u < 0.4, zh[first] + "、" + zh[second],
+                                                       None))
+
+    def orders(self, n_c: int, c_id: np.ndarray, cc_id: np.ndarray, rep_id: np.ndarray,
+               rep_home: np.ndarray, ru_id: np.ndarray, prov_id: np.ndarray,
+               r_cat: np.ndarray) -> pd.DataFrame:
+        """The three-order table (三单制): resident orders over the last year, every status,
+        time stamps in order (ordered ≤ dispatched ≤ taken ≤ finished ≤ the reference day)."""
+        rng = self.rng
+        n = max(1, round(n_c * self.sc.orders_per_community))
+        comm = rng.integers(0, n_c, n)
+        cat = rng.choice(_DEMAND_CATEGORIES, n)
+        recent = rng.random(n) < 0.15
+        u = rng.random(n)
+        # status: old orders are mostly done, recent ones still in progress
+        status = np.where(
+            recent,
+            np.select([u < 0.3, u < 0.35, u < 0.6, u < 0.8], ["done", "cancelled", "taken",
+                                                              "dispatched"], "open"),
+            np.select([u < 0.82, u < 0.9, u < 0.94, u < 0.97], ["done", "cancelled", "taken",
+                                                                "dispatched"], "open"),
+        )
+        cancelled_late = (status == "cancelled") & (rng.random(n) < 0.5)
+        h_dispatch = rng.gamma(2.0, 4.0, n) + 0.25
+        h_take = rng.gamma(2.0, 6.0, n) + 0.25
+        h_finish = rng.gamma(2.0, 24.0, n) + 1.0
+        has_d = np.isin(status, ["dispatched", "taken", "done"]) | cancelled_late
+        has_t = np.isin(status, ["taken", "done"])
+        has_f = status == "done"
+        span = h_dispatch * has_d + h_take * has_t + h_finish * has_f
+        # residents order in the daytime (08:00-21:00), on a day early enough that every
+        # later step is done before the reference day
+        age_d = np.where(recent, rng.integers(1, 21, n), rng.integers(21, 366, n))
+        age_d = np.maximum(age_d, np.ceil(span / 24).astype(np.int64) + 1)
+        minute = rng.integers(8 * 60, 21 * 60, n)
+        ref = np.datetime64(REFERENCE_DATE, "m")
+        ordered = ref + (minute - age_d * 24 * 60).astype("timedelta64[m]")
+        dispatched = ordered + (h_dispatch * 60).astype(np.int64).astype("timedelta64[m]")
+        taken = dispatched + (h_take * 60).astype(np.int64).astype("timedelta64[m]")
+        finished = taken + (h_finish * 60).astype(np.int64).astype("timedelta64[m]")
+
+        def fmt(t: np.ndarray, keep: np.ndarray) -> pd.Series:
+            text = np.char.replace(np.datetime_as_string(t, unit="m").astype(str), "T", " ")
+            return _text(np.where(keep, text.astype(object), None))
+
+        # who took it: a reported member living in the community, else a providing unit
+        order_m = np.argsort(rep_home, kind="stable")
+        count = np.bincount(rep_home, minlength=n_c)
+        start = np.cumsum(count) - count
+        pick = order_m[np.minimum(start[comm] + (rng.random(n) * count[comm]).astype(np.int64),
+                                  max(len(order_m) - 1, 0))] if len(order_m) else None
+        by_member = (count[comm] > 0) & (rng.random(n) < 0.65)
+        units = np.where(rng.random(n) < 0.5, ru_id[rng.integers(0, len(ru_id), n)],
+                         prov_id[rng.integers(0, len(prov_id), n)])
+        same_cat = np.flatnonzero(np.isin(cat, r_cat))
+        if len(same_cat):
+            order_r = np.argsort(r_cat, kind="stable")
+            lo = np.searchsorted(r_cat[order_r], cat[same_cat])
+            hi = np.searchsorted(r_cat[order_r], cat[same_cat], side="right")
+            units[same_cat] = prov_id[order_r[lo + (rng.random(len(same_cat)) * (hi - lo))
+                                              .astype(np.int64)]]
+        assignee = units.astype(object)
+        if pick is not None:
+            assignee[by_member] = rep_id[pick[by_member]]
+        return pd.DataFrame({
+            "id": _text(_ids("OD", n)),
+            "community_id": _text(c_id[comm]),
+            "category": _text(cat),
+            "status": _text(status),
+            "ordered_at": fmt(ordered, np.ones(n, dtype=bool)),
+            "dispatcher_id": _text(np.where(has_d, cc_id[comm], None)),
+            "dispatched_at": fmt(dispatched, has_d),
+            "assignee_id": _text(np.where(has_t, assignee, None)),
+            "taken_at": fmt(taken, has_t),
+            "finished_at": fmt(finished, has_f),
+            "description": _text(np.array([f"居民{schema.CATEGORY.zh(c)}点单" for c in cat],
+                                          dtype=object)),
+        })

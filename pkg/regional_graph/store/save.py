@@ -64,6 +64,8 @@ class SaveSummary:
     deleted_nodes: int
     deleted_relationships: int
     seconds: float
+    node_seconds: float = 0.0  # time spent in node batches
+    relationship_seconds: float = 0.0  # time spent in relationship batches
 
 
 # -- value conversion --------------------------------------------------------------------------
@@ -127,6 +129,7 @@ class _Batch:
     rows: list[dict[str, Any]]
     table: str | None = None
     fallback: str | None = None  # the MERGE form of a CREATE batch
+    rels: bool = False
 
 
 @dataclass
@@ -318,11 +321,14 @@ def save_graph(
                         for chunk in _chunks(rows, batch_size)]
         for (rel, s, t), rows in plan.rels.items():
             query = cypher.merge_relationships(rel, s, t, replace=sync)
-            batches += [_Batch(query, chunk) for chunk in _chunks(rows, batch_size)]
+            batches += [_Batch(query, chunk, rels=True) for chunk in _chunks(rows, batch_size)]
         with tqdm(total=n_nodes + n_rels, unit="row", desc=f"saving {dataset}",
                   disable=(None if progress is None else not progress), leave=False) as bar:
+            spent = [0.0, 0.0]
             for batch in batches:
+                tb = time.perf_counter()
                 _run_batch(conn, batch, dataset)
+                spent[batch.rels] += time.perf_counter() - tb
                 bar.update(len(batch.rows))
         deleted_nodes = deleted_rels = 0
         if sync:
@@ -334,7 +340,8 @@ def save_graph(
         "relationships)", dataset, f"{n_nodes:,}", f"{n_rels:,}", seconds,
         f"{deleted_nodes:,}", f"{deleted_rels:,}",
     )
-    return SaveSummary(dataset, n_nodes, n_rels, deleted_nodes, deleted_rels, round(seconds, 3))
+    return SaveSummary(dataset, n_nodes, n_rels, deleted_nodes, deleted_rels, round(seconds, 3),
+                       round(spent[0], 3), round(spent[1], 3))
 
 
 def _meta(conn: Connection, dataset: str, G: RegionalGraph, columns: dict[str, list[str]], *,

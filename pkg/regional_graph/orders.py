@@ -1,0 +1,388 @@
+"""The three-order flow (三单制): residents order → the Party org dispatches → members take it.
+
+群众点单 → 党组织下单 → 党员接单. The ``orders`` table (:data:`regional_graph.schema.ORDERS`,
+``G.orders``) records each resident order with its community, category, status
+(``open`` → ``dispatched`` → ``taken`` → ``done``, or ``cancelled``) and the time of each step.
+
+* :func:`propose_dispatch` proposes, for every order still open, who should take it — an
+  in-service member living in the order's community whose ``skills`` list the category, or a
+  unit offering a resource of that category — with the community's Party committee as the
+  dispatcher. The choice is one exact allocation (:func:`regional_graph.flow.solve_allocation`):
+  as many orders as possible, then the cheapest by the cost model of
+  :class:`~regional_graph.matching.MatchWeights`.
+* :func:`order_indicators` measures the flow per community (or street, district, category):
+  fulfilment rate, median hours to take and to finish, orders still open.
+
+The status of an order *as of* a day is its recorded status, stepped back when the time of
+that step lies after the day (an order ``done`` on 3 May was ``taken`` on 1 May if it was
+taken on 30 April); cancelled orders stay cancelled.
+
+Examples
+--------
+>>> import regional_graph as rg
+>>> G = rg.datasets.load_sample_district()
+>>> ind = order_indicators(G, as_of=rg.datasets.REFERENCE_DATE, by=None)
+>>> 0 < float(ind.loc["all", "fulfilment_rate"]) <= 1
+True
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+
+import numpy as np
+import pandas as pd
+
+from . import schema
+from .flow import solve_allocation
+from .graph import DateLike, RegionalGraph, as_date
+from .matching import (
+    MatchWeights,
+    _candidate_pairs,
+    _name,
+    _node_names,
+    _pair_reasons,
+    _Places,
+)
+from .schema import Label, RelType
+
+log = logging.getLogger(__name__)
+
+__all__ = ["DISPATCH_REASONS", "order_indicators", "order_status_as_of", "propose_dispatch"]
+
+_STEPS = ("open", "dispatched", "taken", "done")
+NO_CANDIDATE = "no in-service member with that skill and no unit of that category"
+TOO_FAR = "only units beyond the distance limit"
+ALL_BUSY = "every suitable member and unit is proposed for other orders"
+#: Why an open order gets no proposal.
+DISPATCH_REASONS = (NO_CANDIDATE, TOO_FAR, ALL_BUSY)
+
+
+def order_status_as_of(orders: pd.DataFrame, as_of: DateLike = None) -> pd.Series:
+    """The status of each order at the end of ``as_of`` (``NaN`` if not yet ordered).
+
+    Parameters
+    ----------
+    orders
+        A typed orders table (``G.orders``).
+    as_of
+        The day (default today); times up to 23:59:59 of that day count.
+
+    Returns
+    -------
+    pandas.Series
+        Status codes (``open``, ``dispatched``, ``taken``, ``done``, ``cancelled``), aligned
+        with ``orders``.
+
+    Examples
+    --------
+    >>> import regional_graph as rg
+    >>> G = rg.datasets.load_sample_district()
+    >>> s = order_status_as_of(G.orders, "2026-10-01")
+    >>> s.value_counts().index[0]
+    'done'
+    """
+    end = as_date(as_of) + np.timedelta64(1, "D")
+    status = orders["status"].astype(object).to_numpy()
+    pos = pd.Series(status).map({s: i for i, s in enumerate(_STEPS)}).fillna(-1)
+    pos = pos.to_numpy(dtype=np.int64)
+    for step, col in ((2, "finished_at"), (1, "taken_at"), (0, "dispatched_at")):
+        t = orders[col].to_numpy(dtype="datetime64[s]")
+        later = ~np.isnat(t) & (t >= end)
+        pos = np.where(later & (pos > step), step, pos)
+    out = np.where(pos >= 0, np.asarray(_STEPS, dtype=object)[np.maximum(pos, 0)], status)
+    ordered = orders["ordered_at"].to_numpy(dtype="datetime64[s]")
+    out = np.where(~np.isnat(ordered) & (ordered < end), out, None)
+    return pd.Series(out, index=orders.index, dtype="str", name="status")
+
+
+def _member_skills(G: RegionalGraph) -> pd.DataFrame:
+    """(member row, category code) for every valid token of the members' ``skills``."""
+    M = G.nodes[Label.MEMBER]
+    if "skills" not in M.columns or not len(M):
+        return pd.DataFrame({"m": np.zeros(0, np.int64), "cat": np.zeros(0, np.int64)})
+    tokens = M["skills"].reset_index(drop=True).str.split(
+        f"[{re.escape(schema.SKILL_SEPARATORS)}]", regex=True).explode()
+    tokens = tokens[tokens.notna()].str.strip()
+    lookup = schema.CATEGORY.lookup
+    position = {c: i for i, c in enumerate(schema.CATEGORY.codes)}
+    codes = tokens.map(lambda v: position.get(lookup.get("".join(str(v).split()).lower(), ""),
+                                              -1))
+    out = pd.DataFrame({"m": tokens.index.to_numpy(dtype=np.int64),
+                        "cat": codes.to_numpy(dtype=np.int64)})
+    return out[out["cat"] >= 0].drop_duplicates().reset_index(drop=True)
+
+
+def propose_dispatch(
+    G: RegionalGraph,
+    *,
+    as_of: DateLike = None,
+    max_distance_km: float | None = None,
+    member_capacity: int = 1,
+    weights: MatchWeights | None = None,
+) -> pd.DataFrame:
+    """Propose a taker for every open order (党组织下单): a member or a unit.
+
+    Candidates of an order (community ``c``, category ``k``):
+
+    * an *in-service member*: ``reported`` true (or a live ``reports_to`` link), living in
+      ``c`` (``residence_area_id`` in ``c``), with ``k`` among their ``skills``. A member
+      takes at most ``member_capacity`` orders at a time, less the orders already
+      dispatched to or taken by them. Cost: the same-community tier cost times
+      ``tie_factor`` (a member is the community's own);
+    * a *unit*: a resource of category ``k`` (its capacity), admissible and priced exactly as
+      in :func:`~regional_graph.matching.match_resources` (the order sits at its community).
+
+    The dispatcher is the community Party committee (``community_committee`` whose
+    ``area_id`` is ``c``).
+
+    Parameters
+    ----------
+    G
+        The graph (with an ``orders`` table).
+    as_of
+        The day; orders open at its end are proposed for (default today).
+    max_distance_km
+        Units at or beyond this distance are not proposed (members live in the community).
+    member_capacity
+        Orders one member may hold at a time.
+    weights
+        The cost model (default :class:`~regional_graph.matching.MatchWeights()`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by order ``id``: ``community_id``, ``community``, ``category``,
+        ``ordered_at``, ``dispatcher_id``, ``dispatcher``, ``assignee_kind`` (``member``,
+        ``unit`` or empty), ``assignee_id`` (a Member or Organization id, as the orders
+        table expects), ``assignee`` (a unit's name; members stay unnamed — personal data),
+        ``resource_id``, ``distance_km``, ``cost``, ``reason``.
+
+    Examples
+    --------
+    >>> import regional_graph as rg
+    >>> G = rg.datasets.load_sample_district()
+    >>> p = propose_dispatch(G, as_of=rg.datasets.REFERENCE_DATE)
+    >>> sorted(set(p["assignee_kind"].dropna()))
+    ['member', 'unit']
+    """
+    weights = MatchWeights() if weights is None else weights
+    if member_capacity < 0:
+        raise ValueError("member_capacity must be >= 0")
+    day = as_date(as_of)
+    O = G.orders.reset_index(drop=True)
+    columns = ["community_id", "community", "category", "ordered_at", "dispatcher_id",
+               "dispatcher", "assignee_kind", "assignee_id", "assignee", "resource_id",
+               "distance_km", "cost", "reason"]
+    if not len(O):
+        return pd.DataFrame({c: pd.Series([], dtype="str") for c in columns},
+                            index=pd.Index([], dtype="str", name="id"))
+    status = order_status_as_of(O, day)
+    open_ = np.flatnonzero((status == "open").to_numpy(dtype=bool))
+    O = O.iloc[open_].reset_index(drop=True)
+    places = _Places(G, day)
+    comm_code = G.codes(O["community_id"])
+    dem = places.at_communities(O["category"].cat.codes.to_numpy(), comm_code)
+    n_ord = len(O)
+
+    # units: the resources, priced like the matcher
+    res = places.resources()
+    R = G.nodes[Label.RESOURCE]
+    cap_u = R["capacity"].fillna(1).to_numpy(dtype=np.int64)
+    units = _candidate_pairs(res, dem, places.ties, weights, max_distance_km)
+    had_unit = np.bincount(units.d, minlength=n_ord) > 0
+    if max_distance_km is not None:
+        units = units.take(units.eff_km < max_distance_km)
+
+    # members: in service, living in the community, with the skill
+    M = G.nodes[Label.MEMBER]
+    mrng = G.label_range(Label.MEMBER)
+    reported = M["reported"].fillna(False).to_numpy(dtype=bool) if len(M) else np.zeros(0, bool)
+    rep = G.edges_of(RelType.REPORTS_TO)
+    rep = rep[G.live(rep, day)]
+    reported[rep["source"].to_numpy(dtype=np.int64) - mrng.start] = True
+    m_comm = places.levels(G.codes(M["residence_area_id"]), "community") if len(M) \
+        else np.zeros(0, np.int64)
+    busy_ids = G.orders.loc[
+        status.isin(["dispatched", "taken"]).to_numpy(dtype=bool), "assignee_id"].dropna()
+    busy = np.bincount(np.maximum(G.codes(busy_ids) - mrng.start, 0)[
+        (G.codes(busy_ids) >= mrng.start) & (G.codes(busy_ids) < mrng.stop)],
+        minlength=len(M)) if len(M) else np.zeros(0, np.int64)
+    cap_m = np.maximum(member_capacity - busy, 0).astype(np.int64)
+    skills = _member_skills(G)
+    skills = skills[reported[skills["m"].to_numpy()]] if len(skills) else skills
+    skills = skills.assign(community=m_comm[skills["m"].to_numpy()] if len(skills) else [])
+    od = pd.DataFrame({"community": dem.community, "cat": dem.cat, "d": np.arange(n_ord)})
+    mp = skills.merge(od[od["community"] >= 0], on=["community", "cat"])
+    m_r = mp["m"].to_numpy(dtype=np.int64)
+    m_d = mp["d"].to_numpy(dtype=np.int64)
+    m_cost = weights.tier_cost("same community") * weights.tie_factor
+
+    n_u = len(cap_u)
+    pr = np.concatenate([units.r, n_u + m_r])
+    pdm = np.concatenate([units.d, m_d])
+    cost = np.concatenate([units.cost, np.full(len(m_r), m_cost)])
+    sol = solve_allocation(np.concatenate([cap_u, cap_m]), np.ones(n_ord, np.int64),
+                           np.ones(n_ord, np.int64), pr, pdm, cost,
+                           cost_scale=weights.cost_scale)
+    chosen = np.full(n_ord, -1, dtype=np.int64)
+    chosen[pdm[sol.flow > 0]] = np.flatnonzero(sol.flow > 0)
+
+    # the table
+    names = _node_names(G)
+    po = G.nodes[Label.PARTY_ORG]
+    cc = po[po["level"].astype(str).to_numpy(dtype=object) == "community_committee"]
+    committee = pd.Series(cc.index.to_numpy(dtype=object), index=cc["area_id"].to_numpy(
+        dtype=object)).groupby(level=0).first() if len(cc) else pd.Series(dtype=object)
+    dispatcher_id = O["community_id"].map(committee).astype("str")
+    k = chosen
+    is_unit = (k >= 0) & (k < len(units.r))
+    is_member = k >= len(units.r)
+    kind = np.where(is_unit, "unit", np.where(is_member, "member", None))
+    assignee = np.full(n_ord, None, dtype=object)
+    assignee_name = np.full(n_ord, None, dtype=object)
+    resource_id = np.full(n_ord, None, dtype=object)
+    distance = np.full(n_ord, np.nan)
+    reason = np.full(n_ord, None, dtype=object)
+    ids = G.ids.to_numpy(dtype=object)
+    if is_unit.any():
+        ku = k[is_unit]
+        r = units.r[ku]
+        prov = G.codes(R["provider_id"].to_numpy()[r])
+        unit = np.where(prov >= 0, places.host_of[np.maximum(prov, 0)], -1)
+        assignee[is_unit] = _name(ids, unit)
+        assignee_name[is_unit] = _name(names, unit)
+        resource_id[is_unit] = R.index.to_numpy()[r]
+        distance[is_unit] = np.round(units.km[ku], 3)
+        en, _ = _pair_reasons(units.take(ku))
+        reason[is_unit] = ("unit: " + en).to_numpy(dtype=object)
+    if is_member.any():
+        mrow = m_r[k[is_member] - len(units.r)]
+        assignee[is_member] = M.index.to_numpy()[mrow]
+        cat_zh = np.array([schema.CATEGORY.zh(c) for c in schema.CATEGORY.codes], dtype=object)
+        reason[is_member] = "member living in the community; skill " \
+            + cat_zh[O["category"].cat.codes.to_numpy()[is_member]]
+    none = k < 0
+    with_cand = np.bincount(pdm, minlength=n_ord) > 0
+    reason[none] = np.select([~with_cand[none] & had_unit[none], ~with_cand[none]],
+                             [TOO_FAR, NO_CANDIDATE], ALL_BUSY)
+    cost_out = np.full(n_ord, np.nan)
+    cost_out[k >= 0] = np.round(cost[k[k >= 0]], 4)
+    out = pd.DataFrame({
+        "community_id": O["community_id"].to_numpy(),
+        "community": _name(names, comm_code),
+        "category": O["category"].to_numpy(),
+        "ordered_at": O["ordered_at"].to_numpy(),
+        "dispatcher_id": dispatcher_id.to_numpy(),
+        "dispatcher": _name(names, G.codes(dispatcher_id)),
+        "assignee_kind": kind,
+        "assignee_id": assignee,
+        "assignee": assignee_name,
+        "resource_id": resource_id,
+        "distance_km": distance,
+        "cost": cost_out,
+        "reason": reason,
+    }, index=pd.Index(O["id"].to_numpy(), dtype="str", name="id"))
+    for col in ("community_id", "community", "dispatcher_id", "dispatcher", "assignee_kind",
+                "assignee_id", "assignee", "resource_id", "reason"):
+        out[col] = out[col].astype("str")
+    log.info("proposed takers for %d of %d open orders", int((k >= 0).sum()), n_ord)
+    return out
+
+
+def order_indicators(
+    G: RegionalGraph, *, as_of: DateLike = None, by: str | None = "community"
+) -> pd.DataFrame:
+    """Indicators of the three-order flow per community (or street, district, category).
+
+    Only orders placed by the end of ``as_of`` count, each with its status as of that day
+    (:func:`order_status_as_of`).
+
+    * ``fulfilment_rate`` = done / (orders − cancelled) (NaN when nothing to fulfil);
+    * ``median_hours_to_take`` = median of ``taken_at − ordered_at`` over orders taken by then;
+    * ``median_hours_to_finish`` = median of ``finished_at − ordered_at`` over orders done;
+    * ``open`` (waiting for dispatch), ``dispatched``, ``taken`` (in progress), ``done``,
+      ``cancelled`` counts.
+
+    Parameters
+    ----------
+    G
+        The graph.
+    as_of
+        The day (default today).
+    by
+        ``"community"``, ``"street"``, ``"district"``, ``"category"`` or ``None`` (one row
+        ``all``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by ``id`` (the area id, category code or ``all``): ``name``, ``orders``,
+        ``open``, ``dispatched``, ``taken``, ``done``, ``cancelled``, ``fulfilment_rate``,
+        ``median_hours_to_take``, ``median_hours_to_finish``. Communities without orders are
+        not listed.
+
+    Examples
+    --------
+    >>> import regional_graph as rg
+    >>> G = rg.datasets.load_sample_district()
+    >>> ind = order_indicators(G, as_of=rg.datasets.REFERENCE_DATE, by="street")
+    >>> int(ind["orders"].sum()) == len(G.orders)
+    True
+    """
+    if by not in {"community", "street", "district", "category", None}:
+        raise ValueError("by must be 'community', 'street', 'district', 'category' or None")
+    day = as_date(as_of)
+    end = day + np.timedelta64(1, "D")
+    O = G.orders.reset_index(drop=True)
+    status = order_status_as_of(O, day) if len(O) else pd.Series([], dtype="str")
+    placed = status.notna().to_numpy(dtype=bool)
+    O, status = O[placed], status[placed]
+    names = _node_names(G)
+    if by is None:
+        key = np.full(len(O), "all", dtype=object)
+    elif by == "category":
+        key = O["category"].astype(object).to_numpy()
+    else:
+        code = G.codes(O["community_id"])
+        if by != "community":
+            ok = code >= 0
+            code = np.where(ok, 0, -1)
+            code[ok] = G.ancestor_at(G.codes(O["community_id"])[ok], by)
+        key = np.where(code >= 0, G.ids.to_numpy(dtype=object)[np.maximum(code, 0)]
+                       if G.number_of_nodes() else None, None)
+    ordered = O["ordered_at"].to_numpy(dtype="datetime64[s]")
+    hours = {}
+    for col in ("taken_at", "finished_at"):
+        t = O[col].to_numpy(dtype="datetime64[s]")
+        ok = ~np.isnat(t) & (t < end) & ~np.isnat(ordered)
+        h = np.full(len(O), np.nan)
+        h[ok] = (t[ok] - ordered[ok]).astype(np.int64) / 3600.0
+        hours[col] = h
+    frame = pd.DataFrame({"key": pd.Series(key, dtype="str").fillna("(none)").to_numpy(),
+                          "status": status.to_numpy(dtype=object),
+                          "take": hours["taken_at"], "finish": hours["finished_at"]})
+    counts = pd.crosstab(frame["key"], frame["status"]).reindex(
+        columns=[*_STEPS, "cancelled"], fill_value=0)
+    out = pd.DataFrame(index=counts.index)
+    out["orders"] = counts.sum(axis=1)
+    for s in (*_STEPS, "cancelled"):
+        out[s] = counts[s]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        out["fulfilment_rate"] = out["done"] / (out["orders"] - out["cancelled"]).replace(
+            0, np.nan)
+    med = frame.groupby("key")[["take", "finish"]].median()
+    out["median_hours_to_take"] = med["take"].round(2)
+    out["median_hours_to_finish"] = med["finish"].round(2)
+    if by == "category":
+        label = {c: schema.CATEGORY.zh(c) for c in schema.CATEGORY.codes}
+    elif by is None:
+        label = {"all": "全部"}
+    else:
+        label = dict(zip(G.ids.to_numpy(dtype=object), names, strict=False))
+    out.insert(0, "name", pd.Series(out.index.map(lambda v: label.get(v)), index=out.index,
+                                    dtype="str"))
+    out.index = pd.Index(out.index, dtype="str", name="id")
+    out.columns.name = None
+    return out
