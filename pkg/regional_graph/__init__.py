@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import logging
 
-from . import analysis, build, datasets, errors, graph, io, report, schema, validate
+from . import analysis, build, datasets, errors, graph, io, report, schema, store, validate
 from .build import load_graph, save_graph
 from .errors import InfeasibleMatchingError, RegionalGraphError, StoreError, TableValidationError
 from .graph import RegionalGraph
@@ -38,6 +38,7 @@ __all__ = [
     "report",
     "save_graph",
     "schema",
+    "store",
     "validate",
 ]
 __version__ = "0.1.0"

@@ -593,7 +593,7 @@ def match_resources(
     excluded_ids = pd.Index(list(exclude_providers), dtype="str")
     provider_ids = R["provider_id"].astype("str")
     prov_code = G.codes(provider_ids)
-    excl_res = provider_ids.isin(excluded_ids).to_numpy(dtype=bool)
+    excl_res = provider_ids.isin(excluded_ids).to_numpy(dtype=bool, copy=True)
     if len(excluded_ids):
         ex_codes = G.codes(excluded_ids)
         ex_codes = ex_codes[ex_codes >= 0]

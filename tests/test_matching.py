@@ -1,0 +1,385 @@
+"""Resource–demand matching (``regional_graph.matching``): known optima, an independent
+networkx check, random feasibility, every unmet reason, bad input, outputs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import networkx as nx
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import regional_graph as rg
+from regional_graph import matching
+from regional_graph.matching import MatchWeights, match_resources, with_assignments, write_matching
+
+_ = None
+AS_OF = "2026-10-01"
+#: Integer tier costs (no base) so that optima are easy to compute by hand.
+SIMPLE = MatchWeights(base=0.0, per_km=1.0, same_community_km=1.0, same_street_km=3.0,
+                      same_district_km=8.0, elsewhere_km=20.0, tie_factor=0.5)
+
+
+def frame(columns: list[str], rows: list[list[str | None]]) -> pd.DataFrame:
+    return pd.DataFrame(rows, columns=columns, dtype="str")
+
+
+def small_tables(*, tie: bool = False, coords: bool = False) -> dict[str, pd.DataFrame]:
+    """1 district, 2 streets, 3 communities; 2 medical resources × 3 medical demands.
+
+    R1 (O1 in C1) capacity 4, R2 (O2 in C3) capacity 3; Q1 at C1 qty 3 high, Q2 at C2 (via its
+    committee PC2) qty 3 low, Q3 at C3 qty 2 medium. Tier costs with SIMPLE (no coordinates):
+    R1–Q1 1, R1–Q2 3, R1–Q3 8, R2–Q1 8, R2–Q2 8, R2–Q3 1.
+    """
+    lat = ("37.50", "37.52", "37.60") if coords else (_, _, _)
+    lon = ("121.30", "121.30", "121.40") if coords else (_, _, _)
+    tables = {
+        "areas": frame(["id", "name", "level", "parent_id"], [
+            ["D1", "海岚区", "district", _],
+            ["S1", "湖岚街道", "street", "D1"],
+            ["S2", "山海街道", "street", "D1"],
+            ["C1", "东湾社区", "community", "S1"],
+            ["C2", "西湾社区", "community", "S1"],
+            ["C3", "北山社区", "community", "S2"],
+        ]),
+        "party_orgs": frame(["id", "name", "level", "parent_id", "area_id", "host_id"], [
+            ["PD1", "区委", "district_committee", _, "D1", _],
+            ["PC2", "西湾社区党委", "community_committee", "PD1", "C2", _],
+            ["PU2", "二院党委", "unit_org", "PD1", _, "O2"],
+        ]),
+        "organizations": frame(["id", "name", "kind", "area_id", "lat", "lon"], [
+            ["O1", "一院", "hospital", "C1", lat[0], lon[0]],
+            ["O2", "二院", "hospital", "C3", lat[2], lon[2]],
+            ["O3", "西湾居委会", "residents_committee", "C2", lat[1], lon[1]],
+        ]),
+        "resources": frame(["id", "provider_id", "category", "capacity"], [
+            ["R1", "O1", "medical", "4"],
+            ["R2", "O2", "医疗", "3"],
+        ]),
+        "demands": frame(["id", "requester_id", "category", "quantity", "priority"], [
+            ["Q1", "C1", "medical", "3", "high"],
+            ["Q2", "PC2", "medical", "3", "low"],
+            ["Q3", "C3", "medical", "2", _],
+        ]),
+        "links": frame(["source_id", "target_id", "type", "start", "end"], [
+            ["PU2", "PC2", "paired_with", "2024-03-01", _] if tie
+            else ["PU2", "PC2", "paired_with", "2020-01-01", "2021-01-01"],
+        ]),
+    }
+    return tables
+
+
+def graph(tables: dict[str, pd.DataFrame]) -> rg.RegionalGraph:
+    return rg.build.graph_from_tables(tables)
+
+
+def flows(result: matching.MatchResult) -> dict[tuple[str, str], int]:
+    a = result.assignments
+    return {(r, d): int(q) for r, d, q in zip(a.index, a["demand_id"], a["quantity"],
+                                              strict=True)}
+
+
+# -- known optima ------------------------------------------------------------------------
+
+
+def test_hand_computed_optimum_without_tie() -> None:
+    m = match_resources(graph(small_tables()), as_of=AS_OF, weights=SIMPLE)
+    # weighted 3*3 + 1*2 + 2*2 = 15; cost 3*1 + 1*3 + 2*1 + 1*8 = 16
+    assert flows(m) == {("R1", "Q1"): 3, ("R1", "Q2"): 1, ("R2", "Q3"): 2, ("R2", "Q2"): 1}
+    assert m.weighted_served == 15
+    assert m.total_cost == pytest.approx(16.0)
+    assert m.unmet_demands.index.tolist() == ["Q2"]
+    assert m.unmet_demands.loc["Q2", "unmet"] == 1
+    assert m.unmet_demands.loc["Q2", "reason"] == matching.USED_UP
+    assert m.idle_resources.empty
+    a = m.assignments
+    assert a.loc[a["demand_id"] == "Q1", "tier"].tolist() == ["same community"]
+    assert a.loc[a["demand_id"] == "Q1", "reason"].iloc[0] == \
+        "same community; ~1.0 km assumed (no coordinates)"
+    assert not a["existing_tie"].any()
+    t = m.totals
+    assert t.loc[("all", "all"), ["requested", "served", "unmet"]].tolist() == [8, 7, 1]
+    assert t.loc[("street", "S1"), ["requested", "served"]].tolist() == [6, 5]
+    assert t.loc[("street", "S2"), "name"] == "山海街道"
+
+
+def test_existing_tie_lowers_cost_and_is_explained() -> None:
+    m = match_resources(graph(small_tables(tie=True)), as_of=AS_OF, weights=SIMPLE)
+    assert flows(m) == {("R1", "Q1"): 3, ("R1", "Q2"): 1, ("R2", "Q3"): 2, ("R2", "Q2"): 1}
+    assert m.total_cost == pytest.approx(3 + 3 + 2 + 4)  # R2–Q2: 8 × 0.5
+    row = m.assignments[(m.assignments.index == "R2") & (m.assignments["demand_id"] == "Q2")]
+    assert bool(row["existing_tie"].iloc[0])
+    assert row["reason"].iloc[0].startswith("same district; existing pair since 2024-03-01")
+    # the tie is not live before it starts
+    early = match_resources(graph(small_tables(tie=True)), as_of="2023-01-01", weights=SIMPLE)
+    assert not early.assignments["existing_tie"].any()
+
+
+def test_priority_beats_cost() -> None:
+    tables = small_tables()
+    tables["resources"].loc[1, "capacity"] = "1"  # only 5 units for 8 requested
+    m = match_resources(graph(tables), as_of=AS_OF, weights=SIMPLE)
+    served = m.totals  # Q1 (high) fully, then Q3 (medium) — low Q2 gets nothing
+    assert flows(m) == {("R1", "Q1"): 3, ("R1", "Q3"): 1, ("R2", "Q3"): 1}
+    assert served.loc[("all", "all"), "served"] == 5
+
+
+def test_great_circle_distance_and_party_org_provider() -> None:
+    tables = small_tables(coords=True)
+    tables["resources"].loc[1, "provider_id"] = "PU2"  # located at its host O2
+    m = match_resources(graph(tables), as_of=AS_OF, weights=SIMPLE)
+    a = m.assignments
+    q3 = a[a["demand_id"] == "Q3"]
+    assert q3.index.tolist() == ["R2"]
+    assert q3["distance_km"].iloc[0] == pytest.approx(0.0, abs=1e-6)  # C3's centroid is O2
+    q1 = a[(a["demand_id"] == "Q1") & (a.index == "R1")]
+    assert q1["distance_km"].iloc[0] == pytest.approx(0.0, abs=1e-6)
+    expected = matching.haversine_km(np.array([37.50]), np.array([121.30]),
+                                     np.array([37.52]), np.array([121.30]))[0]
+    q2 = a[(a["demand_id"] == "Q2") & (a.index == "R1")]
+    assert q2["distance_km"].iloc[0] == pytest.approx(expected, abs=1e-3)
+    assert q2["reason"].iloc[0] == f"same street; {expected:.1f} km"
+
+
+# -- against an independent solver ---------------------------------------------------------
+
+
+def _instance(G: rg.RegionalGraph, weights: MatchWeights) -> dict[str, np.ndarray]:
+    places = matching._Places(G, rg.graph.as_date(AS_OF))
+    res, dem = places.resources(), places.demands()
+    p = matching._candidate_pairs(res, dem, places.ties, weights, None)
+    R, D = G.nodes[rg.schema.Label.RESOURCE], G.nodes[rg.schema.Label.DEMAND]
+    prio = D["priority"].astype(object).where(D["priority"].notna(), "medium")
+    return {"cap": R["capacity"].fillna(1).to_numpy(np.int64),
+            "qty": D["quantity"].fillna(1).to_numpy(np.int64),
+            "w": prio.map(rg.schema.PRIORITY_WEIGHT).to_numpy(np.int64),
+            "r": p.r, "d": p.d, "cost": np.rint(p.cost * weights.cost_scale).astype(np.int64),
+            "rid": R.index.to_numpy(), "did": D.index.to_numpy()}
+
+
+def _networkx_optimum(inst: dict[str, np.ndarray]) -> tuple[int, int]:
+    cap, qty, w = inst["cap"], inst["qty"], inst["w"]
+    total = int(cap.sum())
+    big = 10**9
+    g = nx.DiGraph()
+    g.add_node("s", demand=-total)
+    g.add_node("t", demand=total)
+    g.add_edge("s", "t", capacity=total, weight=0)
+    for i, c in enumerate(cap):
+        g.add_edge("s", ("r", i), capacity=int(c), weight=0)
+    for j, q in enumerate(qty):
+        g.add_edge(("d", j), "t", capacity=int(q), weight=-big * int(w[j]))
+    for r, d, c in zip(inst["r"], inst["d"], inst["cost"], strict=True):
+        g.add_edge(("r", int(r)), ("d", int(d)), capacity=int(cap[r]), weight=int(c))
+    flow = nx.min_cost_flow(g)
+    weighted = sum(flow[("d", j)]["t"] * int(w[j]) for j in range(len(qty)))
+    cost = sum(flow[("r", int(r))][("d", int(d))] * int(c)
+               for r, d, c in zip(inst["r"], inst["d"], inst["cost"], strict=True))
+    return weighted, cost
+
+
+@pytest.mark.parametrize("tie", [False, True])
+def test_objective_matches_networkx_small(tie: bool) -> None:
+    G = graph(small_tables(tie=tie))
+    inst = _instance(G, SIMPLE)
+    m = match_resources(G, as_of=AS_OF, weights=SIMPLE)
+    assert (m.weighted_served, round(m.total_cost * 100)) == _networkx_optimum(inst)
+
+
+def test_objective_matches_networkx_sample() -> None:
+    G = rg.datasets.load_sample_district()
+    w = MatchWeights()
+    inst = _instance(G, w)
+    m = match_resources(G, as_of=AS_OF, weights=w)
+    key = {(r, d): c for r, d, c in zip(inst["rid"][inst["r"]], inst["did"][inst["d"]],
+                                        inst["cost"], strict=True)}
+    scaled = sum(key[(r, d)] * q for (r, d), q in flows(m).items())
+    assert (m.weighted_served, scaled) == _networkx_optimum(inst)
+
+
+# -- random instances ------------------------------------------------------------------------
+
+CATS = ["medical", "legal", "venue"]
+
+
+@st.composite
+def random_tables(draw: st.DrawFn) -> tuple[dict[str, pd.DataFrame], bool]:
+    equal = draw(st.booleans())
+    n_r = draw(st.integers(0, 6))
+    n_d = draw(st.integers(1, 7))
+    tables = small_tables(coords=draw(st.booleans()))
+    provider = st.sampled_from(["O1", "O2", "O3", "PU2"])
+    requester = st.sampled_from(["C1", "C2", "C3", "PC2"])
+    tables["resources"] = frame(["id", "provider_id", "category", "capacity"], [
+        [f"R{i}", draw(provider), draw(st.sampled_from(CATS)), str(draw(st.integers(1, 5)))]
+        for i in range(n_r)])
+    tables["demands"] = frame(["id", "requester_id", "category", "quantity", "priority"], [
+        [f"Q{i}", draw(requester), draw(st.sampled_from(CATS)), str(draw(st.integers(1, 5))),
+         "medium" if equal else draw(st.sampled_from(["high", "medium", "low", None]))]
+        for i in range(n_d)])
+    return tables, equal
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(random_tables())
+def test_random_instances_feasible_and_maximal(case) -> None:
+    tables, equal = case
+    G = graph(tables)
+    m = match_resources(G, as_of=AS_OF)
+    R, D = G.nodes[rg.schema.Label.RESOURCE], G.nodes[rg.schema.Label.DEMAND]
+    a = m.assignments
+    assert (a["quantity"] > 0).all()
+    assert (a["category"].astype(str).to_numpy()
+            == R.loc[a.index, "category"].astype(str).to_numpy()).all()
+    assert (a["category"].astype(str).to_numpy()
+            == D.loc[a["demand_id"], "category"].astype(str).to_numpy()).all()
+    used = a.groupby(level=0)["quantity"].sum()
+    assert (used <= R.loc[used.index, "capacity"]).all()
+    served = a.groupby("demand_id")["quantity"].sum()
+    assert (served <= D.loc[served.index, "quantity"]).all()
+    # independent max flow over all same-category pairs (one district: all are admissible)
+    g = nx.DiGraph()
+    for rid, row in R.iterrows():
+        g.add_edge("s", rid, capacity=int(row["capacity"]))
+        for did in D.index[D["category"] == row["category"]]:
+            g.add_edge(rid, did, capacity=10**6)
+    for did, row in D.iterrows():
+        g.add_edge(did, "t", capacity=int(row["quantity"]))
+    best = nx.maximum_flow_value(g, "s", "t") if g.has_node("s") and g.has_node("t") else 0
+    total = int(m.totals.loc[("all", "all"), "served"])
+    if equal:
+        assert total == best
+    assert total <= best
+    assert int(m.totals.loc[("all", "all"), "unmet"]) == int(D["quantity"].sum()) - total
+    assert set(m.unmet_demands["reason"]) <= set(matching.UNMET_REASONS)
+
+
+# -- reasons and options ---------------------------------------------------------------------
+
+
+def test_every_unmet_reason() -> None:
+    tables = small_tables()
+    tables["demands"] = pd.concat([tables["demands"], frame(
+        ["id", "requester_id", "category", "quantity", "priority"],
+        [["Q9", "C2", "legal", "1", "high"]])], ignore_index=True)
+    G = graph(tables)
+    m = match_resources(G, as_of=AS_OF, weights=SIMPLE)
+    assert m.unmet_demands.loc["Q9", "reason"] == matching.NO_PROVIDER
+    assert m.unmet_demands.loc["Q2", "reason"] == matching.USED_UP
+    far = match_resources(G, as_of=AS_OF, weights=SIMPLE, max_distance_km=2)
+    # Q2 (3 km from R1, 8 km from R2) is out of reach; Q1 and Q3 have a 1 km provider
+    assert far.unmet_demands.loc["Q2", "reason"] == matching.TOO_FAR
+    assert "Q1" not in far.unmet_demands.index
+    ex = match_resources(G, as_of=AS_OF, weights=SIMPLE, exclude_providers=["O1", "O2"])
+    assert set(ex.unmet_demands.loc[["Q1", "Q2", "Q3"], "reason"]) == {matching.EXCLUDED}
+    capped = match_resources(G, as_of=AS_OF, weights=SIMPLE, provider_share=1)
+    assert capped.assignments.groupby("provider_id")["quantity"].sum().max() == 1
+    assert matching.EXCLUDED in set(capped.unmet_demands["reason"])
+    frac = match_resources(G, as_of=AS_OF, weights=SIMPLE, provider_share=0.5)
+    # max servable 7 → each provider at most floor(3.5) = 3 units
+    assert frac.assignments.groupby("provider_id")["quantity"].sum().max() <= 3
+    assert set(frac.unmet_demands["reason"]) <= set(matching.UNMET_REASONS)
+
+
+def test_excluding_an_organisation_excludes_the_party_org_it_hosts() -> None:
+    tables = small_tables()
+    tables["resources"].loc[1, "provider_id"] = "PU2"
+    m = match_resources(graph(tables), as_of=AS_OF, exclude_providers=["O2"])
+    assert "R2" not in m.assignments.index
+    assert m.idle_resources.loc["R2", "idle"] == 3
+
+
+def test_max_distance_zero_everything_unmet() -> None:
+    G = graph(small_tables(coords=True))
+    m = match_resources(G, as_of=AS_OF, max_distance_km=0)
+    assert m.assignments.empty
+    assert m.unmet_demands["unmet"].sum() == 8
+    assert set(m.unmet_demands["reason"]) == {matching.TOO_FAR}
+    assert m.idle_resources["idle"].sum() == 7
+
+
+def test_bad_options_and_weights() -> None:
+    G = graph(small_tables())
+    with pytest.raises(ValueError, match="max_distance_km"):
+        match_resources(G, max_distance_km=-1)
+    with pytest.raises(ValueError, match="fraction"):
+        match_resources(G, provider_share=1.5)
+    with pytest.raises(ValueError, match="unit cap"):
+        match_resources(G, provider_share=0)
+    with pytest.raises(ValueError, match="tie_factor"):
+        MatchWeights(tie_factor=2)
+
+
+def test_no_resources_no_demands() -> None:
+    tables = small_tables()
+    tables["resources"] = tables["resources"].iloc[:0]
+    m = match_resources(graph(tables), as_of=AS_OF)
+    assert m.assignments.empty
+    assert set(m.unmet_demands["reason"]) == {matching.NO_PROVIDER}
+    tables["demands"] = tables["demands"].iloc[:0]
+    m = match_resources(graph(tables), as_of=AS_OF)
+    assert m.unmet_demands.empty
+    assert m.totals.loc[("all", "all"), "requested"] == 0
+
+
+# -- bad input is reported by validation ------------------------------------------------------
+
+
+def test_bad_matching_input_reported_with_row_and_column(raw_tables, write_csv) -> None:
+    raw_tables["demands"].loc[1, "category"] = "飞行"
+    raw_tables["demands"].loc[0, "quantity"] = "-2"
+    raw_tables["resources"].loc[0, "capacity"] = "0"
+    raw_tables["resources"].loc[1, "category"] = "teleport"
+    raw_tables["resources"].loc[1, "provider_id"] = "O99"
+    with pytest.raises(rg.TableValidationError) as err:
+        rg.load_graph(write_csv(raw_tables, "bad"))
+    f = err.value.failures
+    got = {(t, int(r), c) for t, r, c in zip(f["table"], f["row"], f["column"], strict=True)}
+    assert {("demands", 3, "category"), ("demands", 2, "quantity"),
+            ("resources", 2, "capacity"), ("resources", 3, "category"),
+            ("resources", 3, "provider_id")} <= got
+    assert f.loc[(f["table"] == "resources") & (f["column"] == "capacity"), "problem"].iloc[0] \
+        == "below 1"
+
+
+# -- outputs ------------------------------------------------------------------------------------
+
+
+def test_write_matching_and_graph_with_assignments(tmp_path: Path) -> None:
+    G = graph(small_tables(tie=True))
+    m = match_resources(G, as_of=AS_OF, weights=SIMPLE)
+    paths = write_matching(m, tmp_path / "out")
+    for name in ("assignments", "unmet_demands", "idle_resources"):
+        raw = paths[name].read_bytes()
+        assert raw.startswith(b"\xef\xbb\xbf")
+        assert raw.decode("utf-8-sig").split(",")[0] == "id"
+    back = pd.read_csv(paths["assignments"], encoding="utf-8-sig")
+    assert back["quantity"].sum() == 7
+    import openpyxl
+
+    wb = openpyxl.load_workbook(paths["matching"])
+    assert wb.sheetnames == list(matching.MATCH_TABLES.values())
+    assert wb["匹配结果"]["A1"].value == "编号"
+    H = with_assignments(G, m)
+    e = H.edges_of("ASSIGNED_TO")
+    assert len(e) == len(m.assignments)
+    assert int(e["quantity"].sum()) == 7
+    assert H.ids[e["source"].to_numpy()].tolist() == m.assignments.index.tolist()
+    assert H.number_of_edges() == G.number_of_edges() + len(m.assignments)
+    assert H == G  # the template tables are unchanged
+    again = with_assignments(H, m)  # assignments are replaced, not duplicated
+    assert again.number_of_edges() == H.number_of_edges()
+    assert len(H.to_networkx().edges) == H.number_of_edges()
+
+
+def test_sample_district_runs() -> None:
+    G = rg.datasets.load_sample_district()
+    m = match_resources(G, as_of=AS_OF)
+    t = m.totals.loc[("all", "all")]
+    assert t["served"] + t["unmet"] == t["requested"]
+    assert 0 < t["served"] < t["requested"]
+    assert {matching.NO_PROVIDER, matching.USED_UP} <= set(m.unmet_demands["reason"])
+    assert m.assignments["existing_tie"].any()
