@@ -14,6 +14,11 @@ Objectives are compared exactly as
 Usage::
 
     python benchmarks/bench_matching.py --sizes 1000 10000 --nx-timeout 120
+
+End to end (added): ``--e2e city`` also generates the city dataset
+(``rg.datasets.generate_tables("city")``), builds its graph and times
+``regional_graph.matching.match_resources`` on it (admissible pairs, KD-tree, solver and the
+explained result tables) in its own process; peak RSS is shown before and after matching.
 """
 
 from __future__ import annotations
@@ -148,11 +153,57 @@ def run_in_subprocess(target: Any, path: str, timeout: float | None) -> dict[str
         proc.join()
 
 
+def _run_end_to_end(scale: str, out: Any) -> None:
+    """Generate a dataset, build its graph, then time ``match_resources`` on it."""
+    import regional_graph as rg
+    from regional_graph.matching import match_resources
+
+    t0 = time.perf_counter()
+    tables = rg.datasets.generate_tables(scale)
+    t1 = time.perf_counter()
+    G = rg.build.graph_from_tables(tables)
+    t2 = time.perf_counter()
+    mb_before = _maxrss_mb()
+    c0 = time.process_time()
+    m = match_resources(G, as_of=rg.datasets.REFERENCE_DATE)
+    t3, cpu = time.perf_counter(), time.process_time() - c0
+    total = m.totals.loc[("all", "all")]
+    out.put({
+        "resources": len(G.nodes[rg.schema.Label.RESOURCE]),
+        "demands": len(G.nodes[rg.schema.Label.DEMAND]),
+        "pairs": int(m.options["admissible_pairs"]),
+        "served": f"{int(total['served']):,}/{int(total['requested']):,}",
+        "generate": t1 - t0, "build": t2 - t1, "match": t3 - t2, "cpu": cpu,
+        "mb_before": mb_before, "mb": _maxrss_mb(),
+    })
+
+
+def end_to_end(scales: list[str]) -> None:
+    """Print the end-to-end rows: ``match_resources`` on generated graphs (own process each)."""
+    rows = []
+    for scale in scales:
+        print(f"[{scale}] generating, building and matching ...", flush=True)
+        r = run_in_subprocess(_run_end_to_end, scale, None)
+        assert r is not None
+        rows.append((scale, f"{r['resources']:,}", f"{r['demands']:,}", f"{r['pairs']:,}",
+                     r["served"], f"{r['build']:.1f}", f"{r['match']:.2f}", f"{r['cpu']:.2f}",
+                     f"{r['mb_before']:.0f}", f"{r['mb']:.0f}"))
+    print()
+    print("| scale | resources | demands | admissible pairs | served/requested | build s "
+          "| match_resources s | match CPU s | peak MB before match | peak MB after match |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for row in rows:
+        print("| " + " | ".join(str(x) for x in row) + " |")
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000, 100000])
     parser.add_argument("--nx-timeout", type=float, default=120.0)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--e2e", nargs="*", default=["city"], metavar="SCALE",
+                        help="generated scales for the end-to-end match_resources rows "
+                        "(default: city; give --e2e alone to skip)")
     args = parser.parse_args(argv)
 
     rows = []
@@ -191,6 +242,8 @@ def main(argv: list[str] | None = None) -> None:
     print("|---:|---:|---:|---:|---:|---:|---:|---:|:---:|")
     for row in rows:
         print("| " + " | ".join(str(x) for x in row) + " |")
+    if args.e2e:
+        end_to_end(args.e2e)
 
 
 if __name__ == "__main__":

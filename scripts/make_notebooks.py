@@ -186,7 +186,10 @@ BOOKS: dict[str, list[nbformat.NotebookNode]] = {
              "                      NEO4J_PASSWORD=server.auth[1],\n"
              "                      NEO4J_DATABASE=server.database)"),
         code("store.save_graph(G, dataset=\"sample\", sync=True)"),
-        code("store.query_uncovered(as_of=AS_OF, dataset=\"sample\").head()"),
+        md("The coverage and isolation questions answered by Cypher on the server — the same "
+           "tables as the in-memory analyses:"),
+        code("store.queries.uncovered(dataset=\"sample\", as_of=AS_OF).head()"),
+        code("store.queries.coverage_by_area(dataset=\"sample\", as_of=AS_OF).head()"),
         code("G2 = store.load_graph(dataset=\"sample\")\nG2 == G"),
         code("if server is not None:\n    server.stop()"),
     ],

@@ -171,20 +171,20 @@ def propose_dispatch(
     if member_capacity < 0:
         raise ValueError("member_capacity must be >= 0")
     day = as_date(as_of)
-    O = G.orders.reset_index(drop=True)
+    ords = G.orders.reset_index(drop=True)
     columns = ["community_id", "community", "category", "ordered_at", "dispatcher_id",
                "dispatcher", "assignee_kind", "assignee_id", "assignee", "resource_id",
                "distance_km", "cost", "reason"]
-    if not len(O):
+    if not len(ords):
         return pd.DataFrame({c: pd.Series([], dtype="str") for c in columns},
                             index=pd.Index([], dtype="str", name="id"))
-    status = order_status_as_of(O, day)
+    status = order_status_as_of(ords, day)
     open_ = np.flatnonzero((status == "open").to_numpy(dtype=bool))
-    O = O.iloc[open_].reset_index(drop=True)
+    ords = ords.iloc[open_].reset_index(drop=True)
     places = _Places(G, day)
-    comm_code = G.codes(O["community_id"])
-    dem = places.at_communities(O["category"].cat.codes.to_numpy(), comm_code)
-    n_ord = len(O)
+    comm_code = G.codes(ords["community_id"])
+    dem = places.at_communities(ords["category"].cat.codes.to_numpy(), comm_code)
+    n_ord = len(ords)
 
     # units: the resources, priced like the matcher
     res = places.resources()
@@ -235,7 +235,7 @@ def propose_dispatch(
     cc = po[po["level"].astype(str).to_numpy(dtype=object) == "community_committee"]
     committee = pd.Series(cc.index.to_numpy(dtype=object), index=cc["area_id"].to_numpy(
         dtype=object)).groupby(level=0).first() if len(cc) else pd.Series(dtype=object)
-    dispatcher_id = O["community_id"].map(committee).astype("str")
+    dispatcher_id = ords["community_id"].map(committee).astype("str")
     k = chosen
     is_unit = (k >= 0) & (k < len(units.r))
     is_member = k >= len(units.r)
@@ -262,7 +262,7 @@ def propose_dispatch(
         assignee[is_member] = M.index.to_numpy()[mrow]
         cat_zh = np.array([schema.CATEGORY.zh(c) for c in schema.CATEGORY.codes], dtype=object)
         reason[is_member] = "member living in the community; skill " \
-            + cat_zh[O["category"].cat.codes.to_numpy()[is_member]]
+            + cat_zh[ords["category"].cat.codes.to_numpy()[is_member]]
     none = k < 0
     with_cand = np.bincount(pdm, minlength=n_ord) > 0
     reason[none] = np.select([~with_cand[none] & had_unit[none], ~with_cand[none]],
@@ -270,10 +270,10 @@ def propose_dispatch(
     cost_out = np.full(n_ord, np.nan)
     cost_out[k >= 0] = np.round(cost[k[k >= 0]], 4)
     out = pd.DataFrame({
-        "community_id": O["community_id"].to_numpy(),
+        "community_id": ords["community_id"].to_numpy(),
         "community": _name(names, comm_code),
-        "category": O["category"].to_numpy(),
-        "ordered_at": O["ordered_at"].to_numpy(),
+        "category": ords["category"].to_numpy(),
+        "ordered_at": ords["ordered_at"].to_numpy(),
         "dispatcher_id": dispatcher_id.to_numpy(),
         "dispatcher": _name(names, G.codes(dispatcher_id)),
         "assignee_kind": kind,
@@ -283,7 +283,7 @@ def propose_dispatch(
         "distance_km": distance,
         "cost": cost_out,
         "reason": reason,
-    }, index=pd.Index(O["id"].to_numpy(), dtype="str", name="id"))
+    }, index=pd.Index(ords["id"].to_numpy(), dtype="str", name="id"))
     for col in ("community_id", "community", "dispatcher_id", "dispatcher", "assignee_kind",
                 "assignee_id", "assignee", "resource_id", "reason"):
         out[col] = out[col].astype("str")
@@ -335,29 +335,29 @@ def order_indicators(
         raise ValueError("by must be 'community', 'street', 'district', 'category' or None")
     day = as_date(as_of)
     end = day + np.timedelta64(1, "D")
-    O = G.orders.reset_index(drop=True)
-    status = order_status_as_of(O, day) if len(O) else pd.Series([], dtype="str")
+    ords = G.orders.reset_index(drop=True)
+    status = order_status_as_of(ords, day) if len(ords) else pd.Series([], dtype="str")
     placed = status.notna().to_numpy(dtype=bool)
-    O, status = O[placed], status[placed]
+    ords, status = ords[placed], status[placed]
     names = _node_names(G)
     if by is None:
-        key = np.full(len(O), "all", dtype=object)
+        key = np.full(len(ords), "all", dtype=object)
     elif by == "category":
-        key = O["category"].astype(object).to_numpy()
+        key = ords["category"].astype(object).to_numpy()
     else:
-        code = G.codes(O["community_id"])
+        code = G.codes(ords["community_id"])
         if by != "community":
             ok = code >= 0
             code = np.where(ok, 0, -1)
-            code[ok] = G.ancestor_at(G.codes(O["community_id"])[ok], by)
+            code[ok] = G.ancestor_at(G.codes(ords["community_id"])[ok], by)
         key = np.where(code >= 0, G.ids.to_numpy(dtype=object)[np.maximum(code, 0)]
                        if G.number_of_nodes() else None, None)
-    ordered = O["ordered_at"].to_numpy(dtype="datetime64[s]")
+    ordered = ords["ordered_at"].to_numpy(dtype="datetime64[s]")
     hours = {}
     for col in ("taken_at", "finished_at"):
-        t = O[col].to_numpy(dtype="datetime64[s]")
+        t = ords[col].to_numpy(dtype="datetime64[s]")
         ok = ~np.isnat(t) & (t < end) & ~np.isnat(ordered)
-        h = np.full(len(O), np.nan)
+        h = np.full(len(ords), np.nan)
         h[ok] = (t[ok] - ordered[ok]).astype(np.int64) / 3600.0
         hours[col] = h
     frame = pd.DataFrame({"key": pd.Series(key, dtype="str").fillna("(none)").to_numpy(),
@@ -381,7 +381,7 @@ def order_indicators(
         label = {"all": "全部"}
     else:
         label = dict(zip(G.ids.to_numpy(dtype=object), names, strict=False))
-    out.insert(0, "name", pd.Series(out.index.map(lambda v: label.get(v)), index=out.index,
+    out.insert(0, "name", pd.Series(out.index.map(label.get), index=out.index,
                                     dtype="str"))
     out.index = pd.Index(out.index, dtype="str", name="id")
     out.columns.name = None

@@ -914,11 +914,12 @@ def _assemble(
 
     # -- layout ----------------------------------------------------------------------------
     if parent_index is not None:
+        # left to right: a wall screen is wide, and leaves stacked vertically keep their
+        # (long) labels readable
         leaves = max(1, int(total - np.count_nonzero(np.isin(np.arange(total), parent_index))))
         depth = _depth(parent_index)
-        w, h = auto_canvas(total)
-        xy = tree_layout(parent_index, width=max(w, 150.0 * leaves),
-                         height=max(h, 320.0 * depth))
+        xy = tree_layout(parent_index, width=max(1000.0, 40.0 * leaves),
+                         height=max(1500.0, 420.0 * depth))[:, ::-1].copy()
     elif layout == "geo":
         xy = _geo_positions(lat, lon, e_from, e_to, e_type, total)
     else:
@@ -1344,7 +1345,7 @@ def org_chart(
     *,
     as_of: DateLike = None,
     include_personal: bool = False,
-    collapse_buildings: int = 60,
+    collapse_buildings: int = 40,
     analyses: bool = True,
     matching: Any = None,
 ) -> NetworkMap:
@@ -1392,11 +1393,15 @@ def org_chart(
         cand = cand[b.level[cand] != "building_group"]
         ids = G.ids.to_numpy(dtype=object)
         par = parent[groups]
+        order = np.argsort(par, kind="stable")
+        sp_, sg = par[order], groups[order]
         for p in np.unique(par[np.isin(par, cand)]):
-            k = int((par == p).sum())
+            lo, hi = np.searchsorted(sp_, [p, p + 1])
+            k = int(hi - lo)
             synth.ids.append(f"~楼栋党小组@{ids[p]}")
             synth.labels.append(f"楼栋党小组 {k} 个")
-            synth.titles.append(f"{b.label[p]}：楼栋党小组 {k} 个（合并显示）")
+            synth.titles.append(f"{b.label[p]}：楼栋党小组 {k} 个（合并显示）\n"
+                                + "、".join(str(x) for x in b.label[sg[lo:hi]]))
             synth.kinds.append("party_org")
             synth.anchors.append(int(p))
     local = pd.Series(np.arange(len(cand)), index=cand)
