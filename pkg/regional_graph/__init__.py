@@ -17,7 +17,21 @@ from __future__ import annotations
 
 import logging
 
-from . import analysis, build, datasets, errors, graph, io, report, schema, store, validate
+from . import (
+    analysis,
+    build,
+    datasets,
+    errors,
+    flow,
+    graph,
+    io,
+    matching,
+    orders,
+    report,
+    schema,
+    store,
+    validate,
+)
 from .build import load_graph, save_graph
 from .errors import InfeasibleMatchingError, RegionalGraphError, StoreError, TableValidationError
 from .graph import RegionalGraph
@@ -32,9 +46,12 @@ __all__ = [
     "build",
     "datasets",
     "errors",
+    "flow",
     "graph",
     "io",
     "load_graph",
+    "matching",
+    "orders",
     "report",
     "save_graph",
     "schema",

@@ -194,6 +194,8 @@ def graph_to_tables(G: RegionalGraph) -> Tables:
 def tables_equal(a: Mapping[str, pd.DataFrame], b: Mapping[str, pd.DataFrame]) -> bool:
     """Whether two sets of typed tables are identical (values, dtypes, column order).
 
+    Examples
+    --------
     >>> t = {"areas": pd.DataFrame({"id": ["a"]})}
     >>> tables_equal(t, {"areas": pd.DataFrame({"id": ["a"]})})
     True

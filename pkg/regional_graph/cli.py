@@ -133,6 +133,24 @@ def cmd_indicators(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_maps(args: argparse.Namespace) -> int:
+    """Offline wall maps (HTML) and print posters of every community and street."""
+    from .viz.maps import write_maps
+
+    if args.include_personal:
+        sys.stderr.write("WARNING: --include-personal puts personal data (member names, phone "
+                         "and ID numbers, extra columns) into the maps; do not hang or share "
+                         "them in public\n")
+    G = _load(args)
+    formats = args.format or ["html"]
+    files = write_maps(G, args.out, as_of=args.as_of, layout=args.layout,
+                       include_personal=args.include_personal, formats=formats,
+                       paper=args.paper)
+    _out(f"wrote {len(files) - 1} maps ({', '.join(formats)}) under {args.out}; "
+         f"open {files['index']}")
+    return 0
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     """Run every analysis and export on the bundled sample district."""
     out = Path(args.out)
@@ -187,6 +205,20 @@ def _demo_steps() -> list[tuple[str, Callable[[RegionalGraph, Path, str], object
         return target
 
     steps.append(("indicators", indicators))
+
+    def maps(G: RegionalGraph, target: Path, as_of: str) -> object:
+        from .viz.maps import street_map, write_maps
+        from .viz.posters import write_posters
+
+        files = write_maps(G, target, as_of=as_of, progress=False)
+        first = sorted(k for k in files if k.startswith("street_"))[:1]
+        if first:  # posters of one street only, to keep the demo fast
+            sid = first[0].removeprefix("street_")
+            write_posters([street_map(G, sid, as_of=as_of)], target / "posters",
+                          formats=("pdf", "png"), dpi=100)
+        return files["index"]
+
+    steps.append(("maps", maps))
     return steps
 
 
@@ -292,6 +324,18 @@ def build_parser() -> argparse.ArgumentParser:
     i.add_argument("--out", type=Path, required=True, help="output folder")
     i.add_argument("--as-of", help="evaluate as of this date (default: today)")
     i.add_argument("--chinese", action="store_true", help="Chinese column headers")
+    mp = data_cmd("maps", cmd_maps, "offline wall maps (HTML) and print posters: every "
+                  "community, street, the district overview, org charts, index.html")
+    mp.add_argument("--out", type=Path, required=True, help="output folder")
+    mp.add_argument("--as-of", help="data date: links live as of this day (default: today)")
+    mp.add_argument("--layout", choices=("force", "geo"), default="force",
+                    help="force-directed (default) or geographic (organisations' lat/lon)")
+    mp.add_argument("--format", choices=("html", "png", "svg", "pdf"), nargs="+",
+                    help="one or more output formats (default: html)")
+    mp.add_argument("--paper", choices=("A0", "A1", "A2", "A3"), default="A1",
+                    help="poster size (default A1, landscape)")
+    mp.add_argument("--include-personal", action="store_true",
+                    help="also show personal data (member names, phones, extra columns)")
     d = sub.add_parser("demo", help="run the main job on the bundled sample district",
                        description="run every analysis and export on the sample district")
     d.add_argument("--out", type=Path, default=Path("out"), help="output folder (default out/)")

@@ -1,5 +1,7 @@
 """The exceptions of regional_graph: one small hierarchy.
 
+Examples
+--------
 >>> issubclass(TableValidationError, ValueError)
 True
 """
@@ -40,6 +42,8 @@ class InfeasibleMatchingError(RegionalGraphError):
 def format_failures(failures: pd.DataFrame, *, max_lines: int = 50) -> str:
     """Readable multi-line summary of a failures table.
 
+    Examples
+    --------
     >>> f = pd.DataFrame([["areas", 3, "level", "镇区", "unknown area level", "street (街道)"]],
     ...                  columns=FAILURE_COLUMNS)
     >>> print(format_failures(f))

@@ -46,6 +46,8 @@ DateLike = dt.date | str | np.datetime64 | pd.Timestamp | None
 def as_date(value: DateLike = None) -> np.datetime64:
     """A day as ``numpy.datetime64[s]`` (default: today).
 
+    Examples
+    --------
     >>> as_date("2024-03-01")
     np.datetime64('2024-03-01T00:00:00')
     """
@@ -109,6 +111,8 @@ class RegionalGraph:
     def codes(self, ids: object) -> np.ndarray:
         """Node codes of ``ids`` (-1 where unknown).
 
+        Examples
+        --------
         >>> import regional_graph as rg
         >>> G = rg.datasets.load_sample_district()
         >>> G.codes(["D01", "nope"]).tolist()
@@ -203,6 +207,8 @@ class RegionalGraph:
     def ancestor_at(self, codes: np.ndarray, level: str) -> np.ndarray:
         """For each area code, its ancestor (or itself) of the given area ``level`` (-1 if none).
 
+        Examples
+        --------
         >>> import regional_graph as rg
         >>> G = rg.datasets.load_sample_district()
         >>> c = G.codes(["D01"])
@@ -235,6 +241,8 @@ class RegionalGraph:
     def summary(self) -> pd.DataFrame:
         """Counts of nodes by label and kind/level and of relationships by type.
 
+        Examples
+        --------
         >>> import regional_graph as rg
         >>> rg.datasets.load_sample_district().summary().loc[("Area", "street"), "count"]
         np.int64(13)

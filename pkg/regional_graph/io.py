@@ -106,6 +106,8 @@ def _read_folder(folder: Path) -> Tables:
 def detect_encoding(data: bytes) -> str:
     """Encoding of CSV bytes: UTF-8 (with or without BOM), GB18030/GBK, else a best guess.
 
+    Examples
+    --------
     >>> detect_encoding("编号,名称".encode("gbk"))
     'gb18030'
     >>> detect_encoding(b"\\xef\\xbb\\xbfid,name")
@@ -330,6 +332,8 @@ def write_template(path: str | Path, *, tables: list[str] | None = None) -> Path
     a hidden ``枚举值`` sheet holds the lists. Each header carries a comment giving the
     English column name, whether it is required, and what it expects.
 
+    Examples
+    --------
     >>> import tempfile, pathlib
     >>> p = write_template(pathlib.Path(tempfile.mkdtemp()) / "template.xlsx")
     >>> p.name

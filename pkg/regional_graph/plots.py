@@ -5,6 +5,8 @@ Every function builds a :class:`matplotlib.figure.Figure` with an Agg canvas and
 in a notebook. :func:`configure_cjk_font` (called by each function) registers a CJK font so
 Chinese street names and titles render without missing glyphs.
 
+Examples
+--------
 >>> import regional_graph as rg
 >>> from regional_graph import plots
 >>> G = rg.datasets.load_sample_district()

@@ -4,6 +4,8 @@
 :func:`summary_lines`. Every table is built from an allow-list of columns (ids, names, kinds,
 places, counts, dates, reasons): no member and no personal field ever reaches a file.
 
+Examples
+--------
 >>> import tempfile, regional_graph as rg
 >>> G = rg.datasets.load_sample_district()
 >>> with tempfile.TemporaryDirectory() as tmp:
@@ -46,6 +48,8 @@ REPORT_TABLES: dict[str, str] = {
 def report_tables(G: RegionalGraph, *, as_of: DateLike = None) -> dict[str, pd.DataFrame]:
     """The report's tables (English columns, indexed by ``id``), in file order.
 
+    Examples
+    --------
     >>> import regional_graph as rg
     >>> t = report_tables(rg.datasets.load_sample_district(), as_of=rg.datasets.REFERENCE_DATE)
     >>> list(t) == list(REPORT_TABLES)
@@ -134,6 +138,8 @@ def _pct(x: float) -> str:
 def summary_lines(G: RegionalGraph, *, as_of: DateLike = None) -> list[str]:
     """A short human summary: counts and the district coverage rates.
 
+    Examples
+    --------
     >>> import regional_graph as rg
     >>> lines = summary_lines(rg.datasets.load_sample_district(),
     ...                       as_of=rg.datasets.REFERENCE_DATE)

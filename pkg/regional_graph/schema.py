@@ -498,6 +498,8 @@ LINK_PROPERTIES = ("start", "end", "kind", "note")
 def table(name: str) -> Table:
     """Look a table up by any accepted spelling (English, Chinese, alias).
 
+    Examples
+    --------
     >>> table("资源清单").name
     'resources'
     """

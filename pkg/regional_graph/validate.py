@@ -58,6 +58,8 @@ _BOOL = {**dict.fromkeys(schema.BOOL_TRUE, True), **dict.fromkeys(schema.BOOL_FA
 def parse_date(text: str) -> dt.date | None:
     """Parse ``2024-03-01``, ``2024/3/1``, ``2024.3.1``, ``20240301`` or ``2024年3月1日``.
 
+    Examples
+    --------
     >>> parse_date("2024年3月1日")
     datetime.date(2024, 3, 1)
     >>> parse_date("2024-02-30") is None
@@ -77,6 +79,8 @@ def parse_datetime(text: str) -> dt.datetime | None:
     """Parse a date with an optional time: ``2024-03-01 14:30``, ``2024/3/1 9:05:00``,
     ``2024年3月1日 14时30分`` or a plain date (midnight).
 
+    Examples
+    --------
     >>> parse_datetime("2024/3/1 9:05")
     datetime.datetime(2024, 3, 1, 9, 5)
     """
@@ -525,6 +529,8 @@ def cycle_members(parent: np.ndarray) -> np.ndarray:
     Pointer doubling: after ``k`` rounds every node knows its ``2**k``-th ancestor; nodes that
     never reach the top lead into a cycle, and where they land is a cycle member.
 
+    Examples
+    --------
     >>> cycle_members(np.array([-1, 0, 3, 2, 2])).tolist()
     [False, False, True, True, False]
     """

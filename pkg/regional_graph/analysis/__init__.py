@@ -1,5 +1,7 @@
 """Analyses: pure, vectorised functions of a :class:`~regional_graph.graph.RegionalGraph`.
 
+Examples
+--------
 >>> import regional_graph as rg
 >>> from regional_graph.analysis import coverage
 >>> G = rg.datasets.load_sample_district()

@@ -4,6 +4,8 @@ Ties (live ``paired_with``, ``sits_on``, ``conference_member`` links) are compar
 ``(type, source_id, target_id)``; organisations and streets by id, so two graphs built from
 different ledgers (different node codes) compare correctly.
 
+Examples
+--------
 >>> import regional_graph as rg
 >>> G = rg.datasets.load_sample_district()
 >>> d = diff(G, G, as_of_old="2025-10-01", as_of_new=rg.datasets.REFERENCE_DATE)
@@ -63,6 +65,8 @@ class GraphDiff:
     def summary(self) -> dict[str, int]:
         """Counts of each table.
 
+        Examples
+        --------
         >>> import regional_graph as rg
         >>> G = rg.datasets.load_sample_district()
         >>> sorted(diff(G, G).summary())[:2]

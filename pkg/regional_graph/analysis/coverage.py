@@ -16,6 +16,8 @@ Definitions (``DOMAIN.md``; all evaluated as of a date, default today). A link i
 Everything is array code over ``G.edges`` (masks, ``np.bincount``); only the joint-branch
 grouping loops, once per street.
 
+Examples
+--------
 >>> import regional_graph as rg
 >>> G = rg.datasets.load_sample_district()
 >>> day = rg.datasets.REFERENCE_DATE
@@ -402,6 +404,8 @@ def _rate_frame(key: np.ndarray, n_groups: int, flags: tuple[np.ndarray, ...]) -
 def coverage_totals(G: RegionalGraph, *, as_of: DateLike = None) -> pd.Series:
     """Coverage counts and rates over the whole graph (both definitions).
 
+    Examples
+    --------
     >>> import regional_graph as rg
     >>> t = coverage_totals(rg.datasets.load_sample_district(),
     ...                     as_of=rg.datasets.REFERENCE_DATE)
@@ -477,6 +481,8 @@ def coverage_by_area(G: RegionalGraph, *, as_of: DateLike = None) -> pd.DataFram
 
     Columns as :func:`coverage_rates` (``level`` tells the rows apart), indexed by area id.
 
+    Examples
+    --------
     >>> import regional_graph as rg
     >>> G = rg.datasets.load_sample_district()
     >>> t = coverage_by_area(G, as_of=rg.datasets.REFERENCE_DATE)

@@ -18,6 +18,8 @@ Items placed above the level (a street committee, for community rows) belong to 
 that level. Rates are fractions in [0, 1] (NaN when the denominator is 0). An empty
 ``members``, ``capacity`` or ``quantity`` counts as 0, 1 and 1.
 
+Examples
+--------
 >>> import regional_graph as rg
 >>> G = rg.datasets.load_sample_district()
 >>> t = indicators(G, level="street", as_of=rg.datasets.REFERENCE_DATE)
@@ -407,6 +409,8 @@ def indicators(
 def to_chinese(table: pd.DataFrame) -> pd.DataFrame:
     """A copy of an indicator table with Chinese column names (and index name).
 
+    Examples
+    --------
     >>> import regional_graph as rg
     >>> G = rg.datasets.load_sample_district()
     >>> zh = to_chinese(indicators(G, level="street", as_of=rg.datasets.REFERENCE_DATE))

@@ -16,6 +16,8 @@ empty or ≤ as_of and ``end`` is empty or ≥ as_of):
 An expired link is one that started on or before as_of and ended before it; links starting
 after as_of do not exist yet as of that day and are ignored.
 
+Examples
+--------
 >>> import regional_graph as rg
 >>> G = rg.datasets.load_sample_district()
 >>> iso = isolated_units(G, as_of=rg.datasets.REFERENCE_DATE)
@@ -345,6 +347,8 @@ def expiring_ties(G: RegionalGraph, *, as_of: DateLike = None, days: int = 30) -
 
     Columns as :func:`dormant_ties`' link columns plus ``days_left`` (0 = ends today).
 
+    Examples
+    --------
     >>> import regional_graph as rg
     >>> G = rg.datasets.load_sample_district()
     >>> e = expiring_ties(G, as_of=rg.datasets.REFERENCE_DATE)

@@ -3,6 +3,8 @@
 :func:`to_chinese` renames the columns (and the index) of any analysis table and translates
 the fixed vocabulary (reasons, actions, kinds, levels) into Chinese, for exports and reports.
 
+Examples
+--------
 >>> import pandas as pd
 >>> df = pd.DataFrame({"reason": ["only expired links"]}, index=pd.Index(["O1"], name="id"))
 >>> to_chinese(df).reset_index().columns.tolist()
@@ -140,6 +142,8 @@ def to_chinese(df: pd.DataFrame) -> pd.DataFrame:
 
     Unknown columns and free-text values are kept as they are.
 
+    Examples
+    --------
     >>> import regional_graph as rg
     >>> from regional_graph.analysis import coverage
     >>> G = rg.datasets.load_sample_district()

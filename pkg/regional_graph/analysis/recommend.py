@@ -24,6 +24,8 @@ community *c*) is scored as the weighted sum
   live tie links (a unit's ties; a community's live pairs) — prefer partners not overloaded;
 * ``w_former`` × [they had a paired_with agreement that has ended] — renewing is easy.
 
+Examples
+--------
 >>> import regional_graph as rg
 >>> G = rg.datasets.load_sample_district()
 >>> rec = recommend_partners(G, as_of=rg.datasets.REFERENCE_DATE, k=3)

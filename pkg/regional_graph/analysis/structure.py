@@ -22,6 +22,8 @@ networkx's on the same graph (:meth:`TieNetwork.to_networkx`):
 (normalised the same way; with ``k`` the same ``k`` sources networkx draws for ``seed``), and
 the modularity of :func:`communities` is ``nx.community.modularity`` of the same partition.
 
+Examples
+--------
 >>> import regional_graph as rg
 >>> from regional_graph.analysis import structure
 >>> G = rg.datasets.load_sample_district()
@@ -172,6 +174,8 @@ def _org_kind_mask(G: RegionalGraph, kinds: tuple[str, ...]) -> np.ndarray:
 def actor_codes(G: RegionalGraph, *, merge_committees: bool = True) -> np.ndarray:
     """The actor code of every node (itself, its host organisation, or the area it leads).
 
+    Examples
+    --------
     >>> import regional_graph as rg
     >>> G = rg.datasets.load_sample_district()
     >>> a = actor_codes(G)

@@ -6,6 +6,8 @@ All Cypher lives in :mod:`~regional_graph.store.cypher`. A connection is a calle
 ``NEO4J_DATABASE``). Every stored node and relationship carries ``dataset`` (its scope), so
 one database can hold several datasets side by side.
 
+Examples
+--------
 >>> import regional_graph as rg
 >>> G = rg.datasets.load_sample_district()
 >>> rg.store.save_graph(G, uri="bolt://localhost:7687", dataset="haian")  # doctest: +SKIP

@@ -11,6 +11,8 @@ within a bounded time (``verify_connectivity`` right after opening the driver, a
 ``max_transaction_retry_time``); the password never appears in a log line, an error message
 or a ``repr``.
 
+Examples
+--------
 >>> s = Neo4jSettings("bolt://db:7687", "neo4j", "s3cret!!", "neo4j")
 >>> "s3cret" in repr(s)
 False
@@ -119,6 +121,8 @@ class Neo4jSettings:
 def redact_uri(uri: str) -> str:
     """``uri`` without any ``user:password@`` part.
 
+    Examples
+    --------
     >>> redact_uri("bolt://neo4j:pw@db:7687")
     'bolt://db:7687'
     """

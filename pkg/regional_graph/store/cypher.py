@@ -12,6 +12,8 @@ uniqueness constraint per label), so several datasets can share one database and
 same ids; an activity by ``(dataset, pos)``; a dataset's metadata node by ``dataset``;
 a relationship by its ``key`` property (a digest of its type, endpoints and occurrence).
 
+Examples
+--------
 >>> print(merge_nodes(Label.AREA, replace=False))
 UNWIND $rows AS row
 MERGE (n:Area {dataset: $dataset, id: row.id})
@@ -110,6 +112,8 @@ INDEXED_PROPERTIES: dict[Label, tuple[str, ...]] = {
 def schema_statements() -> list[str]:
     """Named constraints and indexes (``IF NOT EXISTS``), to run before any data is written.
 
+    Examples
+    --------
     >>> schema_statements()[0]
     'CREATE CONSTRAINT rg_area_key IF NOT EXISTS FOR (n:Area) REQUIRE (n.dataset, n.id) IS UNIQUE'
     """
@@ -158,6 +162,8 @@ def merge_relationships(rel: object, source: object, target: object, *, replace:
     Both endpoints are matched by label + ``(dataset, id)``, i.e. through the constraint's
     index (an unlabelled match would scan every node).
 
+    Examples
+    --------
     >>> print(merge_relationships(RelType.COVERED_BY, Label.ORGANIZATION, Label.PARTY_ORG,
     ...                           replace=True))
     UNWIND $rows AS row

@@ -15,6 +15,8 @@ The selection (who is uncovered, isolated, …), the reasons, counts, latest dat
 places are computed by the server (Cypher in :mod:`regional_graph.store.cypher`); Python
 only types the columns and joins lists of ids into text.
 
+Examples
+--------
 >>> from regional_graph.store import queries
 >>> queries.uncovered(uri="bolt://localhost:7687", dataset="haian",
 ...                   as_of="2026-10-01")  # doctest: +SKIP

@@ -75,6 +75,8 @@ def column_values(s: pd.Series, *, dates: bool = True) -> list[Any]:
     """A column as driver-ready Python values, ``None`` when empty. Date columns give
     ``datetime.date`` (``dates=True``) or naive ``datetime.datetime`` values.
 
+    Examples
+    --------
     >>> column_values(pd.Series([1, None], dtype="Int64"))
     [1, None]
     >>> column_values(pd.Series(["2024-03-01", None], dtype="datetime64[s]"))
@@ -113,6 +115,8 @@ def _records(frame: pd.DataFrame, columns: Sequence[str], table: str) -> list[di
 def rel_key(rel: str, source: str, target: str, occurrence: int) -> str:
     """The stable key of a relationship: a digest of its type, endpoint ids and occurrence.
 
+    Examples
+    --------
     >>> rel_key("PART_OF", "S01", "D01", 0) == rel_key("PART_OF", "S01", "D01", 0)
     True
     """
@@ -197,6 +201,8 @@ def _plan(G: RegionalGraph, dataset: str) -> _Plan:
 def row_tables() -> list[str]:
     """Tables stored as ``RGRow`` nodes: every table that is neither a node table nor links.
 
+    Examples
+    --------
     >>> row_tables()[0]
     'activities'
     """
@@ -401,6 +407,8 @@ def delete_dataset(
 ) -> int:
     """Delete every node and relationship of ``dataset`` (nothing else); return the node count.
 
+    Examples
+    --------
     >>> rg.store.delete_dataset("haian", uri="bolt://localhost:7687")  # doctest: +SKIP
     6719
     """

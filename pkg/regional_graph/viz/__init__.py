@@ -1,0 +1,21 @@
+"""Offline wall maps and print posters.
+
+Modules: :mod:`~regional_graph.viz.maps` (community / street / district maps, org charts,
+``write_maps``), :mod:`~regional_graph.viz.posters` (A0/A1 PNG, SVG, PDF),
+:mod:`~regional_graph.viz.render` (the self-contained HTML page),
+:mod:`~regional_graph.viz.layout` and :mod:`~regional_graph.viz.fonts`.
+
+Examples
+--------
+>>> import regional_graph as rg
+>>> from regional_graph import viz
+>>> G = rg.datasets.load_sample_district()
+>>> viz.maps.org_chart(G, "S01").kind
+'org_chart'
+"""
+
+from __future__ import annotations
+
+from . import fonts, layout, maps, posters, render
+
+__all__ = ["fonts", "layout", "maps", "posters", "render"]
