@@ -8,13 +8,16 @@ one database can hold several datasets side by side.
 
 Examples
 --------
->>> import regional_graph as rg
->>> G = rg.datasets.load_sample_district()
->>> rg.store.save_graph(G, uri="bolt://localhost:7687", dataset="haian")  # doctest: +SKIP
->>> H = rg.store.load_graph(uri="bolt://localhost:7687", dataset="haian")  # doctest: +SKIP
->>> H == G  # doctest: +SKIP
-True
->>> rg.store.queries.uncovered(uri="bolt://localhost:7687", dataset="haian")  # doctest: +SKIP
+With a server (``python -m regional_graph.store.local_server`` starts a local one):
+
+```python
+import regional_graph as rg
+G = rg.datasets.load_sample_district()
+rg.store.save_graph(G, uri="bolt://localhost:7687", dataset="haian")
+H = rg.store.load_graph(uri="bolt://localhost:7687", dataset="haian")
+assert H == G
+rg.store.queries.uncovered(uri="bolt://localhost:7687", dataset="haian")
+```
 """
 
 from __future__ import annotations

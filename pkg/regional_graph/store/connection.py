@@ -269,9 +269,10 @@ def connect(
 
     Examples
     --------
-    >>> with connect(uri="bolt://localhost:7687", password="…") as conn:  # doctest: +SKIP
-    ...     conn.read("RETURN 1 AS x")[0]["x"]
-    1
+    ```python
+    with connect(uri="bolt://localhost:7687", password="…") as conn:
+        conn.read("RETURN 1 AS x")[0]["x"]
+    ```
     """
     if isinstance(driver, Connection):
         return Connection(driver.driver, database or driver.database, owns_driver=False,

@@ -161,7 +161,9 @@ def load_graph(
 
     Examples
     --------
-    >>> G = rg.store.load_graph(uri="bolt://localhost:7687", dataset="haian")  # doctest: +SKIP
+    ```python
+    G = rg.store.load_graph(uri="bolt://localhost:7687", dataset="haian")
+    ```
     """
     t0 = time.perf_counter()
     tables, name, assigned = load_tables(driver, dataset=dataset, uri=uri, user=user,

@@ -18,8 +18,11 @@ only types the columns and joins lists of ids into text.
 Examples
 --------
 >>> from regional_graph.store import queries
->>> queries.uncovered(uri="bolt://localhost:7687", dataset="haian",
-...                   as_of="2026-10-01")  # doctest: +SKIP
+
+```python
+queries.uncovered(uri="bolt://localhost:7687", dataset="haian",
+                  as_of="2026-10-01")
+```
 """
 
 from __future__ import annotations

@@ -298,8 +298,10 @@ def save_graph(
     --------
     >>> import regional_graph as rg
     >>> G = rg.datasets.load_sample_district()
-    >>> rg.store.save_graph(G, uri="bolt://localhost:7687", dataset="haian")  # doctest: +SKIP
-    SaveSummary(dataset='haian', nodes=6719, relationships=10793, ...)
+
+    ```python
+    rg.store.save_graph(G, uri="bolt://localhost:7687", dataset="haian")
+    ```
     """
     t0 = time.perf_counter()
     dataset = dataset if dataset is not None else (G.name or "default")
@@ -409,8 +411,9 @@ def delete_dataset(
 
     Examples
     --------
-    >>> rg.store.delete_dataset("haian", uri="bolt://localhost:7687")  # doctest: +SKIP
-    6719
+    ```python
+    rg.store.delete_dataset("haian", uri="bolt://localhost:7687")
+    ```
     """
     total = 0
     with connect(driver, uri=uri, user=user, password=password, database=database) as conn:
