@@ -166,10 +166,14 @@ BOOKS: dict[str, list[nbformat.NotebookNode]] = {
              "out = pathlib.Path(tempfile.mkdtemp())"),
         code("community = G.nodes[rg.schema.Label.AREA].query(\"level == 'community'\")"
              ".index[0]\n"
-             "html = maps.community_map(G, community, as_of=AS_OF)\n"
-             "path = out / f\"{community}.html\"\npath.write_text(html, encoding=\"utf-8\")\n"
-             "path.stat().st_size"),
+             "m = maps.community_map(G, community, as_of=AS_OF)\n"
+             "m.counts"),
+        code("path = m.write_html(out / f\"{community}.html\")\npath.stat().st_size"),
+        md("Preview inline (the page is self-contained, so it also works offline):"),
         code("from IPython.display import IFrame\nIFrame(str(path), width=\"100%\", height=600)"),
+        md("All maps of the district, with an index page, in one call:"),
+        code("files = maps.write_maps(G, out / \"maps\", as_of=AS_OF, progress=False)\n"
+             "len(files), files[\"index\"].name"),
     ],
     "07-neo4j": [
         md("# Neo4j: push, query on the server, pull\n\n"

@@ -175,7 +175,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def _demo_steps() -> list[tuple[str, Callable[[RegionalGraph, Path, str], object]]]:
-    steps: list[tuple[str, Callable[[RegionalGraph, Path, str], object]]] = []
+    """The demo's steps in order; the matching result feeds the indicators and the maps."""
+    shared: dict[str, object] = {}
 
     def report(G: RegionalGraph, target: Path, as_of: str) -> object:
         from .report import summary_lines, write_report
@@ -185,41 +186,35 @@ def _demo_steps() -> list[tuple[str, Callable[[RegionalGraph, Path, str], object
             _out("  " + line)
         return target
 
-    steps.append(("report", report))
-
     def match(G: RegionalGraph, target: Path, as_of: str) -> object:
         from .matching import match_resources, write_matching
 
-        result = match_resources(G, as_of=as_of)
+        result = shared["matching"] = match_resources(G, as_of=as_of)
         write_matching(result, target)
         for line in _match_lines(result):
             _out("  " + line)
         return target
 
-    steps.append(("match", match))
-
     def indicators(G: RegionalGraph, target: Path, as_of: str) -> object:
         from .analysis.indicators import write_indicators
 
-        write_indicators(G, target, as_of=as_of)
+        write_indicators(G, target, as_of=as_of, matching=shared.get("matching"))
         return target
-
-    steps.append(("indicators", indicators))
 
     def maps(G: RegionalGraph, target: Path, as_of: str) -> object:
         from .viz.maps import street_map, write_maps
         from .viz.posters import write_posters
 
-        files = write_maps(G, target, as_of=as_of, progress=False)
+        matching = shared.get("matching")
+        files = write_maps(G, target, as_of=as_of, progress=False, matching=matching)
         first = sorted(k for k in files if k.startswith("street_"))[:1]
         if first:  # posters of one street only, to keep the demo fast
             sid = first[0].removeprefix("street_")
-            write_posters([street_map(G, sid, as_of=as_of)], target / "posters",
-                          formats=("pdf", "png"), dpi=100)
+            write_posters([street_map(G, sid, as_of=as_of, matching=matching)],
+                          target / "posters", formats=("pdf", "png"), dpi=100)
         return files["index"]
 
-    steps.append(("maps", maps))
-    return steps
+    return [("report", report), ("match", match), ("indicators", indicators), ("maps", maps)]
 
 
 def _conn(args: argparse.Namespace) -> dict[str, object]:

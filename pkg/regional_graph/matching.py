@@ -221,6 +221,21 @@ class MatchResult:
     as_of: np.datetime64
     options: dict[str, object] = field(default_factory=dict)
 
+    @property
+    def demands(self) -> pd.DataFrame:
+        """Every demand that got anything or is unmet: ``quantity`` asked and ``served``,
+        indexed by demand id (what :func:`~regional_graph.analysis.indicators.indicators`
+        and the maps take as ``matching``)."""
+        served = self.assignments.groupby("demand_id")["quantity"].sum()
+        unmet = self.unmet_demands
+        full = served.drop(unmet.index, errors="ignore")
+        out = pd.DataFrame({
+            "quantity": pd.concat([full, unmet["requested"]]).astype("int64"),
+            "served": pd.concat([full, unmet["served"]]).astype("int64"),
+        })
+        out.index.name = "id"
+        return out
+
 
 # --------------------------------------------------------------------------------------------
 # locations, areas and ties of a graph

@@ -39,7 +39,7 @@ Examples
 >>> m = maps.community_map(G, "C001", as_of=rg.datasets.REFERENCE_DATE)
 >>> m.kind, m.counts["nodes"] == len(m.nodes)
 ('community', True)
->>> sorted({n["kind"] for n in m.nodes}) <= sorted(rg.schema.NODE_STYLE)
+>>> {n["kind"] for n in m.nodes} <= set(rg.schema.NODE_STYLE)
 True
 """
 
