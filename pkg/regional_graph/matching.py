@@ -62,6 +62,7 @@ import pandas as pd
 
 from . import schema
 from .flow import max_served, solve_allocation
+from .geo import EARTH_RADIUS_KM, haversine_km, unit_sphere
 from .graph import LABELS, DateLike, RegionalGraph, as_date
 from .schema import Label, RelType
 
@@ -78,7 +79,6 @@ __all__ = [
     "write_matching",
 ]
 
-EARTH_RADIUS_KM = 6371.0088
 TIERS = ("same community", "same street", "same district", "elsewhere")
 TIERS_ZH = ("同社区", "同街道", "同区", "跨区")
 
@@ -373,27 +373,6 @@ class _Places:
 # --------------------------------------------------------------------------------------------
 
 
-def _unit_sphere(lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
-    la, lo = np.radians(lat), np.radians(lon)
-    return np.column_stack([np.cos(la) * np.cos(lo), np.cos(la) * np.sin(lo), np.sin(la)])
-
-
-def haversine_km(lat1: np.ndarray, lon1: np.ndarray, lat2: np.ndarray,
-                 lon2: np.ndarray) -> np.ndarray:
-    """Great-circle distance in km (NaN where a coordinate is missing).
-
-    Examples
-    --------
-    >>> round(float(haversine_km(np.array([37.5]), np.array([121.3]),
-    ...                          np.array([37.5]), np.array([121.4]))[0]), 2)
-    8.82
-    """
-    p1, p2 = np.radians(lat1), np.radians(lat2)
-    dp, dl = p2 - p1, np.radians(lon2) - np.radians(lon1)
-    a = np.sin(dp / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dl / 2) ** 2
-    return 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(a, 0, 1)))
-
-
 def _block_pairs(rkey: np.ndarray, dkey: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """All (r, d) with ``rkey[r] == dkey[d] >= 0`` (a sparse block product)."""
     r = pd.DataFrame({"k": rkey, "r": np.arange(len(rkey))})
@@ -415,8 +394,8 @@ def _knn_pairs(res: _Side, dem: _Side, k: int,
         r_idx = np.flatnonzero(r_ok & (res.cat == c))
         d_idx = np.flatnonzero(d_ok & (dem.cat == c))
         kk = min(k, r_idx.size)
-        tree = cKDTree(_unit_sphere(res.lat[r_idx], res.lon[r_idx]))
-        _, nn = tree.query(_unit_sphere(dem.lat[d_idx], dem.lon[d_idx]), k=kk,
+        tree = cKDTree(unit_sphere(res.lat[r_idx], res.lon[r_idx]))
+        _, nn = tree.query(unit_sphere(dem.lat[d_idx], dem.lon[d_idx]), k=kk,
                               distance_upper_bound=bound * (1 + 1e-9) if np.isfinite(bound)
                               else np.inf)
         nn = nn.reshape(d_idx.size, kk)

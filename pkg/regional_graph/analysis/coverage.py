@@ -39,6 +39,7 @@ import numpy as np
 import pandas as pd
 
 from .. import schema
+from ..geo import haversine_km as _haversine
 from ..graph import REL_TYPES, DateLike, RegionalGraph, as_date
 from ..schema import Label, RelType
 
@@ -76,7 +77,6 @@ DEFAULT_RELATED_INDUSTRIES: dict[str, str] = {
 _CACHE_KEY = "regional_graph.analysis"
 _ORG_COLUMNS = ("name", "kind", "industry", "party_members")
 _MISSING_INDUSTRY = "(未填行业)"
-_EARTH_KM = 6371.0088
 
 # --------------------------------------------------------------------------------------------
 # shared helpers (also used by isolation, changes and report)
@@ -500,14 +500,6 @@ def coverage_by_area(G: RegionalGraph, *, as_of: DateLike = None) -> pd.DataFram
 
 _PROPOSAL_COLUMNS = ("proposal", "action", "reason", "name", "street_id", "street",
                      "community_id", "community", "industry", "party_members", "distance_km")
-
-
-def _haversine(lat1: np.ndarray, lon1: np.ndarray, lat2: np.ndarray,
-               lon2: np.ndarray) -> np.ndarray:
-    p1, p2 = np.radians(lat1), np.radians(lat2)
-    dp, dl = p2 - p1, np.radians(lon2 - lon1)
-    a = np.sin(dp / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dl / 2) ** 2
-    return 2 * _EARTH_KM * np.arcsin(np.sqrt(np.clip(a, 0, 1)))
 
 
 def _nearest_order(seed: int, pool: np.ndarray, lat: np.ndarray, lon: np.ndarray,

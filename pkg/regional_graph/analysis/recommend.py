@@ -45,6 +45,8 @@ import pandas as pd
 from scipy.spatial import cKDTree
 
 from .. import schema
+from ..geo import EARTH_RADIUS_KM
+from ..geo import haversine_km as _haversine
 from ..graph import DateLike, RegionalGraph, as_date
 from ..schema import Label, RelType
 from . import isolation
@@ -58,22 +60,13 @@ __all__ = ["COLUMNS", "recommend_partners"]
 COLUMNS = ("id", "for_kind", "partner_id", "partner_name", "rank", "score", "reasons",
            "distance_km")
 
-_EARTH_KM = 6371.0088
 _CATS = schema.CATEGORY.codes
-
-
-def _haversine(lat1: np.ndarray, lon1: np.ndarray, lat2: np.ndarray,
-               lon2: np.ndarray) -> np.ndarray:
-    p1, p2 = np.radians(lat1), np.radians(lat2)
-    dp, dl = p2 - p1, np.radians(lon2 - lon1)
-    a = np.sin(dp / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dl / 2) ** 2
-    return 2 * _EARTH_KM * np.arcsin(np.sqrt(np.clip(a, 0, 1)))
 
 
 def _xy(lat: np.ndarray, lon: np.ndarray, lat0: float) -> np.ndarray:
     """Local equirectangular projection in km (for the neighbourhood query only)."""
-    return np.stack([np.radians(lon) * _EARTH_KM * np.cos(np.radians(lat0)),
-                     np.radians(lat) * _EARTH_KM], axis=1)
+    return np.stack([np.radians(lon) * EARTH_RADIUS_KM * np.cos(np.radians(lat0)),
+                     np.radians(lat) * EARTH_RADIUS_KM], axis=1)
 
 
 def _per_category(owner: np.ndarray, category: np.ndarray, amount: np.ndarray,
