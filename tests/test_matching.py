@@ -383,3 +383,74 @@ def test_sample_district_runs() -> None:
     assert 0 < t["served"] < t["requested"]
     assert {matching.NO_PROVIDER, matching.USED_UP} <= set(m.unmet_demands["reason"])
     assert m.assignments["existing_tie"].any()
+
+
+# -- completion: the optimum over *all* same-category pairs, not just the candidates ---------
+
+
+def _far_apart(n_districts, resources, demands):
+    """Districts with one street and one community each and no coordinates, so the
+    candidate pairs never cross a district border."""
+    ids = [f"D{i}" for i in range(n_districts)]
+    areas = pd.DataFrame({
+        "id": ids + [f"S{i}" for i in range(n_districts)] + [f"C{i}" for i in range(n_districts)],
+        "name": [f"n{i}" for i in range(3 * n_districts)],
+        "level": ["district"] * n_districts + ["street"] * n_districts
+        + ["community"] * n_districts,
+        "parent_id": [None] * n_districts + ids + [f"S{i}" for i in range(n_districts)],
+    })
+    orgs = pd.DataFrame({"id": [f"O{i}" for i in range(n_districts)],
+                         "name": [f"单位{i}" for i in range(n_districts)],
+                         "kind": "hospital", "area_id": [f"C{i}" for i in range(n_districts)]})
+    return rg.build.graph_from_tables({"areas": areas, "organizations": orgs,
+                                       "resources": resources, "demands": demands})
+
+
+def test_demand_is_served_across_districts_when_capacity_is_idle_there():
+    resources = pd.DataFrame({"id": [f"R{i}" for i in range(11)],
+                              "provider_id": ["O0"] + ["O1"] * 10,
+                              "category": "medical", "capacity": "1"})
+    demands = pd.DataFrame({"id": ["Q1"], "requester_id": ["C0"], "category": ["medical"],
+                            "quantity": ["11"]})
+    G = _far_apart(2, resources, demands)
+    m = matching.match_resources(G, as_of="2026-01-01")
+    assert int(m.assignments["quantity"].sum()) == 11
+    assert m.unmet_demands.empty and m.idle_resources.empty
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.data())
+def test_weighted_served_is_the_optimum_over_all_same_category_pairs(data):
+    n_d = data.draw(st.integers(2, 4))
+    n_r = data.draw(st.integers(1, 12))
+    n_q = data.draw(st.integers(1, 12))
+    cats = ["medical", "legal"]
+    r_cat = data.draw(st.lists(st.sampled_from(cats), min_size=n_r, max_size=n_r))
+    r_cap = data.draw(st.lists(st.integers(1, 4), min_size=n_r, max_size=n_r))
+    r_at = data.draw(st.lists(st.integers(0, n_d - 1), min_size=n_r, max_size=n_r))
+    q_cat = data.draw(st.lists(st.sampled_from(cats), min_size=n_q, max_size=n_q))
+    q_qty = data.draw(st.lists(st.integers(1, 4), min_size=n_q, max_size=n_q))
+    q_at = data.draw(st.lists(st.integers(0, n_d - 1), min_size=n_q, max_size=n_q))
+    q_pri = data.draw(st.lists(st.sampled_from(["high", "medium", "low"]), min_size=n_q,
+                               max_size=n_q))
+    resources = pd.DataFrame({"id": [f"R{i}" for i in range(n_r)],
+                              "provider_id": [f"O{a}" for a in r_at], "category": r_cat,
+                              "capacity": [str(c) for c in r_cap]})
+    demands = pd.DataFrame({"id": [f"Q{i}" for i in range(n_q)],
+                            "requester_id": [f"C{a}" for a in q_at], "category": q_cat,
+                            "quantity": [str(q) for q in q_qty], "priority": q_pri})
+    G = _far_apart(n_d, resources, demands)
+    m = matching.match_resources(G, as_of="2026-01-01")
+    # independent optimum: any resource may serve any demand of its category, so serve
+    # demands in priority order until the category's capacity runs out
+    weight = rg.schema.PRIORITY_WEIGHT
+    best = 0
+    for c in cats:
+        left = sum(cap for cap, rc in zip(r_cap, r_cat, strict=True) if rc == c)
+        for q, p in sorted(((q, weight[p]) for q, p, qc in zip(q_qty, q_pri, q_cat,
+                                                                 strict=True) if qc == c),
+                           key=lambda t: -t[1]):
+            take = min(q, left)
+            best += take * p
+            left -= take
+    assert m.weighted_served == best

@@ -15,7 +15,22 @@ FAILURE_COLUMNS = ["table", "row", "column", "value", "problem", "expected"]
 
 
 class RegionalGraphError(Exception):
-    """Base class of every error raised by regional_graph."""
+    """Base class of every error raised by regional_graph.
+
+    Examples
+    --------
+    >>> import regional_graph as rg
+    >>> all(issubclass(e, RegionalGraphError) for e in
+    ...     (TableValidationError, StoreError, InfeasibleMatchingError))
+    True
+    >>> raw = {"areas": pd.DataFrame({"id": ["D01", "D01"], "name": ["区", "区"],
+    ...                               "level": ["district", "district"]})}
+    >>> try:
+    ...     rg.validate.validate_tables(raw)  # duplicate id
+    ... except RegionalGraphError as err:
+    ...     print(type(err).__name__)
+    TableValidationError
+    """
 
 
 class TableValidationError(RegionalGraphError, ValueError):
@@ -24,6 +39,22 @@ class TableValidationError(RegionalGraphError, ValueError):
     ``failures`` is a DataFrame with one row per problem: ``table``, ``row`` (as the user sees
     it in the file: the header is row 1), ``column``, ``value``, ``problem``, ``expected``.
     The message lists every problem (the first ``max_lines`` in full).
+
+    Examples
+    --------
+    >>> import regional_graph as rg
+    >>> raw = {n: rg.io.to_text_frame(df)
+    ...        for n, df in rg.datasets.sample_district_tables().items()}
+    >>> raw["areas"].loc[5, "level"] = "镇区"
+    >>> try:
+    ...     rg.validate.validate_tables(raw)
+    ... except TableValidationError as err:
+    ...     failures = err.failures
+    >>> list(failures.columns) == FAILURE_COLUMNS, len(failures)
+    (True, 1)
+    >>> f = failures.iloc[0]
+    >>> f["table"], int(f["row"]), f["value"]
+    ('areas', 7, '镇区')
     """
 
     def __init__(self, failures: pd.DataFrame, *, max_lines: int = 50) -> None:
@@ -32,11 +63,32 @@ class TableValidationError(RegionalGraphError, ValueError):
 
 
 class StoreError(RegionalGraphError):
-    """A Neo4j/Bolt operation failed (unreachable server, bad credentials, failed write)."""
+    """A Neo4j/Bolt operation failed (unreachable server, bad credentials, failed write).
+
+    Examples
+    --------
+    >>> issubclass(StoreError, RegionalGraphError)
+    True
+    >>> str(StoreError("cannot reach bolt://localhost:7687"))
+    'cannot reach bolt://localhost:7687'
+    """
 
 
 class InfeasibleMatchingError(RegionalGraphError):
-    """The matching problem cannot be set up as asked (not raised for unmet demand)."""
+    """The matching problem cannot be set up as asked (not raised for unmet demand).
+
+    Examples
+    --------
+    Unmet demand is a result, not an error:
+
+    >>> import regional_graph as rg
+    >>> G = rg.datasets.load_sample_district()
+    >>> r = rg.matching.match_resources(G, as_of=rg.datasets.REFERENCE_DATE, max_distance_km=0)
+    >>> len(r.assignments), len(r.unmet_demands) > 0
+    (0, True)
+    >>> issubclass(InfeasibleMatchingError, RegionalGraphError)
+    True
+    """
 
 
 def format_failures(failures: pd.DataFrame, *, max_lines: int = 50) -> str:

@@ -106,6 +106,28 @@ class AllocationResult:
         ``sum(pair_cost * flow)`` in the original cost units, the secondary objective.
     status : str
         ``"optimal"`` on success.
+
+    Examples
+    --------
+    Two resources (2 and 1 units) and two demands (2 units each, priorities 3 and 1):
+
+    >>> res = solve_allocation(capacity=[2, 1], quantity=[2, 2], priority=[3, 1],
+    ...                        pair_resource=[0, 0, 1], pair_demand=[0, 1, 1],
+    ...                        pair_cost=[1.0, 2.0, 1.0])
+    >>> isinstance(res, AllocationResult), res.status
+    (True, 'optimal')
+    >>> res.flow.tolist(), res.served.tolist(), res.used.tolist()
+    ([2, 0, 1], [2, 1], [2, 1])
+    >>> res.weighted_served, res.total_cost
+    (7, 3.0)
+
+    On the sample district, through :func:`regional_graph.matching.match_resources`:
+
+    >>> import regional_graph as rg
+    >>> G = rg.datasets.load_sample_district()
+    >>> m = rg.matching.match_resources(G, as_of=rg.datasets.REFERENCE_DATE)
+    >>> m.weighted_served > 0, bool(m.assignments["quantity"].gt(0).all())
+    (True, True)
     """
 
     flow: npt.NDArray[np.int64]

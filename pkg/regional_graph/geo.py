@@ -18,7 +18,17 @@ EARTH_RADIUS_KM = 6371.0088
 
 def haversine_km(lat1: np.ndarray, lon1: np.ndarray, lat2: np.ndarray,
                  lon2: np.ndarray) -> np.ndarray:
-    """Great-circle distance in km, element-wise (NaN where a coordinate is missing)."""
+    """Great-circle distance in km, element-wise (NaN where a coordinate is missing).
+
+    Examples
+    --------
+    >>> import regional_graph as rg
+    >>> orgs = rg.datasets.load_sample_district().nodes[rg.schema.Label.ORGANIZATION]
+    >>> lat, lon = orgs["lat"].to_numpy(float), orgs["lon"].to_numpy(float)
+    >>> km = haversine_km(lat[:3], lon[:3], lat[0], lon[0])  # to the first organisation
+    >>> float(km[0]), bool(np.isnan(km[1])), bool(0 < km[2] < 50)
+    (0.0, True, True)
+    """
     p1, p2 = np.radians(lat1), np.radians(lat2)
     dp, dl = p2 - p1, np.radians(lon2) - np.radians(lon1)
     a = np.sin(dp / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dl / 2) ** 2
@@ -26,6 +36,21 @@ def haversine_km(lat1: np.ndarray, lon1: np.ndarray, lat2: np.ndarray,
 
 
 def unit_sphere(lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
-    """Points on the unit sphere (n × 3), for KD-tree neighbour searches by chord length."""
+    """Points on the unit sphere (n × 3), for KD-tree neighbour searches by chord length.
+
+    Examples
+    --------
+    >>> import regional_graph as rg
+    >>> orgs = rg.datasets.load_sample_district().nodes[rg.schema.Label.ORGANIZATION].dropna(
+    ...     subset=["lat", "lon"])
+    >>> xyz = unit_sphere(orgs["lat"].to_numpy(float), orgs["lon"].to_numpy(float))
+    >>> xyz.shape == (len(orgs), 3), bool(np.allclose((xyz ** 2).sum(axis=1), 1))
+    (True, True)
+    >>> chord = float(np.linalg.norm(xyz[0] - xyz[1]))  # chord ↔ great-circle distance
+    >>> p = orgs[["lat", "lon"]].to_numpy(float)
+    >>> km = haversine_km(p[0, 0], p[0, 1], p[1, 0], p[1, 1])
+    >>> bool(np.isclose(2 * np.arcsin(chord / 2) * EARTH_RADIUS_KM, km))
+    True
+    """
     la, lo = np.radians(lat), np.radians(lon)
     return np.column_stack([np.cos(la) * np.cos(lo), np.cos(la) * np.sin(lo), np.sin(la)])

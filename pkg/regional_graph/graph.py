@@ -75,6 +75,17 @@ class RegionalGraph:
         The three-order table (三单制: resident order → dispatch → taken → done), possibly empty.
     name
         A display name (e.g. the district), used in titles.
+
+    Examples
+    --------
+    >>> import regional_graph as rg
+    >>> G = rg.datasets.load_sample_district()
+    >>> isinstance(G, RegionalGraph), len(G.nodes) == len(LABELS)
+    (True, True)
+    >>> list(G.edges.columns[:3])
+    ['type', 'source', 'target']
+    >>> G == rg.datasets.load_sample_district()  # equal when their tables are equal
+    True
     """
 
     nodes: dict[Label, pd.DataFrame]
@@ -94,18 +105,44 @@ class RegionalGraph:
 
     @cached_property
     def offsets(self) -> np.ndarray:
-        """First code of each label (length ``len(LABELS) + 1``)."""
+        """First code of each label (length ``len(LABELS) + 1``).
+
+        Examples
+        --------
+        >>> import regional_graph as rg
+        >>> G = rg.datasets.load_sample_district()
+        >>> len(G.offsets) == len(LABELS) + 1, int(G.offsets[-1]) == G.number_of_nodes()
+        (True, True)
+        """
         sizes = [len(self.nodes[lbl]) for lbl in LABELS]
         return np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
 
     @cached_property
     def ids(self) -> pd.Index:
-        """All node ids in code order."""
+        """All node ids in code order.
+
+        Examples
+        --------
+        >>> import regional_graph as rg
+        >>> G = rg.datasets.load_sample_district()
+        >>> G.ids[0], len(G.ids) == G.number_of_nodes(), G.ids.is_unique
+        ('D01', True, True)
+        """
         return pd.Index(self._ids.to_pandas(), dtype="str", name="id")
 
     @cached_property
     def label_codes(self) -> np.ndarray:
-        """Label code (position in :data:`LABELS`) of every node."""
+        """Label code (position in :data:`LABELS`) of every node.
+
+        Examples
+        --------
+        >>> import regional_graph as rg
+        >>> G = rg.datasets.load_sample_district()
+        >>> LABELS[G.label_codes[G.codes(["D01"])[0]]].value
+        'Area'
+        >>> int((G.label_codes == LABELS.index(Label.MEMBER)).sum()) == len(G.nodes[Label.MEMBER])
+        True
+        """
         return np.repeat(np.arange(len(LABELS), dtype=np.int8), np.diff(self.offsets))
 
     def codes(self, ids: object) -> np.ndarray:
@@ -123,28 +160,76 @@ class RegionalGraph:
         return pc.fill_null(found, -1).to_numpy().astype(np.int64)
 
     def label_range(self, label: Label) -> slice:
-        """The codes of one label, as a slice."""
+        """The codes of one label, as a slice.
+
+        Examples
+        --------
+        >>> import regional_graph as rg
+        >>> G = rg.datasets.load_sample_district()
+        >>> rng = G.label_range(Label.PARTY_ORG)
+        >>> rng.stop - rng.start == len(G.nodes[Label.PARTY_ORG])
+        True
+        >>> G.ids[rng].tolist() == G.nodes[Label.PARTY_ORG].index.tolist()
+        True
+        """
         i = LABELS.index(label)
         return slice(int(self.offsets[i]), int(self.offsets[i + 1]))
 
     def number_of_nodes(self) -> int:
-        """Number of nodes."""
+        """Number of nodes.
+
+        Examples
+        --------
+        >>> import regional_graph as rg
+        >>> G = rg.datasets.load_sample_district()
+        >>> G.number_of_nodes() == sum(len(frame) for frame in G.nodes.values())
+        True
+        """
         return int(self.offsets[-1])
 
     def number_of_edges(self) -> int:
-        """Number of relationships (hierarchy, membership, links, …)."""
+        """Number of relationships (hierarchy, membership, links, …).
+
+        Examples
+        --------
+        >>> import regional_graph as rg
+        >>> G = rg.datasets.load_sample_district()
+        >>> G.number_of_edges() == len(G.edges) > 0
+        True
+        """
         return len(self.edges)
 
     # -- edges ----------------------------------------------------------------------------
     def edges_of(self, *types: RelType | str) -> pd.DataFrame:
-        """The rows of :attr:`edges` of the given types (all when none given)."""
+        """The rows of :attr:`edges` of the given types (all when none given).
+
+        Examples
+        --------
+        >>> import regional_graph as rg
+        >>> G = rg.datasets.load_sample_district()
+        >>> e = G.edges_of(RelType.PAIRED_WITH, "COVERED_BY")
+        >>> sorted(e["type"].astype(str).unique())
+        ['COVERED_BY', 'PAIRED_WITH']
+        >>> len(G.edges_of()) == G.number_of_edges()
+        True
+        """
         if not types:
             return self.edges
         wanted = {RelType(t).value if not isinstance(t, RelType) else t.value for t in types}
         return self.edges[self.edges["type"].isin(wanted).to_numpy()]
 
     def live(self, edges: pd.DataFrame, as_of: DateLike = None) -> np.ndarray:
-        """Mask of ``edges`` live on ``as_of``: start empty or ≤ as_of, end empty or ≥ as_of."""
+        """Mask of ``edges`` live on ``as_of``: start empty or ≤ as_of, end empty or ≥ as_of.
+
+        Examples
+        --------
+        >>> import regional_graph as rg
+        >>> G = rg.datasets.load_sample_district()
+        >>> pairs = G.edges_of(RelType.PAIRED_WITH)
+        >>> mask = G.live(pairs, as_of=rg.datasets.REFERENCE_DATE)
+        >>> mask.dtype, len(mask) == len(pairs), 0 < int(mask.sum()) < len(pairs)
+        (dtype('bool'), True, True)
+        """
         day = as_date(as_of)
         start = edges["start"].to_numpy(dtype="datetime64[s]")
         end = edges["end"].to_numpy(dtype="datetime64[s]")
@@ -154,6 +239,16 @@ class RegionalGraph:
         """Directed adjacency (``source → target``) of the given types as a CSR array.
 
         Entries count parallel relationships. Without ``mask`` the result is cached.
+
+        Examples
+        --------
+        >>> import regional_graph as rg
+        >>> G = rg.datasets.load_sample_district()
+        >>> A = G.adjacency(RelType.PART_OF)
+        >>> A.shape == (G.number_of_nodes(), G.number_of_nodes())
+        True
+        >>> int(A.sum()) == len(G.edges_of(RelType.PART_OF))
+        True
         """
         key = ("adj", tuple(sorted(str(t) for t in types)))
         if mask is None and key in self._cache:
@@ -172,7 +267,16 @@ class RegionalGraph:
         return adj
 
     def parent_codes(self) -> np.ndarray:
-        """Parent code of every node along ``PART_OF``/``SUBORDINATE_TO`` (-1 at the top)."""
+        """Parent code of every node along ``PART_OF``/``SUBORDINATE_TO`` (-1 at the top).
+
+        Examples
+        --------
+        >>> import regional_graph as rg
+        >>> G = rg.datasets.load_sample_district()
+        >>> parent = G.parent_codes()
+        >>> int(parent[G.codes(["D01"])[0]]), G.ids[parent[G.codes(["S01"])[0]]]
+        (-1, 'D01')
+        """
         if "parent" not in self._cache:
             parent = np.full(self.number_of_nodes(), -1, dtype=np.int64)
             e = self.edges_of(RelType.PART_OF, RelType.SUBORDINATE_TO)
@@ -185,6 +289,17 @@ class RegionalGraph:
 
         Areas are their own area; organisations, Party orgs, resources and demands use their
         ``area_id``; a Party org without one falls back to its host organisation's area.
+
+        Examples
+        --------
+        >>> import regional_graph as rg
+        >>> G = rg.datasets.load_sample_district()
+        >>> area = G.area_of()
+        >>> orgs = G.label_range(Label.ORGANIZATION)
+        >>> bool((area[orgs] >= 0).all())  # every organisation sits in an area
+        True
+        >>> bool((G.label_codes[area[orgs]] == LABELS.index(Label.AREA)).all())
+        True
         """
         if "area_of" in self._cache:
             return self._cache["area_of"]  # type: ignore[return-value]
@@ -230,7 +345,18 @@ class RegionalGraph:
         return out
 
     def area_levels(self) -> np.ndarray:
-        """Area level of every node (object array; ``None`` for non-areas)."""
+        """Area level of every node (object array; ``None`` for non-areas).
+
+        Examples
+        --------
+        >>> import regional_graph as rg
+        >>> G = rg.datasets.load_sample_district()
+        >>> levels = G.area_levels()
+        >>> levels[G.codes(["D01", "S01"])].tolist()
+        ['district', 'street']
+        >>> levels[G.label_range(Label.MEMBER)][0] is None
+        True
+        """
         if "levels" not in self._cache:
             levels = np.full(self.number_of_nodes(), None, dtype=object)
             levels[self.label_range(Label.AREA)] = self.nodes[Label.AREA]["level"].astype(object)
@@ -269,6 +395,17 @@ class RegionalGraph:
         edge is its row position in :attr:`edges` (so the order of the links survives).
 
         Built on demand; at province scale prefer the arrays.
+
+        Examples
+        --------
+        >>> import regional_graph as rg
+        >>> G = rg.datasets.load_sample_district()
+        >>> g = G.to_networkx()
+        >>> (g.number_of_nodes(), g.number_of_edges()) == (G.number_of_nodes(),
+        ...                                                 G.number_of_edges())
+        True
+        >>> g.nodes["D01"]["label"], g.nodes["D01"]["level"]
+        ('Area', 'district')
         """
         import networkx as nx
 

@@ -1,7 +1,8 @@
 """Tables in and out: CSV folders and ``.xlsx`` workbooks, the fill-in template.
 
-Reading gives *raw* tables (every cell a string, empty cells missing, canonical header names
-where a header is recognised); :mod:`regional_graph.validate` turns them into typed tables.
+Reading gives *raw* tables (every cell a string, empty cells missing, headers as in the file,
+English or Chinese); :mod:`regional_graph.validate` maps recognised headers to the canonical
+names and turns the tables into typed tables.
 
 Examples
 --------
@@ -58,6 +59,19 @@ def read_tables(path: str | Path) -> Tables:
     -------
     dict
         Table name → raw DataFrame.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> import regional_graph as rg
+    >>> G = rg.datasets.load_sample_district()
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     folder = rg.save_graph(G, Path(tmp) / "district")
+    ...     raw = read_tables(folder)
+    >>> len(raw["areas"]) == len(G.nodes[rg.schema.Label.AREA])
+    True
+    >>> raw["areas"]["id"].dtype == "str"  # raw: every cell a string
+    True
     """
     path = Path(path)
     if path.is_dir():
@@ -135,6 +149,16 @@ def read_csv(path: str | Path) -> pd.DataFrame:
     Rows keep their position (row ``i`` of the frame is line ``i + 2`` of the file); rows
     that are entirely empty are kept as all-missing rows and dropped by validation. Rows with
     more or fewer cells than the header raise :class:`TableValidationError` naming each.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     file = Path(tmp) / "areas.csv"
+    ...     _ = file.write_bytes("id,name\\na1,海岚区\\na2,\\n".encode("gbk"))
+    ...     df = read_csv(file)
+    >>> list(df.columns), df["name"].tolist()
+    (['id', 'name'], ['海岚区', nan])
     """
     path = Path(path)
     data = path.read_bytes()
@@ -272,6 +296,24 @@ def write_tables(
         A folder (created if needed) or a ``.xlsx`` file name.
     chinese_headers
         Write the Chinese header of every template column instead of the English one.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> import regional_graph as rg
+    >>> tables = rg.datasets.sample_district_tables()
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     folder = write_tables(tables, Path(tmp) / "out", chinese_headers=True)
+    ...     header = (folder / "areas.csv").read_text(encoding="utf-8-sig").splitlines()[0]
+    ...     back = read_tables(folder)
+    >>> header.split(",")[0] == schema.AREAS.column("id").zh
+    True
+    >>> list(back["areas"].columns)  # raw: headers as written; validation maps them
+    ['编号', '名称', '层级', '上级编号']
+    >>> from regional_graph.build import tables_equal
+    >>> from regional_graph.validate import validate_tables
+    >>> tables_equal(validate_tables(back), tables)
+    True
     """
     path = Path(path)
     frames = {name: _for_file(name, df, chinese_headers) for name, df in tables.items()}
@@ -320,7 +362,15 @@ def _for_file(name: str, df: pd.DataFrame, chinese: bool) -> pd.DataFrame:
 
 
 def format_datetimes(s: pd.Series) -> pd.Series:
-    """Dates as ``YYYY-MM-DD``; with ``HH:MM:SS`` when any value has a time of day."""
+    """Dates as ``YYYY-MM-DD``; with ``HH:MM:SS`` when any value has a time of day.
+
+    Examples
+    --------
+    >>> format_datetimes(pd.Series(pd.to_datetime(["2026-10-01", None]))).tolist()
+    ['2026-10-01', nan]
+    >>> format_datetimes(pd.Series(pd.to_datetime(["2026-10-01 08:30"]))).tolist()
+    ['2026-10-01 08:30:00']
+    """
     has_time = bool((s.dropna() != s.dropna().dt.normalize()).any())
     return s.dt.strftime("%Y-%m-%d %H:%M:%S" if has_time else "%Y-%m-%d")
 
@@ -401,7 +451,16 @@ def write_template(path: str | Path, *, tables: list[str] | None = None) -> Path
 
 
 def empty_tables() -> Tables:
-    """Raw empty tables with the template's English headers (for building data in code)."""
+    """Raw empty tables with the template's English headers (for building data in code).
+
+    Examples
+    --------
+    >>> tables = empty_tables()
+    >>> list(tables) == list(schema.TABLES)
+    True
+    >>> list(tables["areas"].columns) == schema.AREAS.names, len(tables["areas"])
+    (True, 0)
+    """
     return {
         name: pd.DataFrame({c: pd.Series([], dtype="str") for c in tbl.names})
         for name, tbl in schema.TABLES.items()
@@ -409,7 +468,18 @@ def empty_tables() -> Tables:
 
 
 def to_text_frame(df: pd.DataFrame) -> pd.DataFrame:
-    """Cast every column to strings (missing stays missing), e.g. typed tables to raw."""
+    """Cast every column to strings (missing stays missing), e.g. typed tables to raw.
+
+    Examples
+    --------
+    >>> import regional_graph as rg
+    >>> typed = rg.datasets.sample_district_tables()["organizations"]
+    >>> raw = to_text_frame(typed)
+    >>> all(raw[c].dtype == "str" for c in raw.columns)
+    True
+    >>> raw["party_members"].iloc[0] == str(typed["party_members"].iloc[0])
+    True
+    """
     out = {}
     for col in df.columns:
         s = df[col]

@@ -61,7 +61,7 @@ import numpy as np
 import pandas as pd
 
 from . import schema
-from .flow import max_served, solve_allocation
+from .flow import AllocationResult, max_served, solve_allocation
 from .geo import EARTH_RADIUS_KM, haversine_km, unit_sphere
 from .graph import LABELS, DateLike, RegionalGraph, as_date
 from .schema import Label, RelType
@@ -136,6 +136,11 @@ class MatchWeights:
         great-circle distance) and the fallback for demands with no other candidate.
     cost_scale : float
         Costs are rounded to ``1 / cost_scale`` for the exact integer solver.
+    completion_rounds, completion_pairs : int
+        After the first solve on the sparse candidates, at most this many rounds add pairs
+        (at most ``completion_pairs`` a round) between unmet demands and resources of their
+        category that are idle or serve a lower-priority demand, and solve again — so the
+        priority-weighted total served is the optimum over all same-category pairs.
 
     Examples
     --------
@@ -153,6 +158,8 @@ class MatchWeights:
     tie_factor: float = 0.5
     k_nearest: int = 8
     cost_scale: float = 100.0
+    completion_rounds: int = 12
+    completion_pairs: int = 200_000
 
     def __post_init__(self) -> None:
         for name in ("per_km", "base", "same_community_km", "same_street_km",
@@ -169,12 +176,27 @@ class MatchWeights:
 
     @property
     def tier_km(self) -> np.ndarray:
-        """Assumed km of the four tiers (same community, street, district, elsewhere)."""
+        """Assumed km of the four tiers (same community, street, district, elsewhere).
+
+        Examples
+        --------
+        >>> MatchWeights(same_street_km=2.0).tier_km.tolist()
+        [1.0, 2.0, 8.0, 20.0]
+        >>> len(MatchWeights().tier_km) == len(TIERS)
+        True
+        """
         return np.array([self.same_community_km, self.same_street_km, self.same_district_km,
                          self.elsewhere_km])
 
     def tier_cost(self, tier: str) -> float:
-        """Unit cost of a pair of the given tier without coordinates and without a tie."""
+        """Unit cost of a pair of the given tier without coordinates and without a tie.
+
+        Examples
+        --------
+        >>> w = MatchWeights()
+        >>> [w.tier_cost(t) for t in TIERS]
+        [1.5, 3.5, 8.5, 20.5]
+        """
         return self.base + self.per_km * float(self.tier_km[TIERS.index(tier)])
 
 
@@ -210,6 +232,18 @@ class MatchResult:
         The day the ties were evaluated.
     options : dict
         The options the matching ran with.
+
+    Examples
+    --------
+    >>> import regional_graph as rg
+    >>> G = rg.datasets.load_sample_district()
+    >>> r = match_resources(G, as_of=rg.datasets.REFERENCE_DATE)
+    >>> isinstance(r, MatchResult), len(r.assignments) > 0, r.weighted_served > 0
+    (True, True, True)
+    >>> bool(r.unmet_demands["reason"].isin(UNMET_REASONS).all())
+    True
+    >>> bool((r.idle_resources["idle"] > 0).all())
+    True
     """
 
     assignments: pd.DataFrame
@@ -225,7 +259,18 @@ class MatchResult:
     def demands(self) -> pd.DataFrame:
         """Every demand that got anything or is unmet: ``quantity`` asked and ``served``,
         indexed by demand id (what :func:`~regional_graph.analysis.indicators.indicators`
-        and the maps take as ``matching``)."""
+        and the maps take as ``matching``).
+
+        Examples
+        --------
+        >>> import regional_graph as rg
+        >>> G = rg.datasets.load_sample_district()
+        >>> d = match_resources(G, as_of=rg.datasets.REFERENCE_DATE).demands
+        >>> list(d.columns), d.index.name
+        (['quantity', 'served'], 'id')
+        >>> bool((d["served"] <= d["quantity"]).all()), len(d) > 0
+        (True, True)
+        """
         served = self.assignments.groupby("demand_id")["quantity"].sum()
         unmet = self.unmet_demands
         full = served.drop(unmet.index, errors="ignore")
@@ -461,7 +506,44 @@ def _candidate_pairs(res: _Side, dem: _Side, ties: pd.DataFrame,
         cols = order[np.repeat(first, take) + offs]
         key = np.union1d(key, cols.astype(np.int64) * max(n_dem, 1) + rows)
     r, d = key // max(n_dem, 1), key % max(n_dem, 1)
-    # costs
+    return _price(res, dem, ties, weights, r, d)
+
+
+def _completion_pairs(
+    res_cat: np.ndarray, dem_cat: np.ndarray, cap: np.ndarray, qty: np.ndarray,
+    w: np.ndarray, pairs: _Pairs, sol: AllocationResult, allowed: np.ndarray, limit: int,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Pairs that could raise the served total: unmet demands × resources of their category
+    that are idle or serve a demand of lower priority — every such pair when there are at
+    most ``limit``, else about ``limit / unmet`` per demand, spread over the donors."""
+    unmet = qty - sol.served > 0
+    out_r: list[np.ndarray] = []
+    out_d: list[np.ndarray] = []
+    if not unmet.any():
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    has_flow = sol.flow > 0
+    for c in np.unique(dem_cat[unmet]):
+        need = np.flatnonzero(unmet & (dem_cat == c))
+        # resources serving a demand of lower priority than the best one waiting
+        serves_lower = has_flow & (w[pairs.d] < w[need].max())
+        lower = np.zeros(len(cap), dtype=bool)
+        lower[pairs.r[serves_lower]] = True
+        donors = np.flatnonzero(allowed & (res_cat == c) & ((sol.used < cap) | lower))
+        if not donors.size:
+            continue
+        per = max(1, min(donors.size, limit // need.size))
+        rows = np.repeat(need, per)
+        offs = np.arange(rows.size) % per + np.repeat(np.arange(need.size) * per, per)
+        out_d.append(rows)
+        out_r.append(donors[offs % donors.size])
+    if not out_r:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    return np.concatenate(out_r).astype(np.int64), np.concatenate(out_d).astype(np.int64)
+
+
+def _price(res: _Side, dem: _Side, ties: pd.DataFrame, weights: MatchWeights,
+           r: np.ndarray, d: np.ndarray) -> _Pairs:
+    """Tier, distance, existing tie and unit cost of the pairs ``(r[i], d[i])``."""
     same_c = (res.community[r] >= 0) & (res.community[r] == dem.community[d])
     same_s = (res.street[r] >= 0) & (res.street[r] == dem.street[d])
     same_d = (res.district[r] >= 0) & (res.district[r] == dem.district[d])
@@ -598,11 +680,33 @@ def match_resources(
 
     prov, prov_uniques = pd.factorize(provider_ids)
     limit = _provider_limits(provider_share, len(prov_uniques), cap, qty, pairs, prov)
-    sol = solve_allocation(
-        cap, qty, w, pairs.r, pairs.d, pairs.cost,
-        provider=None if limit is None else prov, provider_limit=limit,
-        cost_scale=weights.cost_scale,
-    )
+    def solve(pairs: _Pairs) -> AllocationResult:
+        return solve_allocation(
+            cap, qty, w, pairs.r, pairs.d, pairs.cost,
+            provider=None if limit is None else prov, provider_limit=limit,
+            cost_scale=weights.cost_scale,
+        )
+
+    sol = solve(pairs)
+    # Completion: the candidates are a sparse subset of all same-category pairs. While some
+    # category still has idle capacity beside unmet demand, or serves a lower-priority demand
+    # while a higher-priority one waits, add pairs between those and solve again, so the
+    # served (priority-weighted) total equals the optimum over *all* admissible pairs.
+    for _ in range(weights.completion_rounds):
+        extra = _completion_pairs(res.cat, dem.cat, cap, qty, w, pairs, sol, ~excl_res,
+                                  weights.completion_pairs)
+        if not len(extra[0]):
+            break
+        more = _price(res, dem, places.ties, weights, *extra)
+        if max_distance_km is not None:
+            more = more.take(more.eff_km < max_distance_km)
+        known = pairs.r * max(n_dem, 1) + pairs.d
+        more = more.take(~np.isin(more.r * max(n_dem, 1) + more.d, known))
+        if not len(more.r):
+            break
+        pairs = _Pairs(**{k: np.concatenate([getattr(pairs, k), getattr(more, k)])
+                          for k in vars(pairs)})
+        sol = solve(pairs)
     names = _node_names(G)
 
     # assignments

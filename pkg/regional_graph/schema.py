@@ -22,7 +22,17 @@ from enum import StrEnum
 
 
 class Label(StrEnum):
-    """Node labels (one per kind of node)."""
+    """Node labels (one per kind of node).
+
+    Examples
+    --------
+    >>> import regional_graph as rg
+    >>> G = rg.datasets.load_sample_district()
+    >>> sorted(G.nodes) == sorted(Label)
+    True
+    >>> Label("Area") is Label.AREA, Label.AREA == "Area"
+    (True, True)
+    """
 
     AREA = "Area"
     PARTY_ORG = "PartyOrg"
@@ -33,7 +43,17 @@ class Label(StrEnum):
 
 
 class RelType(StrEnum):
-    """Relationship types, direction as written in ``DOMAIN.md``."""
+    """Relationship types, direction as written in ``DOMAIN.md``.
+
+    Examples
+    --------
+    >>> import regional_graph as rg
+    >>> G = rg.datasets.load_sample_district()
+    >>> set(G.edges["type"].astype(str)) <= {r.value for r in RelType}
+    True
+    >>> int((G.edges["type"] == RelType.PART_OF).sum()) > 0
+    True
+    """
 
     PART_OF = "PART_OF"  # Area -> Area (parent)
     SUBORDINATE_TO = "SUBORDINATE_TO"  # PartyOrg -> PartyOrg (superior)
@@ -61,6 +81,16 @@ class Enum:
     """A closed vocabulary: canonical English codes, each with Chinese aliases.
 
     The first alias is the display name used in templates and exports.
+
+    Examples
+    --------
+    >>> kind = Enum("kind", {"enterprise": ("非公企业", "企业"), "school": ("学校",)})
+    >>> kind.codes, kind.zh("enterprise"), kind.canonical("企业")
+    (['enterprise', 'school'], '非公企业', 'enterprise')
+    >>> import regional_graph as rg
+    >>> G = rg.datasets.load_sample_district()
+    >>> set(G.nodes[Label.AREA]["level"]) <= set(AREA_LEVEL.codes)
+    True
     """
 
     name: str
@@ -68,16 +98,37 @@ class Enum:
 
     @property
     def codes(self) -> list[str]:
-        """Canonical codes in schema order."""
+        """Canonical codes in schema order.
+
+        Examples
+        --------
+        >>> AREA_LEVEL.codes
+        ['district', 'street', 'community', 'grid', 'building']
+        """
         return list(self.values)
 
     def zh(self, code: str) -> str:
-        """Chinese display name of ``code``."""
+        """Chinese display name of ``code``.
+
+        Examples
+        --------
+        >>> AREA_LEVEL.zh("street"), [AREA_LEVEL.zh(c) for c in AREA_LEVEL.codes][:3]
+        ('街道', ['区', '街道', '社区'])
+        """
         return self.values[code][0]
 
     @property
     def lookup(self) -> dict[str, str]:
-        """Every accepted spelling (code, alias; case- and space-insensitive) → code."""
+        """Every accepted spelling (code, alias; case- and space-insensitive) → code.
+
+        Examples
+        --------
+        >>> lookup = AREA_LEVEL.lookup
+        >>> lookup["街道办事处"], lookup["district"]
+        ('street', 'district')
+        >>> set(lookup.values()) == set(AREA_LEVEL.codes)
+        True
+        """
         out: dict[str, str] = {}
         for code, aliases in self.values.items():
             for spelling in (code, code.replace("_", " "), *aliases):
@@ -85,11 +136,25 @@ class Enum:
         return out
 
     def canonical(self, value: str) -> str | None:
-        """The canonical code for an accepted spelling, or ``None``."""
+        """The canonical code for an accepted spelling, or ``None``.
+
+        Examples
+        --------
+        >>> AREA_LEVEL.canonical(" 街道办事处 "), AREA_LEVEL.canonical("STREET")
+        ('street', 'street')
+        >>> AREA_LEVEL.canonical("镇区") is None
+        True
+        """
         return self.lookup.get(_norm(value))
 
     def describe(self) -> str:
-        """Human-readable list of accepted values, for error messages."""
+        """Human-readable list of accepted values, for error messages.
+
+        Examples
+        --------
+        >>> AREA_LEVEL.describe()
+        'district (区), street (街道), community (社区), grid (网格), building (楼栋)'
+        """
         return ", ".join(f"{c} ({a[0]})" for c, a in self.values.items())
 
 
@@ -227,6 +292,16 @@ class Column:
     ``refs``; when ``rel`` is set the reference is also a relationship of the graph
     (``reverse`` flips its direction: ``provider_id`` of a resource becomes
     ``(provider)-[:OFFERS]->(resource)``).
+
+    Examples
+    --------
+    >>> col = RESOURCES.column("provider_id")
+    >>> col.dtype, col.rel, col.reverse
+    ('ref', <RelType.OFFERS: 'OFFERS'>, True)
+    >>> import regional_graph as rg
+    >>> G = rg.datasets.load_sample_district()
+    >>> len(G.edges_of(col.rel)) == int(G.nodes[Label.RESOURCE]["provider_id"].notna().sum())
+    True
     """
 
     name: str
@@ -244,12 +319,26 @@ class Column:
 
     @property
     def spellings(self) -> tuple[str, ...]:
-        """Every accepted header spelling."""
+        """Every accepted header spelling.
+
+        Examples
+        --------
+        >>> MEMBERS.column("id").spellings
+        ('id', '编号', 'ID', '代码')
+        """
         return (self.name, self.zh, *self.aliases)
 
     @property
     def expects(self) -> str:
-        """What the column expects, in words (for error messages and the template)."""
+        """What the column expects, in words (for error messages and the template).
+
+        Examples
+        --------
+        >>> ORGANIZATIONS.column("party_members").expects
+        'a whole number ≥ 0'
+        >>> AREAS.column("level").expects.startswith("one of district (区)")
+        True
+        """
         if self.enum is not None:
             return "one of " + self.enum.describe()
         if self.dtype == "ref":
@@ -271,7 +360,17 @@ class Column:
 
 @dataclass(frozen=True)
 class Table:
-    """One table of the input template (a CSV file or a workbook sheet)."""
+    """One table of the input template (a CSV file or a workbook sheet).
+
+    Examples
+    --------
+    >>> AREAS.name, AREAS.zh, AREAS.label
+    ('areas', '区域', <Label.AREA: 'Area'>)
+    >>> import regional_graph as rg
+    >>> tables = rg.datasets.sample_district_tables()
+    >>> list(tables["areas"].columns) == AREAS.names
+    True
+    """
 
     name: str
     zh: str
@@ -281,7 +380,18 @@ class Table:
     aliases: tuple[str, ...] = ()
 
     def column(self, name: str) -> Column:
-        """The column called ``name`` (canonical English name)."""
+        """The column called ``name`` (canonical English name).
+
+        Examples
+        --------
+        >>> AREAS.column("parent_id").zh
+        '上级编号'
+        >>> try:
+        ...     AREAS.column("上级编号")  # English names only; see header_lookup
+        ... except KeyError as err:
+        ...     print(err)
+        '上级编号'
+        """
         for col in self.columns:
             if col.name == name:
                 return col
@@ -289,17 +399,39 @@ class Table:
 
     @property
     def names(self) -> list[str]:
-        """Canonical column names in template order."""
+        """Canonical column names in template order.
+
+        Examples
+        --------
+        >>> AREAS.names
+        ['id', 'name', 'level', 'parent_id']
+        """
         return [c.name for c in self.columns]
 
     @property
     def required(self) -> list[str]:
-        """Required column names."""
+        """Required column names.
+
+        Examples
+        --------
+        >>> AREAS.required
+        ['id', 'name', 'level']
+        >>> set(AREAS.required) <= set(AREAS.names)
+        True
+        """
         return [c.name for c in self.columns if c.required]
 
     @property
     def spellings(self) -> tuple[str, ...]:
-        """Accepted file/sheet names."""
+        """Accepted file/sheet names.
+
+        Examples
+        --------
+        >>> AREAS.spellings
+        ('areas', '区域')
+        >>> all(table(s) is AREAS for s in AREAS.spellings)
+        True
+        """
         return (self.name, self.zh, *self.aliases)
 
 
@@ -511,22 +643,55 @@ def table(name: str) -> Table:
 
 
 def header_lookup(tbl: Table) -> dict[str, str]:
-    """Every accepted header spelling of ``tbl`` (normalised) → canonical column name."""
+    """Every accepted header spelling of ``tbl`` (normalised) → canonical column name.
+
+    Examples
+    --------
+    >>> lookup = header_lookup(AREAS)
+    >>> lookup["上级编号"], lookup["代码"], lookup["parent_id"]
+    ('parent_id', 'id', 'parent_id')
+    >>> set(lookup.values()) == set(AREAS.names)
+    True
+    """
     return {_norm(s): c.name for c in tbl.columns for s in c.spellings}
 
 
 def zh_headers(tbl: Table) -> list[str]:
-    """The Chinese headers of ``tbl`` in template order."""
+    """The Chinese headers of ``tbl`` in template order.
+
+    Examples
+    --------
+    >>> zh_headers(AREAS)
+    ['编号', '名称', '层级', '上级编号']
+    >>> len(zh_headers(LINKS)) == len(LINKS.names)
+    True
+    """
     return [c.zh for c in tbl.columns]
 
 
 def personal_columns() -> dict[str, list[str]]:
-    """Table → columns marked personal in the schema."""
+    """Table → columns marked personal in the schema.
+
+    Examples
+    --------
+    >>> personal_columns()["members"]
+    ['name', 'phone', 'id_number']
+    >>> list(personal_columns()) == list(TABLES)
+    True
+    """
     return {t.name: [c.name for c in t.columns if c.personal] for t in TABLES.values()}
 
 
 def enum_columns(tbl: Table) -> Iterable[Column]:
-    """The enum columns of ``tbl``."""
+    """The enum columns of ``tbl``.
+
+    Examples
+    --------
+    >>> [c.name for c in enum_columns(ORGANIZATIONS)]
+    ['kind']
+    >>> all(c.enum is not None for c in enum_columns(PARTY_ORGS))
+    True
+    """
     return (c for c in tbl.columns if c.enum is not None)
 
 

@@ -108,6 +108,21 @@ def validate_tables(raw: Mapping[str, pd.DataFrame]) -> Tables:
     -------
     dict
         Table name → typed DataFrame, for :func:`regional_graph.build.graph_from_tables`.
+
+    Examples
+    --------
+    >>> import regional_graph as rg
+    >>> raw = {name: to_text_frame(df)
+    ...        for name, df in rg.datasets.sample_district_tables().items()}
+    >>> typed = validate_tables(raw)
+    >>> str(typed["areas"]["level"].dtype), str(typed["links"]["start"].dtype)
+    ('category', 'datetime64[s]')
+    >>> raw["links"].loc[0, "target_id"] = "nope"
+    >>> try:
+    ...     validate_tables(raw)
+    ... except TableValidationError as err:
+    ...     print(err.failures.loc[0, "problem"])
+    unknown id
     """
     typed, failures = check_tables(raw)
     if len(failures):
@@ -116,7 +131,22 @@ def validate_tables(raw: Mapping[str, pd.DataFrame]) -> Tables:
 
 
 def check_tables(raw: Mapping[str, pd.DataFrame]) -> tuple[Tables, pd.DataFrame]:
-    """Like :func:`validate_tables` but return ``(typed_tables, failures)`` without raising."""
+    """Like :func:`validate_tables` but return ``(typed_tables, failures)`` without raising.
+
+    Examples
+    --------
+    >>> import regional_graph as rg
+    >>> raw = {name: to_text_frame(df)
+    ...        for name, df in rg.datasets.sample_district_tables().items()}
+    >>> typed, failures = check_tables(raw)
+    >>> len(failures), list(failures.columns) == FAILURE_COLUMNS
+    (0, True)
+    >>> raw["areas"].loc[5, "level"] = "镇区"
+    >>> _, failures = check_tables(raw)
+    >>> print(failures[["table", "row", "column", "value"]].to_string(index=False))
+    table  row column value
+    areas    7  level    镇区
+    """
     run = _Run()
     frames: dict[str, pd.DataFrame] = {}
     for given, df in raw.items():
@@ -558,7 +588,18 @@ def _arrow(values: pd.Series) -> pa.Array | pa.ChunkedArray:
 
 
 def concat_arrow(parts: list[pa.Array | pa.ChunkedArray]) -> pa.ChunkedArray:
-    """Concatenate arrow string arrays without copying (chunks are flattened, not iterated)."""
+    """Concatenate arrow string arrays without copying (chunks are flattened, not iterated).
+
+    Examples
+    --------
+    >>> import regional_graph as rg
+    >>> areas = rg.datasets.sample_district_tables()["areas"]
+    >>> parts = [pa.array(["a", "b"], pa.large_string()),
+    ...          pa.chunked_array([areas["id"].head(2).tolist()], pa.large_string())]
+    >>> out = concat_arrow(parts)
+    >>> len(out), out.num_chunks, out.type
+    (4, 2, DataType(large_string))
+    """
     chunks = [c for p in parts for c in (p.chunks if isinstance(p, pa.ChunkedArray) else [p])]
     return pa.chunked_array(chunks, type=pa.large_string())
 

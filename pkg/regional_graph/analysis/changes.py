@@ -52,6 +52,18 @@ class GraphDiff:
         ``rate_with_members_change``.
     as_of_old, as_of_new
         The two days compared.
+
+    Examples
+    --------
+    >>> import regional_graph as rg
+    >>> G = rg.datasets.load_sample_district()
+    >>> d = diff(G, as_of_old="2025-10-01", as_of_new=rg.datasets.REFERENCE_DATE)
+    >>> isinstance(d, GraphDiff), len(d.pairs_added) > 0
+    (True, True)
+    >>> list(d.pairs_added.columns)
+    ['type', 'source_id', 'source_name', 'target_id', 'target_name']
+    >>> len(d.street_coverage) == len(G.nodes[rg.schema.Label.AREA].query("level == 'street'"))
+    True
     """
 
     pairs_added: pd.DataFrame

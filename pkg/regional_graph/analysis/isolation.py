@@ -423,7 +423,20 @@ class TieComponents:
         size), ``size`` (actors in the component), ``in_largest``.
     cut_off
         The organisations (rows of ``nodes`` with label Organization) outside the largest
-        component, with their ``kind``, ``community`` and ``street``.
+        component, with their ``kind``, ``community`` and ``street`` (and their ids),
+        ``component`` and ``size``.
+
+    Examples
+    --------
+    >>> import regional_graph as rg
+    >>> G = rg.datasets.load_sample_district()
+    >>> c = tie_components(G, as_of=rg.datasets.REFERENCE_DATE)
+    >>> isinstance(c, TieComponents)
+    True
+    >>> list(c.nodes.columns)
+    ['label', 'name', 'component', 'size', 'in_largest']
+    >>> len(c.cut_off) > 0, bool((c.cut_off["component"] > 0).all())
+    (True, True)
     """
 
     nodes: pd.DataFrame

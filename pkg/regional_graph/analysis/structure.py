@@ -226,6 +226,16 @@ class TieNetwork:
         Number of live tie links behind each edge.
     ids
         Actor ids (in vertex order).
+
+    Examples
+    --------
+    >>> import regional_graph as rg
+    >>> G = rg.datasets.load_sample_district()
+    >>> net = tie_network(G, as_of=rg.datasets.REFERENCE_DATE)
+    >>> isinstance(net, TieNetwork), len(net.ids) == len(net.codes) > 0
+    (True, True)
+    >>> net.edges.shape[1], len(net.weight) == len(net.edges), bool((net.weight >= 1).all())
+    (2, True, True)
     """
 
     codes: np.ndarray
@@ -235,16 +245,46 @@ class TieNetwork:
     _igraph: ig.Graph | None = field(default=None, repr=False)
 
     def number_of_nodes(self) -> int:
-        """Number of actors."""
+        """Number of actors.
+
+        Examples
+        --------
+        >>> import regional_graph as rg
+        >>> G = rg.datasets.load_sample_district()
+        >>> net = tie_network(G, as_of=rg.datasets.REFERENCE_DATE)
+        >>> net.number_of_nodes() == len(net.ids) > 0
+        True
+        """
         return len(self.codes)
 
     def number_of_edges(self) -> int:
-        """Number of (merged) edges."""
+        """Number of (merged) edges.
+
+        Examples
+        --------
+        >>> import regional_graph as rg
+        >>> G = rg.datasets.load_sample_district()
+        >>> net = tie_network(G, as_of=rg.datasets.REFERENCE_DATE)
+        >>> 0 < net.number_of_edges() <= int(net.weight.sum())  # parallel ties merged
+        True
+        """
         return len(self.edges)
 
     def to_igraph(self) -> ig.Graph:
         """An undirected ``igraph.Graph`` (vertex ``i`` = actor ``i`` of :attr:`ids`; edge
-        attribute ``weight``), built once and cached."""
+        attribute ``weight``), built once and cached.
+
+        Examples
+        --------
+        >>> import regional_graph as rg
+        >>> G = rg.datasets.load_sample_district()
+        >>> net = tie_network(G, as_of=rg.datasets.REFERENCE_DATE)
+        >>> g = net.to_igraph()
+        >>> (g.vcount(), g.ecount()) == (net.number_of_nodes(), net.number_of_edges())
+        True
+        >>> g.is_directed(), net.to_igraph() is g
+        (False, True)
+        """
         if self._igraph is None:
             import igraph as ig
 
@@ -257,6 +297,15 @@ class TieNetwork:
         """A networkx ``Graph`` keyed by actor id, nodes added in vertex order, edge ``weight``.
 
         Small graphs only: for comparisons and ad-hoc research.
+
+        Examples
+        --------
+        >>> import regional_graph as rg
+        >>> G = rg.datasets.load_sample_district()
+        >>> net = tie_network(G, as_of=rg.datasets.REFERENCE_DATE)
+        >>> g = net.to_networkx()
+        >>> list(g.nodes) == list(net.ids), g.number_of_edges() == net.number_of_edges()
+        (True, True)
         """
         import networkx as nx
 
@@ -269,7 +318,19 @@ class TieNetwork:
         return g
 
     def adjacency(self) -> sp.csr_array:
-        """Symmetric 0/1 adjacency (``scipy.sparse``)."""
+        """Symmetric 0/1 adjacency (``scipy.sparse``).
+
+        Examples
+        --------
+        >>> import regional_graph as rg
+        >>> G = rg.datasets.load_sample_district()
+        >>> net = tie_network(G, as_of=rg.datasets.REFERENCE_DATE)
+        >>> A = net.adjacency()
+        >>> A.shape == (net.number_of_nodes(),) * 2, A.nnz == 2 * net.number_of_edges()
+        (True, True)
+        >>> (A != A.T).nnz  # symmetric
+        0
+        """
         n = self.number_of_nodes()
         u, v = self.edges[:, 0], self.edges[:, 1]
         a = sp.csr_array((np.ones(2 * len(u), dtype=np.int8),
@@ -638,11 +699,22 @@ class Partition:
     membership
         Actor id → cluster number (0 = largest cluster; ties broken by first vertex).
     modularity
-        Newman modularity of the partition at ``resolution`` (= ``nx.community.modularity``).
+        Newman modularity of the partition at ``resolution`` (= ``nx.community.modularity``
+        of :meth:`TieNetwork.to_networkx`, with ``weight=None`` unless ``weighted``).
     method, seed, resolution, weighted
         How it was found.
     network
         The network partitioned.
+
+    Examples
+    --------
+    >>> import regional_graph as rg
+    >>> G = rg.datasets.load_sample_district()
+    >>> p = communities(G, as_of=rg.datasets.REFERENCE_DATE, seed=0)
+    >>> isinstance(p, Partition), p.method, bool(0 < p.modularity <= 1)
+    (True, 'leiden', True)
+    >>> p.membership.index.equals(p.network.ids)
+    True
     """
 
     membership: pd.Series
@@ -655,11 +727,34 @@ class Partition:
 
     @property
     def n_clusters(self) -> int:
-        """Number of clusters."""
+        """Number of clusters.
+
+        Examples
+        --------
+        >>> import regional_graph as rg
+        >>> G = rg.datasets.load_sample_district()
+        >>> p = communities(G, as_of=rg.datasets.REFERENCE_DATE, seed=0)
+        >>> p.n_clusters == p.membership.nunique() > 1
+        True
+        """
         return int(self.membership.max()) + 1 if len(self.membership) else 0
 
     def clusters(self) -> list[set[str]]:
-        """The clusters as sets of actor ids (for ``nx.community.modularity``)."""
+        """The clusters as sets of actor ids (for ``nx.community.modularity``).
+
+        Examples
+        --------
+        >>> import networkx as nx
+        >>> import regional_graph as rg
+        >>> G = rg.datasets.load_sample_district()
+        >>> p = communities(G, as_of=rg.datasets.REFERENCE_DATE, seed=0)
+        >>> cs = p.clusters()
+        >>> len(cs) == p.n_clusters, sum(map(len, cs)) == p.network.number_of_nodes()
+        (True, True)
+        >>> q = nx.community.modularity(p.network.to_networkx(), cs, weight=None)
+        >>> bool(abs(q - p.modularity) < 1e-9)
+        True
+        """
         return [set(ix) for _, ix in self.membership.groupby(self.membership).groups.items()]
 
 
@@ -779,6 +874,17 @@ class StreetComparison:
     streets
         Per street (indexed by street id): ``name``, ``actors``, ``clusters``,
         ``main_cluster``, ``main_share`` and ``split`` (``main_share`` < ``majority``).
+
+    Examples
+    --------
+    >>> import regional_graph as rg
+    >>> G = rg.datasets.load_sample_district()
+    >>> p = communities(G, as_of=rg.datasets.REFERENCE_DATE, seed=0)
+    >>> cmp = compare_with_streets(G, p)
+    >>> isinstance(cmp, StreetComparison), len(cmp.clusters) == p.n_clusters
+    (True, True)
+    >>> list(cmp.streets.columns)
+    ['name', 'actors', 'clusters', 'main_cluster', 'main_share', 'split']
     """
 
     nmi: float

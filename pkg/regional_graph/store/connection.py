@@ -67,6 +67,13 @@ class Neo4jSettings:
         Password (excluded from ``repr`` and from every message).
     database
         Database name; ``None`` lets the server pick its default database.
+
+    Examples
+    --------
+    >>> s = Neo4jSettings.resolve("bolt://localhost:7687", password="pw123456",
+    ...                           environ={"NEO4J_DATABASE": "haian"})
+    >>> s.user, s.database, "pw123456" in repr(s)
+    ('neo4j', 'haian', False)
     """
 
     uri: str
@@ -135,6 +142,15 @@ class Connection:
     """A driver plus the database to use; closes the driver only if it opened it.
 
     Made by :func:`connect`; use it as a context manager.
+
+    Examples
+    --------
+    ``verify=False`` opens the driver without contacting the server (no network here):
+
+    >>> conn = connect(uri="bolt://localhost:7687", password="pw123456", verify=False)
+    >>> conn, conn.owns_driver
+    (<Connection bolt://localhost:7687 database=None>, True)
+    >>> conn.close()
     """
 
     def __init__(
@@ -156,7 +172,17 @@ class Connection:
         return f"<Connection {self.label or 'driver'} database={self.database!r}>"
 
     def close(self) -> None:
-        """Close the driver if this connection opened it."""
+        """Close the driver if this connection opened it.
+
+        Examples
+        --------
+        >>> with connect(uri="bolt://localhost:7687", verify=False) as conn:
+        ...     owned = conn.owns_driver
+        >>> owned  # closed on leaving the block
+        True
+        >>> connect(conn).owns_driver  # wrapping a connection never takes ownership
+        False
+        """
         if self.owns_driver:
             self.driver.close()
 
@@ -172,26 +198,79 @@ class Connection:
         self.close()
 
     def session(self, **config: Any) -> neo4j.Session:
-        """A new session on :attr:`database`."""
+        """A new session on :attr:`database`.
+
+        Examples
+        --------
+        ```python
+        with connect(uri="bolt://localhost:7687", database="neo4j") as conn:
+            with conn.session() as s:
+                s.run("RETURN 1").consume()
+        ```
+        """
         return self.driver.session(database=self.database, **config)
 
     def read(self, query: str, **params: Any) -> list[neo4j.Record]:
-        """Run a read query (retried on transient errors) and return its records."""
+        """Run a read query (retried on transient errors) and return its records.
+
+        Examples
+        --------
+        ```python
+        from regional_graph.schema import Label
+        from regional_graph.store import cypher
+
+        with connect(uri="bolt://localhost:7687") as conn:
+            n = conn.read(cypher.count_nodes(Label.AREA), dataset="haian")[0]["n"]
+        ```
+        """
         with store_errors(self, "read query"), self.session() as s:
             return s.execute_read(_collect, query, params)
 
     def write(self, query: str, **params: Any) -> neo4j.ResultSummary:
-        """Run one write statement in its own transaction (retried on transient errors)."""
+        """Run one write statement in its own transaction (retried on transient errors).
+
+        Examples
+        --------
+        ```python
+        from regional_graph.store import cypher
+
+        with connect(uri="bolt://localhost:7687") as conn:
+            conn.write(cypher.write_dataset(), dataset="haian", props={"name": "海岚区"})
+        ```
+        """
         with store_errors(self, "write"), self.session() as s:
             return s.execute_write(_consume, query, params)
 
     def write_tx(self, work: Callable[[neo4j.ManagedTransaction], T]) -> T:
-        """Run ``work(tx)`` in one write transaction (all or nothing, retried if transient)."""
+        """Run ``work(tx)`` in one write transaction (all or nothing, retried if transient).
+
+        Examples
+        --------
+        ```python
+        from regional_graph.schema import Label
+        from regional_graph.store import cypher
+
+        def work(tx):
+            tx.run(cypher.delete_nodes(Label.AREA), dataset="haian", keys=["G0001"])
+            return tx.run(cypher.count_nodes(Label.AREA), dataset="haian").single()["n"]
+
+        with connect(uri="bolt://localhost:7687") as conn:
+            remaining = conn.write_tx(work)
+        ```
+        """
         with store_errors(self, "write"), self.session() as s:
             return s.execute_write(work)
 
     def scrub(self, text: str) -> str:
-        """``text`` with the password (if any) replaced by ``***``."""
+        """``text`` with the password (if any) replaced by ``***``.
+
+        Examples
+        --------
+        >>> with connect(uri="bolt://localhost:7687", password="pw123456",
+        ...              verify=False) as conn:
+        ...     conn.scrub("login with pw123456 failed")
+        'login with *** failed'
+        """
         return text.replace(self._secret, "***") if self._secret else text
 
 
@@ -207,7 +286,20 @@ def _consume(
 
 @contextmanager
 def store_errors(conn: Connection | None, what: str) -> Iterator[None]:
-    """Turn driver exceptions into :class:`StoreError` (password scrubbed from the text)."""
+    """Turn driver exceptions into :class:`StoreError` (password scrubbed from the text).
+
+    Examples
+    --------
+    >>> from neo4j.exceptions import ServiceUnavailable
+    >>> conn = connect(uri="bolt://localhost:7687", password="pw123456", verify=False)
+    >>> try:
+    ...     with store_errors(conn, "read query"):
+    ...         raise ServiceUnavailable("no route (password pw123456)")
+    ... except StoreError as err:
+    ...     print(err)
+    read query: server unavailable [bolt://localhost:7687]: no route (password ***)
+    >>> conn.close()
+    """
     try:
         yield
     except StoreError:

@@ -53,7 +53,15 @@ __all__ = [
 
 
 class StoreLabel(StrEnum):
-    """Labels the store adds beside the schema labels."""
+    """Labels the store adds beside the schema labels.
+
+    Examples
+    --------
+    >>> StoreLabel.DATASET.value, StoreLabel.ROW.value
+    ('RGDataset', 'RGRow')
+    >>> NODE_LABELS[-1] == StoreLabel.ROW
+    True
+    """
 
     DATASET = "RGDataset"  # one per dataset: display name, column order, format version
     ROW = "RGRow"  # one per row of a table that is not a node table (activities, orders)
@@ -85,7 +93,15 @@ def _rel(rel: object) -> str:
 
 
 def node_key(label: object) -> str:
-    """The property that, with ``dataset`` (and ``table`` for rows), identifies a node."""
+    """The property that, with ``dataset`` (and ``table`` for rows), identifies a node.
+
+    Examples
+    --------
+    >>> import regional_graph as rg
+    >>> G = rg.datasets.load_sample_district()
+    >>> {node_key(label) for label in G.nodes}, node_key(StoreLabel.ROW)
+    ({'id'}, 'pos')
+    """
     return "pos" if _label(label) == StoreLabel.ROW.value else "id"
 
 
@@ -147,6 +163,17 @@ def merge_nodes(label: object, *, replace: bool) -> str:
 
     ``replace`` sets the properties to exactly ``row.props`` (sync); otherwise they are
     merged in (a ``null`` in ``props`` removes that property).
+
+    Examples
+    --------
+    >>> print(merge_nodes(StoreLabel.ROW, replace=True))
+    UNWIND $rows AS row
+    MERGE (n:RGRow {dataset: $dataset, table: $table, pos: row.pos})
+    SET n = row.props
+    >>> import regional_graph as rg
+    >>> G = rg.datasets.load_sample_district()
+    >>> all(f"(n:{label} " in merge_nodes(label, replace=False) for label in G.nodes)
+    True
     """
     name = _label(label)
     key = node_key(name)
@@ -182,19 +209,41 @@ def merge_relationships(rel: object, source: object, target: object, *, replace:
 
 def create_nodes(label: object) -> str:
     """Create a batch ``$rows`` of new nodes (the bulk path for a label the dataset does not
-    have yet; the uniqueness constraint still refuses duplicates)."""
+    have yet; the uniqueness constraint still refuses duplicates).
+
+    Examples
+    --------
+    >>> print(create_nodes(Label.AREA))
+    UNWIND $rows AS row
+    CREATE (n:Area)
+    SET n = row.props
+    """
     return f"UNWIND $rows AS row\nCREATE (n:{_label(label)})\nSET n = row.props"
 
 
 def any_node() -> str:
-    """The labels that have at least one node in ``$dataset`` (one query per label)."""
+    """The labels that have at least one node in ``$dataset`` (one query per label).
+
+    Examples
+    --------
+    >>> q = any_node()
+    >>> q.count(" UNION ALL ") == len(NODE_LABELS) - 1, "RETURN 'RGRow' AS label" in q
+    (True, True)
+    """
     return " UNION ALL ".join(
         f"MATCH (n:{name} {{dataset: $dataset}}) WITH n LIMIT 1 RETURN '{name}' AS label"
         for name in NODE_LABELS)
 
 
 def write_dataset() -> str:
-    """Create or update the dataset's metadata node with ``$props``."""
+    """Create or update the dataset's metadata node with ``$props``.
+
+    Examples
+    --------
+    >>> print(write_dataset())
+    MERGE (d:RGDataset {dataset: $dataset})
+    SET d += $props
+    """
     return (f"MERGE (d:{StoreLabel.DATASET.value} {{dataset: $dataset}})\n"
             "SET d += $props")
 
@@ -203,13 +252,29 @@ def write_dataset() -> str:
 
 
 def node_keys(label: object) -> str:
-    """The keys (``id`` or ``pos``) of the nodes of one label in ``$dataset``."""
+    """The keys (``id`` or ``pos``) of the nodes of one label in ``$dataset``.
+
+    Examples
+    --------
+    >>> node_keys(Label.AREA)
+    'MATCH (n:Area {dataset: $dataset}) RETURN n.id AS key'
+    >>> node_keys(StoreLabel.ROW)
+    'MATCH (n:RGRow {dataset: $dataset, table: $table}) RETURN n.pos AS key'
+    """
     name = _label(label)
     return f"MATCH (n:{name} {{{_scope(name)}}}) RETURN n.{node_key(name)} AS key"
 
 
 def delete_nodes(label: object) -> str:
-    """Detach-delete the nodes of one label in ``$dataset`` whose keys are in ``$keys``."""
+    """Detach-delete the nodes of one label in ``$dataset`` whose keys are in ``$keys``.
+
+    Examples
+    --------
+    >>> print(delete_nodes(Label.AREA))
+    UNWIND $keys AS k
+    MATCH (n:Area {dataset: $dataset, id: k})
+    DETACH DELETE n
+    """
     name = _label(label)
     return (f"UNWIND $keys AS k\n"
             f"MATCH (n:{name} {{{_scope(name)}, {node_key(name)}: k}})\n"
@@ -217,14 +282,30 @@ def delete_nodes(label: object) -> str:
 
 
 def relationship_keys(rel: object, source: object) -> str:
-    """``key`` and source id of every relationship of a type from one label in ``$dataset``."""
+    """``key`` and source id of every relationship of a type from one label in ``$dataset``.
+
+    Examples
+    --------
+    >>> print(relationship_keys(RelType.PAIRED_WITH, Label.ORGANIZATION))
+    MATCH (a:Organization {dataset: $dataset})-[r:PAIRED_WITH]->()
+    WHERE r.dataset = $dataset
+    RETURN r.key AS key, a.id AS s
+    """
     return (f"MATCH (a:{_label(source)} {{dataset: $dataset}})-[r:{_rel(rel)}]->()\n"
             "WHERE r.dataset = $dataset\n"
             "RETURN r.key AS key, a.id AS s")
 
 
 def delete_relationships(rel: object, source: object) -> str:
-    """Delete relationships ``$rows`` of ``{s, key}`` (anchored on the source's index)."""
+    """Delete relationships ``$rows`` of ``{s, key}`` (anchored on the source's index).
+
+    Examples
+    --------
+    >>> print(delete_relationships(RelType.PAIRED_WITH, Label.ORGANIZATION))
+    UNWIND $rows AS row
+    MATCH (a:Organization {dataset: $dataset, id: row.s})-[r:PAIRED_WITH {key: row.key}]->()
+    DELETE r
+    """
     return (f"UNWIND $rows AS row\n"
             f"MATCH (a:{_label(source)} {{dataset: $dataset, id: row.s}})"
             f"-[r:{_rel(rel)} {{key: row.key}}]->()\n"
@@ -232,7 +313,16 @@ def delete_relationships(rel: object, source: object) -> str:
 
 
 def delete_dataset_nodes(label: object) -> str:
-    """Detach-delete up to ``$batch`` nodes of one label in ``$dataset``; returns the count."""
+    """Detach-delete up to ``$batch`` nodes of one label in ``$dataset``; returns the count.
+
+    Examples
+    --------
+    >>> print(delete_dataset_nodes(Label.MEMBER))
+    MATCH (n:Member {dataset: $dataset})
+    WITH n LIMIT $batch
+    DETACH DELETE n
+    RETURN count(*) AS deleted
+    """
     return (f"MATCH (n:{_label(label)} {{dataset: $dataset}})\n"
             "WITH n LIMIT $batch\n"
             "DETACH DELETE n\n"
@@ -240,7 +330,13 @@ def delete_dataset_nodes(label: object) -> str:
 
 
 def delete_dataset_meta() -> str:
-    """Delete the dataset's metadata node."""
+    """Delete the dataset's metadata node.
+
+    Examples
+    --------
+    >>> delete_dataset_meta()
+    'MATCH (d:RGDataset {dataset: $dataset}) DELETE d'
+    """
     return f"MATCH (d:{StoreLabel.DATASET.value} {{dataset: $dataset}}) DELETE d"
 
 
@@ -248,25 +344,55 @@ def delete_dataset_meta() -> str:
 
 
 def read_dataset() -> str:
-    """The metadata node of ``$dataset``."""
+    """The metadata node of ``$dataset``.
+
+    Examples
+    --------
+    >>> read_dataset()
+    'MATCH (d:RGDataset {dataset: $dataset}) RETURN properties(d) AS p'
+    """
     return f"MATCH (d:{StoreLabel.DATASET.value} {{dataset: $dataset}}) RETURN properties(d) AS p"
 
 
 def list_datasets() -> str:
-    """Every dataset in the database, by name."""
+    """Every dataset in the database, by name.
+
+    Examples
+    --------
+    >>> print(list_datasets())
+    MATCH (d:RGDataset)
+    RETURN d.dataset AS dataset, d.name AS name
+    ORDER BY dataset
+    """
     return (f"MATCH (d:{StoreLabel.DATASET.value})\n"
             "RETURN d.dataset AS dataset, d.name AS name\n"
             "ORDER BY dataset")
 
 
 def read_nodes(label: object) -> str:
-    """All properties of every node of one label in ``$dataset`` (and ``$table``)."""
+    """All properties of every node of one label in ``$dataset`` (and ``$table``).
+
+    Examples
+    --------
+    >>> read_nodes(Label.AREA)
+    'MATCH (n:Area {dataset: $dataset}) RETURN properties(n) AS p'
+    >>> "table: $table" in read_nodes(StoreLabel.ROW)
+    True
+    """
     name = _label(label)
     return f"MATCH (n:{name} {{{_scope(name)}}}) RETURN properties(n) AS p"
 
 
 def read_relationships(rel: object, source: object, target: object) -> str:
-    """Endpoint ids and properties of every relationship of a type between two labels."""
+    """Endpoint ids and properties of every relationship of a type between two labels.
+
+    Examples
+    --------
+    >>> print(read_relationships(RelType.PAIRED_WITH, Label.ORGANIZATION, Label.AREA))
+    MATCH (a:Organization {dataset: $dataset})-[r:PAIRED_WITH]->(b:Area)
+    WHERE r.dataset = $dataset
+    RETURN a.id AS s, b.id AS t, properties(r) AS p
+    """
     return (f"MATCH (a:{_label(source)} {{dataset: $dataset}})-[r:{_rel(rel)}]->"
             f"(b:{_label(target)})\n"
             "WHERE r.dataset = $dataset\n"
@@ -274,12 +400,28 @@ def read_relationships(rel: object, source: object, target: object) -> str:
 
 
 def count_nodes(label: object) -> str:
-    """Number of nodes of one label in ``$dataset``."""
+    """Number of nodes of one label in ``$dataset``.
+
+    Examples
+    --------
+    >>> count_nodes(Label.AREA)
+    'MATCH (n:Area {dataset: $dataset}) RETURN count(n) AS n'
+    """
     return f"MATCH (n:{_label(label)} {{dataset: $dataset}}) RETURN count(n) AS n"
 
 
 def count_relationships(rel: object) -> str:
-    """Number of relationships of one type in ``$dataset``."""
+    """Number of relationships of one type in ``$dataset``.
+
+    Examples
+    --------
+    >>> count_relationships(RelType.PAIRED_WITH)
+    'MATCH ()-[r:PAIRED_WITH]->() WHERE r.dataset = $dataset RETURN count(r) AS n'
+    >>> count_relationships("NOT_A_TYPE")
+    Traceback (most recent call last):
+    ...
+    ValueError: 'NOT_A_TYPE' is not a relationship type of regional_graph
+    """
     return f"MATCH ()-[r:{_rel(rel)}]->() WHERE r.dataset = $dataset RETURN count(r) AS n"
 
 
@@ -332,7 +474,14 @@ _LATEST = ("reduce(best = null, x IN {items} | CASE WHEN best IS NULL OR x.end >
 
 
 def uncovered_query() -> str:
-    """Two-new organisations with no live ``COVERED_BY`` (params ``$two_new``, reasons)."""
+    """Two-new organisations with no live ``COVERED_BY`` (params ``$two_new``, reasons).
+
+    Examples
+    --------
+    >>> q = uncovered_query()
+    >>> all(p in q for p in ("$dataset", "$day", "$two_new", "$reason_expired"))
+    True
+    """
     org, po, cov = Label.ORGANIZATION.value, Label.PARTY_ORG.value, RelType.COVERED_BY.value
     return (
         f"MATCH (o:{org} {{dataset: $dataset}})\n"
@@ -354,7 +503,14 @@ def uncovered_query() -> str:
 
 def should_build_query() -> str:
     """Two-new organisations with ≥ ``$min_members`` Party members and no own Party org
-    (level in ``$own_levels``), with their live coverage (``cov``: pos, id, name, level)."""
+    (level in ``$own_levels``), with their live coverage (``cov``: pos, id, name, level).
+
+    Examples
+    --------
+    >>> q = should_build_query()
+    >>> all(p in q for p in ("$min_members", "$own_levels", "$two_new", "$day"))
+    True
+    """
     org, po = Label.ORGANIZATION.value, Label.PARTY_ORG.value
     cov, host = RelType.COVERED_BY.value, RelType.HOSTED_BY.value
     return (
@@ -376,7 +532,14 @@ def should_build_query() -> str:
 
 def isolated_units_query() -> str:
     """Resident units (``$resident``) with no live tie of their own or of a Party org they
-    host; ``ended``: the ended ties (key, end, partner label, pos, id)."""
+    host; ``ended``: the ended ties (key, end, partner label, pos, id).
+
+    Examples
+    --------
+    >>> q = isolated_units_query()
+    >>> "$resident" in q, "PAIRED_WITH|SITS_ON|CONFERENCE_MEMBER" in q
+    (True, True)
+    """
     org, po, host = Label.ORGANIZATION.value, Label.PARTY_ORG.value, RelType.HOSTED_BY.value
     ties = "|".join(LINK_RELTYPE[t].value for t in TIE_TYPES)
     return (
@@ -404,7 +567,14 @@ def isolated_units_query() -> str:
 
 def unpaired_communities_query() -> str:
     """Communities that neither themselves nor their community committee are the target of a
-    live ``PAIRED_WITH``; ``ended``: ended pairs (key, end, source label, pos, id)."""
+    live ``PAIRED_WITH``; ``ended``: ended pairs (key, end, source label, pos, id).
+
+    Examples
+    --------
+    >>> q = unpaired_communities_query()
+    >>> "c.level = 'community'" in q, q.rstrip().endswith("ORDER BY pos")
+    (True, True)
+    """
     area, po = Label.AREA.value, Label.PARTY_ORG.value
     pair, leads = RelType.PAIRED_WITH.value, RelType.LEADS.value
     match, up = _up("c", "up")
@@ -430,7 +600,14 @@ def unpaired_communities_query() -> str:
 
 
 def areas_of_level_query() -> str:
-    """Areas of level ``$level`` with their parent, in table order."""
+    """Areas of level ``$level`` with their parent, in table order.
+
+    Examples
+    --------
+    >>> q = areas_of_level_query()
+    >>> "WHERE a.level = $level" in q, q.splitlines()[-1]
+    (True, 'ORDER BY pos')
+    """
     area = Label.AREA.value
     return (
         f"MATCH (a:{area} {{dataset: $dataset}})\n"
@@ -442,7 +619,14 @@ def areas_of_level_query() -> str:
 
 
 def coverage_counts_query() -> str:
-    """Per area of level ``$level``: two-new organisations in it, covered, with members."""
+    """Per area of level ``$level``: two-new organisations in it, covered, with members.
+
+    Examples
+    --------
+    >>> q = coverage_counts_query()
+    >>> q.splitlines()[-2]
+    'RETURN id, two_new, covered_two_new, with_members, covered_with_members'
+    """
     org, po, cov = Label.ORGANIZATION.value, Label.PARTY_ORG.value, RelType.COVERED_BY.value
     match, up = _up("x", "up")
     return (

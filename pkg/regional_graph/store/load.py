@@ -92,6 +92,17 @@ def load_tables(
     tables, name, assigned
         Table name → text DataFrame (as read from a CSV folder), the graph's display name,
         and the ``ASSIGNED_TO`` relationships (``source_id``, ``target_id``, ``quantity``).
+
+    Examples
+    --------
+    ```python
+    import regional_graph as rg
+    from regional_graph.store.load import load_tables
+
+    tables, name, assigned = load_tables(uri="bolt://localhost:7687", dataset="haian")
+    assert list(tables) == list(rg.schema.TABLES)
+    assert list(assigned.columns) == ["source_id", "target_id", "quantity"]
+    ```
     """
     with connect(driver, uri=uri, user=user, password=password, database=database) as conn:
         dataset = _resolve_dataset(conn, dataset)
@@ -194,7 +205,17 @@ def list_datasets(
     password: str | None = None,
     database: str | None = None,
 ) -> pd.DataFrame:
-    """The datasets stored in a database: ``dataset`` and ``name``, sorted by dataset."""
+    """The datasets stored in a database: ``dataset`` and ``name``, sorted by dataset.
+
+    Examples
+    --------
+    ```python
+    import regional_graph as rg
+
+    stored = rg.store.list_datasets(uri="bolt://localhost:7687")
+    assert list(stored.columns) == ["dataset", "name"]
+    ```
+    """
     with connect(driver, uri=uri, user=user, password=password, database=database) as conn:
         recs = conn.read(cypher.list_datasets())
     return pd.DataFrame({"dataset": pd.Series([r["dataset"] for r in recs], dtype="str"),

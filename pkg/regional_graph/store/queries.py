@@ -129,6 +129,19 @@ def uncovered(
     """Two-new organisations with no live ``covered_by`` link, computed on the server.
 
     Same result as :func:`regional_graph.analysis.coverage.uncovered` on the loaded graph.
+
+    Examples
+    --------
+    ```python
+    import regional_graph as rg
+    from regional_graph.store import queries
+
+    u = queries.uncovered(uri="bolt://localhost:7687", dataset="haian",
+                  as_of=rg.datasets.REFERENCE_DATE)
+    G = rg.store.load_graph(uri="bolt://localhost:7687", dataset="haian")
+    local = rg.analysis.coverage.uncovered(G, as_of=rg.datasets.REFERENCE_DATE)
+    assert u.index.equals(local.index) and len(u) > 0
+    ```
     """
     from ..analysis.coverage import REASON_EXPIRED, REASON_NO_LINK
 
@@ -153,6 +166,17 @@ def should_build(
     database: str | None = None,
 ) -> pd.DataFrame:
     """应建未建, computed on the server; as :func:`regional_graph.analysis.coverage.should_build`.
+
+    Examples
+    --------
+    ```python
+    import regional_graph as rg
+    from regional_graph.store import queries
+
+    sb = queries.should_build(uri="bolt://localhost:7687", dataset="haian",
+                  as_of=rg.datasets.REFERENCE_DATE)
+    assert (sb["party_members"] >= 3).all()
+    ```
     """
     recs = _run(driver, _args(uri, user, password, database), cypher.should_build_query(),
                 dataset=dataset, day=_day(as_of), two_new=list(schema.TWO_NEW_KINDS),
@@ -182,7 +206,19 @@ def isolated_units(
     database: str | None = None,
 ) -> pd.DataFrame:
     """Resident units with no live tie, computed on the server; as
-    :func:`regional_graph.analysis.isolation.isolated_units`."""
+    :func:`regional_graph.analysis.isolation.isolated_units`.
+
+    Examples
+    --------
+    ```python
+    import regional_graph as rg
+    from regional_graph.store import queries
+
+    iso = queries.isolated_units(uri="bolt://localhost:7687", dataset="haian",
+                  as_of=rg.datasets.REFERENCE_DATE)
+    print(len(iso), "isolated resident units")
+    ```
+    """
     recs = _run(driver, _args(uri, user, password, database), cypher.isolated_units_query(),
                 dataset=dataset, day=_day(as_of), resident=list(schema.RESIDENT_UNIT_KINDS))
     out = _org_frame(recs, ("name", "kind", *_PLACE))
@@ -207,7 +243,19 @@ def unpaired_communities(
     database: str | None = None,
 ) -> pd.DataFrame:
     """Communities nobody pairs with, computed on the server; as
-    :func:`regional_graph.analysis.isolation.unpaired_communities`."""
+    :func:`regional_graph.analysis.isolation.unpaired_communities`.
+
+    Examples
+    --------
+    ```python
+    import regional_graph as rg
+    from regional_graph.store import queries
+
+    up = queries.unpaired_communities(uri="bolt://localhost:7687", dataset="haian",
+                  as_of=rg.datasets.REFERENCE_DATE)
+    assert up.index.name == "id"
+    ```
+    """
     recs = _run(driver, _args(uri, user, password, database),
                 cypher.unpaired_communities_query(), dataset=dataset, day=_day(as_of))
     out = pd.DataFrame(
@@ -240,7 +288,19 @@ def coverage_by_area(
     database: str | None = None,
 ) -> pd.DataFrame:
     """Coverage rates of every district, street and community, computed on the server; as
-    :func:`regional_graph.analysis.coverage.coverage_by_area`."""
+    :func:`regional_graph.analysis.coverage.coverage_by_area`.
+
+    Examples
+    --------
+    ```python
+    import regional_graph as rg
+    from regional_graph.store import queries
+
+    rates = queries.coverage_by_area(uri="bolt://localhost:7687", dataset="haian",
+                  as_of=rg.datasets.REFERENCE_DATE)
+    assert rates["rate_all"].dropna().between(0, 1).all()
+    ```
+    """
     day = _day(as_of)
     frames = []
     with connect(driver, **_args(uri, user, password, database)) as conn:
@@ -310,7 +370,19 @@ def report_tables(
     password: str | None = None,
     database: str | None = None,
 ) -> dict[str, pd.DataFrame]:
-    """The five server-side report tables (name → DataFrame), one connection for all."""
+    """The five server-side report tables (name → DataFrame), one connection for all.
+
+    Examples
+    --------
+    ```python
+    import regional_graph as rg
+    from regional_graph.store import queries
+
+    tables = queries.report_tables(uri="bolt://localhost:7687", dataset="haian",
+                  as_of=rg.datasets.REFERENCE_DATE)
+    assert list(tables) == list(queries.SERVER_TABLES)
+    ```
+    """
     day = _day(as_of)
     with connect(driver, **_args(uri, user, password, database)) as conn:
         if dataset is None:
@@ -342,6 +414,17 @@ def report_from_neo4j(
     -------
     dict
         Table name → CSV path, plus ``"report"`` → the workbook.
+
+    Examples
+    --------
+    ```python
+    import regional_graph as rg
+    from regional_graph.store import queries
+
+    paths = queries.report_from_neo4j("out/report", uri="bolt://localhost:7687",
+                                      dataset="haian", as_of=rg.datasets.REFERENCE_DATE)
+    assert paths["report"].name == "report.xlsx"
+    ```
     """
     from .. import report
     from ..analysis.labels import to_chinese

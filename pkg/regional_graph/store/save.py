@@ -56,7 +56,18 @@ FORMAT_VERSION = 1
 
 @dataclass(frozen=True)
 class SaveSummary:
-    """What :func:`save_graph` did."""
+    """What :func:`save_graph` did.
+
+    Examples
+    --------
+    ```python
+    import regional_graph as rg
+
+    G = rg.datasets.load_sample_district()
+    summary = rg.store.save_graph(G, uri="bolt://localhost:7687", dataset="haian")
+    assert summary.nodes == G.number_of_nodes() and summary.dataset == "haian"
+    ```
+    """
 
     dataset: str
     nodes: int
@@ -228,7 +239,18 @@ def _chunks(rows: list[dict[str, Any]], size: int) -> Iterator[list[dict[str, An
 
 
 def ensure_schema(conn: Connection) -> None:
-    """Create the store's constraints and indexes (``IF NOT EXISTS``; before any data)."""
+    """Create the store's constraints and indexes (``IF NOT EXISTS``; before any data).
+
+    Examples
+    --------
+    ```python
+    from regional_graph.store.connection import connect
+    from regional_graph.store.save import ensure_schema
+
+    with connect(uri="bolt://localhost:7687") as conn:
+        ensure_schema(conn)  # idempotent
+    ```
+    """
     for statement in cypher.schema_statements():
         conn.write(statement)
 

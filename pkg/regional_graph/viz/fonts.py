@@ -106,6 +106,12 @@ def find_cjk_font() -> Path | None:
     -------
     Path or None
         The first candidate that actually maps CJK characters, or None.
+
+    Examples
+    --------
+    >>> font = find_cjk_font()
+    >>> font is None or (font.is_file() and _has_glyph(font))
+    True
     """
     candidates: list[Path] = []
     fc = _fc_match()
@@ -153,7 +159,14 @@ def _face_bytes(path: Path) -> bytes:
 
 
 def woff2_available() -> bool:
-    """Return True if brotli is importable (needed for WOFF2 output)."""
+    """Return True if brotli is importable (needed for WOFF2 output).
+
+    Examples
+    --------
+    >>> import importlib.util
+    >>> woff2_available() == (importlib.util.find_spec("brotli") is not None)
+    True
+    """
     try:
         import brotli  # noqa: F401
     except ImportError:
@@ -253,6 +266,16 @@ def cjk_font_face_css(text: str, font_path: Path | None = None) -> str:
         CSS with the ``@font-face`` for family ``"RG CJK"`` (base64 WOFF2, or WOFF when
         brotli is missing) and ``:root { --rg-font-family: <FONT_STACK> }``. Empty string
         when no CJK font is available (the page then relies on system fonts).
+
+    Examples
+    --------
+    >>> import regional_graph as rg
+    >>> G = rg.datasets.load_sample_district()
+    >>> css = cjk_font_face_css(G.name)  # 海岚区 (sample)
+    >>> css == "" or (css.startswith("@font-face") and f'"{CJK_FAMILY}"' in css)
+    True
+    >>> cjk_font_face_css(G.name) == css  # cached per (font, characters)
+    True
     """
     path = font_path or find_cjk_font()
     if path is None:

@@ -49,6 +49,16 @@ def scale_to_canvas(
     -------
     numpy.ndarray
         ``(n, 2)`` float64 array.
+
+    Examples
+    --------
+    >>> scale_to_canvas([[0, 0], [2, 1]], width=100, height=100, margin=0).tolist()
+    [[-50.0, -25.0], [50.0, 25.0]]
+    >>> import regional_graph as rg
+    >>> orgs = rg.datasets.load_sample_district().nodes[rg.schema.Label.ORGANIZATION]
+    >>> xy = scale_to_canvas(orgs[["lon", "lat"]].dropna().to_numpy(), width=800, height=600)
+    >>> bool((np.abs(xy) <= [400, 300]).all())  # inside the canvas
+    True
     """
     arr = np.asarray(xy, dtype=np.float64).reshape(-1, 2)
     if arr.shape[0] == 0:
@@ -81,7 +91,13 @@ def _igraph_rng(seed: int) -> Iterator[None]:
 def auto_canvas(
     n: int, width: float | None = None, height: float | None = None
 ) -> tuple[float, float]:
-    """Return ``(width, height)``, defaulting to 1920 x 1080 scaled by ``sqrt(n / 300)``."""
+    """Return ``(width, height)``, defaulting to 1920 x 1080 scaled by ``sqrt(n / 300)``.
+
+    Examples
+    --------
+    >>> auto_canvas(300), auto_canvas(1200), auto_canvas(10, width=800)
+    ((1920.0, 1080.0), (3840.0, 2160.0), (800, 1080.0))
+    """
     k = max(1.0, float(np.sqrt(max(n, 1) / 300.0)))
     w = width if width is not None else 1920.0 * k
     h = height if height is not None else 1080.0 * k
@@ -133,6 +149,16 @@ def force_layout(
     -------
     numpy.ndarray
         ``(n, 2)`` pixel coordinates centred on 0.
+
+    Examples
+    --------
+    >>> import regional_graph as rg
+    >>> G = rg.datasets.load_sample_district()
+    >>> net = rg.analysis.structure.tie_network(G, as_of=rg.datasets.REFERENCE_DATE)
+    >>> n, u, v = net.number_of_nodes(), net.edges[:, 0], net.edges[:, 1]
+    >>> xy = force_layout(n, u, v, seed=1)
+    >>> xy.shape == (n, 2), bool(np.array_equal(xy, force_layout(n, u, v, seed=1)))
+    (True, True)
     """
     if n == 0:
         return np.zeros((0, 2))
@@ -173,6 +199,18 @@ def tree_layout(
     -------
     numpy.ndarray
         ``(n, 2)`` pixel coordinates, roots at the top (smallest y).
+
+    Examples
+    --------
+    The area hierarchy of the sample district (areas have the first codes, so their
+    parent codes are indices into the areas):
+
+    >>> import regional_graph as rg
+    >>> G = rg.datasets.load_sample_district()
+    >>> parent = G.parent_codes()[G.label_range(rg.schema.Label.AREA)]
+    >>> xy = tree_layout(parent)
+    >>> xy.shape == (len(parent), 2), bool(xy[0, 1] == xy[:, 1].min())  # district on top
+    (True, True)
     """
     parent = np.asarray(parent_index, dtype=np.int64).ravel()
     n = parent.size
@@ -213,6 +251,17 @@ def geo_layout(
     -------
     numpy.ndarray
         ``(n, 2)`` pixel coordinates centred on 0 (north up).
+
+    Examples
+    --------
+    >>> import regional_graph as rg
+    >>> orgs = rg.datasets.load_sample_district().nodes[rg.schema.Label.ORGANIZATION]
+    >>> xy = geo_layout(orgs["lat"], orgs["lon"], width=1000, height=800)
+    >>> xy.shape == (len(orgs), 2), bool((np.abs(xy) <= [500, 400]).all())
+    (True, True)
+    >>> north = np.nanargmax(orgs["lat"].to_numpy(float))
+    >>> bool(xy[north, 1] == xy[:, 1].min())  # north up (y grows downwards)
+    True
     """
     la = np.asarray(lat, dtype=np.float64).ravel()
     lo = np.asarray(lon, dtype=np.float64).ravel()

@@ -170,6 +170,16 @@ class NetworkMap:
         The area mapped and its street (``None`` for the district overview).
     as_of
         The data date (ISO).
+
+    Examples
+    --------
+    >>> import regional_graph as rg
+    >>> G = rg.datasets.load_sample_district()
+    >>> m = street_map(G, "S01", as_of=rg.datasets.REFERENCE_DATE)
+    >>> isinstance(m, NetworkMap), m.key, m.street_id, m.as_of
+    (True, 'street_S01', 'S01', '2026-10-01')
+    >>> len(m.nodes) > 0, all({"x", "y"} <= set(n) for n in m.nodes)
+    (True, True)
     """
 
     key: str
@@ -186,7 +196,17 @@ class NetworkMap:
     as_of: str = ""
 
     def text(self) -> str:
-        """Every string the page displays (for the font subset)."""
+        """Every string the page displays (for the font subset).
+
+        Examples
+        --------
+        >>> import regional_graph as rg
+        >>> G = rg.datasets.load_sample_district()
+        >>> m = org_chart(G, "S01", as_of=rg.datasets.REFERENCE_DATE)
+        >>> text = m.text()
+        >>> m.title in text, all(n["label"] in text for n in m.nodes)
+        (True, True)
+        """
         return map_text(self.nodes, title=self.title, subtitle=self.subtitle,
                         legend=self.legend, filters=self.filters, edges=self.edges,
                         fields=("label", "title", "kind_zh"))
@@ -217,7 +237,20 @@ class NetworkMap:
                                filter_labels={"flag": "关注", "kind": "类型"})
 
     def write_html(self, path: str | Path, *, font_css: str | None = None) -> Path:
-        """Write :meth:`to_html` to ``path`` (UTF-8) and return the path."""
+        """Write :meth:`to_html` to ``path`` (UTF-8) and return the path.
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> import regional_graph as rg
+        >>> G = rg.datasets.load_sample_district()
+        >>> m = org_chart(G, "S01", as_of=rg.datasets.REFERENCE_DATE)
+        >>> with tempfile.TemporaryDirectory() as tmp:
+        ...     p = m.write_html(Path(tmp) / f"{m.key}.html", font_css="")  # no font subset
+        ...     page = p.read_text(encoding="utf-8")
+        >>> p.name, "<canvas" in page or "vis.Network" in page, m.title in page
+        ('org_chart_S01.html', True, True)
+        """
         p = Path(path)
         p.write_text(self.to_html(font_css=font_css), encoding="utf-8")
         return p
@@ -1545,7 +1578,19 @@ def all_maps(
     matching: Any = None,
 ) -> Iterable[NetworkMap]:
     """Yield every map of :func:`write_maps` (overview, then per street: street map, org
-    chart, community maps), built one at a time."""
+    chart, community maps), built one at a time.
+
+    Examples
+    --------
+    >>> import regional_graph as rg
+    >>> G = rg.datasets.load_sample_district()
+    >>> ms = list(all_maps(G, as_of=rg.datasets.REFERENCE_DATE, streets=["S01"],
+    ...                    progress=False))
+    >>> [m.key for m in ms[:3]]
+    ['street_S01', 'org_chart_S01', 'community_C001']
+    >>> all(m.street_id == "S01" for m in ms)
+    True
+    """
     from tqdm.auto import tqdm
 
     arng = G.label_range(Label.AREA)

@@ -52,7 +52,14 @@ LegendEntry = tuple[str, str, str]
 
 @functools.cache
 def vis_network_js() -> str:
-    """Return the vendored vis-network standalone UMD build (read once)."""
+    """Return the vendored vis-network standalone UMD build (read once).
+
+    Examples
+    --------
+    >>> js = vis_network_js()
+    >>> len(js) > 100_000, "</script" not in js.lower(), vis_network_js() is js
+    (True, True, True)
+    """
     ref = resources.files("regional_graph.viz").joinpath("assets/vis-network.min.js")
     js = ref.read_text(encoding="utf-8")
     if "</script" in js.lower():  # would end the inline <script> early
@@ -127,6 +134,15 @@ def map_text(
     -------
     str
         Concatenated text (duplicates are harmless; the subsetter uses the character set).
+
+    Examples
+    --------
+    >>> import regional_graph as rg
+    >>> areas = rg.datasets.load_sample_district().nodes[rg.schema.Label.AREA]
+    >>> nodes = [{"id": i, "label": name} for i, name in areas["name"].head(3).items()]
+    >>> text = map_text(nodes, title="海岚区", legend=[("街道", "#b91c1c", "star")])
+    >>> text.startswith(UI_TEXT), all(n["label"] in text for n in nodes), "海岚区" in text
+    (True, True, True)
     """
     parts: list[str] = [UI_TEXT, title, subtitle]
     parts.extend(str(e[0]) for e in legend)
@@ -183,6 +199,22 @@ def render_map_html(
     -------
     str
         The HTML document. No external URL is referenced.
+
+    Examples
+    --------
+    >>> import regional_graph as rg
+    >>> G = rg.datasets.load_sample_district()
+    >>> streets = G.nodes[rg.schema.Label.AREA].query("level == 'street'")
+    >>> nodes = [{"id": i, "label": name, "x": 100.0 * k, "y": 0.0, "kind": "street"}
+    ...          for k, (i, name) in enumerate(streets["name"].items())]
+    >>> edges = [{"from": nodes[0]["id"], "to": nodes[1]["id"]}]
+    >>> page = render_map_html(nodes, edges, title=G.name, subtitle="2026-10-01",
+    ...                        legend=[("街道", "#b91c1c", "star")],
+    ...                        filters={"kind": [("street", "街道")]})
+    >>> page.startswith("<!DOCTYPE html>"), G.name in page, streets["name"].iloc[0] in page
+    (True, True, True)
+    >>> 'src="http' in page or 'href="http' in page  # nothing loaded from the network
+    False
     """
     if len({n["id"] for n in nodes}) != len(nodes):
         raise ValueError("node ids must be unique")
@@ -226,7 +258,21 @@ def render_map_html(
 
 
 def write_map_html(path: str | Path, html_text: str) -> Path:
-    """Write ``html_text`` as UTF-8 to ``path`` and return the path."""
+    """Write ``html_text`` as UTF-8 to ``path`` and return the path.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> import regional_graph as rg
+    >>> G = rg.datasets.load_sample_district()
+    >>> page = render_map_html([{"id": "D01", "label": G.name, "x": 0, "y": 0}], [],
+    ...                        title=G.name, legend=[], filters={})
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     p = write_map_html(Path(tmp) / "district.html", page)
+    ...     same = p.read_text(encoding="utf-8") == page
+    >>> p.name, same
+    ('district.html', True)
+    """
     p = Path(path)
     p.write_text(html_text, encoding="utf-8")
     return p
