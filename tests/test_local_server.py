@@ -10,13 +10,12 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import arcadedb_embedded  # noqa: F401  (the server must be installed: a missing one fails)
 import neo4j
 import pytest
 
 from regional_graph.store import local_server
 from regional_graph.store.local_server import LocalBoltServer, start_local_server
-
-pytest.importorskip("arcadedb_embedded")
 
 
 @pytest.fixture(scope="module")

@@ -27,3 +27,20 @@ def test_notebook_runs(path, monkeypatch):
     client = NotebookClient(nb, timeout=600, kernel_name="python3",
                             resources={"metadata": {"path": str(path.parent)}})
     client.execute()
+
+
+def test_notebooks_match_their_generator(tmp_path, monkeypatch):
+    """The committed notebooks are exactly what scripts/make_notebooks.py writes."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(
+        "make_notebooks", ROOT / "scripts" / "make_notebooks.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    monkeypatch.setattr(module, "NOTEBOOKS", tmp_path)
+    module.main()
+    for path in NOTEBOOKS:
+        fresh = nbformat.read(tmp_path / path.name, as_version=4)
+        committed = nbformat.read(path, as_version=4)
+        assert [c.source for c in fresh.cells] == [c.source for c in committed.cells], path.name

@@ -510,3 +510,35 @@ def test_chinese_headers_and_values_validate_like_english(raw_tables: Tables, wr
     folder = write_csv(zh, "zh")
     assert (folder / "区域.csv").exists()
     rg.build.assert_tables_equal(rg.validate.validate_tables(rg.io.read_tables(folder)), english)
+
+
+def test_two_extra_columns_of_one_name_are_both_kept(tmp_path):
+    folder = tmp_path / "dup_extra"
+    folder.mkdir()
+    (folder / "areas.csv").write_text(
+        "id,name,level,备注,备注\nD1,示例区,district,甲,乙\n", encoding="utf-8")
+    typed = rg.validate.validate_tables(rg.io.read_tables(folder))
+    areas = typed["areas"]
+    assert areas.loc[0, "备注"] == "甲"
+    assert areas.loc[0, "备注 (2)"] == "乙"
+
+
+def test_xlsx_value_under_no_header_and_table_twice_are_reported(tmp_path):
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "areas"
+    ws.append(["id", "name", "level"])
+    ws.append(["D1", "示例区", "district", "13800000000"])
+    twice = wb.create_sheet("区域")
+    twice.append(["id", "name", "level"])
+    path = tmp_path / "book.xlsx"
+    wb.save(path)
+    with pytest.raises(rg.TableValidationError) as info:
+        rg.io.read_tables(path)
+    f = info.value.failures
+    cell = f[f["problem"] == "value in a column without a header"].iloc[0]
+    assert (cell["table"], cell["row"], cell["column"], cell["value"]) == \
+        ("areas", 2, "D", "13800000000")
+    assert (f["problem"] == "table given twice").sum() == 1

@@ -55,10 +55,8 @@ def cmd_summary(args: argparse.Namespace) -> int:
 
 
 def _headline_lines(G: RegionalGraph, args: argparse.Namespace) -> list[str]:
-    try:
-        from .report import summary_lines
-    except ImportError:  # pragma: no cover - analyses not installed in this build
-        return []
+    from .report import summary_lines
+
     return summary_lines(G, as_of=getattr(args, "as_of", None))
 
 
@@ -164,11 +162,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     steps = _demo_steps()
     for name, step in steps:
         target = out / name
-        try:
-            written = step(G, target, as_of)
-        except ImportError as err:  # a part of the library not present in this build
-            log.warning("skipping %s: %s", name, err)
-            continue
+        written = step(G, target, as_of)
         _out(f"{name:<12} → {written}")
     _out(f"done: everything is under {out.resolve()}")
     return 0

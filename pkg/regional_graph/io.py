@@ -228,9 +228,12 @@ def _dedupe(names: list[str]) -> list[str]:
 
 def _read_workbook(path: Path) -> Tables:
     import openpyxl
+    from openpyxl.utils import get_column_letter
 
     wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
     out: Tables = {}
+    sheets: dict[str, str] = {}
+    problems: list[list[object]] = []
     try:
         for ws in wb.worksheets:
             try:
@@ -238,6 +241,11 @@ def _read_workbook(path: Path) -> Tables:
             except KeyError:
                 log.warning("ignoring sheet %r: not a table of the template", ws.title)
                 continue
+            if tbl.name in out:
+                problems.append([tbl.name, None, "", ws.title, "table given twice",
+                                 f"one sheet for {tbl.name} (also sheet {sheets[tbl.name]!r})"])
+                continue
+            sheets[tbl.name] = ws.title
             rows = ws.iter_rows(values_only=True)
             header = next(rows, None)
             if header is None:
@@ -245,7 +253,15 @@ def _read_workbook(path: Path) -> Tables:
                 continue
             width = max((i + 1 for i, h in enumerate(header) if h not in (None, "")), default=0)
             names = [str(h).strip() if h is not None else "" for h in header[:width]]
-            body = [[_cell_text(v) for v in r[:width]] for r in rows]
+            body = []
+            for i, r in enumerate(rows, start=2):
+                cells = [_cell_text(v) for v in r]
+                for j, v in enumerate(cells):  # data under no header would be lost silently
+                    if v is not None and (j >= width or not names[j]):
+                        problems.append([tbl.name, i, get_column_letter(j + 1), v,
+                                         "value in a column without a header",
+                                         "a header for this column, or an empty cell"])
+                body.append(cells[:width] + [None] * (width - len(cells)))
             while body and all(v is None for v in body[-1]):
                 body.pop()  # trailing formatted-but-empty rows
             frame = pd.DataFrame(body, columns=_dedupe(names), dtype="str")
@@ -253,6 +269,8 @@ def _read_workbook(path: Path) -> Tables:
             out[tbl.name] = frame
     finally:
         wb.close()
+    if problems:
+        raise TableValidationError(pd.DataFrame(problems, columns=FAILURE_COLUMNS))
     return out
 
 

@@ -242,7 +242,8 @@ class _Run:
         for header in df.columns:
             canon = lookup.get("".join(str(header).split()).lower())
             if canon is None:
-                extras.append(str(header))
+                if str(header) not in extras:
+                    extras.append(str(header))
             elif canon in rename.values():
                 first = next(h for h, c in rename.items() if c == canon)
                 self.fail(tbl.name, 1, canon, str(header), "column given twice",
@@ -272,8 +273,13 @@ class _Run:
             s = s.reset_index(drop=True)
             out[col.name] = self.parse_column(tbl, col, s)
         typed = pd.DataFrame(out)
-        for header in extras:
-            typed[header] = df[header].reset_index(drop=True).astype("str")
+        positions = [i for i, h in enumerate(df.columns) if str(h) in extras]
+        for pos in positions:  # by position: a ledger may carry two columns of one name
+            header = str(df.columns[pos])
+            name, k = header, 2
+            while name in typed.columns:
+                name, k = f"{header} ({k})", k + 1
+            typed[name] = df.iloc[:, pos].reset_index(drop=True).astype("str")
         self.typed[tbl.name] = typed
 
     def parse_column(self, tbl: schema.Table, col: schema.Column, s: pd.Series) -> object:
