@@ -313,3 +313,26 @@ def test_sample_district_situations(sample):
     assert set(by_area["level"]) == {"district", "street", "community"}
     assert by_area["rate_all"].dropna().between(0, 1).all()
     assert len(coverage.coverage_rates(sample, as_of=SAMPLE_DAY, by="industry")) > 5
+
+
+def test_organisations_without_an_area_still_count_in_the_rates():
+    raw = {
+        "areas": pd.DataFrame({"id": ["D", "S", "C"], "name": ["区", "街道", "社区"],
+                               "level": ["district", "street", "community"],
+                               "parent_id": [None, "D", "S"]}),
+        "party_orgs": pd.DataFrame({"id": ["PJ"], "name": ["联合党支部"],
+                                    "level": ["joint_branch"], "area_id": ["C"]}),
+        "organizations": pd.DataFrame({
+            "id": ["E1", "E2", "E3"], "name": ["甲", "乙", "丙"],
+            "kind": ["enterprise", "enterprise", "social_org"],
+            "area_id": ["C", "C", None], "party_members": ["1", "1", "1"]}),
+        "links": pd.DataFrame({"source_id": ["E1", "E2"], "target_id": ["PJ", "PJ"],
+                               "type": ["covered_by", "covered_by"]}),
+    }
+    G = rg.build.graph_from_tables(raw)
+    totals = coverage.coverage_totals(G, as_of="2026-01-01")
+    for level in ("district", "street", "community"):
+        rates = coverage.coverage_rates(G, as_of="2026-01-01", by=level)
+        assert int(rates["two_new"].sum()) == totals["two_new"] == 3
+        assert int(rates["covered_two_new"].sum()) == totals["covered_two_new"] == 2
+        assert rates.loc[coverage.UNLOCATED_ID, "two_new"] == 1

@@ -58,6 +58,9 @@ __all__ = [
 ]
 
 REASON_NO_LINK = "no covered_by link"
+#: Row id and name for organisations whose area (of the requested level) is unknown.
+UNLOCATED_ID = "(unlocated)"
+UNLOCATED_NAME = "未定位 (no area)"
 REASON_EXPIRED = "only expired links"
 
 #: Industry → sector (行业大类). Two industries are *related* (行业相近) when they map to the
@@ -472,6 +475,18 @@ def coverage_rates(
                        index=areas.index[sel])
     for col, values in data.items():
         out[col] = np.asarray(values)[sel]
+    unlocated = flags[0] & (key < 0)
+    if unlocated.any():  # organisations with no place still count: one row of their own
+        extra = _rate_frame(np.where(unlocated, 0, -1), 1, flags)
+        row = pd.DataFrame({"level": pd.array([by], dtype="str"),
+                            "name": pd.array([UNLOCATED_NAME], dtype="str"),
+                            "parent_id": pd.array([None], dtype="str"),
+                            "parent": pd.array([None], dtype="str"),
+                            **{c: np.asarray(v) for c, v in extra.items()}},
+                           index=pd.Index([UNLOCATED_ID], dtype="str"))
+        log.warning("%d two-new organisations have no %s; counted under %r",
+                    int(unlocated.sum()), by, UNLOCATED_ID)
+        out = pd.concat([out, row])
     out.index.name = "id"
     return out
 
