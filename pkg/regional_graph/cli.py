@@ -35,7 +35,7 @@ def _load(args: argparse.Namespace) -> RegionalGraph:
 # -- commands ----------------------------------------------------------------------------------
 
 
-def cmd_check(args: argparse.Namespace) -> int:
+def _cmd_check(args: argparse.Namespace) -> int:
     """Validate a dataset; exit 0 when valid."""
     G = _load(args)
     _out(f"OK: {args.data} is valid — {G.number_of_nodes():,} nodes, "
@@ -43,7 +43,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_summary(args: argparse.Namespace) -> int:
+def _cmd_summary(args: argparse.Namespace) -> int:
     """Counts by label/kind/level/type and basic indicators."""
     G = _load(args)
     _out(f"{G!r}")
@@ -60,14 +60,14 @@ def _headline_lines(G: RegionalGraph, args: argparse.Namespace) -> list[str]:
     return summary_lines(G, as_of=getattr(args, "as_of", None))
 
 
-def cmd_template(args: argparse.Namespace) -> int:
+def _cmd_template(args: argparse.Namespace) -> int:
     """Write the empty fill-in workbook."""
     path = io.write_template(args.file)
     _out(f"wrote the template workbook {path}")
     return 0
 
 
-def cmd_report(args: argparse.Namespace) -> int:
+def _cmd_report(args: argparse.Namespace) -> int:
     """Coverage and isolation report (CSV files and report.xlsx)."""
     from .report import summary_lines, write_report
 
@@ -85,7 +85,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_match(args: argparse.Namespace) -> int:
+def _cmd_match(args: argparse.Namespace) -> int:
     """Resource–demand matching: assignments, unmet demands, idle resources (CSV + xlsx)."""
     from .matching import match_resources, write_matching
 
@@ -121,7 +121,7 @@ def _match_lines(result: object) -> list[str]:
     return lines
 
 
-def cmd_indicators(args: argparse.Namespace) -> int:
+def _cmd_indicators(args: argparse.Namespace) -> int:
     """Indicator tables per district, street and community."""
     from .analysis.indicators import write_indicators
 
@@ -131,7 +131,7 @@ def cmd_indicators(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_maps(args: argparse.Namespace) -> int:
+def _cmd_maps(args: argparse.Namespace) -> int:
     """Offline wall maps (HTML) and print posters of every community and street."""
     from .viz.maps import write_maps
 
@@ -149,7 +149,7 @@ def cmd_maps(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_demo(args: argparse.Namespace) -> int:
+def _cmd_demo(args: argparse.Namespace) -> int:
     """Run every analysis and export on the bundled sample district."""
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -231,7 +231,7 @@ def _neo4j_password() -> str | None:
     return getpass.getpass("Neo4j password: ")
 
 
-def cmd_push(args: argparse.Namespace) -> int:
+def _cmd_push(args: argparse.Namespace) -> int:
     """Save a dataset into Neo4j (upsert; ``--sync`` makes the stored dataset equal)."""
     from .store import save_graph
 
@@ -246,7 +246,7 @@ def cmd_push(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_pull(args: argparse.Namespace) -> int:
+def _cmd_pull(args: argparse.Namespace) -> int:
     """Load a dataset from Neo4j and write its CSV folder."""
     from .build import save_graph as write_graph
     from .store import load_graph as pull_graph
@@ -261,7 +261,16 @@ def cmd_pull(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """The argument parser (exposed for the docs)."""
+    """The argument parser (exposed for the docs).
+
+    Examples
+    --------
+    >>> parser = build_parser()
+    >>> parser.prog
+    'regional-graph'
+    >>> parser.parse_args(["check", "data/sample_district"]).command
+    'check'
+    """
     p = argparse.ArgumentParser(
         prog="regional-graph",
         description="Graph analysis of regional joint-building networks (区域化党建 · 资联网).",
@@ -276,13 +285,13 @@ def build_parser() -> argparse.ArgumentParser:
         sp.set_defaults(handler=handler)
         return sp
 
-    data_cmd("check", cmd_check, "validate a dataset (exit 0 if valid, 1 with every problem)")
-    s = data_cmd("summary", cmd_summary, "counts by label/kind/level/type and basic indicators")
+    data_cmd("check", _cmd_check, "validate a dataset (exit 0 if valid, 1 with every problem)")
+    s = data_cmd("summary", _cmd_summary, "counts by label/kind/level/type and basic indicators")
     s.add_argument("--as-of", help="evaluate links as of this date (default: today)")
     t = sub.add_parser("template", help="write the empty fill-in workbook (Chinese headers, "
                        "drop-down lists)", description="write the empty fill-in workbook")
     t.add_argument("file", type=Path, help="the .xlsx file to write")
-    t.set_defaults(handler=cmd_template)
+    t.set_defaults(handler=_cmd_template)
     r = sub.add_parser("report", help="coverage and isolation report: CSV files + report.xlsx",
                        description="coverage and isolation report: CSV files + report.xlsx")
     r.add_argument("data", type=Path, nargs="?", help="dataset (omit with --from-neo4j)")
@@ -291,8 +300,8 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--from-neo4j", action="store_true",
                    help="answer the questions with server-side Cypher instead")
     _neo4j_args(r)
-    r.set_defaults(handler=cmd_report)
-    pu = data_cmd("push", cmd_push, "save a dataset into Neo4j (password: $NEO4J_PASSWORD "
+    r.set_defaults(handler=_cmd_report)
+    pu = data_cmd("push", _cmd_push, "save a dataset into Neo4j (password: $NEO4J_PASSWORD "
                   "or a prompt)")
     _neo4j_args(pu)
     pu.add_argument("--sync", action="store_true",
@@ -301,19 +310,19 @@ def build_parser() -> argparse.ArgumentParser:
                         description="load a dataset from Neo4j into a CSV folder")
     pl.add_argument("--out", type=Path, required=True, help="CSV folder (or .xlsx) to write")
     _neo4j_args(pl)
-    pl.set_defaults(handler=cmd_pull)
-    m = data_cmd("match", cmd_match, "resource–demand matching: assignments, unmet demands "
+    pl.set_defaults(handler=_cmd_pull)
+    m = data_cmd("match", _cmd_match, "resource–demand matching: assignments, unmet demands "
                  "and idle resources (CSV files + matching.xlsx)")
     m.add_argument("--out", type=Path, required=True, help="output folder")
     m.add_argument("--as-of", help="ties must be live on this date (default: today)")
     m.add_argument("--max-distance", type=float, metavar="KM",
                    help="pairs this far apart or farther are not admissible")
-    i = data_cmd("indicators", cmd_indicators,
+    i = data_cmd("indicators", _cmd_indicators,
                  "indicator tables per level: indicators_<level>.csv and indicators.xlsx")
     i.add_argument("--out", type=Path, required=True, help="output folder")
     i.add_argument("--as-of", help="evaluate as of this date (default: today)")
     i.add_argument("--chinese", action="store_true", help="Chinese column headers")
-    mp = data_cmd("maps", cmd_maps, "offline wall maps (HTML) and print posters: every "
+    mp = data_cmd("maps", _cmd_maps, "offline wall maps (HTML) and print posters: every "
                   "community, street, the district overview, org charts, index.html")
     mp.add_argument("--out", type=Path, required=True, help="output folder")
     mp.add_argument("--as-of", help="data date: links live as of this day (default: today)")
@@ -330,7 +339,7 @@ def build_parser() -> argparse.ArgumentParser:
     d.add_argument("--out", type=Path, default=Path("out"), help="output folder (default out/)")
     d.add_argument("--as-of", help=f"as-of date (default: the sample's "
                    f"{datasets.REFERENCE_DATE.isoformat()})")
-    d.set_defaults(handler=cmd_demo)
+    d.set_defaults(handler=_cmd_demo)
     return p
 
 
@@ -343,7 +352,17 @@ def _neo4j_args(sp: argparse.ArgumentParser) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of ``regional-graph``; returns the exit status."""
+    """Entry point of ``regional-graph``; returns the exit status.
+
+    Examples
+    --------
+    >>> import contextlib, io
+    >>> import regional_graph as rg
+    >>> with contextlib.redirect_stdout(io.StringIO()) as out:
+    ...     status = main(["check", str(rg.datasets.SAMPLE_DISTRICT)])
+    >>> status, out.getvalue().startswith("OK")
+    (0, True)
+    """
     args = build_parser().parse_args(argv)
     logging.basicConfig(
         level=logging.INFO if args.verbose else logging.WARNING,

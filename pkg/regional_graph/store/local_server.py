@@ -59,6 +59,13 @@ def arcadedb_home() -> Path:
     ------
     RuntimeError
         If the package is not installed or lacks its bundled ``jre``/``jars``.
+
+    Examples
+    --------
+    ```python
+    home = arcadedb_home()          # the installed arcadedb_embedded package
+    assert (home / "jars").is_dir()
+    ```
     """
     spec = importlib.util.find_spec("arcadedb_embedded")
     if spec is None or not spec.submodule_search_locations:
@@ -101,6 +108,14 @@ class LocalBoltServer:
         Database name to pass to the driver (``"graph"``).
     data_dir : Path
         Server root folder (databases, config, ``server.log``).
+
+    Examples
+    --------
+    ```python
+    with start_local_server() as server:
+        with server.driver() as driver:
+            driver.execute_query("RETURN 1", database_=server.database)
+    ```
     """
 
     data_dir: Path
@@ -139,11 +154,26 @@ class LocalBoltServer:
         return self._process is not None and self._process.poll() is None
 
     def driver(self, **config: object) -> neo4j.Driver:
-        """Return a new ``neo4j`` driver for this server (caller closes it)."""
+        """Return a new ``neo4j`` driver for this server (caller closes it).
+
+        Examples
+        --------
+        ```python
+        with server.driver() as driver:
+            driver.verify_connectivity()
+        ```
+        """
         return neo4j.GraphDatabase.driver(self.uri, auth=self.auth, **config)
 
     def command(self) -> list[str]:
-        """Return the java command line that starts this server."""
+        """Return the java command line that starts this server.
+
+        Examples
+        --------
+        ```python
+        argv = server.command()          # the java command line that starts the server
+        ```
+        """
         home = arcadedb_home()
         d = self.data_dir
         props = {
@@ -167,7 +197,14 @@ class LocalBoltServer:
         ]
 
     def start(self) -> Self:
-        """Start the process (if not running) and wait until ``RETURN 1`` succeeds."""
+        """Start the process (if not running) and wait until ``RETURN 1`` succeeds.
+
+        Examples
+        --------
+        ```python
+        server.start()                  # start the process (start_local_server does this)
+        ```
+        """
         if self.running:
             return self
         self.data_dir.mkdir(parents=True, exist_ok=True)
@@ -192,6 +229,12 @@ class LocalBoltServer:
         ------
         RuntimeError
             On timeout or if the process exits; the message holds the log tail.
+
+        Examples
+        --------
+        ```python
+        server.wait_ready(timeout=60)   # until RETURN 1 succeeds
+        ```
         """
         deadline = time.monotonic() + timeout
         last: Exception | None = None
@@ -218,7 +261,14 @@ class LocalBoltServer:
         )
 
     def stop(self, grace: float = 10.0) -> None:
-        """Stop gracefully (SIGTERM), then SIGKILL after ``grace`` seconds."""
+        """Stop gracefully (SIGTERM), then SIGKILL after ``grace`` seconds.
+
+        Examples
+        --------
+        ```python
+        server.stop()                   # graceful, then SIGKILL after a grace period
+        ```
+        """
         proc = self._process
         if proc is None:
             return
@@ -234,7 +284,15 @@ class LocalBoltServer:
         self._process = None
 
     def kill(self) -> None:
-        """Kill the process with SIGKILL (simulates a crash; no clean shutdown)."""
+        """Kill the process with SIGKILL (simulates a crash; no clean shutdown).
+
+        Examples
+        --------
+        ```python
+        server.kill()                   # simulate a crash mid-save
+        server.restart()
+        ```
+        """
         proc = self._process
         if proc is None:
             return
@@ -245,7 +303,15 @@ class LocalBoltServer:
         self._process = None
 
     def restart(self) -> Self:
-        """Stop if running, then start again on the same ports and data folder."""
+        """Stop if running, then start again on the same ports and data folder.
+
+        Examples
+        --------
+        ```python
+        server.kill()
+        server.restart()                # same ports and data folder
+        ```
+        """
         self.stop()
         return self.start()
 
@@ -262,6 +328,13 @@ class LocalBoltServer:
         -------
         int
             Number of nodes deleted.
+
+        Examples
+        --------
+        ```python
+        server.clear()                  # empty database, constraints dropped
+        server.clear(schema=False)      # delete data, keep constraints
+        ```
         """
         with self.driver() as drv:
             records, _, _ = drv.execute_query(
@@ -300,7 +373,14 @@ class LocalBoltServer:
             raise RuntimeError(f"ArcadeDB command {command!r} failed: {detail}") from exc
 
     def close(self) -> None:
-        """Stop the server and remove ``data_dir`` if it was created as a temp folder."""
+        """Stop the server and remove ``data_dir`` if it was created as a temp folder.
+
+        Examples
+        --------
+        ```python
+        server.close()                  # stop and remove a temporary data folder
+        ```
+        """
         self.stop()
         if self.remove_data_on_exit:
             shutil.rmtree(self.data_dir, ignore_errors=True)
@@ -335,6 +415,14 @@ def start_local_server(
     ------
     RuntimeError
         If the server exits or is not ready in time (message contains the log tail).
+
+    Examples
+    --------
+    ```python
+    server = start_local_server()
+    print(server.uri)               # bolt://127.0.0.1:<port>
+    server.stop()
+    ```
     """
     arcadedb_home()  # fail early with a clear message
     temp = data_dir is None
@@ -372,7 +460,15 @@ def _stop_all() -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Run a server until SIGTERM/SIGINT; optionally write its connection settings."""
+    """Run a server until SIGTERM/SIGINT; optionally write its connection settings.
+
+    Examples
+    --------
+    ```python
+    # python -m regional_graph.store.local_server --env-file .neo4j.env
+    main(["--env-file", ".neo4j.env"])   # runs until SIGTERM
+    ```
+    """
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--env-file", type=Path, help="write NEO4J_* settings to this file")
     parser.add_argument("--data-dir", type=Path, help="server root (default: temp folder)")
