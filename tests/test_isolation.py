@@ -165,3 +165,25 @@ def test_sample_district_situations(sample):
     via_org = ties[ties["source_id"].str.startswith("PU")]["unit_id"]
     assert len(via_org) > 0 and not set(via_org) & set(iso.index)
     assert np.all(w.index.isin(sample.nodes[rg.schema.Label.ORGANIZATION].index))
+
+
+def test_dormant_and_expiring_ties_are_ties_of_resident_units_only():
+    raw = {
+        "areas": pd.DataFrame({"id": ["D", "S", "C"], "name": ["区", "街道", "社区"],
+                               "level": ["district", "street", "community"],
+                               "parent_id": [None, "D", "S"]}),
+        "organizations": pd.DataFrame({"id": ["H", "E"], "name": ["医院", "企业"],
+                                       "kind": ["hospital", "enterprise"],
+                                       "area_id": ["C", "C"]}),
+        "links": pd.DataFrame({"source_id": ["H", "E"], "target_id": ["C", "C"],
+                               "type": ["paired_with", "paired_with"],
+                               "start": ["2025-01-01", "2025-01-01"],
+                               "end": ["2026-01-10", "2026-01-10"]}),
+        "activities": pd.DataFrame({"id": ["A1"], "date": ["2020-01-01"],
+                                    "source_id": ["H"], "target_id": ["C"]}),
+    }
+    G = rg.build.graph_from_tables(raw)
+    dormant = isolation.dormant_ties(G, as_of="2026-01-01")
+    expiring = isolation.expiring_ties(G, as_of="2026-01-01", days=30)
+    assert dormant["source_id"].tolist() == ["H"]
+    assert expiring["source_id"].tolist() == ["H"]

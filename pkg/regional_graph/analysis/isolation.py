@@ -121,6 +121,14 @@ def _ties(G: RegionalGraph, day: np.datetime64) -> _Ties:
                  _live(start, end, day), _ended(start, end, day))
 
 
+def _of_units(G: RegionalGraph, t: _Ties) -> np.ndarray:
+    """Mask of the links that are ties of a resident unit (DOMAIN: a tie belongs to a unit,
+    directly or through the Party org it hosts)."""
+    resident = np.zeros(G.number_of_nodes(), dtype=bool)
+    resident[G.label_range(Label.ORGANIZATION)] = _org_kind_mask(G, schema.RESIDENT_UNIT_KINDS)
+    return resident[t.a_src] | resident[t.a_tgt]
+
+
 def _count(t: _Ties, mask: np.ndarray, n: int) -> np.ndarray:
     """Links in ``mask`` per actor (a link with both ends on one actor counts once)."""
     other = mask & (t.a_tgt != t.a_src)
@@ -325,7 +333,7 @@ def dormant_ties(G: RegionalGraph, *, as_of: DateLike = None, months: int = 12) 
     a_day = a_day[ok]
     order = np.lexsort((a_day, a_key))
     a_key, a_day = a_key[order], a_day[order]
-    idx = np.flatnonzero(t.live)
+    idx = np.flatnonzero(t.live & _of_units(G, t))
     key = t.src[idx] * n + t.tgt[idx]
     lo = np.searchsorted(a_key, key, side="left")
     hi = np.searchsorted(a_key, key, side="right")
@@ -358,7 +366,7 @@ def expiring_ties(G: RegionalGraph, *, as_of: DateLike = None, days: int = 30) -
     day = as_date(as_of)
     t = _ties(G, day)
     horizon = day + np.timedelta64(days, "D")
-    idx = np.flatnonzero(t.live & ~np.isnat(t.end) & (t.end <= horizon))
+    idx = np.flatnonzero(t.live & _of_units(G, t) & ~np.isnat(t.end) & (t.end <= horizon))
     out = _tie_table(G, t, idx)
     out["days_left"] = ((t.end[idx] - day) // np.timedelta64(1, "D")).astype(np.int64)
     return out.sort_values(["days_left", "source_id"], kind="stable")
