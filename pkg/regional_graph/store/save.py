@@ -49,7 +49,7 @@ __all__ = ["DEFAULT_BATCH_SIZE", "SaveSummary", "delete_dataset", "ensure_schema
 log = logging.getLogger(__name__)
 
 #: Rows per transaction.
-DEFAULT_BATCH_SIZE = 2000
+DEFAULT_BATCH_SIZE = 5000
 #: Version of the stored layout (kept on the ``RGDataset`` node).
 FORMAT_VERSION = 1
 
