@@ -407,3 +407,21 @@ def test_city_scale_speed() -> None:
     elapsed = time.perf_counter() - t0
     assert [len(t) for t in tables] == [10, 120, 1200]
     assert elapsed < 2.0 * 1.5, elapsed  # target 2 s; slack for loaded CI machines
+
+
+def test_members_without_residence_count_where_their_branch_is():
+    raw = {
+        "areas": pd.DataFrame({"id": ["D", "S", "C"], "name": ["区", "街道", "社区"],
+                               "level": ["district", "street", "community"],
+                               "parent_id": [None, "D", "S"]}),
+        "party_orgs": pd.DataFrame({"id": ["PC"], "name": ["社区党委"],
+                                    "level": ["community_committee"], "area_id": ["C"]}),
+        "members": pd.DataFrame({"id": ["M1", "M2", "M3"], "org_id": ["PC"] * 3,
+                                 "residence_area_id": ["C", "C", None],
+                                 "reported": ["true", "false", "false"]}),
+    }
+    G = rg.build.graph_from_tables(raw)
+    row = indicators(G, level="district", as_of="2026-01-01").loc["D"]
+    assert row["member_records"] == 3
+    assert row["members_reporting"] == 1
+    assert abs(row["reporting_rate"] - 1 / 3) < 1e-12

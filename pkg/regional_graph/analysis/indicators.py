@@ -10,7 +10,7 @@ An item belongs to an area when its place lies in the area (the area itself or b
 
 * a Party org by its ``area_id`` (else its host organisation's area);
 * an organisation by its ``area_id``; a Party member by ``residence_area_id`` (else the
-  community of a live ``reports_to`` link);
+  community of a live ``reports_to`` link, else the area of the branch in ``org_id``);
 * a tie link by its *target* (the committee or area paired with / sat on);
 * a resource or demand by its ``area_id`` (else its provider's / requester's area).
 
@@ -351,6 +351,9 @@ def indicators(
     via_link = np.full(n, -1, dtype=np.int64)
     via_link[src] = tgt
     home = np.where(home >= 0, home, via_link[mrng][:len(home)])
+    branch = G.codes(mem["org_id"]) if len(mem) else np.zeros(0, dtype=np.int64)
+    branch_area = G.area_of()[np.maximum(branch, 0)]
+    home = np.where(home >= 0, home, np.where(branch >= 0, branch_area, -1))
     m_key = c.area_row(home)
     reported = mem["reported"].to_numpy(dtype=bool, na_value=False) if "reported" in mem \
         else np.zeros(len(mem), dtype=bool)
