@@ -335,4 +335,12 @@ def test_organisations_without_an_area_still_count_in_the_rates():
         rates = coverage.coverage_rates(G, as_of="2026-01-01", by=level)
         assert int(rates["two_new"].sum()) == totals["two_new"] == 3
         assert int(rates["covered_two_new"].sum()) == totals["covered_two_new"] == 2
-        assert rates.loc[coverage.UNLOCATED_ID, "two_new"] == 1
+        assert rates.loc[coverage.unlocated_id(level), "two_new"] == 1
+    from regional_graph.store import queries  # the server-side twin builds the same row
+
+    frame = queries._rate_frame(
+        "street", [], [{"id": coverage.unlocated_id("street"), "two_new": 1,
+                        "covered_two_new": 0, "with_members": 1, "covered_with_members": 0}])
+    expected = coverage.coverage_rates(G, as_of="2026-01-01", by="street")
+    pd.testing.assert_frame_equal(frame, expected.loc[[coverage.unlocated_id("street")]],
+                                  check_index_type=False)

@@ -58,9 +58,19 @@ __all__ = [
 ]
 
 REASON_NO_LINK = "no covered_by link"
-#: Row id and name for organisations whose area (of the requested level) is unknown.
-UNLOCATED_ID = "(unlocated)"
+#: Row name for organisations whose area (of the requested level) is unknown.
 UNLOCATED_NAME = "未定位 (no area)"
+
+
+def unlocated_id(level: str) -> str:
+    """Row id of the organisations with no area of ``level`` in the coverage tables.
+
+    Examples
+    --------
+    >>> unlocated_id("street")
+    '(unlocated street)'
+    """
+    return f"(unlocated {level})"
 REASON_EXPIRED = "only expired links"
 
 #: Industry → sector (行业大类). Two industries are *related* (行业相近) when they map to the
@@ -483,9 +493,9 @@ def coverage_rates(
                             "parent_id": pd.array([None], dtype="str"),
                             "parent": pd.array([None], dtype="str"),
                             **{c: np.asarray(v) for c, v in extra.items()}},
-                           index=pd.Index([UNLOCATED_ID], dtype="str"))
+                           index=pd.Index([unlocated_id(by)], dtype="str"))
         log.warning("%d two-new organisations have no %s; counted under %r",
-                    int(unlocated.sum()), by, UNLOCATED_ID)
+                    int(unlocated.sum()), by, unlocated_id(by))
         out = pd.concat([out, row])
     out.index.name = "id"
     return out

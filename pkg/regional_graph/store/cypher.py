@@ -619,7 +619,8 @@ def areas_of_level_query() -> str:
 
 
 def coverage_counts_query() -> str:
-    """Per area of level ``$level``: two-new organisations in it, covered, with members.
+    """Per area of level ``$level``: two-new organisations in it, covered, with members
+    (organisations with no area of that level under the id ``$unlocated``).
 
     Examples
     --------
@@ -638,8 +639,7 @@ def coverage_counts_query() -> str:
         "WITH o, [n IN up WHERE n.level = $level][0] AS a,\n"
         f"     EXISTS {{ MATCH (o)-[r:{cov}]->(:{po}) WHERE {_live('r')} }} AS covered,\n"
         "     coalesce(o.party_members, 0) >= 1 AS with_members\n"
-        "WHERE a IS NOT NULL\n"
-        "WITH a.id AS id, count(*) AS two_new,\n"
+        "WITH coalesce(a.id, $unlocated) AS id, count(*) AS two_new,\n"
         "     sum(CASE WHEN covered THEN 1 ELSE 0 END) AS covered_two_new,\n"
         "     sum(CASE WHEN with_members THEN 1 ELSE 0 END) AS with_members,\n"
         "     sum(CASE WHEN covered AND with_members THEN 1 ELSE 0 END) AS covered_with_members\n"

@@ -38,6 +38,7 @@ import numpy as np
 import pandas as pd
 
 from .. import schema
+from ..analysis.coverage import UNLOCATED_NAME, unlocated_id
 from ..graph import LABELS, DateLike, as_date
 from . import cypher
 from .connection import Connection, connect
@@ -311,7 +312,8 @@ def coverage_by_area(
         for level in ("district", "street", "community"):
             areas = conn.read(cypher.areas_of_level_query(), dataset=dataset, level=level)
             counts = conn.read(cypher.coverage_counts_query(), dataset=dataset, day=day,
-                               level=level, two_new=list(schema.TWO_NEW_KINDS))
+                               level=level, two_new=list(schema.TWO_NEW_KINDS),
+                               unlocated=unlocated_id(level))
             frames.append(_rate_frame(level, areas, counts))
     return pd.concat(frames)
 
@@ -337,6 +339,19 @@ def _rate_frame(level: str, areas: list[neo4j.Record],
     out["with_members"] = got["with_members"]
     out["covered_with_members"] = got["covered_with_members"]
     out["rate_with_members"] = _rate(got["covered_with_members"], got["with_members"])
+    extra = by_id.get(unlocated_id(level))
+    if extra is not None:  # organisations with no area of this level: one row of their own
+        got = {c: np.array([int(extra[c])], dtype=np.int64) for c in _COUNTS}
+        row = pd.DataFrame(
+            {"level": _text([level]), "name": _text([UNLOCATED_NAME]),
+             "parent_id": _text([None]), "parent": _text([None]),
+             "two_new": got["two_new"], "covered_two_new": got["covered_two_new"],
+             "rate_all": _rate(got["covered_two_new"], got["two_new"]),
+             "with_members": got["with_members"],
+             "covered_with_members": got["covered_with_members"],
+             "rate_with_members": _rate(got["covered_with_members"], got["with_members"])},
+            index=pd.Index(_text([unlocated_id(level)]), dtype="str", name="id"))
+        out = pd.concat([out, row]) if len(out) else row
     return out
 
 
