@@ -172,10 +172,16 @@ def test_assigned_to_round_trips(db: BoltTarget, raw_tables: dict[str, pd.DataFr
 
 def test_reserved_column_and_bad_arguments(db: BoltTarget,
                                           raw_tables: dict[str, pd.DataFrame]) -> None:
+    # user columns named like the store's own properties are kept, never rejected
     raw_tables["areas"]["dataset"] = "x"
+    raw_tables["areas"]["pos"] = "第一"
+    raw_tables["areas"]["user__dataset"] = "y"
+    raw_tables["links"]["key"] = "k"
+    raw_tables["activities"]["table"] = "t"
     G = _graph(raw_tables)
-    with pytest.raises(StoreError, match="reserves"):
-        store.save_graph(G, db.driver, database=db.database, dataset="t", progress=False)
+    store.save_graph(G, db.driver, database=db.database, dataset="t", progress=False)
+    H = store.load_graph(db.driver, database=db.database, dataset="t")
+    rg.build.assert_tables_equal(rg.build.graph_to_tables(H), rg.build.graph_to_tables(G))
     with pytest.raises(StoreError, match="dataset"):
         store.save_graph(G, db.driver, database=db.database, dataset="", progress=False)
     with pytest.raises(StoreError, match="no dataset 'nope'"):

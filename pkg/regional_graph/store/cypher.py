@@ -71,9 +71,24 @@ class StoreLabel(StrEnum):
 NODE_LABELS: tuple[str, ...] = (*(lbl.value for lbl in Label), StoreLabel.ROW.value)
 #: Property holding the dataset (scope) on every node and relationship.
 DATASET_PROPERTY = "dataset"
-#: Properties the store reserves on nodes and on relationships (user columns must not use them).
-NODE_RESERVED = ("dataset", "pos", "table")
-REL_RESERVED = ("dataset", "key", "pos")
+#: Properties the store writes itself on nodes and relationships.
+RESERVED = ("dataset", "pos", "table", "key")
+#: Prefix under which a user column named like a reserved property (or like the prefix) is kept.
+ESCAPE_PREFIX = "user__"
+
+
+def property_name(column: str) -> str:
+    """The stored property of a user column: its own name, escaped when it would collide
+    with a property the store writes (columns are never rejected).
+
+    Examples
+    --------
+    >>> property_name("联系电话"), property_name("dataset")
+    ('联系电话', 'user__dataset')
+    """
+    if column in RESERVED or column.startswith(ESCAPE_PREFIX):
+        return ESCAPE_PREFIX + column
+    return column
 
 
 def _label(label: object) -> str:

@@ -60,7 +60,8 @@ def _frame(records: list[dict[str, Any]], columns: list[str]) -> pd.DataFrame:
     """Records (each with ``pos``) → a text frame in ``pos`` order with ``columns``."""
     records = sorted(records, key=lambda r: (r.get("pos", 0), str(r.get("id", "")),
                                              str(r.get("key", ""))))
-    data = {c: pd.Series([_text(r.get(c)) for r in records], dtype="str") for c in columns}
+    data = {c: pd.Series([_text(r.get(cypher.property_name(c))) for r in records], dtype="str")
+            for c in columns}
     return pd.DataFrame(data, index=pd.RangeIndex(len(records)))
 
 

@@ -160,24 +160,23 @@ def _plan(G: RegionalGraph, dataset: str) -> _Plan:
     columns = {name: [str(c) for c in df.columns] for name, df in tables.items()}
     for label, tbl in schema.NODE_TABLES.items():
         frame = tables[tbl.name]
-        _check_reserved(tbl.name, frame.columns, cypher.NODE_RESERVED)
         rows = []
-        for pos, rec in enumerate(_records(frame, list(frame.columns), tbl.name)):
+        for pos, raw in enumerate(_records(frame, list(frame.columns), tbl.name)):
+            rec = _escaped(raw)
             rec["dataset"] = dataset
             rec["pos"] = pos
             rows.append({"id": rec["id"], "props": rec})
         nodes[(label.value, tbl.name)] = rows
     for name in row_tables():
         frame = tables[name]
-        _check_reserved(name, frame.columns, cypher.NODE_RESERVED)
         rows = []
-        for pos, rec in enumerate(_records(frame, list(frame.columns), name)):
+        for pos, raw in enumerate(_records(frame, list(frame.columns), name)):
+            rec = _escaped(raw)
             rec.update(dataset=dataset, table=name, pos=pos)
             rows.append({"pos": pos, "props": rec})
         nodes[(StoreLabel.ROW.value, name)] = rows
 
     e = G.edges
-    _check_reserved("links", tables["links"].columns, cypher.REL_RESERVED)
     ids = G.ids.to_numpy(dtype=object)
     src = e["source"].to_numpy().astype(np.int64)
     tgt = e["target"].to_numpy().astype(np.int64)
@@ -199,7 +198,7 @@ def _plan(G: RegionalGraph, dataset: str) -> _Plan:
         key = rel_key(types[i], s_id, t_id, int(occurrence[i]))
         props: dict[str, Any] = {"dataset": dataset, "key": key}
         if is_link[i]:
-            props.update(link_props[i])
+            props.update(_escaped(link_props[i]))
             props["pos"] = int(link_pos[i])
         elif assigned[i]:
             props["quantity"] = quantity[i]
@@ -221,13 +220,8 @@ def row_tables() -> list[str]:
     return [n for n in schema.TABLES if n not in node_tables and n != schema.LINKS.name]
 
 
-def _check_reserved(table: str, columns: Sequence[object], reserved: Sequence[str]) -> None:
-    clash = [str(c) for c in columns if str(c) in reserved]
-    if clash:
-        raise StoreError(
-            f"table {table!r} has a column named {clash[0]!r}, which the Neo4j store reserves "
-            f"({', '.join(reserved)}); rename the column before saving"
-        )
+def _escaped(rec: dict[str, Any]) -> dict[str, Any]:
+    return {cypher.property_name(k): v for k, v in rec.items()}
 
 
 def _chunks(rows: list[dict[str, Any]], size: int) -> Iterator[list[dict[str, Any]]]:
