@@ -13,8 +13,6 @@ Each dataset is built programmatically (vectorised numpy â†’ raw string tables â
 
 from __future__ import annotations
 
-import time
-
 import numpy as np
 import pandas as pd
 import pytest
@@ -399,14 +397,12 @@ def test_write_indicators(tmp_path) -> None:
     assert len(sheets["community"]) == 116
 
 
-def test_city_scale_speed() -> None:
+def test_city_scale_tables() -> None:
+    """Every area of a generated city gets a row (timings: benchmarks/bench_structure.py)."""
     G = rg.build.graph_from_tables(rg.datasets.generate_tables("city"))
-    G.area_of()  # graph-level cache shared by all analyses
-    t0 = time.perf_counter()
     tables = [indicators(G, level=lvl, as_of=DAY) for lvl in ("district", "street", "community")]
-    elapsed = time.perf_counter() - t0
     assert [len(t) for t in tables] == [10, 120, 1200]
-    assert elapsed < 2.0 * 1.5, elapsed  # target 2 s; slack for loaded CI machines
+    assert int(tables[0]["two_new"].sum()) == int(tables[2]["two_new"].sum())
 
 
 def test_members_without_residence_count_where_their_branch_is():

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import re
 import sys
-import time
 from pathlib import Path
 
 import numpy as np
@@ -237,10 +236,8 @@ def test_render_speed_20k() -> None:
         for i in range(n)
     ]
     edges = [{"from": i, "to": int(j)} for i, j in enumerate(rng.integers(0, n, n))]
-    t0 = time.process_time()
     html = render_map_html(nodes, edges, title="t", legend=[("单位", "#c0392b", "dot")], filters={})
-    assert time.process_time() - t0 < 0.5
-    assert len(html) > 1_000_000
+    assert len(html) > 1_000_000  # timings: benchmarks/bench_maps_render.py
 
 
 def test_cjk_font_css() -> None:
@@ -250,10 +247,8 @@ def test_cjk_font_css() -> None:
     assert '"RG CJK"' in css and "base64," in css
     assert "</" not in css
     text = "".join(chr(c) for c in range(0x4E00, 0x4E00 + 2000))
-    cjk_font_face_css("预热")  # first call loads the face (cached per font path)
-    t0 = time.process_time()  # CPU time: robust to a busy CI machine
-    assert cjk_font_face_css(text + "x")  # distinct text → not cached
-    assert time.process_time() - t0 < 2.0
+    big = cjk_font_face_css(text + "x")  # a 2,000-glyph subset (timed in the benchmarks)
+    assert len(big) > len(css)
 
 
 def test_layouts_deterministic_and_shaped() -> None:
