@@ -33,3 +33,15 @@ def test_mkdocs_builds_strict(tmp_path):
     assert result.returncode == 0, result.stdout + result.stderr
     assert (tmp_path / "site" / "index.html").exists()
     assert (tmp_path / "site" / "reference" / "index.html").exists()
+
+
+def test_readme_python_example_runs(monkeypatch, capsys):
+    import re
+
+    monkeypatch.chdir(ROOT)
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    code = re.findall(r"```python\n(.*?)```", readme, re.S)[0]
+    assert len(code.strip().splitlines()) <= 10
+    namespace: dict[str, object] = {}
+    exec(compile(code, "README.md", "exec"), namespace)  # noqa: S102 - our own README
+    assert len(namespace["gaps"]) > 0 and len(namespace["lonely"]) > 0
