@@ -58,6 +58,10 @@ __all__ = [
 ]
 
 REASON_NO_LINK = "no covered_by link"
+#: Reasons of a should-build (应建未建) case.
+REASON_BUILD_UNCOVERED = "not covered, no own branch"
+REASON_BUILD_JOINT = "covered by a joint branch, no own branch"
+REASON_BUILD_OTHER = "covered by another Party org, no own branch"
 #: Row name for organisations whose area (of the requested level) is unknown.
 UNLOCATED_NAME = "未定位 (no area)"
 
@@ -370,8 +374,8 @@ def should_build(G: RegionalGraph, *, as_of: DateLike = None) -> pd.DataFrame:
         out[col] = _join_per_row(k, values, len(rows))
     out["reason"] = np.select(
         [n_cov == 0, n_joint == n_cov],
-        ["not covered, no own branch", "covered by a joint branch, no own branch"],
-        "covered by another Party org, no own branch",
+        [REASON_BUILD_UNCOVERED, REASON_BUILD_JOINT],
+        REASON_BUILD_OTHER,
     )
     return out
 

@@ -38,7 +38,15 @@ import numpy as np
 import pandas as pd
 
 from .. import schema
-from ..analysis.coverage import UNLOCATED_NAME, unlocated_id
+from ..analysis.coverage import (
+    REASON_BUILD_JOINT,
+    REASON_BUILD_OTHER,
+    REASON_BUILD_UNCOVERED,
+    REASON_EXPIRED,
+    REASON_NO_LINK,
+    UNLOCATED_NAME,
+    unlocated_id,
+)
 from ..graph import LABELS, DateLike, as_date
 from . import cypher
 from .connection import Connection, connect
@@ -144,7 +152,6 @@ def uncovered(
     assert u.index.equals(local.index) and len(u) > 0
     ```
     """
-    from ..analysis.coverage import REASON_EXPIRED, REASON_NO_LINK
 
     recs = _run(driver, _args(uri, user, password, database), cypher.uncovered_query(),
                 dataset=dataset, day=_day(as_of), two_new=list(schema.TWO_NEW_KINDS),
@@ -183,9 +190,8 @@ def should_build(
                 dataset=dataset, day=_day(as_of), two_new=list(schema.TWO_NEW_KINDS),
                 min_members=schema.MIN_MEMBERS_INDEPENDENT,
                 own_levels=list(schema.OWN_ORG_LEVELS),
-                reason_uncovered="not covered, no own branch",
-                reason_joint="covered by a joint branch, no own branch",
-                reason_other="covered by another Party org, no own branch")
+                reason_uncovered=REASON_BUILD_UNCOVERED, reason_joint=REASON_BUILD_JOINT,
+                reason_other=REASON_BUILD_OTHER)
     out = _org_frame(recs, ("name", "kind", "industry", "party_members", *_PLACE))
     covs = [sorted(r["cov"], key=lambda c: c[0] if c[0] is not None else -1) for r in recs]
     out["covered"] = np.array([bool(c) for c in covs], dtype=bool)
