@@ -152,7 +152,6 @@ def uncovered(
     assert u.index.equals(local.index) and len(u) > 0
     ```
     """
-
     recs = _run(driver, _args(uri, user, password, database), cypher.uncovered_query(),
                 dataset=dataset, day=_day(as_of), two_new=list(schema.TWO_NEW_KINDS),
                 reason_expired=REASON_EXPIRED, reason_no_link=REASON_NO_LINK)
