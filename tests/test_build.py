@@ -385,3 +385,22 @@ def test_bundled_sample_matches_the_generator() -> None:
     )
     rg.build.assert_tables_equal(typed, generated)
     rg.build.assert_tables_equal(typed, rg.datasets.sample_district_tables())
+
+
+def test_links_extra_columns_named_like_edge_columns_keep_edges_intact():
+    raw = {
+        "areas": pd.DataFrame({"id": ["D1"], "name": ["区"], "level": ["district"]}),
+        "party_orgs": pd.DataFrame({"id": ["P1"], "name": ["党委"],
+                                    "level": ["community_committee"]}),
+        "organizations": pd.DataFrame({"id": ["O1"], "name": ["医院"], "kind": ["hospital"]}),
+        "links": pd.DataFrame({"source_id": ["O1"], "target_id": ["P1"],
+                               "type": ["paired_with"], "source": ["0"], "quantity": ["x"],
+                               "target": ["2"], "link.note": ["y"]}),
+    }
+    G = rg.build.graph_from_tables(raw)
+    pair = G.edges_of("PAIRED_WITH").iloc[0]
+    assert (G.ids[pair["source"]], G.ids[pair["target"]]) == ("O1", "P1")
+    links = rg.build.graph_to_tables(G)["links"]
+    assert links.loc[0, "source"] == "0" and links.loc[0, "link.note"] == "y"
+    back = rg.build.graph_from_networkx(rg.build.graph_to_networkx(G))
+    rg.build.assert_tables_equal(rg.build.graph_to_tables(back), rg.build.graph_to_tables(G))

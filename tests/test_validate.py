@@ -542,3 +542,19 @@ def test_xlsx_value_under_no_header_and_table_twice_are_reported(tmp_path):
     assert (cell["table"], cell["row"], cell["column"], cell["value"]) == \
         ("areas", 2, "D", "13800000000")
     assert (f["problem"] == "table given twice").sum() == 1
+
+
+def test_control_characters_huge_counts_and_headerless_values_are_reported():
+    raw = {
+        "areas": pd.DataFrame({"id": ["D1"], "name": ["示例\x0b区"], "level": ["district"],
+                               "": ["stray"], "备注": ["tab\tand\nnewline are fine"]}),
+        "organizations": pd.DataFrame({"id": ["O1"], "name": ["企业"], "kind": ["enterprise"],
+                                       "party_members": ["9999999999999999999"]}),
+    }
+    with pytest.raises(rg.TableValidationError) as info:
+        rg.validate.validate_tables(raw)
+    f = info.value.failures.set_index("problem")
+    assert f.loc["control character in text", "column"] == "name"
+    assert f.loc["number too large", "column"] == "party_members"
+    assert f.loc["value in a column without a header", "value"] == "stray"
+    assert len(f) == 3

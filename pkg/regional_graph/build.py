@@ -118,8 +118,8 @@ def graph_from_tables(
     )
     for col in links.columns:
         if col not in {"source_id", "target_id", "type"}:
-            link_part[col] = links[col].to_numpy() if links[col].dtype.kind == "M" \
-                else links[col].reset_index(drop=True)
+            link_part[edge_column(col)] = links[col].to_numpy() \
+                if links[col].dtype.kind == "M" else links[col].reset_index(drop=True)
     edges = pd.concat([structural, link_part], ignore_index=True)
     edges = _conform_edges(edges)
     G = RegionalGraph(nodes=nodes, edges=edges, activities=activities, orders=orders, name=name)
@@ -163,6 +163,30 @@ def _null_text(n: int) -> pd.Series:
     return pd.Series(pd.array(pa.nulls(n, pa.large_string()), dtype="str"))
 
 
+#: Prefix of an extra links column whose name is taken by the edge frame's own columns.
+EDGE_ESCAPE = "link."
+_EDGE_OWN = ("type", "source", "target", "quantity")
+
+
+def edge_column(column: str) -> str:
+    """The edge-frame column of a links-table column (``source`` → ``link.source``: the
+    edge frame's own ``source``/``target``/``type``/``quantity`` are never overwritten).
+
+    Examples
+    --------
+    >>> edge_column("source"), edge_column("备注2"), link_column(edge_column("source"))
+    ('link.source', '备注2', 'source')
+    """
+    if column in _EDGE_OWN or column.startswith(EDGE_ESCAPE):
+        return EDGE_ESCAPE + column
+    return column
+
+
+def link_column(column: str) -> str:
+    """The links-table column of an edge-frame column (inverse of :func:`edge_column`)."""
+    return column[len(EDGE_ESCAPE):] if column.startswith(EDGE_ESCAPE) else column
+
+
 def graph_to_tables(G: RegionalGraph) -> Tables:
     """The template tables of a graph (typed), the exact inverse of :func:`graph_from_tables`.
 
@@ -204,7 +228,7 @@ def graph_to_tables(G: RegionalGraph) -> Tables:
         links[col] = e[col].reset_index(drop=True)
     for col in e.columns:
         if col not in _BASE_EDGE_COLUMNS:
-            links[col] = e[col].reset_index(drop=True)
+            links[link_column(col)] = e[col].reset_index(drop=True)
     out["links"] = links
     out["activities"] = G.activities.reset_index(drop=True)
     out["orders"] = G.orders.reset_index(drop=True)
@@ -314,7 +338,7 @@ def graph_from_networkx(g: nx.MultiDiGraph, *, name: str | None = None) -> Regio
         link_edges.sort(key=lambda e: e[0])
     link_records = [
         {"source_id": u, "target_id": v, "type": rel_to_link[d["type"]],
-         **{k: val for k, val in d.items() if k not in {"type", "quantity"}}}
+         **{link_column(k): val for k, val in d.items() if k not in {"type", "quantity"}}}
         for _, u, v, d in link_edges
     ]
     raw["links"] = _records_frame(link_records, columns.get("links", schema.LINKS.names))

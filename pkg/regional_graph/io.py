@@ -341,13 +341,26 @@ def write_tables(
             for name, df in frames.items():
                 known = chinese_headers and name in schema.TABLES
                 sheet = schema.TABLES[name].zh if known else name
-                df.to_excel(xw, sheet_name=sheet[:31], index=False)
-                _keep_as_text(xw.sheets[sheet[:31]], df)
+                write_sheet(xw, df, sheet)
         return path
     path.mkdir(parents=True, exist_ok=True)
     for name, df in frames.items():
         df.to_csv(path / f"{name}.csv", index=False, encoding="utf-8-sig")
     return path
+
+
+def write_sheet(writer: pd.ExcelWriter, df: pd.DataFrame, sheet: str, *,
+                freeze: str | None = None) -> None:
+    """Write ``df`` (index dropped) to one sheet, user text kept as text, never a formula.
+
+    Every workbook the library writes goes through here (tables, report, matching,
+    indicators), so a name such as ``=HYPERLINK(…)`` stays inert text.
+    """
+    df.to_excel(writer, sheet_name=sheet[:31], index=False)
+    ws = writer.sheets[sheet[:31]]
+    _keep_as_text(ws, df)
+    if freeze:
+        ws.freeze_panes = freeze
 
 
 def _keep_as_text(ws: object, df: pd.DataFrame) -> None:

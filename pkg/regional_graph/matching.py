@@ -64,6 +64,7 @@ from . import schema
 from .flow import AllocationResult, max_served, solve_allocation
 from .geo import EARTH_RADIUS_KM, haversine_km, unit_sphere
 from .graph import LABELS, DateLike, RegionalGraph, as_date
+from .io import write_sheet
 from .schema import Label, RelType
 
 log = logging.getLogger(__name__)
@@ -931,8 +932,7 @@ def write_matching(result: MatchResult, out_dir: str | Path) -> dict[str, Path]:
     xlsx = folder / "matching.xlsx"
     with pd.ExcelWriter(xlsx, engine="openpyxl") as writer:
         for name, df in tables.items():
-            _to_chinese(name, df).to_excel(writer, sheet_name=MATCH_TABLES[name], index=False)
-            writer.sheets[MATCH_TABLES[name]].freeze_panes = "B2"
+            write_sheet(writer, _to_chinese(name, df), MATCH_TABLES[name], freeze="B2")
     paths["matching"] = xlsx
     log.info("wrote matching (%d assignments, %d unmet demands) to %s",
              len(result.assignments), len(result.unmet_demands), folder)

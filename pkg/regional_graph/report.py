@@ -26,6 +26,7 @@ from . import schema
 from .analysis import coverage, isolation, recommend
 from .analysis.labels import to_chinese
 from .graph import DateLike, RegionalGraph, as_date
+from .io import write_sheet
 
 log = logging.getLogger(__name__)
 
@@ -121,10 +122,8 @@ def write_report(G: RegionalGraph, out_dir: str | Path, *,
     xlsx = folder / "report.xlsx"
     with pd.ExcelWriter(xlsx, engine="openpyxl") as writer:
         for name, df in tables.items():
-            _for_file(to_chinese(df.rename_axis(df.index.name or "id"))).to_excel(
-                writer, sheet_name=REPORT_TABLES[name], index=False)
-            sheet = writer.sheets[REPORT_TABLES[name]]
-            sheet.freeze_panes = "B2"
+            write_sheet(writer, _for_file(to_chinese(df.rename_axis(df.index.name or "id"))),
+                        REPORT_TABLES[name], freeze="B2")
     paths["report"] = xlsx
     log.info("wrote report as of %s to %s (%d tables)", np.datetime_as_string(day, "D"),
              folder, len(tables))

@@ -52,6 +52,7 @@ _DATETIME_RE = re.compile(
     r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?"
     r"(?:[ T]+(\d{1,2})\s*[:时]\s*(\d{1,2})\s*(?:[:分]\s*(\d{1,2})(?:\.\d+)?\s*秒?)?分?)?$"
 )
+_CONTROL_RE = "[\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f]"
 _BOOL = {**dict.fromkeys(schema.BOOL_TRUE, True), **dict.fromkeys(schema.BOOL_FALSE, False)}
 
 
@@ -275,11 +276,19 @@ class _Run:
         typed = pd.DataFrame(out)
         positions = [i for i, h in enumerate(df.columns) if str(h) in extras]
         for pos in positions:  # by position: a ledger may carry two columns of one name
-            header = str(df.columns[pos])
+            header = str(df.columns[pos]).strip()
+            values = df.iloc[:, pos].reset_index(drop=True).astype("str")
+            if not header:  # a column with no header: fine when empty, else a problem
+                filled = values.notna().to_numpy()
+                self.fail_rows(tbl.name, filled, f"column {pos + 1}", values,
+                               "value in a column without a header",
+                               "a header for this column, or an empty cell")
+                continue
+            self.check_control_characters(tbl.name, header, values)
             name, k = header, 2
             while name in typed.columns:
                 name, k = f"{header} ({k})", k + 1
-            typed[name] = df.iloc[:, pos].reset_index(drop=True).astype("str")
+            typed[name] = values
         self.typed[tbl.name] = typed
 
     def parse_column(self, tbl: schema.Table, col: schema.Column, s: pd.Series) -> object:
@@ -291,6 +300,7 @@ class _Run:
             self.fail_rows(t, empty, col.name, s, "empty required cell",
                            "non-empty text" if col.dtype == "str" else col.expects)
         if col.dtype in {"str", "id", "ref"}:
+            self.check_control_characters(t, col.name, s)
             return s.astype("str")
         given = s.notna().to_numpy()
         if col.dtype == "enum":
@@ -310,6 +320,9 @@ class _Run:
             self.fail_rows(t, bad, col.name, s, "not a number", col.expects)
             ok = given & ~bad
             if col.dtype == "int":
+                huge = ok & (np.abs(num) > 2**53)  # beyond exact integers of a float64
+                self.fail_rows(t, huge, col.name, s, "number too large", col.expects)
+                ok &= ~huge
                 frac = ok & (num != np.round(num))
                 self.fail_rows(t, frac, col.name, s, "not a whole number", col.expects)
                 ok &= ~frac
@@ -337,6 +350,19 @@ class _Run:
             self.fail_rows(t, bad, col.name, s, "not a yes/no value", col.expects)
             return pd.array(vals, dtype="boolean")
         raise AssertionError(col.dtype)
+
+    def check_control_characters(self, table: str, column: str, s: pd.Series) -> None:
+        """Control characters (e.g. a vertical tab pasted from Excel) break workbooks and
+        maps: report them instead of passing them on."""
+        if not len(s):
+            return
+        arr = pa.array(s.astype("str"), type=pa.large_string(), from_pandas=True)
+        hit = pc.match_substring_regex(arr, _CONTROL_RE)
+        mask = pc.fill_null(hit, False).to_numpy(zero_copy_only=False)
+        if mask.any():
+            self.fail_rows(table, mask, column, s.map(repr, na_action="ignore"),
+                           "control character in text",
+                           "text without control characters (tabs and line breaks are fine)")
 
     # -- across tables -------------------------------------------------------------------
     def check_ids(self) -> None:

@@ -177,6 +177,7 @@ def test_reserved_column_and_bad_arguments(db: BoltTarget,
     raw_tables["areas"]["pos"] = "第一"
     raw_tables["areas"]["user__dataset"] = "y"
     raw_tables["links"]["key"] = "k"
+    raw_tables["links"]["source"] = "s"
     raw_tables["activities"]["table"] = "t"
     G = _graph(raw_tables)
     store.save_graph(G, db.driver, database=db.database, dataset="t", progress=False)

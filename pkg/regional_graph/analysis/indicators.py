@@ -40,6 +40,7 @@ import pandas as pd
 
 from .. import schema
 from ..graph import DateLike, RegionalGraph, as_date
+from ..io import write_sheet
 from ..schema import Label, RelType
 from . import coverage, isolation, labels
 from .structure import _live_edges, _org_kind_mask, actor_codes
@@ -473,7 +474,7 @@ def write_indicators(
     with pd.ExcelWriter(xlsx, engine="openpyxl") as xw:
         for lvl, table in tables.items():
             frame = to_chinese(table) if chinese else table
-            frame.reset_index().to_excel(xw, sheet_name=lvl, index=False)
+            write_sheet(xw, frame.reset_index(), lvl)
         cols = list(dict.fromkeys(c for t in tables.values() for c in t.columns))
         pd.DataFrame({"column": ["id", *cols],
                       "中文": [labels.COLUMN_ZH.get("id", "id"),

@@ -48,6 +48,7 @@ from ..analysis.coverage import (
     unlocated_id,
 )
 from ..graph import LABELS, DateLike, as_date
+from ..io import write_sheet
 from . import cypher
 from .connection import Connection, connect
 
@@ -476,8 +477,8 @@ def report_from_neo4j(
     with pd.ExcelWriter(xlsx, engine="openpyxl") as writer:
         for name, df in tables.items():
             sheet = report.REPORT_TABLES[name]
-            report._for_file(to_chinese(df.rename_axis(df.index.name or "id"))).to_excel(
-                writer, sheet_name=sheet, index=False)
+            write_sheet(writer, report._for_file(to_chinese(df.rename_axis(df.index.name or "id"))),
+                        sheet, freeze="B2")
     paths["report"] = xlsx
     log.info("wrote the report of dataset %r as of %s to %s (%d tables from the server)",
              dataset, day.isoformat(), folder, len(server))

@@ -36,7 +36,7 @@ import pandas as pd
 from tqdm.auto import tqdm
 
 from .. import schema
-from ..build import graph_to_tables
+from ..build import graph_to_tables, link_column
 from ..errors import StoreError
 from ..graph import LABELS, LINK_REL_TYPES, RegionalGraph
 from ..schema import Label, RelType
@@ -198,7 +198,7 @@ def _plan(G: RegionalGraph, dataset: str) -> _Plan:
         key = rel_key(types[i], s_id, t_id, int(occurrence[i]))
         props: dict[str, Any] = {"dataset": dataset, "key": key}
         if is_link[i]:
-            props.update(_escaped(link_props[i]))
+            props.update(_escaped({link_column(k): v for k, v in link_props[i].items()}))
             props["pos"] = int(link_pos[i])
         elif assigned[i]:
             props["quantity"] = quantity[i]
