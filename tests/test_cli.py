@@ -152,3 +152,29 @@ def test_installed_console_script(tmp_path: Path) -> None:
     assert done.returncode == 1
     assert "areas" in done.stderr
     assert "level" in done.stderr
+
+
+@pytest.mark.parametrize("argv", [
+    ["summary", "data/sample_district", "--as-of", "2024-13-01"],
+    ["report", "--out", "unused"],
+    ["template", "t.csv"],
+    ["match", "data/sample_district", "--out", "unused", "--max-distance", "-1"],
+])
+def test_bad_arguments_are_usage_errors(argv, capsys, monkeypatch):
+    monkeypatch.chdir(Path(__file__).resolve().parents[1])
+    with pytest.raises(SystemExit) as info:
+        cli.main(argv)
+    assert info.value.code == 2
+    assert "error:" in capsys.readouterr().err
+
+
+def test_unreadable_input_is_an_error_not_a_traceback(tmp_path, capsys):
+    bad = tmp_path / "broken.xlsx"
+    bad.write_bytes(b"not a zip file")
+    assert cli.main(["check", str(bad)]) == 1
+    assert capsys.readouterr().err.startswith("error:")
+
+
+def test_chinese_as_of_date(capsys, monkeypatch):
+    monkeypatch.chdir(Path(__file__).resolve().parents[1])
+    assert cli.main(["summary", "data/sample_district", "--as-of", "2024年3月1日"]) == 0

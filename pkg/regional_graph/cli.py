@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
+import zipfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -17,7 +18,7 @@ import pandas as pd
 from . import __version__, datasets, io
 from .build import load_graph
 from .errors import RegionalGraphError, StoreError, TableValidationError
-from .graph import RegionalGraph, as_date
+from .graph import RegionalGraph
 
 log = logging.getLogger("regional_graph.cli")
 
@@ -211,6 +212,34 @@ def _demo_steps() -> list[tuple[str, Callable[[RegionalGraph, Path, str], object
     return [("report", report), ("match", match), ("indicators", indicators), ("maps", maps)]
 
 
+def _day(text: str) -> str:
+    """``--as-of``: any date spelling the tables accept (2024-03-01, 2024/3/1, 2024年3月1日)."""
+    from .validate import parse_date
+
+    day = parse_date(text)
+    if day is None:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a date; expected e.g. 2024-03-01, 2024/3/1 or 2024年3月1日")
+    return day.isoformat()
+
+
+def _km(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not value >= 0:
+        raise argparse.ArgumentTypeError(f"{text!r}: expected a distance in km, 0 or more")
+    return value
+
+
+def _xlsx(text: str) -> Path:
+    path = Path(text)
+    if path.suffix.lower() != ".xlsx":
+        raise argparse.ArgumentTypeError(f"{text!r}: the template is a workbook, name it *.xlsx")
+    return path
+
+
 def _conn(args: argparse.Namespace) -> dict[str, object]:
     out = {k: getattr(args, k) for k in ("uri", "user", "database", "dataset")
            if getattr(args, k, None)}
@@ -287,16 +316,16 @@ def build_parser() -> argparse.ArgumentParser:
 
     data_cmd("check", _cmd_check, "validate a dataset (exit 0 if valid, 1 with every problem)")
     s = data_cmd("summary", _cmd_summary, "counts by label/kind/level/type and basic indicators")
-    s.add_argument("--as-of", help="evaluate links as of this date (default: today)")
+    s.add_argument("--as-of", type=_day, help="evaluate links as of this date (default: today)")
     t = sub.add_parser("template", help="write the empty fill-in workbook (Chinese headers, "
                        "drop-down lists)", description="write the empty fill-in workbook")
-    t.add_argument("file", type=Path, help="the .xlsx file to write")
+    t.add_argument("file", type=_xlsx, help="the .xlsx file to write")
     t.set_defaults(handler=_cmd_template)
     r = sub.add_parser("report", help="coverage and isolation report: CSV files + report.xlsx",
                        description="coverage and isolation report: CSV files + report.xlsx")
     r.add_argument("data", type=Path, nargs="?", help="dataset (omit with --from-neo4j)")
     r.add_argument("--out", type=Path, required=True, help="output folder")
-    r.add_argument("--as-of", help="evaluate as of this date (default: today)")
+    r.add_argument("--as-of", type=_day, help="evaluate as of this date (default: today)")
     r.add_argument("--from-neo4j", action="store_true",
                    help="answer the questions with server-side Cypher instead")
     _neo4j_args(r)
@@ -314,18 +343,19 @@ def build_parser() -> argparse.ArgumentParser:
     m = data_cmd("match", _cmd_match, "resource–demand matching: assignments, unmet demands "
                  "and idle resources (CSV files + matching.xlsx)")
     m.add_argument("--out", type=Path, required=True, help="output folder")
-    m.add_argument("--as-of", help="ties must be live on this date (default: today)")
-    m.add_argument("--max-distance", type=float, metavar="KM",
+    m.add_argument("--as-of", type=_day, help="ties must be live on this date (default: today)")
+    m.add_argument("--max-distance", type=_km, metavar="KM",
                    help="pairs this far apart or farther are not admissible")
     i = data_cmd("indicators", _cmd_indicators,
                  "indicator tables per level: indicators_<level>.csv and indicators.xlsx")
     i.add_argument("--out", type=Path, required=True, help="output folder")
-    i.add_argument("--as-of", help="evaluate as of this date (default: today)")
+    i.add_argument("--as-of", type=_day, help="evaluate as of this date (default: today)")
     i.add_argument("--chinese", action="store_true", help="Chinese column headers")
     mp = data_cmd("maps", _cmd_maps, "offline wall maps (HTML) and print posters: every "
                   "community, street, the district overview, org charts, index.html")
     mp.add_argument("--out", type=Path, required=True, help="output folder")
-    mp.add_argument("--as-of", help="data date: links live as of this day (default: today)")
+    mp.add_argument("--as-of", type=_day,
+                    help="data date: links live as of this day (default: today)")
     mp.add_argument("--layout", choices=("force", "geo"), default="force",
                     help="force-directed (default) or geographic (organisations' lat/lon)")
     mp.add_argument("--format", choices=("html", "png", "svg", "pdf"), nargs="+",
@@ -337,7 +367,7 @@ def build_parser() -> argparse.ArgumentParser:
     d = sub.add_parser("demo", help="run the main job on the bundled sample district",
                        description="run every analysis and export on the sample district")
     d.add_argument("--out", type=Path, default=Path("out"), help="output folder (default out/)")
-    d.add_argument("--as-of", help=f"as-of date (default: the sample's "
+    d.add_argument("--as-of", type=_day, help=f"as-of date (default: the sample's "
                    f"{datasets.REFERENCE_DATE.isoformat()})")
     d.set_defaults(handler=_cmd_demo)
     return p
@@ -368,8 +398,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         level=logging.INFO if args.verbose else logging.WARNING,
         format="%(levelname)s %(name)s: %(message)s",
     )
-    if getattr(args, "as_of", None):
-        as_date(args.as_of)  # fail early on a bad date
+    if args.command == "report" and args.data is None and not args.from_neo4j:
+        build_parser().error("report: give DATA, or --from-neo4j")
     try:
         return int(args.handler(args))
     except TableValidationError as err:
@@ -378,7 +408,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                                "display.max_colwidth", 80):
             sys.stderr.write(err.failures.to_string(index=False) + "\n")
         return 1
-    except (StoreError, FileNotFoundError, RegionalGraphError) as err:
+    except (StoreError, RegionalGraphError, OSError, zipfile.BadZipFile, ValueError) as err:
         sys.stderr.write(f"error: {err}\n")
         return 2 if isinstance(err, StoreError) else 1
 

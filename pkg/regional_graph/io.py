@@ -34,6 +34,8 @@ log = logging.getLogger(__name__)
 
 Tables = dict[str, pd.DataFrame]
 
+#: The template's hidden sheet of drop-down lists.
+ENUM_SHEET = "枚举值"
 #: Encodings tried in order when a CSV has no BOM (GB18030 is a superset of GBK/GB2312).
 _ENCODINGS = ("utf-8", "gb18030")
 
@@ -236,6 +238,8 @@ def _read_workbook(path: Path) -> Tables:
     problems: list[list[object]] = []
     try:
         for ws in wb.worksheets:
+            if ws.title == ENUM_SHEET:
+                continue  # the template's own hidden lists
             try:
                 tbl = schema.table(ws.title)
             except KeyError:
@@ -431,7 +435,7 @@ def write_template(path: str | Path, *, tables: list[str] | None = None) -> Path
     names = tables or list(schema.TABLES)
     wb = openpyxl.Workbook()
     wb.remove(wb.active)
-    lists = wb.create_sheet("枚举值")
+    lists = wb.create_sheet(ENUM_SHEET)
     enum_ranges: dict[str, str] = {}
     col_idx = 1
     seen: dict[str, str] = {}
@@ -445,7 +449,7 @@ def write_template(path: str | Path, *, tables: list[str] | None = None) -> Path
             for i, code in enumerate(col.enum.codes, start=2):
                 lists.cell(row=i, column=col_idx, value=col.enum.zh(code))
             last = len(col.enum.codes) + 1
-            seen[col.enum.name] = f"{quote_sheetname('枚举值')}!${letter}$2:${letter}${last}"
+            seen[col.enum.name] = f"{quote_sheetname(ENUM_SHEET)}!${letter}$2:${letter}${last}"
             col_idx += 1
     enum_ranges.update(seen)
     bold = Font(bold=True)
