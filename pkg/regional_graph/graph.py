@@ -43,6 +43,18 @@ LINK_REL_TYPES: list[str] = [r.value for r in LINK_RELTYPE.values()]
 DateLike = dt.date | str | np.datetime64 | pd.Timestamp | None
 
 
+def live_mask(start: np.ndarray, end: np.ndarray, day: np.datetime64) -> np.ndarray:
+    """Links live on ``day``: start empty or ≤ day, and end empty or ≥ day (DOMAIN.md).
+
+    Examples
+    --------
+    >>> d = np.array(["2024-01-01", "NaT"], dtype="datetime64[s]")
+    >>> live_mask(d, d[::-1], as_date("2024-01-01")).tolist()
+    [True, True]
+    """
+    return (np.isnat(start) | (start <= day)) & (np.isnat(end) | (end >= day))
+
+
 def as_date(value: DateLike = None) -> np.datetime64:
     """A day as ``numpy.datetime64[s]`` (default: today).
 
@@ -230,10 +242,8 @@ class RegionalGraph:
         >>> mask.dtype, len(mask) == len(pairs), 0 < int(mask.sum()) < len(pairs)
         (dtype('bool'), True, True)
         """
-        day = as_date(as_of)
-        start = edges["start"].to_numpy(dtype="datetime64[s]")
-        end = edges["end"].to_numpy(dtype="datetime64[s]")
-        return (np.isnat(start) | (start <= day)) & (np.isnat(end) | (end >= day))
+        return live_mask(edges["start"].to_numpy(dtype="datetime64[s]"),
+                         edges["end"].to_numpy(dtype="datetime64[s]"), as_date(as_of))
 
     def adjacency(self, *types: RelType | str, mask: np.ndarray | None = None) -> sp.csr_array:
         """Directed adjacency (``source → target``) of the given types as a CSR array.
@@ -343,6 +353,42 @@ class RegionalGraph:
             out[hit] = cur[hit]
             cur = np.where(valid & (out < 0), parent[np.where(valid, cur, 0)], -1)
         return out
+
+    def display_names(self, codes: np.ndarray | None = None) -> np.ndarray:
+        """Names of areas, Party orgs and organisations (object array; ``None`` for
+        resources, demands, members — personal data — and code -1); all nodes by default.
+
+        Examples
+        --------
+        >>> import regional_graph as rg
+        >>> G = rg.datasets.load_sample_district()
+        >>> G.display_names(G.codes(["D01", "nope"])).tolist()
+        ['海岚区', None]
+        """
+        if "names" not in self._cache:
+            names = np.full(self.number_of_nodes() + 1, None, dtype=object)  # last: code -1
+            for label in (Label.AREA, Label.PARTY_ORG, Label.ORGANIZATION):
+                rng = self.label_range(label)
+                names[rng] = self.nodes[label]["name"].to_numpy(dtype=object, na_value=None)
+            self._cache["names"] = names
+        names = self._cache["names"]
+        if codes is None:
+            return names[:-1].copy()  # type: ignore[index]
+        return names[np.asarray(codes, dtype=np.int64)]  # type: ignore[index]
+
+    def organizations_of_kind(self, kinds: tuple[str, ...]) -> np.ndarray:
+        """Per organisation row (code order within the label): kind in ``kinds``.
+
+        Examples
+        --------
+        >>> import regional_graph as rg
+        >>> G = rg.datasets.load_sample_district()
+        >>> int(G.organizations_of_kind(("hospital",)).sum()) > 0
+        True
+        """
+        kind = self.nodes[Label.ORGANIZATION]["kind"]
+        wanted = [i for i, c in enumerate(kind.cat.categories) if c in kinds]
+        return np.isin(kind.cat.codes.to_numpy(), wanted)
 
     def area_levels(self) -> np.ndarray:
         """Area level of every node (object array; ``None`` for non-areas).

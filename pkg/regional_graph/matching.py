@@ -63,7 +63,7 @@ import pandas as pd
 from . import schema
 from .flow import AllocationResult, max_served, solve_allocation
 from .geo import EARTH_RADIUS_KM, haversine_km, unit_sphere
-from .graph import LABELS, DateLike, RegionalGraph, as_date
+from .graph import DateLike, RegionalGraph, as_date
 from .io import write_sheet
 from .schema import Label, RelType
 
@@ -708,7 +708,7 @@ def match_resources(
         pairs = _Pairs(**{k: np.concatenate([getattr(pairs, k), getattr(more, k)])
                           for k in vars(pairs)})
         sol = solve(pairs)
-    names = _node_names(G)
+    names = G.display_names()
 
     # assignments
     a = pairs.take(sol.flow > 0)
@@ -791,18 +791,6 @@ def match_resources(
                  "exclude_providers": list(excluded_ids), "weights": weights,
                  "admissible_pairs": len(pairs.r)},
     )
-
-
-def _node_names(G: RegionalGraph) -> np.ndarray:
-    """Display name of every node in code order (``None`` for members: personal data)."""
-    if not G.number_of_nodes():
-        return np.zeros(0, dtype=object)
-    return np.concatenate([
-        G.nodes[lbl]["name"].to_numpy(dtype=object, na_value=None)
-        if lbl is not Label.MEMBER and "name" in G.nodes[lbl].columns
-        else np.full(len(G.nodes[lbl]), None, dtype=object)
-        for lbl in LABELS
-    ])
 
 
 def _name(names: np.ndarray, codes: np.ndarray) -> np.ndarray:

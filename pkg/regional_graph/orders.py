@@ -41,7 +41,6 @@ from .matching import (
     MatchWeights,
     _candidate_pairs,
     _name,
-    _node_names,
     _pair_reasons,
     _Places,
 )
@@ -230,7 +229,7 @@ def propose_dispatch(
     chosen[pdm[sol.flow > 0]] = np.flatnonzero(sol.flow > 0)
 
     # the table
-    names = _node_names(G)
+    names = G.display_names()
     po = G.nodes[Label.PARTY_ORG]
     cc = po[po["level"].astype(str).to_numpy(dtype=object) == "community_committee"]
     committee = pd.Series(cc.index.to_numpy(dtype=object), index=cc["area_id"].to_numpy(
@@ -339,7 +338,7 @@ def order_indicators(
     status = order_status_as_of(ords, day) if len(ords) else pd.Series([], dtype="str")
     placed = status.notna().to_numpy(dtype=bool)
     ords, status = ords[placed], status[placed]
-    names = _node_names(G)
+    names = G.display_names()
     if by is None:
         key = np.full(len(ords), "all", dtype=object)
     elif by == "category":

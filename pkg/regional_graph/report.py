@@ -17,6 +17,7 @@ Examples
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import numpy as np
@@ -30,7 +31,9 @@ from .io import write_sheet
 
 log = logging.getLogger(__name__)
 
-__all__ = ["REPORT_TABLES", "report_tables", "summary_lines", "write_report"]
+__all__ = [
+    "REPORT_TABLES", "report_tables", "summary_lines", "write_report", "write_report_tables",
+]
 
 #: Report table (file stem) → Chinese sheet name of ``report.xlsx``.
 REPORT_TABLES: dict[str, str] = {
@@ -46,8 +49,25 @@ REPORT_TABLES: dict[str, str] = {
 }
 
 
-def report_tables(G: RegionalGraph, *, as_of: DateLike = None) -> dict[str, pd.DataFrame]:
-    """The report's tables (English columns, indexed by ``id``), in file order.
+#: How each report table is computed from a graph on a day.
+_BUILDERS: dict[str, Callable[[RegionalGraph, np.datetime64], pd.DataFrame]] = {
+    "uncovered": lambda G, day: coverage.uncovered(G, as_of=day),
+    "should_build": lambda G, day: coverage.should_build(G, as_of=day),
+    "joint_branch_proposals": lambda G, day: coverage.joint_branch_proposals(G, as_of=day),
+    "isolated_units": lambda G, day: isolation.isolated_units(G, as_of=day),
+    "dormant_ties": lambda G, day: isolation.dormant_ties(G, as_of=day),
+    "unpaired_communities": lambda G, day: isolation.unpaired_communities(G, as_of=day),
+    "coverage_by_area": lambda G, day: coverage.coverage_by_area(G, as_of=day),
+    "expiring_ties": lambda G, day: isolation.expiring_ties(G, as_of=day),
+    "pairing_recommendations":
+        lambda G, day: recommend.recommend_partners(G, as_of=day, k=3).set_index("id"),
+}
+
+
+def report_tables(G: RegionalGraph, *, as_of: DateLike = None,
+                  names: Iterable[str] | None = None) -> dict[str, pd.DataFrame]:
+    """The report's tables (English columns, indexed by ``id``), in file order; only
+    ``names`` when given.
 
     Examples
     --------
@@ -57,18 +77,8 @@ def report_tables(G: RegionalGraph, *, as_of: DateLike = None) -> dict[str, pd.D
     True
     """
     day = as_date(as_of)
-    return {
-        "uncovered": coverage.uncovered(G, as_of=day),
-        "should_build": coverage.should_build(G, as_of=day),
-        "joint_branch_proposals": coverage.joint_branch_proposals(G, as_of=day),
-        "isolated_units": isolation.isolated_units(G, as_of=day),
-        "dormant_ties": isolation.dormant_ties(G, as_of=day),
-        "unpaired_communities": isolation.unpaired_communities(G, as_of=day),
-        "coverage_by_area": coverage.coverage_by_area(G, as_of=day),
-        "expiring_ties": isolation.expiring_ties(G, as_of=day),
-        "pairing_recommendations": recommend.recommend_partners(G, as_of=day, k=3)
-        .set_index("id"),
-    }
+    wanted = list(REPORT_TABLES) if names is None else [n for n in REPORT_TABLES if n in names]
+    return {name: _BUILDERS[name](G, day) for name in wanted}
 
 
 def _for_file(df: pd.DataFrame) -> pd.DataFrame:
@@ -111,9 +121,28 @@ def write_report(G: RegionalGraph, out_dir: str | Path, *,
     'id'
     """
     day = as_date(as_of)
+    tables = report_tables(G, as_of=day)
+    paths = write_report_tables(tables, out_dir)
+    log.info("wrote report as of %s to %s (%d tables)", np.datetime_as_string(day, "D"),
+             out_dir, len(tables))
+    return paths
+
+
+def write_report_tables(tables: dict[str, pd.DataFrame], out_dir: str | Path) -> dict[str, Path]:
+    """Write report tables (name → frame indexed by ``id``): a CSV each (UTF-8 with BOM,
+    first column ``id``) and ``report.xlsx`` (a sheet each, Chinese headers and values).
+
+    Examples
+    --------
+    >>> import tempfile, regional_graph as rg
+    >>> G = rg.datasets.load_sample_district()
+    >>> t = report_tables(G, as_of=rg.datasets.REFERENCE_DATE, names=["isolated_units"])
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     sorted(write_report_tables(t, tmp))
+    ['isolated_units', 'report']
+    """
     folder = Path(out_dir)
     folder.mkdir(parents=True, exist_ok=True)
-    tables = report_tables(G, as_of=day)
     paths: dict[str, Path] = {}
     for name, df in tables.items():
         path = folder / f"{name}.csv"
@@ -125,8 +154,6 @@ def write_report(G: RegionalGraph, out_dir: str | Path, *,
             write_sheet(writer, _for_file(to_chinese(df.rename_axis(df.index.name or "id"))),
                         REPORT_TABLES[name], freeze="B2")
     paths["report"] = xlsx
-    log.info("wrote report as of %s to %s (%d tables)", np.datetime_as_string(day, "D"),
-             folder, len(tables))
     return paths
 
 

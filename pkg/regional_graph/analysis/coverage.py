@@ -41,6 +41,7 @@ import pandas as pd
 from .. import schema
 from ..geo import haversine_km as _haversine
 from ..graph import REL_TYPES, DateLike, RegionalGraph, as_date
+from ..graph import live_mask as _live
 from ..schema import Label, RelType
 
 log = logging.getLogger(__name__)
@@ -127,10 +128,6 @@ def _edge_arrays(
     )
 
 
-def _live(start: np.ndarray, end: np.ndarray, day: np.datetime64) -> np.ndarray:
-    return (np.isnat(start) | (start <= day)) & (np.isnat(end) | (end >= day))
-
-
 def _ended(start: np.ndarray, end: np.ndarray, day: np.datetime64) -> np.ndarray:
     """Links that existed before ``day`` and ended before it (links starting later are
     ignored: as of ``day`` they do not exist yet)."""
@@ -158,16 +155,7 @@ def _ids(G: RegionalGraph, codes: np.ndarray) -> pd.api.extensions.ExtensionArra
 
 
 def _names(G: RegionalGraph, codes: np.ndarray) -> np.ndarray:
-    """Names of nodes of any label except members (object array, ``None`` where unknown)."""
-    codes = np.asarray(codes, dtype=np.int64)
-    out = np.full(len(codes), None, dtype=object)
-    for label in (Label.AREA, Label.PARTY_ORG, Label.ORGANIZATION):
-        rng = G.label_range(label)
-        hit = (codes >= rng.start) & (codes < rng.stop)
-        if hit.any():
-            names = G.nodes[label]["name"].to_numpy(dtype=object, na_value=None)
-            out[hit] = names[codes[hit] - rng.start]
-    return out
+    return G.display_names(codes)
 
 
 def _area_name(G: RegionalGraph, codes: np.ndarray) -> pd.api.extensions.ExtensionArray:
@@ -214,9 +202,7 @@ def _join_per_row(k: np.ndarray, values: np.ndarray, n_rows: int
 
 
 def _org_kind_mask(G: RegionalGraph, kinds: tuple[str, ...]) -> np.ndarray:
-    kind = G.nodes[Label.ORGANIZATION]["kind"]
-    wanted = [i for i, c in enumerate(kind.cat.categories) if c in kinds]
-    return np.isin(kind.cat.codes.to_numpy(), wanted)
+    return G.organizations_of_kind(kinds)
 
 
 def _party_members(G: RegionalGraph) -> np.ndarray:

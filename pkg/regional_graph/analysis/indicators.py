@@ -43,7 +43,8 @@ from ..graph import DateLike, RegionalGraph, as_date
 from ..io import write_sheet
 from ..schema import Label, RelType
 from . import coverage, isolation, labels
-from .structure import _live_edges, _org_kind_mask, actor_codes
+from .coverage import _org_kind_mask, _rate
+from .structure import _live_edges, actor_codes
 
 log = logging.getLogger(__name__)
 
@@ -119,12 +120,6 @@ INDICATOR_ZH: dict[str, str] = {
 # --------------------------------------------------------------------------------------------
 # helpers
 # --------------------------------------------------------------------------------------------
-
-
-def _rate(num: np.ndarray, den: np.ndarray) -> np.ndarray:
-    num = np.asarray(num, dtype=np.float64)
-    den = np.asarray(den, dtype=np.float64)
-    return np.divide(num, den, out=np.full(len(num), np.nan), where=den > 0)
 
 
 class _Counter:

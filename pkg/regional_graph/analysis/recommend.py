@@ -50,7 +50,7 @@ from ..geo import haversine_km as _haversine
 from ..graph import DateLike, RegionalGraph, as_date
 from ..schema import Label, RelType
 from . import isolation
-from .structure import _live_edges, _node_names, _org_kind_mask, _positions, actor_codes
+from .structure import _live_edges, _node_names, _positions, actor_codes
 
 log = logging.getLogger(__name__)
 
@@ -155,7 +155,7 @@ def recommend_partners(
     area_of = G.area_of()
 
     # units and communities -----------------------------------------------------------------
-    unit_codes = np.flatnonzero(_org_kind_mask(G, schema.RESIDENT_UNIT_KINDS)) + orng.start
+    unit_codes = np.flatnonzero(G.organizations_of_kind(schema.RESIDENT_UNIT_KINDS)) + orng.start
     comm_codes = np.flatnonzero((areas["level"] == "community").to_numpy(dtype=bool)) \
         + arng.start
     nu, nc = len(unit_codes), len(comm_codes)

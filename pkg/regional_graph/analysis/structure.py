@@ -113,19 +113,12 @@ def _live_edges(
 
 
 def _node_names(G: RegionalGraph, codes: np.ndarray) -> np.ndarray:
-    """Display names of nodes (object array; ids of resources/demands/members, None if -1)."""
+    """Display names of nodes, falling back to the id (resources, demands, members)."""
     codes = np.asarray(codes, dtype=np.int64)
-    out = np.full(len(codes), None, dtype=object)
-    ids = G.ids.to_numpy(dtype=object)
-    ok = codes >= 0
-    out[ok] = ids[codes[ok]]
-    for label in (Label.AREA, Label.PARTY_ORG, Label.ORGANIZATION):
-        rng = G.label_range(label)
-        hit = (codes >= rng.start) & (codes < rng.stop)
-        if hit.any():
-            names = G.nodes[label]["name"].to_numpy(dtype=object, na_value=None)
-            out[hit] = names[codes[hit] - rng.start]
-    return out
+    names = G.display_names(codes)
+    missing = pd.isna(names) & (codes >= 0)
+    names[missing] = G.ids.to_numpy(dtype=object)[codes[missing]]
+    return names
 
 
 def _node_kinds(G: RegionalGraph, codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -162,13 +155,6 @@ def _street_of(G: RegionalGraph, codes: np.ndarray) -> np.ndarray:
 
 def _ids_of(G: RegionalGraph, codes: np.ndarray) -> pd.api.extensions.ExtensionArray:
     return G.ids.array.take(np.asarray(codes, dtype=np.int64), allow_fill=True)
-
-
-def _org_kind_mask(G: RegionalGraph, kinds: tuple[str, ...]) -> np.ndarray:
-    """Per Organization row: kind in ``kinds``."""
-    kind = G.nodes[Label.ORGANIZATION]["kind"]
-    wanted = [i for i, c in enumerate(kind.cat.categories) if c in kinds]
-    return np.isin(kind.cat.codes.to_numpy(), wanted)
 
 
 def actor_codes(G: RegionalGraph, *, merge_committees: bool = True) -> np.ndarray:
@@ -441,7 +427,7 @@ def degree(
     codes = net.codes
     if include_isolated:
         orng = G.label_range(Label.ORGANIZATION)
-        units = np.flatnonzero(_org_kind_mask(G, schema.RESIDENT_UNIT_KINDS)) + orng.start
+        units = np.flatnonzero(G.organizations_of_kind(schema.RESIDENT_UNIT_KINDS)) + orng.start
         extra = np.setdiff1d(units, codes)
         codes = np.r_[codes, extra]
         deg = np.r_[deg, np.zeros(len(extra), np.int64)]

@@ -45,10 +45,10 @@ from ..analysis.coverage import (
     REASON_EXPIRED,
     REASON_NO_LINK,
     UNLOCATED_NAME,
+    _rate,
     unlocated_id,
 )
 from ..graph import LABELS, DateLike, as_date
-from ..io import write_sheet
 from . import cypher
 from .connection import Connection, connect
 
@@ -361,11 +361,6 @@ def _rate_frame(level: str, areas: list[neo4j.Record],
     return out
 
 
-def _rate(num: np.ndarray, den: np.ndarray) -> np.ndarray:
-    num, den = num.astype(np.float64), den.astype(np.float64)
-    return np.divide(num, den, out=np.full(len(num), np.nan), where=den > 0)
-
-
 def _args(uri: str | None, user: str | None, password: str | None,
           database: str | None) -> dict[str, Any]:
     return {"uri": uri, "user": user, "password": password, "database": database}
@@ -448,12 +443,9 @@ def report_from_neo4j(
     ```
     """
     from .. import report
-    from ..analysis.labels import to_chinese
     from .load import load_graph
 
     day = _day(as_of)
-    folder = Path(out_dir)
-    folder.mkdir(parents=True, exist_ok=True)
     with connect(driver, **_args(uri, user, password, database)) as conn:
         if dataset is None:
             from .load import _resolve_dataset
@@ -461,25 +453,11 @@ def report_from_neo4j(
             dataset = _resolve_dataset(conn, None)
         server = report_tables(conn, dataset=dataset, as_of=day)
         rest = [name for name in report.REPORT_TABLES if name not in server]
-        memory: dict[str, pd.DataFrame] = {}
-        if rest:
-            G = load_graph(conn, dataset=dataset)
-            full = report.report_tables(G, as_of=day)
-            memory = {name: full[name] for name in rest}
-    tables = {name: server.get(name, memory.get(name)) for name in report.REPORT_TABLES}
-    paths: dict[str, Path] = {}
-    for name, df in tables.items():
-        assert df is not None
-        path = folder / f"{name}.csv"
-        report._for_file(df).to_csv(path, index=False, encoding="utf-8-sig")
-        paths[name] = path
-    xlsx = folder / "report.xlsx"
-    with pd.ExcelWriter(xlsx, engine="openpyxl") as writer:
-        for name, df in tables.items():
-            sheet = report.REPORT_TABLES[name]
-            write_sheet(writer, report._for_file(to_chinese(df.rename_axis(df.index.name or "id"))),
-                        sheet, freeze="B2")
-    paths["report"] = xlsx
+        memory = report.report_tables(load_graph(conn, dataset=dataset), as_of=day,
+                                      names=rest) if rest else {}
+    tables = {name: server[name] if name in server else memory[name]
+              for name in report.REPORT_TABLES}
+    paths = report.write_report_tables(tables, out_dir)
     log.info("wrote the report of dataset %r as of %s to %s (%d tables from the server)",
-             dataset, day.isoformat(), folder, len(server))
+             dataset, day.isoformat(), out_dir, len(server))
     return paths

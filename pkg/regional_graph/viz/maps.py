@@ -502,7 +502,7 @@ def _build_base(G: RegionalGraph, day: np.datetime64, include_personal: bool, an
             size[rng] = 10.0
             other_col = "provider_id" if is_res else "requester_id"
             other = G.codes(frame[other_col])
-            other_name = _str(_node_names(G, other))
+            other_name = _str(G.display_names(other))
             if is_res:
                 body = _lines(_part("资源：", kz), _part("数量：", frame["capacity"]),
                               _part("提供方：", other_name))
@@ -577,18 +577,6 @@ def _build_base(G: RegionalGraph, day: np.datetime64, include_personal: bool, an
         e_live_tie=live_tie, inc_off=inc_off, inc_edge=inc_edge, comm_order=c_order,
         comm_sorted=community[c_order], street_order=s_order, street_sorted=street[s_order],
     )
-
-
-def _node_names(G: RegionalGraph, codes: np.ndarray) -> np.ndarray:
-    """Names of areas, Party orgs and organisations (``None`` elsewhere, never members)."""
-    codes = np.asarray(codes, dtype=np.int64)
-    out = np.full(len(codes), None, dtype=object)
-    for lbl in (Label.AREA, Label.PARTY_ORG, Label.ORGANIZATION):
-        rng = G.label_range(lbl)
-        hit = (codes >= rng.start) & (codes < rng.stop)
-        if hit.any():
-            out[hit] = _obj(_str(G.nodes[lbl]["name"]))[codes[hit] - rng.start]
-    return out
 
 
 def _reported_counts(G: RegionalGraph, day: np.datetime64) -> np.ndarray:
