@@ -17,14 +17,11 @@ Examples
 
 from __future__ import annotations
 
-import functools
 import logging
-from pathlib import Path
 
 import matplotlib as mpl
 import numpy as np
 import pandas as pd
-from matplotlib import font_manager
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
@@ -44,26 +41,6 @@ __all__ = [
 
 _PARTY_RED = "#c8102e"
 _COLORS = ("#c8102e", "#1d4ed8", "#d97706", "#059669", "#7c3aed", "#64748b")
-
-
-@functools.cache
-def _cjk_family() -> str | None:
-    from .viz.fonts import find_cjk_font
-
-    path = find_cjk_font()
-    if path is None:
-        log.warning("no CJK font found: Chinese labels will show as boxes; install "
-                    "fonts-noto-cjk (or any font with simplified Chinese)")
-        return None
-    font_manager.fontManager.addfont(str(path))
-    names = [f.name for f in font_manager.fontManager.ttflist
-             if Path(f.fname) == path]
-    if not names:
-        names = [font_manager.FontProperties(fname=str(path)).get_name()]
-    # a collection holds one face per region: prefer simplified Chinese
-    family = next((n for n in names if n.endswith(" SC")), names[0])
-    log.debug("CJK font %s (%s)", family, path)
-    return family
 
 
 def configure_cjk_font() -> str | None:
@@ -86,7 +63,9 @@ def configure_cjk_font() -> str | None:
     >>> family is None or "CJK" in family or isinstance(family, str)
     True
     """
-    family = _cjk_family()
+    from .viz.fonts import matplotlib_cjk_family
+
+    family = matplotlib_cjk_family()
     mpl.rcParams["axes.unicode_minus"] = False
     if family is None:
         return None

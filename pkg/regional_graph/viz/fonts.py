@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import functools
 import io
+import logging
 import shutil
 import subprocess
 import threading
@@ -17,6 +18,8 @@ from pathlib import Path
 
 from fontTools import subset as ft_subset
 from fontTools.ttLib import TTCollection, TTFont
+
+log = logging.getLogger(__name__)
 
 __all__ = [
     "CJK_FAMILY",
@@ -282,3 +285,29 @@ def cjk_font_face_css(text: str, font_path: Path | None = None) -> str:
         return ""
     chars = "".join(sorted({c for c in text if c.isprintable() and not c.isspace()} | {" "}))
     return _css_cached(Path(path), chars)
+
+
+@functools.cache
+def matplotlib_cjk_family() -> str | None:
+    """Register the CJK font file with matplotlib (``fontManager.addfont``) and return its
+    family name, simplified Chinese preferred; ``None`` (and a warning) when there is none.
+    Shared by the plots and the posters.
+
+    Examples
+    --------
+    >>> fam = matplotlib_cjk_family()
+    >>> fam is None or isinstance(fam, str)
+    True
+    """
+    from matplotlib import font_manager
+
+    path = find_cjk_font()
+    if path is None:
+        log.warning("no CJK font found: Chinese text will show as boxes; install "
+                    "fonts-noto-cjk (or any font with simplified Chinese)")
+        return None
+    font_manager.fontManager.addfont(str(path))
+    names = [f.name for f in font_manager.fontManager.ttflist if Path(f.fname) == Path(path)]
+    if not names:
+        names = [font_manager.FontProperties(fname=str(path)).get_name()]
+    return next((n for n in names if n.endswith(" SC") and "Mono" not in n), names[0])

@@ -37,7 +37,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
 from .. import schema
-from .fonts import find_cjk_font
+from .fonts import matplotlib_cjk_family
 
 if TYPE_CHECKING:
     from .maps import NetworkMap
@@ -79,16 +79,7 @@ def cjk_family() -> str | None:
     >>> fam is None or isinstance(fam, str)
     True
     """
-    path = find_cjk_font()
-    if path is None:
-        log.warning("no CJK font found: Chinese text on posters will show as boxes; install "
-                    "fonts-noto-cjk (or any font with simplified Chinese)")
-        return None
-    font_manager.fontManager.addfont(str(path))
-    names = [f.name for f in font_manager.fontManager.ttflist if Path(f.fname) == Path(path)]
-    if not names:
-        names = [font_manager.FontProperties(fname=str(path)).get_name()]
-    return next((n for n in names if n.endswith(" SC") and "Mono" not in n), names[0])
+    return matplotlib_cjk_family()
 
 
 def _paper(paper: str) -> tuple[float, float]:
