@@ -121,11 +121,17 @@ def _ties(G: RegionalGraph, day: np.datetime64) -> _Ties:
                  _live(start, end, day), _ended(start, end, day))
 
 
+def _resident_nodes(G: RegionalGraph) -> np.ndarray:
+    """Per node code: a resident unit."""
+    resident = np.zeros(G.number_of_nodes(), dtype=bool)
+    resident[G.label_range(Label.ORGANIZATION)] = _org_kind_mask(G, schema.RESIDENT_UNIT_KINDS)
+    return resident
+
+
 def _of_units(G: RegionalGraph, t: _Ties) -> np.ndarray:
     """Mask of the links that are ties of a resident unit (DOMAIN: a tie belongs to a unit,
     directly or through the Party org it hosts)."""
-    resident = np.zeros(G.number_of_nodes(), dtype=bool)
-    resident[G.label_range(Label.ORGANIZATION)] = _org_kind_mask(G, schema.RESIDENT_UNIT_KINDS)
+    resident = _resident_nodes(G)
     return resident[t.a_src] | resident[t.a_tgt]
 
 
@@ -271,9 +277,7 @@ def _tie_table(G: RegionalGraph, t: _Ties, idx: np.ndarray) -> pd.DataFrame:
     src_ids = np.asarray(_ids(G, t.src[idx]), dtype=object)
     tgt_ids = np.asarray(_ids(G, t.tgt[idx]), dtype=object)
     key = [f"{s}->{g}#{r}" for s, g, r in zip(src_ids, tgt_ids, row, strict=True)]
-    resident = np.zeros(G.number_of_nodes(), dtype=bool)
-    orng = G.label_range(Label.ORGANIZATION)
-    resident[orng] = _org_kind_mask(G, schema.RESIDENT_UNIT_KINDS)
+    resident = _resident_nodes(G)
     unit = np.where(resident[t.a_src[idx]], t.a_src[idx],
                     np.where(resident[t.a_tgt[idx]], t.a_tgt[idx], -1))
     out = pd.DataFrame({
@@ -482,8 +486,7 @@ def tie_components(G: RegionalGraph, *, as_of: DateLike = None) -> TieComponents
     include = np.zeros(n, dtype=bool)
     include[a_src] = True
     include[a_tgt] = True
-    orng = G.label_range(Label.ORGANIZATION)
-    include[orng] |= _org_kind_mask(G, schema.RESIDENT_UNIT_KINDS)
+    include |= _resident_nodes(G)
     codes = np.flatnonzero(include)
     comp = label[codes]
     uniq, inv, size = np.unique(comp, return_inverse=True, return_counts=True)
@@ -500,7 +503,7 @@ def tie_components(G: RegionalGraph, *, as_of: DateLike = None) -> TieComponents
     }, index=pd.Index(_ids(G, codes), name="id"))
     nodes = nodes.sort_values(["component", "label"], kind="stable")
     cut = codes[(component != 0) & (G.label_codes[codes] == LABELS.index(Label.ORGANIZATION))]
-    cut_off = _org_table(G, cut - orng.start, ("name", "kind"))
+    cut_off = _org_table(G, cut - G.label_range(Label.ORGANIZATION).start, ("name", "kind"))
     cut_off["component"] = nodes["component"].reindex(cut_off.index).to_numpy()
     cut_off["size"] = nodes["size"].reindex(cut_off.index).to_numpy()
     log.debug("tie_components: %d actors, %d components", len(codes), len(uniq))
