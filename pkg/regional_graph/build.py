@@ -25,9 +25,9 @@ import pyarrow.compute as pc
 
 from . import schema
 from .graph import EDGE_PROPERTIES, LABELS, LINK_REL_TYPES, REL_TYPES, RegionalGraph
-from .io import Tables
+from .io import Tables, concat_arrow
 from .schema import Label
-from .validate import concat_arrow, validate_tables
+from .validate import validate_tables
 
 if TYPE_CHECKING:
     import networkx as nx

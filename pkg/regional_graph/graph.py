@@ -29,6 +29,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import scipy.sparse as sp
 
+from .io import concat_arrow
 from .schema import LINK_PROPERTIES, LINK_RELTYPE, NODE_TABLES, Label, RelType
 
 if TYPE_CHECKING:
@@ -110,8 +111,6 @@ class RegionalGraph:
     # -- node codes -----------------------------------------------------------------------
     @cached_property
     def _ids(self) -> pa.LargeStringArray:
-        from .validate import concat_arrow
-
         chunks = [pa.array(self.nodes[lbl].index, type=pa.large_string()) for lbl in LABELS]
         return concat_arrow(chunks).combine_chunks()
 
@@ -480,9 +479,13 @@ class RegionalGraph:
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, RegionalGraph):
             return NotImplemented
-        from .build import graph_to_tables, tables_equal
+        mine, theirs = self._frames(), other._frames()
+        return all(a.equals(b) and list(a.dtypes) == list(b.dtypes)
+                   for a, b in zip(mine, theirs, strict=True))
 
-        return tables_equal(graph_to_tables(self), graph_to_tables(other))
+    def _frames(self) -> list[pd.DataFrame]:
+        """Everything that makes up the graph's content (the name is a display label)."""
+        return [*(self.nodes[lbl] for lbl in LABELS), self.edges, self.activities, self.orders]
 
     __hash__ = None  # type: ignore[assignment]
 

@@ -502,6 +502,23 @@ def empty_tables() -> Tables:
     }
 
 
+def concat_arrow(parts: list[pa.Array | pa.ChunkedArray]) -> pa.ChunkedArray:
+    """Concatenate arrow string arrays without copying (chunks are flattened, not iterated).
+
+    Examples
+    --------
+    >>> import regional_graph as rg
+    >>> areas = rg.datasets.sample_district_tables()["areas"]
+    >>> parts = [pa.array(["a", "b"], pa.large_string()),
+    ...          pa.chunked_array([areas["id"].head(2).tolist()], pa.large_string())]
+    >>> out = concat_arrow(parts)
+    >>> len(out), out.num_chunks, out.type
+    (4, 2, DataType(large_string))
+    """
+    chunks = [c for p in parts for c in (p.chunks if isinstance(p, pa.ChunkedArray) else [p])]
+    return pa.chunked_array(chunks, type=pa.large_string())
+
+
 def to_text_frame(df: pd.DataFrame) -> pd.DataFrame:
     """Cast every column to strings (missing stays missing), e.g. typed tables to raw.
 

@@ -41,7 +41,7 @@ import pyarrow.compute as pc
 
 from . import schema
 from .errors import FAILURE_COLUMNS, TableValidationError
-from .io import Tables, to_text_frame
+from .io import Tables, concat_arrow, to_text_frame
 
 _DATE_RE = re.compile(
     r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?"
@@ -617,23 +617,6 @@ def cycle_members(parent: np.ndarray) -> np.ndarray:
 
 def _arrow(values: pd.Series) -> pa.Array | pa.ChunkedArray:
     return pa.array(values.astype("str"), type=pa.large_string(), from_pandas=True)
-
-
-def concat_arrow(parts: list[pa.Array | pa.ChunkedArray]) -> pa.ChunkedArray:
-    """Concatenate arrow string arrays without copying (chunks are flattened, not iterated).
-
-    Examples
-    --------
-    >>> import regional_graph as rg
-    >>> areas = rg.datasets.sample_district_tables()["areas"]
-    >>> parts = [pa.array(["a", "b"], pa.large_string()),
-    ...          pa.chunked_array([areas["id"].head(2).tolist()], pa.large_string())]
-    >>> out = concat_arrow(parts)
-    >>> len(out), out.num_chunks, out.type
-    (4, 2, DataType(large_string))
-    """
-    chunks = [c for p in parts for c in (p.chunks if isinstance(p, pa.ChunkedArray) else [p])]
-    return pa.chunked_array(chunks, type=pa.large_string())
 
 
 def _strip(s: pd.Series) -> pd.Series:
