@@ -169,8 +169,14 @@ BOOKS: dict[str, list[nbformat.NotebookNode]] = {
              "m = maps.community_map(G, community, as_of=AS_OF)\n"
              "m.counts"),
         code("path = m.write_html(out / f\"{community}.html\")\npath.stat().st_size"),
-        md("Preview inline (the page is self-contained, so it also works offline):"),
-        code("from IPython.display import IFrame\nIFrame(str(path), width=\"100%\", height=600)"),
+        md("Shown inline: the map's `_repr_html_` embeds the whole self-contained page "
+           "(an `iframe` with `srcdoc`, no file path), so it works under any Jupyter server "
+           "and offline:"),
+        code("m"),
+        md("For pyvis users: the same positions, colours and labels as a pyvis `Network` "
+           "(physics off). The wall maps keep their own renderer (offline, embedded font, "
+           "filters, search, legend)."),
+        code("net = m.to_pyvis()\nlen(net.nodes), len(net.edges)"),
         md("All maps of the district, with an index page, in one call:"),
         code("files = maps.write_maps(G, out / \"maps\", as_of=AS_OF, progress=False)\n"
              "len(files), files[\"index\"].name"),

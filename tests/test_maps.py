@@ -260,7 +260,8 @@ def test_org_chart_and_overview_render(G: rg.RegionalGraph, browser: OfflineBrow
 
 
 def test_write_maps_index_links_every_map(all_maps_dir: Path, G: rg.RegionalGraph) -> None:
-    pages = sorted(p.name for p in all_maps_dir.glob("*.html") if p.name != "index.html")
+    pages = sorted(p.name for p in all_maps_dir.glob("*.html")
+                   if p.name not in ("index.html", "wall.html"))
     levels = G.nodes[Label.AREA]["level"].value_counts()
     assert len(pages) == 1 + 2 * int(levels["street"]) + int(levels["community"])
     index = (all_maps_dir / "index.html").read_text(encoding="utf-8")

@@ -62,7 +62,7 @@ def test_labels_use_the_cjk_family_and_paper_sizes(G: rg.RegionalGraph) -> None:
     fig = posters.poster_figure(m, paper="A0")
     w, h = fig.get_size_inches()
     assert (round(w * 25.4), round(h * 25.4)) == (1189, 841)
-    family = posters.cjk_family()
+    family = posters.poster_family([m])
     texts = fig.axes[0].texts
     assert texts and all(family in t.get_fontfamily() for t in texts)
     assert {t.get_text() for t in texts} >= {str(n["label"]) for n in m.nodes[:3]}
@@ -85,3 +85,60 @@ def test_cli_posters(tiny_dir: Path, tmp_path: Path) -> None:
     index = (out / "index.html").read_text(encoding="utf-8")
     assert 'href="community_C1.pdf"' in index and ".html" not in re.sub(
         r"<head>.*</head>", "", index, flags=re.S)
+
+
+def test_flagged_nodes_numbered_dashed_with_footnotes(G: rg.RegionalGraph) -> None:
+    m = maps.street_map(G, "S03", as_of=DAY)
+    flagged = [n for n in m.nodes if n.get("flag")]
+    assert len(flagged) >= 10
+    fig = posters.poster_figure(m, paper="A1")
+    ax = fig.axes[0]
+    # every flagged node is drawn with a dashed black border, and only those
+    dashed = [c for c in ax.collections if c.get_gid() == "rg-flagged"]
+    drawn = {tuple(np.round(p, 6)) for c in dashed for p in c.get_offsets()}
+    assert drawn == {(round(n["x"], 6), round(-n["y"], 6)) for n in flagged}
+    for c in dashed:
+        _, pattern = c.get_linestyle()[0]
+        assert pattern is not None and len(pattern) >= 2  # dashes, not solid
+        assert tuple(c.get_edgecolor()[0][:3]) == (0x11 / 255,) * 3
+    # the legend shows the same: a dashed black box
+    legend = fig.legends[0]
+    entry = next(h for h, t in zip(legend.legend_handles, legend.get_texts(), strict=True)
+                 if t.get_text() == posters.POSTER_FLAG_LEGEND)
+    assert entry.get_linestyle() not in ("-", "solid") and entry.get_edgecolor()[:3] == (
+        0x11 / 255,) * 3
+    assert "原因见提示" not in "".join(t.get_text() for t in legend.get_texts())
+    # numbers 1..N beside the nodes, reasons printed as footnotes
+    numbers = [t for t in ax.texts if t.get_gid() == "rg-flag-number"]
+    assert sorted(int(t.get_text()) for t in numbers) == list(range(1, len(flagged) + 1))
+    notes = next(t.get_text() for t in fig.texts if t.get_gid() == "rg-footnotes")
+    for k, (_, label, reasons) in enumerate(posters.flag_notes(m), start=1):
+        assert f"{k}  {label}" in notes.replace("\n    ", "")
+        assert reasons[0][:12] in notes.replace("\n    ", "")
+    # each footnote gives the reasons of that node's tooltip (from the analyses)
+    for i, _, reasons in posters.flag_notes(m):
+        assert all(f"【{r}】" in m.nodes[i]["title"] for r in reasons)
+
+
+def test_a1_pdf_vector_text_embedded_font_as_of_date(G: rg.RegionalGraph,
+                                                     tmp_path: Path) -> None:
+    import subprocess
+
+    m = maps.community_map(G, "C004", as_of=DAY)
+    pdf = posters.write_poster(m, tmp_path / "c004.pdf", paper="A1")
+    fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True,
+                           check=True).stdout.splitlines()[2:]
+    assert fonts and all(" yes " in f.split("Identity-H")[-1] for f in fonts if "Identity" in f)
+    assert any("NotoSansCJK" in f and "CID" in f for f in fonts), fonts
+    assert not any("Type 3" in f for f in fonts), fonts
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True,
+                          text=True, check=True).stdout
+    assert m.title in text.replace(" ", "")  # real (vector) text, not pixels
+    assert "数据日期 2026-10-01" in text and "需关注" in text
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True,
+                          check=True).stdout
+    assert "CreationDate" not in info and "2026-10-01" in info  # the data date, not today
+    today = __import__("datetime").date.today().isoformat()
+    assert today == DAY.isoformat() or today not in text
+    w, h = (float(x) for x in re.search(r"Page size:\s+([\d.]+) x ([\d.]+)", info).groups())
+    assert (round(w / 72 * 25.4), round(h / 72 * 25.4)) == (841, 594)

@@ -144,7 +144,8 @@ def _cmd_maps(args: argparse.Namespace) -> int:
     formats = args.format or ["html"]
     files = write_maps(G, args.out, as_of=args.as_of, layout=args.layout,
                        include_personal=args.include_personal, formats=formats,
-                       paper=args.paper)
+                       paper=args.paper, workers=args.workers,
+                       wall={"interval": args.wall_interval, "order": args.wall_order})
     _out(f"wrote {len(files) - 1} maps ({', '.join(formats)}) under {args.out}; "
          f"open {files['index']}")
     return 0
@@ -364,6 +365,12 @@ def build_parser() -> argparse.ArgumentParser:
                     help="poster size (default A1, landscape)")
     mp.add_argument("--include-personal", action="store_true",
                     help="also show personal data (member names, phones, extra columns)")
+    mp.add_argument("--workers", type=int, metavar="N",
+                    help="processes rendering in parallel (default: every core)")
+    mp.add_argument("--wall-interval", type=float, default=30.0, metavar="SECONDS",
+                    help="wall.html: seconds per map (default 30)")
+    mp.add_argument("--wall-order", choices=("street", "attention"), default="street",
+                    help="wall.html: street by street (default), or most attention first")
     d = sub.add_parser("demo", help="run the main job on the bundled sample district",
                        description="run every analysis and export on the sample district")
     d.add_argument("--out", type=Path, default=Path("out"), help="output folder (default out/)")

@@ -20,6 +20,10 @@ from fontTools import subset as ft_subset
 from fontTools.ttLib import TTCollection, TTFont
 
 log = logging.getLogger(__name__)
+# fontTools logs every subsetting step at INFO (thousands of lines under ``-v``); keep it
+# quiet unless the application set its level itself
+if logging.getLogger("fontTools").level == logging.NOTSET:
+    logging.getLogger("fontTools").setLevel(logging.WARNING)
 
 __all__ = [
     "CJK_FAMILY",
@@ -311,3 +315,67 @@ def matplotlib_cjk_family() -> str | None:
     if not names:
         names = [font_manager.FontProperties(fname=str(path)).get_name()]
     return next((n for n in names if n.endswith(" SC") and "Mono" not in n), names[0])
+
+
+_subset_fonts: dict[str, object] = {"chars": frozenset(), "family": None, "n": 0, "dir": None}
+_BASE_CHARS = "".join(chr(c) for c in range(0x20, 0x7F)) + "·、，。：；（）【】…—－％"
+
+
+def matplotlib_subset_family(text: str) -> str | None:
+    """Register a small subset of the CJK font holding the characters of ``text`` (and of
+    every earlier call in this process) with matplotlib; return its family name.
+
+    A PDF embeds a subset of each font it uses; made from the whole CJK collection (tens of
+    MB) that takes seconds per file, from this small font a fraction of a second. The
+    PostScript name stays the original's (e.g. ``NotoSansCJKsc-Regular``); the family is
+    ``"RG Poster CJK <n>"``. ``None`` (and a warning) when no CJK font exists.
+
+    Examples
+    --------
+    >>> fam = matplotlib_subset_family("社区党委")
+    >>> fam is None or (fam.startswith("RG Poster CJK") and matplotlib_subset_family("社区") == fam)
+    True
+    """
+    import tempfile
+
+    from matplotlib import font_manager
+
+    path = find_cjk_font()
+    if path is None:
+        return matplotlib_cjk_family()
+    want = frozenset(c for c in text + _BASE_CHARS if c.isprintable())
+    have: frozenset[str] = _subset_fonts["chars"]  # type: ignore[assignment]
+    with _face_lock:
+        if want <= have and _subset_fonts["family"]:
+            return str(_subset_fonts["family"])
+        chars = "".join(sorted(want | have))
+        opts = ft_subset.Options()
+        opts.layout_features = []
+        opts.drop_tables = [*opts.drop_tables, "GSUB", "GPOS", "GDEF", "BASE", "vhea",
+                            "vmtx", "VORG"]
+        opts.name_IDs = ["*"]
+        opts.notdef_outline = True
+        opts.glyph_names = False
+        font = TTFont(io.BytesIO(_face_bytes(Path(path))), recalcBBoxes=False)
+        sub = ft_subset.Subsetter(options=opts)
+        sub.populate(unicodes=[ord(c) for c in chars])
+        sub.subset(font)
+        n = int(_subset_fonts["n"]) + 1  # type: ignore[call-overload]
+        family = f"RG Poster CJK {n}"
+        names = font["name"]
+        for rec in list(names.names):
+            if rec.nameID in (1, 16):
+                names.setName(family, rec.nameID, rec.platformID, rec.platEncID, rec.langID)
+            elif rec.nameID in (4,):
+                names.setName(f"{family} Regular", rec.nameID, rec.platformID,
+                              rec.platEncID, rec.langID)
+        if _subset_fonts["dir"] is None:
+            _subset_fonts["dir"] = tempfile.mkdtemp(prefix="regional_graph-fonts-")
+        ext = ".otf" if "CFF " in font else ".ttf"
+        out = Path(str(_subset_fonts["dir"])) / f"poster-{n}{ext}"
+        font.save(str(out))
+        font_manager.fontManager.addfont(str(out))
+        _subset_fonts.update(chars=frozenset(chars), family=family, n=n)
+        log.debug("poster font subset %s: %d characters, %d bytes", out, len(chars),
+                  out.stat().st_size)
+        return family

@@ -60,6 +60,7 @@ from .. import schema
 from ..graph import REL_TYPES, DateLike, RegionalGraph, as_date
 from ..schema import Label, RelType
 from .fonts import FONT_STACK, cjk_font_face_css
+from .headline import apply_headline
 from .layout import auto_canvas, force_layout, geo_layout, tree_layout
 from .render import map_text, render_map_html
 
@@ -137,7 +138,6 @@ _FINE_ORGS = ("grid_branch", "building_group")
 _ORG_CHART_LEVELS = ("street_committee", "community_committee", "grid_branch",
                      "building_group")
 _SEARCH_FIELDS = ("label", "id", "kind_zh")
-_FONT_SHARED_MAX_CHARS = 4000
 
 
 # --------------------------------------------------------------------------------------------
@@ -235,6 +235,20 @@ class NetworkMap:
                                filters=self.filters, font_css=css,
                                search_fields=_SEARCH_FIELDS,
                                filter_labels={"flag": "关注", "kind": "类型"})
+
+    def _repr_html_(self) -> str:
+        """Inline preview in Jupyter: the whole offline page in an ``iframe`` ``srcdoc``
+        (see :func:`regional_graph.viz.notebook.repr_html`)."""
+        from .notebook import repr_html
+
+        return repr_html(self)
+
+    def to_pyvis(self, **kwargs: Any) -> Any:
+        """A pyvis ``Network`` with this map's positions, colours and labels, physics off
+        (see :func:`regional_graph.viz.notebook.to_pyvis`)."""
+        from .notebook import to_pyvis
+
+        return to_pyvis(self, **kwargs)
 
     def write_html(self, path: str | Path, *, font_css: str | None = None) -> Path:
         """Write :meth:`to_html` to ``path`` (UTF-8) and return the path.
@@ -1224,13 +1238,13 @@ def community_map(
     if synth.ids:
         _, edges = _select_edges(b, nodes, edges)
     street = int(b.street[code])
-    return _assemble(
+    return apply_headline(_assemble(
         b, nodes, edges, key=f"community_{_safe_name(community_id)}", kind="community",
         title=f"{b.area_name[code]}区域化党建资源网络图",
         extra_counts={"reported": int(b.reported[code])}, fine=True, layout=layout,
         filters_by=("street",), synth=synth, area_id=community_id,
         street_id=str(G.ids[street]) if street >= 0 else None,
-    )
+    ), G, matching=matching)
 
 
 def _select_edges(b: _Base, nodes: np.ndarray, edges: np.ndarray
@@ -1271,12 +1285,12 @@ def street_map(
     code = _area_code(G, street_id, "street")
     b = _base(G, as_of, include_personal, analyses, matching)
     nodes, edges = _select(b, b.group("street", code), fine=False)
-    return _assemble(
+    return apply_headline(_assemble(
         b, nodes, edges, key=f"street_{_safe_name(street_id)}", kind="street",
         title=f"{b.area_name[code]}区域化党建资源网络图",
         extra_counts={"reported": int(b.reported[code])}, fine=False, layout=layout,
         filters_by=("community",), area_id=street_id, street_id=street_id,
-    )
+    ), G, matching=matching)
 
 
 def district_overview(
@@ -1330,10 +1344,11 @@ def district_overview(
         inc = b.incident(nodes)
         keep = (b.e_src[inc] != b.e_tgt_lift[inc]) & ~b.fine[b.e_src[inc]] \
             & ~b.fine[b.e_tgt_lift[inc]]
-        return _assemble(b, nodes, inc[keep], key="district", kind="district",
-                         title=f"{name}区域化党建资源网络总览图",
-                         extra_counts={"reported": reported}, fine=False, layout=layout,
-                         filters_by=("street",))
+        return apply_headline(_assemble(b, nodes, inc[keep], key="district", kind="district",
+                                        title=f"{name}区域化党建资源网络总览图",
+                                        extra_counts={"reported": reported}, fine=False,
+                                        layout=layout, filters_by=("street",)),
+                              G, matching=matching)
     arng = G.label_range(Label.AREA)
     lv = b.level[arng]
     nodes = np.flatnonzero(np.isin(lv, ("district", "street", "community"))) + arng.start
@@ -1357,7 +1372,7 @@ def district_overview(
                     b.e_type[b.e_live_tie], b.e_status[b.e_live_tie])
     m.counts.update({k: v for k, v in whole.items() if k not in ("expired",)})
     m.subtitle = _subtitle(m.as_of, m.counts)
-    return m
+    return apply_headline(m, G, matching=matching)
 
 
 def org_chart(
@@ -1447,7 +1462,7 @@ def org_chart(
         parts.append(f"楼栋党小组 {len(groups)} 个（按网格合并）")
     parts += [f"党员 {total_members} 人", f"共 {m.counts['nodes']} 个节点"]
     m.subtitle = " · ".join(parts)
-    return m
+    return apply_headline(m, G, matching=matching)
 
 
 # --------------------------------------------------------------------------------------------
@@ -1581,6 +1596,27 @@ def all_maps(
     """
     from tqdm.auto import tqdm
 
+    jobs = map_jobs(G, streets)
+    disable = None if progress is None else not progress  # None: on a terminal only
+    for kind, area in tqdm(jobs, desc="maps", unit="map", disable=disable):
+        yield build_map(G, kind, area, as_of=as_of, layout=layout,
+                        include_personal=include_personal, analyses=analyses,
+                        matching=matching)
+
+
+def map_jobs(G: RegionalGraph, streets: Sequence[str] | None = None
+             ) -> list[tuple[str, str]]:
+    """The ``(kind, area id)`` of every map :func:`write_maps` makes, in order: the overview
+    (``("district", "")``, only when ``streets`` is None), then per street its street map,
+    org chart and community maps.
+
+    Examples
+    --------
+    >>> import regional_graph as rg
+    >>> G = rg.datasets.load_sample_district()
+    >>> map_jobs(G, ["S01"])[:3]
+    [('street', 'S01'), ('org_chart', 'S01'), ('community', 'C001')]
+    """
     arng = G.label_range(Label.AREA)
     lv = G.area_levels()[arng]
     ids = G.ids[arng]
@@ -1596,20 +1632,32 @@ def all_maps(
         sid = str(G.ids[s])
         jobs += [("street", sid), ("org_chart", sid)]
         jobs += [("community", str(c)) for c in ids[comm_codes[comm_street == s] - arng.start]]
-    common = {"as_of": as_of, "include_personal": include_personal}
-    disable = None if progress is None else not progress  # None: on a terminal only
-    for kind, area in tqdm(jobs, desc="maps", unit="map", disable=disable):
-        if kind == "district":
-            yield district_overview(G, layout=layout, analyses=analyses, matching=matching,
-                                    **common)
-        elif kind == "street":
-            yield street_map(G, area, layout=layout, analyses=analyses, matching=matching,
-                             **common)
-        elif kind == "org_chart":
-            yield org_chart(G, area, analyses=analyses, matching=matching, **common)
-        else:
-            yield community_map(G, area, layout=layout, analyses=analyses, matching=matching,
-                                **common)
+    return jobs
+
+
+def build_map(G: RegionalGraph, kind: str, area: str, *, as_of: DateLike = None,
+              layout: Layout = "force", include_personal: bool = False,
+              analyses: bool = True, matching: Any = None) -> NetworkMap:
+    """One map of :func:`map_jobs`: ``kind`` ∈ district, street, org_chart, community.
+
+    Examples
+    --------
+    >>> import regional_graph as rg
+    >>> G = rg.datasets.load_sample_district()
+    >>> build_map(G, "org_chart", "S01").key
+    'org_chart_S01'
+    """
+    common = {"as_of": as_of, "include_personal": include_personal, "analyses": analyses,
+              "matching": matching}
+    if kind == "district":
+        return district_overview(G, layout=layout, **common)
+    if kind == "street":
+        return street_map(G, area, layout=layout, **common)
+    if kind == "org_chart":
+        return org_chart(G, area, **common)
+    if kind == "community":
+        return community_map(G, area, layout=layout, **common)
+    raise ValueError(f"unknown map kind {kind!r}")
 
 
 def write_maps(
@@ -1625,8 +1673,12 @@ def write_maps(
     paper: str = "A1",
     progress: bool | None = None,
     matching: Any = None,
+    workers: int | None = None,
+    wall: Mapping[str, Any] | None = None,
 ) -> dict[str, Path]:
-    """Write every map of the graph and an ``index.html`` linking them.
+    """Write every map of the graph, an ``index.html`` linking them, ``index.csv`` (the
+    headline counts of every map, equal to the indicator tables) and ``wall.html`` (the
+    wall-screen mode cycling through the street and community maps).
 
     One map per community, one per street, the district overview, one org chart per street;
     each as an offline HTML page (``"html"``) and/or a print poster (``"png"``, ``"svg"``,
@@ -1648,12 +1700,18 @@ def write_maps(
         Poster size, ``"A0"`` or ``"A1"``.
     progress
         Show a progress bar (default: on a terminal).
+    workers
+        Processes building and writing maps in parallel (default: every core; see
+        :mod:`regional_graph.viz.batch`).
+    wall
+        Options of :func:`regional_graph.viz.wallscreen.wallscreen_page` (``interval``,
+        ``order``, ``kinds``).
 
     Returns
     -------
     dict
         Map key (``community_C001``, …; ``community_C001.pdf`` for posters) → path, plus
-        ``"index"``.
+        ``"index"``, ``"index.csv"`` and (with HTML) ``"wall"``.
 
     Notes
     -----
@@ -1678,27 +1736,19 @@ def write_maps(
     _check_layout(layout)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    maps = list(all_maps(G, as_of=as_of, layout=layout, include_personal=include_personal,
-                         analyses=analyses, streets=streets, progress=progress,
-                         matching=matching))
-    written: dict[str, Path] = {}
-    links: dict[str, list[tuple[str, str]]] = {}
-    if "html" in formats:
-        texts = [m.text() for m in maps]
-        chars = set().union(*map(set, texts)) if texts else set()
-        shared = cjk_font_face_css("".join(sorted(chars))) \
-            if len(chars) <= _FONT_SHARED_MAX_CHARS else None
-        for m in maps:
-            written[m.key] = m.write_html(out / f"{m.key}.html", font_css=shared)
-    posters = [f for f in formats if f != "html"]
-    if posters:
-        from .posters import write_poster
+    from .batch import write_all
+    from .headline import write_index_csv
+    from .wallscreen import write_wallscreen
 
-        for m in maps:
-            for fmt in posters:
-                p = write_poster(m, out / f"{m.key}.{fmt}", paper=paper)
-                written[f"{m.key}.{fmt}"] = p
-                links.setdefault(m.key, []).append((f"海报 {fmt.upper()}", p.name))
+    maps, written, links = write_all(
+        G, out, as_of=as_of, layout=layout, include_personal=include_personal,
+        analyses=analyses, streets=streets, formats=formats, paper=paper, progress=progress,
+        matching=matching, workers=workers)
+    files = {m.key: (f"{m.key}.html" if "html" in formats
+                     else next((h for _, h in links.get(m.key, ())), m.key)) for m in maps}
+    written["index.csv"] = write_index_csv(maps, out / "index.csv", files=files)
+    if "html" in formats and any(m.kind in ("street", "community") for m in maps):
+        written["wall"] = write_wallscreen(maps, out / "wall.html", **(wall or {}))
     index = out / "index.html"
     index.write_text(index_page(maps, title=f"{G.name or '区域化党建'} · 资源网络图",
                                 links=links, html_pages="html" in formats),

@@ -24,6 +24,8 @@ from __future__ import annotations
 
 import functools
 import logging
+import re
+import textwrap
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -35,9 +37,11 @@ from matplotlib import font_manager
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
 
 from .. import schema
-from .fonts import matplotlib_cjk_family
+from .fonts import matplotlib_cjk_family, matplotlib_subset_family
+from .maps import FLAG_BORDER, FLAG_LEGEND, FLAG_NAMES
 
 if TYPE_CHECKING:
     from .maps import NetworkMap
@@ -61,6 +65,17 @@ MARKERS: dict[str, str] = {
 _RC = {"pdf.fonttype": 42, "ps.fonttype": 42, "svg.fonttype": "path",
        "axes.unicode_minus": False}
 _LABEL_ALL_MAX = 400
+#: Flagged nodes: border colour and dash pattern (the legend entry uses the same).
+FLAG_EDGE = FLAG_BORDER
+FLAG_DASH: tuple[float, tuple[float, float]] = (0.0, (3.0, 2.0))
+#: The legend entry of flagged nodes on paper (the HTML's points at tooltips).
+POSTER_FLAG_LEGEND = "需关注（黑色虚线框，编号见下方脚注）"
+FLAG_LEGEND_NAME = FLAG_LEGEND[0]
+_REASON = re.compile(r"【([^】]+)】")
+_FOOT_TITLE = "需关注（编号与图中黑色虚线框节点对应）"
+_FOOT_MORE = "……另有 {} 项，见网页版地图的提示"
+_POSTER_TEXT = (POSTER_FLAG_LEGEND + _FOOT_TITLE + _FOOT_MORE + "图例数据日期 regional_graph"
+                + "0123456789")
 _ALWAYS_LABEL = ("district", "street", "community", "party_org")
 
 
@@ -80,6 +95,24 @@ def cjk_family() -> str | None:
     True
     """
     return matplotlib_cjk_family()
+
+
+def poster_family(maps: Sequence[NetworkMap]) -> str | None:
+    """The font family for posters of ``maps``: a small subset of the CJK font holding
+    every character they show (see :func:`~regional_graph.viz.fonts.matplotlib_subset_family`),
+    so that saving a PDF takes a fraction of a second instead of seconds.
+
+    Examples
+    --------
+    >>> import regional_graph as rg
+    >>> from regional_graph.viz import maps
+    >>> G = rg.datasets.load_sample_district()
+    >>> fam = poster_family([maps.org_chart(G, "S01")])
+    >>> fam is None or fam.startswith("RG Poster CJK")
+    True
+    """
+    text = "".join(m.text() + m.subtitle + m.as_of for m in maps)
+    return matplotlib_subset_family(text + _POSTER_TEXT)
 
 
 def _paper(paper: str) -> tuple[float, float]:
@@ -118,9 +151,9 @@ def poster_figure(m: NetworkMap, *, paper: str = "A1", label_all: bool | None = 
     >>> [round(v) for v in fig.get_size_inches()]
     [33, 23]
     """
-    family = cjk_family()
-    fam_kw: dict[str, Any] = {"fontfamily": family} if family else {}
     w, h = _paper(paper)
+    family = poster_family([m])
+    fam_kw: dict[str, Any] = {"fontfamily": family} if family else {}
     scale = w / PAPER_SIZES["A1"][0]
     with mpl.rc_context(_RC):
         fig = Figure(figsize=(w, h))
@@ -150,17 +183,21 @@ def poster_figure(m: NetworkMap, *, paper: str = "A1", label_all: bool | None = 
                                    width=width * 0.6 * scale,
                                    style="dashed" if dashed else "solid", alpha=0.9)
 
-        # nodes: one call per (shape, flagged)
+        # nodes: one call per (shape, flagged); flagged nodes get a dashed black border,
+        # as the legend says
         by_shape: dict[tuple[str, bool], list[int]] = {}
         for i, n in enumerate(nodes):
             by_shape.setdefault((n.get("shape") or "dot", bool(n.get("flag"))), []).append(i)
         for (shape, flagged), ids in by_shape.items():
             colours = [_bg(nodes[i].get("color")) for i in ids]
             sizes = [size_k * float(nodes[i].get("size") or 12) for i in ids]
-            nx.draw_networkx_nodes(g, pos, nodelist=ids, ax=ax, node_color=colours,
-                                   node_size=sizes, node_shape=MARKERS.get(shape, "o"),
-                                   edgecolors="#111111" if flagged else "#ffffff",
-                                   linewidths=(2.5 if flagged else 0.6) * scale)
+            coll = nx.draw_networkx_nodes(g, pos, nodelist=ids, ax=ax, node_color=colours,
+                                          node_size=sizes, node_shape=MARKERS.get(shape, "o"),
+                                          edgecolors=FLAG_EDGE if flagged else "#ffffff",
+                                          linewidths=(2.5 if flagged else 0.6) * scale)
+            if flagged:
+                coll.set_linestyle(FLAG_DASH)
+                coll.set_gid("rg-flagged")
 
         # labels, with the CJK family passed explicitly (networkx ignores rcParams)
         show_all = label_all if label_all is not None else len(nodes) <= _LABEL_ALL_MAX
@@ -176,14 +213,29 @@ def poster_figure(m: NetworkMap, *, paper: str = "A1", label_all: bool | None = 
                                 verticalalignment="top")
         ax.margins(0.03)
 
+        # flagged nodes: a number beside each, the reasons as footnotes (paper has no tooltips)
+        notes = flag_notes(m)
+        for k, (i, _, _) in enumerate(notes, start=1):
+            x, y = pos[i]
+            ax.annotate(str(k), (x, y), xytext=(5 * scale, 5 * scale),
+                        textcoords="offset points", fontsize=max(font_size * 0.9, 5 * scale),
+                        color="#ffffff", ha="left", va="bottom",
+                        gid="rg-flag-number",
+                        bbox={"boxstyle": "round,pad=0.15", "fc": FLAG_EDGE, "ec": "none"},
+                        **fam_kw)
+
         # title block and legend
         fig.text(0.02, 0.965, m.title, fontsize=40 * scale, color="#a31515",
-                 fontweight="bold", va="center", **fam_kw)
+                 va="center", **fam_kw)
         fig.text(0.02, 0.925, m.subtitle, fontsize=15 * scale, color="#333333", va="center",
                  wrap=True, **fam_kw)
-        handles = []
+        handles: list[Any] = []
         for name, colour, shape in m.legend:
-            if shape in ("line", "dashes"):
+            if name == FLAG_LEGEND_NAME:
+                handles.append(Patch(facecolor="#ffffff", edgecolor=FLAG_EDGE,
+                                     linestyle=FLAG_DASH, linewidth=2.5 * scale,
+                                     label=POSTER_FLAG_LEGEND))
+            elif shape in ("line", "dashes"):
                 handles.append(Line2D([], [], color=colour, lw=3 * scale,
                                       ls="--" if shape == "dashes" else "-", label=name))
             else:
@@ -197,9 +249,80 @@ def poster_figure(m: NetworkMap, *, paper: str = "A1", label_all: bool | None = 
                          title_fontproperties=font_manager.FontProperties(
                              family=family, size=20 * scale) if family else None)
         leg.get_frame().set_edgecolor("#d8d4cc")
+        for handle, text in zip(leg.legend_handles, leg.get_texts(), strict=True):
+            if text.get_text() == POSTER_FLAG_LEGEND:  # the legend copy keeps the dashes
+                handle.set_linestyle(FLAG_DASH)  # type: ignore[union-attr]
+        if notes:
+            _footnotes(fig, leg, notes, scale=scale, fam_kw=fam_kw)
         fig.text(0.98, 0.012, f"数据日期 {m.as_of} · regional_graph", ha="right",
                  fontsize=11 * scale, color="#666666", **fam_kw)
     return fig
+
+
+def flag_notes(m: NetworkMap) -> list[tuple[int, str, list[str]]]:
+    """The footnotes of a poster: ``(node index, label, reasons)`` of every flagged node of
+    ``m``, in reading order (top to bottom in bands, then left to right); footnote ``k``
+    is entry ``k - 1``. The reasons are those of the map's tooltips (``【…】`` lines).
+
+    Examples
+    --------
+    >>> import regional_graph as rg
+    >>> from regional_graph.viz import maps
+    >>> G = rg.datasets.load_sample_district()
+    >>> notes = flag_notes(maps.community_map(G, "C004", as_of=rg.datasets.REFERENCE_DATE))
+    >>> len(notes) > 0, all(r for _, _, r in notes)
+    (True, True)
+    >>> notes[0][2][0].split("：")[0] in ("未覆盖", "应建未建", "孤立单位", "无结对", "未满足需求")
+    True
+    """
+    flagged = [i for i, n in enumerate(m.nodes) if n.get("flag")]
+    if not flagged:
+        return []
+    ys = np.array([float(m.nodes[i]["y"]) for i in flagged])
+    band = max(float(np.ptp(ys)) / 12.0, 1e-9)
+    order = sorted(flagged, key=lambda i: (int((float(m.nodes[i]["y"]) - ys.min()) // band),
+                                           float(m.nodes[i]["x"]), str(m.nodes[i]["id"])))
+    out = []
+    for i in order:
+        n = m.nodes[i]
+        reasons = _REASON.findall(str(n.get("title") or ""))
+        if not reasons:  # a flag without a stated reason: name the flag
+            reasons = [FLAG_NAMES.get(f, f) for f in n.get("flag") or ()]
+        out.append((i, str(n.get("label") or n["id"]), reasons))
+    return out
+
+
+def _footnotes(fig: Figure, leg: Any, notes: Sequence[tuple[int, str, list[str]]], *,
+               scale: float, fam_kw: dict[str, Any]) -> None:
+    """Print the numbered reasons in the right column under the legend (smaller type, and
+    a closing "…" line, when they do not all fit)."""
+    renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
+    box = leg.get_window_extent(renderer).transformed(fig.transFigure.inverted())
+    top, bottom, left = box.y0 - 0.015, 0.035, 0.83
+    height_pt = (top - bottom) * fig.get_figheight() * 72
+    width_pt = (0.995 - left) * fig.get_figwidth() * 72
+    lines = [f"{k}  {label}：" + "；".join(reasons)
+             for k, (_, label, reasons) in enumerate(notes, start=1)]
+    size = 14.0 * scale
+    while True:
+        per_line = max(8, int(width_pt / size))  # CJK glyphs are about 1 em wide
+        wrapped = [textwrap.wrap(t, per_line, subsequent_indent="    ") or [t] for t in lines]
+        total = sum(len(w) for w in wrapped) + 1
+        if total * size * 1.3 <= height_pt or size <= 6.0 * scale:
+            break
+        size *= 0.9
+    fit = max(0, int(height_pt / (size * 1.3)) - 2)
+    body: list[str] = []
+    for k, w in enumerate(wrapped):
+        if len(body) + len(w) > fit:
+            body.append(_FOOT_MORE.format(len(wrapped) - k))
+            break
+        body.extend(w)
+    fig.text(left, top, _FOOT_TITLE, fontsize=size * 1.15,
+             color="#a31515", va="top", gid="rg-footnotes-title", **fam_kw)
+    fig.text(left, top - size * 1.3 * 1.4 / (fig.get_figheight() * 72), "\n".join(body),
+             fontsize=size, color="#1f2328", va="top", linespacing=1.3, gid="rg-footnotes",
+             **fam_kw)
 
 
 def _bg(colour: Any) -> str:
@@ -247,9 +370,15 @@ def write_poster(m: NetworkMap, path: str | Path, *, paper: str = "A1",
     if dpi is None:
         dpi = 100 if paper.upper() == "A0" else 150
     fig = poster_figure(m, paper=paper)
-    meta: dict[str, Any] = {"Title": m.title} if kind in ("pdf", "svg") else {}
+    # the data date, never today's: no creation date in the file, the as-of date instead
+    meta: dict[str, Any] = {"Title": m.title}
     if kind == "pdf":
-        meta["Creator"] = "regional_graph"
+        meta.update({"Creator": "regional_graph", "Subject": f"数据日期 {m.as_of}",
+                     "CreationDate": None})
+    elif kind == "svg":
+        meta["Date"] = m.as_of
+    else:
+        meta["Description"] = f"数据日期 {m.as_of}"
     with mpl.rc_context(_RC):
         fig.savefig(p, format=kind, dpi=dpi, facecolor="#ffffff", metadata=meta or None)
     log.debug("poster %s (%s, %s)", p, paper, kind)

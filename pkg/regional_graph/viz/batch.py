@@ -1,0 +1,178 @@
+"""Making every map of a district at once: in parallel across cores, with a progress bar.
+
+:func:`write_all` builds the maps in a process pool (the per-graph map data is computed
+once in the parent and shared with the workers by ``fork``), then writes the HTML pages and
+posters in a second pool, the biggest maps first. Without ``fork`` (Windows, macOS' default)
+or with ``workers=1`` it runs in the calling process. Progress is a ``tqdm`` bar per phase
+(on a terminal by default).
+
+Examples
+--------
+>>> import tempfile, regional_graph as rg
+>>> from regional_graph.viz import batch
+>>> G = rg.datasets.load_sample_district()
+>>> ms, files, links = batch.write_all(G, tempfile.mkdtemp(), streets=["S01"],
+...                                    as_of=rg.datasets.REFERENCE_DATE, workers=2,
+...                                    progress=False)
+>>> [m.key for m in ms[:2]], files["street_S01"].name
+(['street_S01', 'org_chart_S01'], 'street_S01.html')
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ..graph import DateLike, RegionalGraph
+
+if TYPE_CHECKING:
+    from .maps import NetworkMap
+
+log = logging.getLogger(__name__)
+
+__all__ = ["default_workers", "parallel_map", "write_all"]
+
+_SHARED: dict[str, Any] = {}  # set in the parent before forking; read in the workers
+_FONT_SHARED_MAX_CHARS = 4000
+
+
+def default_workers() -> int:
+    """The cores this process may use.
+
+    Examples
+    --------
+    >>> default_workers() >= 1
+    True
+    """
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def parallel_map(fn: Callable[[Any], Any], items: Sequence[Any], *, shared: dict[str, Any],
+                 workers: int | None = None, desc: str = "", unit: str = "it",
+                 progress: bool | None = None) -> list[Any]:
+    """``[fn(x) for x in items]`` in a ``fork`` process pool whose workers see ``shared``
+    (module state set before forking, nothing pickled but the items and results); with a
+    tqdm bar. ``fn`` must be a module-level function.
+
+    Examples
+    --------
+    >>> parallel_map(_square, [1, 2, 3], shared={"k": 10}, workers=2, progress=False)
+    [10, 40, 90]
+    """
+    from tqdm.auto import tqdm
+
+    workers = default_workers() if workers is None else max(1, int(workers))
+    disable = None if progress is None else not progress  # None: on a terminal only
+    can_fork = "fork" in multiprocessing.get_all_start_methods()
+    _SHARED.clear()
+    _SHARED.update(shared)
+    try:
+        if workers == 1 or len(items) < 2 or not can_fork:
+            return [fn(x) for x in tqdm(items, desc=desc, unit=unit, disable=disable)]
+        out: list[Any] = [None] * len(items)
+        ctx = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(min(workers, len(items)), mp_context=ctx) as ex:
+            futures = {ex.submit(fn, x): k for k, x in enumerate(items)}
+            for f in tqdm(as_completed(futures), total=len(items), desc=desc, unit=unit,
+                          disable=disable):
+                out[futures[f]] = f.result()
+        return out
+    finally:
+        _SHARED.clear()
+
+
+def _square(x: int) -> int:
+    return int(_SHARED["k"]) * x * x
+
+
+def _build(job: tuple[str, str]) -> NetworkMap:
+    from .maps import build_map
+
+    return build_map(_SHARED["G"], job[0], job[1], **_SHARED["kw"])
+
+
+def _write(m: NetworkMap) -> list[tuple[str, Path]]:
+    """Write the HTML page and posters of one map (in a worker)."""
+    out: Path = _SHARED["out"]
+    done: list[tuple[str, Path]] = []
+    if _SHARED["html"]:
+        done.append((m.key, m.write_html(out / f"{m.key}.html", font_css=_SHARED["css"])))
+    if _SHARED["posters"]:
+        from .posters import write_poster
+
+        for fmt in _SHARED["posters"]:
+            done.append((f"{m.key}.{fmt}", write_poster(m, out / f"{m.key}.{fmt}",
+                                                        paper=_SHARED["paper"])))
+    return done
+
+
+def write_all(
+    G: RegionalGraph,
+    out_dir: str | Path,
+    *,
+    as_of: DateLike = None,
+    layout: str = "force",
+    include_personal: bool = False,
+    analyses: bool = True,
+    streets: Sequence[str] | None = None,
+    formats: Sequence[str] = ("html",),
+    paper: str = "A1",
+    progress: bool | None = None,
+    matching: Any = None,
+    workers: int | None = None,
+) -> tuple[list[NetworkMap], dict[str, Path], dict[str, list[tuple[str, str]]]]:
+    """Build every map of :func:`~regional_graph.viz.maps.map_jobs` and write its HTML page
+    and posters into ``out_dir``, in parallel.
+
+    Returns
+    -------
+    tuple
+        The maps (in job order), map key (``key`` or ``key.fmt``) → file written, and map key
+        → ``(text, file name)`` links to its posters (for the index page).
+    """
+    from .fonts import cjk_font_face_css
+    from .maps import _base, map_jobs
+
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    jobs = map_jobs(G, streets)
+    _base(G, as_of, include_personal, analyses, matching)  # computed once, shared by fork
+    kw = {"as_of": as_of, "layout": layout, "include_personal": include_personal,
+          "analyses": analyses, "matching": matching}
+    maps: list[NetworkMap] = parallel_map(_build, jobs, shared={"G": G, "kw": kw},
+                                          workers=workers, desc="maps", unit="map",
+                                          progress=progress)
+    html = "html" in formats
+    posters = [f for f in formats if f != "html"]
+    css = None
+    if html:  # one embedded CJK subset for every page when small enough
+        chars = set().union(*(set(m.text()) for m in maps)) if maps else set()
+        if len(chars) <= _FONT_SHARED_MAX_CHARS:
+            css = cjk_font_face_css("".join(sorted(chars)))
+    if posters:
+        from .posters import poster_family
+
+        poster_family(maps)  # one small font subset, inherited by the workers
+    order = sorted(range(len(maps)), key=lambda k: -len(maps[k].nodes))  # big ones first
+    results = parallel_map(_write, [maps[k] for k in order],
+                           shared={"out": out, "html": html, "css": css, "posters": posters,
+                                   "paper": paper},
+                           workers=workers, desc="files", unit="map", progress=progress)
+    written: dict[str, Path] = {}
+    links: dict[str, list[tuple[str, str]]] = {}
+    done = {maps[k].key: r for k, r in zip(order, results, strict=True)}
+    for m in maps:  # job order, whatever order the workers finished in
+        for key, path in done[m.key]:
+            written[key] = path
+            if key != m.key:
+                links.setdefault(m.key, []).append((f"海报 {path.suffix[1:].upper()}",
+                                                    path.name))
+    return maps, written, links

@@ -1,0 +1,237 @@
+"""The headline counts of a map or poster, taken from the indicator tables, and the map
+index (``index.csv``).
+
+A map's title block shows the numbers of its *area* (the community, the street, the
+district) as of the map's data date. They come from
+:func:`regional_graph.analysis.indicators.indicators` for that level, area and date, never
+from the nodes drawn: a community map also draws partners from other communities for
+context, and those must not change the community's numbers. So the wall map, the poster,
+``index.csv`` and ``indicators_<level>.csv`` always agree.
+
+Examples
+--------
+>>> import regional_graph as rg
+>>> from regional_graph.analysis.indicators import indicators
+>>> from regional_graph.viz import headline, maps
+>>> G = rg.datasets.load_sample_district()
+>>> m = maps.community_map(G, "C004", as_of=rg.datasets.REFERENCE_DATE)
+>>> t = indicators(G, level="community", as_of=rg.datasets.REFERENCE_DATE)
+>>> [m.counts[k] == int(t.loc["C004", k]) for k in ("two_new", "uncovered")]
+[True, True]
+>>> headline.index_table([m]).loc[0, ["file", "area_id", "level"]].tolist()
+['community_C004.html', 'C004', 'community']
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from ..graph import DateLike, RegionalGraph, as_date
+
+if TYPE_CHECKING:
+    from .maps import NetworkMap
+
+log = logging.getLogger(__name__)
+
+__all__ = ["HEADLINE", "ORG_CHART_HEADLINE", "apply_headline", "headline_counts",
+           "index_table", "write_index_csv"]
+
+#: Map count key → (indicator column, Chinese text with ``{}`` for the number): the title
+#: block of street, community and district maps, in this order. ``unmet`` (demand quantity
+#: not served) only when a matching result is given.
+HEADLINE: dict[str, tuple[str, str]] = {
+    "resident_units": ("resident_units", "驻区单位 {} 个"),
+    "two_new": ("two_new", "两新组织 {} 个"),
+    "party_orgs": ("party_orgs", "党组织 {} 个"),
+    "agreements": ("agreements", "共建协议 {} 项"),
+    "part_time_members": ("part_time_members", "兼职委员 {} 名"),
+    "conference_units": ("conference_units", "联席会成员单位 {} 个"),
+    "resources": ("resources", "资源 {} 项"),
+    "demands": ("demands", "需求 {} 项"),
+    "reported": ("members_reporting", "在职党员报到 {} 人"),
+    # attention (需关注)
+    "uncovered": ("uncovered", "未覆盖 {}"),
+    "should_build": ("should_build", "应建未建 {}"),
+    "isolated": ("isolated_units", "孤立单位 {}"),
+    "unpaired": ("unpaired_communities", "无结对社区 {}"),
+    "unmet": ("unmet", "未满足需求量 {}"),
+}
+_ATTENTION = ("uncovered", "should_build", "isolated", "unpaired", "unmet")
+#: The title block of a street org chart.
+ORG_CHART_HEADLINE: dict[str, tuple[str, str]] = {
+    "street_committees": ("party_orgs_street_committee", "街道党工委 {} 个"),
+    "community_committees": ("party_orgs_community_committee", "社区党组织 {} 个"),
+    "grid_branches": ("party_orgs_grid_branch", "网格党支部 {} 个"),
+    "building_groups": ("party_orgs_building_group", "楼栋党小组 {} 个"),
+    "members": ("members", "党员 {} 人"),
+}
+_LEVEL_OF_KIND = {"community": "community", "street": "street", "org_chart": "street",
+                  "district": "district"}
+_KEY = "regional_graph.viz.headline"
+
+
+def _table(G: RegionalGraph, level: str, day: np.datetime64, matching: Any) -> pd.DataFrame:
+    from ..analysis.indicators import indicators
+
+    key = (_KEY, level, str(day), id(matching))
+    if key not in G._cache:
+        G._cache[key] = indicators(G, level=level, as_of=day,  # type: ignore[arg-type]
+                                   matching=matching)
+    return G._cache[key]  # type: ignore[return-value]
+
+
+def headline_counts(
+    G: RegionalGraph,
+    kind: str,
+    area_id: str | None,
+    *,
+    as_of: DateLike = None,
+    matching: Any = None,
+) -> dict[str, int]:
+    """The headline counts of a map of ``kind`` for ``area_id`` as of a date.
+
+    Parameters
+    ----------
+    kind
+        ``"community"``, ``"street"``, ``"org_chart"`` or ``"district"``.
+    area_id
+        The area; for ``"district"`` ``None`` means every district of the graph (summed).
+    matching
+        As for :func:`~regional_graph.analysis.indicators.indicators` (adds ``unmet``).
+
+    Returns
+    -------
+    dict
+        Count key (:data:`HEADLINE` or :data:`ORG_CHART_HEADLINE`) → value of the
+        indicator column for that area.
+
+    Examples
+    --------
+    >>> import regional_graph as rg
+    >>> G = rg.datasets.load_sample_district()
+    >>> c = headline_counts(G, "street", "S01", as_of=rg.datasets.REFERENCE_DATE)
+    >>> list(c)[:3], all(isinstance(v, int) for v in c.values())
+    (['resident_units', 'two_new', 'party_orgs'], True)
+    >>> "unmet" in c
+    False
+    """
+    level = _LEVEL_OF_KIND.get(kind)
+    if level is None:
+        raise ValueError(f"`kind` must be one of {', '.join(_LEVEL_OF_KIND)}, got {kind!r}")
+    table = _table(G, level, as_date(as_of), matching)
+    spec = ORG_CHART_HEADLINE if kind == "org_chart" else HEADLINE
+    if area_id is None:
+        rows = table
+    elif area_id in table.index:
+        rows = table.loc[[area_id]]
+    else:
+        raise KeyError(f"`area_id` {area_id!r} is not a {level} of this graph")
+    return {k: round(float(rows[col].sum())) for k, (col, _) in spec.items()
+            if col in rows.columns}
+
+
+def _subtitle(as_of: str, kind: str, counts: Mapping[str, int], nodes: int) -> str:
+    spec = ORG_CHART_HEADLINE if kind == "org_chart" else HEADLINE
+    parts = [f"数据日期 {as_of}"]
+    parts += [text.format(counts[k]) for k, (_, text) in spec.items()
+              if k in counts and k not in _ATTENTION]
+    alerts = [spec[k][1].format(counts[k]) for k in _ATTENTION if counts.get(k)]
+    if alerts:
+        parts.append("需关注：" + "、".join(alerts))
+    parts.append(f"图中 {nodes} 个节点")
+    return " · ".join(parts)
+
+
+def apply_headline(m: NetworkMap, G: RegionalGraph, *, matching: Any = None
+                   ) -> NetworkMap:
+    """Set ``m.counts`` (headline keys) and ``m.subtitle`` from the indicator table of the
+    map's area and data date; return ``m``.
+
+    Examples
+    --------
+    >>> import regional_graph as rg
+    >>> from regional_graph.viz import maps
+    >>> G = rg.datasets.load_sample_district()
+    >>> m = maps.org_chart(G, "S01", as_of=rg.datasets.REFERENCE_DATE)
+    >>> apply_headline(m, G) is m, m.subtitle.startswith("数据日期 2026-10-01 · 街道党工委 1 个")
+    (True, True)
+    """
+    area = None if m.kind == "district" else m.area_id
+    counts = headline_counts(G, m.kind, area, as_of=m.as_of or None, matching=matching)
+    for k in _ATTENTION:  # drawn-node flag counts are not headline numbers
+        m.counts.pop(k, None)
+    m.counts.update(counts)
+    m.subtitle = _subtitle(m.as_of, m.kind, counts, int(m.counts.get("nodes", len(m.nodes))))
+    return m
+
+
+def _area_name(m: NetworkMap) -> str:
+    for suffix in ("区域化党建资源网络总览图（按街道、社区汇总）", "区域化党建资源网络总览图",
+                   "区域化党建资源网络图", "党组织架构图"):
+        if m.title.endswith(suffix):
+            return m.title[: -len(suffix)]
+    return m.title
+
+
+def index_table(maps: Iterable[NetworkMap], *, files: Mapping[str, str] | None = None
+                ) -> pd.DataFrame:
+    """One row per map: ``file``, ``kind``, ``level``, ``area_id``, ``area_name``,
+    ``as_of`` and the headline counts it shows (English column names).
+
+    Parameters
+    ----------
+    files
+        Map key → file name (default ``<key>.html``).
+
+    Examples
+    --------
+    >>> import regional_graph as rg
+    >>> from regional_graph.viz import maps
+    >>> G = rg.datasets.load_sample_district()
+    >>> t = index_table([maps.street_map(G, "S01", as_of=rg.datasets.REFERENCE_DATE)])
+    >>> t.loc[0, ["area_id", "level", "as_of"]].tolist()
+    ['S01', 'street', '2026-10-01']
+    """
+    files = files or {}
+    cols = list(dict.fromkeys([*HEADLINE, *ORG_CHART_HEADLINE]))
+    rows = []
+    for m in maps:
+        spec = ORG_CHART_HEADLINE if m.kind == "org_chart" else HEADLINE
+        row: dict[str, Any] = {
+            "file": files.get(m.key, f"{m.key}.html"), "kind": m.kind,
+            "level": _LEVEL_OF_KIND.get(m.kind, m.kind),
+            "area_id": "" if m.kind == "district" else (m.area_id or ""),
+            "area_name": _area_name(m), "as_of": m.as_of,
+        }
+        row.update({k: m.counts[k] for k in spec if k in m.counts})
+        rows.append(row)
+    out = pd.DataFrame(rows, columns=["file", "kind", "level", "area_id", "area_name",
+                                      "as_of", *cols])
+    present = [c for c in cols if out[c].notna().any()]
+    out = out[[*out.columns[:6], *present]]
+    return out.astype({c: "Int64" for c in present})
+
+
+def write_index_csv(maps: Sequence[NetworkMap], path: str | Path, *,
+                    files: Mapping[str, str] | None = None) -> Path:
+    """Write :func:`index_table` as ``path`` (UTF-8 with BOM, like the indicator tables).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib, regional_graph as rg
+    >>> from regional_graph.viz import maps
+    >>> G = rg.datasets.load_sample_district()
+    >>> out = pathlib.Path(tempfile.mkdtemp()) / "index.csv"
+    >>> p = write_index_csv([maps.org_chart(G, "S01")], out)
+    >>> p.read_text(encoding="utf-8-sig").splitlines()[0].startswith("file,kind,level,area_id")
+    True
+    """
+    p = Path(path)
+    index_table(maps, files=files).to_csv(p, index=False, encoding="utf-8-sig")
+    return p

@@ -1,0 +1,93 @@
+"""Maps in Jupyter and in pyvis: an inline, self-contained preview and a pyvis ``Network``
+with the map's positions, colours and labels.
+
+The wall maps keep their own renderer (:mod:`regional_graph.viz.render`): it inlines
+vis-network and a CJK font subset, so one file works offline on a wall PC without Chinese
+fonts, and adds the legend, filters, search and a strict no-network policy. pyvis pages load
+their scripts from a CDN (or a ``lib/`` folder beside the file) and have none of those.
+:func:`to_pyvis` is for researchers who continue in pyvis.
+
+Examples
+--------
+>>> import regional_graph as rg
+>>> from regional_graph.viz import maps
+>>> G = rg.datasets.load_sample_district()
+>>> m = maps.org_chart(G, "S01", as_of=rg.datasets.REFERENCE_DATE)
+>>> snippet = repr_html(m)
+>>> snippet.startswith("<iframe") and "srcdoc=" in snippet and "/tmp" not in snippet
+True
+"""
+
+from __future__ import annotations
+
+import html
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from pyvis.network import Network
+
+    from .maps import NetworkMap
+
+__all__ = ["repr_html", "to_pyvis"]
+
+
+def repr_html(m: NetworkMap, *, height: int = 640) -> str:
+    """The map as an ``<iframe srcdoc=…>`` holding the whole offline page (for Jupyter's
+    ``_repr_html_``: no file, no server path, no network).
+
+    Examples
+    --------
+    >>> import regional_graph as rg
+    >>> from regional_graph.viz import maps
+    >>> G = rg.datasets.load_sample_district()
+    >>> m = maps.org_chart(G, "S01")
+    >>> html.unescape(repr_html(m).split('srcdoc="', 1)[1]).startswith("<!DOCTYPE html>")
+    True
+    """
+    page = m.to_html()
+    return (f'<iframe title="{html.escape(m.title)}" srcdoc="{html.escape(page, quote=True)}" '
+            f'style="width:100%;height:{int(height)}px;border:1px solid #d8d4cc" '
+            'sandbox="allow-scripts"></iframe>')
+
+
+def to_pyvis(m: NetworkMap, *, height: str = "800px", width: str = "100%") -> Network:
+    """A pyvis ``Network`` of the map: same ids, positions (``x``, ``y``), colours, shapes,
+    sizes, labels, tooltips, edge colours, widths and dashes; physics off.
+
+    Examples
+    --------
+    >>> import regional_graph as rg
+    >>> from regional_graph.viz import maps
+    >>> G = rg.datasets.load_sample_district()
+    >>> m = maps.org_chart(G, "S01")
+    >>> net = to_pyvis(m)
+    >>> len(net.nodes) == len(m.nodes), net.nodes[0]["x"] == m.nodes[0]["x"]
+    (True, True)
+    >>> net.options.physics.enabled
+    False
+    """
+    from pyvis.network import Network
+
+    net = Network(height=height, width=width, directed=False, heading="",
+                  cdn_resources="in_line")
+    for n in m.nodes:
+        extra: dict[str, Any] = {}
+        vis = n.get("vis") or {}
+        if "borderWidth" in vis:
+            extra["borderWidth"] = vis["borderWidth"]
+        if "shapeProperties" in vis:
+            extra["shapeProperties"] = vis["shapeProperties"]
+        net.add_node(n["id"], label=str(n.get("label") or ""), x=float(n["x"]),
+                     y=float(n["y"]), color=n.get("color"), shape=n.get("shape") or "dot",
+                     size=float(n.get("size") or 12), title=n.get("title") or None,
+                     physics=False, **extra)
+    for e in m.edges:
+        kw: dict[str, Any] = {"color": e.get("color"), "width": float(e.get("width") or 1),
+                              "dashes": e.get("dashes") or False}
+        if e.get("title"):
+            kw["title"] = e["title"]
+        if e.get("label"):
+            kw["label"] = str(e["label"])
+        net.add_edge(e["from"], e["to"], **kw)
+    net.toggle_physics(False)
+    return net
