@@ -369,6 +369,8 @@ def matplotlib_subset_family(text: str) -> str | None:
             elif rec.nameID in (4,):
                 names.setName(f"{family} Regular", rec.nameID, rec.platformID,
                               rec.platEncID, rec.langID)
+        if "CFF " in font:
+            _cff_to_glyf(font)
         if _subset_fonts["dir"] is None:
             _subset_fonts["dir"] = tempfile.mkdtemp(prefix="regional_graph-fonts-")
         ext = ".otf" if "CFF " in font else ".ttf"
@@ -379,3 +381,52 @@ def matplotlib_subset_family(text: str) -> str | None:
         log.debug("poster font subset %s: %d characters, %d bytes", out, len(chars),
                   out.stat().st_size)
         return family
+
+
+def _cff_to_glyf(font: TTFont) -> None:
+    """Turn a CFF-flavoured font into a TrueType (``glyf``) one in place (quadratic
+    outlines within 1 font unit): PDFs then embed it as the TrueType (``FontFile2``) that
+    matplotlib declares, which PDF readers expect, and embedding it is faster."""
+    from fontTools.pens.cu2quPen import Cu2QuPen
+    from fontTools.pens.ttGlyphPen import TTGlyphPen
+    from fontTools.ttLib import newTable
+
+    order = font.getGlyphOrder()
+    glyph_set = font.getGlyphSet()
+    glyphs = {}
+    for name in order:
+        pen = TTGlyphPen(glyph_set)
+        glyph_set[name].draw(Cu2QuPen(pen, 1.0, reverse_direction=True))
+        glyphs[name] = pen.glyph()
+    font["loca"] = newTable("loca")
+    glyf = font["glyf"] = newTable("glyf")
+    glyf.glyphOrder = order
+    glyf.glyphs = glyphs
+    for g in glyphs.values():
+        g.recalcBounds(glyf)
+    del font["CFF "]
+    if "VORG" in font:
+        del font["VORG"]
+    glyf.compile(font)
+    hmtx = font["hmtx"]
+    for name, g in glyphs.items():
+        if hasattr(g, "xMin"):
+            hmtx[name] = (hmtx[name][0], g.xMin)
+    maxp = font["maxp"] = newTable("maxp")
+    maxp.tableVersion = 0x00010000
+    maxp.maxZones = 1
+    for attr in ("maxTwilightPoints", "maxStorage", "maxFunctionDefs", "maxInstructionDefs",
+                 "maxStackElements", "maxSizeOfInstructions", "maxComponentElements"):
+        setattr(maxp, attr, 0)
+    maxp.numGlyphs = len(order)
+    maxp.recalc(font)
+    post = font["post"]
+    post.formatType = 2.0
+    post.extraNames = []
+    post.mapping = {}
+    post.glyphOrder = order
+    try:
+        post.compile(font)
+    except OverflowError:
+        post.formatType = 3.0
+    font.sfntVersion = "\000\001\000\000"
