@@ -3,6 +3,10 @@
 Modules: :mod:`~regional_graph.viz.maps` (community / street / district maps, org charts,
 ``write_maps``), :mod:`~regional_graph.viz.posters` (A0/A1 PNG, SVG, PDF),
 :mod:`~regional_graph.viz.render` (the self-contained HTML page),
+:mod:`~regional_graph.viz.headline` (title-block counts from the indicator tables, ``index.csv``),
+:mod:`~regional_graph.viz.wallscreen` (``wall.html``, cycling through the maps),
+:mod:`~regional_graph.viz.notebook` (Jupyter preview, pyvis export),
+:mod:`~regional_graph.viz.batch` (parallel rendering),
 :mod:`~regional_graph.viz.layout` and :mod:`~regional_graph.viz.fonts`.
 
 Examples
@@ -16,6 +20,7 @@ Examples
 
 from __future__ import annotations
 
-from . import fonts, layout, maps, posters, render
+from . import batch, fonts, headline, layout, maps, notebook, posters, render, wallscreen
 
-__all__ = ["fonts", "layout", "maps", "posters", "render"]
+__all__ = ["batch", "fonts", "headline", "layout", "maps", "notebook", "posters", "render",
+           "wallscreen"]

@@ -25,7 +25,6 @@ from __future__ import annotations
 import functools
 import logging
 import re
-import textwrap
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -292,6 +291,23 @@ def flag_notes(m: NetworkMap) -> list[tuple[int, str, list[str]]]:
     return out
 
 
+def _chunks(text: str, width: int) -> list[str]:
+    """Cut ``text`` into lines of ``width`` characters (CJK has no spaces to break at);
+    continuation lines indented.
+
+    Examples
+    --------
+    >>> _chunks("1  社区党委资源网络图", 8)
+    ['1  社区党委资', '    源网络图']
+    """
+    out = [text[:width]]
+    rest = text[width:]
+    while rest:
+        out.append("    " + rest[: width - 4])
+        rest = rest[width - 4:]
+    return out
+
+
 def _footnotes(fig: Figure, leg: Any, notes: Sequence[tuple[int, str, list[str]]], *,
                scale: float, fam_kw: dict[str, Any]) -> None:
     """Print the numbered reasons in the right column under the legend (smaller type, and
@@ -306,7 +322,7 @@ def _footnotes(fig: Figure, leg: Any, notes: Sequence[tuple[int, str, list[str]]
     size = 14.0 * scale
     while True:
         per_line = max(8, int(width_pt / size))  # CJK glyphs are about 1 em wide
-        wrapped = [textwrap.wrap(t, per_line, subsequent_indent="    ") or [t] for t in lines]
+        wrapped = [_chunks(t, per_line) for t in lines]
         total = sum(len(w) for w in wrapped) + 1
         if total * size * 1.3 <= height_pt or size <= 6.0 * scale:
             break
