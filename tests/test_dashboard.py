@@ -228,3 +228,26 @@ def test_page_in_headless_chromium(G, tables, page) -> None:
             assert p.console_errors == [] and p.page_errors == []
         finally:
             p.close()
+
+
+def test_several_districts_get_a_root_that_totals_them() -> None:
+    import dataclasses
+
+    from regional_graph.build import graph_from_tables
+    from regional_graph.datasets import SCALES, generate_tables
+    from regional_graph.validate import validate_tables
+
+    sc = dataclasses.replace(SCALES["city"], districts=2, streets_per_district=2,
+                             communities_per_street=3.0)
+    G2 = graph_from_tables(validate_tables(generate_tables(sc, seed=3)))
+    d = dashboard_data(G2, as_of=DAY)
+    districts = sorted(a for a, x in d["areas"].items() if x["level"] == "district")
+    assert d["root"] == "__all__" and sorted(d["areas"]["__all__"]["children"]) == districts
+    tot = coverage.coverage_totals(G2, as_of=DAY)
+    root = d["values"]["__all__"]
+    assert root["rate_all"] == pytest.approx(tot["rate_all"], rel=1e-5)
+    assert root["rate_with_members"] == pytest.approx(tot["rate_with_members"], rel=1e-5)
+    assert root["should_build"] == len(coverage.should_build(G2, as_of=DAY))
+    assert root["isolated_units"] == len(isolation.isolated_units(G2, as_of=DAY))
+    assert root["fulfilment_rate"] == pytest.approx(
+        order_indicators(G2, as_of=DAY, by=None).loc["all", "fulfilment_rate"], rel=1e-5)

@@ -452,7 +452,7 @@ def dashboard_data(
     areas: dict[str, dict[str, Any]] = {}
     if root == ROOT_ID:
         areas[ROOT_ID] = {"name": "全部", "level": "root", "parent": None,
-                          "children": districts, "map": "index.html"}
+                          "children": [], "map": "index.html"}
     for lvl in LEVELS:
         t = new.tables[lvl]
         for aid, name, parent in zip(t.index, t["name"], t["parent_id"], strict=True):
