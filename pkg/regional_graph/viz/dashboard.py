@@ -206,8 +206,9 @@ def _measure(G: RegionalGraph, day: np.datetime64, matching: Any) -> _State:
                  "expiring": _place_codes(G, expiring["target_id"])}
     unmet_place = _place_codes(G, unmet.index)
     tables: dict[str, pd.DataFrame] = {}
+    served = matching.demands  # computed once for the three levels
     for lvl in LEVELS:
-        ind = indicators(G, level=lvl, as_of=day, matching=matching)
+        ind = indicators(G, level=lvl, as_of=day, matching=served)
         t = ind[["name", "parent_id"]].copy()
         for col in TABLE_COLUMNS:
             if col in ind.columns:
