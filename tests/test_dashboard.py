@@ -220,6 +220,20 @@ def test_page_in_headless_chromium(G, tables, page) -> None:
             p.page.click('#crumbs a[data-id="D01"]')
             p.page.wait_for_function("() => window.__rgDash.scope === 'D01'")
             assert p.page.is_disabled("#back")
+            # drill-down by clicking a bar of the chart
+            p.page.click('#view button[data-v="chart"]')
+            best = tables["street"]["rate_all"].idxmax()
+            xy = p.page.evaluate(
+                """(sid) => { const c = window.__rgDash.charts['c-area'], o = c.getOption();
+                     const i = o.yAxis[0].data.indexOf(window.__rgDash.data.areas[sid].name);
+                     const [x, y] = c.convertToPixel({ seriesIndex: 0 },
+                                                     [o.series[0].data[i].value / 2, i]);
+                     const r = document.getElementById('c-area').getBoundingClientRect();
+                     return [r.left + x, r.top + y]; }""", best)
+            p.page.mouse.click(*xy)
+            p.page.wait_for_function(f"() => window.__rgDash.scope === '{best}'")
+            p.page.go_back()
+            p.page.wait_for_function("() => window.__rgDash.scope === 'D01'")
             # the charts drew something
             ink = p.canvas_ink()
             assert ink > 20_000
