@@ -46,10 +46,12 @@ def tables(G: rg.RegionalGraph) -> dict[str, pd.DataFrame]:
 
 @pytest.fixture(scope="module")
 def page(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The page as the command writes it (font embedded, compared with a year before)."""
+    """The page as the command writes it (font embedded, compared with a year before:
+    the older ledger is the same folder, evaluated on ``OLD_DAY``)."""
     out = tmp_path_factory.mktemp("dash")
     status = main(["dashboard", str(rg.datasets.SAMPLE_DISTRICT), "--out", str(out),
-                   "--as-of", DAY.isoformat(), "--compare", OLD_DAY])
+                   "--as-of", DAY.isoformat(), "--compare", str(rg.datasets.SAMPLE_DISTRICT),
+                   "--compare-as-of", OLD_DAY])
     assert status == 0
     return out / "dashboard.html"
 
@@ -83,7 +85,7 @@ def _fmt(v: float, unit: str) -> str:
 
 def test_embedded_data_equals_indicator_tables(G, tables, page) -> None:
     d = _embedded(page)
-    assert d["root"] == "D01" and d["meta"]["compare"] == OLD_DAY
+    assert d["root"] == "D01" and d["meta"]["compare"].endswith(f"（{OLD_DAY}）")
     for level in ("district", "street", "community"):
         t = tables[level]
         assert set(t.index) <= set(d["values"])
@@ -133,12 +135,11 @@ def test_no_personal_data_on_the_page(G, page) -> None:
     assert not (set(members.index) & strings)
 
 
-def test_compare_with_an_older_dataset(G) -> None:
-    """--compare given a graph: changes are measured on the other graph."""
-    old = rg.datasets.load_sample_district()
-    d = dashboard_data(G, as_of=DAY, compare=old, compare_as_of=OLD_DAY)
+def test_compare_with_a_date_equals_compare_with_the_same_ledger(G, page) -> None:
+    """--compare DATE measures the same graph on that day: the same as the older ledger."""
     ref = dashboard_data(G, as_of=DAY, compare=OLD_DAY)
-    assert d["old"] == ref["old"] and d["meta"]["compare"].endswith(f"（{OLD_DAY}）")
+    assert ref["meta"]["compare"] == OLD_DAY
+    assert _embedded(page)["old"] == ref["old"]
 
 
 def test_cli_rejects_a_bad_compare(capsys) -> None:
