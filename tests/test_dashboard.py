@@ -266,3 +266,21 @@ def test_several_districts_get_a_root_that_totals_them() -> None:
     assert root["isolated_units"] == len(isolation.isolated_units(G2, as_of=DAY))
     assert root["fulfilment_rate"] == pytest.approx(
         order_indicators(G2, as_of=DAY, by=None).loc["all", "fulfilment_rate"], rel=1e-5)
+
+
+def test_with_maps_every_area_link_is_a_written_map(tmp_path) -> None:
+    """``--with-maps`` on a small generated district: every area's link is a file."""
+    import dataclasses
+
+    from regional_graph.datasets import SCALES, generate_tables
+    from regional_graph.io import write_tables
+
+    sc = dataclasses.replace(SCALES["district"], streets_per_district=2,
+                             communities_per_street=3.0)
+    data = write_tables(generate_tables(sc, seed=5), tmp_path / "data")
+    out = tmp_path / "out"
+    assert main(["dashboard", str(data), "--out", str(out), "--as-of", DAY.isoformat(),
+                 "--with-maps"]) == 0
+    areas = _embedded(out / "dashboard.html")["areas"]
+    assert len(areas) >= 1 + 2 + 3
+    assert [a["map"] for a in areas.values() if not (out / a["map"]).is_file()] == []
