@@ -386,15 +386,21 @@ def test_chinese_labels_cover_every_column() -> None:
 
 def test_write_indicators(tmp_path) -> None:
     G = rg.datasets.load_sample_district()
-    paths = write_indicators(G, tmp_path / "out", as_of=rg.datasets.REFERENCE_DATE)
+    paths = write_indicators(G, tmp_path / "out", as_of=rg.datasets.REFERENCE_DATE, lang="en")
     assert set(paths) == {"district", "street", "community", "xlsx"}
     raw = paths["street"].read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")
     back = pd.read_csv(paths["street"], encoding="utf-8-sig")
     assert back.columns[0] == "id" and len(back) == 13
     sheets = pd.read_excel(paths["xlsx"], sheet_name=None)
-    assert {"district", "street", "community", "说明"} <= set(sheets)
+    assert list(sheets) == ["district", "street", "community", "notes"]
     assert len(sheets["community"]) == 116
+    zh = write_indicators(G, tmp_path / "zh", as_of=rg.datasets.REFERENCE_DATE)
+    back = pd.read_csv(zh["street"], encoding="utf-8-sig")
+    assert back.columns[0] == "编号" and "联席会参与率" in back.columns
+    sheets = pd.read_excel(zh["xlsx"], sheet_name=None)
+    assert list(sheets) == ["区指标", "街道指标", "社区指标", "说明"]
+    assert not any(str(c).isascii() for c in sheets["街道指标"].columns)
 
 
 def test_city_scale_tables() -> None:
