@@ -8,7 +8,6 @@ import sys
 from pathlib import Path
 
 import openpyxl
-import pandas as pd
 import pytest
 
 import regional_graph as rg
@@ -126,15 +125,6 @@ def test_no_command_is_an_error(capsys) -> None:
     with pytest.raises(SystemExit) as info:
         cli.main([])
     assert info.value.code == 2
-
-
-def test_demo(capsys, tmp_path: Path) -> None:
-    out_dir = tmp_path / "demo"
-    status, out, err = run(capsys, "demo", "--out", out_dir)
-    assert status == 0, err
-    assert "done" in out
-    summary = pd.read_csv(out_dir / "summary" / "summary.csv", encoding="utf-8-sig")
-    assert {"what", "kind", "count"} <= set(summary.columns)
 
 
 def test_installed_console_script(tmp_path: Path) -> None:

@@ -45,6 +45,9 @@ XLSX_MAX_ROWS = 50_000
 #: Excel's limit on the characters of one cell.
 _MAX_CELL_CHARS = 32_767
 _MAX_WIDTH = 60
+_LINE_HEIGHT = 15
+#: Tables at most this wide (in characters) print fitted to the page width.
+_FIT_WIDTH = 260
 _WIDTH_SAMPLE = 2_000
 _EXCEL_EPOCH = np.datetime64("1899-12-30", "s")
 
@@ -165,6 +168,25 @@ def _widths(display: pd.DataFrame, kinds: list[str]) -> list[float]:
     return out
 
 
+def _page_header(sheet: str, day: str, lang: Lang) -> str:
+    """The printed page header: the sheet's name and the as-of date."""
+    label = "数据日期" if lang == "zh" else "as of"
+    return f"&L&B{sheet.replace('&', '&&')}&R{label} {day}"
+
+
+def _wrapped_lines(columns: list[list[object]], widths: list[float], n: int) -> list[int]:
+    """Lines each row needs to show its wrapped text columns."""
+    out = [1] * n
+    for values, width in zip(columns, widths, strict=True):
+        per_line = max(width - 2, 1)
+        for i in range(n):
+            v = values[i]
+            if isinstance(v, str):
+                need = -(-display_width(v) // int(per_line)) + v.count("\n")
+                out[i] = max(out[i], need)
+    return out
+
+
 def write_tables(
     tables: Mapping[str, pd.DataFrame],
     out_dir: str | Path,
@@ -227,7 +249,8 @@ def write_tables(
             "float": wb.add_format({"num_format": "#,##0.00"}),
             "date": wb.add_format({"num_format": "yyyy-mm-dd"}),
             "datetime": wb.add_format({"num_format": "yyyy-mm-dd hh:mm"}),
-            "text": None}
+            "text": None,
+            "wrap": wb.add_format({"text_wrap": True, "valign": "top"})}
     described: list[tuple[str, str, str, str]] = []
     cut: list[tuple[str, int, str]] = []
     for name, df in tables.items():
@@ -245,21 +268,35 @@ def write_tables(
         if len(display) > n:
             cut.append((sheet, len(display), f"{csv_prefix}{name}.csv"))
         shown = display.iloc[:n]
-        for j, w in enumerate(_widths(shown, kinds)):
+        widths = _widths(shown, kinds)
+        for j, w in enumerate(widths):
             ws.set_column(j, j, w)
+        ws.set_landscape()  # printing: A4 landscape, header row on every page
+        ws.set_paper(9)
+        ws.repeat_rows(0)
+        ws.set_header(_page_header(sheet, day, lang))
+        ws.set_footer("&C&P / &N")
+        if sum(widths) <= _FIT_WIDTH:
+            ws.fit_to_pages(1, 0)
         ws.set_row(0, 30 if lang == "zh" else 20)
         for j, col in enumerate(display.columns):
             ws.write_string(0, j, str(col), head)
         columns = [_column_values(shown.iloc[:, j], kinds[j]) for j in range(shown.shape[1])]
-        cell_fmt = [fmts[k] for k in kinds]
+        long_text = [k == "text" and w >= _MAX_WIDTH for k, w in zip(kinds, widths, strict=True)]
+        cell_fmt = [fmts["wrap"] if wide else fmts[k] for k, wide in zip(kinds, long_text,
+                                                                           strict=True)]
         writers = [ws.write_string if k == "text" else ws.write_number for k in kinds]
         # rows whose numbers are all rates (a long table of indicators of mixed kinds)
         float_fmt, int_fmt = fmts["float"], fmts["int"]
         pct_rows = np.asarray(df.attrs.get("percent_rows", np.zeros(len(df), bool)), bool)
         pct_fmt = [fmts["percent"] if k in ("int", "float") else cell_fmt[j]
                    for j, k in enumerate(kinds)]
+        lines = _wrapped_lines([columns[j] for j in range(len(kinds)) if long_text[j]],
+                               [widths[j] for j in range(len(kinds)) if long_text[j]], n)
         for i in range(n):
             r = i + 1
+            if lines[i] > 1:  # rows of wrapped text: tall enough to show it all
+                ws.set_row(r, _LINE_HEIGHT * min(lines[i], 15))
             fmt_row = pct_fmt if pct_rows[i] else cell_fmt
             for j, values in enumerate(columns):
                 v = values[i]
@@ -289,7 +326,13 @@ def _notes_sheet(wb: object, head: object, lang: Lang, *, title: str, day: str,
                  max_rows: int) -> None:
     zh = lang == "zh"
     ws = wb.add_worksheet("说明" if zh else "notes")  # type: ignore[attr-defined]
-    bold = wb.add_format({"bold": True})  # type: ignore[attr-defined]
+    bold = wb.add_format({"bold": True, "valign": "top"})  # type: ignore[attr-defined]
+    wrap = wb.add_format({"text_wrap": True, "valign": "top"})  # type: ignore[attr-defined]
+    ws.set_landscape()
+    ws.set_paper(9)
+    ws.fit_to_pages(1, 0)
+    ws.set_header(_page_header("说明" if zh else "notes", day, lang))
+    ws.set_footer("&C&P / &N")
     rows: list[tuple[str, str]] = [
         ("报表" if zh else "workbook", title),
         ("数据日期" if zh else "as of", day),
@@ -309,14 +352,15 @@ def _notes_sheet(wb: object, head: object, lang: Lang, *, title: str, day: str,
                      f"完整数据见 {csv}" if zh else
                      f"sheet '{sheet}' has {total:,} rows; the workbook keeps the first "
                      f"{max_rows:,}, the whole table is in {csv}"))
-    ws.set_column(0, 0, 16)
-    ws.set_column(1, 1, 34)
+    ws.set_column(0, 0, 18)
+    ws.set_column(1, 1, 36, wrap)
     ws.set_column(2, 2, 30)
-    ws.set_column(3, 3, 70)
+    ws.set_column(3, 3, 70, wrap)
     r = 0
     for label, text in rows:
+        ws.set_row(r, _LINE_HEIGHT * max(1, -(-display_width(str(text)) // 34)))
         ws.write_string(r, 0, label, bold)
-        ws.write_string(r, 1, str(text))
+        ws.write_string(r, 1, str(text), wrap)
         r += 1
     r += 1
     header = ("工作表", "列", "英文列名(--lang en)", "含义") if zh else \
@@ -325,8 +369,11 @@ def _notes_sheet(wb: object, head: object, lang: Lang, *, title: str, day: str,
         ws.write_string(r, j, h, head)
     for sheet, label, english, doc in described:
         r += 1
+        tall = max(-(-display_width(label) // 34), -(-display_width(doc) // 68), 1)
+        if tall > 1:
+            ws.set_row(r, _LINE_HEIGHT * tall)
         ws.write_string(r, 0, sheet)
-        ws.write_string(r, 1, label)
+        ws.write_string(r, 1, label, wrap)
         ws.write_string(r, 2, english)
         if doc:
-            ws.write_string(r, 3, doc)
+            ws.write_string(r, 3, doc, wrap)

@@ -270,7 +270,8 @@ def indicators(
     in_conf = np.zeros(n, dtype=bool)
     in_conf[actor[src]] = True
     in_conf[actor[tgt]] = True
-    data["conference_units"] = c.count(org_key[unit & in_conf[orng]])
+    # numerator within the denominator's population: units that host a Party org
+    data["conference_units"] = c.count(org_key[unit & hosted[orng] & in_conf[orng]])
     data["conference_rate"] = _rate(data["conference_units"], data["resident_units_with_org"])
     shared = _shared(G, day)
     data["isolated_units"] = c.count(c.key(shared["isolated_units"]))
