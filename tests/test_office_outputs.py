@@ -144,3 +144,21 @@ def test_english_on_request(tmp_path) -> None:
     assert wb.sheetnames[0] == "uncovered" and wb.sheetnames[-1] == "notes"
     assert wb["joint_branch_proposals"]["D2"].value.startswith(("existing", "new", "no ",
                                                                 "the ", "every"))
+
+
+def test_report_renders_in_libreoffice(tmp_path) -> None:
+    """report.xlsx opens in LibreOffice headless; the docs' screenshots are made this way."""
+    import importlib.util
+
+    root = Path(__file__).resolve().parents[1]
+    spec = importlib.util.spec_from_file_location("render_report",
+                                                  root / "scripts" / "render_report.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    pngs = module.render(tmp_path, dpi=40)
+    assert [p.name for p in pngs] == ["report-uncovered.png", "report-proposals.png",
+                                      "report-coverage.png", "report-notes.png"]
+    assert all(p.stat().st_size > 5_000 for p in pngs)
+    for name in ("uncovered", "proposals", "coverage", "notes"):
+        assert (root / "docs" / "assets" / f"report-{name}.png").is_file()
