@@ -162,3 +162,22 @@ def test_report_renders_in_libreoffice(tmp_path) -> None:
     assert all(p.stat().st_size > 5_000 for p in pngs)
     for name in ("uncovered", "proposals", "coverage", "notes"):
         assert (root / "docs" / "assets" / f"report-{name}.png").is_file()
+
+
+def test_long_tables_keep_first_rows_in_the_workbook(tmp_path) -> None:
+    from regional_graph.export import write_tables
+
+    df = pd.DataFrame({"name": [f"单位{i}" for i in range(10)],
+                       "reason": ["no tie"] * 9 + ["x" * 40_000],
+                       "rate_all": [i / 10 for i in range(10)]},
+                      index=pd.Index([f"U{i}" for i in range(10)], name="id"))
+    paths = write_tables({"isolated_units": df}, tmp_path, workbook="t", as_of="2026-10-01",
+                         source="手工", max_rows=3)
+    assert len(pd.read_csv(paths["isolated_units"], encoding="utf-8-sig")) == 10
+    wb = openpyxl.load_workbook(paths["t"])
+    ws = wb["孤岛驻区单位"]
+    assert ws.max_row == 4 and ws["C2"].value == "从未建立共建关系"
+    assert ws["D3"].value == 0.1 and ws["D3"].number_format == "0.0%"
+    notes = [r for r in wb["说明"].iter_rows(values_only=True) if r[0] == "行数上限"]
+    assert notes and "共 10 行" in notes[0][1] and "isolated_units.csv" in notes[0][1]
+    assert wb["说明"]["B3"].value == "手工"

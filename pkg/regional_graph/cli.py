@@ -61,17 +61,25 @@ def _wrote(args: argparse.Namespace, n: int, where: object) -> str:
 def _cmd_check(args: argparse.Namespace) -> int:
     """Validate a dataset; exit 0 when valid."""
     G = _load(args)
-    _out(f"OK: {args.data} is valid — {G.number_of_nodes():,} nodes, "
-         f"{G.number_of_edges():,} relationships")
+    if _lang(args) == "zh":
+        _out(f"OK：{args.data} 数据有效 — {G.number_of_nodes():,} 个节点，"
+             f"{G.number_of_edges():,} 条关系")
+    else:
+        _out(f"OK: {args.data} is valid — {G.number_of_nodes():,} nodes, "
+             f"{G.number_of_edges():,} relationships")
     return 0
 
 
 def _cmd_summary(args: argparse.Namespace) -> int:
     """Counts by label/kind/level/type and basic indicators."""
+    from .vocab import translate
+
     G = _load(args)
     _out(f"{G!r}")
+    table = G.summary() if _lang(args) == "en" else translate(G.summary()).set_index(
+        ["对象", "类型"])
     with pd.option_context("display.max_rows", 200, "display.width", 120):
-        _out(G.summary().to_string())
+        _out(table.to_string())
     for line in _headline_lines(G, args):
         _out(line)
     return 0
@@ -86,7 +94,7 @@ def _headline_lines(G: RegionalGraph, args: argparse.Namespace) -> list[str]:
 def _cmd_template(args: argparse.Namespace) -> int:
     """Write the empty fill-in workbook."""
     path = io.write_template(args.file)
-    _out(f"wrote the template workbook {path}")
+    _out(f"已写出填报模板 {path}" if _lang(args) == "zh" else f"wrote the template workbook {path}")
     return 0
 
 
@@ -463,13 +471,15 @@ def build_parser() -> argparse.ArgumentParser:
         sp.set_defaults(handler=handler)
         return sp
 
-    data_cmd("check", _cmd_check, "validate a dataset (exit 0 if valid, 1 with every problem)")
+    ck = data_cmd("check", _cmd_check, "validate a dataset (exit 0 if valid, 1 with every problem)")
+    _lang_arg(ck)
     s = data_cmd("summary", _cmd_summary, "counts by label/kind/level/type and basic indicators")
     s.add_argument("--as-of", type=_day, help="evaluate links as of this date (default: today)")
     _lang_arg(s)
     t = sub.add_parser("template", help="write the empty fill-in workbook (Chinese headers, "
                        "drop-down lists)", description="write the empty fill-in workbook")
     t.add_argument("file", type=_xlsx, help="the .xlsx file to write")
+    _lang_arg(t)
     t.set_defaults(handler=_cmd_template)
     r = sub.add_parser("report", help="coverage and isolation report: CSV files + report.xlsx",
                        description="coverage and isolation report: CSV files + report.xlsx")
