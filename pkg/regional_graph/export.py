@@ -151,16 +151,16 @@ def _widths(display: pd.DataFrame, kinds: list[str]) -> list[float]:
     for j, col in enumerate(display.columns):
         s = head.iloc[:, j]
         if kinds[j] == "percent":
-            body = 7
+            body = 8
         elif kinds[j] == "date":
-            body = 10
+            body = 11
         elif kinds[j] == "datetime":
-            body = 16
+            body = 17
         elif kinds[j] in ("int", "float"):
             v = s.to_numpy(dtype="float64", na_value=np.nan)
             v = v[np.isfinite(v)]
             big = float(np.abs(v).max()) if len(v) else 0.0
-            body = len(f"{big:,.0f}") + (3 if kinds[j] == "float" else 0) + 1
+            body = len(f"{big:,.0f}") + (3 if kinds[j] == "float" else 0) + 2
         else:
             body = display_width(s.astype(object).tolist())
         header = display_width(str(col))
@@ -244,11 +244,12 @@ def write_tables(
                                          "strings_to_numbers": False})
     head = wb.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1,
                           "text_wrap": True, "valign": "top"})
-    fmts = {"percent": wb.add_format({"num_format": "0.0%"}),
-            "int": wb.add_format({"num_format": "#,##0"}),
-            "float": wb.add_format({"num_format": "#,##0.00"}),
-            "date": wb.add_format({"num_format": "yyyy-mm-dd"}),
-            "datetime": wb.add_format({"num_format": "yyyy-mm-dd hh:mm"}),
+    right = {"align": "right", "indent": 1}  # numbers keep a gap to the next column
+    fmts = {"percent": wb.add_format({"num_format": "0.0%", **right}),
+            "int": wb.add_format({"num_format": "#,##0", **right}),
+            "float": wb.add_format({"num_format": "#,##0.00", **right}),
+            "date": wb.add_format({"num_format": "yyyy-mm-dd", "align": "center"}),
+            "datetime": wb.add_format({"num_format": "yyyy-mm-dd hh:mm", "align": "center"}),
             "text": None,
             "wrap": wb.add_format({"text_wrap": True, "valign": "top"})}
     described: list[tuple[str, str, str, str]] = []
