@@ -200,8 +200,9 @@ def _cmd_maps(args: argparse.Namespace) -> int:
                        include_personal=args.include_personal, formats=formats,
                        paper=args.paper, workers=args.workers,
                        wall={"interval": args.wall_interval, "order": args.wall_order})
-    _out(f"wrote {len(files) - 1} maps ({', '.join(formats)}) under {args.out}; "
-         f"open {files['index']}")
+    n_files = sum(1 for k in files if k not in ("index", "index.csv", "wall"))
+    _out(f"wrote {n_files} map files ({', '.join(formats)}) under {args.out}; "
+         f"open {files['index']} (wall screen: {files.get('wall', '-')})")
     return 0
 
 
