@@ -6,10 +6,12 @@ Wall-display PCs often lack Chinese fonts, so a map embeds exactly the glyphs it
 
 from __future__ import annotations
 
+import atexit
 import base64
 import functools
 import io
 import logging
+import os
 import shutil
 import subprocess
 import threading
@@ -372,7 +374,11 @@ def matplotlib_subset_family(text: str) -> str | None:
         if "CFF " in font:
             _cff_to_glyf(font)
         if _subset_fonts["dir"] is None:
-            _subset_fonts["dir"] = tempfile.mkdtemp(prefix="regional_graph-fonts-")
+            folder = tempfile.mkdtemp(prefix="regional_graph-fonts-")
+            _subset_fonts["dir"] = folder
+            owner = os.getpid()  # forked workers share the folder; only its creator removes it
+            atexit.register(lambda: os.getpid() == owner
+                            and shutil.rmtree(folder, ignore_errors=True))
         ext = ".otf" if "CFF " in font else ".ttf"
         out = Path(str(_subset_fonts["dir"])) / f"poster-{n}{ext}"
         font.save(str(out))
