@@ -27,7 +27,7 @@ SHOTS = {
     "district": "wall-district.png",
     "street_S03": "wall-street.png",
     "community_C001": "wall-community.png",
-    "org_chart_S01": "wall-org-chart.png",
+    "org_chart_S03": "wall-org-chart.png",
 }
 
 

@@ -495,6 +495,8 @@ def cluster_layout(
         rad = np.sqrt(area / np.pi)
         if k == 1:
             pts = np.zeros((1, 2))
+        elif len(inner) < k / 2:  # hardly linked inside: rows, like a list on a board
+            pts = _grid(k, 2.0 * float(hw[members].max()), 2.0 * float(hh[members].max()))
         else:
             pts = force_layout(k, local[inner[:, 0]] if len(inner) else [],
                                local[inner[:, 1]] if len(inner) else [], seed=seed,
@@ -509,8 +511,12 @@ def cluster_layout(
         gs = grp[el[:, 0]] if len(el) else np.zeros(0, np.int64)
         gd = grp[el[:, 1]] if len(el) else np.zeros(0, np.int64)
         ok = gs != gd
-        gl = force_layout(g_count, gs[ok], gd[ok], seed=seed)
-        gl[:, 0] *= 1.7  # a wide screen / landscape poster
+        if ok.sum() < g_count / 2:  # hardly any ties between the groups: a grid of discs
+            cell = 2.0 * float(radii.max())
+            gl = _grid(g_count, cell, cell)
+        else:
+            gl = force_layout(g_count, gs[ok], gd[ok], seed=seed)
+            gl[:, 0] *= 1.7  # a wide screen / landscape poster
         # start packed too tight (discs overlapping), then push apart: compact clusters
         from scipy.spatial import cKDTree
 
@@ -525,6 +531,15 @@ def cluster_layout(
     else:
         centres = np.zeros((g_count, 2))
     return xy + centres[grp], centres, radii
+
+
+def _grid(k: int, cell_w: float, cell_h: float, aspect: float = 1.7) -> np.ndarray:
+    """``k`` points on a grid of ``cell_w`` x ``cell_h`` cells, about ``aspect`` wide:tall,
+    centred on 0, row by row."""
+    cols = max(1, int(np.ceil(np.sqrt(k * aspect * cell_h / cell_w))))
+    i = np.arange(k)
+    xy = np.column_stack([(i % cols) * cell_w, (i // cols) * cell_h]).astype(np.float64)
+    return xy - (xy.max(axis=0) + xy.min(axis=0)) / 2.0
 
 
 def place_near(

@@ -46,6 +46,7 @@ True
 from __future__ import annotations
 
 import html
+import itertools
 import logging
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -905,6 +906,8 @@ def _assemble(
     groups: _Groups | None = None,
     hide_fine: bool = False,
     xy: np.ndarray | None = None,
+    sizes: np.ndarray | None = None,
+    labels: np.ndarray | None = None,
 ) -> NetworkMap:
     G = b.G
     ids = G.ids.to_numpy(dtype=object)
@@ -932,6 +935,10 @@ def _assemble(
     n_street = b.area_name[np.maximum(b.street[nodes], 0)]
     n_street = np.where(b.street[nodes] >= 0, n_street, None)
     lat, lon = b.lat[nodes], b.lon[nodes]
+    if sizes is not None:
+        n_size = np.asarray(sizes, dtype=float)
+    if labels is not None:
+        n_label = np.asarray(labels, dtype=object)
     if synth is not None and synth.ids:
         s = len(synth.ids)
         anchor = local.reindex(synth.anchors).to_numpy(dtype=np.int64)
@@ -1481,32 +1488,44 @@ def district_overview(
                          minlength=len(b.style) + 1)
     n_orgs += np.bincount(np.where(orgs & (b.community >= 0), b.community, len(b.style)),
                           minlength=len(b.style) + 1)
-    street_of = np.searchsorted(streets, b.street[nodes])
-    of = np.where(np.isin(b.street[nodes], streets), street_of, len(streets))
-    of[: len(streets)] = np.arange(len(streets))
-    region_titles = [f"{b.area_name[c]}（单位 {int(n_orgs[c])} · 需关注 {int(attention[c])}）"
-                     for c in streets]
-    groups = _Groups(of=of, names=[str(b.area_name[c]) for c in streets] + ["其他"],
-                     titles=[*region_titles, "其他"],
-                     href={i: f"{'street' if c in set(streets) else 'community'}_"
-                              f"{_safe_name(str(ids[c]))}.html" for i, c in enumerate(nodes)})
+    is_street = b.style[nodes] == "street"
+    k_orgs = n_orgs[nodes].astype(float)
+    att = np.where(is_street, attention[nodes], attention_c[nodes])
+    # sizes by organisations (area ∝ count), relative to the largest of their kind
+    top_s = max(1.0, float(k_orgs[is_street].max())) if is_street.any() else 1.0
+    top_c = max(1.0, float(k_orgs[~is_street].max())) if (~is_street).any() else 1.0
+    sizes = np.where(is_street, 18.0 + 22.0 * np.sqrt(k_orgs / top_s),
+                     9.0 + 13.0 * np.sqrt(k_orgs / top_c))
+    labels = b.label[nodes].copy()
+    href = {i: f"{'street' if s_ else 'community'}_{_safe_name(str(ids[c]))}.html"
+            for i, (c, s_) in enumerate(zip(nodes, is_street, strict=True))}
+    if with_comms:  # a region per street: its communities around it
+        of = np.where(np.isin(b.street[nodes], streets),
+                      np.searchsorted(streets, b.street[nodes]), len(streets))
+        titles_ = [f"{b.area_name[c]}（单位 {int(n_orgs[c])} · 需关注 {int(attention[c])}）"
+                   for c in streets]
+        groups = _Groups(of=of, names=[str(b.area_name[c]) for c in streets] + ["其他"],
+                         titles=[*titles_, "其他"], href=href)
+    else:  # streets only, a region per district; the attention count on each street
+        labels = np.asarray([f"{b.area_name[c]}（需关注 {int(a)}）"
+                             for c, a in zip(nodes, att, strict=True)], dtype=object)
+        dist = np.array([G.ancestor_at(np.asarray([c]), "district")[0] for c in nodes])
+        codes = np.unique(dist)
+        of = np.searchsorted(codes, dist)
+        titles_ = [f"{b.area_name[d] if d >= 0 else '其他'}（街道 {int((dist == d).sum())} 个）"
+                   for d in codes]
+        groups = _Groups(of=of, names=titles_, titles=titles_, href=href)
     m = _assemble(b, nodes, np.zeros(0, dtype=np.int64), key="district", kind="district",
                   title=f"{name}区域化党建资源网络总览图",
                   extra_counts={"reported": reported}, fine=False, layout="force",
                   filters_by=("street",), agg_edges=(*agg, titles) if len(agg[0]) else None,
-                  groups=groups if with_comms else None)
-    # sizes by organisations, attention counts on the nodes, a link to each detail map
-    for rec, c in zip(m.nodes, nodes, strict=True):
-        k = int(n_orgs[c])
-        is_street = b.style[c] == "street"
-        rec["size"] = float((22 if is_street else 12) + (3.0 if is_street else 2.0)
-                            * np.sqrt(k))
-        att = int(attention[c] if is_street else attention_c[c])
-        if is_street and with_comms:  # the region's name says it all
+                  groups=groups, sizes=sizes, labels=labels)
+    # attention counts on the nodes, a link to each detail map
+    for rec, c, a, st in zip(m.nodes, nodes, att, is_street, strict=True):
+        if st and with_comms:  # the region's name says it all
             rec["nolabel"] = True
-        elif is_street:
-            rec["label"] = f"{b.area_name[c]}（需关注 {att}）"
-        rec["title"] = f"{rec['title']}\n单位 {k} 个 · 需关注 {att} 个\n双击打开详图"
+        rec["title"] = (f"{rec['title']}\n单位 {int(n_orgs[c])} 个 · 需关注 {int(a)} 个"
+                        "\n双击打开详图")
         rec.pop("vis", None)  # attention is counted, not marked node by node
         if isinstance(rec["color"], dict):
             rec["color"] = rec["color"]["background"]
@@ -1609,7 +1628,7 @@ def org_chart(
             lo, hi = np.searchsorted(sp_, [p, p + 1])
             k = int(hi - lo)
             synth.ids.append(f"~楼栋党小组@{ids[p]}")
-            synth.labels.append(f"楼栋党小组 {k} 个")
+            synth.labels.append(f"楼栋党小组 {k}")
             synth.titles.append(f"{b.label[p]}：楼栋党小组 {k} 个（合并显示）\n"
                                 + "、".join(str(x) for x in b.label[sg[lo:hi]]))
             synth.kinds.append("party_org")
@@ -1626,6 +1645,9 @@ def org_chart(
     seat = seat[np.isin(b.e_src[seat], units)]
     nodes = np.concatenate([cand, units])
     xy = _chart_positions(b, cand, units, seat, synth, parent)
+    # the columns show who belongs to the street; lines only inside a column
+    edges = edges[~np.isin(b.level[b.e_tgt[edges]], ("street_committee",))
+                  | (b.level[b.e_src[edges]] != "community_committee")]
     members = G.nodes[Label.PARTY_ORG]["members"]
     prng = G.label_range(Label.PARTY_ORG)
     total_members = int(members.iloc[cand - prng.start].fillna(0).sum()) if len(cand) else 0
@@ -1641,6 +1663,10 @@ def org_chart(
     for rec in m.nodes:
         if rec["level"] in ("street_committee", "community_committee"):
             rec["side"] = "above"
+        elif rec["level"] == "grid_branch" and rec.get("community") \
+                and str(rec["label"]).startswith(str(rec["community"])):
+            # under its community's committee: "第3网格党支部" says enough (tooltip: all)
+            rec["label"] = str(rec["label"])[len(str(rec["community"])):]
     lv = pd.Series(b.level[cand]).value_counts()
     parts = [f"数据日期 {m.as_of}"] + [f"{schema.PARTY_ORG_LEVEL.zh(x)} {int(lv.get(x, 0))} 个"
                                       for x in _ORG_CHART_LEVELS if lv.get(x, 0)]
@@ -1679,6 +1705,7 @@ def _chart_positions(b: _Base, cand: np.ndarray, units: np.ndarray, seat: np.nda
         if x not in seen:
             seen.add(x)
             seated.setdefault(local[int(b.e_tgt[e])], []).append(x)
+    synth_of = {int(local[int(a)]): k + u + j for j, a in enumerate(synth.anchors)}
     columns: list[list[tuple[int, int]]] = []
     placed: set[int] = set()
 
@@ -1687,8 +1714,11 @@ def _chart_positions(b: _Base, cand: np.ndarray, units: np.ndarray, seat: np.nda
         placed.add(i)
         col.extend((x, depth + 1) for x in seated.get(i, []))
         placed.update(seated.get(i, []))
+        if i in synth_of:  # merged building groups: on their branch's row, to the right
+            placed.add(synth_of[i])
         for c in kids.get(i, []):
-            walk(c, depth + 1, col)
+            if c < k + u:
+                walk(c, depth + 1, col)
 
     heads = [i for i, c in enumerate(cand) if b.level[c] in ("street_committee",
                                                              "community_committee")]
@@ -1702,22 +1732,42 @@ def _chart_positions(b: _Base, cand: np.ndarray, units: np.ndarray, seat: np.nda
     labels = np.concatenate([b.label[cand], b.label[units],
                              np.asarray(synth.labels, dtype=object)])
     width = label_width(labels) + 40.0
-    total = sum(len(c) for c in columns)
-    best: tuple[float, int] = (np.inf, max(1, total))
-    for rows in range(6, max(7, total + 1)):
-        w = sum(max(d * _CHART_INDENT + width[i] for i, d in col[a:a + rows]) + 40.0
-                for col in columns for a in range(0, len(col), rows))
-        h = rows * _CHART_ROW
-        best = min(best, (abs(np.log((w / h) / 1.7)), rows))
-    rows = best[1]
+    row_w = np.array([d * _CHART_INDENT + width[i] + (width[synth_of[i]] + 20.0
+                                                       if i in synth_of else 0.0)
+                      for col in columns for i, d in col])
+    flat = [(i, d) for col in columns for i, d in col]
+    starts = np.cumsum([0] + [len(c) for c in columns])
+    band_gap = 2 * _CHART_ROW
+    best: tuple[float, int, int] = (np.inf, 1, 1)
+    longest = max(len(c) for c in columns)
+    typical = max([len(c) for c in columns[1:]] or [longest])  # a committee's column whole
+    for rows in sorted({*range(max(6, typical), longest + 1, 2), longest}):
+        subs = [max(row_w[a:min(a + rows, e)]) + 40.0
+                for s_, e in itertools.pairwise(starts)
+                for a in range(s_, e, rows)]
+        total_w = sum(subs)
+        for bands in range(1, len(subs) + 1):
+            w = total_w / bands * 1.15
+            h = bands * (rows * _CHART_ROW + band_gap)
+            best = min(best, (abs(np.log((w / h) / 1.7)), rows, bands))
+    _, rows, bands = best
+    # cut the sub-columns into bands of about equal width, in order
+    subcols: list[list[tuple[int, int]]] = []
+    for s_, e in itertools.pairwise(starts):
+        subcols += [flat[a:min(a + rows, e)] for a in range(s_, e, rows)]
+    sub_w = [max(row_w[flat.index(x)] for x in sc) + 40.0 for sc in subcols]
+    target = sum(sub_w) / bands
     xy = np.zeros((k + u + len(synth.ids), 2))
-    x0 = 0.0
-    for col in columns:
-        for a in range(0, len(col), rows):
-            part = col[a:a + rows]
-            for r, (i, d) in enumerate(part):
-                xy[i] = (x0 + d * _CHART_INDENT, r * _CHART_ROW)
-            x0 += max(d * _CHART_INDENT + width[i] for i, d in part) + 40.0
+    x0, band = 0.0, 0
+    for sc, w in zip(subcols, sub_w, strict=True):
+        if x0 > 0 and x0 + w / 2 > target * 1.02 and band < bands - 1:
+            x0, band = 0.0, band + 1
+        y0 = band * (rows * _CHART_ROW + band_gap)
+        for r, (i, d) in enumerate(sc):
+            xy[i] = (x0 + d * _CHART_INDENT, y0 + r * _CHART_ROW)
+            if i in synth_of:
+                xy[synth_of[i]] = (xy[i, 0] + width[i] + 20.0, xy[i, 1])
+        x0 += w
     return xy
 
 

@@ -722,10 +722,14 @@ _APP_JS = r"""
     const regionBox = [];
     for (let k = 0; k < R.length; k++) {
       const r = R[k], top = network.canvasToDOM({ x: r.x, y: r.y - r.r });
-      const w = ctx.measureText(r.name).width, x = top.x - w / 2;
+      const w = ctx.measureText(r.name).width;
       regionBox.push(null);
       if (r.fine && FINE_HIDDEN) continue;
-      for (const y of [top.y + 2, top.y - rlh - 2]) {  // inside or just above the top
+      const spots = [];  // inside or just above the top, centred or a little aside
+      for (const dy of [2, -rlh - 2, rlh + 4]) {
+        for (const dx of [0, -w / 3, w / 3]) spots.push([top.x - w / 2 + dx, top.y + dy]);
+      }
+      for (const [x, y] of spots) {
         if (x < 0 || y < 0 || x + w > W || y + rlh > H || grid.hit(x, y, x + w, y + rlh)) continue;
         put(r.name, x, y, w, "#a31515", rfont, -2 - k, rlh);
         regionBox[k] = out.length - 1;
