@@ -100,6 +100,17 @@ class OfflinePage:
         self.page_errors: list[str] = []
         self.load_wall_ms: float = float("nan")
 
+    def goto(self, html_path: str | Path, *, ready_js: str = READY_JS,
+             timeout_s: float = 60.0) -> bool:
+        """Open another local page in the same tab (same offline rules, fresh error lists);
+        return whether it became ready."""
+        self.url = Path(html_path).resolve().as_uri()
+        self.outside_requests.clear()
+        self.console_errors.clear()
+        self.page_errors.clear()
+        self.page.goto(self.url, wait_until="load", timeout=timeout_s * 1000)
+        return self.wait_ready(ready_js, timeout_s)
+
     # -- measurements ----------------------------------------------------------------
     def wait_ready(self, ready_js: str = READY_JS, timeout_s: float = 60.0) -> bool:
         """Wait until ``ready_js`` is truthy; return False on timeout."""
@@ -193,8 +204,14 @@ class OfflinePage:
     # -- interaction -----------------------------------------------------------------
     def search(self, query: str, timeout_s: float = 10.0) -> SearchResult:
         """Type ``query`` into the search box, press Enter and read the highlight state."""
-        self.page.fill("#rg-search", query)
-        self.page.press("#rg-search", "Enter")
+        # typing and Enter in one task: on a loaded machine the page's 250 ms search-as-you-type
+        # could otherwise run first, and Enter would then (rightly) step to the next match
+        self.page.evaluate(
+            """(q) => { const b = document.getElementById('rg-search'); b.value = q;
+                       b.dispatchEvent(new Event('input', { bubbles: true }));
+                       b.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter' })); }""",
+            query,
+        )
         self.page.wait_for_function(
             """(q) => { const s = window.__rgMap;
                         const st = document.getElementById('rg-status').textContent;
@@ -330,7 +347,7 @@ class OfflineBrowser:
 
         def on_route(route: Route) -> None:
             req_url = route.request.url
-            if req_url == url:
+            if req_url == op.url:  # the page itself (also after OfflinePage.goto)
                 route.continue_()
                 return
             op.outside_requests.append(req_url)
@@ -345,7 +362,8 @@ class OfflineBrowser:
 
         def on_request(req: Request) -> None:
             u = req.url
-            if u != url and not u.startswith(("data:", "blob:")) and u not in op.outside_requests:
+            if (u != op.url and not u.startswith(("data:", "blob:"))
+                    and u not in op.outside_requests):
                 op.outside_requests.append(u)
 
         ctx.route("**/*", on_route)

@@ -332,7 +332,7 @@ def remove_overlaps(
     half_h: npt.ArrayLike,
     *,
     fixed: npt.ArrayLike | None = None,
-    iters: int = 80,
+    iters: int = 30,
 ) -> np.ndarray:
     """Push axis-aligned boxes apart until none overlap (or ``iters`` rounds).
 
@@ -374,8 +374,8 @@ def remove_overlaps(
         ox = hw[a] + hw[b] - np.abs(d[:, 0])
         oy = hh[a] + hh[b] - np.abs(d[:, 1])
         hit = (ox > 1e-6) & (oy > 1e-6)
-        if not hit.any():
-            break
+        if not hit.any() or min(float(ox[hit].max()), float(oy[hit].max())) < 0.5:
+            break  # at most a hair's breadth left (half a pixel)
         a, b, d, ox, oy = a[hit], b[hit], d[hit], ox[hit], oy[hit]
         same = (np.abs(d) < 1e-9).all(axis=1)
         d[same] = rng.normal(size=(int(same.sum()), 2))
@@ -393,7 +393,7 @@ def remove_overlaps(
                             + np.bincount(b, move[:, ax] * wb, minlength=n))
         # a box in several overlaps moves by the mean of its pushes (no overshoot)
         cnt = np.bincount(np.concatenate([a, b]), minlength=n).astype(np.float64)
-        p += delta / np.maximum(cnt, 1.0)[:, None] * np.minimum(cnt, 2.0)[:, None] * 0.75
+        p += delta / np.maximum(cnt, 1.0)[:, None] * np.minimum(cnt, 2.0)[:, None]
     return p
 
 
@@ -501,7 +501,8 @@ def cluster_layout(
             pts = force_layout(k, local[inner[:, 0]] if len(inner) else [],
                                local[inner[:, 1]] if len(inner) else [], seed=seed,
                                width=1.2 * rad, height=1.2 * rad)
-        pts = remove_overlaps(pts, hw[members], hh[members])
+        if len(inner) >= k / 2:
+            pts = remove_overlaps(pts, hw[members], hh[members])
         pts -= (pts.max(axis=0) + pts.min(axis=0)) / 2.0
         xy[members] = pts
         corner = np.hypot(np.abs(pts[:, 0]) + hw[members], np.abs(pts[:, 1]) + hh[members])
