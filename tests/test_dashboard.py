@@ -284,3 +284,18 @@ def test_with_maps_every_area_link_is_a_written_map(tmp_path) -> None:
     areas = _embedded(out / "dashboard.html")["areas"]
     assert len(areas) >= 1 + 2 + 3
     assert [a["map"] for a in areas.values() if not (out / a["map"]).is_file()] == []
+
+
+def test_tiny_ledger_without_orders(tiny_dir) -> None:
+    """No orders table, empty lists: the figure is empty (—), the page still renders."""
+    from regional_graph.build import load_graph
+    from regional_graph.viz.dashboard import render_dashboard_html
+
+    G1 = load_graph(tiny_dir)
+    d = dashboard_data(G1, as_of=DAY)
+    root = d["values"][d["root"]]
+    assert root["orders"] == 0 and root["fulfilment_rate"] is None
+    assert d["lists"]["should_build"]["rows"] == []
+    assert root["uncovered"] == len(d["lists"]["uncovered"]["rows"]) == len(
+        coverage.uncovered(G1, as_of=DAY))
+    assert "<!DOCTYPE html>" in render_dashboard_html(d, embed_font=False)
