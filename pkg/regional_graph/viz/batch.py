@@ -128,9 +128,11 @@ def write_all(
     progress: bool | None = None,
     matching: Any = None,
     workers: int | None = None,
+    prepare: Callable[[list[NetworkMap]], None] | None = None,
 ) -> tuple[list[NetworkMap], dict[str, Path], dict[str, list[tuple[str, str]]]]:
     """Build every map of :func:`~regional_graph.viz.maps.map_jobs` and write its HTML page
-    and posters into ``out_dir``, in parallel.
+    and posters into ``out_dir``, in parallel; ``prepare`` (if given) may change the built
+    maps in place before they are written.
 
     Returns
     -------
@@ -150,6 +152,8 @@ def write_all(
     maps: list[NetworkMap] = parallel_map(_build, jobs, shared={"G": G, "kw": kw},
                                           workers=workers, desc="maps", unit="map",
                                           progress=progress)
+    if prepare is not None:  # e.g. keep the positions of an earlier layout file
+        prepare(maps)
     html = "html" in formats
     posters = [f for f in formats if f != "html"]
     css = None
