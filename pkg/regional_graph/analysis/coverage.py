@@ -534,6 +534,7 @@ def joint_branch_proposals(
     max_orgs: int = 5,
     min_members: int = schema.MIN_MEMBERS_INDEPENDENT,
     related_industries: Mapping[str, str] | None = None,
+    max_km: float = 5.0,
 ) -> pd.DataFrame:
     """Where to form joint branches (联合建立): group uncovered small organisations.
 
@@ -541,19 +542,24 @@ def joint_branch_proposals(
     should build their own branch; those with none cannot form one). The rule, 行业相近、
     地域相邻, applied street by street:
 
-    1. **Join an existing joint branch** (level joint_branch) when one sits in the
-       candidate's community (preferring one whose live-covered organisations share the
-       candidate's sector, then the nearest), as long as the branch covers fewer than
-       ``max_orgs`` organisations (counting those already proposed to join it).
+    Two organisations are *adjacent* (地域相邻) when they are in the same street and, if
+    both have lat/lon, at most ``max_km`` apart; they are *related* (行业相近) when their
+    industries share a sector (see :data:`DEFAULT_RELATED_INDUSTRIES`). A group only ever
+    holds organisations that are related to each other and adjacent to its first one.
+
+    1. **Join an existing joint branch** (level joint_branch) of the candidate's community
+       that covers a related industry (or nothing yet), is adjacent (the centre of its
+       covered organisations within ``max_km`` when known) and covers fewer than
+       ``max_orgs`` organisations (counting those already proposed to join it); the
+       nearest such branch. A branch of unrelated industries is never proposed.
     2. **New joint branch**: the remaining candidates of a street are grouped within a
-       sector (same or related industry, see :data:`DEFAULT_RELATED_INDUSTRIES`). A
-       group starts from the organisation with the most members (ties: community, id) and
-       adds the nearest compatible candidates — great-circle km when both have lat/lon,
-       otherwise same community before same street — until it has ``min_members``
-       members; it never exceeds ``max_orgs`` organisations. A candidate left short is
-       added to the nearest proposal of its sector in the street that has room, or else
-       joins an existing joint branch of the street covering a related industry (with
-       room, as in 1).
+       sector. A group starts from the organisation with the most members (ties:
+       community, id) and adds the nearest adjacent candidates — great-circle km when both
+       have lat/lon, otherwise same community before same street — until it has
+       ``min_members`` members; it never exceeds ``max_orgs`` organisations. A candidate
+       left short is added to the nearest adjacent proposal of its sector that has room,
+       or else joins an adjacent existing joint branch of the street covering a related
+       industry (with room, as in 1).
     3. Otherwise **cannot group**, with the reason.
 
     Parameters
@@ -562,6 +568,8 @@ def joint_branch_proposals(
         Size limits of a new joint branch.
     related_industries
         Industry → sector map; two industries are related when they share a sector.
+    max_km
+        Largest great-circle distance between adjacent organisations (default 5 km).
 
     Returns
     -------
@@ -653,11 +661,14 @@ def joint_branch_proposals(
             same_comm = (jb_comm[options] == comm[o]) & (comm[o] >= 0)
             related = np.array([sector_of[o] in jb_sectors.get(b, set()) for b in options],
                                dtype=bool)
-            eligible = (same_comm if same_community_only else related) \
-                & (jb_size[options] < max_orgs)
+            empty = np.array([not jb_sectors.get(b) for b in options], dtype=bool)
+            d = _haversine(lat[o], lon[o], jb_lat[options], jb_lon[options])
+            near = np.isnan(d) | (d <= max_km)
+            eligible = (related | empty) & near & (jb_size[options] < max_orgs)
+            if same_community_only:
+                eligible &= same_comm
             if not eligible.any():
                 return False
-            d = _haversine(lat[o], lon[o], jb_lat[options], jb_lon[options])
             rank = np.lexsort((jb_ids[options], np.where(np.isnan(d), np.inf, d),
                                ~related, ~same_comm, ~eligible))
             b = options[rank[0]]
@@ -665,14 +676,16 @@ def joint_branch_proposals(
             inds = ", ".join(sorted(jb_sectors.get(b, set()))) or "none yet"
             size = int(jb_size[b])
             jb_size[b] += 1  # later candidates see the branch with this one in it
-            ind = "a related industry" if related[rank[0]] else "other industries"
+            jb_sectors.setdefault(int(b), set()).add(sector_of[o])
+            ind = "a related industry" if related[rank[0]] else "no industry yet"
             where_b = (f"in the same community ({comm_names[o]})" if same_comm[rank[0]]
                        else f"in the same street ({sname})")
             then = ("join it rather than form a new branch" if same_comm[rank[0]] else
                     f"no new joint branch can be formed in sector {sector_of[o]}, so join it")
-            reason[o] = (f"existing joint branch {jb_ids[b]} ({jb_names[b]}) {where_b} covers "
-                         f"{size} organisations (< {max_orgs}) of {ind} (sectors: {inds}); "
-                         f"{then}")
+            km_b = "" if np.isnan(d[rank[0]]) else f", {d[rank[0]]:.1f} km away"
+            reason[o] = (f"existing joint branch {jb_ids[b]} ({jb_names[b]}) {where_b}{km_b} "
+                         f"covers {size} organisations (< {max_orgs}) of {ind} (sectors: "
+                         f"{inds}); {then}")
             return True
 
         # 1. join an existing joint branch of the same community -----------------------------
@@ -685,6 +698,7 @@ def joint_branch_proposals(
             todo = todo[np.lexsort((todo, comm[todo], -pm[todo]))]
             free = np.ones(len(todo), dtype=bool)
             short: list[int] = []
+            short_total: dict[int, tuple[int, int]] = {}
             sector_groups: list[list[int]] = []
             for i in range(len(todo)):
                 if not free[i]:
@@ -693,6 +707,8 @@ def joint_branch_proposals(
                 free[i] = False
                 group, total = [seed], pm[seed]
                 order, d = _nearest_order(seed, todo[free], lat, lon, comm)
+                adjacent = np.isnan(d) | (d <= max_km)
+                order, d = order[adjacent], d[adjacent]
                 for o, dk in zip(order, d, strict=True):
                     if total >= min_members or len(group) >= max_orgs:
                         break
@@ -705,32 +721,47 @@ def joint_branch_proposals(
                     sector_groups.append(group)
                 else:
                     short.extend(group)
-            for o in short:  # leftovers: nearest proposal with room, or a branch in the street
-                room = [g for g in sector_groups if len(g) < max_orgs]
-                if room:
-                    anchors = np.array([g[0] for g in room])
-                    dd = _haversine(lat[o], lon[o], lat[anchors], lon[anchors])
-                    k = int(np.lexsort((np.arange(len(room)), comm[anchors] != comm[o],
-                                        np.where(np.isnan(dd), np.inf, dd)))[0])
-                    room[k].append(o)
+                    for o in group:
+                        short_total[o] = (len(group), int(total))
+            for o in short:  # leftovers: nearest adjacent proposal with room, or a branch
+                anchors = np.array([g[0] for g in sector_groups], dtype=np.int64)
+                dd = _haversine(lat[o], lon[o], lat[anchors], lon[anchors])
+                adjacent = np.isnan(dd) | (dd <= max_km)
+                room = adjacent & np.array([len(g) < max_orgs for g in sector_groups],
+                                           dtype=bool)
+                if room.any():
+                    k = int(np.lexsort((np.arange(len(anchors)), comm[anchors] != comm[o],
+                                        np.where(np.isnan(dd), np.inf, dd), ~room))[0])
+                    sector_groups[k].append(o)
                     dist[o] = dd[k]
                     continue
                 if join(o, same_community_only=False):
                     continue
                 dist[o] = np.nan
                 proposal[o], action[o] = None, "cannot group"
-                total = pm[todo].sum()
-                if len(todo) == 1:
+                n_group, total = short_total[o]
+                others = int((sector_of[pool] == sector).sum()) - 1  # incl. those joining
+                if adjacent.any():
+                    reason[o] = (f"every proposed joint branch of sector {sector} within "
+                                 f"{max_km:g} km in {where} already has {max_orgs} "
+                                 "organisations")
+                elif n_group == 1 and others == 0:
                     reason[o] = (f"no other uncovered organisation with 1–2 Party members of a "
                                  f"related industry (sector {sector}) in {where}, and no "
-                                 "existing joint branch nearby to join")
-                elif not sector_groups:
-                    reason[o] = (f"the {len(todo)} uncovered organisations of sector {sector} "
-                                 f"in {where} have only {int(total)} Party members together "
-                                 f"(need {min_members}) and no existing joint branch nearby")
+                                 "existing joint branch of a related industry with room nearby")
+                elif n_group == 1:
+                    reason[o] = (f"none of the {others} other uncovered organisations with 1–2 "
+                                 f"Party members of a related industry (sector {sector}) in "
+                                 f"{where} is free within {max_km:g} km (the others are "
+                                 "farther, grouped or joining a branch), and no existing joint "
+                                 "branch of "
+                                 "a related industry with room nearby")
                 else:
-                    reason[o] = (f"every proposed joint branch of sector {sector} in {where} "
-                                 f"already has {max_orgs} organisations")
+                    reason[o] = (f"the {n_group} uncovered organisations of sector {sector} "
+                                 f"within {max_km:g} km of each other in {where} have only "
+                                 f"{total} Party members together (need {min_members}), and "
+                                 "no existing joint branch of a related industry with room "
+                                 "nearby")
             groups.extend(sector_groups)
         for group in groups:
             counter += 1
