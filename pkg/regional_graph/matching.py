@@ -510,36 +510,92 @@ def _candidate_pairs(res: _Side, dem: _Side, ties: pd.DataFrame,
     return _price(res, dem, ties, weights, r, d)
 
 
-def _completion_pairs(
-    res_cat: np.ndarray, dem_cat: np.ndarray, cap: np.ndarray, qty: np.ndarray,
-    w: np.ndarray, pairs: _Pairs, sol: AllocationResult, allowed: np.ndarray, limit: int,
-) -> tuple[np.ndarray, np.ndarray]:
-    """Pairs that could raise the served total: unmet demands × resources of their category
-    that are idle or serve a demand of lower priority — every such pair when there are at
-    most ``limit``, else about ``limit / unmet`` per demand, spread over the donors."""
-    unmet = qty - sol.served > 0
-    out_r: list[np.ndarray] = []
-    out_d: list[np.ndarray] = []
-    if not unmet.any():
-        return np.zeros(0, np.int64), np.zeros(0, np.int64)
-    has_flow = sol.flow > 0
-    for c in np.unique(dem_cat[unmet]):
-        need = np.flatnonzero(unmet & (dem_cat == c))
-        # resources serving a demand of lower priority than the best one waiting
-        serves_lower = has_flow & (w[pairs.d] < w[need].max())
-        lower = np.zeros(len(cap), dtype=bool)
-        lower[pairs.r[serves_lower]] = True
-        donors = np.flatnonzero(allowed & (res_cat == c) & ((sol.used < cap) | lower))
-        if not donors.size:
+_PRICING_CHUNK = 2_000_000  # pairs priced at once (memory bound of the dense check)
+
+
+def _category_chunks(res: _Side, dem: _Side, r_ok: np.ndarray, d_ok: np.ndarray
+                     ) -> Iterable[tuple[np.ndarray, np.ndarray]]:
+    """Every same-category (r, d) pair with ``r_ok[r]`` and ``d_ok[d]``, in bounded chunks."""
+    for c in np.intersect1d(res.cat[r_ok], dem.cat[d_ok]):
+        r_idx = np.flatnonzero(r_ok & (res.cat == c))
+        d_idx = np.flatnonzero(d_ok & (dem.cat == c))
+        step = max(1, _PRICING_CHUNK // max(r_idx.size, 1))
+        for i in range(0, d_idx.size, step):
+            dd = d_idx[i:i + step]
+            yield np.tile(r_idx, dd.size), np.repeat(dd, r_idx.size)
+
+
+def _plain_cost(res: _Side, dem: _Side, weights: MatchWeights, r: np.ndarray, d: np.ndarray
+                ) -> tuple[np.ndarray, np.ndarray]:
+    """Effective km and unit cost of pairs without a tie (all pairs outside the candidates:
+    every tie pair is a candidate), computed exactly as :func:`_price` does."""
+    p = _price(res, dem, pd.DataFrame(columns=["unit", "community", "since"]), weights, r, d)
+    return p.eff_km, p.cost
+
+
+def _pricing_pairs(res: _Side, dem: _Side, cap: np.ndarray, qty: np.ndarray, w: np.ndarray,
+                   pairs: _Pairs, sol: AllocationResult, allowed: np.ndarray,
+                   weights: MatchWeights, max_km: float | None, prov: np.ndarray | None,
+                   limit: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+    """Admissible pairs outside ``pairs`` with a negative reduced cost under the dual
+    potentials of ``sol`` (at most ``k_nearest`` per demand, most negative first)."""
+    from .flow import node_potentials
+
+    n_dem = max(len(qty), 1)
+    units = min(int((cap > 0).sum()), int((qty > 0).sum()))
+    far = EARTH_RADIUS_KM * np.pi if max_km is None else max_km
+    top_km = max(far, float(weights.tier_km.max()))
+    c_max = int(np.rint((weights.base + weights.per_km * top_km) * weights.cost_scale)) + 1
+    big_w = c_max * max(units, 1) + 1
+    pi_r, pi_d = node_potentials(cap, qty, w, pairs.r, pairs.d, pairs.cost, sol.flow, big_w,
+                                 provider=prov, provider_limit=limit,
+                                 cost_scale=weights.cost_scale)
+    known = np.sort(pairs.r * n_dem + pairs.d)
+    out_r, out_d, out_v = [], [], []
+    for rr, dd in _category_chunks(res, dem, allowed, qty > 0):
+        eff, cost = _plain_cost(res, dem, weights, rr, dd)
+        red = np.rint(cost * weights.cost_scale).astype(np.int64) + pi_r[rr] - pi_d[dd]
+        bad = red < 0
+        if max_km is not None:
+            bad &= eff < max_km
+        if not bad.any():
             continue
-        per = max(1, min(donors.size, limit // need.size))
-        rows = np.repeat(need, per)
-        offs = np.arange(rows.size) % per + np.repeat(np.arange(need.size) * per, per)
-        out_d.append(rows)
-        out_r.append(donors[offs % donors.size])
+        r, d, red = rr[bad], dd[bad], red[bad]
+        key = r * n_dem + d
+        pos = np.searchsorted(known, key)
+        new = (pos >= known.size) | (known[np.minimum(pos, known.size - 1)] != key)
+        out_r.append(r[new])
+        out_d.append(d[new])
+        out_v.append(red[new])
     if not out_r:
         return np.zeros(0, np.int64), np.zeros(0, np.int64)
-    return np.concatenate(out_r).astype(np.int64), np.concatenate(out_d).astype(np.int64)
+    r, d, v = np.concatenate(out_r), np.concatenate(out_d), np.concatenate(out_v)
+    order = np.lexsort((r, v, d))
+    r, d = r[order], d[order]
+    rank = np.arange(d.size) - np.searchsorted(d, d)
+    keep = rank < max(weights.k_nearest, 1)
+    return r[keep].astype(np.int64), d[keep].astype(np.int64)
+
+
+def _reachable(res: _Side, dem: _Side, weights: MatchWeights, max_km: float | None,
+               allowed: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per demand: some same-category resource within the distance limit (any provider;
+    a provider not excluded)."""
+    n = len(dem.cat)
+    cat_has = np.zeros(len(schema.CATEGORY.codes), dtype=bool)
+    cat_has[res.cat] = True
+    free_has = np.zeros(len(schema.CATEGORY.codes), dtype=bool)
+    free_has[res.cat[allowed]] = True
+    if max_km is None:
+        return cat_has[dem.cat], free_has[dem.cat]
+    near_all = np.zeros(n, dtype=bool)
+    near_free = np.zeros(n, dtype=bool)
+    for r, d in _category_chunks(res, dem, np.ones(len(res.cat), bool), np.ones(n, bool)):
+        eff, _ = _plain_cost(res, dem, weights, r, d)
+        ok = eff < max_km
+        near_all[d[ok]] = True
+        near_free[d[ok & allowed[r]]] = True
+    return near_all, near_free
 
 
 def _price(res: _Side, dem: _Side, ties: pd.DataFrame, weights: MatchWeights,
@@ -689,25 +745,30 @@ def match_resources(
         )
 
     sol = solve(pairs)
-    # Completion: the candidates are a sparse subset of all same-category pairs. While some
-    # category still has idle capacity beside unmet demand, or serves a lower-priority demand
-    # while a higher-priority one waits, add pairs between those and solve again, so the
-    # served (priority-weighted) total equals the optimum over *all* admissible pairs.
+    # Pricing: the candidates are a sparse subset of all admissible same-category pairs.
+    # Dual potentials of the optimal flow price every pair left out; while one would improve
+    # the flow (negative reduced cost), add the most improving ones and solve again. When
+    # none is left the flow is the lexicographic optimum over *all* admissible pairs.
+    allowed = ~excl_res & (cap > 0)
     for _ in range(weights.completion_rounds):
-        extra = _completion_pairs(res.cat, dem.cat, cap, qty, w, pairs, sol, ~excl_res,
-                                  weights.completion_pairs)
+        extra = _pricing_pairs(res, dem, cap, qty, w, pairs, sol, allowed, weights,
+                               max_distance_km, prov if limit is not None else None, limit)
         if not len(extra[0]):
             break
         more = _price(res, dem, places.ties, weights, *extra)
-        if max_distance_km is not None:
-            more = more.take(more.eff_km < max_distance_km)
-        known = pairs.r * max(n_dem, 1) + pairs.d
-        more = more.take(~np.isin(more.r * max(n_dem, 1) + more.d, known))
-        if not len(more.r):
-            break
         pairs = _Pairs(**{k: np.concatenate([getattr(pairs, k), getattr(more, k)])
                           for k in vars(pairs)})
         sol = solve(pairs)
+    else:
+        if len(_pricing_pairs(res, dem, cap, qty, w, pairs, sol, allowed, weights,
+                              max_distance_km, prov if limit is not None else None,
+                              limit)[0]):
+            log.warning("matching: stopped after %d pricing rounds before proving the "
+                        "optimum (raise MatchWeights.completion_rounds)",
+                        weights.completion_rounds)
+    near_all, near_free = _reachable(res, dem, weights, max_distance_km, ~excl_res)
+    had_near |= near_all
+    had_free |= near_free
     names = G.display_names()
 
     # assignments
