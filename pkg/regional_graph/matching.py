@@ -28,13 +28,17 @@ An *existing tie* is a live ``paired_with`` link (as of ``as_of``) from the prov
 Party org it hosts, or the organisation hosting it) to the requester's community Area or
 its community Party committee.
 
-Admissible pairs (never a dense R × D matrix)
----------------------------------------------
-Same category, and any of: both in the same district; the resource is among the
-``k_nearest`` same-category resources of the demand (a KD-tree per category on 3-D unit-sphere
-coordinates, exact for great-circle distance); an existing tie; or — for a demand that has none
-of these — the first ``k_nearest`` resources of its category (tier "elsewhere"). Then drop the
-pairs at or beyond ``max_distance_km`` and those of excluded providers.
+Candidate pairs, then pricing (the optimum is over all admissible pairs)
+-----------------------------------------------------------------------
+An admissible pair is any same-category pair below ``max_distance_km`` whose provider is
+not excluded. The solver starts on sparse candidates — same category, and any of: both in
+the same district; the resource is among the ``k_nearest`` same-category resources of the
+demand (a KD-tree per category on 3-D unit-sphere coordinates, exact for great-circle
+distance); an existing tie; or — for a demand that has none of these — the first
+``k_nearest`` resources of its category (tier "elsewhere"); then drops the pairs at or
+beyond ``max_distance_km`` and those of excluded providers. Dual potentials of each optimal
+flow then price every admissible pair left out; improving pairs are added until none is
+left, which proves the result optimal over all admissible pairs.
 
 Examples
 --------
@@ -137,11 +141,13 @@ class MatchWeights:
         great-circle distance) and the fallback for demands with no other candidate.
     cost_scale : float
         Costs are rounded to ``1 / cost_scale`` for the exact integer solver.
-    completion_rounds, completion_pairs : int
-        After the first solve on the sparse candidates, at most this many rounds add pairs
-        (at most ``completion_pairs`` a round) between unmet demands and resources of their
-        category that are idle or serve a lower-priority demand, and solve again — so the
-        priority-weighted total served is the optimum over all same-category pairs.
+    completion_rounds : int
+        Pricing rounds at most: after each solve on the candidate pairs, every admissible
+        pair left out is priced with the flow's dual potentials; improving ones (at most
+        ``k_nearest`` per demand) are added and solved again, until none is left — the
+        lexicographic optimum over *all* admissible pairs (typically 3–5 rounds).
+    completion_pairs : int
+        Kept for compatibility (unused).
 
     Examples
     --------
@@ -511,26 +517,35 @@ def _candidate_pairs(res: _Side, dem: _Side, ties: pd.DataFrame,
 
 
 _PRICING_CHUNK = 2_000_000  # pairs priced at once (memory bound of the dense check)
+_SLACK = 2  # scaled cost units of slack for the fast (matrix) distances; rechecked exactly
 
 
-def _category_chunks(res: _Side, dem: _Side, r_ok: np.ndarray, d_ok: np.ndarray
-                     ) -> Iterable[tuple[np.ndarray, np.ndarray]]:
-    """Every same-category (r, d) pair with ``r_ok[r]`` and ``d_ok[d]``, in bounded chunks."""
+def _category_blocks(res: _Side, dem: _Side, weights: MatchWeights, r_ok: np.ndarray,
+                     d_ok: np.ndarray) -> Iterable[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    """Every same-category pair (``r_ok`` resources × ``d_ok`` demands) as dense blocks
+    ``(r_idx, d_idx, eff_km)`` with ``eff_km[i, j]`` the pair's effective km (great-circle
+    from a dot product of unit vectors — within about a metre of :func:`_price`'s
+    haversine — or the tier's assumed km). Blocks hold at most ``_PRICING_CHUNK`` pairs."""
+    r_xyz = unit_sphere(res.lat, res.lon)
+    d_xyz = unit_sphere(dem.lat, dem.lon)
     for c in np.intersect1d(res.cat[r_ok], dem.cat[d_ok]):
         r_idx = np.flatnonzero(r_ok & (res.cat == c))
-        d_idx = np.flatnonzero(d_ok & (dem.cat == c))
+        d_all = np.flatnonzero(d_ok & (dem.cat == c))
         step = max(1, _PRICING_CHUNK // max(r_idx.size, 1))
-        for i in range(0, d_idx.size, step):
-            dd = d_idx[i:i + step]
-            yield np.tile(r_idx, dd.size), np.repeat(dd, r_idx.size)
-
-
-def _plain_cost(res: _Side, dem: _Side, weights: MatchWeights, r: np.ndarray, d: np.ndarray
-                ) -> tuple[np.ndarray, np.ndarray]:
-    """Effective km and unit cost of pairs without a tie (all pairs outside the candidates:
-    every tie pair is a candidate), computed exactly as :func:`_price` does."""
-    p = _price(res, dem, pd.DataFrame(columns=["unit", "community", "since"]), weights, r, d)
-    return p.eff_km, p.cost
+        for i in range(0, d_all.size, step):
+            d_idx = d_all[i:i + step]
+            dot = d_xyz[d_idx] @ r_xyz[r_idx].T
+            chord = np.sqrt(np.clip(2.0 - 2.0 * dot, 0.0, 4.0))
+            km = 2 * EARTH_RADIUS_KM * np.arcsin(np.clip(chord / 2, 0.0, 1.0))
+            unknown = np.isnan(km)
+            if unknown.any():
+                rc, rs, rd = (res.community[r_idx], res.street[r_idx], res.district[r_idx])
+                dc, ds, dd = (dem.community[d_idx, None], dem.street[d_idx, None],
+                              dem.district[d_idx, None])
+                tier = np.select([(rc >= 0) & (rc == dc), (rs >= 0) & (rs == ds),
+                                  (rd >= 0) & (rd == dd)], [0, 1, 2], 3)
+                km = np.where(unknown, weights.tier_km[tier], km)
+            yield r_idx, d_idx, km
 
 
 def _pricing_pairs(res: _Side, dem: _Side, cap: np.ndarray, qty: np.ndarray, w: np.ndarray,
@@ -538,7 +553,11 @@ def _pricing_pairs(res: _Side, dem: _Side, cap: np.ndarray, qty: np.ndarray, w: 
                    weights: MatchWeights, max_km: float | None, prov: np.ndarray | None,
                    limit: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
     """Admissible pairs outside ``pairs`` with a negative reduced cost under the dual
-    potentials of ``sol`` (at most ``k_nearest`` per demand, most negative first)."""
+    potentials of ``sol`` (at most ``k_nearest`` per demand, most negative first).
+
+    Every pair outside the candidates is without a tie (every tie pair is a candidate),
+    so its unit cost is ``base + per_km * km``. A fast matrix pass keeps the pairs within
+    ``_SLACK`` of improving; those are priced again exactly as :func:`_price` does."""
     from .flow import node_potentials
 
     n_dem = max(len(qty), 1)
@@ -551,30 +570,71 @@ def _pricing_pairs(res: _Side, dem: _Side, cap: np.ndarray, qty: np.ndarray, w: 
                                  provider=prov, provider_limit=limit,
                                  cost_scale=weights.cost_scale)
     known = np.sort(pairs.r * n_dem + pairs.d)
-    out_r, out_d, out_v = [], [], []
-    for rr, dd in _category_chunks(res, dem, allowed, qty > 0):
-        eff, cost = _plain_cost(res, dem, weights, rr, dd)
-        red = np.rint(cost * weights.cost_scale).astype(np.int64) + pi_r[rr] - pi_d[dd]
-        bad = red < 0
+    scale = weights.cost_scale
+    out_r, out_d = [], []
+    for r_idx, d_idx, km in _category_blocks(res, dem, weights, allowed, qty > 0):
+        approx = (weights.base + weights.per_km * km) * scale
+        near = approx + pi_r[r_idx][None, :] - pi_d[d_idx][:, None] < _SLACK
         if max_km is not None:
-            bad &= eff < max_km
-        if not bad.any():
+            near &= km < max_km + 1e-3
+        i, j = np.nonzero(near)
+        if not i.size:
             continue
-        r, d, red = rr[bad], dd[bad], red[bad]
+        r, d = r_idx[j], d_idx[i]
         key = r * n_dem + d
         pos = np.searchsorted(known, key)
-        new = (pos >= known.size) | (known[np.minimum(pos, known.size - 1)] != key)
+        new = (pos >= known.size) | (known[np.clip(pos, 0, max(known.size - 1, 0))] != key) \
+            if known.size else np.ones(key.size, dtype=bool)
         out_r.append(r[new])
         out_d.append(d[new])
-        out_v.append(red[new])
     if not out_r:
         return np.zeros(0, np.int64), np.zeros(0, np.int64)
-    r, d, v = np.concatenate(out_r), np.concatenate(out_d), np.concatenate(out_v)
-    order = np.lexsort((r, v, d))
+    r, d = np.concatenate(out_r).astype(np.int64), np.concatenate(out_d).astype(np.int64)
+    exact = _price(res, dem, pd.DataFrame(columns=["unit", "community", "since"]), weights,
+                   r, d)
+    red = np.rint(exact.cost * scale).astype(np.int64) + pi_r[r] - pi_d[d]
+    bad = red < 0
+    if max_km is not None:
+        bad &= exact.eff_km < max_km
+    r, d, red = r[bad], d[bad], red[bad]
+    order = np.lexsort((r, red, d))
     r, d = r[order], d[order]
     rank = np.arange(d.size) - np.searchsorted(d, d)
     keep = rank < max(weights.k_nearest, 1)
-    return r[keep].astype(np.int64), d[keep].astype(np.int64)
+    return r[keep], d[keep]
+
+
+def _resolve_touched(pairs: _Pairs, n_old: int, sol: AllocationResult, cap: np.ndarray,
+                     qty: np.ndarray, w: np.ndarray, solve: object,
+                     prov: np.ndarray | None) -> AllocationResult:
+    """Solve again only the connected components (of resources, demands and providers)
+    that the pairs from ``n_old`` on touch; the others keep their optimal flow (components
+    share nothing, so their optima are independent)."""
+    from scipy.sparse import coo_array
+    from scipy.sparse.csgraph import connected_components
+
+    n_res, n_dem = len(cap), len(qty)
+    rows, cols = [pairs.r], [n_res + pairs.d]
+    n_all = n_res + n_dem
+    if prov is not None:
+        rows.append(np.arange(n_res))
+        cols.append(n_all + prov)
+        n_all += int(prov.max()) + 1 if len(prov) else 0
+    r_, c_ = np.concatenate(rows), np.concatenate(cols)
+    adj = coo_array((np.ones(r_.size, dtype=np.int8), (r_, c_)), shape=(n_all, n_all))
+    _, label = connected_components(adj, directed=False)
+    touched = np.zeros(label.max() + 1, dtype=bool)
+    touched[label[pairs.r[n_old:]]] = True
+    sub = np.flatnonzero(touched[label[pairs.r]])
+    part = solve(pairs.take(sub))  # type: ignore[operator]
+    flow = np.zeros(len(pairs.r), dtype=np.int64)
+    flow[:n_old] = sol.flow
+    flow[sub] = part.flow
+    served = np.bincount(pairs.d, weights=flow, minlength=n_dem).astype(np.int64)
+    used = np.bincount(pairs.r, weights=flow, minlength=n_res).astype(np.int64)
+    return AllocationResult(flow=flow, served=served, used=used,
+                            weighted_served=int(np.dot(served, w)),
+                            total_cost=float(np.dot(pairs.cost, flow)), status="optimal")
 
 
 def _reachable(res: _Side, dem: _Side, weights: MatchWeights, max_km: float | None,
@@ -590,9 +650,12 @@ def _reachable(res: _Side, dem: _Side, weights: MatchWeights, max_km: float | No
         return cat_has[dem.cat], free_has[dem.cat]
     near_all = np.zeros(n, dtype=bool)
     near_free = np.zeros(n, dtype=bool)
-    for r, d in _category_chunks(res, dem, np.ones(len(res.cat), bool), np.ones(n, bool)):
-        eff, _ = _plain_cost(res, dem, weights, r, d)
-        ok = eff < max_km
+    no_ties = pd.DataFrame(columns=["unit", "community", "since"])
+    for r_idx, d_idx, km in _category_blocks(res, dem, weights, np.ones(len(res.cat), bool),
+                                             np.ones(n, bool)):
+        i, j = np.nonzero(km < max_km + 1e-3)  # then exactly, as _price measures
+        r, d = r_idx[j], d_idx[i]
+        ok = _price(res, dem, no_ties, weights, r, d).eff_km < max_km
         near_all[d[ok]] = True
         near_free[d[ok & allowed[r]]] = True
     return near_all, near_free
@@ -756,9 +819,11 @@ def match_resources(
         if not len(extra[0]):
             break
         more = _price(res, dem, places.ties, weights, *extra)
+        n_old = len(pairs.r)
         pairs = _Pairs(**{k: np.concatenate([getattr(pairs, k), getattr(more, k)])
                           for k in vars(pairs)})
-        sol = solve(pairs)
+        sol = _resolve_touched(pairs, n_old, sol, cap, qty, w, solve,
+                               prov if limit is not None else None)
     else:
         if len(_pricing_pairs(res, dem, cap, qty, w, pairs, sol, allowed, weights,
                               max_distance_km, prov if limit is not None else None,
