@@ -89,7 +89,6 @@ def read_tables(path: str | Path) -> Tables:
 def _read_folder(folder: Path) -> Tables:
     out: Tables = {}
     sources: dict[str, Path] = {}
-    broken: list[pd.DataFrame] = []
     for file in sorted(folder.iterdir()):
         if file.suffix.lower() != ".csv":
             continue
@@ -99,21 +98,12 @@ def _read_folder(folder: Path) -> Tables:
             log.warning("ignoring %s: not a table of the template", file.name)
             continue
         if tbl.name in out:
-            raise TableValidationError(
-                pd.DataFrame(
-                    [[tbl.name, None, "", file.name, "table given twice",
-                      f"one file for {tbl.name} (also in {sources[tbl.name].name})"]],
-                    columns=FAILURE_COLUMNS,
-                )
-            )
-        try:
-            out[tbl.name] = read_csv(file)
-        except TableValidationError as err:  # rows of the wrong width: report every file's
-            broken.append(err.failures)
-            out[tbl.name] = pd.DataFrame()
+            _with_problems(out[tbl.name], [[tbl.name, None, "", file.name, "table given twice",
+                                            f"one file for {tbl.name} (also in "
+                                            f"{sources[tbl.name].name})"]])
+            continue
+        out[tbl.name] = read_csv(file, keep_going=True)
         sources[tbl.name] = file
-    if broken:
-        raise TableValidationError(pd.concat(broken, ignore_index=True))
     if not out:
         raise FileNotFoundError(f"no template CSV files found in {str(folder)!r}")
     return out
@@ -145,12 +135,45 @@ def detect_encoding(data: bytes) -> str:
     return best.encoding
 
 
-def read_csv(path: str | Path) -> pd.DataFrame:
+#: Key of ``DataFrame.attrs`` holding the problems found while reading a table (a failures
+#: table); :func:`regional_graph.validate.check_tables` reports them with the others.
+READ_PROBLEMS = "read_problems"
+#: Problem text of a CSV row whose cell count differs from the header's.
+RAGGED = "cells in the row"
+
+
+def read_problems(df: pd.DataFrame) -> pd.DataFrame | None:
+    """The problems found while reading ``df`` (``None`` when there were none).
+
+    Examples
+    --------
+    >>> read_problems(pd.DataFrame()) is None
+    True
+    """
+    found = df.attrs.get(READ_PROBLEMS)
+    return found if isinstance(found, pd.DataFrame) and len(found) else None
+
+
+def _with_problems(df: pd.DataFrame, problems: list[list[object]] | pd.DataFrame
+                   ) -> pd.DataFrame:
+    failures = problems if isinstance(problems, pd.DataFrame) else \
+        pd.DataFrame(problems, columns=FAILURE_COLUMNS)
+    if len(failures):
+        old = read_problems(df)
+        df.attrs[READ_PROBLEMS] = failures if old is None else \
+            pd.concat([old, failures], ignore_index=True)
+    return df
+
+
+def read_csv(path: str | Path, *, keep_going: bool = False) -> pd.DataFrame:
     """Read one CSV file as strings, detecting its encoding; empty cells become missing.
 
     Rows keep their position (row ``i`` of the frame is line ``i + 2`` of the file); rows
     that are entirely empty are kept as all-missing rows and dropped by validation. Rows with
-    more or fewer cells than the header raise :class:`TableValidationError` naming each.
+    more or fewer cells than the header raise :class:`TableValidationError` naming each —
+    or, with ``keep_going``, are read cut or padded to the header's width and listed in the
+    frame's read problems (:func:`read_problems`): validation reports them with every other
+    problem and nothing else about those rows (their cells may be shifted).
 
     Examples
     --------
@@ -196,7 +219,17 @@ def read_csv(path: str | Path) -> pd.DataFrame:
         ),
     )
     if ragged:
-        raise TableValidationError(_ragged_rows(path, data.decode(encoding), len(header)))
+        text = data.decode(encoding)
+        failures = _ragged_rows(path, text, len(header))
+        if not keep_going:
+            raise TableValidationError(failures)
+        records = list(csv.reader(_io.StringIO(text.lstrip("\ufeff"))))[1:]
+        width = len(header)
+        body = [r[:width] + [""] * (width - len(r)) for r in records]
+        frame = pd.DataFrame([[v if v != "" else None for v in r] for r in body],
+                             columns=names, dtype="str")
+        frame.columns = header
+        return _with_problems(frame, failures)
     frame = table.to_pandas()
     frame.columns = header
     return frame
@@ -210,7 +243,7 @@ def _ragged_rows(path: Path, text: str, width: int) -> pd.DataFrame:
     except KeyError:
         name = path.name
     rows = [
-        [name, i, "", ",".join(cells), f"{len(cells)} cells in the row",
+        [name, i, "", ",".join(cells), f"{len(cells)} {RAGGED}",
          f"{width} cells, one per header column (quote a value that holds a comma)"]
         for i, cells in enumerate(csv.reader(_io.StringIO(text)), start=1)
         if cells and len(cells) != width
@@ -235,7 +268,6 @@ def _read_workbook(path: Path) -> Tables:
     wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
     out: Tables = {}
     sheets: dict[str, str] = {}
-    problems: list[list[object]] = []
     try:
         for ws in wb.worksheets:
             if ws.title == ENUM_SHEET:
@@ -246,9 +278,11 @@ def _read_workbook(path: Path) -> Tables:
                 log.warning("ignoring sheet %r: not a table of the template", ws.title)
                 continue
             if tbl.name in out:
-                problems.append([tbl.name, None, "", ws.title, "table given twice",
-                                 f"one sheet for {tbl.name} (also sheet {sheets[tbl.name]!r})"])
+                _with_problems(out[tbl.name], [[tbl.name, None, "", ws.title,
+                                                "table given twice", f"one sheet for {tbl.name} "
+                                                f"(also sheet {sheets[tbl.name]!r})"]])
                 continue
+            stray: list[list[object]] = []
             sheets[tbl.name] = ws.title
             rows = ws.iter_rows(values_only=True)
             header = next(rows, None)
@@ -262,7 +296,7 @@ def _read_workbook(path: Path) -> Tables:
                 cells = [_cell_text(v) for v in r]
                 for j, v in enumerate(cells):  # data under no header would be lost silently
                     if v is not None and (j >= width or not names[j]):
-                        problems.append([tbl.name, i, get_column_letter(j + 1), v,
+                        stray.append([tbl.name, i, get_column_letter(j + 1), v,
                                          "value in a column without a header",
                                          "a header for this column, or an empty cell"])
                 body.append(cells[:width] + [None] * (width - len(cells)))
@@ -270,11 +304,9 @@ def _read_workbook(path: Path) -> Tables:
                 body.pop()  # trailing formatted-but-empty rows
             frame = pd.DataFrame(body, columns=_dedupe(names), dtype="str")
             frame.columns = names
-            out[tbl.name] = frame
+            out[tbl.name] = _with_problems(frame, stray)
     finally:
         wb.close()
-    if problems:
-        raise TableValidationError(pd.DataFrame(problems, columns=FAILURE_COLUMNS))
     return out
 
 

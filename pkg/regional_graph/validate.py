@@ -41,7 +41,7 @@ import pyarrow.compute as pc
 
 from . import schema
 from .errors import FAILURE_COLUMNS, TableValidationError
-from .io import Tables, concat_arrow, to_text_frame
+from .io import RAGGED, Tables, concat_arrow, read_problems, to_text_frame
 
 _DATE_RE = re.compile(
     r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?"
@@ -151,11 +151,20 @@ def check_tables(raw: Mapping[str, pd.DataFrame]) -> tuple[Tables, pd.DataFrame]
     run = _Run()
     frames: dict[str, pd.DataFrame] = {}
     for given, df in raw.items():
+        found = read_problems(df)  # problems met while reading the file (ragged rows, …)
+        if found is not None:
+            run.parts.append(found.astype({"row": "object"}))
+            if not len(df.columns):
+                run.unreadable.add(str(given))
         try:
             tbl = schema.table(given)
         except KeyError:
-            run.fail(given, None, "", None, "unknown table", ", ".join(schema.TABLES))
+            run.fail(given, None, "", None, "unknown table",
+                     "a table of the template, named (file or sheet) one of: "
+                     + ", ".join(f"{n}/{t.zh}" for n, t in schema.TABLES.items()))
             continue
+        if str(given) in run.unreadable:
+            run.unreadable.add(tbl.name)
         if tbl.name in frames:
             run.fail(tbl.name, None, "", given, "table given twice", "each table once")
             continue
@@ -172,7 +181,13 @@ def check_tables(raw: Mapping[str, pd.DataFrame]) -> tuple[Tables, pd.DataFrame]
     run.check_activities()
     run.check_orders()
     run.check_skills()
-    return run.typed, run.failures()
+    failures = run.failures()
+    ragged = failures["problem"].astype("str").str.endswith(RAGGED, na=False)
+    if ragged.any():  # a row of the wrong width: its cells may be shifted, report only that
+        broken = pd.MultiIndex.from_frame(failures.loc[ragged, ["table", "row"]])
+        keys = pd.MultiIndex.from_frame(failures[["table", "row"]])
+        failures = failures[ragged | ~keys.isin(broken)].reset_index(drop=True)
+    return run.typed, failures
 
 
 # --------------------------------------------------------------------------------------------
@@ -187,6 +202,7 @@ class _Run:
     ids: pa.Array | None = None
     labels: np.ndarray | None = None
     ref_codes: dict[tuple[str, str], np.ndarray] = field(default_factory=dict)
+    unreadable: set[str] = field(default_factory=set)  # tables whose file could not be read
 
     # -- recording ----------------------------------------------------------------------
     def fail(
@@ -254,7 +270,7 @@ class _Run:
         present = set(rename.values())
         self.present[tbl.name] = present
         for col in tbl.required:
-            if col not in present:
+            if col not in present and tbl.name not in self.unreadable:
                 c = tbl.column(col)
                 self.fail(tbl.name, 1, col, None, "missing required column",
                           f"a column {c.name!r} (or {c.zh!r})")
