@@ -32,13 +32,13 @@ Candidate pairs, then pricing (the optimum is over all admissible pairs)
 -----------------------------------------------------------------------
 An admissible pair is any same-category pair below ``max_distance_km`` whose provider is
 not excluded. The solver starts on sparse candidates — same category, and any of: both in
-the same district; the resource is among the ``k_nearest`` same-category resources of the
-demand (a KD-tree per category on 3-D unit-sphere coordinates, exact for great-circle
-distance); an existing tie; or — for a demand that has none of these — the first
-``k_nearest`` resources of its category (tier "elsewhere"); then drops the pairs at or
-beyond ``max_distance_km`` and those of excluded providers. Dual potentials of each optimal
-flow then price every admissible pair left out; improving pairs are added until none is
-left, which proves the result optimal over all admissible pairs.
+the same district (one side without coordinates); the resource is among the ``k_nearest``
+same-category resources of the demand (a KD-tree per category on 3-D unit-sphere
+coordinates, exact for great-circle distance); an existing tie; or — for a demand that has
+none of these — the first ``k_nearest`` resources of its category (tier "elsewhere"); then
+drops the pairs at or beyond ``max_distance_km`` and those of excluded providers. Dual
+potentials of each optimal flow then price every admissible pair left out; improving pairs
+are added until none is left, which proves the result optimal over all admissible pairs.
 
 Examples
 --------
@@ -163,7 +163,7 @@ class MatchWeights:
     same_district_km: float = 8.0
     elsewhere_km: float = 20.0
     tie_factor: float = 0.5
-    k_nearest: int = 8
+    k_nearest: int = 16
     cost_scale: float = 100.0
     completion_rounds: int = 12
     completion_pairs: int = 200_000
@@ -479,12 +479,16 @@ def _candidate_pairs(res: _Side, dem: _Side, ties: pd.DataFrame,
     """Admissible-pair candidates (before the distance limit and exclusions), with costs."""
     n_cat = len(schema.CATEGORY.codes)
     parts_r, parts_d = [], []
-    # 1. same category, same district
+    # 1. same category, same district, one side without coordinates (located pairs come
+    #    from the KD-tree; pricing adds whatever else the optimum needs)
     r_k = np.where(res.district >= 0, res.district * n_cat + res.cat, -1)
     d_k = np.where(dem.district >= 0, dem.district * n_cat + dem.cat, -1)
-    r, d = _block_pairs(r_k, d_k)
-    parts_r.append(r)
-    parts_d.append(d)
+    r_geo = np.isfinite(res.lat) & np.isfinite(res.lon)
+    d_geo = np.isfinite(dem.lat) & np.isfinite(dem.lon)
+    for rk, dk in ((np.where(r_geo, -1, r_k), d_k), (r_k, np.where(d_geo, -1, d_k))):
+        r, d = _block_pairs(rk, dk)
+        parts_r.append(r)
+        parts_d.append(d)
     # 2. k nearest of the category (KD-tree)
     if weights.k_nearest:
         r, d = _knn_pairs(res, dem, weights.k_nearest, max_km)
