@@ -289,6 +289,36 @@ def _cmd_pull(args: argparse.Namespace) -> int:
 # -- parser --------------------------------------------------------------------------------
 
 
+#: Problems shown per table and column before the rest is only counted.
+PROBLEMS_SHOWN = 20
+
+
+def _write_problems(failures: pd.DataFrame, problems_file: Path | None) -> None:
+    """Every problem, bounded: the first ``PROBLEMS_SHOWN`` per table and column, then a
+    count; the full list goes to ``problems_file`` (CSV, UTF-8 with BOM) when asked for."""
+    n = len(failures)
+    sys.stderr.write(f"{n:,} problem(s) in the input tables:\n")
+    key = failures["table"].astype("str") + "\x00" + failures["column"].astype("str")
+    rank = key.groupby(key, sort=False).cumcount()
+    shown = failures[rank.to_numpy() < PROBLEMS_SHOWN]
+    with pd.option_context("display.max_rows", None, "display.width", 200,
+                           "display.max_colwidth", 80):
+        sys.stderr.write(shown.to_string(index=False) + "\n")
+    hidden = key[rank.to_numpy() >= PROBLEMS_SHOWN]
+    if len(hidden):
+        counts = hidden.value_counts(sort=False)
+        for k, c in counts.items():
+            table, column = str(k).split("\x00")
+            where = f"table {table}" + (f", column {column}" if column else "")
+            sys.stderr.write(f"  … and {c:,} more in {where}\n")
+    if problems_file is not None:
+        problems_file.parent.mkdir(parents=True, exist_ok=True)
+        failures.to_csv(problems_file, index=False, encoding="utf-8-sig")
+        sys.stderr.write(f"the full list ({n:,} problems): {problems_file}\n")
+    elif len(hidden):
+        sys.stderr.write("  (write the full list with --problems-file FILE.csv)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser (exposed for the docs).
 
@@ -311,6 +341,8 @@ def build_parser() -> argparse.ArgumentParser:
     def data_cmd(name: str, handler: Handler, help_: str) -> argparse.ArgumentParser:
         sp = sub.add_parser(name, help=help_, description=help_)
         sp.add_argument("data", type=Path, help="a folder of CSV files or an .xlsx workbook")
+        sp.add_argument("--problems-file", type=Path, metavar="FILE.csv",
+                        help="write every problem of invalid input to this CSV file")
         sp.set_defaults(handler=handler)
         return sp
 
@@ -403,10 +435,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.handler(args))
     except TableValidationError as err:
-        sys.stderr.write(f"{len(err.failures)} problem(s) in the input tables:\n")
-        with pd.option_context("display.max_rows", 500, "display.width", 200,
-                               "display.max_colwidth", 80):
-            sys.stderr.write(err.failures.to_string(index=False) + "\n")
+        _write_problems(err.failures, getattr(args, "problems_file", None))
         return 1
     except (StoreError, RegionalGraphError, OSError, zipfile.BadZipFile, ValueError) as err:
         sys.stderr.write(f"error: {err}\n")

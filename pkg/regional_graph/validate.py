@@ -41,7 +41,7 @@ import pyarrow.compute as pc
 
 from . import schema
 from .errors import FAILURE_COLUMNS, TableValidationError
-from .io import RAGGED, Tables, concat_arrow, read_problems, to_text_frame
+from .io import Tables, broken_rows, concat_arrow, read_problems, to_text_frame
 
 _DATE_RE = re.compile(
     r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?"
@@ -53,6 +53,8 @@ _DATETIME_RE = re.compile(
     r"(?:[ T]+(\d{1,2})\s*[:时]\s*(\d{1,2})\s*(?:[:分]\s*(\d{1,2})(?:\.\d+)?\s*秒?)?分?)?$"
 )
 _CONTROL_RE = "[\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f]"
+#: Longest text accepted in a cell (Excel's own limit).
+MAX_TEXT = 32_767
 _BOOL = {**dict.fromkeys(schema.BOOL_TRUE, True), **dict.fromkeys(schema.BOOL_FALSE, False)}
 
 
@@ -159,6 +161,8 @@ def check_tables(raw: Mapping[str, pd.DataFrame]) -> tuple[Tables, pd.DataFrame]
         try:
             tbl = schema.table(given)
         except KeyError:
+            if found is not None:  # already reported while reading (a misnamed file)
+                continue
             run.fail(given, None, "", None, "unknown table",
                      "a table of the template, named (file or sheet) one of: "
                      + ", ".join(f"{n}/{t.zh}" for n, t in schema.TABLES.items()))
@@ -182,7 +186,15 @@ def check_tables(raw: Mapping[str, pd.DataFrame]) -> tuple[Tables, pd.DataFrame]
     run.check_orders()
     run.check_skills()
     failures = run.failures()
-    ragged = failures["problem"].astype("str").str.endswith(RAGGED, na=False)
+    lost = sorted(n for n in run.unreadable if n in schema.TABLES)
+    if lost:  # ids of a table that could not be read are unknown to every other table
+        unknown = failures["problem"].eq("unknown id").to_numpy(dtype=bool)
+        if unknown.any():
+            note = pd.DataFrame([[n, None, "", None, f"{int(unknown.sum())} references to ids "
+                                  "not checked", "a readable file for this table"]
+                                 for n in lost], columns=FAILURE_COLUMNS)
+            failures = pd.concat([failures[~unknown], note], ignore_index=True)
+    ragged = broken_rows(failures["problem"])
     if ragged.any():  # a row of the wrong width: its cells may be shifted, report only that
         broken = pd.MultiIndex.from_frame(failures.loc[ragged, ["table", "row"]])
         keys = pd.MultiIndex.from_frame(failures[["table", "row"]])
@@ -231,7 +243,7 @@ class _Run:
                 "table": table,
                 "row": self.rows[table][mask],
                 "column": column,
-                "value": [None if _missing(v) else str(v) for v in vals],
+                "value": [None if _missing(v) else _short(str(v)) for v in vals],
                 "problem": _pick(problem, mask),
                 "expected": _pick(expected, mask),
             }
@@ -379,6 +391,11 @@ class _Run:
             self.fail_rows(table, mask, column, s.map(repr, na_action="ignore"),
                            "control character in text",
                            "text without control characters (tabs and line breaks are fine)")
+        length = pc.utf8_length(arr).to_numpy(zero_copy_only=False)
+        long = np.nan_to_num(length.astype("float64"), nan=0) > MAX_TEXT
+        if long.any():
+            self.fail_rows(table, long, column, s, "text too long",
+                           f"at most {MAX_TEXT:,} characters (the limit of an Excel cell)")
 
     # -- across tables -------------------------------------------------------------------
     def check_ids(self) -> None:
@@ -509,15 +526,17 @@ class _Run:
             if not len(df):
                 continue
             ids_all = pd.Index(df["id"].to_numpy(dtype=object))
-            first = ~ids_all.duplicated()  # a duplicated id resolves to its first row
+            # a duplicated id resolves to its first row; an empty id is nobody's parent
+            first = ~ids_all.duplicated() & df["id"].notna().to_numpy(dtype=bool)
             rows = np.flatnonzero(first)
             pos = ids_all[first].get_indexer(df["parent_id"].to_numpy(dtype=object))
+            pos[df["parent_id"].isna().to_numpy(dtype=bool)] = -1
             parent = np.where(pos >= 0, rows[np.maximum(pos, 0)], -1)
             on_cycle = cycle_members(parent)
             on_cycle &= parent != np.arange(len(parent))  # self-parents reported already
             if not on_cycle.any():
                 continue
-            ids = df["id"].to_numpy(dtype=object)
+            ids = df["id"].astype(object).where(df["id"].notna(), "(空)").to_numpy(dtype=object)
             paths = []
             for i in np.flatnonzero(on_cycle):
                 path, j = [ids[i]], parent[i]
@@ -671,6 +690,17 @@ def _empty(col: schema.Column, n: int) -> object:
 
 def _dup(df: pd.DataFrame, header: str) -> bool:
     return list(df.columns).count(header) > 1
+
+
+def _short(text: str, limit: int = 200) -> str:
+    """A failure's value as shown: long text cut, with its length.
+
+    Examples
+    --------
+    >>> _short("x" * 500)[-18:]
+    '… (500 characters)'
+    """
+    return text if len(text) <= limit else f"{text[:100]}… ({len(text):,} characters)"
 
 
 def _missing(v: object) -> bool:
