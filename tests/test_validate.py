@@ -598,3 +598,12 @@ def test_value_under_blank_xlsx_header_does_not_hide_other_problems(tmp_path) ->
     problems = set(zip(f["table"], f["row"], f["problem"], strict=True))
     assert ("areas", 2, "value in a column without a header") in problems
     assert ("organizations", 2, "unknown organization kind") in problems
+
+
+def test_excel_error_values_are_rejected() -> None:
+    raw = {"areas": pd.DataFrame({"id": ["D1", "#REF!"], "name": ["#N/A", "街道"],
+                                  "level": ["district", "street"], "parent_id": [None, "D1"]})}
+    _, f = rg.validate.check_tables(raw)
+    bad = f[f["problem"] == "Excel error value"]
+    assert bad[["row", "column", "value"]].values.tolist() == [[2, "name", "#N/A"],
+                                                               [3, "id", "#REF!"]]

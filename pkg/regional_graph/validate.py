@@ -53,6 +53,8 @@ _DATETIME_RE = re.compile(
     r"(?:[ T]+(\d{1,2})\s*[:时]\s*(\d{1,2})\s*(?:[:分]\s*(\d{1,2})(?:\.\d+)?\s*秒?)?分?)?$"
 )
 _CONTROL_RE = "[\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f]"
+#: What Excel shows in a cell whose formula failed (never a name or an id).
+_EXCEL_ERROR = r"^#(N/A|REF!|VALUE!|DIV/0!|NAME\?|NUM!|NULL!|SPILL!|CALC!|GETTING_DATA)$"
 #: Longest text accepted in a cell (Excel's own limit).
 MAX_TEXT = 32_767
 _BOOL = {**dict.fromkeys(schema.BOOL_TRUE, True), **dict.fromkeys(schema.BOOL_FALSE, False)}
@@ -391,6 +393,12 @@ class _Run:
             self.fail_rows(table, mask, column, s.map(repr, na_action="ignore"),
                            "control character in text",
                            "text without control characters (tabs and line breaks are fine)")
+        excel = pc.fill_null(pc.match_substring_regex(pc.utf8_trim_whitespace(arr), _EXCEL_ERROR),
+                             False).to_numpy(zero_copy_only=False)
+        if excel.any():
+            self.fail_rows(table, excel, column, s, "Excel error value",
+                           "a value, not the error a formula shows (fix the formula in the "
+                           "file, or type the value)")
         length = pc.utf8_length(arr).to_numpy(zero_copy_only=False)
         long = np.nan_to_num(length.astype("float64"), nan=0) > MAX_TEXT
         if long.any():
