@@ -12,13 +12,15 @@ import sys
 import zipfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
-
-from . import __version__, datasets, io
-from .build import load_graph
+# only light modules here, so that ``--help`` answers at once: pandas, the graph and the
+# analyses load inside the commands that use them
+from . import __version__, datasets
 from .errors import RegionalGraphError, StoreError, TableValidationError
-from .graph import RegionalGraph
+
+if TYPE_CHECKING:
+    from .graph import RegionalGraph
 
 log = logging.getLogger("regional_graph.cli")
 
@@ -30,6 +32,8 @@ def _out(text: str = "") -> None:
 
 
 def _load(args: argparse.Namespace) -> RegionalGraph:
+    from .build import load_graph
+
     return load_graph(args.data)
 
 
@@ -46,6 +50,8 @@ def _cmd_check(args: argparse.Namespace) -> int:
 
 def _cmd_summary(args: argparse.Namespace) -> int:
     """Counts by label/kind/level/type and basic indicators."""
+    import pandas as pd
+
     G = _load(args)
     _out(f"{G!r}")
     with pd.option_context("display.max_rows", 200, "display.width", 120):
@@ -63,6 +69,8 @@ def _headline_lines(G: RegionalGraph, args: argparse.Namespace) -> list[str]:
 
 def _cmd_template(args: argparse.Namespace) -> int:
     """Write the empty fill-in workbook."""
+    from . import io
+
     path = io.write_template(args.file)
     _out(f"wrote the template workbook {path}")
     return 0
@@ -100,6 +108,8 @@ def _cmd_match(args: argparse.Namespace) -> int:
 
 
 def _match_lines(result: object) -> list[str]:
+    import pandas as pd
+
     from .matching import MatchResult
 
     assert isinstance(result, MatchResult)
@@ -152,6 +162,9 @@ def _cmd_maps(args: argparse.Namespace) -> int:
 
 def _cmd_demo(args: argparse.Namespace) -> int:
     """Run every analysis and export on the bundled sample district."""
+    from . import io
+    from .build import load_graph
+
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     src = datasets.SAMPLE_DISTRICT
@@ -403,6 +416,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.handler(args))
     except TableValidationError as err:
+        import pandas as pd
+
         sys.stderr.write(f"{len(err.failures)} problem(s) in the input tables:\n")
         with pd.option_context("display.max_rows", 500, "display.width", 200,
                                "display.max_colwidth", 80):
