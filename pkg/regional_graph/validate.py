@@ -667,10 +667,39 @@ def _plain_numbers(s: pd.Series) -> np.ndarray | None:
     return pc.cast(arr, pa.float64()).to_numpy(zero_copy_only=False)
 
 
+#: Bytes that start every whitespace character in UTF-8 (ASCII whitespace and separators, and
+#: the lead bytes of U+0080–00BF, U+1000–3FFF, where every Unicode space lives).
+_SPACE_BYTES = np.zeros(256, dtype=bool)
+_SPACE_BYTES[[*range(0x09, 0x0E), *range(0x1C, 0x21), 0xC2, 0xE1, 0xE2, 0xE3]] = True
+
+
 def _strip(s: pd.Series) -> pd.Series:
+    """Cells without surrounding whitespace, blank cells missing.
+
+    Examples
+    --------
+    >>> _strip(pd.Series([" a ", "b", "", None, "\u3000"], dtype="str")).tolist()
+    ['a', 'b', nan, nan, nan]
+    """
     s = s.astype("str")
+    if not _may_hold(s, _SPACE_BYTES, empty=True):  # nothing to strip or blank out
+        return s
     stripped = s.str.strip()
     return stripped.where(stripped != "")
+
+
+def _may_hold(s: pd.Series, table: np.ndarray, *, empty: bool = False) -> bool:
+    """False when no cell of the text column ``s`` holds a byte marked in ``table`` (nor,
+    with ``empty``, is an empty string): a quick exact-or-over test on the Arrow buffers."""
+    arr = pa.array(s, type=pa.large_string(), from_pandas=True)
+    chunks = arr.chunks if isinstance(arr, pa.ChunkedArray) else [arr]
+    for chunk in chunks:
+        if empty and len(chunk) and pc.any(pc.equal(pc.binary_length(chunk), 0)).as_py():
+            return True
+        data = chunk.buffers()[2]
+        if data is not None and table[np.frombuffer(data, dtype=np.uint8)].any():
+            return True
+    return False
 
 
 def _map_unique(
