@@ -85,25 +85,22 @@ def plot(rows: list[dict], path: Path) -> None:
     import matplotlib.pyplot as plt
 
     n = [r["relationships"] for r in rows]
+    has = [(x, r["naive"]) for x, r in zip(n, rows, strict=True) if r.get("naive")]
     fig, (ax, bx) = plt.subplots(1, 2, figsize=(11, 4.2), dpi=110)
-    ax.plot(n, [r["load"] for r in rows], "o-", label="load (read + validate + build)")
-    ax.plot(n, [sum(r["queries"].values()) for r in rows], "s-",
-            label="every report question (first calls)")
-    ax.plot(n, [r["total"] for r in rows], "^-", label="report end to end (in process)")
-    nv = [(x, r["naive"]["wall"]) for x, r in zip(n, rows, strict=True) if r.get("naive")]
-    if nv:
-        ax.plot(*zip(*nv, strict=True), "x--", color="grey",
+    ax.plot(n, [r["load_cpu"] for r in rows], "o-", label="load (read + validate + build)")
+    ax.plot(n, [r["cpu"] for r in rows], "^-", label="report: load, every question, files")
+    if has:
+        ax.plot([x for x, _ in has], [v["cpu"] for _, v in has], "x--", color="grey",
                 label="naive networkx script (3 questions)")
-    ax.set(xscale="log", yscale="log", xlabel="relationships", ylabel="seconds (median wall)",
-           title="Time")
+    ax.set(xscale="log", yscale="log", xlabel="relationships",
+           ylabel="CPU seconds (median)", title="Time (CPU seconds)")
     ax.grid(True, which="both", alpha=0.3)
     ax.legend(fontsize=8)
-    bx.plot(n, [r["rss"] / 1024 for r in rows], "o-", label="regional_graph report")
-    if nv:
-        bx.plot([x for x, r in zip(n, rows, strict=True) if r.get("naive")],
-                [r["naive"]["rss"] / 1024 for r in rows if r.get("naive")], "x--",
-                color="grey", label="naive networkx script")
-    bx.set(xscale="log", yscale="log", xlabel="relationships", ylabel="GB", title="Peak RSS")
+    bx.plot(n, [r["rss"] for r in rows], "o-", label="regional_graph report")
+    if has:
+        bx.plot([x for x, _ in has], [v["rss"] for _, v in has], "x--", color="grey",
+                label="naive networkx script")
+    bx.set(xscale="log", yscale="log", xlabel="relationships", ylabel="MB", title="Peak RSS")
     bx.grid(True, which="both", alpha=0.3)
     bx.legend(fontsize=8)
     fig.tight_layout()
@@ -118,8 +115,14 @@ def main() -> None:
     p.add_argument("--naive-max", type=float, default=2.0)
     p.add_argument("--naive-timeout", type=float, default=900.0)
     p.add_argument("--plot", type=Path, default=HERE.parent / "docs/assets/bench_scale.png")
-    p.add_argument("--json", type=Path, help="also write the results here")
+    p.add_argument("--json", type=Path,
+                   help="write the results here (after each factor, so a partial run counts)")
+    p.add_argument("--replot", type=Path, metavar="JSON",
+                   help="print the tables and draw the plot of an earlier --json, run nothing")
     args = p.parse_args()
+    if args.replot:
+        report(json.loads(args.replot.read_text()), args)
+        return
     sys.path.insert(0, str(HERE.parent / "pkg"))
     from regional_graph.datasets import generate_tables
     from regional_graph.io import write_tables
@@ -148,18 +151,25 @@ def main() -> None:
         row["factor"] = factor
         rows.append(row)
         print(f"{factor:g} × city done: {json.dumps(row)}", file=sys.stderr)
+        if args.json:
+            args.json.write_text(json.dumps(rows, indent=1))
+    report(rows, args)
+
+
+def report(rows: list[dict], args: argparse.Namespace) -> None:
     print(f"\nmedians of {args.repeat} runs (wall s unless marked):\n")
     print("| × city | nodes | relationships | load | load CPU | every question | write files "
           "| report total | report CPU | peak RSS MB | naive wall | naive CPU | naive RSS MB "
-          "| × naive (wall) |")
-    print("|" + "---:|" * 14)
+          "| × naive (wall) | × naive (CPU) |")
+    print("|" + "---:|" * 15)
     for r in rows:
         nv = r.get("naive")
         print(f"| {r['factor']:g} | {r['nodes']:,} | {r['relationships']:,} | {r['load']:.2f} "
               f"| {r['load_cpu']:.2f} | {sum(r['queries'].values()):.2f} | {r['write']:.2f} "
               f"| {r['total']:.2f} | {r['cpu']:.2f} | {r['rss']:,.0f} | "
               + (f"{nv['wall']:.1f} | {nv['cpu']:.1f} | {nv['rss']:,.0f} | "
-                 f"{nv['wall'] / r['total']:.1f}× |" if nv else "— | — | — | — |"))
+                 f"{nv['wall'] / r['total']:.1f}× | {nv['cpu'] / r['cpu']:.1f}× |"
+                 if nv else "— | — | — | — | — |"))
     print("\nfirst call of each question (median s):\n")
     names = list(rows[0]["queries"])
     print("| × city | " + " | ".join(names) + " |")
@@ -167,8 +177,6 @@ def main() -> None:
     for r in rows:
         print(f"| {r['factor']:g} | " + " | ".join(f"{r['queries'][q]:.3f}" for q in names)
               + " |")
-    if args.json:
-        args.json.write_text(json.dumps(rows, indent=1))
     if args.plot:
         plot(rows, args.plot)
         print(f"\nplot: {args.plot}")
@@ -177,4 +185,4 @@ def main() -> None:
 if __name__ == "__main__":
     t0 = time.perf_counter()
     main()
-    print(f"(benchmark took {time.perf_counter() - t0:.0f} s)", file=sys.stderr)
+    print(f"\n(benchmark took {time.perf_counter() - t0:.0f} s)", file=sys.stderr)
