@@ -24,8 +24,9 @@ from ._lazy import attach
 
 __getattr__, __dir__, __all__ = attach(
     __name__,
-    submodules=["analysis", "build", "datasets", "errors", "flow", "geo", "graph", "io",
-                "matching", "orders", "plots", "report", "schema", "store", "validate", "viz"],
+    submodules=["analysis", "build", "datasets", "errors", "export", "flow", "geo", "graph",
+                "io", "matching", "orders", "plots", "report", "schema", "store", "validate",
+                "viz", "vocab"],
     names={"InfeasibleMatchingError": "errors", "RegionalGraph": "graph",
            "RegionalGraphError": "errors", "StoreError": "errors",
            "TableValidationError": "errors", "load_graph": "build", "save_graph": "build"},

@@ -20,4 +20,4 @@ from .._lazy import attach
 
 # each submodule loads on first use
 __getattr__, __dir__, __all__ = attach(
-    __name__, submodules=["fonts", "layout", "maps", "posters", "render"])
+    __name__, submodules=["dashboard", "fonts", "layout", "maps", "posters", "render"])
