@@ -12,13 +12,17 @@ import sys
 import zipfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
-
-from . import __version__, datasets, io
-from .build import load_graph
+# only light modules here, so that ``--help`` answers at once: pandas, the graph and the
+# analyses load inside the commands that use them
+from . import __version__, datasets
 from .errors import RegionalGraphError, StoreError, TableValidationError
-from .graph import RegionalGraph
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from .graph import RegionalGraph
 
 log = logging.getLogger("regional_graph.cli")
 
@@ -30,6 +34,8 @@ def _out(text: str = "") -> None:
 
 
 def _load(args: argparse.Namespace) -> RegionalGraph:
+    from .build import load_graph
+
     return load_graph(args.data)
 
 
@@ -72,6 +78,8 @@ def _cmd_check(args: argparse.Namespace) -> int:
 
 def _cmd_summary(args: argparse.Namespace) -> int:
     """Counts by label/kind/level/type and basic indicators."""
+    import pandas as pd
+
     from .vocab import translate
 
     G = _load(args)
@@ -93,6 +101,8 @@ def _headline_lines(G: RegionalGraph, args: argparse.Namespace) -> list[str]:
 
 def _cmd_template(args: argparse.Namespace) -> int:
     """Write the empty fill-in workbook."""
+    from . import io
+
     path = io.write_template(args.file)
     _out(f"已写出填报模板 {path}" if _lang(args) == "zh" else f"wrote the template workbook {path}")
     return 0
@@ -134,6 +144,8 @@ def _cmd_match(args: argparse.Namespace) -> int:
 
 
 def _match_lines(result: object, lang: str = "zh") -> list[str]:
+    import pandas as pd
+
     from .matching import MatchResult
     from .vocab import value_label
 
@@ -235,6 +247,8 @@ def _cmd_orders(args: argparse.Namespace) -> int:
 
 
 def _orders_lines(G: RegionalGraph, as_of: str, lang: str) -> list[str]:
+    import pandas as pd
+
     from .orders import order_indicators
 
     t = order_indicators(G, as_of=as_of, by=None)
@@ -265,6 +279,7 @@ def _year_before(day: str) -> str:
 def _cmd_diff(args: argparse.Namespace) -> int:
     """What changed between two datasets, or one dataset at two dates."""
     from .analysis.changes import write_diff
+    from .build import load_graph
 
     old = load_graph(args.old)
     new = load_graph(args.new) if args.new is not None else None
@@ -284,6 +299,8 @@ def _cmd_diff(args: argparse.Namespace) -> int:
 
 
 def _diff_lines(out: Path, lang: str) -> list[str]:
+    import pandas as pd
+
     from .vocab import sheet_name
 
     summary = pd.read_csv(Path(out) / "diff_summary.csv", encoding="utf-8-sig")
@@ -296,6 +313,7 @@ def _diff_lines(out: Path, lang: str) -> list[str]:
 
 def _cmd_demo(args: argparse.Namespace) -> int:
     """Run every analysis and export on the bundled sample district."""
+    from .build import load_graph
     from .export import write_tables
 
     out = Path(args.out)
@@ -478,6 +496,7 @@ def _compare(text: str) -> Path | str:
 
 def _cmd_dashboard(args: argparse.Namespace) -> int:
     """The district dashboard: one offline page (dashboard.html)."""
+    from .build import load_graph
     from .viz.dashboard import write_dashboard
 
     G = _load(args)
@@ -525,6 +544,8 @@ PROBLEMS_SHOWN = 20
 def _write_problems(failures: pd.DataFrame, problems_file: Path | None) -> None:
     """Every problem, bounded: the first ``PROBLEMS_SHOWN`` per table and column, then a
     count; the full list goes to ``problems_file`` (CSV, UTF-8 with BOM) when asked for."""
+    import pandas as pd
+
     n = len(failures)
     sys.stderr.write(f"{n:,} problem(s) in the input tables:\n")
     key = failures["table"].astype("str") + "\x00" + failures["column"].astype("str")

@@ -16,6 +16,8 @@ Examples
 
 from __future__ import annotations
 
-from . import fonts, layout, maps, posters, render
+from .._lazy import attach
 
-__all__ = ["fonts", "layout", "maps", "posters", "render"]
+# each submodule loads on first use
+__getattr__, __dir__, __all__ = attach(
+    __name__, submodules=["dashboard", "fonts", "layout", "maps", "posters", "render"])
