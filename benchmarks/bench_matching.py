@@ -15,6 +15,12 @@ Usage::
 
     python benchmarks/bench_matching.py --sizes 1000 10000 --nx-timeout 120
 
+Exactness (issue 18): ``--exact 10000`` builds a 6-district graph with N resources and N
+demands (coordinates, 13 categories) and compares ``match_resources`` (sparse candidates +
+pricing) with an exact solve over *every* same-category pair (``solve_allocation`` given all
+pairs, priced with the library's own cost model), with and without ``max_distance_km=5``,
+and with the candidates alone (no pricing: the behaviour before issue 18).
+
 End to end (added): ``--e2e city`` also generates the city dataset
 (``rg.datasets.generate_tables("city")``), builds its graph and times
 ``regional_graph.matching.match_resources`` on it (admissible pairs, KD-tree, solver and the
@@ -196,15 +202,127 @@ def end_to_end(scales: list[str]) -> None:
         print("| " + " | ".join(str(x) for x in row) + " |")
 
 
+def exact_graph(n: int, seed: int = 0) -> Any:
+    """A 6-district graph (4 streets × 5 communities each, 30 km × 20 km) with ``n``
+    resources (each offered by its own located organisation) and ``n`` demands raised by
+    communities; 13 categories, capacities/quantities 1..10, priorities high/medium/low."""
+    import pandas as pd
+
+    import regional_graph as rg
+
+    rng = np.random.default_rng(seed)
+    deg = 1 / 111.19508
+    dist = [f"D{i}" for i in range(6)]
+    streets = [f"S{i}_{j}" for i in range(6) for j in range(4)]
+    comms = [f"C{s[1:]}_{k}" for s in streets for k in range(5)]
+    areas = pd.DataFrame({
+        "id": dist + streets + comms, "name": dist + streets + comms,
+        "level": ["district"] * 6 + ["street"] * 24 + ["community"] * 120,
+        "parent_id": [None] * 6 + [s.split("_")[0].replace("S", "D") for s in streets]
+        + [c.rsplit("_", 1)[0].replace("C", "S") for c in comms]})
+    centre = {c: ((i // 20) % 3 * 10 + rng.uniform(0, 10), (i // 60) * 10 + rng.uniform(0, 10))
+              for i, c in enumerate(comms)}
+    at = rng.integers(0, len(comms), n)
+    xy = np.array([centre[comms[a]] for a in at]) + rng.normal(0, 0.8, (n, 2))
+    orgs = pd.DataFrame({"id": [f"O{i}" for i in range(n)], "name": [f"单位{i}" for i in range(n)],
+                         "kind": "hospital", "area_id": [comms[a] for a in at],
+                         "lat": [repr(float(v)) for v in 30 + xy[:, 1] * deg],
+                         "lon": [repr(float(v)) for v in 120 + xy[:, 0] * deg]})
+    cats = np.array(rg.schema.CATEGORY.codes)
+    res = pd.DataFrame({"id": [f"R{i}" for i in range(n)], "provider_id": orgs["id"],
+                        "category": cats[rng.integers(0, 13, n)],
+                        "capacity": rng.integers(1, 11, n).astype(str)})
+    dem = pd.DataFrame({"id": [f"Q{i}" for i in range(n)],
+                        "requester_id": [comms[a] for a in rng.integers(0, len(comms), n)],
+                        "category": cats[rng.integers(0, 13, n)],
+                        "quantity": rng.integers(1, 11, n).astype(str),
+                        "priority": np.array(["high", "medium", "low"])[rng.integers(0, 3, n)]})
+    return rg.build.graph_from_tables({"areas": areas, "organizations": orgs,
+                                       "resources": res, "demands": dem})
+
+
+def _run_exact(arg: str, out: Any) -> None:
+    """``match_resources`` (with and without pricing) vs. an exact solve on all pairs."""
+    import pandas as pd
+
+    from regional_graph import matching
+    from regional_graph.schema import Label
+
+    n, limit_text = arg.split(":")
+    limit = None if limit_text == "none" else float(limit_text)
+    G = exact_graph(int(n))
+    row: dict[str, Any] = {}
+    for label, weights in (("ours", matching.MatchWeights()),
+                           ("candidates only", matching.MatchWeights(completion_rounds=0))):
+        runs, cpus = [], []
+        for _ in range(3 if label == "ours" else 1):
+            t0, c0 = time.perf_counter(), time.process_time()
+            m = matching.match_resources(G, as_of="2026-01-01", max_distance_km=limit,
+                                         weights=weights)
+            runs.append(time.perf_counter() - t0)
+            cpus.append(time.process_time() - c0)
+        row[label] = (m.weighted_served, m.total_cost, float(np.median(runs)),
+                      float(np.median(cpus)), int(m.options["admissible_pairs"]))
+    # exact baseline: every same-category pair (within the limit), the library's costs
+    places = matching._Places(G, np.datetime64("2026-01-01"))
+    res, dem = places.resources(), places.demands()
+    R, D = G.nodes[Label.RESOURCE], G.nodes[Label.DEMAND]
+    cap = R["capacity"].fillna(1).to_numpy(dtype=np.int64)
+    qty = D["quantity"].fillna(1).to_numpy(dtype=np.int64)
+    w = D["priority"].astype(object).map({"high": 3, "medium": 2, "low": 1}).to_numpy(np.int64)
+    t0, c0 = time.perf_counter(), time.process_time()
+    rs, ds = [], []
+    for r_idx, d_idx, km in matching._category_blocks(res, dem, matching.MatchWeights(),
+                                                      cap > 0, qty > 0):
+        near = np.ones(km.shape, dtype=bool) if limit is None else km < limit + 1e-3
+        i, j = np.nonzero(near)
+        rs.append(r_idx[j])
+        ds.append(d_idx[i])
+    r, d = np.concatenate(rs), np.concatenate(ds)
+    p = matching._price(res, dem, places.ties, matching.MatchWeights(), r, d)
+    if limit is not None:
+        p = p.take(p.eff_km < limit)
+        r = p.r
+    sol = solve_allocation(cap, qty, w, p.r, p.d, p.cost, cost_scale=COST_SCALE)
+    row["exact"] = (sol.weighted_served, sol.total_cost, time.perf_counter() - t0,
+                    time.process_time() - c0, len(p.r))
+    row["mb"] = _maxrss_mb()
+    del pd
+    out.put(row)
+
+
+def exact(sizes: list[int]) -> None:
+    """Print the exactness rows (own process per size and limit)."""
+    print()
+    print("| N×N | max km | method | pairs | weighted served | total cost | s (median) "
+          "| CPU s (median) |")
+    print("|---:|---:|---|---:|---:|---:|---:|---:|")
+    for n in sizes:
+        for limit in ("none", "5"):
+            r = run_in_subprocess(_run_exact, f"{n}:{limit}", None)
+            assert r is not None
+            for label in ("ours", "candidates only", "exact"):
+                ws, cost, sec, cpu, pairs = r[label]
+                print(f"| {n:,} | {limit} | {label} | {pairs:,} | {ws:,} | {cost:,.1f} "
+                      f"| {sec:.2f} | {cpu:.2f} |", flush=True)
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000, 100000])
+    parser.add_argument("--sizes", type=int, nargs="*", default=[1000, 10000, 100000])
     parser.add_argument("--nx-timeout", type=float, default=120.0)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--e2e", nargs="*", default=["city"], metavar="SCALE",
                         help="generated scales for the end-to-end match_resources rows "
                         "(default: city; give --e2e alone to skip)")
+    parser.add_argument("--exact", type=int, nargs="*", default=[], metavar="N",
+                        help="graph sizes for the exactness rows (match_resources vs. an "
+                        "exact solve over every same-category pair)")
     args = parser.parse_args(argv)
+    if args.exact:
+        exact(args.exact)
+        if not args.sizes:
+            return
 
     rows = []
     with tempfile.TemporaryDirectory() as tmp:

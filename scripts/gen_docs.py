@@ -59,6 +59,32 @@ def data_template_markdown() -> str:
                    f"{' or '.join(d.value for d in dst)} |")
     out += ["", "Booleans accept " + ", ".join(schema.BOOL_TRUE) + " / "
             + ", ".join(schema.BOOL_FALSE) + ".", ""]
+    out += [
+        "## Files: what is accepted, what is reported",
+        "",
+        "`regional-graph check DATA` lists every problem of every table in one run (the first "
+        "20 per table and column, then a count; `--problems-file FILE.csv` writes the full "
+        "list). Nothing is dropped or changed silently.",
+        "",
+        "| in the file | result |",
+        "|---|---|",
+        "| UTF-8 (with or without BOM), GB18030/GBK, UTF-16 with or without BOM | read |",
+        "| CRLF, LF or CR-only (old Mac) line ends | read |",
+        "| a row with more or fewer cells than the header (an unquoted comma) | that row is "
+        "reported (its cells may be shifted); every other table is still checked |",
+        "| a bare CR inside a cell (pasted from Excel) | that row is reported |",
+        "| a value under a blank header (xlsx or CSV) | reported with its cell (xlsx: column "
+        "letter) |",
+        "| the header alone, no line break | an empty table |",
+        "| an invalid UTF-8 byte in a UTF-8 file | reported with the file and line |",
+        "| binary data, a text file named `.xlsx` | reported, naming the file |",
+        f"| a cell longer than {32767:,} characters (Excel's limit) | reported, value cut |",
+        "| a CSV file or sheet whose name is not a table (`活动记录.csv`) | an error: rename it "
+        "after its table |",
+        "| an empty id in `areas` or `party_orgs` | `empty required cell` |",
+        "| a path that does not exist | `does not exist` |",
+        "",
+    ]
     return "\n".join(out)
 
 

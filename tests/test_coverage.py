@@ -344,3 +344,76 @@ def test_organisations_without_an_area_still_count_in_the_rates():
     expected = coverage.coverage_rates(G, as_of="2026-01-01", by="street")
     pd.testing.assert_frame_equal(frame, expected.loc[[coverage.unlocated_id("street")]],
                                   check_index_type=False)
+
+
+# -- issue 18: 行业相近、地域相邻 — grouped by industry AND place ----------------------------
+
+
+def _issue_street() -> rg.RegionalGraph:
+    """One street. Joint branch PJL in C1 covers a law firm L. Uncovered: A (软件, 2, C1),
+    B (软件, 2, C2, 0.4 km from A), far X (餐饮, 1, 44 km away), and T (零售, 1, C1) next
+    to branch PJT (C1) covering a 商贸 shop S."""
+    areas = _frame(["id", "name", "level", "parent_id"], [
+        ("D1", "区", "district", None), ("S1", "一街道", "street", "D1"),
+        ("C1", "一社区", "community", "S1"), ("C2", "二社区", "community", "S1")])
+    party_orgs = _frame(["id", "name", "level", "parent_id", "area_id", "host_id", "members"], [
+        ("PD", "区委", "district_committee", None, "D1", None, 1),
+        ("PJL", "律所联合党支部", "joint_branch", "PD", "C1", None, 3),
+        ("PJT", "商户联合党支部", "joint_branch", "PD", "C1", None, 3)])
+    organizations = _frame(
+        ["id", "name", "kind", "industry", "area_id", "party_members", "lat", "lon"], [
+            ("L", "律师事务所", "social_org", "法律服务", "C1", 3, 37.5000, 121.4000),
+            ("S", "商店", "enterprise", "商贸", "C1", 3, 37.5000, 121.4020),
+            ("A", "甲软件", "enterprise", "软件", "C1", 2, 37.5000, 121.4010),
+            ("B", "乙软件", "enterprise", "软件", "C2", 2, 37.5036, 121.4010),
+            ("T", "丙零售", "enterprise", "零售", "C1", 1, 37.5000, 121.4030),
+            ("X", "丁餐饮", "enterprise", "餐饮", "C2", 1, 37.9000, 121.4000),
+        ])
+    links = _frame(["source_id", "target_id", "type"],
+                   [("L", "PJL", "covered_by"), ("S", "PJT", "covered_by")])
+    return rg.build.graph_from_tables({"areas": areas, "party_orgs": party_orgs,
+                                       "organizations": organizations, "links": links})
+
+
+def test_issue_same_industry_neighbours_form_one_branch():
+    p = coverage.joint_branch_proposals(_issue_street(), as_of=DAY)
+    # by hand: A and B are both 软件 (科技金融), 0.4 km apart, 2 + 2 = 4 ≥ 3 members
+    assert p.loc["A", "action"] == p.loc["B", "action"] == "new joint branch"
+    assert p.loc["A", "proposal"] == p.loc["B", "proposal"]
+    assert p.loc["B", "distance_km"] == pytest.approx(0.4, abs=0.01)
+    # the law firm's branch is of an unrelated industry: nobody is sent there
+    assert "PJL" not in set(p["proposal"].dropna())
+    # T (零售) and the shop S (商贸) share the sector 商贸流通: T joins PJT, same community
+    assert p.loc["T", ["proposal", "action"]].tolist() == ["PJT", "join existing"]
+    # X is 44 km away from anything related: never attached at that distance
+    assert p.loc["X", "action"] == "cannot group"
+    assert "within 5 km" in p.loc["X", "reason"]
+
+
+def test_sample_proposals_keep_industry_and_place():
+    """On the sample: every proposal is of related industries, adjacent, and true."""
+    G = rg.datasets.load_sample_district()
+    p = coverage.joint_branch_proposals(G, as_of=SAMPLE_DAY)
+    sector = {k: v for k, v in coverage.DEFAULT_RELATED_INDUSTRIES.items()}
+    orgs = G.nodes[rg.schema.Label.ORGANIZATION]
+
+    def sec(i):
+        ind = orgs.loc[i, "industry"]
+        return sector.get(ind, ind) if pd.notna(ind) else None
+
+    links = G.edges_of(rg.schema.RelType.COVERED_BY)
+    ids = G.ids
+    cov = pd.DataFrame({"org": np.asarray(ids)[links["source"].to_numpy()],
+                        "po": np.asarray(ids)[links["target"].to_numpy()]})
+    live = G.live(links, SAMPLE_DAY)
+    cov = cov[np.asarray(live)]
+    joined = p[p["action"] == "join existing"]
+    for oid, row in joined.iterrows():
+        covered = cov.loc[cov["po"] == row["proposal"], "org"]
+        sectors = {sec(o) for o in covered}
+        assert not sectors or sec(oid) in sectors, (oid, row["proposal"], sectors)
+    for _, grp in p[p["action"] == "new joint branch"].groupby("proposal"):
+        assert len({sec(o) for o in grp.index}) == 1
+        assert grp["street_id"].nunique() == 1
+        assert (grp["distance_km"].dropna() <= 5.0).all()
+        assert grp["party_members"].sum() >= 3

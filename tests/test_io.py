@@ -317,8 +317,110 @@ def test_read_tables_rejects_other_paths(tmp_path: Path) -> None:
 
 def test_a_single_csv_file_and_unknown_files(raw_tables: Tables, write_csv: Callable) -> None:
     folder = write_csv(raw_tables)
-    (folder / "说明.csv").write_text("随便写点什么\n", encoding="utf-8")  # ignored
-    assert set(rg.io.read_tables(folder)) == set(raw_tables)
+    (folder / "说明.csv").write_text("随便写点什么\n", encoding="utf-8")  # not a table: an error
+    raw = rg.io.read_tables(folder)
+    assert set(raw) == {*raw_tables, "说明.csv"}
+    f = rg.validate.check_tables(raw)[1]
+    assert f[["table", "problem"]].values.tolist() == [
+        ["说明.csv", "file name is not a table of the template"]]
+    (folder / "说明.csv").unlink()
     one = rg.io.read_tables(folder / "areas.csv")
     assert list(one) == ["areas"]
     assert one["areas"]["id"].tolist() == ["D1", "S1", "C1", "C2", "G1"]
+
+
+# ---------------------------------------------------------------------------------------
+# issue 18: malformed files — a clear problem naming the file, never a traceback
+# ---------------------------------------------------------------------------------------
+
+
+def _problems(path: Path) -> pd.DataFrame:
+    return rg.validate.check_tables(rg.io.read_tables(path))[1]
+
+
+def _mangle(folder: Path, fn: Callable[[bytes], bytes], name: str = "areas.csv") -> Path:
+    (folder / name).write_bytes(fn((folder / name).read_bytes()))
+    return folder
+
+
+@pytest.mark.parametrize("case", ["cr_only", "bare_cr", "utf16_no_bom", "header_only",
+                                  "bad_utf8", "binary", "huge_cell"])
+def test_malformed_csv_files(tiny_dir: Path, case: str) -> None:
+    body = (tiny_dir / "areas.csv").read_bytes().replace(b"\r\n", b"\n")
+    if case == "cr_only":  # valid data: read exactly like the original
+        _mangle(tiny_dir, lambda b: body.replace(b"\n", b"\r"))
+        assert _problems(tiny_dir).empty
+        return
+    if case == "utf16_no_bom":
+        _mangle(tiny_dir, lambda b: body.decode("utf-8-sig").encode("utf-16-le"))
+        assert _problems(tiny_dir).empty
+        return
+    mangled = {
+        "bare_cr": body.replace("湖岚街道".encode(), "湖岚\r街道".encode()),
+        "header_only": body.split(b"\n")[0],
+        "bad_utf8": body.replace("东湾社区".encode(), b"\xff\xfe"),
+        "binary": bytes(range(256)) * 8,
+        "huge_cell": body + b'X9,"' + b"A" * 2_000_000 + b'",district,\n',
+    }[case]
+    _mangle(tiny_dir, lambda b: mangled)
+    f = _problems(tiny_dir)
+    assert len(f) > 0
+    first = f.iloc[0]
+    assert first["table"] == ("party_orgs" if case == "header_only" else "areas")
+    expected_problem = {"bare_cr": "carriage return", "header_only": "unknown id",
+                        "bad_utf8": "invalid UTF-8 byte", "binary": "not a text file",
+                        "huge_cell": "text too long"}[case]
+    assert f["problem"].str.contains(expected_problem).any(), f["problem"].tolist()
+    if case in {"bad_utf8", "binary"}:  # the file is named; references not re-reported
+        assert first["value"] == "areas.csv"
+        assert not (f["problem"] == "unknown id").any()
+    if case == "huge_cell":
+        assert len(f.loc[f["problem"] == "text too long", "value"].iloc[0]) < 200
+
+
+def test_misnamed_file_is_an_error_and_single_unknown_csv(tiny_dir: Path) -> None:
+    (tiny_dir / "activities.csv").rename(tiny_dir / "活动记录.csv")
+    f = _problems(tiny_dir)
+    assert f[["table", "problem"]].values.tolist() == [
+        ["活动记录.csv", "file name is not a table of the template"]]
+    with pytest.raises(rg.TableValidationError, match="not a table of the template"):
+        rg.io.read_tables(tiny_dir / "活动记录.csv")
+
+
+def test_text_file_named_xlsx_and_missing_path(tmp_path: Path) -> None:
+    (tmp_path / "book.xlsx").write_text("id,name\n1,2\n", encoding="utf-8")
+    with pytest.raises(rg.TableValidationError) as info:
+        rg.io.read_tables(tmp_path / "book.xlsx")
+    assert "rename it to <table>.csv" in info.value.failures.loc[0, "problem"]
+    assert info.value.failures.loc[0, "table"] == "book.xlsx"
+    with pytest.raises(FileNotFoundError, match="does not exist"):
+        rg.io.read_tables(tmp_path / "nope")
+
+
+def test_blank_ids_in_both_hierarchies_are_reported_not_raised(raw_tables, write_csv) -> None:
+    raw_tables["areas"].loc[2, "id"] = None  # C1: G1 and PC1 now point nowhere
+    raw_tables["party_orgs"].loc[1, "id"] = None  # PS1
+    f = _problems(write_csv(raw_tables))
+    empty = f[f["problem"] == "empty required cell"]
+    assert empty[["table", "row", "column"]].values.tolist() == [
+        ["areas", 4, "id"], ["party_orgs", 3, "id"]]
+    assert not f["problem"].str.contains("cycle").any()
+
+
+def test_check_output_is_bounded_with_the_full_list_on_request(tiny_dir: Path, tmp_path,
+                                                               capsys) -> None:
+    rows = "".join(f"J{i},单位{i},火星单位\n" for i in range(300))
+    with (tiny_dir / "organizations.csv").open("a", encoding="utf-8") as fh:
+        fh.write(rows.replace(",火星单位", ",火星单位" + "," * 7))
+    full = tmp_path / "all.csv"
+    from regional_graph import cli
+
+    status = cli.main(["check", str(tiny_dir), "--problems-file", str(full)])
+    err = capsys.readouterr().err
+    assert status == 1
+    assert "300 problem(s)" in err
+    assert "… and 280 more in table organizations, column kind" in err
+    assert len(err.splitlines()) < 40
+    assert len(pd.read_csv(full, encoding="utf-8-sig")) == 300
+    assert cli.main(["check", str(tmp_path / "nope")]) == 1
+    assert "does not exist" in capsys.readouterr().err

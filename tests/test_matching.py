@@ -459,3 +459,148 @@ def test_weighted_served_is_the_optimum_over_all_same_category_pairs(data):
             best += take * p
             left -= take
     assert m.weighted_served == best
+
+
+# -- issue 18: the lexicographic optimum over *all* admissible pairs ----------------------
+
+
+def _hav_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle km, written out independently of the library."""
+    import math
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    a = (math.sin((p2 - p1) / 2) ** 2
+         + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2)
+    return 2 * 6371.0088 * math.asin(math.sqrt(a))
+
+
+def _issue_case() -> tuple[rg.RegionalGraph, dict]:
+    """Two districts on the equator. QA (district 1) at 0 km; eight co-located resources
+    R1..R8 and demands Q1..Q8 1 km east (district 2); R9 1.5 km west (district 2)."""
+    km = 1 / 111.19508  # degrees of longitude per km on the equator (R = 6371.0088 km)
+    areas = pd.DataFrame({
+        "id": ["D1", "D2", "S1", "S2", "S3", "C1", "C2", "C3"],
+        "name": ["一区", "二区", "一街", "二街", "三街", "一社区", "二社区", "三社区"],
+        "level": ["district"] * 2 + ["street"] * 3 + ["community"] * 3,
+        "parent_id": [None, None, "D1", "D2", "D2", "S1", "S2", "S3"]})
+    orgs = [("OQ", "C1", 0.0)] + [(f"O{i}", "C2", 1.0) for i in range(1, 9)] \
+        + [("O9", "C3", -1.5)]
+    organizations = pd.DataFrame({
+        "id": [o for o, _, _ in orgs], "name": [f"单位{o}" for o, _, _ in orgs],
+        "kind": "hospital", "area_id": [a for _, a, _ in orgs], "lat": "0",
+        "lon": [repr(x * km) for _, _, x in orgs]})
+    resources = pd.DataFrame({"id": [f"R{i}" for i in range(1, 10)],
+                              "provider_id": [f"O{i}" for i in range(1, 10)],
+                              "category": "medical", "capacity": "1"})
+    demands = pd.DataFrame({"id": ["QA"] + [f"Q{i}" for i in range(1, 9)],
+                            "requester_id": ["C1"] + ["C2"] * 8, "category": "medical",
+                            "quantity": "1", "priority": "high"})
+    G = rg.build.graph_from_tables({"areas": areas, "organizations": organizations,
+                                    "resources": resources, "demands": demands})
+    pos = {"R9": -1.5 * km, **{f"R{i}": 1.0 * km for i in range(1, 9)},
+           "QA": 0.0, **{f"Q{i}": 1.0 * km for i in range(1, 9)}}
+    return G, pos
+
+
+def test_issue_hand_case_cost_is_the_true_minimum() -> None:
+    from scipy.optimize import linear_sum_assignment
+
+    G, pos = _issue_case()
+    m = match_resources(G, as_of=AS_OF)
+    res = [f"R{i}" for i in range(1, 10)]
+    dem = ["QA"] + [f"Q{i}" for i in range(1, 9)]
+    # every unit is served either way (9 × 9, all high): the cost optimum is the min-cost
+    # perfect assignment (Hungarian method) with cost 0.5 + km per unit
+    cost = np.array([[0.5 + _hav_km(0, pos[r], 0, pos[d]) for d in dem] for r in res])
+    rows, cols = linear_sum_assignment(cost)
+    best = float(cost[rows, cols].sum())
+    assert best == pytest.approx(6.0, abs=1e-3)  # by hand: 8 × 0.5 + (0.5 + 1.5) = 6.0
+    # (the issue measured 5.998 at 37.5° N; on the equator the km are exact)
+    assert m.weighted_served == 9 * 3
+    assert m.total_cost == pytest.approx(best, abs=0.01)
+    assert flows(m)[("R9", "QA")] == 1
+
+
+def _exact_milp(cap, qty, w, cost, ok) -> tuple[int, float]:
+    """Lexicographic optimum by two MILPs (scipy/HiGHS) over a dense pair mask ``ok``."""
+    from scipy.optimize import Bounds, LinearConstraint, milp
+
+    R, D = cost.shape
+    idx = np.argwhere(ok)
+    n = len(idx)
+    if n == 0:
+        return 0, 0.0
+    A_r = np.zeros((R, n))
+    A_d = np.zeros((D, n))
+    A_r[idx[:, 0], np.arange(n)] = 1
+    A_d[idx[:, 1], np.arange(n)] = 1
+    cons = [LinearConstraint(A_r, 0, cap), LinearConstraint(A_d, 0, qty)]
+    ub = np.minimum(cap[idx[:, 0]], qty[idx[:, 1]])
+    weight = w[idx[:, 1]].astype(float)
+    first = milp(-weight, constraints=cons, integrality=np.ones(n), bounds=Bounds(0, ub))
+    best_w = round(-first.fun)
+    cons.append(LinearConstraint(weight[None, :], best_w, np.inf))
+    second = milp(np.rint(cost[idx[:, 0], idx[:, 1]] * 100), constraints=cons,
+                  integrality=np.ones(n), bounds=Bounds(0, ub))
+    return best_w, float(second.fun) / 100
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(seed=st.integers(0, 10_000), limit=st.sampled_from([None, 6.0, 12.0]))
+def test_random_geo_instances_match_exact_milp(seed: int, limit: float | None) -> None:
+    """Six districts on a small map with coordinates: the result equals the exact MILP over
+    every same-category pair (within the distance limit)."""
+    rng = np.random.default_rng(seed)
+    n_d, n_r, n_q = 6, int(rng.integers(4, 14)), int(rng.integers(4, 14))
+    deg = 1 / 111.19508
+    places = rng.uniform(0, 20, (n_d, 2))  # district centres, km
+    areas = pd.DataFrame({
+        "id": [f"D{i}" for i in range(n_d)] + [f"S{i}" for i in range(n_d)]
+        + [f"C{i}" for i in range(n_d)],
+        "name": [f"区{i}" for i in range(n_d)] + [f"街{i}" for i in range(n_d)]
+        + [f"社区{i}" for i in range(n_d)],
+        "level": ["district"] * n_d + ["street"] * n_d + ["community"] * n_d,
+        "parent_id": [None] * n_d + [f"D{i}" for i in range(n_d)]
+        + [f"S{i}" for i in range(n_d)]})
+    r_at = rng.integers(0, n_d, n_r)
+    r_xy = places[r_at] + rng.uniform(-3, 3, (n_r, 2))
+    # one residents' committee per community at its centre: the demand's location
+    orgs = pd.DataFrame({
+        "id": [f"O{i}" for i in range(n_r)] + [f"RC{i}" for i in range(n_d)],
+        "name": [f"单位{i}" for i in range(n_r)] + [f"居委会{i}" for i in range(n_d)],
+        "kind": ["hospital"] * n_r + ["residents_committee"] * n_d,
+        "area_id": [f"C{a}" for a in r_at] + [f"C{i}" for i in range(n_d)],
+        "lat": [repr(float(y * deg)) for y in np.r_[r_xy[:, 1], places[:, 1]]],
+        "lon": [repr(float(x * deg)) for x in np.r_[r_xy[:, 0], places[:, 0]]]})
+    cats = np.array(["medical", "legal"])
+    r_cat, q_cat = cats[rng.integers(0, 2, n_r)], cats[rng.integers(0, 2, n_q)]
+    cap, qty = rng.integers(1, 4, n_r), rng.integers(1, 4, n_q)
+    pri = np.array(["high", "medium", "low"])[rng.integers(0, 3, n_q)]
+    q_at = rng.integers(0, n_d, n_q)
+    resources = pd.DataFrame({"id": [f"R{i}" for i in range(n_r)],
+                              "provider_id": [f"O{i}" for i in range(n_r)],
+                              "category": r_cat, "capacity": [str(c) for c in cap]})
+    demands = pd.DataFrame({"id": [f"Q{i}" for i in range(n_q)],
+                            "requester_id": [f"C{a}" for a in q_at], "category": q_cat,
+                            "quantity": [str(q) for q in qty], "priority": pri})
+    G = rg.build.graph_from_tables({"areas": areas, "organizations": orgs,
+                                    "resources": resources, "demands": demands})
+    weights = MatchWeights(k_nearest=2)  # few candidates: the pricing must find the rest
+    m = match_resources(G, as_of=AS_OF, max_distance_km=limit, weights=weights)
+    # the community centroid is the centre (mean of its located organisations)
+    c_xy = np.array([np.mean(np.vstack([places[i]] + [r_xy[j] for j in range(n_r)
+                                                        if r_at[j] == i]), axis=0)
+                     for i in range(n_d)])
+    km = np.array([[_hav_km(r_xy[r, 1] * deg, r_xy[r, 0] * deg, c_xy[q_at[d], 1] * deg,
+                            c_xy[q_at[d], 0] * deg) for d in range(n_q)] for r in range(n_r)])
+    ok = r_cat[:, None] == q_cat[None, :]
+    if limit is not None:
+        ok &= km < limit
+    w = np.array([rg.schema.PRIORITY_WEIGHT[p] for p in pri])
+    best_w, best_cost = _exact_milp(cap, qty, w, 0.5 + km, ok)
+    assert m.weighted_served == best_w
+    assert m.total_cost == pytest.approx(best_cost, abs=0.005 * qty.sum() + 1e-6)  # rounding
+    if limit is not None:  # no "used up" when an admissible resource still has room
+        idle = set(m.idle_resources.index)
+        for q in m.unmet_demands.index[m.unmet_demands["reason"] == matching.USED_UP]:
+            d = int(q[1:])
+            assert not any(ok[r, d] and f"R{r}" in idle for r in range(n_r))

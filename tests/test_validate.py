@@ -447,12 +447,15 @@ def test_rows_with_the_wrong_number_of_cells(raw_tables: Tables, write_csv) -> N
     with pytest.raises(rg.TableValidationError) as info:
         rg.load_graph(folder)
     failures = info.value.failures
-    assert failures[["table", "row", "value"]].values.tolist() == [
+    ragged = failures[failures["problem"].str.endswith("cells in the row")]
+    assert ragged[["table", "row", "value"]].values.tolist() == [
         ["areas", 3, "S1,湖岚街道,street"],
         ["areas", 5, "C2,西湾社区,community,S1,多余"],
         ["links", 2, "O2,PI1"],
     ]
-    assert failures["expected"].str.contains("4 cells|3 cells").all()
+    assert ragged["expected"].str.contains("4 cells|3 cells").all()
+    # the other tables are still checked (the links file lost the activity's link)
+    assert failures.loc[~failures.index.isin(ragged.index), "table"].tolist() == ["activities"]
 
 
 def test_nothing_valid_is_dropped(raw_tables: Tables, write_csv, tmp_path: Path) -> None:
@@ -536,7 +539,7 @@ def test_xlsx_value_under_no_header_and_table_twice_are_reported(tmp_path):
     path = tmp_path / "book.xlsx"
     wb.save(path)
     with pytest.raises(rg.TableValidationError) as info:
-        rg.io.read_tables(path)
+        rg.validate.validate_tables(rg.io.read_tables(path))
     f = info.value.failures
     cell = f[f["problem"] == "value in a column without a header"].iloc[0]
     assert (cell["table"], cell["row"], cell["column"], cell["value"]) == \
@@ -558,3 +561,49 @@ def test_control_characters_huge_counts_and_headerless_values_are_reported():
     assert f.loc["number too large", "column"] == "party_members"
     assert f.loc["value in a column without a header", "value"] == "stray"
     assert len(f) == 3
+
+
+# -- issue 18: every problem at once, even with a broken row ------------------------------
+
+
+def test_ragged_csv_row_does_not_hide_other_problems(raw_tables, write_csv) -> None:
+    folder = write_csv(raw_tables)
+    areas = (folder / "areas.csv").read_text(encoding="utf-8").splitlines()
+    areas[3] = areas[3] + ",东湾路1号,多出的格"  # an unquoted comma: two cells too many
+    (folder / "areas.csv").write_text("\n".join(areas) + "\n", encoding="utf-8")
+    orgs = pd.read_csv(folder / "organizations.csv", dtype=str, keep_default_na=False)
+    orgs.loc[1, "kind"] = "火星单位"
+    orgs.to_csv(folder / "organizations.csv", index=False)
+    _, f = rg.validate.check_tables(rg.io.read_tables(folder))
+    ragged = f[f["problem"].str.contains("cells in the row")]
+    assert ragged[["table", "row"]].values.tolist() == [["areas", 4]]
+    kind = f[f["column"] == "kind"]
+    assert kind[["table", "row", "value"]].values.tolist() == [["organizations", 3, "火星单位"]]
+
+
+def test_value_under_blank_xlsx_header_does_not_hide_other_problems(tmp_path) -> None:
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "区域"
+    ws.append(["编号", "名称", "层级", None])
+    ws.append(["D1", "示例区", "区", "13800000000"])
+    orgs = wb.create_sheet("单位")
+    orgs.append(["编号", "名称", "类型"])
+    orgs.append(["O1", "某公司", "外星企业"])
+    path = tmp_path / "ledger.xlsx"
+    wb.save(path)
+    _, f = rg.validate.check_tables(rg.io.read_tables(path))
+    problems = set(zip(f["table"], f["row"], f["problem"], strict=True))
+    assert ("areas", 2, "value in a column without a header") in problems
+    assert ("organizations", 2, "unknown organization kind") in problems
+
+
+def test_excel_error_values_are_rejected() -> None:
+    raw = {"areas": pd.DataFrame({"id": ["D1", "#REF!"], "name": ["#N/A", "街道"],
+                                  "level": ["district", "street"], "parent_id": [None, "D1"]})}
+    _, f = rg.validate.check_tables(raw)
+    bad = f[f["problem"] == "Excel error value"]
+    assert bad[["row", "column", "value"]].values.tolist() == [[2, "name", "#N/A"],
+                                                               [3, "id", "#REF!"]]

@@ -5,6 +5,9 @@ Modules: :mod:`~regional_graph.schema` (labels, enums, the table template),
 :mod:`~regional_graph.build` (tables ↔ graph), :mod:`~regional_graph.graph`,
 :mod:`~regional_graph.datasets`.
 
+Submodules and the names below load on first use: ``import regional_graph`` imports neither
+pandas nor any other heavy library, so a script or the command line pays only for what it uses.
+
 Examples
 --------
 >>> import regional_graph as rg
@@ -17,47 +20,17 @@ from __future__ import annotations
 
 import logging
 
-from . import (
-    analysis,
-    build,
-    datasets,
-    errors,
-    flow,
-    graph,
-    io,
-    matching,
-    orders,
-    report,
-    schema,
-    store,
-    validate,
-)
-from .build import load_graph, save_graph
-from .errors import InfeasibleMatchingError, RegionalGraphError, StoreError, TableValidationError
-from .graph import RegionalGraph
+from ._lazy import attach
 
-__all__ = [
-    "InfeasibleMatchingError",
-    "RegionalGraph",
-    "RegionalGraphError",
-    "StoreError",
-    "TableValidationError",
-    "analysis",
-    "build",
-    "datasets",
-    "errors",
-    "flow",
-    "graph",
-    "io",
-    "load_graph",
-    "matching",
-    "orders",
-    "report",
-    "save_graph",
-    "schema",
-    "store",
-    "validate",
-]
+__getattr__, __dir__, __all__ = attach(
+    __name__,
+    submodules=["analysis", "build", "datasets", "errors", "export", "flow", "geo", "graph",
+                "io", "matching", "orders", "plots", "report", "schema", "store", "validate",
+                "viz", "vocab"],
+    names={"InfeasibleMatchingError": "errors", "RegionalGraph": "graph",
+           "RegionalGraphError": "errors", "StoreError": "errors",
+           "TableValidationError": "errors", "load_graph": "build", "save_graph": "build"},
+)
 __version__ = "0.1.0"
 
 logging.getLogger(__name__).addHandler(logging.NullHandler())

@@ -12,13 +12,17 @@ import sys
 import zipfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
-
-from . import __version__, datasets, io
-from .build import load_graph
+# only light modules here, so that ``--help`` answers at once: pandas, the graph and the
+# analyses load inside the commands that use them
+from . import __version__, datasets
 from .errors import RegionalGraphError, StoreError, TableValidationError
-from .graph import RegionalGraph
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from .graph import RegionalGraph
 
 log = logging.getLogger("regional_graph.cli")
 
@@ -30,6 +34,8 @@ def _out(text: str = "") -> None:
 
 
 def _load(args: argparse.Namespace) -> RegionalGraph:
+    from .build import load_graph
+
     return load_graph(args.data)
 
 
@@ -72,6 +78,8 @@ def _cmd_check(args: argparse.Namespace) -> int:
 
 def _cmd_summary(args: argparse.Namespace) -> int:
     """Counts by label/kind/level/type and basic indicators."""
+    import pandas as pd
+
     from .vocab import translate
 
     G = _load(args)
@@ -93,6 +101,8 @@ def _headline_lines(G: RegionalGraph, args: argparse.Namespace) -> list[str]:
 
 def _cmd_template(args: argparse.Namespace) -> int:
     """Write the empty fill-in workbook."""
+    from . import io
+
     path = io.write_template(args.file)
     _out(f"已写出填报模板 {path}" if _lang(args) == "zh" else f"wrote the template workbook {path}")
     return 0
@@ -134,6 +144,8 @@ def _cmd_match(args: argparse.Namespace) -> int:
 
 
 def _match_lines(result: object, lang: str = "zh") -> list[str]:
+    import pandas as pd
+
     from .matching import MatchResult
     from .vocab import value_label
 
@@ -237,6 +249,8 @@ def _cmd_orders(args: argparse.Namespace) -> int:
 
 
 def _orders_lines(G: RegionalGraph, as_of: str, lang: str) -> list[str]:
+    import pandas as pd
+
     from .orders import order_indicators
 
     t = order_indicators(G, as_of=as_of, by=None)
@@ -267,6 +281,7 @@ def _year_before(day: str) -> str:
 def _cmd_diff(args: argparse.Namespace) -> int:
     """What changed between two datasets, or one dataset at two dates."""
     from .analysis.changes import write_diff
+    from .build import load_graph
 
     old = load_graph(args.old)
     new = load_graph(args.new) if args.new is not None else None
@@ -286,6 +301,8 @@ def _cmd_diff(args: argparse.Namespace) -> int:
 
 
 def _diff_lines(out: Path, lang: str) -> list[str]:
+    import pandas as pd
+
     from .vocab import sheet_name
 
     summary = pd.read_csv(Path(out) / "diff_summary.csv", encoding="utf-8-sig")
@@ -298,6 +315,7 @@ def _diff_lines(out: Path, lang: str) -> list[str]:
 
 def _cmd_demo(args: argparse.Namespace) -> int:
     """Run every analysis and export on the bundled sample district."""
+    from .build import load_graph
     from .export import write_tables
 
     out = Path(args.out)
@@ -480,6 +498,7 @@ def _compare(text: str) -> Path | str:
 
 def _cmd_dashboard(args: argparse.Namespace) -> int:
     """The district dashboard: one offline page (dashboard.html)."""
+    from .build import load_graph
     from .viz.dashboard import write_dashboard
 
     G = _load(args)
@@ -520,6 +539,38 @@ def _add_dashboard_parser(sub: argparse._SubParsersAction) -> None:  # type: ign
 # -- parser --------------------------------------------------------------------------------
 
 
+#: Problems shown per table and column before the rest is only counted.
+PROBLEMS_SHOWN = 20
+
+
+def _write_problems(failures: pd.DataFrame, problems_file: Path | None) -> None:
+    """Every problem, bounded: the first ``PROBLEMS_SHOWN`` per table and column, then a
+    count; the full list goes to ``problems_file`` (CSV, UTF-8 with BOM) when asked for."""
+    import pandas as pd
+
+    n = len(failures)
+    sys.stderr.write(f"{n:,} problem(s) in the input tables:\n")
+    key = failures["table"].astype("str") + "\x00" + failures["column"].astype("str")
+    rank = key.groupby(key, sort=False).cumcount()
+    shown = failures[rank.to_numpy() < PROBLEMS_SHOWN]
+    with pd.option_context("display.max_rows", None, "display.width", 200,
+                           "display.max_colwidth", 80):
+        sys.stderr.write(shown.to_string(index=False) + "\n")
+    hidden = key[rank.to_numpy() >= PROBLEMS_SHOWN]
+    if len(hidden):
+        counts = hidden.value_counts(sort=False)
+        for k, c in counts.items():
+            table, column = str(k).split("\x00")
+            where = f"table {table}" + (f", column {column}" if column else "")
+            sys.stderr.write(f"  … and {c:,} more in {where}\n")
+    if problems_file is not None:
+        problems_file.parent.mkdir(parents=True, exist_ok=True)
+        failures.to_csv(problems_file, index=False, encoding="utf-8-sig")
+        sys.stderr.write(f"the full list ({n:,} problems): {problems_file}\n")
+    elif len(hidden):
+        sys.stderr.write("  (write the full list with --problems-file FILE.csv)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser (exposed for the docs).
 
@@ -542,6 +593,8 @@ def build_parser() -> argparse.ArgumentParser:
     def data_cmd(name: str, handler: Handler, help_: str) -> argparse.ArgumentParser:
         sp = sub.add_parser(name, help=help_, description=help_)
         sp.add_argument("data", type=Path, help="a folder of CSV files or an .xlsx workbook")
+        sp.add_argument("--problems-file", type=Path, metavar="FILE.csv",
+                        help="write every problem of invalid input to this CSV file")
         sp.set_defaults(handler=handler)
         return sp
 
@@ -674,10 +727,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.handler(args))
     except TableValidationError as err:
-        sys.stderr.write(f"{len(err.failures)} problem(s) in the input tables:\n")
-        with pd.option_context("display.max_rows", 500, "display.width", 200,
-                               "display.max_colwidth", 80):
-            sys.stderr.write(err.failures.to_string(index=False) + "\n")
+        _write_problems(err.failures, getattr(args, "problems_file", None))
         return 1
     except (StoreError, RegionalGraphError, OSError, zipfile.BadZipFile, ValueError) as err:
         sys.stderr.write(f"error: {err}\n")

@@ -8,7 +8,10 @@ True
 
 from __future__ import annotations
 
-import pandas as pd
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 #: Columns of the failures table carried by :class:`TableValidationError`.
 FAILURE_COLUMNS = ["table", "row", "column", "value", "problem", "expected"]
@@ -23,6 +26,7 @@ class RegionalGraphError(Exception):
     >>> all(issubclass(e, RegionalGraphError) for e in
     ...     (TableValidationError, StoreError, InfeasibleMatchingError))
     True
+    >>> import pandas as pd
     >>> raw = {"areas": pd.DataFrame({"id": ["D01", "D01"], "name": ["区", "区"],
     ...                               "level": ["district", "district"]})}
     >>> try:
@@ -96,12 +100,15 @@ def format_failures(failures: pd.DataFrame, *, max_lines: int = 50) -> str:
 
     Examples
     --------
+    >>> import pandas as pd
     >>> f = pd.DataFrame([["areas", 3, "level", "镇区", "unknown area level", "street (街道)"]],
     ...                  columns=FAILURE_COLUMNS)
     >>> print(format_failures(f))
     1 problem in the input tables:
       areas row 3, column 'level': unknown area level; found '镇区', expected street (街道)
     """
+    import pandas as pd
+
     n = len(failures)
     head = f"{n} problem{'s' if n != 1 else ''} in the input tables:"
     lines = [head]

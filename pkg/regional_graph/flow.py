@@ -80,7 +80,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["AllocationResult", "max_served", "solve_allocation"]
+__all__ = ["AllocationResult", "max_served", "node_potentials", "solve_allocation"]
 
 logger = logging.getLogger(__name__)
 
@@ -528,3 +528,121 @@ def max_served(
     )
     graph.sum_duplicates()
     return int(maximum_flow(graph, src, snk).flow_value)
+
+
+def node_potentials(
+    capacity: Any,
+    quantity: Any,
+    priority: Any,
+    pair_resource: Any,
+    pair_demand: Any,
+    pair_cost: Any,
+    flow: Any,
+    big_w: int,
+    *,
+    provider: Any = None,
+    provider_limit: Any = None,
+    cost_scale: float = 100,
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """Dual potentials ``(pi_resource, pi_demand)`` proving a flow optimal (pricing).
+
+    The residual network of :func:`solve_allocation` (demand arcs cost ``-big_w * w``, pair
+    arcs ``round(cost * cost_scale)``) is searched from a virtual root with Bellman–Ford
+    (vectorised; a simple path passes the sink once, so the values stay small). For any
+    arc ``u -> v`` with room left, ``c + pi[u] - pi[v] >= 0``. A pair ``(r, d)`` *not* in
+    the list with ``round(cost * cost_scale) + pi_resource[r] - pi_demand[d] < 0`` would
+    improve the flow; when there is none, the flow is optimal over every pair (with
+    ``big_w`` large enough for the whole instance, the lexicographic optimum).
+
+    Raises
+    ------
+    RuntimeError
+        If the flow is not optimal over its own pairs (a negative residual cycle).
+
+    Examples
+    --------
+    One resource (1 unit) at cost 1 to demand 0; a pair to demand 1 (priority 3) at
+    cost 1 would be better, and its reduced cost says so:
+
+    >>> pr, pd_ = node_potentials([1], [1, 1], [1, 3], [0], [0], [1.0], [1], big_w=1000)
+    >>> int(100 + pr[0] - pd_[1]) < 0
+    True
+    """
+    cap = _as_int_array(capacity, "capacity", minimum=0)
+    qty = _as_int_array(quantity, "quantity", minimum=0)
+    w = _as_int_array(priority, "priority", minimum=1)
+    n_res, n_dem = cap.size, qty.size
+    pr, pd_ = _check_pairs(pair_resource, pair_demand, n_res, n_dem)
+    x = _as_int_array(flow, "flow", minimum=0) if len(flow) else np.zeros(0, np.int64)
+    cost_i = np.rint(np.asarray(pair_cost, dtype=np.float64) * cost_scale).astype(np.int64)
+    keep = _cheapest_unique(pr, pd_, cost_i, n_dem) if pr.size else np.zeros(0, np.intp)
+    # duplicates carry no flow (solve_allocation) but merge it anyway to stay general
+    key = pr * max(n_dem, 1) + pd_
+    x_all = np.zeros(pr.size, dtype=np.int64)
+    if pr.size:
+        _, inv = np.unique(key, return_inverse=True)
+        tot = np.bincount(inv, weights=x, minlength=int(inv.max()) + 1).astype(np.int64)
+        x_all[keep] = tot[inv[keep]]
+    kr, kd, kc, kx = pr[keep], pd_[keep], cost_i[keep], x_all[keep]
+    provs = _check_providers(provider, provider_limit, n_res)
+    served = np.bincount(kd, weights=kx, minlength=n_dem).astype(np.int64)
+    used = np.bincount(kr, weights=kx, minlength=n_res).astype(np.int64)
+    s, t = 0, 1
+    r_node = 2 + np.arange(n_res, dtype=np.int64)
+    d_node = 2 + n_res + np.arange(n_dem, dtype=np.int64)
+    tails: list[np.ndarray] = []
+    heads: list[np.ndarray] = []
+    costs: list[np.ndarray] = []
+
+    def arcs(tail: np.ndarray, head: np.ndarray, cost: np.ndarray | int, room: np.ndarray
+             ) -> None:
+        tails.append(np.broadcast_to(tail, room.shape)[room])
+        heads.append(np.broadcast_to(head, room.shape)[room])
+        costs.append(np.broadcast_to(np.asarray(cost, dtype=np.int64), room.shape)[room])
+
+    arcs(r_node[kr], d_node[kd], kc, kx < np.minimum(cap[kr], qty[kd]))
+    arcs(d_node[kd], r_node[kr], -kc, kx > 0)
+    arcs(d_node, np.int64(t), -big_w * w, served < qty)
+    arcs(np.int64(t), d_node, big_w * w, served > 0)
+    n_nodes = 2 + n_res + n_dem
+    if provs is None:
+        arcs(np.int64(s), r_node, 0, used < cap)
+        arcs(r_node, np.int64(s), 0, used > 0)
+    else:
+        prov, plim = provs
+        n_prov = plim.size
+        p_node = 2 + n_res + n_dem + np.arange(n_prov, dtype=np.int64)
+        n_nodes += n_prov
+        free = prov < 0
+        arcs(np.int64(s), r_node, 0, free & (used < cap))
+        arcs(r_node, np.int64(s), 0, free & (used > 0))
+        pn = p_node[np.maximum(prov, 0)]
+        arcs(pn, r_node, 0, ~free & (used < cap))
+        arcs(r_node, pn, 0, ~free & (used > 0))
+        p_used = np.bincount(prov[~free], weights=used[~free], minlength=n_prov)
+        p_total = np.bincount(prov[~free], weights=cap[~free], minlength=n_prov)
+        arcs(np.int64(s), p_node, 0, p_used < np.minimum(plim, p_total))
+        arcs(p_node, np.int64(s), 0, p_used > 0)
+    through = int(served.sum())
+    arcs(np.int64(s), np.int64(t), 0, np.array(through > 0))
+    arcs(np.int64(t), np.int64(s), 0, np.array(int(cap.sum()) - through > 0))
+    tail = np.concatenate([np.atleast_1d(a) for a in tails]).astype(np.int64)
+    head = np.concatenate([np.atleast_1d(a) for a in heads]).astype(np.int64)
+    cost = np.concatenate([np.atleast_1d(a) for a in costs]).astype(np.int64)
+    order = np.argsort(head, kind="stable")
+    tail, head, cost = tail[order], head[order], cost[order]
+    starts = np.flatnonzero(np.r_[True, head[1:] != head[:-1]]) if head.size else \
+        np.zeros(0, np.int64)
+    targets = head[starts]
+    dist = np.zeros(n_nodes, dtype=np.int64)
+    for _ in range(n_nodes + 1):
+        if not head.size:
+            break
+        best = np.minimum.reduceat(dist[tail] + cost, starts)
+        improve = best < dist[targets]
+        if not improve.any():
+            break
+        dist[targets[improve]] = best[improve]
+    else:
+        raise RuntimeError("flow is not optimal over its own pairs (negative residual cycle)")
+    return dist[r_node], dist[d_node]

@@ -364,16 +364,19 @@ class RegionalGraph:
         >>> G.display_names(G.codes(["D01", "nope"])).tolist()
         ['海岚区', None]
         """
-        if "names" not in self._cache:
-            names = np.full(self.number_of_nodes() + 1, None, dtype=object)  # last: code -1
-            for label in (Label.AREA, Label.PARTY_ORG, Label.ORGANIZATION):
-                rng = self.label_range(label)
-                names[rng] = self.nodes[label]["name"].to_numpy(dtype=object, na_value=None)
-            self._cache["names"] = names
-        names = self._cache["names"]
+        n = self.number_of_nodes()
+        flat = np.arange(n) if codes is None else np.asarray(codes, dtype=np.int64).reshape(-1)
+        out = np.full(len(flat), None, dtype=object)
+        for label in (Label.AREA, Label.PARTY_ORG, Label.ORGANIZATION):  # only the names asked
+            rng = self.label_range(label)
+            at = np.flatnonzero((flat >= rng.start) & (flat < rng.stop))
+            if len(at):
+                names = self.nodes[label]["name"].array.take(flat[at] - rng.start)
+                out[at] = names.to_numpy(dtype=object, na_value=None)
         if codes is None:
-            return names[:-1].copy()  # type: ignore[index]
-        return names[np.asarray(codes, dtype=np.int64)]  # type: ignore[index]
+            return out
+        shape = np.shape(codes)
+        return out[0] if shape == () else out.reshape(shape)
 
     def organizations_of_kind(self, kinds: tuple[str, ...]) -> np.ndarray:
         """Per organisation row (code order within the label): kind in ``kinds``.

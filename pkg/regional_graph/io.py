@@ -18,6 +18,7 @@ import csv
 import datetime as dt
 import io as _io
 import logging
+import re
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -76,47 +77,52 @@ def read_tables(path: str | Path) -> Tables:
     True
     """
     path = Path(path)
+    if not path.exists():
+        raise FileNotFoundError(f"{str(path)!r} does not exist (没有这个文件或文件夹)")
     if path.is_dir():
         return _read_folder(path)
     if path.suffix.lower() in {".xlsx", ".xlsm"}:
         return _read_workbook(path)
     if path.suffix.lower() == ".csv":
-        tbl = schema.table(path.stem)
-        return {tbl.name: read_csv(path)}
-    raise FileNotFoundError(f"{str(path)!r} is neither a folder of CSV files nor a .xlsx workbook")
+        try:
+            tbl = schema.table(path.stem)
+        except KeyError:
+            raise TableValidationError(pd.DataFrame(
+                [[path.name, None, "", path.name, "file name is not a table of the template",
+                  _TABLE_NAMES]], columns=FAILURE_COLUMNS)) from None
+        return {tbl.name: read_csv(path, keep_going=True)}
+    raise FileNotFoundError(f"{str(path)!r} is neither a folder of CSV files nor a .xlsx "
+                            "workbook (应为CSV文件夹或.xlsx工作簿)")
 
 
 def _read_folder(folder: Path) -> Tables:
     out: Tables = {}
     sources: dict[str, Path] = {}
-    broken: list[pd.DataFrame] = []
     for file in sorted(folder.iterdir()):
         if file.suffix.lower() != ".csv":
             continue
         try:
             tbl = schema.table(file.stem)
-        except KeyError:
-            log.warning("ignoring %s: not a table of the template", file.name)
+        except KeyError:  # a misnamed table would be lost silently: an error, not a warning
+            out[file.name] = _with_problems(pd.DataFrame(), [[
+                file.name, None, "", file.name, "file name is not a table of the template",
+                _TABLE_NAMES]])
             continue
         if tbl.name in out:
-            raise TableValidationError(
-                pd.DataFrame(
-                    [[tbl.name, None, "", file.name, "table given twice",
-                      f"one file for {tbl.name} (also in {sources[tbl.name].name})"]],
-                    columns=FAILURE_COLUMNS,
-                )
-            )
-        try:
-            out[tbl.name] = read_csv(file)
-        except TableValidationError as err:  # rows of the wrong width: report every file's
-            broken.append(err.failures)
-            out[tbl.name] = pd.DataFrame()
+            _with_problems(out[tbl.name], [[tbl.name, None, "", file.name, "table given twice",
+                                            f"one file for {tbl.name} (also in "
+                                            f"{sources[tbl.name].name})"]])
+            continue
+        out[tbl.name] = read_csv(file, keep_going=True)
         sources[tbl.name] = file
-    if broken:
-        raise TableValidationError(pd.concat(broken, ignore_index=True))
-    if not out:
-        raise FileNotFoundError(f"no template CSV files found in {str(folder)!r}")
+    if not any(schema_name in schema.TABLES for schema_name in out):
+        raise FileNotFoundError(f"no template CSV files found in {str(folder)!r} "
+                                f"(文件夹中没有模板表格; expected {_TABLE_NAMES})")
     return out
+
+
+_TABLE_NAMES = "a file or sheet named after its table: " + ", ".join(
+    f"{n}/{t.zh}" for n, t in schema.TABLES.items())
 
 
 def detect_encoding(data: bytes) -> str:
@@ -130,9 +136,32 @@ def detect_encoding(data: bytes) -> str:
     'utf-8-sig'
     """
     if data.startswith(b"\xef\xbb\xbf"):
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError as err:
+            line = data[: err.start].count(b"\n") + 1
+            raise ValueError(f"invalid UTF-8 byte {data[err.start:err.start + 1]!r} on line "
+                             f"{line} (UTF-8编码错误; save the file as UTF-8)") from None
         return "utf-8-sig"
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return "utf-16"
+    head = data[:65536]
+    if b"\x00" in head:  # UTF-16 without a byte-order mark, or not text at all
+        even, odd = head[0::2].count(0), head[1::2].count(0)
+        if odd > 0.3 * len(head) / 2 and even < 0.05 * len(head) / 2:
+            return "utf-16-le"
+        if even > 0.3 * len(head) / 2 and odd < 0.05 * len(head) / 2:
+            return "utf-16-be"
+        raise ValueError("not a text file (binary data; 不是文本文件)")
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        bad = data[: err.start].count(b"\n") + 1
+        rest = data.decode("utf-8", errors="replace")
+        if rest.count("\ufffd") * 20 < sum(ord(c) > 127 for c in rest):
+            # mostly UTF-8 with a few broken bytes: reading it as GB18030 would garble it
+            raise ValueError(f"invalid UTF-8 byte {data[err.start:err.start + 1]!r} on line "
+                             f"{bad} (UTF-8编码错误; save the file as UTF-8)") from None
     for enc in _ENCODINGS:
         try:
             data.decode(enc)
@@ -141,16 +170,65 @@ def detect_encoding(data: bytes) -> str:
         return enc
     best = charset_normalizer.from_bytes(data).best()
     if best is None:
-        raise ValueError("cannot detect the text encoding (expected UTF-8 or GB18030/GBK)")
+        raise ValueError("cannot detect the text encoding (expected UTF-8 or GB18030/GBK; "
+                         "无法识别文本编码)")
     return best.encoding
 
 
-def read_csv(path: str | Path) -> pd.DataFrame:
+#: Key of ``DataFrame.attrs`` holding the problems found while reading a table (a failures
+#: table); :func:`regional_graph.validate.check_tables` reports them with the others.
+READ_PROBLEMS = "read_problems"
+#: Problem text of a CSV row whose cell count differs from the header's.
+RAGGED = "cells in the row"
+#: Problem text of a CSV row with a bare carriage return inside a cell.
+BARE_CR = "carriage return (CR, ␍) inside a cell"
+
+
+def broken_rows(problems: pd.Series) -> np.ndarray:
+    """Mask of read problems that make a whole row unreliable (cells may be shifted).
+
+    Examples
+    --------
+    >>> broken_rows(pd.Series(["5 cells in the row", "unknown id"])).tolist()
+    [True, False]
+    """
+    text = problems.astype("str")
+    return (text.str.endswith(RAGGED, na=False) | (text == BARE_CR)).to_numpy(dtype=bool)
+
+
+def read_problems(df: pd.DataFrame) -> pd.DataFrame | None:
+    """The problems found while reading ``df`` (``None`` when there were none).
+
+    Examples
+    --------
+    >>> read_problems(pd.DataFrame()) is None
+    True
+    """
+    found = df.attrs.get(READ_PROBLEMS)
+    return found if isinstance(found, pd.DataFrame) and len(found) else None
+
+
+def _with_problems(df: pd.DataFrame, problems: list[list[object]] | pd.DataFrame
+                   ) -> pd.DataFrame:
+    failures = problems if isinstance(problems, pd.DataFrame) else \
+        pd.DataFrame(problems, columns=FAILURE_COLUMNS)
+    if len(failures):
+        old = read_problems(df)
+        df.attrs[READ_PROBLEMS] = failures if old is None else \
+            pd.concat([old, failures], ignore_index=True)
+    return df
+
+
+def read_csv(path: str | Path, *, keep_going: bool = False) -> pd.DataFrame:
     """Read one CSV file as strings, detecting its encoding; empty cells become missing.
 
     Rows keep their position (row ``i`` of the frame is line ``i + 2`` of the file); rows
     that are entirely empty are kept as all-missing rows and dropped by validation. Rows with
-    more or fewer cells than the header raise :class:`TableValidationError` naming each.
+    more or fewer cells than the header raise :class:`TableValidationError` naming each —
+    or, with ``keep_going``, are read cut or padded to the header's width and listed in the
+    frame's read problems (:func:`read_problems`): validation reports them with every other
+    problem and nothing else about those rows (their cells may be shifted). A file that
+    cannot be read at all (binary data, broken encoding) gives one problem naming it.
 
     Examples
     --------
@@ -163,15 +241,48 @@ def read_csv(path: str | Path) -> pd.DataFrame:
     (['id', 'name'], ['海岚区', nan])
     """
     path = Path(path)
+    try:
+        return _read_csv(path, keep_going=keep_going)
+    except (ValueError, UnicodeError, csv.Error, pa.ArrowException, OSError, MemoryError) as err:
+        if isinstance(err, TableValidationError):
+            raise
+        try:
+            name = schema.table(path.stem).name
+        except KeyError:
+            name = path.name
+        failures = pd.DataFrame([[name, None, "", path.name, f"cannot read the file: {err}",
+                                  "a CSV text file (UTF-8 or GB18030/GBK), one row per line"]],
+                                columns=FAILURE_COLUMNS)
+        if not keep_going:
+            raise TableValidationError(failures) from None
+        return _with_problems(pd.DataFrame(), failures)
+
+
+def _read_csv(path: Path, *, keep_going: bool) -> pd.DataFrame:
     data = path.read_bytes()
     encoding = detect_encoding(data)
+    if encoding.startswith("utf-16"):  # re-encode once: the parser below reads UTF-8
+        data = data.decode(encoding).lstrip("\ufeff").encode("utf-8")
+        encoding = "utf-8"
+    text = None
+    if b"\r" in data and re.search(rb"\r(?!\n)", data):
+        text = data.decode(encoding)
+        if "\n" not in text.replace("\r\n", ""):  # old Mac line endings: CR only
+            data = text.replace("\r", "\n").encode("utf-8")
+            encoding = "utf-8"
+        else:  # a bare CR inside a cell (pasted from Excel): a problem of its row
+            return _read_with_bare_cr(path, text, keep_going=keep_going)
     text_head = data[:65536].decode(encoding, errors="ignore")
-    first = next(csv.reader(_io.StringIO(text_head)), [])
+    first = next(csv.reader(_io.StringIO(text_head, newline="")), [])
     header = [h.lstrip("\ufeff").strip() for h in first]
     if not header:
         return pd.DataFrame()
     names = _dedupe(header)
     py_encoding = "utf8" if encoding in {"utf-8", "utf-8-sig"} else encoding
+    if not re.search(rb"[\r\n]", data[: max(len(data), 1)].rstrip(b"\r\n")):
+        # the header alone (no line break after it): a table with no rows
+        return pd.DataFrame({h: pd.Series([], dtype="str") for h in names}).set_axis(
+            header, axis=1)
     ragged: list[object] = []
 
     def _invalid(row: object) -> str:
@@ -181,7 +292,8 @@ def read_csv(path: str | Path) -> pd.DataFrame:
     table = pacsv.read_csv(
         _io.BytesIO(data),
         read_options=pacsv.ReadOptions(
-            encoding=py_encoding, column_names=names, skip_rows=1, block_size=1 << 24
+            encoding=py_encoding, column_names=names, skip_rows=1,
+            block_size=max(1 << 24, min(len(data) + 1, 1 << 31 - 1)),  # one huge cell fits
         ),
         # quoted cells may hold line breaks; only then is the (serial) multi-line parser needed
         parse_options=pacsv.ParseOptions(
@@ -196,10 +308,45 @@ def read_csv(path: str | Path) -> pd.DataFrame:
         ),
     )
     if ragged:
-        raise TableValidationError(_ragged_rows(path, data.decode(encoding), len(header)))
+        text = data.decode(encoding)
+        failures = _ragged_rows(path, text, len(header))
+        if not keep_going:
+            raise TableValidationError(failures)
+        records = list(csv.reader(_io.StringIO(text.lstrip("\ufeff"), newline="")))[1:]
+        width = len(header)
+        body = [r[:width] + [""] * (width - len(r)) for r in records]
+        frame = pd.DataFrame([[v if v != "" else None for v in r] for r in body],
+                             columns=names, dtype="str")
+        frame.columns = header
+        return _with_problems(frame, failures)
     frame = table.to_pandas()
     frame.columns = header
     return frame
+
+
+def _read_with_bare_cr(path: Path, text: str, *, keep_going: bool) -> pd.DataFrame:
+    """A file with LF (or CRLF) line ends and a bare CR inside some cells: every such row is
+    a problem (Excel shows the CR as a line break; we cannot tell what was meant)."""
+    try:
+        name = schema.table(path.stem).name
+    except KeyError:
+        name = path.name
+    text = text.lstrip("\ufeff").replace("\r\n", "\n")
+    marked = text.replace("\r", "\u240d")  # visible mark: ␍
+    records = list(csv.reader(_io.StringIO(marked, newline="")))
+    header = [h.strip() for h in records[0]] if records else []
+    width = len(header)
+    problems = [[name, i, "", ",".join(r), BARE_CR,
+                 "a cell without a bare CR: remove the line break or quote the cell"]
+                for i, r in enumerate(records, start=1) if any("\u240d" in c for c in r)]
+    failures = pd.DataFrame(problems, columns=FAILURE_COLUMNS)
+    if not keep_going:
+        raise TableValidationError(failures)
+    body = [r[:width] + [""] * (width - len(r)) for r in records[1:]]
+    frame = pd.DataFrame([[v if v != "" else None for v in r] for r in body],
+                         columns=_dedupe(header), dtype="str")
+    frame.columns = header
+    return _with_problems(frame, failures)
 
 
 def _ragged_rows(path: Path, text: str, width: int) -> pd.DataFrame:
@@ -210,9 +357,9 @@ def _ragged_rows(path: Path, text: str, width: int) -> pd.DataFrame:
     except KeyError:
         name = path.name
     rows = [
-        [name, i, "", ",".join(cells), f"{len(cells)} cells in the row",
+        [name, i, "", ",".join(cells), f"{len(cells)} {RAGGED}",
          f"{width} cells, one per header column (quote a value that holds a comma)"]
-        for i, cells in enumerate(csv.reader(_io.StringIO(text)), start=1)
+        for i, cells in enumerate(csv.reader(_io.StringIO(text, newline="")), start=1)
         if cells and len(cells) != width
     ]
     return pd.DataFrame(rows, columns=FAILURE_COLUMNS)
@@ -232,10 +379,19 @@ def _read_workbook(path: Path) -> Tables:
     import openpyxl
     from openpyxl.utils import get_column_letter
 
-    wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    try:
+        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as err:  # BadZipFile, InvalidFileException, KeyError of a broken zip
+        head = path.read_bytes()[:8]
+        what = ("a text file (CSV?) with an .xlsx name: rename it to <table>.csv"
+                if head and not head.startswith(b"PK") and b"\x00" not in head
+                else f"not a readable .xlsx workbook ({type(err).__name__}: {err})")
+        raise TableValidationError(pd.DataFrame(
+            [[path.name, None, "", path.name, f"cannot read the workbook: {what}",
+              "an Excel workbook saved as .xlsx (Excel, WPS or LibreOffice)"]],
+            columns=FAILURE_COLUMNS)) from None
     out: Tables = {}
     sheets: dict[str, str] = {}
-    problems: list[list[object]] = []
     try:
         for ws in wb.worksheets:
             if ws.title == ENUM_SHEET:
@@ -246,9 +402,11 @@ def _read_workbook(path: Path) -> Tables:
                 log.warning("ignoring sheet %r: not a table of the template", ws.title)
                 continue
             if tbl.name in out:
-                problems.append([tbl.name, None, "", ws.title, "table given twice",
-                                 f"one sheet for {tbl.name} (also sheet {sheets[tbl.name]!r})"])
+                _with_problems(out[tbl.name], [[tbl.name, None, "", ws.title,
+                                                "table given twice", f"one sheet for {tbl.name} "
+                                                f"(also sheet {sheets[tbl.name]!r})"]])
                 continue
+            stray: list[list[object]] = []
             sheets[tbl.name] = ws.title
             rows = ws.iter_rows(values_only=True)
             header = next(rows, None)
@@ -262,7 +420,7 @@ def _read_workbook(path: Path) -> Tables:
                 cells = [_cell_text(v) for v in r]
                 for j, v in enumerate(cells):  # data under no header would be lost silently
                     if v is not None and (j >= width or not names[j]):
-                        problems.append([tbl.name, i, get_column_letter(j + 1), v,
+                        stray.append([tbl.name, i, get_column_letter(j + 1), v,
                                          "value in a column without a header",
                                          "a header for this column, or an empty cell"])
                 body.append(cells[:width] + [None] * (width - len(cells)))
@@ -270,11 +428,9 @@ def _read_workbook(path: Path) -> Tables:
                 body.pop()  # trailing formatted-but-empty rows
             frame = pd.DataFrame(body, columns=_dedupe(names), dtype="str")
             frame.columns = names
-            out[tbl.name] = frame
+            out[tbl.name] = _with_problems(frame, stray)
     finally:
         wb.close()
-    if problems:
-        raise TableValidationError(pd.DataFrame(problems, columns=FAILURE_COLUMNS))
     return out
 
 

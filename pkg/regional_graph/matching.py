@@ -28,13 +28,17 @@ An *existing tie* is a live ``paired_with`` link (as of ``as_of``) from the prov
 Party org it hosts, or the organisation hosting it) to the requester's community Area or
 its community Party committee.
 
-Admissible pairs (never a dense R × D matrix)
----------------------------------------------
-Same category, and any of: both in the same district; the resource is among the
-``k_nearest`` same-category resources of the demand (a KD-tree per category on 3-D unit-sphere
-coordinates, exact for great-circle distance); an existing tie; or — for a demand that has none
-of these — the first ``k_nearest`` resources of its category (tier "elsewhere"). Then drop the
-pairs at or beyond ``max_distance_km`` and those of excluded providers.
+Candidate pairs, then pricing (the optimum is over all admissible pairs)
+-----------------------------------------------------------------------
+An admissible pair is any same-category pair below ``max_distance_km`` whose provider is
+not excluded. The solver starts on sparse candidates — same category, and any of: both in
+the same district (one side without coordinates); the resource is among the ``k_nearest``
+same-category resources of the demand (a KD-tree per category on 3-D unit-sphere
+coordinates, exact for great-circle distance); an existing tie; or — for a demand that has
+none of these — the first ``k_nearest`` resources of its category (tier "elsewhere"); then
+drops the pairs at or beyond ``max_distance_km`` and those of excluded providers. Dual
+potentials of each optimal flow then price every admissible pair left out; improving pairs
+are added until none is left, which proves the result optimal over all admissible pairs.
 
 Examples
 --------
@@ -119,11 +123,13 @@ class MatchWeights:
         great-circle distance) and the fallback for demands with no other candidate.
     cost_scale : float
         Costs are rounded to ``1 / cost_scale`` for the exact integer solver.
-    completion_rounds, completion_pairs : int
-        After the first solve on the sparse candidates, at most this many rounds add pairs
-        (at most ``completion_pairs`` a round) between unmet demands and resources of their
-        category that are idle or serve a lower-priority demand, and solve again — so the
-        priority-weighted total served is the optimum over all same-category pairs.
+    completion_rounds : int
+        Pricing rounds at most: after each solve on the candidate pairs, every admissible
+        pair left out is priced with the flow's dual potentials; improving ones (at most
+        ``k_nearest`` per demand) are added and solved again, until none is left — the
+        lexicographic optimum over *all* admissible pairs (typically 3–5 rounds).
+    completion_pairs : int
+        Kept for compatibility (unused).
 
     Examples
     --------
@@ -139,7 +145,7 @@ class MatchWeights:
     same_district_km: float = 8.0
     elsewhere_km: float = 20.0
     tie_factor: float = 0.5
-    k_nearest: int = 8
+    k_nearest: int = 16
     cost_scale: float = 100.0
     completion_rounds: int = 12
     completion_pairs: int = 200_000
@@ -455,12 +461,16 @@ def _candidate_pairs(res: _Side, dem: _Side, ties: pd.DataFrame,
     """Admissible-pair candidates (before the distance limit and exclusions), with costs."""
     n_cat = len(schema.CATEGORY.codes)
     parts_r, parts_d = [], []
-    # 1. same category, same district
+    # 1. same category, same district, one side without coordinates (located pairs come
+    #    from the KD-tree; pricing adds whatever else the optimum needs)
     r_k = np.where(res.district >= 0, res.district * n_cat + res.cat, -1)
     d_k = np.where(dem.district >= 0, dem.district * n_cat + dem.cat, -1)
-    r, d = _block_pairs(r_k, d_k)
-    parts_r.append(r)
-    parts_d.append(d)
+    r_geo = np.isfinite(res.lat) & np.isfinite(res.lon)
+    d_geo = np.isfinite(dem.lat) & np.isfinite(dem.lon)
+    for rk, dk in ((np.where(r_geo, -1, r_k), d_k), (r_k, np.where(d_geo, -1, d_k))):
+        r, d = _block_pairs(rk, dk)
+        parts_r.append(r)
+        parts_d.append(d)
     # 2. k nearest of the category (KD-tree)
     if weights.k_nearest:
         r, d = _knn_pairs(res, dem, weights.k_nearest, max_km)
@@ -492,36 +502,149 @@ def _candidate_pairs(res: _Side, dem: _Side, ties: pd.DataFrame,
     return _price(res, dem, ties, weights, r, d)
 
 
-def _completion_pairs(
-    res_cat: np.ndarray, dem_cat: np.ndarray, cap: np.ndarray, qty: np.ndarray,
-    w: np.ndarray, pairs: _Pairs, sol: AllocationResult, allowed: np.ndarray, limit: int,
-) -> tuple[np.ndarray, np.ndarray]:
-    """Pairs that could raise the served total: unmet demands × resources of their category
-    that are idle or serve a demand of lower priority — every such pair when there are at
-    most ``limit``, else about ``limit / unmet`` per demand, spread over the donors."""
-    unmet = qty - sol.served > 0
-    out_r: list[np.ndarray] = []
-    out_d: list[np.ndarray] = []
-    if not unmet.any():
-        return np.zeros(0, np.int64), np.zeros(0, np.int64)
-    has_flow = sol.flow > 0
-    for c in np.unique(dem_cat[unmet]):
-        need = np.flatnonzero(unmet & (dem_cat == c))
-        # resources serving a demand of lower priority than the best one waiting
-        serves_lower = has_flow & (w[pairs.d] < w[need].max())
-        lower = np.zeros(len(cap), dtype=bool)
-        lower[pairs.r[serves_lower]] = True
-        donors = np.flatnonzero(allowed & (res_cat == c) & ((sol.used < cap) | lower))
-        if not donors.size:
+_PRICING_CHUNK = 2_000_000  # pairs priced at once (memory bound of the dense check)
+_SLACK = 2  # scaled cost units of slack for the fast (matrix) distances; rechecked exactly
+
+
+def _category_blocks(res: _Side, dem: _Side, weights: MatchWeights, r_ok: np.ndarray,
+                     d_ok: np.ndarray) -> Iterable[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    """Every same-category pair (``r_ok`` resources × ``d_ok`` demands) as dense blocks
+    ``(r_idx, d_idx, eff_km)`` with ``eff_km[i, j]`` the pair's effective km (great-circle
+    from a dot product of unit vectors — within about a metre of :func:`_price`'s
+    haversine — or the tier's assumed km). Blocks hold at most ``_PRICING_CHUNK`` pairs."""
+    r_xyz = unit_sphere(res.lat, res.lon)
+    d_xyz = unit_sphere(dem.lat, dem.lon)
+    for c in np.intersect1d(res.cat[r_ok], dem.cat[d_ok]):
+        r_idx = np.flatnonzero(r_ok & (res.cat == c))
+        d_all = np.flatnonzero(d_ok & (dem.cat == c))
+        step = max(1, _PRICING_CHUNK // max(r_idx.size, 1))
+        for i in range(0, d_all.size, step):
+            d_idx = d_all[i:i + step]
+            dot = d_xyz[d_idx] @ r_xyz[r_idx].T
+            chord = np.sqrt(np.clip(2.0 - 2.0 * dot, 0.0, 4.0))
+            km = 2 * EARTH_RADIUS_KM * np.arcsin(np.clip(chord / 2, 0.0, 1.0))
+            unknown = np.isnan(km)
+            if unknown.any():
+                rc, rs, rd = (res.community[r_idx], res.street[r_idx], res.district[r_idx])
+                dc, ds, dd = (dem.community[d_idx, None], dem.street[d_idx, None],
+                              dem.district[d_idx, None])
+                tier = np.select([(rc >= 0) & (rc == dc), (rs >= 0) & (rs == ds),
+                                  (rd >= 0) & (rd == dd)], [0, 1, 2], 3)
+                km = np.where(unknown, weights.tier_km[tier], km)
+            yield r_idx, d_idx, km
+
+
+def _pricing_pairs(res: _Side, dem: _Side, cap: np.ndarray, qty: np.ndarray, w: np.ndarray,
+                   pairs: _Pairs, sol: AllocationResult, allowed: np.ndarray,
+                   weights: MatchWeights, max_km: float | None, prov: np.ndarray | None,
+                   limit: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+    """Admissible pairs outside ``pairs`` with a negative reduced cost under the dual
+    potentials of ``sol`` (at most ``k_nearest`` per demand, most negative first).
+
+    Every pair outside the candidates is without a tie (every tie pair is a candidate),
+    so its unit cost is ``base + per_km * km``. A fast matrix pass keeps the pairs within
+    ``_SLACK`` of improving; those are priced again exactly as :func:`_price` does."""
+    from .flow import node_potentials
+
+    n_dem = max(len(qty), 1)
+    units = min(int((cap > 0).sum()), int((qty > 0).sum()))
+    far = EARTH_RADIUS_KM * np.pi if max_km is None else max_km
+    top_km = max(far, float(weights.tier_km.max()))
+    c_max = int(np.rint((weights.base + weights.per_km * top_km) * weights.cost_scale)) + 1
+    big_w = c_max * max(units, 1) + 1
+    pi_r, pi_d = node_potentials(cap, qty, w, pairs.r, pairs.d, pairs.cost, sol.flow, big_w,
+                                 provider=prov, provider_limit=limit,
+                                 cost_scale=weights.cost_scale)
+    known = np.sort(pairs.r * n_dem + pairs.d)
+    scale = weights.cost_scale
+    out_r, out_d = [], []
+    for r_idx, d_idx, km in _category_blocks(res, dem, weights, allowed, qty > 0):
+        approx = (weights.base + weights.per_km * km) * scale
+        near = approx + pi_r[r_idx][None, :] - pi_d[d_idx][:, None] < _SLACK
+        if max_km is not None:
+            near &= km < max_km + 1e-3
+        i, j = np.nonzero(near)
+        if not i.size:
             continue
-        per = max(1, min(donors.size, limit // need.size))
-        rows = np.repeat(need, per)
-        offs = np.arange(rows.size) % per + np.repeat(np.arange(need.size) * per, per)
-        out_d.append(rows)
-        out_r.append(donors[offs % donors.size])
+        r, d = r_idx[j], d_idx[i]
+        key = r * n_dem + d
+        pos = np.searchsorted(known, key)
+        new = (pos >= known.size) | (known[np.clip(pos, 0, max(known.size - 1, 0))] != key) \
+            if known.size else np.ones(key.size, dtype=bool)
+        out_r.append(r[new])
+        out_d.append(d[new])
     if not out_r:
         return np.zeros(0, np.int64), np.zeros(0, np.int64)
-    return np.concatenate(out_r).astype(np.int64), np.concatenate(out_d).astype(np.int64)
+    r, d = np.concatenate(out_r).astype(np.int64), np.concatenate(out_d).astype(np.int64)
+    exact = _price(res, dem, pd.DataFrame(columns=["unit", "community", "since"]), weights,
+                   r, d)
+    red = np.rint(exact.cost * scale).astype(np.int64) + pi_r[r] - pi_d[d]
+    bad = red < 0
+    if max_km is not None:
+        bad &= exact.eff_km < max_km
+    r, d, red = r[bad], d[bad], red[bad]
+    order = np.lexsort((r, red, d))
+    r, d = r[order], d[order]
+    rank = np.arange(d.size) - np.searchsorted(d, d)
+    keep = rank < max(weights.k_nearest, 1)
+    return r[keep], d[keep]
+
+
+def _resolve_touched(pairs: _Pairs, n_old: int, sol: AllocationResult, cap: np.ndarray,
+                     qty: np.ndarray, w: np.ndarray, solve: object,
+                     prov: np.ndarray | None) -> AllocationResult:
+    """Solve again only the connected components (of resources, demands and providers)
+    that the pairs from ``n_old`` on touch; the others keep their optimal flow (components
+    share nothing, so their optima are independent)."""
+    from scipy.sparse import coo_array
+    from scipy.sparse.csgraph import connected_components
+
+    n_res, n_dem = len(cap), len(qty)
+    rows, cols = [pairs.r], [n_res + pairs.d]
+    n_all = n_res + n_dem
+    if prov is not None:
+        rows.append(np.arange(n_res))
+        cols.append(n_all + prov)
+        n_all += int(prov.max()) + 1 if len(prov) else 0
+    r_, c_ = np.concatenate(rows), np.concatenate(cols)
+    adj = coo_array((np.ones(r_.size, dtype=np.int8), (r_, c_)), shape=(n_all, n_all))
+    _, label = connected_components(adj, directed=False)
+    touched = np.zeros(label.max() + 1, dtype=bool)
+    touched[label[pairs.r[n_old:]]] = True
+    sub = np.flatnonzero(touched[label[pairs.r]])
+    part = solve(pairs.take(sub))  # type: ignore[operator]
+    flow = np.zeros(len(pairs.r), dtype=np.int64)
+    flow[:n_old] = sol.flow
+    flow[sub] = part.flow
+    served = np.bincount(pairs.d, weights=flow, minlength=n_dem).astype(np.int64)
+    used = np.bincount(pairs.r, weights=flow, minlength=n_res).astype(np.int64)
+    return AllocationResult(flow=flow, served=served, used=used,
+                            weighted_served=int(np.dot(served, w)),
+                            total_cost=float(np.dot(pairs.cost, flow)), status="optimal")
+
+
+def _reachable(res: _Side, dem: _Side, weights: MatchWeights, max_km: float | None,
+               allowed: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per demand: some same-category resource within the distance limit (any provider;
+    a provider not excluded)."""
+    n = len(dem.cat)
+    cat_has = np.zeros(len(schema.CATEGORY.codes), dtype=bool)
+    cat_has[res.cat] = True
+    free_has = np.zeros(len(schema.CATEGORY.codes), dtype=bool)
+    free_has[res.cat[allowed]] = True
+    if max_km is None:
+        return cat_has[dem.cat], free_has[dem.cat]
+    near_all = np.zeros(n, dtype=bool)
+    near_free = np.zeros(n, dtype=bool)
+    no_ties = pd.DataFrame(columns=["unit", "community", "since"])
+    for r_idx, d_idx, km in _category_blocks(res, dem, weights, np.ones(len(res.cat), bool),
+                                             np.ones(n, bool)):
+        i, j = np.nonzero(km < max_km + 1e-3)  # then exactly, as _price measures
+        r, d = r_idx[j], d_idx[i]
+        ok = _price(res, dem, no_ties, weights, r, d).eff_km < max_km
+        near_all[d[ok]] = True
+        near_free[d[ok & allowed[r]]] = True
+    return near_all, near_free
 
 
 def _price(res: _Side, dem: _Side, ties: pd.DataFrame, weights: MatchWeights,
@@ -671,25 +794,32 @@ def match_resources(
         )
 
     sol = solve(pairs)
-    # Completion: the candidates are a sparse subset of all same-category pairs. While some
-    # category still has idle capacity beside unmet demand, or serves a lower-priority demand
-    # while a higher-priority one waits, add pairs between those and solve again, so the
-    # served (priority-weighted) total equals the optimum over *all* admissible pairs.
+    # Pricing: the candidates are a sparse subset of all admissible same-category pairs.
+    # Dual potentials of the optimal flow price every pair left out; while one would improve
+    # the flow (negative reduced cost), add the most improving ones and solve again. When
+    # none is left the flow is the lexicographic optimum over *all* admissible pairs.
+    allowed = ~excl_res & (cap > 0)
     for _ in range(weights.completion_rounds):
-        extra = _completion_pairs(res.cat, dem.cat, cap, qty, w, pairs, sol, ~excl_res,
-                                  weights.completion_pairs)
+        extra = _pricing_pairs(res, dem, cap, qty, w, pairs, sol, allowed, weights,
+                               max_distance_km, prov if limit is not None else None, limit)
         if not len(extra[0]):
             break
         more = _price(res, dem, places.ties, weights, *extra)
-        if max_distance_km is not None:
-            more = more.take(more.eff_km < max_distance_km)
-        known = pairs.r * max(n_dem, 1) + pairs.d
-        more = more.take(~np.isin(more.r * max(n_dem, 1) + more.d, known))
-        if not len(more.r):
-            break
+        n_old = len(pairs.r)
         pairs = _Pairs(**{k: np.concatenate([getattr(pairs, k), getattr(more, k)])
                           for k in vars(pairs)})
-        sol = solve(pairs)
+        sol = _resolve_touched(pairs, n_old, sol, cap, qty, w, solve,
+                               prov if limit is not None else None)
+    else:
+        if len(_pricing_pairs(res, dem, cap, qty, w, pairs, sol, allowed, weights,
+                              max_distance_km, prov if limit is not None else None,
+                              limit)[0]):
+            log.warning("matching: stopped after %d pricing rounds before proving the "
+                        "optimum (raise MatchWeights.completion_rounds)",
+                        weights.completion_rounds)
+    near_all, near_free = _reachable(res, dem, weights, max_distance_km, ~excl_res)
+    had_near |= near_all
+    had_free |= near_free
     names = G.display_names()
 
     # assignments

@@ -41,7 +41,7 @@ import pyarrow.compute as pc
 
 from . import schema
 from .errors import FAILURE_COLUMNS, TableValidationError
-from .io import Tables, concat_arrow, to_text_frame
+from .io import Tables, broken_rows, concat_arrow, read_problems, to_text_frame
 
 _DATE_RE = re.compile(
     r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?"
@@ -53,7 +53,12 @@ _DATETIME_RE = re.compile(
     r"(?:[ T]+(\d{1,2})\s*[:时]\s*(\d{1,2})\s*(?:[:分]\s*(\d{1,2})(?:\.\d+)?\s*秒?)?分?)?$"
 )
 _CONTROL_RE = "[\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f]"
+#: What Excel shows in a cell whose formula failed (never a name or an id).
+_EXCEL_ERROR = r"^#(N/A|REF!|VALUE!|DIV/0!|NAME\?|NUM!|NULL!|SPILL!|CALC!|GETTING_DATA)$"
+#: Longest text accepted in a cell (Excel's own limit).
+MAX_TEXT = 32_767
 _BOOL = {**dict.fromkeys(schema.BOOL_TRUE, True), **dict.fromkeys(schema.BOOL_FALSE, False)}
+_BOOL_CODE = {True: 1, False: 0}
 
 
 def parse_date(text: str) -> dt.date | None:
@@ -151,11 +156,22 @@ def check_tables(raw: Mapping[str, pd.DataFrame]) -> tuple[Tables, pd.DataFrame]
     run = _Run()
     frames: dict[str, pd.DataFrame] = {}
     for given, df in raw.items():
+        found = read_problems(df)  # problems met while reading the file (ragged rows, …)
+        if found is not None:
+            run.parts.append(found.astype({"row": "object"}))
+            if not len(df.columns):
+                run.unreadable.add(str(given))
         try:
             tbl = schema.table(given)
         except KeyError:
-            run.fail(given, None, "", None, "unknown table", ", ".join(schema.TABLES))
+            if found is not None:  # already reported while reading (a misnamed file)
+                continue
+            run.fail(given, None, "", None, "unknown table",
+                     "a table of the template, named (file or sheet) one of: "
+                     + ", ".join(f"{n}/{t.zh}" for n, t in schema.TABLES.items()))
             continue
+        if str(given) in run.unreadable:
+            run.unreadable.add(tbl.name)
         if tbl.name in frames:
             run.fail(tbl.name, None, "", given, "table given twice", "each table once")
             continue
@@ -172,7 +188,21 @@ def check_tables(raw: Mapping[str, pd.DataFrame]) -> tuple[Tables, pd.DataFrame]
     run.check_activities()
     run.check_orders()
     run.check_skills()
-    return run.typed, run.failures()
+    failures = run.failures()
+    lost = sorted(n for n in run.unreadable if n in schema.TABLES)
+    if lost:  # ids of a table that could not be read are unknown to every other table
+        unknown = failures["problem"].eq("unknown id").to_numpy(dtype=bool)
+        if unknown.any():
+            note = pd.DataFrame([[n, None, "", None, f"{int(unknown.sum())} references to ids "
+                                  "not checked", "a readable file for this table"]
+                                 for n in lost], columns=FAILURE_COLUMNS)
+            failures = pd.concat([failures[~unknown], note], ignore_index=True)
+    ragged = broken_rows(failures["problem"])
+    if ragged.any():  # a row of the wrong width: its cells may be shifted, report only that
+        broken = pd.MultiIndex.from_frame(failures.loc[ragged, ["table", "row"]])
+        keys = pd.MultiIndex.from_frame(failures[["table", "row"]])
+        failures = failures[ragged | ~keys.isin(broken)].reset_index(drop=True)
+    return run.typed, failures
 
 
 # --------------------------------------------------------------------------------------------
@@ -187,6 +217,7 @@ class _Run:
     ids: pa.Array | None = None
     labels: np.ndarray | None = None
     ref_codes: dict[tuple[str, str], np.ndarray] = field(default_factory=dict)
+    unreadable: set[str] = field(default_factory=set)  # tables whose file could not be read
 
     # -- recording ----------------------------------------------------------------------
     def fail(
@@ -215,7 +246,7 @@ class _Run:
                 "table": table,
                 "row": self.rows[table][mask],
                 "column": column,
-                "value": [None if _missing(v) else str(v) for v in vals],
+                "value": [None if _missing(v) else _short(str(v)) for v in vals],
                 "problem": _pick(problem, mask),
                 "expected": _pick(expected, mask),
             }
@@ -254,7 +285,7 @@ class _Run:
         present = set(rename.values())
         self.present[tbl.name] = present
         for col in tbl.required:
-            if col not in present:
+            if col not in present and tbl.name not in self.unreadable:
                 c = tbl.column(col)
                 self.fail(tbl.name, 1, col, None, "missing required column",
                           f"a column {c.name!r} (or {c.zh!r})")
@@ -315,7 +346,9 @@ class _Run:
             self.fail_rows(t, bad, col.name, s, f"unknown {col.enum.name}", col.expects)
             return pd.Categorical.from_codes(codes, categories=col.enum.codes)
         if col.dtype in {"int", "float"}:
-            num = pd.to_numeric(s, errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
+            num = _plain_numbers(s)
+            if num is None:  # something else than plain decimals: pandas decides
+                num = pd.to_numeric(s, errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
             bad = given & ~np.isfinite(num)
             self.fail_rows(t, bad, col.name, s, "not a number", col.expects)
             ok = given & ~bad
@@ -338,17 +371,16 @@ class _Run:
         if col.dtype in {"date", "datetime"}:
             nat = np.datetime64("NaT", "s")
             parse = parse_date if col.dtype == "date" else parse_datetime
-            dates = _map_unique(
-                s, lambda v: _as_datetime64(parse(v)), dtype="datetime64[s]", missing=nat
-            )
+            dates = _map_unique(s, parse, dtype="datetime64[s]", missing=nat)  # None → NaT
             bad = given & np.isnat(dates)
             self.fail_rows(t, bad, col.name, s, "unparseable date", col.expects)
             return pd.Series(dates)
         if col.dtype == "bool":
-            vals = _map_unique(s, lambda v: _BOOL.get(v.strip().lower()))
-            bad = given & pd.isna(vals)
+            flag = _map_unique(s, lambda v: _BOOL_CODE.get(_BOOL.get(v.strip().lower()), -1),
+                               dtype=np.int8, missing=-1)  # 1 yes, 0 no, -1 empty or unknown
+            bad = given & (flag < 0)
             self.fail_rows(t, bad, col.name, s, "not a yes/no value", col.expects)
-            return pd.array(vals, dtype="boolean")
+            return pd.arrays.BooleanArray(flag == 1, flag < 0)
         raise AssertionError(col.dtype)
 
     def check_control_characters(self, table: str, column: str, s: pd.Series) -> None:
@@ -357,12 +389,25 @@ class _Run:
         if not len(s):
             return
         arr = pa.array(s.astype("str"), type=pa.large_string(), from_pandas=True)
+        if not _may_hold_control(arr):  # one pass over the bytes spares the regex
+            return
         hit = pc.match_substring_regex(arr, _CONTROL_RE)
         mask = pc.fill_null(hit, False).to_numpy(zero_copy_only=False)
         if mask.any():
             self.fail_rows(table, mask, column, s.map(repr, na_action="ignore"),
                            "control character in text",
                            "text without control characters (tabs and line breaks are fine)")
+        excel = pc.fill_null(pc.match_substring_regex(pc.utf8_trim_whitespace(arr), _EXCEL_ERROR),
+                             False).to_numpy(zero_copy_only=False)
+        if excel.any():
+            self.fail_rows(table, excel, column, s, "Excel error value",
+                           "a value, not the error a formula shows (fix the formula in the "
+                           "file, or type the value)")
+        length = pc.utf8_length(arr).to_numpy(zero_copy_only=False)
+        long = np.nan_to_num(length.astype("float64"), nan=0) > MAX_TEXT
+        if long.any():
+            self.fail_rows(table, long, column, s, "text too long",
+                           f"at most {MAX_TEXT:,} characters (the limit of an Excel cell)")
 
     # -- across tables -------------------------------------------------------------------
     def check_ids(self) -> None:
@@ -492,16 +537,15 @@ class _Run:
             df = self.typed[tname]
             if not len(df):
                 continue
-            ids_all = pd.Index(df["id"].to_numpy(dtype=object))
-            first = ~ids_all.duplicated()  # a duplicated id resolves to its first row
-            rows = np.flatnonzero(first)
-            pos = ids_all[first].get_indexer(df["parent_id"].to_numpy(dtype=object))
-            parent = np.where(pos >= 0, rows[np.maximum(pos, 0)], -1)
+            # a duplicated id resolves to its first row; an empty id is nobody's parent
+            found = pc.index_in(_arrow(df["parent_id"]), value_set=_arrow(df["id"]),
+                                skip_nulls=True)
+            parent = pc.fill_null(found, -1).to_numpy().astype(np.int64)
             on_cycle = cycle_members(parent)
             on_cycle &= parent != np.arange(len(parent))  # self-parents reported already
             if not on_cycle.any():
                 continue
-            ids = df["id"].to_numpy(dtype=object)
+            ids = df["id"].astype(object).where(df["id"].notna(), "(空)").to_numpy(dtype=object)
             paths = []
             for i in np.flatnonzero(on_cycle):
                 path, j = [ids[i]], parent[i]
@@ -567,15 +611,21 @@ class _Run:
         df = self.typed["members"]
         if not len(df) or not df["skills"].notna().any():
             return
-        tokens = df["skills"].str.split(f"[{re.escape(schema.SKILL_SEPARATORS)}]", regex=True)
-        tokens = tokens.explode().str.strip()
-        tokens = tokens[tokens.notna() & (tokens != "")]
+        # split in Arrow, then strip and look up each distinct token once (in Python, as
+        # the user's text is read everywhere else)
+        arr = pa.array(df["skills"].astype("str"), type=pa.large_string(), from_pandas=True)
+        parts = pc.split_pattern_regex(arr, f"[{re.escape(schema.SKILL_SEPARATORS)}]")
+        rows = pc.list_parent_indices(parts).to_numpy()
+        codes, uniques = pd.factorize(pd.Series(pc.list_flatten(parts), dtype="str"))
+        stripped = [u.strip() for u in uniques]
         lookup = schema.CATEGORY.lookup
-        known = _map_unique(tokens, lambda v: "".join(v.split()).lower() in lookup, dtype=bool,
-                            missing=True)
-        bad = tokens[~known]
-        if not len(bad):
+        bad_code = np.array([bool(t) and "".join(t.split()).lower() not in lookup
+                             for t in stripped] + [False])  # code -1 (null) is never bad
+        bad_tok = bad_code[codes]
+        if not bad_tok.any():
             return
+        bad = pd.Series(np.array([*stripped, ""], dtype=object)[codes[bad_tok]],
+                        index=rows[bad_tok])
         first_bad = bad.groupby(level=0, sort=False).agg("、".join)
         mask = np.zeros(len(df), dtype=bool)
         mask[first_bad.index.to_numpy()] = True
@@ -619,10 +669,78 @@ def _arrow(values: pd.Series) -> pa.Array | pa.ChunkedArray:
     return pa.array(values.astype("str"), type=pa.large_string(), from_pandas=True)
 
 
+#: The bytes of the characters ``_CONTROL_RE`` matches (ASCII, so one byte each in UTF-8).
+_CONTROL_BYTES = np.zeros(256, dtype=bool)
+_CONTROL_BYTES[[*range(9), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F]] = True
+
+
+def _may_hold_control(arr: pa.Array | pa.ChunkedArray) -> bool:
+    """False when no string of ``arr`` can hold a control character (its data bytes have none).
+
+    Examples
+    --------
+    >>> tab, vertical_tab = chr(9), chr(11)
+    >>> _may_hold_control(pa.array([f"a{tab}b"])), _may_hold_control(pa.array([vertical_tab]))
+    (False, True)
+    """
+    chunks = arr.chunks if isinstance(arr, pa.ChunkedArray) else [arr]
+    for chunk in chunks:
+        data = chunk.buffers()[2]
+        if data is not None and _CONTROL_BYTES[np.frombuffer(data, dtype=np.uint8)].any():
+            return True
+    return False
+
+
+def _plain_numbers(s: pd.Series) -> np.ndarray | None:
+    """Parse a column of plain decimals (``-12``, ``37.52``; empty cells NaN) in one Arrow
+    cast, the same floats :func:`pandas.to_numeric` gives; ``None`` if any cell is not one.
+
+    Examples
+    --------
+    >>> _plain_numbers(pd.Series(["12", None, "-0.5"], dtype="str")).tolist()
+    [12.0, nan, -0.5]
+    >>> _plain_numbers(pd.Series(["1e3"], dtype="str")) is None
+    True
+    """
+    arr = pa.array(s.astype("str"), type=pa.large_string(), from_pandas=True)
+    if not pc.all(pc.match_substring_regex(arr, r"^-?\d{1,15}(\.\d+)?$")).as_py():
+        return None
+    return pc.cast(arr, pa.float64()).to_numpy(zero_copy_only=False)
+
+
+#: Bytes that start every whitespace character in UTF-8 (ASCII whitespace and separators, and
+#: the lead bytes of U+0080–00BF, U+1000–3FFF, where every Unicode space lives).
+_SPACE_BYTES = np.zeros(256, dtype=bool)
+_SPACE_BYTES[[*range(0x09, 0x0E), *range(0x1C, 0x21), 0xC2, 0xE1, 0xE2, 0xE3]] = True
+
+
 def _strip(s: pd.Series) -> pd.Series:
+    """Cells without surrounding whitespace, blank cells missing.
+
+    Examples
+    --------
+    >>> _strip(pd.Series([" a ", "b", "", None, "\u3000"], dtype="str")).tolist()
+    ['a', 'b', nan, nan, nan]
+    """
     s = s.astype("str")
+    if not _may_hold(s, _SPACE_BYTES, empty=True):  # nothing to strip or blank out
+        return s
     stripped = s.str.strip()
     return stripped.where(stripped != "")
+
+
+def _may_hold(s: pd.Series, table: np.ndarray, *, empty: bool = False) -> bool:
+    """False when no cell of the text column ``s`` holds a byte marked in ``table`` (nor,
+    with ``empty``, is an empty string): a quick exact-or-over test on the Arrow buffers."""
+    arr = pa.array(s, type=pa.large_string(), from_pandas=True)
+    chunks = arr.chunks if isinstance(arr, pa.ChunkedArray) else [arr]
+    for chunk in chunks:
+        if empty and len(chunk) and pc.any(pc.equal(pc.binary_length(chunk), 0)).as_py():
+            return True
+        data = chunk.buffers()[2]
+        if data is not None and table[np.frombuffer(data, dtype=np.uint8)].any():
+            return True
+    return False
 
 
 def _map_unique(
@@ -632,10 +750,6 @@ def _map_unique(
     codes, uniques = pd.factorize(s, use_na_sentinel=True)
     parsed = np.array([*(fn(u) for u in uniques), missing], dtype=dtype)
     return parsed[codes]  # code -1 (missing) picks the trailing ``missing``
-
-
-def _as_datetime64(day: dt.date | dt.datetime | None) -> np.datetime64:
-    return np.datetime64(day, "s") if day is not None else np.datetime64("NaT", "s")
 
 
 def _empty(col: schema.Column, n: int) -> object:
@@ -655,6 +769,17 @@ def _empty(col: schema.Column, n: int) -> object:
 
 def _dup(df: pd.DataFrame, header: str) -> bool:
     return list(df.columns).count(header) > 1
+
+
+def _short(text: str, limit: int = 200) -> str:
+    """A failure's value as shown: long text cut, with its length.
+
+    Examples
+    --------
+    >>> _short("x" * 500)[-18:]
+    '… (500 characters)'
+    """
+    return text if len(text) <= limit else f"{text[:100]}… ({len(text):,} characters)"
 
 
 def _missing(v: object) -> bool:

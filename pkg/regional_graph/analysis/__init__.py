@@ -11,8 +11,9 @@ True
 
 from __future__ import annotations
 
-from . import changes, coverage, indicators, isolation, labels, recommend, structure
+from .._lazy import attach
 
-__all__ = [
+# each submodule loads on first use
+__getattr__, __dir__, __all__ = attach(__name__, submodules=[
     "changes", "coverage", "indicators", "isolation", "labels", "recommend", "structure",
-]
+])

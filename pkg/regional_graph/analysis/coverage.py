@@ -531,20 +531,27 @@ def _nearest_order(seed: int, pool: np.ndarray, lat: np.ndarray, lon: np.ndarray
 _PROPOSAL_TEXT: dict[str, dict[str, str]] = {
     "en": {
         "street": "street {s}", "no_street": "no street", "sep": ", ", "none_yet": "none yet",
-        "related": "a related industry", "other": "other industries",
+        "related": "a related industry", "other": "no industry yet",
+        "km_away": ", {km:.1f} km away",
         "same_comm": "in the same community ({c})", "same_street": "in the same street ({s})",
         "join_rather": "join it rather than form a new branch",
         "join_instead": "no new joint branch can be formed in sector {sector}, so join it",
-        "join": "existing joint branch {id} ({name}) {where} covers {size} organisations "
+        "join": "existing joint branch {id} ({name}) {where}{km} covers {size} organisations "
                 "(< {max}) of {ind} (sectors: {inds}); {then}",
         "alone": "no other uncovered organisation with 1–2 Party members of a related "
-                 "industry (sector {sector}) in {where}, and no existing joint branch nearby "
-                 "to join",
-        "too_few": "the {n} uncovered organisations of sector {sector} in {where} have only "
-                   "{total} Party members together (need {need}) and no existing joint "
-                   "branch nearby",
-        "full": "every proposed joint branch of sector {sector} in {where} already has {max} "
-                "organisations",
+                 "industry (sector {sector}) in {where}, and no existing joint branch of a "
+                 "related industry with room nearby",
+        "alone_far": "none of the {others} other uncovered organisations with 1–2 Party "
+                     "members of a related industry (sector {sector}) in {where} is free "
+                     "within {max_km:g} km (the others are farther, grouped or joining a "
+                     "branch), and no existing joint branch of a related industry with room "
+                     "nearby",
+        "too_few": "the {n} uncovered organisations of sector {sector} within {max_km:g} km "
+                   "of each other in {where} have only {total} Party members together (need "
+                   "{need}), and no existing joint branch of a related industry with room "
+                   "nearby",
+        "full": "every proposed joint branch of sector {sector} within {max_km:g} km in "
+                "{where} already has {max} organisations",
         "geo_comm": "same community", "geo_street": "same street, neighbouring communities",
         "within": ", within {km:.1f} km of {first}",
         "new": "new joint branch {pid} in {where}: {n} uncovered organisations ({ids}) with "
@@ -553,17 +560,21 @@ _PROPOSAL_TEXT: dict[str, dict[str, str]] = {
     },
     "zh": {
         "street": "{s}", "no_street": "未定位街道", "sep": "、", "none_yet": "暂无",
-        "related": "相近行业", "other": "其他行业",
+        "related": "相近行业", "other": "暂无行业的",
+        "km_away": "，相距 {km:.1f} 公里",
         "same_comm": "位于同一社区({c})", "same_street": "位于同一街道({s})",
         "join_rather": "建议直接加入，不必另建",
         "join_instead": "本街道{sector}行业无法新建联合党支部，建议加入",
-        "join": "现有联合党支部 {id}（{name}）{where}，已覆盖{ind}单位 {size} 家"
+        "join": "现有联合党支部 {id}（{name}）{where}{km}，已覆盖{ind}单位 {size} 家"
                 "（少于 {max} 家；行业：{inds}）；{then}",
         "alone": "{where}没有其他党员 1–2 人的相近行业（{sector}）未覆盖单位，"
-                 "附近也没有可加入的联合党支部",
-        "too_few": "{where}{sector}行业的 {n} 家未覆盖单位合计只有 {total} 名党员"
-                   "（至少需要 {need} 名），附近也没有可加入的联合党支部",
-        "full": "{where}{sector}行业拟建的联合党支部均已满 {max} 家单位",
+                 "附近也没有有空位的相近行业联合党支部",
+        "alone_far": "{where}另有 {others} 家党员 1–2 人的相近行业（{sector}）未覆盖单位，"
+                     "但 {max_km:g} 公里内均已分组、加入其他支部或距离更远，"
+                     "附近也没有有空位的相近行业联合党支部",
+        "too_few": "{where}{sector}行业 {max_km:g} 公里内的 {n} 家未覆盖单位合计只有 {total} "
+                   "名党员（至少需要 {need} 名），附近也没有有空位的相近行业联合党支部",
+        "full": "{where}{sector}行业 {max_km:g} 公里内拟建的联合党支部均已满 {max} 家单位",
         "geo_comm": "同一社区", "geo_street": "同一街道、相邻社区",
         "within": "，距 {first} 不超过 {km:.1f} 公里",
         "new": "在{where}新建联合党支部 {pid}：{n} 家未覆盖单位（{ids}）共有党员 {members} 名"
@@ -580,6 +591,7 @@ def joint_branch_proposals(
     min_members: int = schema.MIN_MEMBERS_INDEPENDENT,
     related_industries: Mapping[str, str] | None = None,
     language: Literal["en", "zh"] = "en",
+    max_km: float = 5.0,
 ) -> pd.DataFrame:
     """Where to form joint branches (联合建立): group uncovered small organisations.
 
@@ -587,19 +599,24 @@ def joint_branch_proposals(
     should build their own branch; those with none cannot form one). The rule, 行业相近、
     地域相邻, applied street by street:
 
-    1. **Join an existing joint branch** (level joint_branch) when one sits in the
-       candidate's community (preferring one whose live-covered organisations share the
-       candidate's sector, then the nearest), as long as the branch covers fewer than
-       ``max_orgs`` organisations (counting those already proposed to join it).
+    Two organisations are *adjacent* (地域相邻) when they are in the same street and, if
+    both have lat/lon, at most ``max_km`` apart; they are *related* (行业相近) when their
+    industries share a sector (see :data:`DEFAULT_RELATED_INDUSTRIES`). A group only ever
+    holds organisations that are related to each other and adjacent to its first one.
+
+    1. **Join an existing joint branch** (level joint_branch) of the candidate's community
+       that covers a related industry (or nothing yet), is adjacent (the centre of its
+       covered organisations within ``max_km`` when known) and covers fewer than
+       ``max_orgs`` organisations (counting those already proposed to join it); the
+       nearest such branch. A branch of unrelated industries is never proposed.
     2. **New joint branch**: the remaining candidates of a street are grouped within a
-       sector (same or related industry, see :data:`DEFAULT_RELATED_INDUSTRIES`). A
-       group starts from the organisation with the most members (ties: community, id) and
-       adds the nearest compatible candidates — great-circle km when both have lat/lon,
-       otherwise same community before same street — until it has ``min_members``
-       members; it never exceeds ``max_orgs`` organisations. A candidate left short is
-       added to the nearest proposal of its sector in the street that has room, or else
-       joins an existing joint branch of the street covering a related industry (with
-       room, as in 1).
+       sector. A group starts from the organisation with the most members (ties:
+       community, id) and adds the nearest adjacent candidates — great-circle km when both
+       have lat/lon, otherwise same community before same street — until it has
+       ``min_members`` members; it never exceeds ``max_orgs`` organisations. A candidate
+       left short is added to the nearest adjacent proposal of its sector that has room,
+       or else joins an adjacent existing joint branch of the street covering a related
+       industry (with room, as in 1).
     3. Otherwise **cannot group**, with the reason.
 
     Parameters
@@ -610,6 +627,8 @@ def joint_branch_proposals(
         Industry → sector map; two industries are related when they share a sector.
     language
         Language of ``reason`` (``"en"`` or ``"zh"``; the other columns stay codes).
+    max_km
+        Largest great-circle distance between adjacent organisations (default 5 km).
 
     Returns
     -------
@@ -704,11 +723,14 @@ def joint_branch_proposals(
             same_comm = (jb_comm[options] == comm[o]) & (comm[o] >= 0)
             related = np.array([sector_of[o] in jb_sectors.get(b, set()) for b in options],
                                dtype=bool)
-            eligible = (same_comm if same_community_only else related) \
-                & (jb_size[options] < max_orgs)
+            empty = np.array([not jb_sectors.get(b) for b in options], dtype=bool)
+            d = _haversine(lat[o], lon[o], jb_lat[options], jb_lon[options])
+            near = np.isnan(d) | (d <= max_km)
+            eligible = (related | empty) & near & (jb_size[options] < max_orgs)
+            if same_community_only:
+                eligible &= same_comm
             if not eligible.any():
                 return False
-            d = _haversine(lat[o], lon[o], jb_lat[options], jb_lon[options])
             rank = np.lexsort((jb_ids[options], np.where(np.isnan(d), np.inf, d),
                                ~related, ~same_comm, ~eligible))
             b = options[rank[0]]
@@ -716,14 +738,16 @@ def joint_branch_proposals(
             inds = text["sep"].join(sorted(jb_sectors.get(b, set()))) or text["none_yet"]
             size = int(jb_size[b])
             jb_size[b] += 1  # later candidates see the branch with this one in it
+            jb_sectors.setdefault(int(b), set()).add(sector_of[o])
             ind = text["related"] if related[rank[0]] else text["other"]
+            km_b = "" if np.isnan(d[rank[0]]) else text["km_away"].format(km=d[rank[0]])
             where_b = (text["same_comm"].format(c=comm_names[o]) if same_comm[rank[0]]
                        else text["same_street"].format(s=sname))
             then = (text["join_rather"] if same_comm[rank[0]] else
                     text["join_instead"].format(sector=sector_of[o]))
             reason[o] = text["join"].format(id=jb_ids[b], name=jb_names[b], where=where_b,
-                                            size=size, max=max_orgs, ind=ind, inds=inds,
-                                            then=then)
+                                            km=km_b, size=size, max=max_orgs, ind=ind,
+                                            inds=inds, then=then)
             return True
 
         # 1. join an existing joint branch of the same community -----------------------------
@@ -736,6 +760,7 @@ def joint_branch_proposals(
             todo = todo[np.lexsort((todo, comm[todo], -pm[todo]))]
             free = np.ones(len(todo), dtype=bool)
             short: list[int] = []
+            short_total: dict[int, tuple[int, int]] = {}
             sector_groups: list[list[int]] = []
             for i in range(len(todo)):
                 if not free[i]:
@@ -744,6 +769,8 @@ def joint_branch_proposals(
                 free[i] = False
                 group, total = [seed], pm[seed]
                 order, d = _nearest_order(seed, todo[free], lat, lon, comm)
+                adjacent = np.isnan(d) | (d <= max_km)
+                order, d = order[adjacent], d[adjacent]
                 for o, dk in zip(order, d, strict=True):
                     if total >= min_members or len(group) >= max_orgs:
                         break
@@ -756,29 +783,38 @@ def joint_branch_proposals(
                     sector_groups.append(group)
                 else:
                     short.extend(group)
-            for o in short:  # leftovers: nearest proposal with room, or a branch in the street
-                room = [g for g in sector_groups if len(g) < max_orgs]
-                if room:
-                    anchors = np.array([g[0] for g in room])
-                    dd = _haversine(lat[o], lon[o], lat[anchors], lon[anchors])
-                    k = int(np.lexsort((np.arange(len(room)), comm[anchors] != comm[o],
-                                        np.where(np.isnan(dd), np.inf, dd)))[0])
-                    room[k].append(o)
+                    for o in group:
+                        short_total[o] = (len(group), int(total))
+            for o in short:  # leftovers: nearest adjacent proposal with room, or a branch
+                anchors = np.array([g[0] for g in sector_groups], dtype=np.int64)
+                dd = _haversine(lat[o], lon[o], lat[anchors], lon[anchors])
+                adjacent = np.isnan(dd) | (dd <= max_km)
+                room = adjacent & np.array([len(g) < max_orgs for g in sector_groups],
+                                           dtype=bool)
+                if room.any():
+                    k = int(np.lexsort((np.arange(len(anchors)), comm[anchors] != comm[o],
+                                        np.where(np.isnan(dd), np.inf, dd), ~room))[0])
+                    sector_groups[k].append(o)
                     dist[o] = dd[k]
                     continue
                 if join(o, same_community_only=False):
                     continue
                 dist[o] = np.nan
                 proposal[o], action[o] = None, "cannot group"
-                total = pm[todo].sum()
-                if len(todo) == 1:
+                n_group, total = short_total[o]
+                others = int((sector_of[pool] == sector).sum()) - 1  # incl. those joining
+                if adjacent.any():
+                    reason[o] = text["full"].format(sector=sector, where=where, max=max_orgs,
+                                                    max_km=max_km)
+                elif n_group == 1 and others == 0:
                     reason[o] = text["alone"].format(sector=sector, where=where)
-                elif not sector_groups:
-                    reason[o] = text["too_few"].format(n=len(todo), sector=sector,
-                                                       where=where, total=int(total),
-                                                       need=min_members)
+                elif n_group == 1:
+                    reason[o] = text["alone_far"].format(sector=sector, where=where,
+                                                         others=others, max_km=max_km)
                 else:
-                    reason[o] = text["full"].format(sector=sector, where=where, max=max_orgs)
+                    reason[o] = text["too_few"].format(n=n_group, sector=sector, where=where,
+                                                       total=total, need=min_members,
+                                                       max_km=max_km)
             groups.extend(sector_groups)
         for group in groups:
             counter += 1

@@ -14,11 +14,21 @@ Examples
 
 from __future__ import annotations
 
+import datetime as dt
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from ..io import Tables, write_tables
-from .generator import REFERENCE_DATE, SCALES, Scale, generate_tables
+from .._lazy import attach
+
+if TYPE_CHECKING:
+    from ..io import Tables
+    from .generator import SCALES, Scale, generate_tables
+
+# the generator (numpy, pandas) loads on first use
+__getattr__, __dir__, _lazy_names = attach(
+    __name__, submodules=["generator"],
+    names={"SCALES": "generator", "Scale": "generator", "generate_tables": "generator"})
 
 __all__ = [
     "REFERENCE_DATE",
@@ -32,6 +42,9 @@ __all__ = [
     "write_sample_district",
 ]
 
+#: The day the sample data describes (its ``as of`` date).
+REFERENCE_DATE = dt.date(2026, 10, 1)
+
 #: Seed of the bundled sample district.
 SAMPLE_SEED = 2026
 #: The bundled sample district folder (present in a source checkout).
@@ -41,6 +54,7 @@ SAMPLE_DISTRICT = Path(__file__).resolve().parents[3] / "data" / "sample_distric
 @lru_cache(maxsize=1)
 def _sample_typed() -> Tables:
     from ..validate import validate_tables
+    from .generator import generate_tables
 
     return validate_tables(generate_tables("district", seed=SAMPLE_SEED))
 
@@ -89,4 +103,7 @@ def write_sample_district(folder: str | Path = SAMPLE_DISTRICT) -> Path:
     >>> bom == b"\\xef\\xbb\\xbf", G == load_sample_district()
     (True, True)
     """
+    from ..io import write_tables
+    from .generator import generate_tables
+
     return write_tables(generate_tables("district", seed=SAMPLE_SEED), folder)

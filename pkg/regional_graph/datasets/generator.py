@@ -26,7 +26,6 @@ Examples
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 
 import numpy as np
@@ -34,9 +33,7 @@ import pandas as pd
 
 from .. import schema
 from ..io import Tables
-
-#: The day the sample data describes (its ``as of`` date).
-REFERENCE_DATE = dt.date(2026, 10, 1)
+from . import REFERENCE_DATE
 
 _FIRST = list("东西南北新海山港湖明安和兴福华平康青云松")
 _SECOND = list("岚泽阳宁川桥园苑湾丰源林泉台城岭滨盛翠霞")

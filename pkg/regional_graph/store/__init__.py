@@ -22,24 +22,14 @@ rg.store.queries.uncovered(uri="bolt://localhost:7687", dataset="haian")
 
 from __future__ import annotations
 
-from . import cypher, queries
-from .connection import Connection, Neo4jSettings, connect
-from .load import list_datasets, load_graph, load_tables
-from .queries import report_from_neo4j
-from .save import SaveSummary, delete_dataset, ensure_schema, save_graph
+from .._lazy import attach
 
-__all__ = [
-    "Connection",
-    "Neo4jSettings",
-    "SaveSummary",
-    "connect",
-    "cypher",
-    "delete_dataset",
-    "ensure_schema",
-    "list_datasets",
-    "load_graph",
-    "load_tables",
-    "queries",
-    "report_from_neo4j",
-    "save_graph",
-]
+# the neo4j driver loads on first use
+__getattr__, __dir__, __all__ = attach(
+    __name__,
+    submodules=["connection", "cypher", "load", "local_server", "queries", "save"],
+    names={"Connection": "connection", "Neo4jSettings": "connection", "connect": "connection",
+           "list_datasets": "load", "load_graph": "load", "load_tables": "load",
+           "report_from_neo4j": "queries", "SaveSummary": "save", "delete_dataset": "save",
+           "ensure_schema": "save", "save_graph": "save"},
+)

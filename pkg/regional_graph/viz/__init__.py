@@ -20,7 +20,9 @@ Examples
 
 from __future__ import annotations
 
-from . import batch, fonts, headline, layout, maps, notebook, posters, render, wallscreen
+from .._lazy import attach
 
-__all__ = ["batch", "fonts", "headline", "layout", "maps", "notebook", "posters", "render",
-           "wallscreen"]
+# each submodule loads on first use
+__getattr__, __dir__, __all__ = attach(
+    __name__, submodules=["batch", "dashboard", "fonts", "headline", "layout", "maps",
+                          "notebook", "posters", "render", "wallscreen"])

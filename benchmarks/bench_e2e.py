@@ -1,0 +1,138 @@
+"""End to end: ``regional-graph report``, ``indicators`` and ``match`` against the naive script.
+
+CSV in, files out, process start included. The generator writes the dataset as CSV files into a
+temporary folder (not timed); then every command runs ``--repeat`` times as its own process,
+interleaved with the naive networkx script (``benchmarks/naive_report.py``) on the same
+folder, so project and baseline share the machine's state in the same run. Each process is
+measured by ``/usr/bin/time``: wall seconds, CPU seconds (user + system: steadier than wall on
+a shared machine) and peak RSS. Medians are printed as a markdown table with the ratios.
+
+``--breakdown`` adds where one ``report`` run spends its time (import, read + validate +
+build, analyses, writing files), measured inside one process.
+
+The naive script answers three of the report's questions; its counts are checked against the
+library's ``uncovered``, ``should_build`` and ``isolated_units`` files of the same run.
+
+Usage::
+
+    python benchmarks/bench_e2e.py [--factor 1.0] [--repeat 3] [--breakdown]
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+AS_OF = "2026-10-01"
+
+BREAKDOWN = r"""
+import sys, time
+t0 = time.perf_counter()
+import regional_graph as rg
+from regional_graph import build, io, report, validate
+t1 = time.perf_counter()
+raw = io.read_tables(sys.argv[1])
+typed = validate.validate_tables(raw)
+G = build.graph_from_tables(typed, validate=False)
+t2 = time.perf_counter()
+tables = report.report_tables(G, as_of=sys.argv[3])
+t3 = time.perf_counter()
+report.write_report_tables(tables, sys.argv[2])
+t4 = time.perf_counter()
+print(f"{t1 - t0:.3f} {t2 - t1:.3f} {t3 - t2:.3f} {t4 - t3:.3f}")
+"""
+
+
+def write_city(folder: Path, factor: float, seed: int = 7) -> dict[str, int]:
+    """Generate ``factor`` × city as CSV files into ``folder``; row counts per table."""
+    sys.path.insert(0, str(HERE.parents[0] / "pkg"))
+    from bench_scale import scaled
+
+    from regional_graph.datasets import generate_tables
+    from regional_graph.io import write_tables
+
+    tables = generate_tables(scaled(factor), seed=seed)
+    write_tables(tables, folder)
+    return {name: len(df) for name, df in tables.items()}
+
+
+def timed(cmd: list[str]) -> dict[str, float]:
+    """Run ``cmd``; wall s, CPU s and peak RSS MB of the process (``/usr/bin/time``)."""
+    with tempfile.NamedTemporaryFile("r", suffix=".time") as f:
+        subprocess.run(["/usr/bin/time", "-f", "%e %U %S %M", "-o", f.name, *cmd],
+                       check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        wall, user, system, rss = f.read().split()[-4:]
+    return {"wall": float(wall), "cpu": float(user) + float(system), "rss": int(rss) / 1024}
+
+
+def count_rows(path: Path) -> int:
+    with path.open(encoding="utf-8-sig", newline="") as f:
+        return sum(1 for _ in csv.reader(f)) - 1
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--factor", type=float, default=1.0, help="× city scale (default 1)")
+    p.add_argument("--repeat", type=int, default=3)
+    p.add_argument("--breakdown", action="store_true")
+    args = p.parse_args()
+    exe = Path(sys.executable)
+    cli = str(exe.parent / "regional-graph")
+    with tempfile.TemporaryDirectory() as tmp:
+        data, out = Path(tmp) / "data", Path(tmp) / "out"
+        rows = write_city(data, args.factor)
+        print(f"{args.factor:g} × city: {rows['links']:,} links, "
+              f"{sum(rows[t] for t in ('areas', 'party_orgs', 'organizations')):,} "
+              "areas + Party orgs + organisations")
+        runs = {
+            "report": [cli, "report", str(data), "--out", str(out / "report"), "--as-of", AS_OF],
+            "indicators": [cli, "indicators", str(data), "--out", str(out / "indicators"),
+                           "--as-of", AS_OF],
+            "match": [cli, "match", str(data), "--out", str(out / "match"), "--as-of", AS_OF],
+            "naive networkx script": [str(exe), str(HERE / "naive_report.py"), str(data),
+                                      str(out / "naive"), "--as-of", AS_OF],
+        }
+        results: dict[str, list[dict[str, float]]] = {k: [] for k in runs}
+        for i in range(args.repeat):
+            for name, cmd in runs.items():
+                results[name].append(timed(cmd))
+                print(f"  run {i + 1} {name}: {results[name][-1]}", file=sys.stderr)
+        for q in ("uncovered", "should_build", "isolated_units"):
+            ours = count_rows(out / "report" / f"{q}.csv")
+            naive = count_rows(out / "naive" / f"{q}.csv")
+            print(f"{q}: library {ours:,} rows, naive {naive:,} rows"
+                  + ("" if ours == naive else "  ← DIFFERENT"))
+        med = {k: {m: statistics.median(r[m] for r in v) for m in ("wall", "cpu", "rss")}
+               for k, v in results.items()}
+        base = med["naive networkx script"]
+        print(f"\nmedians of {args.repeat} runs, each a fresh process:\n")
+        print("| command | wall s | CPU s | peak RSS MB | × naive (wall) | × naive (CPU) |")
+        print("|---|---:|---:|---:|---:|---:|")
+        for name, m in med.items():
+            print(f"| {name} | {m['wall']:.2f} | {m['cpu']:.2f} | {m['rss']:,.0f} | "
+                  f"{base['wall'] / m['wall']:.1f}× | {base['cpu'] / m['cpu']:.1f}× |")
+        if args.breakdown:
+            parts = []
+            for _ in range(args.repeat):
+                done = subprocess.run([str(exe), "-c", BREAKDOWN, str(data), str(out / "bd"),
+                                       AS_OF], check=True, capture_output=True, text=True)
+                parts.append([float(x) for x in done.stdout.split()])
+            names = ["import", "read + validate + build", "analyses", "write files"]
+            print("\n`report` inside one process (median wall s):\n")
+            print("| " + " | ".join(names) + " |")
+            print("|" + "---:|" * len(names))
+            print("| " + " | ".join(f"{statistics.median(p[i] for p in parts):.2f}"
+                                    for i in range(len(names))) + " |")
+
+
+if __name__ == "__main__":
+    t0 = time.perf_counter()
+    main()
+    print(f"\n(benchmark took {time.perf_counter() - t0:.0f} s)", file=sys.stderr)
