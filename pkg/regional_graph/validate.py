@@ -389,14 +389,13 @@ class _Run:
         if not len(s):
             return
         arr = pa.array(s.astype("str"), type=pa.large_string(), from_pandas=True)
-        if not _may_hold_control(arr):  # one pass over the bytes spares the regex
-            return
-        hit = pc.match_substring_regex(arr, _CONTROL_RE)
-        mask = pc.fill_null(hit, False).to_numpy(zero_copy_only=False)
-        if mask.any():
-            self.fail_rows(table, mask, column, s.map(repr, na_action="ignore"),
-                           "control character in text",
-                           "text without control characters (tabs and line breaks are fine)")
+        if _may_hold_control(arr):  # one pass over the bytes spares the regex
+            hit = pc.match_substring_regex(arr, _CONTROL_RE)
+            mask = pc.fill_null(hit, False).to_numpy(zero_copy_only=False)
+            if mask.any():
+                self.fail_rows(table, mask, column, s.map(repr, na_action="ignore"),
+                               "control character in text",
+                               "text without control characters (tabs and line breaks are fine)")
         excel = pc.fill_null(pc.match_substring_regex(pc.utf8_trim_whitespace(arr), _EXCEL_ERROR),
                              False).to_numpy(zero_copy_only=False)
         if excel.any():
