@@ -33,6 +33,7 @@ import org.neo4j.procedure.UserFunction;
  *
  * <pre>
  * java -jar neo4j-launcher.jar --data-dir DIR [--port N] [--password PW] [--no-gds]
+ * (or the password in the environment variable RG_NEO4J_PASSWORD, kept out of ps)
  * </pre>
  *
  * <p>Prints {@code READY bolt://127.0.0.1:PORT} on standard output once Bolt accepts
@@ -46,7 +47,7 @@ public final class Launcher {
         Map<String, String> opts = parse(args);
         Path dataDir = Paths.get(opts.getOrDefault("--data-dir", "neo4j-data")).toAbsolutePath();
         int port = Integer.parseInt(opts.getOrDefault("--port", "0"));
-        String password = opts.get("--password");
+        String password = opts.getOrDefault("--password", System.getenv("RG_NEO4J_PASSWORD"));
         boolean gds = !opts.containsKey("--no-gds");
         System.setProperty("regionalgraph.gds", String.valueOf(gds));
         boolean watchStdin = !opts.containsKey("--ignore-stdin");
