@@ -22,7 +22,7 @@ rg.store.queries.uncovered(uri="bolt://localhost:7687", dataset="haian")
 
 from __future__ import annotations
 
-from . import cypher, queries
+from . import cypher, gds, queries
 from .connection import Connection, Neo4jSettings, connect
 from .load import list_datasets, load_graph, load_tables
 from .queries import report_from_neo4j
@@ -36,6 +36,7 @@ __all__ = [
     "cypher",
     "delete_dataset",
     "ensure_schema",
+    "gds",
     "list_datasets",
     "load_graph",
     "load_tables",
