@@ -411,6 +411,8 @@ def connect(
                 max_transaction_retry_time=retry_time,
                 connection_timeout=connect_timeout,
                 connection_acquisition_timeout=max(connect_timeout, retry_time),
+                # "property key does not exist" on a fresh database is not worth a warning
+                notifications_min_severity="OFF",
             )
         except (nex.ConfigurationError, ValueError) as exc:
             text = str(exc)
