@@ -1,9 +1,10 @@
-"""Neo4j store benchmark against a local ArcadeDB Bolt server started by this script.
+"""Neo4j store benchmark against the local Neo4j 5 (+ GDS) started by this script.
 
 Usage::
 
-    python benchmarks/bench_neo4j.py            # ~50k-node generated dataset
-    python benchmarks/bench_neo4j.py --quick    # a small dataset (smoke run)
+    python benchmarks/bench_neo4j.py                 # ~50k-node generated dataset
+    python benchmarks/bench_neo4j.py --quick         # a small dataset (smoke run)
+    python benchmarks/bench_neo4j.py --scale city    # ~300k nodes / 1M relationships
 
 Measures, on a fresh server:
 
@@ -11,7 +12,8 @@ Measures, on a fresh server:
   dataset: nodes/s and relationships/s, for the first save and for a re-save (idempotent);
 * a naive save of a 2,000-row sample: one auto-commit ``MERGE`` statement per row;
 * the load back into a ``RegionalGraph``;
-* the server-side queries next to the in-memory analyses on the same graph.
+* the server-side queries next to the in-memory analyses on the same graph;
+* GDS connected components and betweenness of the tie network on the server.
 
 Prints a markdown table.
 """
@@ -55,17 +57,19 @@ def _naive(conn: store.Connection, G: rg.RegionalGraph) -> tuple[int, float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="small dataset")
+    parser.add_argument("--scale", choices=["full", "city"], default="full",
+                        help="generated dataset size (city: ~300k nodes)")
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
-    G = rg.build.graph_from_tables(
-        rg.datasets.generate_tables(QUICK if args.quick else FULL, seed=args.seed))
+    scale = QUICK if args.quick else ("city" if args.scale == "city" else FULL)
+    G = rg.build.graph_from_tables(rg.datasets.generate_tables(scale, seed=args.seed))
     day = rg.datasets.REFERENCE_DATE
     rows: list[tuple[str, str, str, str]] = []
     with start_local_server(heap="2g") as srv, store.connect(
             uri=srv.uri, user=srv.auth[0], password=srv.auth[1], database=srv.database) as conn:
         t0 = time.perf_counter()
-        done = store.save_graph(G, conn, dataset="bench", progress=False)
+        done = store.save_graph(G, conn, dataset="bench", progress=None)
         t_save = time.perf_counter() - t0
         t0 = time.perf_counter()
         store.save_graph(G, conn, dataset="bench", progress=False)
@@ -108,6 +112,14 @@ def main() -> None:
             same = a.equals(b) and list(a.dtypes) == list(b.dtypes)
             rows.append((f"query {name}", f"{len(a):,} rows", f"{ts:.2f} s server",
                          f"{tm * 1000:.0f} ms in memory; {'same' if same else 'DIFFERENT'}"))
+        from regional_graph.store import gds
+
+        for name, fn in (("gds.wcc (tie network)", gds.components),
+                         ("gds.betweenness (tie network)", gds.betweenness)):
+            t0 = time.perf_counter()
+            res = fn(conn, dataset="bench", as_of=day)
+            rows.append((name, f"{len(res):,} actors", f"{time.perf_counter() - t0:.2f} s",
+                         "server (projection + algorithm)"))
     print(f"Dataset: {G!r}; nodes saved include {len(G.activities):,} activity rows.\n")
     print("| step | size | time | rate / note |")
     print("|---|---|---|---|")

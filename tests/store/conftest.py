@@ -1,6 +1,7 @@
 """Fixtures for the Neo4j store tests: one Bolt server for the whole session.
 
-By default the bundled ArcadeDB server is started (``start_local_server``). When
+By default a real local Neo4j 5 with GDS is started (``start_local_server``, the
+``neo4j-launcher`` Maven project). When
 ``NEO4J_URI`` is set, the same tests run against that server instead (with
 ``NEO4J_USERNAME``/``NEO4J_PASSWORD``/``NEO4J_DATABASE``); a non-empty database is refused
 unless ``REGIONAL_GRAPH_TEST_WIPE=1``. A test that needs the server and cannot get it fails:
@@ -41,6 +42,14 @@ class BoltTarget:
         records, _, _ = self.driver.execute_query(query, params, database_=self.database)
         return int(records[0][0])
 
+    def scope(self, dataset: str) -> str:
+        """The scope (``dataset`` property) of the dataset's current complete version."""
+        records, _, _ = self.driver.execute_query(
+            "MATCH (d:RGDataset {dataset: $ds}) RETURN d.current AS s", ds=dataset,
+            database_=self.database)
+        assert records and records[0]["s"], f"no complete version of {dataset!r}"
+        return str(records[0]["s"])
+
     def clear(self) -> None:
         """Empty the database (a local server also drops its schema)."""
         if self.server is not None:
@@ -52,7 +61,7 @@ class BoltTarget:
 
 @pytest.fixture(scope="session")
 def bolt() -> Iterator[BoltTarget]:
-    """The session's Bolt server (local ArcadeDB, or ``$NEO4J_URI``)."""
+    """The session's Bolt server (the local Neo4j, or ``$NEO4J_URI``)."""
     if os.environ.get("NEO4J_URI"):
         settings = Neo4jSettings.resolve()
         with neo4j.GraphDatabase.driver(settings.uri,

@@ -6,6 +6,8 @@ import logging
 import socket
 import threading
 import time
+from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import neo4j
@@ -74,50 +76,181 @@ def test_callers_driver_is_not_closed(bolt: BoltTarget) -> None:
     bolt.driver.verify_connectivity()  # still open
 
 
-def test_kill_mid_save_then_save_again() -> None:
-    scale = rg.datasets.Scale(1, 6, 8.0, 4, 2, 2.0, 8.0, 12.0, 2.0, 2.0, 1)
-    G = rg.build.graph_from_tables(rg.datasets.generate_tables(scale, seed=11))
-    assert G.number_of_nodes() > 2000
-    with start_local_server() as srv:
-        outcome: dict[str, object] = {}
+SCALE = rg.datasets.Scale(1, 6, 8.0, 4, 2, 2.0, 8.0, 12.0, 2.0, 2.0, 1)
 
-        def run() -> None:
-            try:
-                with store.connect(uri=srv.uri, user=srv.auth[0], password=srv.auth[1],
-                                   database=srv.database, retry_time=3) as conn:
-                    outcome["summary"] = store.save_graph(G, conn, dataset="big",
-                                                          batch_size=250, progress=False)
-            except StoreError as exc:
-                outcome["error"] = exc
 
+def _versions() -> tuple[rg.RegionalGraph, rg.RegionalGraph]:
+    """v1 and v2: two generated districts (same id scheme, different contents)."""
+    v1 = rg.build.graph_from_tables(rg.datasets.generate_tables(SCALE, seed=11), name="v1")
+    v2 = rg.build.graph_from_tables(rg.datasets.generate_tables(SCALE, seed=12), name="v2")
+    return v1, v2
+
+
+def _kill_when(srv: object, drv: neo4j.Driver, ready: Callable[[neo4j.Driver], bool],
+               run: Callable[[], None]) -> dict[str, object]:
+    """Run ``run`` in a thread; SIGKILL the server as soon as ``ready`` holds."""
+    outcome: dict[str, object] = {}
+
+    def target() -> None:
+        try:
+            run()
+            outcome["done"] = True
+        except StoreError as exc:
+            outcome["error"] = exc
+
+    thread = threading.Thread(target=target)
+    thread.start()
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline and thread.is_alive():
+        try:
+            if ready(drv):
+                break
+        except neo4j.exceptions.Neo4jError:
+            pass
+        time.sleep(0.02)
+    srv.kill()  # type: ignore[attr-defined]
+    thread.join(180)
+    assert not thread.is_alive()
+    return outcome
+
+
+def _writing(drv: neo4j.Driver, nodes: int = 0, rels: int = 0) -> bool:
+    """Whether the version being written has at least ``nodes`` nodes and ``rels`` rels."""
+    rec = drv.execute_query(
+        "MATCH (v:RGVersion {status: 'writing'}) "
+        "CALL (v) { MATCH (n:Organization {dataset: v.scope}) RETURN count(n) AS n } "
+        "CALL (v) { MATCH ()-[r:COVERED_BY]->() WHERE r.dataset = v.scope "
+        "RETURN count(r) AS r } RETURN n, r", database_="neo4j").records
+    return bool(rec) and rec[0]["n"] >= nodes and rec[0]["r"] >= rels
+
+
+def _switched(drv: neo4j.Driver, before: str | None) -> bool:
+    rec = drv.execute_query("MATCH (d:RGDataset {dataset: 'x'}) RETURN d.current AS s",
+                            database_="neo4j").records
+    return bool(rec) and rec[0]["s"] != before
+
+
+def _current(drv: neo4j.Driver) -> str | None:
+    rec = drv.execute_query("MATCH (d:RGDataset {dataset: 'x'}) RETURN d.current AS s",
+                            database_="neo4j").records
+    return rec[0]["s"] if rec else None
+
+
+def test_kill_at_any_point_of_push_and_sync_leaves_old_or_new(tmp_path: Path) -> None:
+    """SIGKILL the server at several points of a save; after a restart on the same data the
+    dataset is the complete old or the complete new version, never a mixture."""
+    v1, v2 = _versions()
+    assert v1 != v2 and v1.number_of_nodes() > 2000
+    with start_local_server(tmp_path / "db", gds=False) as srv:
+        def conn() -> store.Connection:
+            return store.connect(uri=srv.uri, user=srv.auth[0], password=srv.auth[1],
+                                 database=srv.database, retry_time=2)
+
+        def load() -> rg.RegionalGraph:
+            with conn() as c:
+                return store.load_graph(c, dataset="x")
+
+        # the first push, killed half-way: no dataset yet, and pull says so clearly
         with srv.driver() as drv:
-            thread = threading.Thread(target=run)
-            thread.start()
-            deadline = time.monotonic() + 60
-            while time.monotonic() < deadline:  # wait until some batches are committed
-                records, _, _ = drv.execute_query(
-                    "MATCH (n:Area) RETURN count(n) AS c", database_=srv.database)
-                if records[0]["c"] >= 250:
-                    break
-                time.sleep(0.05)
-        srv.kill()
-        thread.join(120)
-        assert not thread.is_alive()
-        assert "error" in outcome, "the save should fail when the server dies"
+            got = _kill_when(srv, drv, lambda d: _writing(d, nodes=100),
+                             lambda: store.save_graph(v1, conn(), dataset="x", batch_size=50,
+                                                      progress=False))
+        assert "error" in got
         srv.restart()
+        with pytest.raises(StoreError, match=r"不完整|incomplete"):
+            load()
+        with conn() as c:
+            store.save_graph(v1, c, dataset="x", progress=False)
+        assert load() == v1
+        state = v1
+        # (sync?, kill point) — before any relationship, among the relationships, right
+        # after the pointer switched (the old version not yet deleted)
+        points = [(True, {"nodes": 100}), (True, {"nodes": 1, "rels": 50}), (True, None),
+                  (False, {"nodes": 100})]
+        for sync, when in points:
+            new = v2 if state == v1 else v1
+            expected = new
+            if not sync:  # an upsert's new version: old ∪ new, computed without a crash
+                with conn() as c:
+                    store.save_graph(state, c, dataset="ref", sync=True, progress=False)
+                    store.save_graph(new, c, dataset="ref", progress=False)
+                    expected = store.load_graph(c, dataset="ref")
+                assert expected not in (state, new)
+            with srv.driver() as drv:
+                before = _current(drv)
+                ready = (lambda d, w=when: _writing(d, **w)) if when else \
+                    (lambda d, b=before: _switched(d, b))
+                got = _kill_when(srv, drv, ready, lambda n=new, s=sync: store.save_graph(
+                    n, conn(), dataset="x", sync=s, batch_size=100, progress=False))
+            srv.restart()
+            after = load()
+            assert after in (state, expected), f"a mixture after a kill at {when}"
+            if "done" in got:
+                assert after == expected
+            if when is None:  # killed after the switch: the new version is what readers see
+                assert after == expected
+            with conn() as c:  # a save after the crash completes and cleans up
+                store.save_graph(new, c, dataset="x", sync=True, progress=False)
+            assert load() == new
+            state = new
         with srv.driver() as drv:
-            records, _, _ = drv.execute_query("MATCH (n) RETURN count(n) AS c",
-                                              database_=srv.database)
-            partial = records[0]["c"]
-            assert 0 < partial < G.number_of_nodes()
-            done = store.save_graph(G, drv, database=srv.database, dataset="big",
-                                    progress=False)
-            assert done.relationships == G.number_of_edges()
-            H = store.load_graph(drv, database=srv.database, dataset="big")
-            rg.build.assert_tables_equal(rg.build.graph_to_tables(G),
-                                         rg.build.graph_to_tables(H))
-            records, _, _ = drv.execute_query(
-                "MATCH ()-[r]->() WHERE r.dataset = 'big' RETURN count(r) AS c",
-                database_=srv.database)
-            assert records[0]["c"] == G.number_of_edges()  # no duplicates
-            assert isinstance(drv, neo4j.Driver)
+            status = [r["s"] for r in drv.execute_query(
+                "MATCH (v:RGVersion {of: 'x'}) RETURN v.status AS s",
+                database_=srv.database).records]
+        # one current version; superseded ones are gone; what the killed saves had begun
+        # stays `writing` (never read) until a save finds it stale, or the dataset is deleted
+        assert sorted(status) == ["current"] + ["writing"] * (len(status) - 1)
+        with conn() as c:
+            store.delete_dataset("x", c)
+        with srv.driver() as drv:
+            left = drv.execute_query("MATCH (n) WHERE n.dataset STARTS WITH 'x#' OR n.of = 'x' "
+                                     "RETURN count(n) AS n", database_=srv.database).records
+        assert left[0]["n"] == 0
+        # this server runs without Graph Data Science: the GDS analytics say so clearly
+        with conn() as c, pytest.raises(StoreError, match="Graph Data Science"):
+            store.gds.components(c, dataset="x", as_of="2026-10-01")
+
+
+def test_concurrent_syncs_give_one_complete_version(db: BoltTarget) -> None:
+    v1, v2 = _versions()
+    store.save_graph(v1, db.driver, database=db.database, dataset="race", progress=False)
+    errors: list[BaseException] = []
+
+    def push(G: rg.RegionalGraph) -> None:
+        try:
+            store.save_graph(G, db.driver, database=db.database, dataset="race", sync=True,
+                             batch_size=500, progress=False)
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=push, args=(G,)) for G in (v2, v1, v2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(600)
+    assert not errors
+    got = store.load_graph(db.driver, database=db.database, dataset="race")
+    assert got in (v1, v2)
+    assert db.count("MATCH (v:RGVersion {of: 'race'}) RETURN count(v)") == 1
+    scope = db.scope("race")
+    assert db.count("MATCH (n) WHERE n.dataset STARTS WITH 'race#' AND n.dataset <> $s "
+                    "RETURN count(n)", s=scope) == 0  # the losers' versions are gone
+
+
+def test_unsupported_values_are_refused_before_writing(db: BoltTarget,
+                                                       raw_tables: dict) -> None:
+    from decimal import Decimal
+
+    G = rg.build.graph_from_tables(raw_tables, name="t")
+    orgs = G.nodes["Organization"].copy()
+    orgs["金额"] = [Decimal("1.5"), None, 2.0, "x"][: len(orgs)]
+    orgs["标签"] = [None, {"a"}, None, None][: len(orgs)]
+    orgs["复数"] = [None, None, complex(1, 2), None][: len(orgs)]
+    bad = rg.RegionalGraph(nodes={**G.nodes, "Organization": orgs}, edges=G.edges,
+                           activities=G.activities, orders=G.orders, name=G.name)
+    with pytest.raises(StoreError) as err:
+        store.save_graph(bad, db.driver, database=db.database, dataset="t", progress=False)
+    text = str(err.value)
+    assert "金额" in text and "Decimal" in text and "标签" in text and "set" in text
+    assert "复数" in text and "complex" in text and "organizations" in text
+    assert db.count("MATCH (n) RETURN count(n)") == 0  # nothing written

@@ -26,8 +26,14 @@ def _graph(raw: dict[str, pd.DataFrame], name: str = "tiny") -> rg.RegionalGraph
 
 
 def _counts(db: BoltTarget, dataset: str) -> tuple[int, int]:
-    nodes = db.count("MATCH (n) WHERE n.dataset = $ds RETURN count(n)", ds=dataset)
-    rels = db.count("MATCH ()-[r]->() WHERE r.dataset = $ds RETURN count(r)", ds=dataset)
+    """Nodes and relationships of the dataset's current version ((0, 0) when it has none)."""
+    found = db.driver.execute_query("MATCH (d:RGDataset {dataset: $ds}) RETURN d.current AS s",
+                                    ds=dataset, database_=db.database).records
+    if not found:
+        return 0, 0
+    scope = found[0]["s"]
+    nodes = db.count("MATCH (n) WHERE n.dataset = $ds RETURN count(n)", ds=scope)
+    rels = db.count("MATCH ()-[r]->() WHERE r.dataset = $ds RETURN count(r)", ds=scope)
     return nodes, rels
 
 
@@ -38,7 +44,9 @@ def test_sample_round_trip_and_idempotent(db: BoltTarget) -> None:
     assert first.nodes == G.number_of_nodes() + len(G.activities) + len(G.orders)
     assert first.relationships == G.number_of_edges()
     before = _counts(db, "haian")
-    assert before == (first.nodes + 1, first.relationships)  # + the RGDataset node
+    assert before == (first.nodes, first.relationships)
+    # one version only: the old one is gone after the switch
+    assert db.count("MATCH (v:RGVersion) RETURN count(v)") == 1
     H = store.load_graph(db.driver, database=db.database, dataset="haian")
     _same(G, H)
     assert H == G
@@ -47,6 +55,9 @@ def test_sample_round_trip_and_idempotent(db: BoltTarget) -> None:
     # saving again changes nothing
     store.save_graph(G, db.driver, database=db.database, dataset="haian", progress=False)
     assert _counts(db, "haian") == before
+    assert db.count("MATCH (v:RGVersion) RETURN count(v)") == 1
+    assert db.count("MATCH (n) WHERE NOT n:RGDataset AND NOT n:RGVersion "
+                    "RETURN count(n)") == before[0]  # the old version was deleted
     _same(G, store.load_graph(db.driver, database=db.database, dataset="haian"))
     # the store's schema exists: one named constraint per label, dataset indexes
     names = {r["name"] for r in db.driver.execute_query(
@@ -66,12 +77,13 @@ def test_tiny_round_trip_extras_dates_chinese(db: BoltTarget,
     assert list(H.nodes[Label.ORGANIZATION].columns)[-1] == "联系电话"
     # dates are stored as dates, empty cells as absent properties
     rec = db.driver.execute_query(
-        "MATCH (:Organization {dataset: 'tiny', id: 'O2'})-[r:COVERED_BY]->() RETURN r",
-        database_=db.database).records[0]["r"]
+        "MATCH (:Organization {dataset: $s, id: 'O2'})-[r:COVERED_BY]->() RETURN r",
+        s=db.scope("tiny"), database_=db.database).records[0]["r"]
     assert rec["start"].to_native() == dt.date(2022, 5, 1)
     assert rec.get("end") is None
-    node = db.driver.execute_query("MATCH (n:Organization {dataset: 'tiny', id: 'O2'}) "
-                                   "RETURN n", database_=db.database).records[0]["n"]
+    node = db.driver.execute_query(
+        "MATCH (n:Organization {dataset: $s, id: 'O2'}) RETURN n", s=db.scope("tiny"),
+        database_=db.database).records[0]["n"]
     assert node["name"] == "鑫达餐饮管理有限公司"
     assert node.get("lat") is None and node.get("联系电话") is None
 
@@ -98,8 +110,8 @@ def test_two_datasets_share_a_database_and_sync_stays_in_scope(
     _same(A2, store.load_graph(db.driver, database=db.database, dataset="a"))
     _same(B, store.load_graph(db.driver, database=db.database, dataset="b"))
     assert _counts(db, "b") == counts_b
-    o1 = db.driver.execute_query("MATCH (n:Organization {dataset: 'a', id: 'O1'}) RETURN n",
-                                 database_=db.database).records[0]["n"]
+    o1 = db.driver.execute_query("MATCH (n:Organization {dataset: $s, id: 'O1'}) RETURN n",
+                                 s=db.scope("a"), database_=db.database).records[0]["n"]
     assert o1.get("lat") is None
     datasets = store.list_datasets(db.driver, database=db.database)
     assert datasets["dataset"].tolist() == ["a", "b"]
@@ -122,10 +134,10 @@ def test_upsert_keeps_what_sync_deletes(db: BoltTarget,
     done = store.save_graph(smaller, db.driver, database=db.database, dataset="t",
                             progress=False)
     assert done.deleted_nodes == 0
-    assert db.count("MATCH (n:Demand {dataset: 't'}) RETURN count(n)") == 2
+    assert db.count("MATCH (n:Demand {dataset: $s}) RETURN count(n)", s=db.scope("t")) == 2
     store.save_graph(smaller, db.driver, database=db.database, dataset="t", sync=True,
                      progress=False)
-    assert db.count("MATCH (n:Demand {dataset: 't'}) RETURN count(n)") == 1
+    assert db.count("MATCH (n:Demand {dataset: $s}) RETURN count(n)", s=db.scope("t")) == 1
     _same(smaller, store.load_graph(db.driver, database=db.database, dataset="t"))
 
 

@@ -27,7 +27,8 @@ from .._lazy import attach
 # the neo4j driver loads on first use
 __getattr__, __dir__, __all__ = attach(
     __name__,
-    submodules=["connection", "cypher", "load", "local_server", "queries", "save"],
+    submodules=["connection", "cypher", "gds", "load", "local_server", "queries", "save",
+                "versions"],
     names={"Connection": "connection", "Neo4jSettings": "connection", "connect": "connection",
            "list_datasets": "load", "load_graph": "load", "load_tables": "load",
            "report_from_neo4j": "queries", "SaveSummary": "save", "delete_dataset": "save",

@@ -39,6 +39,7 @@ __all__ = [
     "Connection",
     "Neo4jSettings",
     "connect",
+    "dataset_of",
     "store_errors",
 ]
 
@@ -140,9 +141,12 @@ def redact_uri(uri: str) -> str:
 
 
 class Connection:
-    """A driver plus the database to use; closes the driver only if it opened it.
+    """A driver, the database and (optionally) the dataset to use; closes the driver only if
+    it opened it.
 
-    Made by :func:`connect`; use it as a context manager.
+    Made by :func:`connect`; use it as a context manager. Every store function takes one
+    (``save_graph(G, conn)``, ``load_graph(conn)``, the queries); its ``dataset`` is used when
+    a call gives none.
 
     Examples
     --------
@@ -162,15 +166,18 @@ class Connection:
         owns_driver: bool,
         label: str = "",
         secret: str = "",
+        dataset: str | None = None,
     ) -> None:
         self.driver = driver
         self.database = database
+        self.dataset = dataset
         self.owns_driver = owns_driver
         self.label = label
         self._secret = secret
 
     def __repr__(self) -> str:
-        return f"<Connection {self.label or 'driver'} database={self.database!r}>"
+        ds = f" dataset={self.dataset!r}" if self.dataset is not None else ""
+        return f"<Connection {self.label or 'driver'} database={self.database!r}{ds}>"
 
     def close(self) -> None:
         """Close the driver if this connection opened it.
@@ -275,6 +282,21 @@ class Connection:
         return text.replace(self._secret, "***") if self._secret else text
 
 
+def dataset_of(target: object, dataset: str | None) -> str | None:
+    """``dataset`` if given, else the dataset of a :class:`Connection` ``target`` (or ``None``).
+
+    Examples
+    --------
+    >>> conn = connect(uri="bolt://localhost:7687", dataset="haian", verify=False)
+    >>> dataset_of(conn, None), dataset_of(conn, "other"), dataset_of(None, None)
+    ('haian', 'other', None)
+    >>> conn.close()
+    """
+    if dataset is not None:
+        return dataset
+    return target.dataset if isinstance(target, Connection) else None
+
+
 def _collect(tx: neo4j.ManagedTransaction, query: str, params: dict[str, Any]) -> list[Any]:
     return list(tx.run(query, params))
 
@@ -331,6 +353,7 @@ def connect(
     user: str | None = None,
     password: str | None = None,
     database: str | None = None,
+    dataset: str | None = None,
     retry_time: float = DEFAULT_RETRY_TIME,
     connect_timeout: float = DEFAULT_CONNECT_TIMEOUT,
     verify: bool = True,
@@ -346,6 +369,8 @@ def connect(
     uri, user, password, database
         Connection settings; each defaults to ``NEO4J_URI``, ``NEO4J_USERNAME``,
         ``NEO4J_PASSWORD``, ``NEO4J_DATABASE``. ``database`` also applies to a given driver.
+    dataset
+        The dataset the store functions use when a call names none.
     retry_time
         Seconds a transaction may be retried (``max_transaction_retry_time``) on a driver
         opened here.
@@ -369,12 +394,13 @@ def connect(
     """
     if isinstance(driver, Connection):
         return Connection(driver.driver, database or driver.database, owns_driver=False,
-                          label=driver.label, secret=driver._secret)
+                          label=driver.label, secret=driver._secret,
+                          dataset=dataset if dataset is not None else driver.dataset)
     if driver is not None:
         conn = Connection(
             driver,
             database if database is not None else os.environ.get("NEO4J_DATABASE") or None,
-            owns_driver=False,
+            owns_driver=False, dataset=dataset,
         )
     else:
         settings = Neo4jSettings.resolve(uri, user, password, database)
@@ -386,6 +412,8 @@ def connect(
                 max_transaction_retry_time=retry_time,
                 connection_timeout=connect_timeout,
                 connection_acquisition_timeout=max(connect_timeout, retry_time),
+                # "property key does not exist" on a fresh database is not worth a warning
+                notifications_min_severity="OFF",
             )
         except (nex.ConfigurationError, ValueError) as exc:
             text = str(exc)
@@ -393,7 +421,7 @@ def connect(
                 text = text.replace(settings.password, "***")
             raise StoreError(f"cannot use `uri` {label!r}: {text}") from None
         conn = Connection(drv, settings.database, owns_driver=True, label=label,
-                          secret=settings.password)
+                          secret=settings.password, dataset=dataset)
     if verify:
         try:
             with store_errors(conn, "connect"):

@@ -311,6 +311,22 @@ def relationship_keys(rel: object, source: object) -> str:
             "RETURN r.key AS key, a.id AS s")
 
 
+def relationship_targets(rel: object, source: object) -> str:
+    """Every relationship of a type from one label in ``$dataset``: endpoint ids, the
+    target's label and the properties (to copy a version).
+
+    Examples
+    --------
+    >>> print(relationship_targets(RelType.PART_OF, Label.AREA))
+    MATCH (a:Area {dataset: $dataset})-[r:PART_OF]->(b)
+    WHERE r.dataset = $dataset
+    RETURN a.id AS s, b.id AS t, labels(b)[0] AS label, properties(r) AS p
+    """
+    return (f"MATCH (a:{_label(source)} {{dataset: $dataset}})-[r:{_rel(rel)}]->(b)\n"
+            "WHERE r.dataset = $dataset\n"
+            "RETURN a.id AS s, b.id AS t, labels(b)[0] AS label, properties(r) AS p")
+
+
 def delete_relationships(rel: object, source: object) -> str:
     """Delete relationships ``$rows`` of ``{s, key}`` (anchored on the source's index).
 

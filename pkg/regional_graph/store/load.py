@@ -27,8 +27,8 @@ from ..errors import StoreError
 from ..graph import REL_TYPES, RegionalGraph
 from ..io import Tables
 from ..schema import Label, RelType
-from . import cypher
-from .connection import Connection, connect
+from . import cypher, versions
+from .connection import Connection, connect, dataset_of
 from .cypher import StoreLabel
 from .save import row_tables
 
@@ -106,11 +106,8 @@ def load_tables(
     ```
     """
     with connect(driver, uri=uri, user=user, password=password, database=database) as conn:
-        dataset = _resolve_dataset(conn, dataset)
-        meta = conn.read(cypher.read_dataset(), dataset=dataset)
-        if not meta:
-            raise StoreError(f"no dataset {dataset!r} in database {conn.database!r}")
-        props = meta[0]["p"]
+        logical = _resolve_dataset(conn, dataset_of(driver, dataset))
+        dataset, props = versions.current_scope(conn, logical)  # the complete version
         columns: dict[str, list[str]] = json.loads(props.get("columns") or "{}")
         tables: Tables = {}
         for label, tbl in schema.NODE_TABLES.items():

@@ -1,11 +1,14 @@
-"""Local Bolt test server built from the ``arcadedb-embedded`` wheel.
+"""A real local Neo4j 5 for tests and for users without a server.
 
-The wheel ships ArcadeDB's jars together with a private JRE, so a Neo4j-compatible
-Bolt endpoint can be started without Docker or a system Java.  The server runs as a
-subprocess; connect to it with the official ``neo4j`` driver::
+``neo4j-launcher/`` (a small Maven project kept in the repository) starts Neo4j's official
+test harness in-process with Bolt on loopback, the Graph Data Science procedures registered,
+password authentication, and its store in a data directory of our choosing, so a server
+killed with SIGKILL restarts on the same data. ``.ci/run`` builds the launcher
+(``mvn package``); :func:`launcher_jar` builds it on first use when Maven is available.
+The server runs as a subprocess; connect to it with the official ``neo4j`` driver::
 
     with start_local_server() as srv:
-        with neo4j.GraphDatabase.driver(srv.uri, auth=srv.auth) as driver:
+        with srv.driver() as driver:
             driver.execute_query("RETURN 1", database_=srv.database)
 
 CI and notebooks can run ``python -m regional_graph.store.local_server --env-file .env``
@@ -17,73 +20,93 @@ from __future__ import annotations
 
 import argparse
 import atexit
-import base64
 import contextlib
-import importlib.util
-import json
 import logging
 import os
 import secrets
 import shutil
 import signal
-import socket
 import subprocess
 import tempfile
 import threading
 import time
-import urllib.error
-import urllib.request
 import weakref
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
-from typing import Self
+from typing import IO, Self
 
 import neo4j
 
-__all__ = ["LocalBoltServer", "arcadedb_home", "main", "start_local_server"]
+__all__ = ["LocalBoltServer", "launcher_jar", "main", "start_local_server"]
 
 log = logging.getLogger(__name__)
 
-USERNAME = "root"
-DATABASE = "graph"
-LOG_NAME = "server.log"
-_START_ATTEMPTS = 3  # new ports are picked when a start fails (e.g. a port got taken)
+USERNAME = "neo4j"
+DATABASE = "neo4j"
+LOG_NAME = "launcher.log"
+#: Environment variable naming a prebuilt launcher jar (else the repository's own is used).
+JAR_ENV = "REGIONAL_GRAPH_NEO4J_LAUNCHER"
 _LIVE: weakref.WeakSet[LocalBoltServer] = weakref.WeakSet()
 
 
-def arcadedb_home() -> Path:
-    """Return the folder of the installed ``arcadedb_embedded`` package.
+def _project_dir() -> Path:
+    return Path(__file__).resolve().parents[3] / "neo4j-launcher"
+
+
+def launcher_jar(*, build: bool = True) -> Path:
+    """The launcher jar; built with Maven (``mvn package``) when missing or older than its sources.
 
     Raises
     ------
     RuntimeError
-        If the package is not installed or lacks its bundled ``jre``/``jars``.
+        No jar and it cannot be built (no Maven, no project, or the build failed: the
+        message holds Maven's output).
 
     Examples
     --------
     ```python
-    home = arcadedb_home()          # the installed arcadedb_embedded package
-    assert (home / "jars").is_dir()
+    jar = launcher_jar()        # neo4j-launcher/target/neo4j-launcher.jar
     ```
     """
-    spec = importlib.util.find_spec("arcadedb_embedded")
-    if spec is None or not spec.submodule_search_locations:
-        raise RuntimeError("arcadedb-embedded is not installed (pip install arcadedb-embedded)")
-    home = Path(next(iter(spec.submodule_search_locations)))
-    if not _java(home).is_file() or not any((home / "jars").glob("arcadedb-server-*.jar")):
-        raise RuntimeError(f"arcadedb_embedded at {home} has no bundled jre/ or server jars/")
-    return home
+    given = os.environ.get(JAR_ENV)
+    if given:
+        if not Path(given).is_file():
+            raise RuntimeError(f"{JAR_ENV}={given} is not a file")
+        return Path(given)
+    project = _project_dir()
+    jar = project / "target" / "neo4j-launcher.jar"
+    sources = [project / "pom.xml", *project.joinpath("src").rglob("*")] \
+        if project.is_dir() else []
+    fresh = jar.is_file() and all(
+        p.stat().st_mtime <= jar.stat().st_mtime for p in sources if p.is_file())
+    if fresh or not build:
+        if jar.is_file():
+            return jar
+        raise RuntimeError(f"the Neo4j launcher is not built ({jar}); run `bash .ci/run` or "
+                           f"`mvn -q package -DskipTests` in {project}")
+    mvn = shutil.which("mvn")
+    if mvn is None or not project.is_dir():
+        raise RuntimeError(f"cannot build the Neo4j launcher: "
+                           f"{'no `mvn` on PATH' if mvn is None else f'no project at {project}'}")
+    log.info("building the Neo4j launcher with Maven (first run downloads Neo4j and GDS)")
+    for offline in (["-o"], []):
+        done = subprocess.run([mvn, "-B", "-q", *offline, "package", "-DskipTests"],
+                              cwd=project, capture_output=True, text=True, check=False)
+        if done.returncode == 0 and jar.is_file():
+            return jar
+    raise RuntimeError(f"building the Neo4j launcher failed:\n{done.stdout[-3000:]}"
+                       f"{done.stderr[-2000:]}")
 
 
-def _java(home: Path) -> Path:
-    return home / "jre" / "bin" / ("java.exe" if os.name == "nt" else "java")
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+def _java() -> str:
+    home = os.environ.get("JAVA_HOME")
+    if home and Path(home, "bin", "java").is_file():
+        return str(Path(home, "bin", "java"))
+    found = shutil.which("java")
+    if found is None:
+        raise RuntimeError("no `java` on PATH (Java 17 or newer is needed for the local Neo4j)")
+    return found
 
 
 def _tail(path: Path, lines: int = 40) -> str:
@@ -96,18 +119,20 @@ def _tail(path: Path, lines: int = 40) -> str:
 
 @dataclass(eq=False)
 class LocalBoltServer:
-    """A running ArcadeDB server with the Bolt plugin on loopback.
+    """A running local Neo4j (the launcher) with Bolt on loopback.
 
     Attributes
     ----------
     uri : str
-        ``bolt://127.0.0.1:PORT``.
+        ``bolt://127.0.0.1:PORT`` (the port is kept across restarts).
     auth : tuple of str
-        ``("root", password)``.
+        ``("neo4j", password)``.
     database : str
-        Database name to pass to the driver (``"graph"``).
+        Database name to pass to the driver (``"neo4j"``).
     data_dir : Path
-        Server root folder (databases, config, ``server.log``).
+        Server home (``data/`` holds the store, ``launcher.log`` the output).
+    gds : bool
+        Whether the Graph Data Science procedures are registered.
 
     Examples
     --------
@@ -120,13 +145,14 @@ class LocalBoltServer:
 
     data_dir: Path
     password: str = field(repr=False)
-    http_port: int
-    bolt_port: int
+    bolt_port: int = 0
     heap: str = "1g"
-    timeout: float = 90.0
+    timeout: float = 300.0
+    gds: bool = True
     database: str = DATABASE
     remove_data_on_exit: bool = False
     _process: subprocess.Popen[bytes] | None = field(default=None, repr=False)
+    _stdin: IO[bytes] | None = field(default=None, repr=False)
 
     @property
     def uri(self) -> str:
@@ -145,7 +171,7 @@ class LocalBoltServer:
 
     @property
     def log_file(self) -> Path:
-        """Server stdout/stderr log."""
+        """Launcher stdout/stderr log."""
         return self.data_dir / LOG_NAME
 
     @property
@@ -171,33 +197,16 @@ class LocalBoltServer:
         Examples
         --------
         ```python
-        argv = server.command()          # the java command line that starts the server
+        argv = server.command()          # java … -jar neo4j-launcher.jar --data-dir …
         ```
         """
-        home = arcadedb_home()
-        d = self.data_dir
-        props = {
-            "arcadedb.server.rootPath": d,
-            "arcadedb.server.databaseDirectory": d / "databases",
-            "arcadedb.server.rootPassword": self.password,
-            "arcadedb.server.defaultDatabases": f"{self.database}[{USERNAME}]",
-            "arcadedb.server.httpIncomingHost": "127.0.0.1",
-            "arcadedb.server.httpIncomingPort": self.http_port,
-            "arcadedb.server.plugins": "Bolt:com.arcadedb.bolt.BoltProtocolPlugin",
-            "arcadedb.bolt.host": "127.0.0.1",
-            "arcadedb.bolt.port": self.bolt_port,
-        }
-        return [
-            str(_java(home)),
-            f"-Xmx{self.heap}",
-            "-cp",
-            str(home / "jars" / "*"),
-            *(f"-D{key}={value}" for key, value in props.items()),
-            "com.arcadedb.server.ArcadeDBServer",
-        ]
+        argv = [_java(), f"-Xmx{self.heap}", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                "-jar", str(launcher_jar()), "--data-dir", str(self.data_dir),
+                "--port", str(self.bolt_port)]
+        return argv + ([] if self.gds else ["--no-gds"])
 
     def start(self) -> Self:
-        """Start the process (if not running) and wait until ``RETURN 1`` succeeds.
+        """Start the process (if not running) and wait until it prints ``READY``.
 
         Examples
         --------
@@ -208,59 +217,50 @@ class LocalBoltServer:
         if self.running:
             return self
         self.data_dir.mkdir(parents=True, exist_ok=True)
+        argv = self.command()
+        env = {**os.environ, "RG_NEO4J_PASSWORD": self.password}  # not on the command line
         with self.log_file.open("ab") as out:
             self._process = subprocess.Popen(
-                self.command(),
-                cwd=self.data_dir,
-                stdin=subprocess.DEVNULL,
-                stdout=out,
-                stderr=subprocess.STDOUT,
-            )
+                argv, cwd=self.data_dir, env=env, stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE, stderr=out)
+        self._stdin = self._process.stdin  # closing it stops the server (no orphans)
         _LIVE.add(self)
-        log.info("starting ArcadeDB (pid %s) in %s", self.pid, self.data_dir)
-        self.wait_ready(self.timeout)
-        log.info("ArcadeDB Bolt server ready at %s (database %r)", self.uri, self.database)
+        log.info("starting Neo4j (pid %s) in %s", self.pid, self.data_dir)
+        line = self._wait_line(self.timeout)
+        self.bolt_port = int(line.rsplit(":", 1)[1])
+        log.info("Neo4j ready at %s (database %r)", self.uri, self.database)
         return self
 
-    def wait_ready(self, timeout: float) -> None:
-        """Block until the ``graph`` database answers ``RETURN 1``.
+    def _wait_line(self, timeout: float) -> str:
+        proc = self._process
+        assert proc is not None and proc.stdout is not None
+        found: list[str] = []
 
-        Raises
-        ------
-        RuntimeError
-            On timeout or if the process exits; the message holds the log tail.
+        def read() -> None:
+            assert proc.stdout is not None
+            for raw in proc.stdout:
+                text = raw.decode("utf-8", "replace").strip()
+                if text.startswith("READY "):
+                    found.append(text)
+                    break
+            # keep draining so the launcher never blocks on a full pipe
+            for _ in proc.stdout:
+                pass
 
-        Examples
-        --------
-        ```python
-        server.wait_ready(timeout=60)   # until RETURN 1 succeeds
-        ```
-        """
+        reader = threading.Thread(target=read, daemon=True)
+        reader.start()
         deadline = time.monotonic() + timeout
-        last: Exception | None = None
-        with self.driver(connection_timeout=2.0, connection_acquisition_timeout=5.0) as drv:
-            while time.monotonic() < deadline:
-                if not self.running:
-                    code = self._process.returncode if self._process else None
-                    raise RuntimeError(
-                        f"ArcadeDB exited with code {code} during start-up; log tail:\n"
-                        f"{_tail(self.log_file)}"
-                    )
-                try:  # a plain session: execute_query would retry (and log) internally
-                    with drv.session(database=self.database) as session:
-                        session.run("RETURN 1 AS ok").consume()
-                except Exception as exc:  # not listening yet, or database not created yet
-                    last = exc
-                    time.sleep(0.25)
-                else:
-                    return
+        while time.monotonic() < deadline and not found and proc.poll() is None:
+            time.sleep(0.1)
+        if found:
+            return found[0]
+        code = proc.poll()
         self.kill()
-        raise RuntimeError(
-            f"ArcadeDB not ready at {self.uri} after {timeout:.0f}s (last error: {last!r}); "
-            f"log tail:\n{_tail(self.log_file)}"
-        )
+        why = f"exited with code {code}" if code is not None else \
+            f"not ready after {timeout:.0f}s"
+        raise RuntimeError(f"local Neo4j {why}; log tail:\n{_tail(self.log_file)}")
 
-    def stop(self, grace: float = 10.0) -> None:
+    def stop(self, grace: float = 60.0) -> None:
         """Stop gracefully (SIGTERM), then SIGKILL after ``grace`` seconds.
 
         Examples
@@ -277,10 +277,11 @@ class LocalBoltServer:
             try:
                 proc.wait(grace)
             except subprocess.TimeoutExpired:
-                log.warning("ArcadeDB pid %s ignored SIGTERM; killing it", proc.pid)
+                log.warning("Neo4j pid %s ignored SIGTERM; killing it", proc.pid)
                 proc.kill()
                 proc.wait()
-        log.info("ArcadeDB pid %s stopped (code %s)", proc.pid, proc.returncode)
+        self._close_pipes()
+        log.info("Neo4j pid %s stopped (code %s)", proc.pid, proc.returncode)
         self._process = None
 
     def kill(self) -> None:
@@ -299,30 +300,32 @@ class LocalBoltServer:
         if proc.poll() is None:
             proc.kill()
             proc.wait()
-        log.info("ArcadeDB pid %s killed", proc.pid)
+        self._close_pipes()
+        log.info("Neo4j pid %s killed", proc.pid)
         self._process = None
 
+    def _close_pipes(self) -> None:
+        for pipe in (self._stdin, self._process.stdout if self._process else None):
+            with contextlib.suppress(OSError):
+                if pipe is not None:
+                    pipe.close()
+        self._stdin = None
+
     def restart(self) -> Self:
-        """Stop if running, then start again on the same ports and data folder.
+        """Stop if running, then start again on the same port and data folder.
 
         Examples
         --------
         ```python
         server.kill()
-        server.restart()                # same ports and data folder
+        server.restart()                # same port and data folder, recovered store
         ```
         """
         self.stop()
         return self.start()
 
     def clear(self, *, schema: bool = True, batch_size: int = 10_000) -> int:
-        """Delete all nodes and relationships (and by default all schema).
-
-        With ``schema=True`` the ``graph`` database is dropped and re-created through
-        ArcadeDB's HTTP API (~0.1 s): this also removes constraints, indexes, labels and
-        the property types ArcadeDB infers, which Cypher ``DROP`` cannot all remove.
-        With ``schema=False`` nodes are removed with batched ``DETACH DELETE`` and
-        constraints/indexes are kept.  Open drivers stay usable either way.
+        """Delete all nodes and relationships (and by default all constraints and indexes).
 
         Returns
         -------
@@ -337,40 +340,28 @@ class LocalBoltServer:
         ```
         """
         with self.driver() as drv:
-            records, _, _ = drv.execute_query(
-                "MATCH (n) RETURN count(n) AS c", database_=self.database
-            )
-            total = int(records[0]["c"])
+            total = 0
+            while True:
+                records, _, _ = drv.execute_query(
+                    "MATCH (n) WITH n LIMIT $batch DETACH DELETE n RETURN count(*) AS c",
+                    batch=batch_size, database_=self.database)
+                n = int(records[0]["c"])
+                total += n
+                if n < batch_size:
+                    break
             if schema:
-                self._server_command(f"drop database {self.database}")
-                self._server_command(f"create database {self.database}")
-            else:
-                while True:
+                for kind, show in (("CONSTRAINT", "CONSTRAINTS"), ("INDEX", "INDEXES")):
                     records, _, _ = drv.execute_query(
-                        "MATCH (n) WITH n LIMIT $batch DETACH DELETE n RETURN count(*) AS c",
-                        batch=batch_size,
-                        database_=self.database,
-                    )
-                    if not records or int(records[0]["c"]) < batch_size:
-                        break
+                        f"SHOW {show} YIELD name, type RETURN name, type",
+                        database_=self.database)
+                    for rec in records:
+                        if kind == "INDEX" and rec["type"] == "LOOKUP":
+                            continue  # the built-in label/type lookup indexes stay
+                        name = str(rec["name"]).replace("`", "``")
+                        drv.execute_query(f"DROP {kind} `{name}` IF EXISTS",
+                                          database_=self.database)
         log.info("cleared %d nodes from %s (schema=%s)", total, self.uri, schema)
         return total
-
-    def _server_command(self, command: str) -> None:
-        """Run an ArcadeDB server command (e.g. ``create database x``) over HTTP."""
-        token = base64.b64encode(f"{USERNAME}:{self.password}".encode()).decode()
-        request = urllib.request.Request(
-            f"http://127.0.0.1:{self.http_port}/api/v1/server",
-            data=json.dumps({"command": command}).encode(),
-            headers={"Content-Type": "application/json", "Authorization": f"Basic {token}"},
-            method="POST",
-        )
-        try:
-            with urllib.request.urlopen(request, timeout=30) as response:
-                response.read()
-        except urllib.error.HTTPError as exc:
-            detail = exc.read().decode(errors="replace")[:500]
-            raise RuntimeError(f"ArcadeDB command {command!r} failed: {detail}") from exc
 
     def close(self) -> None:
         """Stop the server and remove ``data_dir`` if it was created as a temp folder.
@@ -398,23 +389,30 @@ class LocalBoltServer:
 
 
 def start_local_server(
-    data_dir: Path | None = None, *, heap: str = "1g", timeout: float = 90.0
+    data_dir: Path | None = None, *, heap: str = "1g", timeout: float = 300.0,
+    gds: bool = True, password: str | None = None,
 ) -> LocalBoltServer:
-    """Start an ArcadeDB server with Bolt on free loopback ports and wait until it is ready.
+    """Start a local Neo4j with Bolt on a free loopback port and wait until it is ready.
 
     Parameters
     ----------
     data_dir : Path, optional
-        Server root folder; a temp folder (removed on ``close()``) when omitted.
+        Server home; a temp folder (removed on ``close()``) when omitted. Starting again on
+        the same folder (with the same ``password``) finds the data committed before.
     heap : str
         JVM max heap (``-Xmx``).
     timeout : float
-        Seconds to wait for the ``graph`` database to answer ``RETURN 1``.
+        Seconds to wait for the server (a busy two-core machine needs a minute or two).
+    gds : bool
+        Register the Graph Data Science procedures (start-up is faster without).
+    password : str, optional
+        The ``neo4j`` user's password (random when omitted).
 
     Raises
     ------
     RuntimeError
-        If the server exits or is not ready in time (message contains the log tail).
+        If the launcher cannot be built or the server exits or is not ready in time (the
+        message holds the log tail).
 
     Examples
     --------
@@ -424,32 +422,19 @@ def start_local_server(
     server.stop()
     ```
     """
-    arcadedb_home()  # fail early with a clear message
+    launcher_jar()  # fail early with a clear message
     temp = data_dir is None
-    root = Path(tempfile.mkdtemp(prefix="arcadedb-")) if data_dir is None else Path(data_dir)
-    root = root.resolve()
-    password = secrets.token_urlsafe(18)  # ArcadeDB requires >= 8 characters
-    for attempt in range(1, _START_ATTEMPTS + 1):
-        server = LocalBoltServer(
-            data_dir=root,
-            password=password,
-            http_port=_free_port(),
-            bolt_port=_free_port(),
-            heap=heap,
-            timeout=timeout,
-            remove_data_on_exit=temp,
-        )
-        try:
-            return server.start()
-        except RuntimeError:
-            server.kill()
-            in_use = "Address already in use" in _tail(server.log_file, 200)
-            if attempt == _START_ATTEMPTS or not in_use:
-                if temp:
-                    shutil.rmtree(root, ignore_errors=True)
-                raise
-            log.warning("port clash on start attempt %d; retrying with new ports", attempt)
-    raise AssertionError("unreachable")
+    root = Path(tempfile.mkdtemp(prefix="neo4j-")) if data_dir is None else Path(data_dir)
+    server = LocalBoltServer(
+        data_dir=root.resolve(), password=password or secrets.token_urlsafe(18), heap=heap,
+        timeout=timeout, gds=gds, remove_data_on_exit=temp)
+    try:
+        return server.start()
+    except BaseException:
+        server.kill()
+        if temp:
+            shutil.rmtree(root, ignore_errors=True)
+        raise
 
 
 @atexit.register
@@ -471,9 +456,10 @@ def main(argv: list[str] | None = None) -> None:
     """
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--env-file", type=Path, help="write NEO4J_* settings to this file")
-    parser.add_argument("--data-dir", type=Path, help="server root (default: temp folder)")
+    parser.add_argument("--data-dir", type=Path, help="server home (default: temp folder)")
     parser.add_argument("--heap", default="1g", help="JVM max heap, e.g. 1g")
-    parser.add_argument("--timeout", type=float, default=90.0, help="start-up timeout (s)")
+    parser.add_argument("--timeout", type=float, default=300.0, help="start-up timeout (s)")
+    parser.add_argument("--no-gds", action="store_true", help="without Graph Data Science")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
 
@@ -486,7 +472,8 @@ def main(argv: list[str] | None = None) -> None:
     signal.signal(signal.SIGTERM, _on_signal)
     signal.signal(signal.SIGINT, _on_signal)
 
-    with start_local_server(args.data_dir, heap=args.heap, timeout=args.timeout) as server:
+    with start_local_server(args.data_dir, heap=args.heap, timeout=args.timeout,
+                            gds=not args.no_gds) as server:
         log.info("NEO4J_URI=%s database=%s pid=%s", server.uri, server.database, server.pid)
         if args.env_file is not None:
             tmp = args.env_file.with_name(args.env_file.name + ".tmp")
@@ -501,7 +488,7 @@ def main(argv: list[str] | None = None) -> None:
             log.info("wrote connection settings to %s", args.env_file)
         while not stop.is_set():
             if not server.running:
-                log.error("ArcadeDB exited unexpectedly; log tail:\n%s", _tail(server.log_file))
+                log.error("Neo4j exited unexpectedly; log tail:\n%s", _tail(server.log_file))
                 raise SystemExit(1)
             stop.wait(1.0)
 

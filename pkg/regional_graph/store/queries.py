@@ -49,8 +49,8 @@ from ..analysis.coverage import (
     unlocated_id,
 )
 from ..graph import LABELS, DateLike, as_date
-from . import cypher
-from .connection import Connection, connect
+from . import cypher, versions
+from .connection import Connection, connect, dataset_of
 
 __all__ = [
     "coverage_by_area",
@@ -119,10 +119,12 @@ _PLACE = ("community_id", "community", "street_id", "street")
 def _run(target: Target, conn_args: dict[str, Any], query: str,
          **params: Any) -> list[neo4j.Record]:
     with connect(target, **conn_args) as conn:
+        params["dataset"] = dataset_of(target, params.get("dataset"))
         if params.get("dataset") is None:
             from .load import _resolve_dataset
 
             params["dataset"] = _resolve_dataset(conn, None)
+        params["dataset"] = versions.current_scope(conn, params["dataset"])[0]
         return conn.read(query, **params)
 
 
@@ -310,11 +312,13 @@ def coverage_by_area(
     """
     day = _day(as_of)
     frames = []
+    dataset = dataset_of(driver, dataset)
     with connect(driver, **_args(uri, user, password, database)) as conn:
         if dataset is None:
             from .load import _resolve_dataset
 
             dataset = _resolve_dataset(conn, None)
+        dataset = versions.current_scope(conn, dataset)[0]
         for level in ("district", "street", "community"):
             areas = conn.read(cypher.areas_of_level_query(), dataset=dataset, level=level)
             counts = conn.read(cypher.coverage_counts_query(), dataset=dataset, day=day,
@@ -400,6 +404,7 @@ def report_tables(
     ```
     """
     day = _day(as_of)
+    dataset = dataset_of(driver, dataset)
     with connect(driver, **_args(uri, user, password, database)) as conn:
         if dataset is None:
             from .load import _resolve_dataset
@@ -448,6 +453,7 @@ def report_from_neo4j(
     from .load import load_graph
 
     day = _day(as_of)
+    dataset = dataset_of(driver, dataset)
     with connect(driver, **_args(uri, user, password, database)) as conn:
         if dataset is None:
             from .load import _resolve_dataset

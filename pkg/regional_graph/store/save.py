@@ -14,13 +14,17 @@ What is written (all Cypher is in :mod:`regional_graph.store.cypher`):
 * one ``RGActivity`` node per row of the activities table and one ``RGDataset`` node holding
   the graph's name and the column order of every table.
 
-Writes are ``UNWIND $rows … MERGE`` batches, one transaction per batch through
-``session.execute_write`` (retried on transient errors), so a failure never leaves half a
-batch and running the save again completes it without duplicates.
+Every save is atomic (:mod:`regional_graph.store.versions`): the new version is written
+beside the old one under a new scope (``UNWIND $rows`` batches, one transaction each), the
+dataset's pointer is switched in one small transaction, then the old version is deleted.
+A crash or a concurrent save at any moment leaves the complete old or the complete new
+version. Values of types Neo4j cannot store are refused before anything is written.
 """
 
 from __future__ import annotations
 
+import cmath
+import datetime as dt
 import hashlib
 import json
 import logging
@@ -40,8 +44,8 @@ from ..build import graph_to_tables, link_column
 from ..errors import StoreError
 from ..graph import LABELS, LINK_REL_TYPES, RegionalGraph
 from ..schema import Label, RelType
-from . import cypher
-from .connection import Connection, connect
+from . import cypher, versions
+from .connection import Connection, connect, dataset_of
 from .cypher import StoreLabel
 
 __all__ = ["DEFAULT_BATCH_SIZE", "SaveSummary", "delete_dataset", "ensure_schema", "save_graph"]
@@ -50,8 +54,8 @@ log = logging.getLogger(__name__)
 
 #: Rows per transaction.
 DEFAULT_BATCH_SIZE = 5000
-#: Version of the stored layout (kept on the ``RGDataset`` node).
-FORMAT_VERSION = 1
+#: Version of the stored layout (kept on the ``RGDataset`` node); 2 = versioned scopes.
+FORMAT_VERSION = 2
 
 
 @dataclass(frozen=True)
@@ -156,6 +160,7 @@ class _Plan:
 
 def _plan(G: RegionalGraph, dataset: str) -> _Plan:
     tables = graph_to_tables(G)
+    check_values({**tables, "links (edges)": G.edges})
     nodes: dict[tuple[str, str], list[dict[str, Any]]] = {}
     columns = {name: [str(c) for c in df.columns] for name, df in tables.items()}
     for label, tbl in schema.NODE_TABLES.items():
@@ -220,6 +225,48 @@ def row_tables() -> list[str]:
     return [n for n in schema.TABLES if n not in node_tables and n != schema.LINKS.name]
 
 
+_STORABLE = (str, bool, int, float, dt.date, dt.datetime, dt.time, dt.timedelta, np.generic)
+
+
+def check_values(tables: dict[str, pd.DataFrame]) -> None:
+    """Refuse values Neo4j cannot store (``Decimal``, ``set``, ``complex``, objects …), all at once.
+
+    Raises
+    ------
+    StoreError
+        Naming table, row (1 = first data row), column, the value and its type.
+
+    Examples
+    --------
+    >>> from decimal import Decimal
+    >>> check_values({"areas": pd.DataFrame({"id": ["G1"], "面积": [Decimal("1.5")]})})
+    Traceback (most recent call last):
+    ...
+    regional_graph.errors.StoreError: 以下取值无法存入 Neo4j（只支持文本、数字、布尔值、日期）：
+    表 areas 第 1 行 列 '面积'：Decimal('1.5')（类型 Decimal）
+    """
+    problems = []
+    for name, frame in tables.items():
+        for col in frame.columns:
+            kind = getattr(frame[col].dtype, "kind", "O")
+            if kind not in {"O", "c"}:  # complex numbers: Neo4j has none
+                continue
+            for i, v in enumerate(frame[col].tolist()):
+                if kind == "c" and isinstance(v, complex) and cmath.isnan(v):
+                    continue  # an empty cell of a complex column (NaN)
+                if kind == "O" and (v is None or isinstance(v, _STORABLE) or v is pd.NA
+                                    or v is pd.NaT):
+                    continue
+                if isinstance(v, list) and all(isinstance(x, str | int | float) for x in v):
+                    continue
+                problems.append(f"表 {name} 第 {i + 1} 行 列 {str(col)!r}：{v!r}"
+                                f"（类型 {type(v).__name__}）")
+    if problems:
+        more = f"\n…共 {len(problems)} 处" if len(problems) > 50 else ""
+        raise StoreError("以下取值无法存入 Neo4j（只支持文本、数字、布尔值、日期）：\n"
+                         + "\n".join(problems[:50]) + more)
+
+
 def _escaped(rec: dict[str, Any]) -> dict[str, Any]:
     return {cypher.property_name(k): v for k, v in rec.items()}
 
@@ -245,7 +292,7 @@ def ensure_schema(conn: Connection) -> None:
         ensure_schema(conn)  # idempotent
     ```
     """
-    for statement in cypher.schema_statements():
+    for statement in [*cypher.schema_statements(), *versions.schema_statements()]:
         conn.write(statement)
 
 
@@ -320,44 +367,51 @@ def save_graph(
     ```
     """
     t0 = time.perf_counter()
+    dataset = dataset_of(driver, dataset)
     dataset = dataset if dataset is not None else (G.name or "default")
     if not isinstance(dataset, str) or not dataset:
         raise StoreError(f"`dataset` must be a non-empty string, got {dataset!r}")
     if not 1 <= batch_size <= 100_000:
         raise StoreError(f"`batch_size` must be between 1 and 100000, got {batch_size}")
-    plan = _plan(G, dataset)
+    scope = versions.new_scope(dataset)
+    plan = _plan(G, scope)  # checks every value before anything is written
     with connect(driver, uri=uri, user=user, password=password, database=database) as conn:
         ensure_schema(conn)
-        meta = _meta(conn, dataset, G, plan.columns, sync=sync)
-        conn.write(cypher.write_dataset(), dataset=dataset, props=meta)
-        n_nodes = sum(len(r) for r in plan.nodes.values())
-        n_rels = sum(len(r) for r in plan.rels.values())
-        # bulk path: nodes of a label this dataset has none of yet are CREATEd (about twice
-        # as fast as MERGE on ArcadeDB); the uniqueness constraint still refuses duplicates,
-        # and a batch that meets one (e.g. a retried commit) is re-run as MERGE
-        fresh = set(cypher.NODE_LABELS) - {
-            r["label"] for r in conn.read(cypher.any_node(), dataset=dataset)}
-        batches: list[_Batch] = []
-        for (label, table), rows in plan.nodes.items():
-            merge = cypher.merge_nodes(label, replace=sync)
-            query = cypher.create_nodes(label) if label in fresh else merge
-            batches += [_Batch(query, chunk, table, merge)
-                        for chunk in _chunks(rows, batch_size)]
-        for (rel, s, t), rows in plan.rels.items():
-            query = cypher.merge_relationships(rel, s, t, replace=sync)
-            batches += [_Batch(query, chunk, rels=True) for chunk in _chunks(rows, batch_size)]
-        with tqdm(total=n_nodes + n_rels, unit="row", desc=f"saving {dataset}",
-                  disable=(None if progress is None else not progress), leave=False) as bar:
-            spent = [0.0, 0.0]
-            for batch in batches:
-                tb = time.perf_counter()
-                _run_batch(conn, batch, dataset)
-                spent[batch.rels] += time.perf_counter() - tb
-                bar.update(len(batch.rows))
-        deleted_nodes = deleted_rels = 0
-        if sync:
-            deleted_rels = _delete_stale_relationships(conn, dataset, plan, batch_size)
-            deleted_nodes = _delete_stale_nodes(conn, dataset, plan, batch_size)
+        old = versions.start_version(conn, dataset, scope)
+        try:
+            meta = _meta(conn, dataset, G, plan.columns, sync=sync or old is None)
+            n_nodes = sum(len(r) for r in plan.nodes.values())
+            n_rels = sum(len(r) for r in plan.rels.values())
+            if old is not None and not sync:  # an upsert starts from a copy of the old version
+                _copy_scope(conn, old, scope, batch_size)
+            batches: list[_Batch] = []
+            for (label, table), rows in plan.nodes.items():
+                merge = cypher.merge_nodes(label, replace=sync)
+                # a fresh scope: plain CREATE (the uniqueness constraint refuses duplicates)
+                query = merge if (old is not None and not sync) else cypher.create_nodes(label)
+                batches += [_Batch(query, chunk, table, merge)
+                            for chunk in _chunks(rows, batch_size)]
+            for (rel, src, tgt), rows in plan.rels.items():
+                query = cypher.merge_relationships(rel, src, tgt, replace=sync)
+                batches += [_Batch(query, chunk, rels=True)
+                            for chunk in _chunks(rows, batch_size)]
+            with tqdm(total=n_nodes + n_rels, unit="row", desc=f"saving {dataset}",
+                      disable=(None if progress is None else not progress), leave=False) as bar:
+                spent = [0.0, 0.0]
+                for batch in batches:
+                    tb = time.perf_counter()
+                    _run_batch(conn, batch, scope)
+                    spent[batch.rels] += time.perf_counter() - tb
+                    bar.update(len(batch.rows))
+            deleted_nodes = deleted_rels = 0
+            if sync and old is not None:
+                deleted_rels = _stale_relationships(conn, old, plan)
+                deleted_nodes = _stale_nodes(conn, old, plan)
+            versions.commit_version(conn, dataset, scope, meta)
+        except BaseException:
+            versions.abandon(conn, scope)
+            raise
+        versions.drop_old_versions(conn, dataset, batch_size=max(batch_size, 10_000))
     seconds = time.perf_counter() - t0
     log.info(
         "saved dataset %r: %s nodes and %s relationships in %.1f s (%s deleted nodes, %s deleted "
@@ -382,35 +436,50 @@ def _meta(conn: Connection, dataset: str, G: RegionalGraph, columns: dict[str, l
             "format": FORMAT_VERSION}
 
 
-def _delete_stale_nodes(conn: Connection, dataset: str, plan: _Plan, batch_size: int) -> int:
-    deleted = 0
+def _stale_nodes(conn: Connection, old: str, plan: _Plan) -> int:
+    """Nodes of the old version that the new one no longer has."""
+    stale = 0
     for (label, table), rows in plan.nodes.items():
         key = cypher.node_key(label)
         keep = {r[key] for r in rows}
-        found = conn.read(cypher.node_keys(label), dataset=dataset, table=table)
-        stale = [rec["key"] for rec in found if rec["key"] not in keep]
-        for i in range(0, len(stale), batch_size):
-            conn.write(cypher.delete_nodes(label), dataset=dataset, table=table,
-                       keys=stale[i:i + batch_size])
-        deleted += len(stale)
-    return deleted
+        found = conn.read(cypher.node_keys(label), dataset=old, table=table)
+        stale += sum(rec["key"] not in keep for rec in found)
+    return stale
 
 
-def _delete_stale_relationships(conn: Connection, dataset: str, plan: _Plan,
-                                batch_size: int) -> int:
+def _stale_relationships(conn: Connection, old: str, plan: _Plan) -> int:
+    """Relationships of the old version that the new one no longer has."""
     keep: dict[str, set[str]] = {}
     for (rel, _, _), rows in plan.rels.items():
         keep.setdefault(rel, set()).update(r["key"] for r in rows)
-    deleted = 0
+    stale = 0
     for rel in RelType:
         for source in Label:
-            found = conn.read(cypher.relationship_keys(rel, source), dataset=dataset)
-            stale = [{"s": r["s"], "key": r["key"]} for r in found
-                     if r["key"] not in keep.get(rel.value, set())]
-            for chunk in _chunks(stale, batch_size):
-                conn.write(cypher.delete_relationships(rel, source), dataset=dataset, rows=chunk)
-            deleted += len(stale)
-    return deleted
+            found = conn.read(cypher.relationship_keys(rel, source), dataset=old)
+            stale += sum(r["key"] not in keep.get(rel.value, set()) for r in found)
+    return stale
+
+
+def _copy_scope(conn: Connection, old: str, new: str, batch_size: int) -> None:
+    """Copy every node and relationship of scope ``old`` into scope ``new``."""
+    for label, table in [*((lbl.value, None) for lbl in Label),
+                         *((StoreLabel.ROW.value, t) for t in row_tables())]:
+        found = conn.read(cypher.read_nodes(label), dataset=old, table=table)
+        rows = [{"props": {**r["p"], "dataset": new}} for r in found]
+        for chunk in _chunks(rows, batch_size):
+            _run_batch(conn, _Batch(cypher.create_nodes(label), chunk, table), new)
+    for rel in RelType:
+        for source in Label:
+            found = conn.read(cypher.relationship_targets(rel, source), dataset=old)
+            by_target: dict[str, list[dict[str, Any]]] = {}
+            for r in found:
+                props = {**r["p"], "dataset": new}
+                by_target.setdefault(r["label"], []).append(
+                    {"s": r["s"], "t": r["t"], "key": props.get("key"), "props": props})
+            for target, rows in by_target.items():
+                query = cypher.merge_relationships(rel, source, target, replace=True)
+                for chunk in _chunks(rows, batch_size):
+                    _run_batch(conn, _Batch(query, chunk, rels=True), new)
 
 
 def delete_dataset(
@@ -433,18 +502,12 @@ def delete_dataset(
     """
     total = 0
     with connect(driver, uri=uri, user=user, password=password, database=database) as conn:
-        for label in cypher.NODE_LABELS:
-            query = cypher.delete_dataset_nodes(label)
-
-            def work(tx: neo4j.ManagedTransaction, query: str = query) -> int:
-                record = tx.run(query, dataset=dataset, batch=batch_size).single()
-                return int(record["deleted"]) if record is not None else 0
-
-            while True:
-                n = conn.write_tx(work)
-                total += n
-                if n < batch_size:
-                    break
+        scopes = [str(r["s"]) for r in conn.read(
+            f"MATCH (v:{versions.VERSION} {{of: $dataset}}) RETURN v.scope AS s",
+            dataset=dataset)]
+        for scope in [dataset, *scopes]:  # ``dataset`` itself: a store of format 1
+            total += versions.drop_scope(conn, scope, batch_size=batch_size)
+        conn.write(f"MATCH (v:{versions.VERSION} {{of: $dataset}}) DELETE v", dataset=dataset)
         conn.write(cypher.delete_dataset_meta(), dataset=dataset)
     log.info("deleted dataset %r: %s nodes", dataset, f"{total:,}")
     return total
