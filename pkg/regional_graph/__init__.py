@@ -22,11 +22,14 @@ from . import (
     build,
     datasets,
     errors,
+    export_formats,
     flow,
     graph,
     io,
     matching,
+    merging,
     orders,
+    provenance,
     report,
     schema,
     store,
@@ -35,6 +38,7 @@ from . import (
 from .build import load_graph, save_graph
 from .errors import InfeasibleMatchingError, RegionalGraphError, StoreError, TableValidationError
 from .graph import RegionalGraph
+from .merging import merge
 
 __all__ = [
     "InfeasibleMatchingError",
@@ -46,12 +50,16 @@ __all__ = [
     "build",
     "datasets",
     "errors",
+    "export_formats",
     "flow",
     "graph",
     "io",
     "load_graph",
     "matching",
+    "merge",
+    "merging",
     "orders",
+    "provenance",
     "report",
     "save_graph",
     "schema",

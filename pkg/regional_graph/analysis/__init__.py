@@ -11,8 +11,8 @@ True
 
 from __future__ import annotations
 
-from . import changes, coverage, indicators, isolation, labels, recommend, structure
+from . import changes, compare, coverage, indicators, isolation, labels, recommend, structure
 
 __all__ = [
-    "changes", "coverage", "indicators", "isolation", "labels", "recommend", "structure",
+    "changes", "compare", "coverage", "indicators", "isolation", "labels", "recommend", "structure",
 ]

@@ -1579,7 +1579,7 @@ def all_maps(
     >>> all(m.street_id == "S01" for m in ms)
     True
     """
-    from tqdm.auto import tqdm
+    from ..progress import tqdm
 
     arng = G.label_range(Label.AREA)
     lv = G.area_levels()[arng]
