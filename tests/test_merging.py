@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import tiny_raw_tables
 
 import regional_graph as rg
 from regional_graph import cli, plots
@@ -22,10 +21,10 @@ from regional_graph.schema import Label
 DAY = "2026-10-01"
 
 
-def district_b() -> dict[str, pd.DataFrame]:
+def district_b(raw: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
     """The tiny district with O3 uncovered (and 5 members: should build), O1's ties gone
     (isolated), and both members reported."""
-    t = tiny_raw_tables()
+    t = {name: frame.copy() for name, frame in raw.items()}
     links = t["links"]
     t["links"] = links[~links["type"].isin(["paired_with", "sits_on", "conference_member"])
                        & ~((links["source_id"] == "O3") & (links["type"] == "covered_by"))]
@@ -36,14 +35,14 @@ def district_b() -> dict[str, pd.DataFrame]:
     return t
 
 
-@pytest.fixture(scope="module")
-def parts() -> tuple[rg.RegionalGraph, rg.RegionalGraph]:
-    a = rg.build.graph_from_tables(tiny_raw_tables(), name="A")
-    b = rg.build.graph_from_tables(district_b(), name="B")
+@pytest.fixture
+def parts(raw_tables) -> tuple[rg.RegionalGraph, rg.RegionalGraph]:
+    a = rg.build.graph_from_tables(raw_tables, name="A")
+    b = rg.build.graph_from_tables(district_b(raw_tables), name="B")
     return a, b
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def city(parts) -> rg.RegionalGraph:
     return rg.merge(parts, names=["a", "b"], city_id="C0", city_name="示例市")
 
@@ -134,9 +133,10 @@ def test_merge_refuses_bad_names(parts):
         rg.merge(parts, names=["a", "b"], city_id="a:D1")
 
 
-def test_merge_command_writes_the_city_and_its_provenance(tmp_path, write_csv, capsys):
-    a = write_csv(tiny_raw_tables(), "east")
-    b = write_csv(district_b(), "west")
+def test_merge_command_writes_the_city_and_its_provenance(tmp_path, raw_tables, write_csv,
+                                                         capsys):
+    a = write_csv(raw_tables, "east")
+    b = write_csv(district_b(raw_tables), "west")
     out = tmp_path / "city"
     status = cli.main(["merge", str(a), str(b), "--out", str(out), "--city-name", "示例市"])
     assert status == 0, capsys.readouterr().err
