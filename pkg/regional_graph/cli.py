@@ -218,7 +218,15 @@ def _demo_steps() -> list[tuple[str, Callable[[RegionalGraph, Path, str], object
                           target / "posters", formats=("pdf", "png"), dpi=100)
         return files["index"]
 
-    return [("report", report), ("match", match), ("indicators", indicators), ("maps", maps)]
+    def dashboard(G: RegionalGraph, target: Path, as_of: str) -> object:
+        from .viz.dashboard import write_dashboard
+
+        year_before = (pd.Timestamp(as_of) - pd.DateOffset(years=1)).date().isoformat()
+        return write_dashboard(G, target, as_of=as_of, compare=year_before,
+                               matching=shared.get("matching"), maps_href="../maps/")
+
+    return [("report", report), ("match", match), ("indicators", indicators), ("maps", maps),
+            ("dashboard", dashboard)]
 
 
 # -- research: provenance, interchange, many districts ------------------------------------------
@@ -371,6 +379,59 @@ def _cmd_pull(args: argparse.Namespace) -> int:
     return 0
 
 
+# -- dashboard (区域化党建驾驶舱) -----------------------------------------------------------------
+
+
+def _compare(text: str) -> Path | str:
+    """``--compare``: an older dataset (folder or .xlsx) or a date."""
+    if Path(text).exists():
+        return Path(text)
+    try:
+        return _day(text)
+    except argparse.ArgumentTypeError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} 既不是已有的数据文件夹或工作簿，也不是日期（例如 2025-10-01）") from None
+
+
+def _cmd_dashboard(args: argparse.Namespace) -> int:
+    """The district dashboard: one offline page (dashboard.html)."""
+    from .viz.dashboard import write_dashboard
+
+    G = _load(args)
+    compare: RegionalGraph | str | None = args.compare
+    if isinstance(compare, Path):
+        compare = load_graph(compare)
+    matching = None
+    if args.with_maps:
+        from .matching import match_resources
+        from .viz.maps import write_maps
+
+        matching = match_resources(G, as_of=args.as_of)
+        write_maps(G, args.out, as_of=args.as_of, progress=False, matching=matching)
+    path = write_dashboard(G, args.out, as_of=args.as_of, compare=compare,
+                          compare_as_of=args.compare_as_of, matching=matching)
+    _out(f"wrote the dashboard {path} ({path.stat().st_size / 1e6:.1f} MB)"
+         + ("" if args.with_maps else "; its map links point to the maps written by "
+            "`regional-graph maps` into the same folder"))
+    return 0
+
+
+def _add_dashboard_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    help_ = ("the district dashboard (区域化党建驾驶舱): one offline page with the headline "
+             "figures, charts per street/community, attention lists and links to the maps")
+    sp = sub.add_parser("dashboard", help=help_, description=help_)
+    sp.add_argument("data", type=Path, help="a folder of CSV files or an .xlsx workbook")
+    sp.add_argument("--out", type=Path, required=True, help="output folder")
+    sp.add_argument("--as-of", type=_day, help="evaluate as of this date (default: today)")
+    sp.add_argument("--compare", type=_compare, metavar="OLD_DATA_OR_DATE",
+                    help="show changes against an older dataset or the same data on a date")
+    sp.add_argument("--compare-as-of", type=_day,
+                    help="the date the older dataset is evaluated on (default: --as-of)")
+    sp.add_argument("--with-maps", action="store_true",
+                    help="also write the wall maps into the same folder (the page links them)")
+    sp.set_defaults(handler=_cmd_dashboard)
+
+
 # -- parser --------------------------------------------------------------------------------
 
 
@@ -449,6 +510,7 @@ def build_parser() -> argparse.ArgumentParser:
                     help="poster size (default A1, landscape)")
     mp.add_argument("--include-personal", action="store_true",
                     help="also show personal data (member names, phones, extra columns)")
+    _add_dashboard_parser(sub)
     d = sub.add_parser("demo", help="run the main job on the bundled sample district",
                        description="run every analysis and export on the sample district")
     d.add_argument("--out", type=Path, default=Path("out"), help="output folder (default out/)")
