@@ -410,6 +410,7 @@ def _cmd_dashboard(args: argparse.Namespace) -> int:
         write_maps(G, args.out, as_of=args.as_of, progress=False, matching=matching)
     path = write_dashboard(G, args.out, as_of=args.as_of, compare=compare,
                           compare_as_of=args.compare_as_of, matching=matching)
+    _record(args, args.out, with_maps=args.with_maps or None)
     _out(f"wrote the dashboard {path} ({path.stat().st_size / 1e6:.1f} MB)"
          + ("" if args.with_maps else "; its map links point to the maps written by "
             "`regional-graph maps` into the same folder"))
