@@ -386,15 +386,21 @@ def test_chinese_labels_cover_every_column() -> None:
 
 def test_write_indicators(tmp_path) -> None:
     G = rg.datasets.load_sample_district()
-    paths = write_indicators(G, tmp_path / "out", as_of=rg.datasets.REFERENCE_DATE)
+    paths = write_indicators(G, tmp_path / "out", as_of=rg.datasets.REFERENCE_DATE, lang="en")
     assert set(paths) == {"district", "street", "community", "xlsx"}
     raw = paths["street"].read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")
     back = pd.read_csv(paths["street"], encoding="utf-8-sig")
     assert back.columns[0] == "id" and len(back) == 13
     sheets = pd.read_excel(paths["xlsx"], sheet_name=None)
-    assert {"district", "street", "community", "说明"} <= set(sheets)
+    assert list(sheets) == ["district", "street", "community", "notes"]
     assert len(sheets["community"]) == 116
+    zh = write_indicators(G, tmp_path / "zh", as_of=rg.datasets.REFERENCE_DATE)
+    back = pd.read_csv(zh["street"], encoding="utf-8-sig")
+    assert back.columns[0] == "编号" and "联席会参与率" in back.columns
+    sheets = pd.read_excel(zh["xlsx"], sheet_name=None)
+    assert list(sheets) == ["区指标", "街道指标", "社区指标", "说明"]
+    assert not any(str(c).isascii() for c in sheets["街道指标"].columns)
 
 
 def test_city_scale_tables() -> None:
@@ -421,3 +427,34 @@ def test_members_without_residence_count_where_their_branch_is():
     assert row["member_records"] == 3
     assert row["members_reporting"] == 1
     assert abs(row["reporting_rate"] - 1 / 3) < 1e-12
+
+
+def test_conference_rate_counts_only_units_with_a_party_org() -> None:
+    """Hand-built: 4 resident units, U1 and U2 host a Party org; U1 (directly), U3 and U4
+    (no Party org) sit on the street's joint conference. Rate = 1 / 2 (was 3 / 2 = 150 %)."""
+    t, s_id, c_id, _ = territory(1, 1)
+    u = ["U1", "U2", "U3", "U4"]
+    t["organizations"] = orgs_frame(id=u, name=[f"{x}局" for x in u], kind="agency",
+                                    area_id=c_id[0], party_members="5")
+    t["party_orgs"] = pd.concat([
+        party_frame(["PD"], ["区委"], "district_committee", None, ["D"], None, "0"),
+        party_frame(["PS"], ["街道党工委"], "street_committee", "PD", s_id, None, "0"),
+        party_frame(["P1", "P2"], ["U1党委", "U2党委"], "unit_org", "PD", c_id[0],
+                    ["U1", "U2"], "5"),
+    ], ignore_index=True)
+    t["links"] = links_frame(["U1", "U3", "U4"], ["PS", "PS", "PS"], "conference_member")
+    G = rg.build.graph_from_tables(t)
+    for level in ("district", "street", "community"):
+        row = indicators(G, level=level, as_of=DAY).iloc[0]
+        assert (row["resident_units_with_org"], row["conference_units"]) == (2, 1), level
+        assert row["conference_rate"] == 0.5, level
+
+
+@pytest.mark.parametrize("level", ["district", "street", "community"])
+def test_every_rate_lies_in_unit_interval(level) -> None:
+    G = rg.datasets.load_sample_district()
+    t = indicators(G, level=level, as_of=rg.datasets.REFERENCE_DATE)
+    for col in ("rate_all", "rate_with_members", "conference_rate", "reporting_rate",
+                "community_committees_over_limit_share", "fulfilment_rate"):
+        values = t[col].dropna()
+        assert values.between(0, 1).all(), (level, col, values.max())

@@ -351,7 +351,9 @@ def test_bad_matching_input_reported_with_row_and_column(raw_tables, write_csv) 
 def test_write_matching_and_graph_with_assignments(tmp_path: Path) -> None:
     G = graph(small_tables(tie=True))
     m = match_resources(G, as_of=AS_OF, weights=SIMPLE)
-    paths = write_matching(m, tmp_path / "out")
+    paths = write_matching(m, tmp_path / "out", lang="en")
+    zh = write_matching(m, tmp_path / "zh")
+    assert zh["assignments"].read_text(encoding="utf-8-sig").split(",")[0] == "编号"
     for name in ("assignments", "unmet_demands", "idle_resources"):
         raw = paths[name].read_bytes()
         assert raw.startswith(b"\xef\xbb\xbf")
@@ -360,8 +362,10 @@ def test_write_matching_and_graph_with_assignments(tmp_path: Path) -> None:
     assert back["quantity"].sum() == 7
     import openpyxl
 
-    wb = openpyxl.load_workbook(paths["matching"])
-    assert wb.sheetnames == list(matching.MATCH_TABLES.values())
+    assert openpyxl.load_workbook(paths["matching"]).sheetnames == [
+        *matching.MATCH_TABLES, "notes"]
+    wb = openpyxl.load_workbook(zh["matching"])
+    assert wb.sheetnames == [*matching.MATCH_TABLES.values(), "说明"]
     assert wb["匹配结果"]["A1"].value == "编号"
     H = with_assignments(G, m)
     e = H.edges_of("ASSIGNED_TO")

@@ -147,3 +147,59 @@ def test_sample_district_orders() -> None:
     assert set(p["reason"].dropna()) - {*orders_mod.DISPATCH_REASONS} != set()
     ind = order_indicators(G, as_of=rg.datasets.REFERENCE_DATE)
     assert int(ind["orders"].sum()) == len(G.orders)
+
+
+def test_orders_command(tables, write_csv, tmp_path, capsys) -> None:
+    """``regional-graph orders``: hand-derived statuses, proposals and indicators (see
+    ``ORDERS``); the indicator tables carry the same counts."""
+    from regional_graph import cli
+    from regional_graph.analysis.indicators import indicators
+
+    data = write_csv(tables, "orders")
+    out = tmp_path / "out"
+    assert cli.main(["orders", str(data), "--out", str(out), "--as-of", "2026-10-01",
+                     "--lang", "en"]) == 0
+    printed = capsys.readouterr().out
+    assert printed.startswith("As of 2026-10-01")
+    assert "6 orders — open 3, dispatched 0, taken 1, done 1, cancelled 1" in printed
+    st = pd.read_csv(out / "order_status.csv", encoding="utf-8-sig", dtype=str).set_index("id")
+    assert st["status"].tolist() == ["open", "open", "open", "done", "cancelled", "taken"]
+    assert st.loc["W6", ["assignee_kind", "assignee_id"]].tolist() == ["unit", "O1"]
+    assert st.loc["W4", "finished_at"] == "2026-08-02 09:00"
+    assert "description" not in st.columns
+    prop = pd.read_csv(out / "dispatch_proposals.csv", encoding="utf-8-sig", dtype=str)
+    assert prop.set_index("id")["assignee_id"].fillna("").tolist() == ["M1", "O1", ""]
+    ind = pd.read_csv(out / "order_indicators.csv", encoding="utf-8-sig").set_index("id")
+    assert ind.loc["C1", ["orders", "open", "taken", "done"]].tolist() == [4, 2, 1, 1]
+    assert ind.loc["C1", "fulfilment_rate"] == pytest.approx(0.25)
+    street = pd.read_csv(out / "order_indicators_street.csv", encoding="utf-8-sig")
+    assert street.set_index("id").loc["S1", "orders"] == 6
+    # as of 1 August only W4 was placed, and it was taken, not yet finished
+    early = tmp_path / "early"
+    assert cli.main(["orders", str(data), "--out", str(early), "--as-of", "2026-08-01",
+                     "--lang", "en"]) == 0
+    st = pd.read_csv(early / "order_status.csv", encoding="utf-8-sig", dtype=str)
+    assert st["id"].tolist() == ["W4"] and st["status"].tolist() == ["taken"]
+    assert pd.isna(st["finished_at"].iloc[0])
+    # Chinese by default: statuses and reasons in Chinese
+    zh = tmp_path / "zh"
+    assert cli.main(["orders", str(data), "--out", str(zh), "--as-of", "2026-10-01"]) == 0
+    import openpyxl
+
+    wb = openpyxl.load_workbook(zh / "orders.xlsx")
+    assert wb.sheetnames == ["订单状态", "派单建议", "三单制指标", "三单制指标(街道)",
+                             "三单制指标(类别)", "说明"]
+    ws = wb["订单状态"]
+    head = [c.value for c in ws[1]]
+    assert [r[head.index("状态")] for r in ws.iter_rows(min_row=2, values_only=True)] == [
+        "待派单", "待派单", "待派单", "已完成", "已取消", "已接单"]
+    ws = wb["派单建议"]
+    head = [c.value for c in ws[1]]
+    reasons = [r[head.index("原因")] for r in ws.iter_rows(min_row=2, values_only=True)]
+    assert reasons[0] == "住在本社区的在职党员；技能：法律"
+    assert reasons[1].startswith("驻区单位：同街道")
+    assert reasons[2] == "无具备该技能的在职党员，也无该类别资源的单位"
+    G = rg.build.graph_from_tables(tables)
+    c1 = indicators(G, level="community", as_of="2026-10-01").loc["C1"]
+    assert c1[["orders", "open", "done", "cancelled"]].tolist() == [4, 2, 1, 0]
+    assert c1["fulfilment_rate"] == pytest.approx(0.25)

@@ -15,6 +15,12 @@ ORG_TABLES = ("uncovered", "should_build", "joint_branch_proposals", "isolated_u
 @pytest.fixture(scope="module")
 def written(tmp_path_factory):
     out = tmp_path_factory.mktemp("report")
+    return out, report.write_report(build(), out, as_of=DAY, lang="en")
+
+
+@pytest.fixture(scope="module")
+def written_zh(tmp_path_factory):
+    out = tmp_path_factory.mktemp("report_zh")
     return out, report.write_report(build(), out, as_of=DAY)
 
 
@@ -44,10 +50,17 @@ def test_csv_contents(written):
     assert unp["id"].tolist() == ["C3"]
 
 
-def test_workbook_chinese_headers(written):
-    _, paths = written
+def test_csv_chinese_by_default(written_zh):
+    _, paths = written_zh
+    unc = pd.read_csv(paths["uncovered"], encoding="utf-8-sig", dtype=str)
+    assert unc.columns[0] == "编号" and unc["编号"].tolist() == ["E3", "E4", "E6", "E7"]
+    assert set(unc["原因"]) == {"无覆盖关系", "覆盖关系均已到期"}
+
+
+def test_workbook_chinese_headers(written_zh):
+    _, paths = written_zh
     sheets = pd.read_excel(paths["report"], sheet_name=None, dtype=str)
-    assert list(sheets) == list(report.REPORT_TABLES.values())
+    assert list(sheets) == [*report.REPORT_TABLES.values(), "说明"]
     unc = sheets["未覆盖两新组织"]
     assert unc.columns[0] == "编号" and "原因" in unc.columns and "街道" in unc.columns
     assert set(unc["原因"]) == {"无覆盖关系", "覆盖关系均已到期"}
@@ -65,14 +78,24 @@ def test_no_personal_data(written):
 
 
 def test_summary_lines():
-    lines = report.summary_lines(build(), as_of=DAY)
-    assert lines[0] == "As of 2026-06-30 (测试区):"
+    lines = report.summary_lines(build(), as_of=DAY, lang="en")
+    assert lines[0].startswith("As of 2026-06-30 (") and lines[0].endswith(" · 测试区")
     text = "\n".join(lines)
     assert "coverage 42.9 % (all)" in text and "33.3 % (with Party members: 2/6)" in text
     assert "Uncovered (未覆盖): 4" in text
     assert "Should build own branch (应建未建): 2" in text
     assert "Isolated resident units (孤岛单位): 2 of 4" in text
     assert any(line.startswith("  测试区: coverage 42.9 %") for line in lines)
+
+
+def test_summary_lines_chinese():
+    lines = report.summary_lines(build(), as_of=DAY)
+    assert lines[0].startswith("数据日期 2026-06-30")
+    text = "\n".join(lines)
+    assert "覆盖率(全部) 42.9 %" in text and "（2/6）" in text
+    assert "未覆盖两新组织 4 家" in text and "应建未建 2 家" in text
+    assert "孤岛驻区单位 2 家（共 4 家驻区单位）" in text
+    assert not any(c.isascii() and c.isalpha() for c in text.replace("--as-of", ""))
 
 
 def test_sample_district_report(tmp_path):

@@ -33,23 +33,53 @@ def _load(args: argparse.Namespace) -> RegionalGraph:
     return load_graph(args.data)
 
 
+def _as_of(args: argparse.Namespace) -> str:
+    """The one as-of rule of every command: ``--as-of`` when given, else today."""
+    import datetime as dt
+
+    return getattr(args, "as_of", None) or dt.date.today().isoformat()
+
+
+def _lang(args: argparse.Namespace) -> str:
+    return getattr(args, "lang", None) or "zh"
+
+
+def _as_of_line(args: argparse.Namespace) -> str:
+    from .export import as_of_line
+
+    return as_of_line(_as_of(args), _lang(args))  # type: ignore[arg-type]
+
+
+def _wrote(args: argparse.Namespace, n: int, where: object) -> str:
+    return (f"已写出 {n} 个文件，位于 {where}" if _lang(args) == "zh"
+            else f"wrote {n} files under {where}")
+
+
 # -- commands ----------------------------------------------------------------------------------
 
 
 def _cmd_check(args: argparse.Namespace) -> int:
     """Validate a dataset; exit 0 when valid."""
     G = _load(args)
-    _out(f"OK: {args.data} is valid — {G.number_of_nodes():,} nodes, "
-         f"{G.number_of_edges():,} relationships")
+    if _lang(args) == "zh":
+        _out(f"OK：{args.data} 数据有效 — {G.number_of_nodes():,} 个节点，"
+             f"{G.number_of_edges():,} 条关系")
+    else:
+        _out(f"OK: {args.data} is valid — {G.number_of_nodes():,} nodes, "
+             f"{G.number_of_edges():,} relationships")
     return 0
 
 
 def _cmd_summary(args: argparse.Namespace) -> int:
     """Counts by label/kind/level/type and basic indicators."""
+    from .vocab import translate
+
     G = _load(args)
     _out(f"{G!r}")
+    table = G.summary() if _lang(args) == "en" else translate(G.summary()).set_index(
+        ["对象", "类型"])
     with pd.option_context("display.max_rows", 200, "display.width", 120):
-        _out(G.summary().to_string())
+        _out(table.to_string())
     for line in _headline_lines(G, args):
         _out(line)
     return 0
@@ -58,13 +88,13 @@ def _cmd_summary(args: argparse.Namespace) -> int:
 def _headline_lines(G: RegionalGraph, args: argparse.Namespace) -> list[str]:
     from .report import summary_lines
 
-    return summary_lines(G, as_of=getattr(args, "as_of", None))
+    return summary_lines(G, as_of=_as_of(args), lang=_lang(args))  # type: ignore[arg-type]
 
 
 def _cmd_template(args: argparse.Namespace) -> int:
     """Write the empty fill-in workbook."""
     path = io.write_template(args.file)
-    _out(f"wrote the template workbook {path}")
+    _out(f"已写出填报模板 {path}" if _lang(args) == "zh" else f"wrote the template workbook {path}")
     return 0
 
 
@@ -75,15 +105,18 @@ def _cmd_report(args: argparse.Namespace) -> int:
     if getattr(args, "from_neo4j", False):
         from .store import report_from_neo4j
 
-        files = report_from_neo4j(args.out, as_of=args.as_of, **_conn(args))
-        _out(f"wrote {len(files)} files from server-side queries under {args.out}")
+        _out(_as_of_line(args))
+        files = report_from_neo4j(args.out, as_of=_as_of(args), lang=_lang(args),
+                                  **_conn(args))
+        _out(_wrote(args, len(files), args.out))
         return 0
     G = _load(args)
-    files = write_report(G, args.out, as_of=args.as_of)
+    files = write_report(G, args.out, as_of=_as_of(args), lang=_lang(args),
+                         source=str(args.data))
     _record(args, args.out)
-    for line in summary_lines(G, as_of=args.as_of):
+    for line in summary_lines(G, as_of=_as_of(args), lang=_lang(args)):
         _out(line)
-    _out(f"wrote {len(files)} files under {args.out}")
+    _out(_wrote(args, len(files), args.out))
     return 0
 
 
@@ -92,22 +125,40 @@ def _cmd_match(args: argparse.Namespace) -> int:
     from .matching import match_resources, write_matching
 
     G = _load(args)
-    result = match_resources(G, as_of=args.as_of, max_distance_km=args.max_distance)
-    files = write_matching(result, args.out)
+    _out(_as_of_line(args))
+    result = match_resources(G, as_of=_as_of(args), max_distance_km=args.max_distance)
+    files = write_matching(result, args.out, lang=_lang(args), source=str(args.data))
     _record(args, args.out, max_distance_km=args.max_distance)
-    for line in _match_lines(result):
+    for line in _match_lines(result, _lang(args)):
         _out(line)
-    _out(f"wrote {len(files)} files under {args.out}")
+    _out(_wrote(args, len(files), args.out))
     return 0
 
 
-def _match_lines(result: object) -> list[str]:
+def _match_lines(result: object, lang: str = "zh") -> list[str]:
     from .matching import MatchResult
+    from .vocab import value_label
 
     assert isinstance(result, MatchResult)
     t = result.totals
     total = t.loc[("all", "all")]
     rate = total["served_rate"]
+    if lang == "zh":
+        lines = [f"资源需求匹配：需求量 {int(total['requested']):,}，"
+                 f"已满足 {int(total['served']):,}"
+                 + (f"（{100 * rate:.1f} %）" if pd.notna(rate) else "")
+                 + f"，未满足 {int(total['unmet']):,}；对接 {len(result.assignments):,} 条，"
+                 f"其中与已结对单位 {int(result.assignments['existing_tie'].sum()):,} 条；"
+                 f"尚有余量的资源 {len(result.idle_resources):,} 项"]
+        reasons = result.unmet_demands["reason"].value_counts()
+        lines.extend(f"  未满足需求 — {value_label(k)}：{int(v)}" for k, v in reasons.items())
+        by_cat = t.loc["category"] if "category" in t.index.get_level_values(0) else t.iloc[:0]
+        short = by_cat[by_cat["unmet"] > 0].sort_values("unmet", ascending=False)
+        if len(short):
+            lines.append("  未满足最多的类别：" + "，".join(
+                f"{value_label(k, column='category')} {int(r['unmet'])}"
+                for k, r in short.head(5).iterrows()))
+        return lines
     lines = [f"Matching (资源需求匹配): served {int(total['served']):,} of "
              f"{int(total['requested']):,} units requested"
              + (f" ({100 * rate:.1f} %)" if pd.notna(rate) else "")
@@ -129,9 +180,11 @@ def _cmd_indicators(args: argparse.Namespace) -> int:
     from .analysis.indicators import write_indicators
 
     G = _load(args)
-    files = write_indicators(G, args.out, as_of=args.as_of, chinese=args.chinese)
+    _out(_as_of_line(args))
+    files = write_indicators(G, args.out, as_of=_as_of(args), lang=_lang(args),
+                             source=str(args.data))
     _record(args, args.out)
-    _out(f"wrote {len(files)} files under {args.out}")
+    _out(_wrote(args, len(files), args.out))
     return 0
 
 
@@ -144,8 +197,9 @@ def _cmd_maps(args: argparse.Namespace) -> int:
                          "and ID numbers, extra columns) into the maps; do not hang or share "
                          "them in public\n")
     G = _load(args)
+    _out(_as_of_line(args))
     formats = args.format or ["html"]
-    files = write_maps(G, args.out, as_of=args.as_of, layout=args.layout,
+    files = write_maps(G, args.out, as_of=_as_of(args), layout=args.layout,
                        include_personal=args.include_personal, formats=formats,
                        paper=args.paper)
     _record(args, args.out, layout=args.layout, formats=formats)
@@ -154,17 +208,104 @@ def _cmd_maps(args: argparse.Namespace) -> int:
     return 0
 
 
+# -- orders and diff (issue 14) ---------------------------------------------------------------
+
+
+def _cmd_orders(args: argparse.Namespace) -> int:
+    """The three-order flow: status as of a day, dispatch proposals, indicators."""
+    from .orders import write_orders
+
+    G = _load(args)
+    _out(_as_of_line(args))
+    files = write_orders(G, args.out, as_of=_as_of(args), lang=_lang(args),
+                         max_distance_km=args.max_distance, source=str(args.data))
+    _record(args, args.out, max_distance_km=args.max_distance)
+    for line in _orders_lines(G, _as_of(args), _lang(args)):
+        _out(line)
+    _out(_wrote(args, len(files), args.out))
+    return 0
+
+
+def _orders_lines(G: RegionalGraph, as_of: str, lang: str) -> list[str]:
+    from .orders import order_indicators
+
+    t = order_indicators(G, as_of=as_of, by=None)
+    if not len(t):
+        return ["没有截至数据日期的订单" if lang == "zh" else "no orders placed by the as-of date"]
+    r = t.iloc[0]
+    rate = r["fulfilment_rate"]
+    pct = f"{100 * rate:.1f} %" if pd.notna(rate) else "—"
+    if lang == "zh":
+        return [f"三单制：点单 {int(r['orders']):,}，待派单 {int(r['open']):,}，已派单 "
+                f"{int(r['dispatched']):,}，办理中 {int(r['taken']):,}，已办结 {int(r['done']):,}，"
+                f"已取消 {int(r['cancelled']):,}；办结率 {pct}"]
+    return [f"Three-order flow: {int(r['orders']):,} orders — open {int(r['open']):,}, "
+            f"dispatched {int(r['dispatched']):,}, taken {int(r['taken']):,}, done "
+            f"{int(r['done']):,}, cancelled {int(r['cancelled']):,}; fulfilment {pct}"]
+
+
+def _year_before(day: str) -> str:
+    import datetime as dt
+
+    d = dt.date.fromisoformat(day)
+    try:
+        return d.replace(year=d.year - 1).isoformat()
+    except ValueError:  # 29 February
+        return d.replace(year=d.year - 1, day=28).isoformat()
+
+
+def _cmd_diff(args: argparse.Namespace) -> int:
+    """What changed between two datasets, or one dataset at two dates."""
+    from .analysis.changes import write_diff
+
+    old = load_graph(args.old)
+    new = load_graph(args.new) if args.new is not None else None
+    day_new = _as_of(args)
+    day_old = args.as_of_old or _year_before(day_new)
+    lang = _lang(args)
+    zh = lang == "zh"
+    _out(_as_of_line(args))
+    _out(f"基期 {day_old}（{args.old}），本期 {day_new}（{args.new or args.old}）" if zh else
+         f"old state {day_old} ({args.old}), new state {day_new} ({args.new or args.old})")
+    files = write_diff(old, new, args.out, as_of_old=day_old, as_of_new=day_new, lang=lang,
+                       source=f"{args.old}" + (f" → {args.new}" if args.new else ""))
+    from .provenance import provenance, write_provenance
+
+    write_provenance(args.out, provenance(args.new or args.old, as_of=day_new, parameters={
+        "command": "diff", "as_of_old": day_old,
+        "old": provenance(args.old)["input"] if args.new is not None else None}))
+    for line in _diff_lines(args.out, lang):
+        _out(line)
+    _out(_wrote(args, len(files), args.out))
+    return 0
+
+
+def _diff_lines(out: Path, lang: str) -> list[str]:
+    from .vocab import sheet_name
+
+    summary = pd.read_csv(Path(out) / "diff_summary.csv", encoding="utf-8-sig")
+    sep = "，" if lang == "zh" else ", "
+    return [sep.join(f"{a} {int(b)}" for a, b in summary.itertuples(index=False))
+            if lang == "zh" else
+            sep.join(f"{sheet_name(str(a), 'en')}: {int(b)}"
+                     for a, b in summary.itertuples(index=False))]
+
+
 def _cmd_demo(args: argparse.Namespace) -> int:
     """Run every analysis and export on the bundled sample district."""
+    from .export import write_tables
+
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     src = datasets.SAMPLE_DISTRICT
     G = load_graph(src, name="海岚区 (sample)") if src.exists() \
         else datasets.load_sample_district()
-    as_of = args.as_of or datasets.REFERENCE_DATE.isoformat()
-    _out(f"sample district: {G!r} (as of {as_of})")
-    io.write_tables({"summary": G.summary().reset_index()}, out / "summary")
-    steps = _demo_steps()
+    as_of, lang = _as_of(args), _lang(args)
+    _out(_as_of_line(args))
+    _out(f"示例城区：{G!r}" if lang == "zh" else f"sample district: {G!r}")
+    write_tables({"summary": G.summary()}, out / "summary", workbook="summary", lang=lang,
+                 as_of=as_of, source=str(src), title="数据概况" if lang == "zh" else "summary")
+    steps = _demo_steps(lang)
     for name, step in steps:
         target = out / name
         written = step(G, target, as_of)
@@ -174,19 +315,22 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     write_provenance(out, provenance(src if src.exists() else G, as_of=as_of,
                                      name="sample_district",
                                      parameters={"seed": datasets.SAMPLE_SEED}))
-    _out(f"done: everything is under {out.resolve()}")
+    _out(f"完成：全部结果在 {out.resolve()}" if lang == "zh"
+         else f"done: everything is under {out.resolve()}")
     return 0
 
 
-def _demo_steps() -> list[tuple[str, Callable[[RegionalGraph, Path, str], object]]]:
+def _demo_steps(lang: str = "zh"
+                ) -> list[tuple[str, Callable[[RegionalGraph, Path, str], object]]]:
     """The demo's steps in order; the matching result feeds the indicators and the maps."""
     shared: dict[str, object] = {}
+    source = str(datasets.SAMPLE_DISTRICT)
 
     def report(G: RegionalGraph, target: Path, as_of: str) -> object:
         from .report import summary_lines, write_report
 
-        write_report(G, target, as_of=as_of)
-        for line in summary_lines(G, as_of=as_of):
+        write_report(G, target, as_of=as_of, lang=lang, source=source)  # type: ignore[arg-type]
+        for line in summary_lines(G, as_of=as_of, lang=lang)[1:]:  # type: ignore[arg-type]
             _out("  " + line)
         return target
 
@@ -194,15 +338,33 @@ def _demo_steps() -> list[tuple[str, Callable[[RegionalGraph, Path, str], object
         from .matching import match_resources, write_matching
 
         result = shared["matching"] = match_resources(G, as_of=as_of)
-        write_matching(result, target)
-        for line in _match_lines(result):
+        write_matching(result, target, lang=lang, source=source)  # type: ignore[arg-type]
+        for line in _match_lines(result, lang):
             _out("  " + line)
         return target
 
     def indicators(G: RegionalGraph, target: Path, as_of: str) -> object:
         from .analysis.indicators import write_indicators
 
-        write_indicators(G, target, as_of=as_of, matching=shared.get("matching"))
+        write_indicators(G, target, as_of=as_of, matching=shared.get("matching"),
+                         lang=lang, source=source)  # type: ignore[arg-type]
+        return target
+
+    def orders(G: RegionalGraph, target: Path, as_of: str) -> object:
+        from .orders import write_orders
+
+        write_orders(G, target, as_of=as_of, lang=lang, source=source)  # type: ignore[arg-type]
+        for line in _orders_lines(G, as_of, lang):
+            _out("  " + line)
+        return target
+
+    def diff(G: RegionalGraph, target: Path, as_of: str) -> object:
+        from .analysis.changes import write_diff
+
+        write_diff(G, None, target, as_of_old=_year_before(as_of), as_of_new=as_of,
+                   lang=lang, source=source)  # type: ignore[arg-type]
+        for line in _diff_lines(target, lang):
+            _out("  " + line)
         return target
 
     def maps(G: RegionalGraph, target: Path, as_of: str) -> object:
@@ -221,12 +383,11 @@ def _demo_steps() -> list[tuple[str, Callable[[RegionalGraph, Path, str], object
     def dashboard(G: RegionalGraph, target: Path, as_of: str) -> object:
         from .viz.dashboard import write_dashboard
 
-        year_before = (pd.Timestamp(as_of) - pd.DateOffset(years=1)).date().isoformat()
-        return write_dashboard(G, target, as_of=as_of, compare=year_before,
+        return write_dashboard(G, target, as_of=as_of, compare=_year_before(as_of),
                                matching=shared.get("matching"), maps_href="../maps/")
 
-    return [("report", report), ("match", match), ("indicators", indicators), ("maps", maps),
-            ("dashboard", dashboard)]
+    return [("report", report), ("match", match), ("indicators", indicators),
+            ("orders", orders), ("diff", diff), ("maps", maps), ("dashboard", dashboard)]
 
 
 # -- research: provenance, interchange, many districts ------------------------------------------
@@ -238,8 +399,7 @@ def _record(args: argparse.Namespace, out: Path, **parameters: object) -> Path:
 
     data = getattr(args, "data", None)
     params = {"command": args.command, **{k: v for k, v in parameters.items() if v is not None}}
-    return write_provenance(out, provenance(data, as_of=getattr(args, "as_of", None),
-                                            parameters=params))
+    return write_provenance(out, provenance(data, as_of=_as_of(args), parameters=params))
 
 
 def _cmd_export(args: argparse.Namespace) -> int:
@@ -461,12 +621,15 @@ def build_parser() -> argparse.ArgumentParser:
         sp.set_defaults(handler=handler)
         return sp
 
-    data_cmd("check", _cmd_check, "validate a dataset (exit 0 if valid, 1 with every problem)")
+    ck = data_cmd("check", _cmd_check, "validate a dataset (exit 0 if valid, 1 with every problem)")
+    _lang_arg(ck)
     s = data_cmd("summary", _cmd_summary, "counts by label/kind/level/type and basic indicators")
     s.add_argument("--as-of", type=_day, help="evaluate links as of this date (default: today)")
+    _lang_arg(s)
     t = sub.add_parser("template", help="write the empty fill-in workbook (Chinese headers, "
                        "drop-down lists)", description="write the empty fill-in workbook")
     t.add_argument("file", type=_xlsx, help="the .xlsx file to write")
+    _lang_arg(t)
     t.set_defaults(handler=_cmd_template)
     r = sub.add_parser("report", help="coverage and isolation report: CSV files + report.xlsx",
                        description="coverage and isolation report: CSV files + report.xlsx")
@@ -475,6 +638,7 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--as-of", type=_day, help="evaluate as of this date (default: today)")
     r.add_argument("--from-neo4j", action="store_true",
                    help="answer the questions with server-side Cypher instead")
+    _lang_arg(r)
     _neo4j_args(r)
     r.set_defaults(handler=_cmd_report)
     pu = data_cmd("push", _cmd_push, "save a dataset into Neo4j (password: $NEO4J_PASSWORD "
@@ -493,11 +657,34 @@ def build_parser() -> argparse.ArgumentParser:
     m.add_argument("--as-of", type=_day, help="ties must be live on this date (default: today)")
     m.add_argument("--max-distance", type=_km, metavar="KM",
                    help="pairs this far apart or farther are not admissible")
+    _lang_arg(m)
     i = data_cmd("indicators", _cmd_indicators,
                  "indicator tables per level: indicators_<level>.csv and indicators.xlsx")
     i.add_argument("--out", type=Path, required=True, help="output folder")
     i.add_argument("--as-of", type=_day, help="evaluate as of this date (default: today)")
-    i.add_argument("--chinese", action="store_true", help="Chinese column headers")
+    i.add_argument("--chinese", action="store_true", help=argparse.SUPPRESS)  # the default now
+    _lang_arg(i)
+    o = data_cmd("orders", _cmd_orders, "three-order flow (群众点单→党组织下单→党员接单): "
+                 "status as of a date, dispatch proposals, fulfilment indicators "
+                 "(CSV files + orders.xlsx)")
+    o.add_argument("--out", type=Path, required=True, help="output folder")
+    o.add_argument("--as-of", type=_day, help="evaluate as of this date (default: today)")
+    o.add_argument("--max-distance", type=_km, metavar="KM",
+                   help="units this far from the order's community or farther are not proposed")
+    _lang_arg(o)
+    df = sub.add_parser("diff", help="what changed: two datasets, or one dataset at two dates "
+                        "(CSV files + diff.xlsx)",
+                        description="what changed between two datasets, or one dataset at "
+                        "two dates: indicators side by side, pairs added and ended, newly "
+                        "covered and uncovered, isolated units gained and lost")
+    df.add_argument("old", type=Path, help="the earlier dataset (or the only one)")
+    df.add_argument("new", type=Path, nargs="?", help="the later dataset (default: OLD again)")
+    df.add_argument("--out", type=Path, required=True, help="output folder")
+    df.add_argument("--as-of", type=_day, help="the new state's date (default: today)")
+    df.add_argument("--as-of-old", type=_day,
+                    help="the old state's date (default: one year before --as-of)")
+    _lang_arg(df)
+    df.set_defaults(handler=_cmd_diff)
     mp = data_cmd("maps", _cmd_maps, "offline wall maps (HTML) and print posters: every "
                   "community, street, the district overview, org charts, index.html")
     mp.add_argument("--out", type=Path, required=True, help="output folder")
@@ -515,11 +702,16 @@ def build_parser() -> argparse.ArgumentParser:
     d = sub.add_parser("demo", help="run the main job on the bundled sample district",
                        description="run every analysis and export on the sample district")
     d.add_argument("--out", type=Path, default=Path("out"), help="output folder (default out/)")
-    d.add_argument("--as-of", type=_day, help=f"as-of date (default: the sample's "
-                   f"{datasets.REFERENCE_DATE.isoformat()})")
+    d.add_argument("--as-of", type=_day, help="evaluate as of this date (default: today)")
+    _lang_arg(d)
     d.set_defaults(handler=_cmd_demo)
     _add_research_commands(sub)
     return p
+
+
+def _lang_arg(sp: argparse.ArgumentParser) -> None:
+    sp.add_argument("--lang", choices=("zh", "en"), default="zh",
+                    help="language of the files and the printed summary (default zh: Chinese)")
 
 
 def _neo4j_args(sp: argparse.ArgumentParser) -> None:

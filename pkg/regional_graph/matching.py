@@ -64,8 +64,8 @@ from . import schema
 from .flow import AllocationResult, max_served, solve_allocation
 from .geo import EARTH_RADIUS_KM, haversine_km, unit_sphere
 from .graph import DateLike, RegionalGraph, as_date
-from .io import write_sheet
 from .schema import Label, RelType
+from .vocab import SHEET_ZH, VALUE_ZH, Lang
 
 log = logging.getLogger(__name__)
 
@@ -90,28 +90,10 @@ EXCLUDED = "provider excluded or share limit reached"
 #: The reasons a demand stays (partly) unmet, checked in this order.
 UNMET_REASONS = (NO_PROVIDER, TOO_FAR, EXCLUDED, USED_UP)
 #: Chinese of the fixed reasons and tiers.
-REASON_ZH: dict[str, str] = {
-    NO_PROVIDER: "无该类别资源",
-    USED_UP: "该类别资源已用尽",
-    TOO_FAR: "资源均超出距离限制",
-    EXCLUDED: "提供方被排除或已达份额上限",
-    **dict(zip(TIERS, TIERS_ZH, strict=True)),
-}
+REASON_ZH: dict[str, str] = {k: VALUE_ZH[k] for k in (*UNMET_REASONS, *TIERS)}
 #: Output table (file stem) → Chinese sheet name of ``matching.xlsx``.
 MATCH_TABLES: dict[str, str] = {
-    "assignments": "匹配结果",
-    "unmet_demands": "未满足需求",
-    "idle_resources": "闲置资源",
-    "totals": "汇总",
-}
-_COLUMN_ZH = {
-    "id": "编号", "provider_id": "提供方编号", "provider": "提供方", "demand_id": "需求编号",
-    "requester_id": "需求方编号", "requester": "需求方", "category": "类别", "quantity": "数量",
-    "distance_km": "距离(公里)", "cost": "成本", "existing_tie": "已有结对", "tier": "范围",
-    "tie_since": "结对开始日期", "reason": "原因", "priority": "优先级", "requested": "需求量",
-    "served": "已满足", "unmet": "未满足", "capacity": "供给量", "used": "已使用",
-    "idle": "闲置", "group": "分组", "key": "编码", "name": "名称", "demands": "需求数",
-    "resources": "资源数", "served_rate": "满足率",
+    name: SHEET_ZH[name] for name in ("assignments", "unmet_demands", "idle_resources", "totals")
 }
 
 
@@ -851,41 +833,13 @@ def _totals(G: RegionalGraph, names: np.ndarray, res: _Side, dem: _Side, cap: np
 # --------------------------------------------------------------------------------------------
 
 
-def _for_file(df: pd.DataFrame) -> pd.DataFrame:
-    out = df.reset_index()
-    for col in out.columns:
-        if pd.api.types.is_datetime64_any_dtype(out[col].dtype):
-            out[col] = out[col].dt.strftime("%Y-%m-%d").astype("str")
-        elif isinstance(out[col].dtype, pd.CategoricalDtype):
-            out[col] = out[col].astype("str")
-    return out
-
-
-def _to_chinese(name: str, df: pd.DataFrame) -> pd.DataFrame:
-    out = _for_file(df)
-    if name == "assignments" and "reason_zh" in df.attrs and len(out):
-        out["reason"] = df.attrs["reason_zh"]
-    if "reason" in out.columns and name != "assignments":
-        out["reason"] = out["reason"].map(lambda v: REASON_ZH.get(v, v))
-    if "tier" in out.columns:
-        out["tier"] = out["tier"].map(lambda v: REASON_ZH.get(v, v))
-    if "category" in out.columns:
-        cat = {c: schema.CATEGORY.zh(c) for c in schema.CATEGORY.codes}
-        out["category"] = out["category"].map(lambda v: cat.get(v, v))
-    if "priority" in out.columns:
-        pri = {c: schema.PRIORITY.zh(c) for c in schema.PRIORITY.codes}
-        out["priority"] = out["priority"].map(lambda v: pri.get(v, v))
-    if "existing_tie" in out.columns:
-        out["existing_tie"] = out["existing_tie"].map({True: "是", False: "否"})
-    return out.rename(columns=lambda c: _COLUMN_ZH.get(str(c), c))
-
-
-def write_matching(result: MatchResult, out_dir: str | Path) -> dict[str, Path]:
-    """Write the matching as CSV files (UTF-8 with BOM, first column ``id``) and a workbook.
+def write_matching(result: MatchResult, out_dir: str | Path, *, lang: Lang = "zh",
+                   source: str | None = None) -> dict[str, Path]:
+    """Write the matching as CSV files (UTF-8 with BOM, first column the id) and a workbook.
 
     Writes ``assignments.csv``, ``unmet_demands.csv``, ``idle_resources.csv``,
     ``totals.csv`` (first columns ``group``, ``key``) and ``matching.xlsx`` (one sheet per
-    table, Chinese headers and values).
+    table and a 说明 sheet), in ``lang`` (see :func:`regional_graph.export.write_tables`).
 
     Parameters
     ----------
@@ -893,6 +847,10 @@ def write_matching(result: MatchResult, out_dir: str | Path) -> dict[str, Path]:
         A :class:`MatchResult`.
     out_dir
         Folder to write into (created if needed).
+    lang
+        ``"zh"`` (default) or ``"en"``.
+    source
+        Where the data came from (stated in the 说明 sheet).
 
     Returns
     -------
@@ -906,22 +864,16 @@ def write_matching(result: MatchResult, out_dir: str | Path) -> dict[str, Path]:
     >>> with tempfile.TemporaryDirectory() as tmp:
     ...     paths = write_matching(m, tmp)
     ...     paths["assignments"].read_text(encoding="utf-8-sig").split(",")[0]
-    'id'
+    '编号'
     """
+    from .export import write_tables
+
     folder = Path(out_dir)
-    folder.mkdir(parents=True, exist_ok=True)
     tables = {"assignments": result.assignments, "unmet_demands": result.unmet_demands,
               "idle_resources": result.idle_resources, "totals": result.totals}
-    paths: dict[str, Path] = {}
-    for name, df in tables.items():
-        path = folder / f"{name}.csv"
-        _for_file(df).to_csv(path, index=False, encoding="utf-8-sig")
-        paths[name] = path
-    xlsx = folder / "matching.xlsx"
-    with pd.ExcelWriter(xlsx, engine="openpyxl") as writer:
-        for name, df in tables.items():
-            write_sheet(writer, _to_chinese(name, df), MATCH_TABLES[name], freeze="B2")
-    paths["matching"] = xlsx
+    title = "资源需求匹配结果" if lang == "zh" else "resource–demand matching"
+    paths = write_tables(tables, folder, workbook="matching", lang=lang, as_of=result.as_of,
+                         source=source, title=title)
     log.info("wrote matching (%d assignments, %d unmet demands) to %s",
              len(result.assignments), len(result.unmet_demands), folder)
     return paths

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import logging
 import re
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -45,10 +46,14 @@ from .matching import (
     _Places,
 )
 from .schema import Label, RelType
+from .vocab import VALUE_ZH, Lang
 
 log = logging.getLogger(__name__)
 
-__all__ = ["DISPATCH_REASONS", "order_indicators", "order_status_as_of", "propose_dispatch"]
+__all__ = [
+    "DISPATCH_REASONS", "ORDER_TABLES", "order_indicators", "order_status_as_of", "order_tables",
+    "propose_dispatch", "write_orders",
+]
 
 _STEPS = ("open", "dispatched", "taken", "done")
 NO_CANDIDATE = "no in-service member with that skill and no unit of that category"
@@ -244,6 +249,7 @@ def propose_dispatch(
     resource_id = np.full(n_ord, None, dtype=object)
     distance = np.full(n_ord, np.nan)
     reason = np.full(n_ord, None, dtype=object)
+    reason_zh = np.full(n_ord, None, dtype=object)
     ids = G.ids.to_numpy(dtype=object)
     if is_unit.any():
         ku = k[is_unit]
@@ -254,18 +260,22 @@ def propose_dispatch(
         assignee_name[is_unit] = _name(names, unit)
         resource_id[is_unit] = R.index.to_numpy()[r]
         distance[is_unit] = np.round(units.km[ku], 3)
-        en, _ = _pair_reasons(units.take(ku))
+        en, zh = _pair_reasons(units.take(ku))
         reason[is_unit] = ("unit: " + en).to_numpy(dtype=object)
+        reason_zh[is_unit] = ("驻区单位：" + zh).to_numpy(dtype=object)
     if is_member.any():
         mrow = m_r[k[is_member] - len(units.r)]
         assignee[is_member] = M.index.to_numpy()[mrow]
         cat_zh = np.array([schema.CATEGORY.zh(c) for c in schema.CATEGORY.codes], dtype=object)
+        cat_codes = ords["category"].cat.codes.to_numpy()[is_member]
         reason[is_member] = "member living in the community; skill " \
-            + cat_zh[ords["category"].cat.codes.to_numpy()[is_member]]
+            + np.asarray(schema.CATEGORY.codes, dtype=object)[cat_codes]
+        reason_zh[is_member] = "住在本社区的在职党员；技能：" + cat_zh[cat_codes]
     none = k < 0
     with_cand = np.bincount(pdm, minlength=n_ord) > 0
     reason[none] = np.select([~with_cand[none] & had_unit[none], ~with_cand[none]],
                              [TOO_FAR, NO_CANDIDATE], ALL_BUSY)
+    reason_zh[none] = [VALUE_ZH[r] for r in reason[none]]
     cost_out = np.full(n_ord, np.nan)
     cost_out[k >= 0] = np.round(cost[k[k >= 0]], 4)
     out = pd.DataFrame({
@@ -286,6 +296,7 @@ def propose_dispatch(
     for col in ("community_id", "community", "dispatcher_id", "dispatcher", "assignee_kind",
                 "assignee_id", "assignee", "resource_id", "reason"):
         out[col] = out[col].astype("str")
+    out.attrs["reason_zh"] = reason_zh  # the export layer shows these in Chinese
     log.info("proposed takers for %d of %d open orders", int((k >= 0).sum()), n_ord)
     return out
 
@@ -385,3 +396,92 @@ def order_indicators(
     out.index = pd.Index(out.index, dtype="str", name="id")
     out.columns.name = None
     return out
+
+
+#: The orders workbook's tables (file stems) in sheet order.
+ORDER_TABLES = ("order_status", "dispatch_proposals", "order_indicators",
+                "order_indicators_street", "order_indicators_category")
+
+
+def order_tables(G: RegionalGraph, *, as_of: DateLike = None,
+                 max_distance_km: float | None = None) -> dict[str, pd.DataFrame]:
+    """The three-order flow as of a day: every order placed by then with its status that
+    day (``order_status``), a taker proposed for every open order (``dispatch_proposals``)
+    and the indicators per community, street and category.
+
+    Only allow-listed columns: no order ``description`` (free text, possibly personal).
+
+    Examples
+    --------
+    >>> import regional_graph as rg
+    >>> t = order_tables(rg.datasets.load_sample_district(), as_of=rg.datasets.REFERENCE_DATE)
+    >>> list(t) == list(ORDER_TABLES)
+    True
+    """
+    day = as_date(as_of)
+    ords = G.orders
+    status = order_status_as_of(ords, day) if len(ords) else pd.Series([], dtype="str")
+    placed = status.notna().to_numpy(dtype=bool)
+    o = ords[placed]
+    names = G.display_names()
+    comm = G.codes(o["community_id"]) if len(o) else np.zeros(0, dtype=np.int64)
+    street = G.ancestor_at(comm, "street") if len(o) else comm
+    end = day + np.timedelta64(1, "D")
+
+    def upto(col: str) -> np.ndarray:  # a step's time, empty when it lies after the day
+        t = o[col].to_numpy(dtype="datetime64[s]")
+        return np.where(~np.isnat(t) & (t < end), t, np.datetime64("NaT"))
+
+    assignee = o["assignee_id"].to_numpy(dtype=object, na_value=None)
+    a_code = G.codes(assignee) if len(o) else comm
+    mrng, orng = G.label_range(Label.MEMBER), G.label_range(Label.ORGANIZATION)
+    kind = np.where((a_code >= mrng.start) & (a_code < mrng.stop), "member",
+                    np.where((a_code >= orng.start) & (a_code < orng.stop), "unit", None))
+    taken = ~np.isnat(upto("taken_at"))
+    status_table = pd.DataFrame({
+        "community_id": o["community_id"].to_numpy(dtype=object),
+        "community": _name(names, comm),
+        "street_id": _name(G.ids.to_numpy(dtype=object), street),
+        "street": _name(names, street),
+        "category": o["category"].to_numpy(),
+        "status": status[placed].to_numpy(dtype=object),
+        "ordered_at": upto("ordered_at"),
+        "dispatched_at": upto("dispatched_at"),
+        "taken_at": upto("taken_at"),
+        "finished_at": upto("finished_at"),
+        "dispatcher_id": o["dispatcher_id"].to_numpy(dtype=object, na_value=None),
+        "assignee_kind": np.where(taken, kind, None),
+        "assignee_id": np.where(taken, assignee, None),
+    }, index=pd.Index(o.index if o.index.name == "id" else o["id"], dtype="str", name="id"))
+    for col in ("community_id", "community", "street_id", "street", "status",
+                "dispatcher_id", "assignee_kind", "assignee_id"):
+        status_table[col] = status_table[col].astype("str")
+    return {
+        "order_status": status_table,
+        "dispatch_proposals": propose_dispatch(G, as_of=day, max_distance_km=max_distance_km),
+        "order_indicators": order_indicators(G, as_of=day, by="community"),
+        "order_indicators_street": order_indicators(G, as_of=day, by="street"),
+        "order_indicators_category": order_indicators(G, as_of=day, by="category"),
+    }
+
+
+def write_orders(G: RegionalGraph, out_dir: str | Path, *, as_of: DateLike = None,
+                 lang: Lang = "zh", max_distance_km: float | None = None,
+                 source: str | None = None) -> dict[str, Path]:
+    """Write :func:`order_tables` as CSV files and ``orders.xlsx`` (with a 说明 sheet).
+
+    Examples
+    --------
+    >>> import tempfile, regional_graph as rg
+    >>> G = rg.datasets.load_sample_district()
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     sorted(write_orders(G, d, as_of=rg.datasets.REFERENCE_DATE))[-2:]
+    ['order_status', 'orders']
+    """
+    from .export import write_tables
+
+    day = as_date(as_of)
+    tables = order_tables(G, as_of=day, max_distance_km=max_distance_km)
+    title = "三单制(群众点单、党组织下单、党员接单)" if lang == "zh" else "three-order flow"
+    return write_tables(tables, out_dir, workbook="orders", lang=lang, as_of=day,
+                        source=source or G.name, title=title)

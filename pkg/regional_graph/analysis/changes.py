@@ -15,7 +15,8 @@ True
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -23,10 +24,11 @@ import pandas as pd
 from .. import schema
 from ..graph import REL_TYPES, DateLike, RegionalGraph, as_date
 from ..schema import Label
-from . import coverage
+from ..vocab import Lang
+from . import coverage, isolation
 from .coverage import _covered_nodes, _edge_arrays, _edge_positions, _ids, _live, _names
 
-__all__ = ["GraphDiff", "diff"]
+__all__ = ["DIFF_TABLES", "GraphDiff", "diff", "diff_tables", "indicator_changes", "write_diff"]
 
 _TIE_RELS = tuple(schema.LINK_RELTYPE[t] for t in schema.TIE_TYPES)
 
@@ -52,6 +54,9 @@ class GraphDiff:
         ``rate_with_members_change``.
     as_of_old, as_of_new
         The two days compared.
+    isolated_gained, isolated_lost
+        Resident units isolated now but not before (the :func:`isolation.isolated_units`
+        columns of the new state), and isolated before but not now (those of the old state).
 
     Examples
     --------
@@ -73,6 +78,8 @@ class GraphDiff:
     street_coverage: pd.DataFrame
     as_of_old: np.datetime64
     as_of_new: np.datetime64
+    isolated_gained: pd.DataFrame = field(default_factory=pd.DataFrame)
+    isolated_lost: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     def summary(self) -> dict[str, int]:
         """Counts of each table.
@@ -86,7 +93,9 @@ class GraphDiff:
         """
         return {"pairs_added": len(self.pairs_added), "pairs_ended": len(self.pairs_ended),
                 "newly_covered": len(self.newly_covered),
-                "newly_uncovered": len(self.newly_uncovered)}
+                "newly_uncovered": len(self.newly_uncovered),
+                "isolated_gained": len(self.isolated_gained),
+                "isolated_lost": len(self.isolated_lost)}
 
 
 def _live_ties(G: RegionalGraph, day: np.datetime64) -> pd.DataFrame:
@@ -164,8 +173,125 @@ def diff(
     order = ["name", "two_new_old", "two_new_new", "covered_old", "covered_new",
              "rate_all_old", "rate_all_new", "rate_all_change", "rate_with_members_old",
              "rate_with_members_new", "rate_with_members_change"]
+    iso_old = isolation.isolated_units(old, as_of=day_old)
+    iso_new = isolation.isolated_units(new, as_of=day_new)
     return GraphDiff(
         pairs_added=added, pairs_ended=ended, newly_covered=newly_covered,
         newly_uncovered=newly_uncovered, street_coverage=streets[order],
         as_of_old=day_old, as_of_new=day_new,
+        isolated_gained=iso_new[~iso_new.index.isin(iso_old.index)],
+        isolated_lost=iso_old[~iso_old.index.isin(iso_new.index)],
     )
+
+
+def indicator_changes(old: RegionalGraph, new: RegionalGraph | None = None, *,
+                      level: str = "district", as_of_old: DateLike = None,
+                      as_of_new: DateLike = None) -> pd.DataFrame:
+    """The indicator tables of two states side by side: one row per area and indicator
+    with ``old``, ``new`` and ``change`` (``new − old``; rates as fractions).
+
+    Areas are matched by id (an area in one state only has an empty other side).
+    ``attrs["percent_rows"]`` marks the rows that are rates.
+
+    Examples
+    --------
+    >>> import regional_graph as rg
+    >>> G = rg.datasets.load_sample_district()
+    >>> t = indicator_changes(G, as_of_old="2025-10-01", as_of_new="2026-10-01")
+    >>> list(t.columns)
+    ['name', 'indicator', 'old', 'new', 'change']
+    >>> row = t[t["indicator"] == "pairs"].iloc[0]
+    >>> bool(row["change"] == row["new"] - row["old"])
+    True
+    """
+    from ..export import is_rate
+    from .indicators import indicators
+
+    new = old if new is None else new
+    a = indicators(old, level=level, as_of=as_date(as_of_old))  # type: ignore[arg-type]
+    b = indicators(new, level=level, as_of=as_date(as_of_new))  # type: ignore[arg-type]
+    cols = [c for c in b.columns if c not in ("name", "parent_id", "parent")
+            and pd.api.types.is_numeric_dtype(b[c].dtype)]
+    cols += [c for c in a.columns if c not in cols and c in b.columns
+             and pd.api.types.is_numeric_dtype(a[c].dtype)]
+    ids = b.index.append(a.index[~a.index.isin(b.index)])
+    names = b["name"].reindex(ids).fillna(a["name"].reindex(ids))
+    old_v = a.reindex(ids)[cols].astype("float64")
+    new_v = b.reindex(ids)[cols].astype("float64")
+    out = pd.DataFrame({
+        "id": np.repeat(ids.to_numpy(dtype=object), len(cols)),
+        "name": np.repeat(names.to_numpy(dtype=object), len(cols)),
+        "indicator": np.tile(np.asarray(cols, dtype=object), len(ids)),
+        "old": old_v.to_numpy().ravel(),
+        "new": new_v.to_numpy().ravel(),
+    })
+    out["change"] = out["new"] - out["old"]
+    for col in ("id", "name", "indicator"):
+        out[col] = out[col].astype("str")
+    out = out.set_index("id")
+    out.attrs["percent_rows"] = np.array([is_rate(c) for c in out["indicator"]], dtype=bool)
+    return out
+
+
+#: The diff workbook's tables (file stems) in sheet order.
+DIFF_TABLES = ("diff_summary", "indicators_district", "indicators_street", "pairs_added",
+               "pairs_ended", "newly_covered", "newly_uncovered", "isolated_gained",
+               "isolated_lost")
+
+
+def diff_tables(old: RegionalGraph, new: RegionalGraph | None = None, *,
+                as_of_old: DateLike = None, as_of_new: DateLike = None
+                ) -> dict[str, pd.DataFrame]:
+    """Everything that changed, as tables: counts (``diff_summary``), the district and
+    street indicators side by side, pairs added and ended, newly covered and uncovered
+    organisations, isolated units gained and lost.
+
+    Examples
+    --------
+    >>> import regional_graph as rg
+    >>> G = rg.datasets.load_sample_district()
+    >>> t = diff_tables(G, as_of_old="2025-10-01", as_of_new="2026-10-01")
+    >>> list(t) == list(DIFF_TABLES)
+    True
+    """
+    d = diff(old, new, as_of_old=as_of_old, as_of_new=as_of_new)
+    counts = d.summary()
+    summary = pd.DataFrame({"item": pd.array(list(counts), dtype="str"),
+                            "value": np.asarray(list(counts.values()), dtype=np.int64)})
+    days = {"as_of_old": d.as_of_old, "as_of_new": d.as_of_new}
+    return {
+        "diff_summary": summary,
+        "indicators_district": indicator_changes(old, new, level="district", **days),
+        "indicators_street": indicator_changes(old, new, level="street", **days),
+        "pairs_added": d.pairs_added, "pairs_ended": d.pairs_ended,
+        "newly_covered": d.newly_covered, "newly_uncovered": d.newly_uncovered,
+        "isolated_gained": d.isolated_gained, "isolated_lost": d.isolated_lost,
+    }
+
+
+def write_diff(old: RegionalGraph, new: RegionalGraph | None = None, out_dir: str | Path = ".",
+               *, as_of_old: DateLike = None, as_of_new: DateLike = None, lang: Lang = "zh",
+               source: str | None = None) -> dict[str, Path]:
+    """Write :func:`diff_tables` as CSV files and ``diff.xlsx`` (with a 说明 sheet).
+
+    Examples
+    --------
+    >>> import tempfile, regional_graph as rg
+    >>> G = rg.datasets.load_sample_district()
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     paths = write_diff(G, None, d, as_of_old="2025-10-01", as_of_new="2026-10-01")
+    ...     paths["diff"].name
+    'diff.xlsx'
+    """
+    from ..export import write_tables
+
+    tables = diff_tables(old, new, as_of_old=as_of_old, as_of_new=as_of_new)
+    day_old = np.datetime_as_string(as_date(as_of_old), "D")
+    day_new = np.datetime_as_string(as_date(as_of_new), "D")
+    zh = lang == "zh"
+    notes = {("基期" if zh else "old state"): f"{day_old}",
+             ("本期" if zh else "new state"): f"{day_new}"}
+    title = "年度对比(本期与基期)" if zh else "change between two states"
+    return write_tables(tables, out_dir, workbook="diff", lang=lang, as_of=day_new,
+                        source=source or new.name if new is not None else source or old.name,
+                        title=title, notes=notes)

@@ -527,6 +527,51 @@ def _nearest_order(seed: int, pool: np.ndarray, lat: np.ndarray, lon: np.ndarray
     return pool[order], d[order]
 
 
+#: The reasons of :func:`joint_branch_proposals`, in English and Chinese.
+_PROPOSAL_TEXT: dict[str, dict[str, str]] = {
+    "en": {
+        "street": "street {s}", "no_street": "no street", "sep": ", ", "none_yet": "none yet",
+        "related": "a related industry", "other": "other industries",
+        "same_comm": "in the same community ({c})", "same_street": "in the same street ({s})",
+        "join_rather": "join it rather than form a new branch",
+        "join_instead": "no new joint branch can be formed in sector {sector}, so join it",
+        "join": "existing joint branch {id} ({name}) {where} covers {size} organisations "
+                "(< {max}) of {ind} (sectors: {inds}); {then}",
+        "alone": "no other uncovered organisation with 1–2 Party members of a related "
+                 "industry (sector {sector}) in {where}, and no existing joint branch nearby "
+                 "to join",
+        "too_few": "the {n} uncovered organisations of sector {sector} in {where} have only "
+                   "{total} Party members together (need {need}) and no existing joint "
+                   "branch nearby",
+        "full": "every proposed joint branch of sector {sector} in {where} already has {max} "
+                "organisations",
+        "geo_comm": "same community", "geo_street": "same street, neighbouring communities",
+        "within": ", within {km:.1f} km of {first}",
+        "new": "new joint branch {pid} in {where}: {n} uncovered organisations ({ids}) with "
+               "{members} Party members (≥ {min}); related industries ({inds}, sector "
+               "{sector}); {geo}{km}",
+    },
+    "zh": {
+        "street": "{s}", "no_street": "未定位街道", "sep": "、", "none_yet": "暂无",
+        "related": "相近行业", "other": "其他行业",
+        "same_comm": "位于同一社区({c})", "same_street": "位于同一街道({s})",
+        "join_rather": "建议直接加入，不必另建",
+        "join_instead": "本街道{sector}行业无法新建联合党支部，建议加入",
+        "join": "现有联合党支部 {id}（{name}）{where}，已覆盖{ind}单位 {size} 家"
+                "（少于 {max} 家；行业：{inds}）；{then}",
+        "alone": "{where}没有其他党员 1–2 人的相近行业（{sector}）未覆盖单位，"
+                 "附近也没有可加入的联合党支部",
+        "too_few": "{where}{sector}行业的 {n} 家未覆盖单位合计只有 {total} 名党员"
+                   "（至少需要 {need} 名），附近也没有可加入的联合党支部",
+        "full": "{where}{sector}行业拟建的联合党支部均已满 {max} 家单位",
+        "geo_comm": "同一社区", "geo_street": "同一街道、相邻社区",
+        "within": "，距 {first} 不超过 {km:.1f} 公里",
+        "new": "在{where}新建联合党支部 {pid}：{n} 家未覆盖单位（{ids}）共有党员 {members} 名"
+               "（≥ {min}）；行业相近（{inds}，{sector}）；{geo}{km}",
+    },
+}
+
+
 def joint_branch_proposals(
     G: RegionalGraph,
     *,
@@ -534,6 +579,7 @@ def joint_branch_proposals(
     max_orgs: int = 5,
     min_members: int = schema.MIN_MEMBERS_INDEPENDENT,
     related_industries: Mapping[str, str] | None = None,
+    language: Literal["en", "zh"] = "en",
 ) -> pd.DataFrame:
     """Where to form joint branches (联合建立): group uncovered small organisations.
 
@@ -562,6 +608,8 @@ def joint_branch_proposals(
         Size limits of a new joint branch.
     related_industries
         Industry → sector map; two industries are related when they share a sector.
+    language
+        Language of ``reason`` (``"en"`` or ``"zh"``; the other columns stay codes).
 
     Returns
     -------
@@ -583,6 +631,9 @@ def joint_branch_proposals(
     >>> bool(p["reason"].notna().all())
     True
     """
+    if language not in _PROPOSAL_TEXT:
+        raise ValueError(f"`language` must be 'en' or 'zh', not {language!r}")
+    text = _PROPOSAL_TEXT[language]
     day = as_date(as_of)
     sectors = dict(DEFAULT_RELATED_INDUSTRIES if related_industries is None
                    else related_industries)
@@ -640,7 +691,7 @@ def joint_branch_proposals(
     for street_code, members in by_street:
         pool = members.to_numpy()
         sname = street_names[pool[0]] if street_code >= 0 else None
-        where = f"street {sname}" if sname is not None else "no street"
+        where = text["street"].format(s=sname) if sname is not None else text["no_street"]
         in_street = np.flatnonzero(jb_street == street_code) if street_code >= 0 else \
             np.array([], dtype=np.int64)
 
@@ -662,17 +713,17 @@ def joint_branch_proposals(
                                ~related, ~same_comm, ~eligible))
             b = options[rank[0]]
             proposal[o], action[o], dist[o] = jb_ids[b], "join existing", d[rank[0]]
-            inds = ", ".join(sorted(jb_sectors.get(b, set()))) or "none yet"
+            inds = text["sep"].join(sorted(jb_sectors.get(b, set()))) or text["none_yet"]
             size = int(jb_size[b])
             jb_size[b] += 1  # later candidates see the branch with this one in it
-            ind = "a related industry" if related[rank[0]] else "other industries"
-            where_b = (f"in the same community ({comm_names[o]})" if same_comm[rank[0]]
-                       else f"in the same street ({sname})")
-            then = ("join it rather than form a new branch" if same_comm[rank[0]] else
-                    f"no new joint branch can be formed in sector {sector_of[o]}, so join it")
-            reason[o] = (f"existing joint branch {jb_ids[b]} ({jb_names[b]}) {where_b} covers "
-                         f"{size} organisations (< {max_orgs}) of {ind} (sectors: {inds}); "
-                         f"{then}")
+            ind = text["related"] if related[rank[0]] else text["other"]
+            where_b = (text["same_comm"].format(c=comm_names[o]) if same_comm[rank[0]]
+                       else text["same_street"].format(s=sname))
+            then = (text["join_rather"] if same_comm[rank[0]] else
+                    text["join_instead"].format(sector=sector_of[o]))
+            reason[o] = text["join"].format(id=jb_ids[b], name=jb_names[b], where=where_b,
+                                            size=size, max=max_orgs, ind=ind, inds=inds,
+                                            then=then)
             return True
 
         # 1. join an existing joint branch of the same community -----------------------------
@@ -721,31 +772,28 @@ def joint_branch_proposals(
                 proposal[o], action[o] = None, "cannot group"
                 total = pm[todo].sum()
                 if len(todo) == 1:
-                    reason[o] = (f"no other uncovered organisation with 1–2 Party members of a "
-                                 f"related industry (sector {sector}) in {where}, and no "
-                                 "existing joint branch nearby to join")
+                    reason[o] = text["alone"].format(sector=sector, where=where)
                 elif not sector_groups:
-                    reason[o] = (f"the {len(todo)} uncovered organisations of sector {sector} "
-                                 f"in {where} have only {int(total)} Party members together "
-                                 f"(need {min_members}) and no existing joint branch nearby")
+                    reason[o] = text["too_few"].format(n=len(todo), sector=sector,
+                                                       where=where, total=int(total),
+                                                       need=min_members)
                 else:
-                    reason[o] = (f"every proposed joint branch of sector {sector} in {where} "
-                                 f"already has {max_orgs} organisations")
+                    reason[o] = text["full"].format(sector=sector, where=where, max=max_orgs)
             groups.extend(sector_groups)
         for group in groups:
             counter += 1
             pid = f"P{counter:03d}"
             g = np.array(group)
-            inds = ", ".join(dict.fromkeys(i or _MISSING_INDUSTRY for i in industry[g]))
+            inds = text["sep"].join(dict.fromkeys(i or _MISSING_INDUSTRY for i in industry[g]))
             comms = {comm_names[o] for o in g}
-            geo = "same community" if len(comms) == 1 else "same street, neighbouring communities"
+            geo = text["geo_comm"] if len(comms) == 1 else text["geo_street"]
             known = dist[g[1:]]
-            km = (f", within {np.nanmax(known):.1f} km of {orgs.index[g[0]]}"
+            km = (text["within"].format(km=np.nanmax(known), first=orgs.index[g[0]])
                   if len(known) and not np.isnan(known).all() else "")
-            why = (f"new joint branch {pid} in {where}: {len(g)} uncovered organisations "
-                   f"({', '.join(orgs.index[g])}) with {int(pm[g].sum())} Party members "
-                   f"(≥ {min_members}); related industries ({inds}, sector "
-                   f"{sector_of[g[0]]}); {geo}{km}")
+            why = text["new"].format(pid=pid, where=where, n=len(g),
+                                     ids=text["sep"].join(orgs.index[g]),
+                                     members=int(pm[g].sum()), min=min_members, inds=inds,
+                                     sector=sector_of[g[0]], geo=geo, km=km)
             proposal[g], action[g], reason[g] = pid, "new joint branch", why
     rows = cand
     out = pd.DataFrame(

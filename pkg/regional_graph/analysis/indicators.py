@@ -38,11 +38,10 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from .. import schema
+from .. import schema, vocab
 from ..graph import DateLike, RegionalGraph, as_date
-from ..io import write_sheet
 from ..schema import Label, RelType
-from . import coverage, isolation, labels
+from . import coverage, isolation
 from .coverage import _org_kind_mask, _rate
 from .structure import _live_edges, actor_codes
 
@@ -68,53 +67,12 @@ BRANCH_LEVELS = ("community_committee", "grid_branch", "unit_org", "independent_
 #: 楼栋党小组 is part of a branch; its members are counted in the branch).
 _NOT_SUMMED = ("building_group",)
 
-#: Indicator column → Chinese name.
-INDICATOR_ZH: dict[str, str] = {
-    "name": "名称",
-    "level": "层级",
-    "parent_id": "上级编号",
-    "parent": "上级名称",
-    "communities": "社区数",
-    "party_orgs": "党组织数",
-    **{f"party_orgs_{c}": f"{schema.PARTY_ORG_LEVEL.zh(c)}数"
-       for c in schema.PARTY_ORG_LEVEL.codes},
-    "members": "党员数",
-    "branches": "基层党组织数",
-    "members_per_branch": "平均每个基层党组织党员数",
-    "branches_over_limit": f"党员超{schema.SPAN_OF_CONTROL_LIMIT}人的基层党组织数",
-    "community_committees": "社区党组织(党总支)数",
-    "community_committees_over_limit": f"党员超{schema.SPAN_OF_CONTROL_LIMIT}人的社区党组织数",
-    "community_committees_over_limit_share":
-        f"党员超{schema.SPAN_OF_CONTROL_LIMIT}人的社区党组织占比",
-    "resident_units": "驻区单位数",
-    "resident_units_with_org": "建有党组织的驻区单位数",
-    "conference_units": "联席会成员单位数",
-    "conference_rate": "联席会参与率",
-    "isolated_units": "孤岛单位数",
-    "two_new": "两新组织数",
-    "covered_two_new": "已覆盖两新组织数",
-    "uncovered": "未覆盖两新组织数",
-    "rate_all": "覆盖率(全部)",
-    "with_members": "有党员的两新组织数",
-    "covered_with_members": "有党员且已覆盖数",
-    "rate_with_members": "覆盖率(有党员)",
-    "should_build": "应建未建数",
-    "agreements": "共建协议数",
-    "pairs": "结对数",
-    "pairs_per_community": "平均每社区结对数",
-    "unpaired_communities": "无结对社区数",
-    "part_time_members": "兼职委员数",
-    "member_records": "在职党员数",
-    "members_reporting": "已报到党员数",
-    "reporting_rate": "报到率",
-    "resources": "资源数",
-    "resource_capacity": "资源总量",
-    "demands": "需求数",
-    "demand_quantity": "需求总量",
-    "served": "已满足需求量",
-    "unmet": "未满足需求量",
-    "served_rate": "需求满足率",
-}
+#: Indicator column → Chinese name (from the one vocabulary, :mod:`regional_graph.vocab`).
+INDICATOR_ZH: dict[str, str] = vocab.COLUMN_ZH
+#: The three-order flow's columns in the indicator tables (:func:`regional_graph.orders.
+#: order_indicators`).
+ORDER_COLUMNS = ("orders", "open", "dispatched", "taken", "done", "cancelled",
+                 "fulfilment_rate", "median_hours_to_take", "median_hours_to_finish")
 
 
 # --------------------------------------------------------------------------------------------
@@ -243,7 +201,10 @@ def indicators(
         ``agreements``, ``pairs``, ``pairs_per_community``, ``unpaired_communities``,
         ``part_time_members``, ``member_records``, ``members_reporting``,
         ``reporting_rate``, ``resources``, ``resource_capacity``, ``demands``,
-        ``demand_quantity`` (and ``served``, ``unmet``, ``served_rate`` with ``matching``).
+        ``demand_quantity``, the three-order flow's ``orders``, ``open``, ``dispatched``,
+        ``taken``, ``done``, ``cancelled``, ``fulfilment_rate``, ``median_hours_to_take``,
+        ``median_hours_to_finish`` (and ``served``, ``unmet``, ``served_rate`` with
+        ``matching``).
 
     Examples
     --------
@@ -309,7 +270,8 @@ def indicators(
     in_conf = np.zeros(n, dtype=bool)
     in_conf[actor[src]] = True
     in_conf[actor[tgt]] = True
-    data["conference_units"] = c.count(org_key[unit & in_conf[orng]])
+    # numerator within the denominator's population: units that host a Party org
+    data["conference_units"] = c.count(org_key[unit & hosted[orng] & in_conf[orng]])
     data["conference_rate"] = _rate(data["conference_units"], data["resident_units_with_org"])
     shared = _shared(G, day)
     data["isolated_units"] = c.count(c.key(shared["isolated_units"]))
@@ -400,8 +362,24 @@ def indicators(
     sel = c.row_of_area[_codes_in(G, Label.AREA, out.index)]
     for col, values in data.items():
         out[col] = np.asarray(values)[sel]
+    out = _with_orders(G, out, level, day)
     out.index.name = "id"
     log.debug("indicators(%s): %d rows, %d columns", level, len(out), out.shape[1])
+    return out
+
+
+def _with_orders(G: RegionalGraph, out: pd.DataFrame, level: Level,
+                 day: np.datetime64) -> pd.DataFrame:
+    """``out`` with the three-order flow's columns (0 orders where none were placed)."""
+    from ..orders import order_indicators
+
+    flow = order_indicators(G, as_of=day, by=level).reindex(out.index)
+    for col in ORDER_COLUMNS:
+        values = flow[col]
+        if col in ("fulfilment_rate", "median_hours_to_take", "median_hours_to_finish"):
+            out[col] = values.to_numpy(dtype="float64", na_value=np.nan)
+        else:
+            out[col] = values.fillna(0).to_numpy(dtype=np.int64)
     return out
 
 
@@ -416,7 +394,8 @@ def to_chinese(table: pd.DataFrame) -> pd.DataFrame:
     >>> "覆盖率(全部)" in zh.columns and zh.index.name == "编号"
     True
     """
-    return labels.to_chinese(table.rename(columns=INDICATOR_ZH))
+    out = vocab.translate(table)
+    return out.set_index(out.columns[0])
 
 
 def write_indicators(
@@ -425,21 +404,23 @@ def write_indicators(
     *,
     as_of: DateLike = None,
     matching: Any = None,
-    chinese: bool = False,
+    lang: vocab.Lang = "zh",
+    source: str | None = None,
 ) -> dict[str, Path]:
     """Write the three indicator tables as CSV (UTF-8 with BOM) and one workbook.
 
     Files: ``indicators_district.csv``, ``indicators_street.csv``,
-    ``indicators_community.csv`` (first column ``id``) and ``indicators.xlsx`` (one sheet per
-    level, plus a ``说明`` sheet of column names in Chinese).
+    ``indicators_community.csv`` (first column the id) and ``indicators.xlsx`` (one sheet per
+    level and a 说明 sheet defining every column), in ``lang`` (Chinese by default).
 
     Parameters
     ----------
     out_dir
         Folder, created if needed.
-    chinese
-        Write Chinese column headers (default English, with the Chinese in the workbook's
-        ``说明`` sheet).
+    lang
+        ``"zh"`` or ``"en"`` (headers, sheet names, the notes sheet).
+    source
+        Where the data came from (default the graph's name).
 
     Returns
     -------
@@ -455,26 +436,13 @@ def write_indicators(
     ...     sorted(paths)
     ['community', 'district', 'street', 'xlsx']
     """
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
+    from ..export import write_tables
+
     day = as_date(as_of)
     tables = {lvl: indicators(G, level=lvl, as_of=day, matching=matching) for lvl in LEVELS}
-    paths: dict[str, Path] = {}
-    for lvl, table in tables.items():
-        frame = to_chinese(table) if chinese else table
-        path = out / f"indicators_{lvl}.csv"
-        frame.reset_index().to_csv(path, index=False, encoding="utf-8-sig")
-        paths[lvl] = path
-    xlsx = out / "indicators.xlsx"
-    with pd.ExcelWriter(xlsx, engine="openpyxl") as xw:
-        for lvl, table in tables.items():
-            frame = to_chinese(table) if chinese else table
-            write_sheet(xw, frame.reset_index(), lvl)
-        cols = list(dict.fromkeys(c for t in tables.values() for c in t.columns))
-        pd.DataFrame({"column": ["id", *cols],
-                      "中文": [labels.COLUMN_ZH.get("id", "id"),
-                               *(INDICATOR_ZH.get(c, c) for c in cols)]}).to_excel(
-            xw, sheet_name="说明", index=False)
-    paths["xlsx"] = xlsx
-    log.info("wrote indicator tables for %s to %s", ", ".join(LEVELS), out)
+    title = "量化指标" if lang == "zh" else "indicators"
+    paths = write_tables(tables, out_dir, workbook="indicators", lang=lang, as_of=day,
+                         source=source or G.name, title=title, csv_prefix="indicators_")
+    paths["xlsx"] = paths.pop("indicators")
+    log.info("wrote indicator tables for %s to %s", ", ".join(LEVELS), out_dir)
     return paths

@@ -366,6 +366,7 @@ _TEXT = {
         "load": "partner has {n} live ties",
         "former": "former partner (agreement ended)",
         "sep": ", ",
+        "join": "; ",
     },
     "zh": {
         "complement": "资源与需求互补: 可提供社区所需的{cats}",
@@ -376,6 +377,7 @@ _TEXT = {
         "load": "对方现有{n}项共建关系",
         "former": "曾经结对(协议已到期)",
         "sep": "、",
+        "join": "；",
     },
 }
 
@@ -403,6 +405,6 @@ def _reasons(top: pd.DataFrame, *, supply: np.ndarray, unmet: np.ndarray,
         parts.append(text["load"].format(n=int(row.load)))
         if row.former:
             parts.append(text["former"])
-        out.append("; ".join(parts))
+        out.append(text["join"].join(parts))
     return out
 

@@ -152,6 +152,24 @@ def _dates(days: np.ndarray) -> np.ndarray:
     return out
 
 
+def _unique_numbers(numbers: np.ndarray, group: np.ndarray) -> np.ndarray:
+    """``numbers`` made unique within each group: a repeat becomes the next unused number.
+
+    >>> _unique_numbers(np.array([3, 3, 5, 3]), np.array([0, 0, 0, 1])).tolist()
+    [3, 4, 5, 3]
+    """
+    used: dict[int, set[int]] = {}
+    out = numbers.copy()
+    for k, (drawn, g) in enumerate(zip(numbers.tolist(), group.tolist(), strict=True)):
+        taken = used.setdefault(g, set())
+        v = drawn
+        while v in taken:
+            v += 1
+        taken.add(v)
+        out[k] = v
+    return out
+
+
 def _text(values: np.ndarray) -> pd.Series:
     return pd.Series(values, dtype="str")
 
@@ -162,10 +180,26 @@ class _Generator:
         self.rng = rng
         self.links: list[dict[str, np.ndarray]] = []
 
-    def place(self, n: int) -> np.ndarray:
+    def place(self, n: int, group: np.ndarray | None = None) -> np.ndarray:
+        """``n`` place names, unique within each ``group`` (e.g. the district): a name drawn
+        twice in a group becomes the next unused one of the syllable grid (no extra draws,
+        so everything else the seed makes stays the same)."""
         a = self.rng.integers(0, len(_FIRST), n)
         b = self.rng.integers(0, len(_SECOND), n)
-        return np.array([_FIRST[i] + _SECOND[j] for i, j in zip(a, b, strict=True)], dtype=object)
+        group = np.zeros(n, dtype=np.int64) if group is None else group
+        size = len(_FIRST) * len(_SECOND)
+        used: dict[int, set[int]] = {}
+        out = np.empty(n, dtype=object)
+        for k, (i, j, g) in enumerate(zip(a.tolist(), b.tolist(), group.tolist(), strict=True)):
+            taken = used.setdefault(g, set())
+            code = i * len(_SECOND) + j
+            for step in range(size if len(taken) < size else 1):
+                if (code + step) % size not in taken:
+                    code = (code + step) % size
+                    break
+            taken.add(code)
+            out[k] = _FIRST[code // len(_SECOND)] + _SECOND[code % len(_SECOND)]
+        return out
 
     def add_links(self, source: np.ndarray, target: np.ndarray, kind: str,
                   start: np.ndarray | None = None, end: np.ndarray | None = None,
@@ -198,12 +232,13 @@ class _Generator:
         d_name = np.array([p + "区" for p in self.place(n_d)], dtype=object)
         if n_d == 1:
             d_name[0] = "海岚区"
-        s_name = np.array([p + "街道" for p in self.place(n_s)], dtype=object)
-        c_name = np.array([p + "社区" for p in self.place(n_c)], dtype=object)
+        s_name = np.array([p + "街道" for p in self.place(n_s, street_district)], dtype=object)
+        c_name = np.array([p + "社区" for p in self.place(n_c, street_district[comm_street])],
+                          dtype=object)
         grid_no = np.tile(np.arange(1, sc.grids_per_community + 1), n_c)
         g_name = np.array([f"{c_name[c]}第{k}网格" for c, k in zip(grid_comm, grid_no,
                                                                    strict=True)], dtype=object)
-        bldg_no = rng.integers(1, 40, n_b)
+        bldg_no = _unique_numbers(rng.integers(1, 40, n_b), grid_comm[bldg_grid])
         b_name = np.array([f"{k}号楼" for k in bldg_no], dtype=object)
         areas = pd.DataFrame({
             "id": _text(np.concatenate([d_id, s_id, c_id, g_id, b_id])),

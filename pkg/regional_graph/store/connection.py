@@ -109,7 +109,8 @@ class Neo4jSettings:
         uri = uri or env.get("NEO4J_URI")
         if not uri:
             raise StoreError(
-                "no Neo4j server given: pass `uri` (e.g. bolt://localhost:7687) or set NEO4J_URI"
+                "no Neo4j server given: use --uri (`uri=` in Python), e.g. bolt://localhost:7687, "
+                "or set NEO4J_URI"
             )
         scheme = urlsplit(uri).scheme.lower()
         if scheme not in _SCHEMES:

@@ -418,8 +418,10 @@ def report_from_neo4j(
     user: str | None = None,
     password: str | None = None,
     database: str | None = None,
+    lang: str = "zh",
 ) -> dict[str, Path]:
-    """Write the coverage/isolation report of a stored dataset from server-side queries.
+    """Write the coverage/isolation report of a stored dataset from server-side queries
+    (in ``lang``, as :func:`regional_graph.report.write_report`).
 
     The five tables of :data:`SERVER_TABLES` come from Cypher; the report's other tables
     (joint-branch proposals, dormant ties) need the whole graph and are computed in memory
@@ -454,10 +456,11 @@ def report_from_neo4j(
         server = report_tables(conn, dataset=dataset, as_of=day)
         rest = [name for name in report.REPORT_TABLES if name not in server]
         memory = report.report_tables(load_graph(conn, dataset=dataset), as_of=day,
-                                      names=rest) if rest else {}
+                                      names=rest, language=lang) if rest else {}
     tables = {name: server[name] if name in server else memory[name]
               for name in report.REPORT_TABLES}
-    paths = report.write_report_tables(tables, out_dir)
+    paths = report.write_report_tables(tables, out_dir, lang=lang, as_of=day,
+                                       source=f"Neo4j: {dataset}")
     log.info("wrote the report of dataset %r as of %s to %s (%d tables from the server)",
              dataset, day.isoformat(), out_dir, len(server))
     return paths

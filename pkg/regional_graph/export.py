@@ -1,0 +1,380 @@
+"""The one table writer for people: CSV files and a workbook that looks finished.
+
+:func:`write_tables` takes analysis tables (English columns, as the library makes them) and
+writes, in the language asked for (:mod:`regional_graph.vocab`, Chinese by default):
+
+* one CSV per table (UTF-8 with BOM, so Excel opens it; dates ``YYYY-MM-DD``);
+* one ``.xlsx`` workbook (xlsxwriter, constant-memory streaming): a sheet per table with a
+  bold frozen header and autofilter, columns fitted to their content (CJK characters
+  counted double), rates as percentages, counts as integers, dates as real dates, 是/否 for
+  yes/no, and a 说明 sheet that states the as-of date and the data source and defines every
+  column. A sheet holds at most :data:`XLSX_MAX_ROWS` rows (Excel's own limit is
+  1,048,576): a longer table keeps its first rows there and says so in 说明; the CSV file
+  always holds the whole table.
+
+Examples
+--------
+>>> import tempfile, pandas as pd
+>>> t = {"uncovered": pd.DataFrame({"reason": ["no covered_by link"]},
+...                                index=pd.Index(["E1"], name="id"))}
+>>> with tempfile.TemporaryDirectory() as d:
+...     paths = write_tables(t, d, workbook="report", as_of="2026-10-01", source="台账")
+...     sorted(p.name for p in paths.values())
+['report.xlsx', 'uncovered.csv']
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Mapping
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .graph import DateLike, as_date
+from .vocab import Lang, check_lang, column_doc, column_label, sheet_name, translate
+
+log = logging.getLogger(__name__)
+
+__all__ = ["XLSX_MAX_ROWS", "as_of_line", "display_width", "is_rate", "write_tables"]
+
+#: Most data rows one sheet holds; longer tables are complete in their CSV file only.
+XLSX_MAX_ROWS = 50_000
+#: Excel's limit on the characters of one cell.
+_MAX_CELL_CHARS = 32_767
+_MAX_WIDTH = 60
+_LINE_HEIGHT = 15
+#: Tables at most this wide (in characters) print fitted to the page width.
+_FIT_WIDTH = 260
+_WIDTH_SAMPLE = 2_000
+_EXCEL_EPOCH = np.datetime64("1899-12-30", "s")
+
+#: How every command picks its day when none is given (printed with every output).
+AS_OF_RULE: dict[Lang, str] = {
+    "zh": "数据日期:未指定 --as-of 时为运行当天;关系在开始日期至结束日期之间(含)有效",
+    "en": "as-of date: the day of the run unless --as-of is given; a link is live from its "
+          "start to its end date (inclusive)",
+}
+
+
+def is_rate(col: str) -> bool:
+    """Whether a column holds a fraction shown as a percentage.
+
+    Examples
+    --------
+    >>> is_rate("rate_all_change"), is_rate("served_rate"), is_rate("pairs_per_community")
+    (True, True, False)
+    """
+    return "rate" in col.split("_") or col.endswith("_share") or "_share_" in col
+
+
+def display_width(text: object) -> int:
+    """Widest text on screen among ``text`` (a string or an iterable of them): CJK and
+    other wide characters count double (three UTF-8 bytes, two columns).
+
+    Examples
+    --------
+    >>> display_width("ab"), display_width("社区"), display_width(["a", "社区", None])
+    (2, 4, 4)
+    """
+    values = [text] if isinstance(text, str) else text
+    best = 0
+    for v in set(values):  # type: ignore[call-overload]
+        if isinstance(v, str):
+            best = max(best, len(v) + (len(v.encode("utf-8")) - len(v)) // 2)
+    return best
+
+
+def as_of_line(as_of: DateLike, lang: Lang = "zh") -> str:
+    """The line every command prints first.
+
+    Examples
+    --------
+    >>> as_of_line("2026-10-01")
+    '数据日期 2026-10-01(未指定 --as-of 时为运行当天)'
+    """
+    day = np.datetime_as_string(as_date(as_of), "D")
+    if lang == "en":
+        return f"As of {day} (the day of the run unless --as-of is given)"
+    return f"数据日期 {day}(未指定 --as-of 时为运行当天)"
+
+
+def _kind(col: str, s: pd.Series) -> str:
+    """How a column is written: date, datetime, percent, int, float, bool or text."""
+    if pd.api.types.is_bool_dtype(s.dtype):
+        return "text"
+    if pd.api.types.is_datetime64_any_dtype(s.dtype):
+        v = s.dropna()
+        return "datetime" if bool((v != v.dt.normalize()).any()) else "date"
+    if pd.api.types.is_numeric_dtype(s.dtype):
+        if is_rate(col):
+            return "percent"
+        return "int" if pd.api.types.is_integer_dtype(s.dtype) else "float"
+    return "text"
+
+
+def _csv_frame(display: pd.DataFrame, kinds: list[str]) -> pd.DataFrame:
+    out = display.copy()
+    for j, col in enumerate(out.columns):
+        if kinds[j] in ("date", "datetime"):
+            fmt = "%Y-%m-%d" if kinds[j] == "date" else "%Y-%m-%d %H:%M"
+            out[col] = out.iloc[:, j].dt.strftime(fmt)
+    return out
+
+
+def _column_values(s: pd.Series, kind: str) -> list[object]:
+    """Python values to write (``None`` = empty cell); dates as Excel serial numbers."""
+    if kind in ("date", "datetime"):
+        t = s.to_numpy(dtype="datetime64[s]")
+        days = (t - _EXCEL_EPOCH).astype(np.int64) / 86400.0
+        return [None if nat else v for v, nat in zip(days.tolist(), np.isnat(t).tolist(),
+                                                     strict=True)]
+    if kind in ("percent", "float", "int"):
+        v = s.to_numpy(dtype="float64", na_value=np.nan)
+        ok = np.isfinite(v)
+        vals = v.astype(np.int64, copy=False) if kind == "int" and ok.all() else v
+        out = vals.tolist()
+        if not ok.all():
+            out = [int(x) if kind == "int" and good else (x if good else None)
+                   for x, good in zip(out, ok.tolist(), strict=True)]
+        return out
+    vals = s.astype(object).where(s.notna(), None).tolist()
+    return [None if v is None else (v if isinstance(v, str) else str(v))[:_MAX_CELL_CHARS]
+            for v in vals]
+
+
+def _widths(display: pd.DataFrame, kinds: list[str]) -> list[float]:
+    head = display.head(_WIDTH_SAMPLE)
+    out = []
+    for j, col in enumerate(display.columns):
+        s = head.iloc[:, j]
+        if kinds[j] == "percent":
+            body = 8
+        elif kinds[j] == "date":
+            body = 11
+        elif kinds[j] == "datetime":
+            body = 17
+        elif kinds[j] in ("int", "float"):
+            v = s.to_numpy(dtype="float64", na_value=np.nan)
+            v = v[np.isfinite(v)]
+            big = float(np.abs(v).max()) if len(v) else 0.0
+            body = len(f"{big:,.0f}") + (3 if kinds[j] == "float" else 0) + 2
+        else:
+            body = display_width(s.astype(object).tolist())
+        header = display_width(str(col))
+        out.append(float(min(max(body, header) + 2, _MAX_WIDTH)))
+    return out
+
+
+def _page_header(sheet: str, day: str, lang: Lang) -> str:
+    """The printed page header: the sheet's name and the as-of date."""
+    label = "数据日期" if lang == "zh" else "as of"
+    return f"&L&B{sheet.replace('&', '&&')}&R{label} {day}"
+
+
+def _wrapped_lines(columns: list[list[object]], widths: list[float], n: int) -> list[int]:
+    """Lines each row needs to show its wrapped text columns."""
+    out = [1] * n
+    for values, width in zip(columns, widths, strict=True):
+        per_line = max(width - 2, 1)
+        for i in range(n):
+            v = values[i]
+            if isinstance(v, str):
+                need = -(-display_width(v) // int(per_line)) + v.count("\n")
+                out[i] = max(out[i], need)
+    return out
+
+
+def write_tables(
+    tables: Mapping[str, pd.DataFrame],
+    out_dir: str | Path,
+    *,
+    workbook: str,
+    lang: Lang = "zh",
+    as_of: DateLike = None,
+    source: str | None = None,
+    title: str | None = None,
+    notes: Mapping[str, str] | None = None,
+    csv: bool = True,
+    csv_prefix: str = "",
+    max_rows: int = XLSX_MAX_ROWS,
+) -> dict[str, Path]:
+    """Write ``tables`` (name → English frame) as CSV files and ``<workbook>.xlsx``.
+
+    Parameters
+    ----------
+    tables
+        Table name (file stem; its sheet name comes from :mod:`~regional_graph.vocab`) →
+        frame; a named index is written as the first columns.
+    out_dir
+        Folder, created if needed.
+    workbook
+        File stem of the workbook.
+    lang
+        ``"zh"`` (default) or ``"en"``: headers, sheet names, fixed values, the notes sheet.
+    as_of, source, title
+        The day the tables describe, where the data came from and the workbook's title:
+        stated at the top of the notes sheet.
+    notes
+        Extra lines for the notes sheet (label → text).
+    csv
+        Also write the CSV files.
+    csv_prefix
+        Prefix of the CSV file names (``<csv_prefix><table>.csv``).
+    max_rows
+        Most data rows per sheet.
+
+    Returns
+    -------
+    dict
+        Table name → CSV path, and ``workbook`` → the xlsx path.
+    """
+    import xlsxwriter
+
+    check_lang(lang)
+    folder = Path(out_dir)
+    folder.mkdir(parents=True, exist_ok=True)
+    day = np.datetime_as_string(as_date(as_of), "D")
+    paths: dict[str, Path] = {}
+    xlsx = folder / f"{workbook}.xlsx"
+    wb = xlsxwriter.Workbook(str(xlsx), {"constant_memory": True, "strings_to_formulas": False,
+                                         "strings_to_urls": False,
+                                         "strings_to_numbers": False})
+    head = wb.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1,
+                          "text_wrap": True, "valign": "top"})
+    right = {"align": "right", "indent": 1}  # numbers keep a gap to the next column
+    fmts = {"percent": wb.add_format({"num_format": "0.0%", **right}),
+            "int": wb.add_format({"num_format": "#,##0", **right}),
+            "float": wb.add_format({"num_format": "#,##0.00", **right}),
+            "date": wb.add_format({"num_format": "yyyy-mm-dd", "align": "center"}),
+            "datetime": wb.add_format({"num_format": "yyyy-mm-dd hh:mm", "align": "center"}),
+            "text": None,
+            "wrap": wb.add_format({"text_wrap": True, "valign": "top"})}
+    described: list[tuple[str, str, str, str]] = []
+    cut: list[tuple[str, int, str]] = []
+    for name, df in tables.items():
+        english = df.reset_index() if any(n is not None for n in df.index.names) \
+            else df.reset_index(drop=True)
+        display = translate(df, lang)
+        kinds = [_kind(str(c), english[c]) for c in english.columns]
+        if csv:
+            path = folder / f"{csv_prefix}{name}.csv"
+            _csv_frame(display, kinds).to_csv(path, index=False, encoding="utf-8-sig")
+            paths[name] = path
+        sheet = sheet_name(name, lang)
+        ws = wb.add_worksheet(sheet)
+        n = min(len(display), max_rows)
+        if len(display) > n:
+            cut.append((sheet, len(display), f"{csv_prefix}{name}.csv"))
+        shown = display.iloc[:n]
+        widths = _widths(shown, kinds)
+        for j, w in enumerate(widths):
+            ws.set_column(j, j, w)
+        ws.set_landscape()  # printing: A4 landscape, header row on every page
+        ws.set_paper(9)
+        ws.repeat_rows(0)
+        ws.set_header(_page_header(sheet, day, lang))
+        ws.set_footer("&C&P / &N")
+        if sum(widths) <= _FIT_WIDTH:
+            ws.fit_to_pages(1, 0)
+        ws.set_row(0, 30 if lang == "zh" else 20)
+        for j, col in enumerate(display.columns):
+            ws.write_string(0, j, str(col), head)
+        columns = [_column_values(shown.iloc[:, j], kinds[j]) for j in range(shown.shape[1])]
+        long_text = [k == "text" and w >= _MAX_WIDTH for k, w in zip(kinds, widths, strict=True)]
+        cell_fmt = [fmts["wrap"] if wide else fmts[k] for k, wide in zip(kinds, long_text,
+                                                                           strict=True)]
+        writers = [ws.write_string if k == "text" else ws.write_number for k in kinds]
+        # rows whose numbers are all rates (a long table of indicators of mixed kinds)
+        float_fmt, int_fmt = fmts["float"], fmts["int"]
+        pct_rows = np.asarray(df.attrs.get("percent_rows", np.zeros(len(df), bool)), bool)
+        pct_fmt = [fmts["percent"] if k in ("int", "float") else cell_fmt[j]
+                   for j, k in enumerate(kinds)]
+        lines = _wrapped_lines([columns[j] for j in range(len(kinds)) if long_text[j]],
+                               [widths[j] for j in range(len(kinds)) if long_text[j]], n)
+        for i in range(n):
+            r = i + 1
+            if lines[i] > 1:  # rows of wrapped text: tall enough to show it all
+                ws.set_row(r, _LINE_HEIGHT * min(lines[i], 15))
+            fmt_row = pct_fmt if pct_rows[i] else cell_fmt
+            for j, values in enumerate(columns):
+                v = values[i]
+                if v is None:
+                    continue
+                f = fmt_row[j]
+                if f is float_fmt and v == int(v):  # whole numbers without decimals
+                    f = int_fmt
+                writers[j](r, j, v, f)
+        ws.freeze_panes(1, 1 if display.shape[1] > 2 else 0)
+        if display.shape[1]:
+            ws.autofilter(0, 0, max(n, 1), display.shape[1] - 1)
+        for c in english.columns:
+            described.append((sheet, column_label(str(c), lang), str(c),
+                              column_doc(str(c)) or ""))
+    _notes_sheet(wb, head, lang, title=title or workbook, day=day, source=source,
+                 notes=notes or {}, described=described, cut=cut, max_rows=max_rows)
+    wb.close()
+    paths[workbook] = xlsx
+    log.info("wrote %s (%d sheets) to %s", xlsx.name, len(tables) + 1, folder)
+    return paths
+
+
+def _notes_sheet(wb: object, head: object, lang: Lang, *, title: str, day: str,
+                 source: str | None, notes: Mapping[str, str],
+                 described: list[tuple[str, str, str, str]], cut: list[tuple[str, int, str]],
+                 max_rows: int) -> None:
+    zh = lang == "zh"
+    ws = wb.add_worksheet("说明" if zh else "notes")  # type: ignore[attr-defined]
+    bold = wb.add_format({"bold": True, "valign": "top"})  # type: ignore[attr-defined]
+    wrap = wb.add_format({"text_wrap": True, "valign": "top"})  # type: ignore[attr-defined]
+    ws.set_landscape()
+    ws.set_paper(9)
+    ws.fit_to_pages(1, 0)
+    ws.set_header(_page_header("说明" if zh else "notes", day, lang))
+    ws.set_footer("&C&P / &N")
+    rows: list[tuple[str, str]] = [
+        ("报表" if zh else "workbook", title),
+        ("数据日期" if zh else "as of", day),
+        ("数据来源" if zh else "data source", source or ("(未注明)" if zh else "(not given)")),
+        ("生成时间" if zh else "written",
+         dt.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M")),
+        ("日期口径" if zh else "date rule", AS_OF_RULE[lang]),
+        ("百分比" if zh else "rates",
+         "率以百分比显示,分子分母取自同一总体,均在 0%~100% 之间" if zh else
+         "rates are shown as percentages; numerator and denominator from the same "
+         "population, always within 0–100 %"),
+        *notes.items(),
+    ]
+    for sheet, total, csv in cut:
+        rows.append(("行数上限" if zh else "row limit",
+                     f"工作表“{sheet}”共 {total:,} 行,工作簿只保留前 {max_rows:,} 行;"
+                     f"完整数据见 {csv}" if zh else
+                     f"sheet '{sheet}' has {total:,} rows; the workbook keeps the first "
+                     f"{max_rows:,}, the whole table is in {csv}"))
+    ws.set_column(0, 0, 18)
+    ws.set_column(1, 1, 36, wrap)
+    ws.set_column(2, 2, 30)
+    ws.set_column(3, 3, 70, wrap)
+    r = 0
+    for label, text in rows:
+        ws.set_row(r, _LINE_HEIGHT * max(1, -(-display_width(str(text)) // 34)))
+        ws.write_string(r, 0, label, bold)
+        ws.write_string(r, 1, str(text), wrap)
+        r += 1
+    r += 1
+    header = ("工作表", "列", "英文列名(--lang en)", "含义") if zh else \
+        ("sheet", "column", "column (English)", "meaning (Chinese)")
+    for j, h in enumerate(header):
+        ws.write_string(r, j, h, head)
+    for sheet, label, english, doc in described:
+        r += 1
+        tall = max(-(-display_width(label) // 34), -(-display_width(doc) // 68), 1)
+        if tall > 1:
+            ws.set_row(r, _LINE_HEIGHT * tall)
+        ws.write_string(r, 0, sheet)
+        ws.write_string(r, 1, label, wrap)
+        ws.write_string(r, 2, english)
+        if doc:
+            ws.write_string(r, 3, doc, wrap)

@@ -1,0 +1,623 @@
+"""The one vocabulary of every office-facing output: column labels, their definitions, sheet
+names and fixed values, in Chinese (the default) and English.
+
+Library DataFrames keep stable English column names and English codes (``unit``,
+``childcare``, ``no tie``) for programs; :func:`translate` turns such a frame into what a
+person reads. :mod:`regional_graph.export` writes the translated frames as CSV and xlsx.
+
+Examples
+--------
+>>> import pandas as pd
+>>> df = pd.DataFrame({"for_kind": ["unit"], "covered": [True], "category": ["childcare"]})
+>>> translate(df).iloc[0].tolist()
+['驻区单位', '是', '托育']
+>>> list(translate(df).columns)
+['推荐对象类型', '已覆盖', '类别']
+>>> list(translate(df, "en").columns)
+['for_kind', 'covered', 'category']
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Literal
+
+import pandas as pd
+
+from . import schema
+
+Lang = Literal["zh", "en"]
+#: Languages of the outputs (the first is the default).
+LANGS: tuple[Lang, ...] = ("zh", "en")
+
+#: Column → Chinese label (every column of every table the library writes for people).
+COLUMN_ZH: dict[str, str] = {
+    # identity and place
+    "id": "编号",
+    "name": "名称",
+    "kind": "类型",
+    "industry": "行业",
+    "level": "层级",
+    "parent_id": "上级编号",
+    "parent": "上级名称",
+    "party_members": "党员数",
+    "community_id": "社区编号",
+    "community": "社区",
+    "street_id": "街道编号",
+    "street": "街道",
+    "district_id": "区编号",
+    "district": "区",
+    # coverage
+    "reason": "原因",
+    "last_end": "最近结束日期",
+    "last_covered_by": "原覆盖党组织",
+    "covered": "已覆盖",
+    "covered_by": "覆盖党组织",
+    "covered_by_name": "覆盖党组织名称",
+    "covered_by_level": "覆盖党组织层级",
+    "two_new": "两新组织数",
+    "covered_two_new": "已覆盖两新组织数",
+    "uncovered": "未覆盖两新组织数",
+    "rate_all": "覆盖率(全部)",
+    "with_members": "有党员的两新组织数",
+    "covered_with_members": "有党员且已覆盖数",
+    "rate_with_members": "覆盖率(有党员)",
+    "should_build": "应建未建数",
+    "proposal": "方案",
+    "action": "建议",
+    "distance_km": "距离(公里)",
+    # isolation
+    "party_org": "单位党组织",
+    "ties": "关系数",
+    "expired_ties": "已到期关系数",
+    "last_tie_end": "最近关系结束日期",
+    "former_partners": "原共建对象",
+    "tie_key": "关系编号",
+    "type": "关系类型",
+    "source_id": "起点",
+    "source_name": "起点名称",
+    "target_id": "终点",
+    "target_name": "终点名称",
+    "start": "开始日期",
+    "end": "结束日期",
+    "days_left": "剩余天数",
+    "form": "形式",
+    "unit_id": "驻区单位",
+    "activities": "活动次数",
+    "last_activity": "最近活动日期",
+    "expired_pairs": "已到期结对数",
+    "last_pair_end": "最近结对结束日期",
+    "component": "连通分量",
+    "size": "分量规模",
+    "in_largest": "属于最大分量",
+    "label": "节点类别",
+    # recommendations
+    "partner_id": "共建对象",
+    "partner_name": "共建对象名称",
+    "for_kind": "推荐对象类型",
+    "rank": "排名",
+    "score": "得分",
+    "reasons": "推荐理由",
+    "via": "经由",
+    # matching
+    "provider_id": "提供方编号",
+    "provider": "提供方",
+    "demand_id": "需求编号",
+    "requester_id": "需求方编号",
+    "requester": "需求方",
+    "category": "类别",
+    "quantity": "数量",
+    "cost": "成本",
+    "existing_tie": "已有结对",
+    "tier": "范围",
+    "tie_since": "结对开始日期",
+    "priority": "优先级",
+    "requested": "需求量",
+    "served": "已满足需求量",
+    "unmet": "未满足需求量",
+    "capacity": "供给量",
+    "used": "已使用",
+    "idle": "闲置",
+    "group": "分组",
+    "key": "分组编码",
+    "served_rate": "需求满足率",
+    # three-order flow
+    "ordered_at": "点单时间",
+    "dispatched_at": "派单时间",
+    "taken_at": "接单时间",
+    "finished_at": "办结时间",
+    "dispatcher_id": "派单党组织编号",
+    "dispatcher": "派单党组织",
+    "assignee_kind": "接单方类型",
+    "assignee_id": "接单方编号",
+    "assignee": "接单方",
+    "resource_id": "资源编号",
+    "status": "状态",
+    "orders": "点单数",
+    "open": "待派单",
+    "dispatched": "已派单",
+    "taken": "已接单(办理中)",
+    "done": "已办结",
+    "cancelled": "已取消",
+    "fulfilment_rate": "办结率",
+    "median_hours_to_take": "接单用时中位数(小时)",
+    "median_hours_to_finish": "办结用时中位数(小时)",
+    # indicators
+    "communities": "社区数",
+    "party_orgs": "党组织数",
+    **{f"party_orgs_{c}": f"{schema.PARTY_ORG_LEVEL.zh(c)}数"
+       for c in schema.PARTY_ORG_LEVEL.codes},
+    "members": "党员数(党组织登记)",
+    "branches": "基层党组织数",
+    "members_per_branch": "平均每个基层党组织党员数",
+    "branches_over_limit": f"党员超{schema.SPAN_OF_CONTROL_LIMIT}人的基层党组织数",
+    "community_committees": "社区党组织(党总支)数",
+    "community_committees_over_limit": f"党员超{schema.SPAN_OF_CONTROL_LIMIT}人的社区党组织数",
+    "community_committees_over_limit_share":
+        f"党员超{schema.SPAN_OF_CONTROL_LIMIT}人的社区党组织占比",
+    "resident_units": "驻区单位数",
+    "resident_units_with_org": "建有党组织的驻区单位数",
+    "conference_units": "参加联席会的建有党组织驻区单位数",
+    "conference_rate": "联席会参与率",
+    "isolated_units": "孤岛单位数",
+    "agreements": "共建协议数",
+    "pairs": "结对数",
+    "pairs_per_community": "平均每社区结对数",
+    "unpaired_communities": "无结对社区数",
+    "part_time_members": "兼职委员数",
+    "member_records": "在职党员数",
+    "members_reporting": "已报到党员数",
+    "reporting_rate": "报到率",
+    "resources": "资源数",
+    "resource_capacity": "资源总量",
+    "demands": "需求数",
+    "demand_quantity": "需求总量",
+    # change over time
+    "old": "基期",
+    "new": "本期",
+    "change": "变化",
+    "indicator": "指标",
+    "covered_old": "原已覆盖数",
+    "covered_new": "现已覆盖数",
+    "two_new_old": "原两新组织数",
+    "two_new_new": "现两新组织数",
+    "rate_all_old": "原覆盖率(全部)",
+    "rate_all_new": "现覆盖率(全部)",
+    "rate_all_change": "覆盖率变化(全部)",
+    "rate_with_members_old": "原覆盖率(有党员)",
+    "rate_with_members_new": "现覆盖率(有党员)",
+    "rate_with_members_change": "覆盖率变化(有党员)",
+    "new_org": "新增单位",
+    "change_kind": "变化类型",
+    # summaries
+    "item": "项目",
+    "value": "数值",
+    "what": "对象",
+    "count": "数量",
+}
+
+#: Column → what it means (Chinese), for the 说明 sheet. Columns of the form
+#: ``<indicator>_old`` / ``_new`` / ``_change`` are described through ``<indicator>``.
+COLUMN_DOC: dict[str, str] = {
+    "id": "本行对象的编号(与台账一致)",
+    "name": "本行对象的名称",
+    "kind": "单位类型(机关、学校、非公企业、社会组织等)",
+    "industry": "所属行业(台账填写)",
+    "level": "区域或党组织层级",
+    "parent_id": "上级区域或上级党组织的编号",
+    "parent": "上级区域或上级党组织的名称",
+    "party_members": "单位党员人数(台账填写)",
+    "community_id": "所在社区的编号",
+    "community": "所在社区",
+    "street_id": "所在街道的编号",
+    "street": "所在街道",
+    "district_id": "所在区的编号",
+    "district": "所在区",
+    "reason": "列入本表的原因",
+    "last_end": "最近一条覆盖关系的结束日期",
+    "last_covered_by": "最近一条到期覆盖关系的党组织",
+    "covered": "数据日期当天是否有有效的覆盖关系",
+    "covered_by": "覆盖该单位的党组织编号",
+    "covered_by_name": "覆盖该单位的党组织名称",
+    "covered_by_level": "覆盖该单位的党组织层级",
+    "two_new": "两新组织(非公企业、社会组织)总数",
+    "covered_two_new": "有有效覆盖关系的两新组织数",
+    "uncovered": "没有有效覆盖关系的两新组织数 = 两新组织数 − 已覆盖数",
+    "rate_all": "覆盖率(全部) = 已覆盖两新组织数 ÷ 两新组织数",
+    "with_members": "党员数 ≥ 1 的两新组织数",
+    "covered_with_members": "党员数 ≥ 1 且已覆盖的两新组织数",
+    "rate_with_members": "覆盖率(有党员) = 有党员且已覆盖数 ÷ 有党员的两新组织数",
+    "should_build": "党员 ≥ 3 人而未单独建立党组织的两新组织数(应建未建)",
+    "proposal": "联建方案编号(同一编号的单位组成一个联合党支部)",
+    "action": "建议的做法:加入现有联合党支部、新建联合党支部或暂无法联建",
+    "distance_km": "直线距离(公里,无坐标时为空或按层级估计)",
+    "party_org": "单位自己的党组织编号",
+    "ties": "有效共建关系数(结对、兼职委员、联席会)",
+    "expired_ties": "已到期的共建关系数",
+    "last_tie_end": "最近一条共建关系的结束日期",
+    "former_partners": "曾经的共建对象",
+    "tie_key": "关系编号(关系类型:起点->终点)",
+    "type": "关系类型(共建、兼职委员、联席会成员等)",
+    "source_id": "关系起点的编号",
+    "source_name": "关系起点的名称",
+    "target_id": "关系终点的编号",
+    "target_name": "关系终点的名称",
+    "start": "关系开始日期",
+    "end": "关系结束日期",
+    "days_left": "距结束日期的天数(0 表示当天到期)",
+    "form": "共建形式",
+    "unit_id": "驻区单位编号",
+    "activities": "近 12 个月的活动次数",
+    "last_activity": "最近一次活动日期",
+    "expired_pairs": "已到期的结对数",
+    "last_pair_end": "最近一次结对的结束日期",
+    "component": "所在连通分量的编号",
+    "size": "所在连通分量的节点数",
+    "in_largest": "是否属于最大连通分量",
+    "label": "节点类别",
+    "partner_id": "推荐的共建对象编号",
+    "partner_name": "推荐的共建对象名称",
+    "for_kind": "推荐给谁:驻区单位或社区",
+    "rank": "推荐名次(1 为最佳)",
+    "score": "推荐得分(越高越合适)",
+    "reasons": "推荐理由",
+    "via": "关系经由单位本身或其党组织",
+    "provider_id": "提供资源的单位或党组织编号",
+    "provider": "提供资源的单位或党组织",
+    "demand_id": "需求编号",
+    "requester_id": "提出需求的社区或党组织编号",
+    "requester": "提出需求的社区或党组织",
+    "category": "资源或需求类别",
+    "quantity": "数量",
+    "cost": "匹配成本(距离折算,越低越好)",
+    "existing_tie": "双方是否已有有效结对",
+    "tier": "双方的地域关系:同社区、同街道、同区或跨区",
+    "tie_since": "已有结对的开始日期",
+    "priority": "需求优先级",
+    "requested": "需求量",
+    "served": "已满足的需求量",
+    "unmet": "未满足的需求量 = 需求量 − 已满足需求量",
+    "capacity": "资源可提供的数量",
+    "used": "已分配出去的数量",
+    "idle": "尚未分配的数量 = 供给量 − 已使用",
+    "group": "汇总口径:全部、按类别或按街道",
+    "key": "汇总分组(类别或街道编号)",
+    "served_rate": "需求满足率 = 已满足需求量 ÷ 需求量(未满足按需求量扣除已满足)",
+    "ordered_at": "群众点单时间",
+    "dispatched_at": "党组织派单时间(数据日期之后的不计)",
+    "taken_at": "接单时间(数据日期之后的不计)",
+    "finished_at": "办结时间(数据日期之后的不计)",
+    "dispatcher_id": "负责派单的社区党组织编号",
+    "dispatcher": "负责派单的社区党组织",
+    "assignee_kind": "建议接单方:党员或驻区单位",
+    "assignee_id": "建议接单方编号",
+    "assignee": "建议接单方名称",
+    "resource_id": "接单单位提供的资源编号",
+    "status": "数据日期当天的订单状态",
+    "orders": "截至数据日期的点单数",
+    "open": "待派单的订单数",
+    "dispatched": "已派单、尚未接单的订单数",
+    "taken": "已接单、尚未办结的订单数",
+    "done": "已办结的订单数",
+    "cancelled": "已取消的订单数",
+    "fulfilment_rate": "办结率 = 已办结 ÷ (点单数 − 已取消)",
+    "median_hours_to_take": "从点单到接单用时的中位数(小时)",
+    "median_hours_to_finish": "从点单到办结用时的中位数(小时)",
+    "communities": "下辖社区数",
+    "party_orgs": "党组织总数",
+    **{f"party_orgs_{c}": f"层级为{schema.PARTY_ORG_LEVEL.zh(c)}的党组织数"
+       for c in schema.PARTY_ORG_LEVEL.codes},
+    "members": "各党组织登记的党员数之和(楼栋党小组不重复计)",
+    "branches": "基层党组织数(社区党组织、网格党支部、单位党组织、独立和联合党支部)",
+    "members_per_branch": "基层党组织的党员数之和 ÷ 基层党组织数",
+    "branches_over_limit": f"党员超过 {schema.SPAN_OF_CONTROL_LIMIT} 人的基层党组织数",
+    "community_committees": "社区党组织(党委、党总支)数",
+    "community_committees_over_limit":
+        f"党员超过 {schema.SPAN_OF_CONTROL_LIMIT} 人的社区党组织数",
+    "community_committees_over_limit_share":
+        f"党员超 {schema.SPAN_OF_CONTROL_LIMIT} 人的社区党组织数 ÷ 社区党组织数",
+    "resident_units": "驻区单位(机关、学校、医院、国企、科研院所、驻军、事业单位)数",
+    "resident_units_with_org": "建有党组织的驻区单位数",
+    "conference_units": "建有党组织、且单位或其党组织是街道联席会成员的驻区单位数",
+    "conference_rate": "联席会参与率 = 参加联席会的建有党组织驻区单位数 ÷ 建有党组织的驻区单位数",
+    "isolated_units": "没有任何有效共建关系的驻区单位数",
+    "agreements": "有效共建协议(结对关系)条数",
+    "pairs": "结对数(同一单位与同一社区的多条协议计一对)",
+    "pairs_per_community": "结对数 ÷ 社区数",
+    "unpaired_communities": "没有任何有效结对的社区数",
+    "part_time_members": "兼职委员人数(有效的兼职委员关系)",
+    "member_records": "在职党员登记数",
+    "members_reporting": "已到社区报到的在职党员数",
+    "reporting_rate": "报到率 = 已报到党员数 ÷ 在职党员数",
+    "resources": "资源清单条数",
+    "resource_capacity": "资源清单可提供数量之和",
+    "demands": "需求清单条数",
+    "demand_quantity": "需求清单需求量之和",
+    "old": "基期数值",
+    "new": "本期数值",
+    "change": "本期 − 基期",
+    "indicator": "指标名称",
+    "covered_old": "基期已覆盖两新组织数",
+    "covered_new": "本期已覆盖两新组织数",
+    "new_org": "基期数据中没有、本期新增的单位",
+    "change_kind": "新增或减少",
+    "item": "汇总项目",
+    "value": "数值",
+    "what": "节点类别(区域、党组织、单位……)或关系",
+    "count": "个数",
+}
+
+#: Table (file stem) → Chinese sheet name.
+SHEET_ZH: dict[str, str] = {
+    # report
+    "uncovered": "未覆盖两新组织",
+    "should_build": "应建未建",
+    "joint_branch_proposals": "联建建议",
+    "isolated_units": "孤岛驻区单位",
+    "dormant_ties": "休眠共建关系",
+    "unpaired_communities": "无结对社区",
+    "coverage_by_area": "分区域覆盖率",
+    "expiring_ties": "即将到期共建",
+    "pairing_recommendations": "结对推荐",
+    # matching
+    "assignments": "匹配结果",
+    "unmet_demands": "未满足需求",
+    "idle_resources": "闲置资源",
+    "totals": "汇总",
+    # indicators
+    "district": "区指标",
+    "street": "街道指标",
+    "community": "社区指标",
+    # three-order flow
+    "order_status": "订单状态",
+    "dispatch_proposals": "派单建议",
+    "order_indicators": "三单制指标",
+    "order_indicators_street": "三单制指标(街道)",
+    "order_indicators_category": "三单制指标(类别)",
+    # change over time
+    "indicators_district": "区指标对比",
+    "indicators_street": "街道指标对比",
+    "pairs_added": "新增共建关系",
+    "pairs_ended": "终止共建关系",
+    "newly_covered": "新覆盖两新组织",
+    "newly_uncovered": "新失去覆盖两新组织",
+    "isolated_gained": "新增孤岛单位",
+    "isolated_lost": "不再孤岛单位",
+    "diff_summary": "变化汇总",
+    # the data
+    "summary": "数据概况",
+}
+
+#: The notes sheet of every workbook.
+NOTES_SHEET: dict[Lang, str] = {"zh": "说明", "en": "notes"}
+
+#: Fixed English values (reasons, actions, flags, codes) → Chinese.
+VALUE_ZH: dict[str, str] = {
+    # uncovered
+    "no covered_by link": "无覆盖关系",
+    "only expired links": "覆盖关系均已到期",
+    # should build
+    "covered by a joint branch, no own branch": "仅联合覆盖，应单独建立",
+    "covered by another Party org, no own branch": "由其他党组织覆盖，应单独建立",
+    "not covered, no own branch": "未覆盖，应单独建立",
+    # joint-branch proposals
+    "join existing": "加入现有联合党支部",
+    "new joint branch": "新建联合党支部",
+    "cannot group": "暂无法联建",
+    # isolation
+    "no tie": "从未建立共建关系",
+    "only expired ties": "共建关系均已到期",
+    "one live tie": "仅有一项共建关系",
+    "never paired": "从未结对",
+    "only expired pairs": "结对均已到期",
+    "no activity recorded": "无活动记录",
+    "no activity in the window": "期内无活动",
+    "unit itself": "单位本身",
+    "party org": "单位党组织",
+    # matching
+    "no provider of that category anywhere": "无该类别资源",
+    "all providers of that category used up": "该类别资源已用尽",
+    "only providers beyond the distance limit": "资源均超出距离限制",
+    "provider excluded or share limit reached": "提供方被排除或已达份额上限",
+    "same community": "同社区",
+    "same street": "同街道",
+    "same district": "同区",
+    "elsewhere": "跨区",
+    # three-order flow
+    "no in-service member with that skill and no unit of that category":
+        "无具备该技能的在职党员，也无该类别资源的单位",
+    "only units beyond the distance limit": "可接单单位均超出距离限制",
+    "every suitable member and unit is proposed for other orders":
+        "合适的党员和单位均已安排其他订单",
+    # kinds of rows
+    "unit": "驻区单位",
+    "member": "党员",
+    "community": "社区",
+    "all": "全部",
+    "category": "类别",
+    "street": "街道",
+    "district": "区",
+    "(none)": "(无)",
+    "(no street)": "(无街道)",
+    # change over time
+    "added": "新增",
+    "ended": "终止",
+    "gained": "新增",
+    "lost": "减少",
+}
+
+#: Node labels and relationship types → Chinese.
+LABEL_ZH: dict[str, str] = {
+    "Area": "区域", "PartyOrg": "党组织", "Organization": "单位", "Resource": "资源",
+    "Demand": "需求", "Member": "党员", "relationship": "关系",
+    "PART_OF": "区域隶属", "SUBORDINATE_TO": "党组织隶属", "LEADS": "党组织领导区域",
+    "HOSTED_BY": "党组织所在单位", "LOCATED_IN": "单位所在区域", "MEMBER_OF": "党员所属党组织",
+    "OFFERS": "提供资源", "NEEDS": "提出需求", "COVERED_BY": "覆盖", "PAIRED_WITH": "共建",
+    "SITS_ON": "兼职委员", "CONFERENCE_MEMBER": "联席会成员", "REPORTS_TO": "报到",
+    "ASSIGNED_TO": "资源对接",
+}
+
+#: English word of booleans per language.
+_BOOL: dict[Lang, dict[bool, str]] = {"zh": {True: "是", False: "否"},
+                                      "en": {True: "yes", False: "no"}}
+
+
+def _enum_zh(*enums: schema.Enum) -> dict[str, str]:
+    return {c: e.zh(c) for e in enums for c in e.codes}
+
+
+#: Columns whose values are codes, and their Chinese.
+_VALUE_TABLES: dict[str, dict[str, str]] = {
+    "kind": {**_enum_zh(schema.ORG_KIND, schema.AREA_LEVEL, schema.PARTY_ORG_LEVEL,
+                        schema.CATEGORY), **LABEL_ZH},
+    "level": _enum_zh(schema.AREA_LEVEL, schema.PARTY_ORG_LEVEL),
+    "covered_by_level": _enum_zh(schema.PARTY_ORG_LEVEL),
+    "type": {**_enum_zh(schema.LINK_TYPE), **{t.lower(): schema.LINK_TYPE.zh(t.lower())
+                                              for t in schema.LINK_TYPE.codes}},
+    "category": _enum_zh(schema.CATEGORY),
+    "priority": _enum_zh(schema.PRIORITY),
+    "status": _enum_zh(schema.ORDER_STATUS),
+    "key": {**VALUE_ZH, **_enum_zh(schema.CATEGORY)},
+    "what": LABEL_ZH,
+    "indicator": COLUMN_ZH,
+    "item": SHEET_ZH,
+}
+for _col in ("reason", "action", "via", "tier", "for_kind", "assignee_kind", "group",
+             "label", "change_kind"):
+    _VALUE_TABLES[_col] = VALUE_ZH
+
+
+def check_lang(lang: str) -> Lang:
+    """``lang`` if it is a known language, else a ``ValueError`` naming the choices.
+
+    Examples
+    --------
+    >>> check_lang("en")
+    'en'
+    """
+    if lang not in LANGS:
+        raise ValueError(f"`lang` must be one of {', '.join(LANGS)}, not {lang!r}")
+    return lang  # type: ignore[return-value]
+
+
+def base_column(col: str) -> str:
+    """The indicator a derived column (``<x>_old``, ``<x>_new``, ``<x>_change``) is about.
+
+    Examples
+    --------
+    >>> base_column("rate_all_change"), base_column("orders")
+    ('rate_all', 'orders')
+    """
+    for suffix in ("_old", "_new", "_change"):
+        if col.endswith(suffix) and col[: -len(suffix)] in COLUMN_ZH:
+            return col[: -len(suffix)]
+    return col
+
+
+_SUFFIX_ZH = {"_old": "(基期)", "_new": "(本期)", "_change": "(变化)"}
+
+
+def column_label(col: str, lang: Lang = "zh") -> str:
+    """The header of ``col`` in ``lang``.
+
+    Examples
+    --------
+    >>> column_label("rate_all"), column_label("pairs_change"), column_label("pairs", "en")
+    ('覆盖率(全部)', '结对数(变化)', 'pairs')
+    """
+    if lang == "en":
+        return col
+    if col in COLUMN_ZH:
+        return COLUMN_ZH[col]
+    base = base_column(col)
+    if base != col:
+        return COLUMN_ZH[base] + _SUFFIX_ZH[col[len(base):]]
+    return col
+
+
+def column_doc(col: str) -> str | None:
+    """What ``col`` means (Chinese), or ``None`` when the vocabulary lacks it.
+
+    Examples
+    --------
+    >>> column_doc("rate_all_old")
+    '基期:覆盖率(全部) = 已覆盖两新组织数 ÷ 两新组织数'
+    """
+    if col in COLUMN_DOC:
+        return COLUMN_DOC[col]
+    base = base_column(col)
+    if base != col and base in COLUMN_DOC:
+        prefix = {"_old": "基期:", "_new": "本期:", "_change": "本期 − 基期:"}
+        return prefix[col[len(base):]] + COLUMN_DOC[base]
+    return None
+
+
+def sheet_name(table: str, lang: Lang = "zh") -> str:
+    """The sheet name of a table (at most 31 characters, Excel's limit).
+
+    Examples
+    --------
+    >>> sheet_name("joint_branch_proposals"), sheet_name("totals", "en")
+    ('联建建议', 'totals')
+    """
+    name = SHEET_ZH.get(table, table) if lang == "zh" else table
+    for bad in "[]:*?/\\":
+        name = name.replace(bad, "_")
+    return name[:31]
+
+
+def value_label(value: object, lang: Lang = "zh", column: str = "reason") -> object:
+    """One fixed value of ``column`` in ``lang`` (free text passes through).
+
+    Examples
+    --------
+    >>> value_label("no tie"), value_label("childcare", column="category")
+    ('从未建立共建关系', '托育')
+    """
+    if lang == "en" or not isinstance(value, str):
+        return value
+    return _VALUE_TABLES.get(column, VALUE_ZH).get(value, value)
+
+
+def translate(df: pd.DataFrame, lang: Lang = "zh", *,
+              columns: Mapping[str, str] | None = None) -> pd.DataFrame:
+    """A copy of ``df`` (index reset) with headers and fixed values in ``lang``;
+    booleans as 是/否 (yes/no). Numbers and dates keep their types.
+
+    ``columns`` overrides labels of some columns. Free text and unknown columns pass
+    through. A frame carrying ``attrs["reason_zh"]`` (Chinese reasons aligned with its
+    rows) uses those for ``reason`` in Chinese.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> df = pd.DataFrame({"reason": ["only expired links"]}, index=pd.Index(["O1"], name="id"))
+    >>> translate(df).columns.tolist(), translate(df).iloc[0, 1]
+    (['编号', '原因'], '覆盖关系均已到期')
+    """
+    check_lang(lang)
+    out = df.reset_index() if _has_named_index(df) else df.reset_index(drop=True)
+    out = out.copy()
+    for col in out.columns:
+        s = out[col]
+        if pd.api.types.is_bool_dtype(s.dtype):
+            out[col] = s.map(_BOOL[lang], na_action="ignore").astype(object)
+            continue
+        if lang == "en":
+            continue
+        if col == "reason" and "reason_zh" in df.attrs and len(df.attrs["reason_zh"]) == len(s):
+            out[col] = pd.Series(list(df.attrs["reason_zh"]), index=out.index, dtype=object)
+            continue
+        table = _VALUE_TABLES.get(str(col))
+        if table is None:
+            continue
+        if isinstance(s.dtype, pd.CategoricalDtype):
+            s = s.astype(object)
+        if pd.api.types.is_string_dtype(s.dtype) or s.dtype == object:
+            out[col] = s.map(lambda v, t=table: t.get(v, v) if isinstance(v, str) else v)
+    labels = {c: (columns or {}).get(str(c)) or column_label(str(c), lang) for c in out.columns}
+    return out.rename(columns=labels)
+
+
+def _has_named_index(df: pd.DataFrame) -> bool:
+    return any(n is not None for n in df.index.names)
