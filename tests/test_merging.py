@@ -150,7 +150,7 @@ def test_merge_command_writes_the_city_and_its_provenance(tmp_path, raw_tables, 
     assert {f["file"] for f in inputs[0]["files"]} >= {"areas.csv", "links.csv"}
     # the merged folder is an ordinary dataset: every command runs on it
     assert cli.main(["indicators", str(out), "--out", str(tmp_path / "ind"),
-                     "--as-of", DAY]) == 0
+                     "--as-of", DAY, "--lang", "en"]) == 0
     district = pd.read_csv(tmp_path / "ind" / "indicators_district.csv", encoding="utf-8-sig")
     assert district["id"].tolist() == ["east:D1", "west:D1"]
     assert district["isolated_units"].tolist() == [0, 1]
