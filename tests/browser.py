@@ -100,6 +100,17 @@ class OfflinePage:
         self.page_errors: list[str] = []
         self.load_wall_ms: float = float("nan")
 
+    def goto(self, html_path: str | Path, *, ready_js: str = READY_JS,
+             timeout_s: float = 60.0) -> bool:
+        """Open another local page in the same tab (same offline rules, fresh error lists);
+        return whether it became ready."""
+        self.url = Path(html_path).resolve().as_uri()
+        self.outside_requests.clear()
+        self.console_errors.clear()
+        self.page_errors.clear()
+        self.page.goto(self.url, wait_until="load", timeout=timeout_s * 1000)
+        return self.wait_ready(ready_js, timeout_s)
+
     # -- measurements ----------------------------------------------------------------
     def wait_ready(self, ready_js: str = READY_JS, timeout_s: float = 60.0) -> bool:
         """Wait until ``ready_js`` is truthy; return False on timeout."""
@@ -193,8 +204,14 @@ class OfflinePage:
     # -- interaction -----------------------------------------------------------------
     def search(self, query: str, timeout_s: float = 10.0) -> SearchResult:
         """Type ``query`` into the search box, press Enter and read the highlight state."""
-        self.page.fill("#rg-search", query)
-        self.page.press("#rg-search", "Enter")
+        # typing and Enter in one task: on a loaded machine the page's 250 ms search-as-you-type
+        # could otherwise run first, and Enter would then (rightly) step to the next match
+        self.page.evaluate(
+            """(q) => { const b = document.getElementById('rg-search'); b.value = q;
+                       b.dispatchEvent(new Event('input', { bubbles: true }));
+                       b.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter' })); }""",
+            query,
+        )
         self.page.wait_for_function(
             """(q) => { const s = window.__rgMap;
                         const st = document.getElementById('rg-status').textContent;
@@ -307,6 +324,7 @@ class OfflineBrowser:
         ready_js: str = READY_JS,
         timeout_s: float = 60.0,
         wait_until: str = "load",
+        init_script: str | None = None,
     ) -> OfflinePage:
         """Open ``html_path`` with every other request recorded and aborted.
 
@@ -322,12 +340,14 @@ class OfflineBrowser:
             service_workers="block",
         )
         page = ctx.new_page()
+        if init_script:
+            page.add_init_script(init_script)
         op = OfflinePage(page, url)
         fulfil = dict(fulfil or {})
 
         def on_route(route: Route) -> None:
             req_url = route.request.url
-            if req_url == url:
+            if req_url == op.url:  # the page itself (also after OfflinePage.goto)
                 route.continue_()
                 return
             op.outside_requests.append(req_url)
@@ -342,7 +362,8 @@ class OfflineBrowser:
 
         def on_request(req: Request) -> None:
             u = req.url
-            if u != url and not u.startswith(("data:", "blob:")) and u not in op.outside_requests:
+            if (u != op.url and not u.startswith(("data:", "blob:"))
+                    and u not in op.outside_requests):
                 op.outside_requests.append(u)
 
         ctx.route("**/*", on_route)
@@ -389,3 +410,64 @@ def open_offline(
                 f"console errors={p.console_errors} outside requests={p.outside_requests}"
             )
         return p.report(screenshot_path)
+
+
+#: Installed before any page script: records the box of every piece of text drawn on a
+#: map's canvas (what the reader sees), independently of how the page chose where to draw it.
+TEXT_HOOK_JS = """
+(() => {
+  const P = CanvasRenderingContext2D.prototype, fill = P.fillText;
+  window.__rgText = [];
+  P.fillText = function (t, x, y, maxWidth) {
+    const c = this.canvas;
+    if (c && c.isConnected && c.clientWidth && String(t).trim() !== "") {
+      const m = this.measureText(t), T = this.getTransform(), k = c.clientWidth / c.width;
+      const x0 = x - m.actualBoundingBoxLeft, x1 = x + m.actualBoundingBoxRight;
+      const y0 = y - m.actualBoundingBoxAscent, y1 = y + m.actualBoundingBoxDescent;
+      window.__rgText.push({ text: String(t), x0: (T.a * x0 + T.e) * k, x1: (T.a * x1 + T.e) * k,
+                             y0: (T.d * y0 + T.f) * k, y1: (T.d * y1 + T.f) * k });
+    }
+    return fill.apply(this, arguments);
+  };
+})();
+"""
+
+#: One fresh frame: the text boxes drawn and every visible node marker (CSS pixels).
+FRAME_JS = """() => {
+  const S = window.__rgMap, net = S.network;
+  window.__rgText = [];
+  net.redraw();
+  const pos = net.getPositions(), scale = net.getScale(), markers = [];
+  for (const id of net.body.nodeIndices) {
+    const node = net.body.nodes[id], c = net.canvasToDOM(pos[id]);
+    markers.push({ id: String(id), x: c.x, y: c.y, r: node.options.size * scale });
+  }
+  const cv = document.querySelector('#rg-canvas canvas');
+  return { texts: window.__rgText, markers, width: cv.clientWidth, height: cv.clientHeight,
+           hidden: S.hiddenLabels, status: document.getElementById('rg-status').textContent };
+}"""
+
+
+def overlaps(boxes: Sequence[Mapping[str, float]], markers: Sequence[Mapping[str, Any]] = (),
+             tol: float = 0.5) -> list[str]:
+    """Pairs of drawn texts that overlap, and texts that overlap a node marker.
+
+    A marker is the square of side ``2 r`` around the node centre, shrunk by ``tol``.
+    """
+    bad: list[str] = []
+    ordered = sorted(boxes, key=lambda b: b["x0"])
+    for i, a in enumerate(ordered):
+        for b in ordered[i + 1:]:
+            if b["x0"] >= a["x1"] - tol:
+                break
+            if a["y0"] < b["y1"] - tol and b["y0"] < a["y1"] - tol:
+                bad.append(f"{a['text']!r} / {b['text']!r}")
+    for m in markers:
+        r = m["r"] - tol
+        if r <= 0:
+            continue
+        for a in boxes:
+            if (a["x0"] < m["x"] + r and m["x"] - r < a["x1"]
+                    and a["y0"] < m["y"] + r and m["y"] - r < a["y1"]):
+                bad.append(f"{a['text']!r} on node {m['id']}")
+    return bad

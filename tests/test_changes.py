@@ -63,7 +63,7 @@ def test_sample_district_changes():
     assert (same.street_coverage["rate_all_change"].fillna(0) == 0).all()
 
 
-def test_diff_command(tmp_path, capsys):
+def test_diff_command(tmp_path, capsys, write_csv):
     """``regional-graph diff`` on the hand-built district, 2025-06-30 → 2026-06-30.
 
     Hand-derived: two-new E1–E7; covered then E1, E2, E4 (3/7), now E1, E2, E5 (3/7).
@@ -71,12 +71,11 @@ def test_diff_command(tmp_path, capsys):
     day: live) and U4→PC1: 2 and 2. Units with a Party org: U1, U2; U4 is the only
     conference member and hosts none, so the conference rate is 0/2 both times."""
     import pandas as pd
-    from conftest import write_csv_folder
     from test_coverage import raw_tables
 
     from regional_graph import cli
 
-    data = write_csv_folder(raw_tables(), tmp_path / "data")
+    data = write_csv(raw_tables(), "data")
     out = tmp_path / "diff"
     assert cli.main(["diff", str(data), "--as-of", DAY.isoformat(), "--as-of-old", OLD,
                      "--out", str(out), "--lang", "en"]) == 0

@@ -38,7 +38,7 @@ def summary_counts(out: str) -> dict[tuple[str, str], int]:
 
 
 def test_check_sample(capsys) -> None:
-    status, out, err = run(capsys, "check", SAMPLE)
+    status, out, err = run(capsys, "check", SAMPLE, "--lang", "en")
     assert status == 0, err
     G = rg.load_graph(SAMPLE)
     assert out.startswith("OK")
@@ -47,7 +47,7 @@ def test_check_sample(capsys) -> None:
 
 def test_check_tiny_xlsx(capsys, raw_tables, tmp_path: Path) -> None:
     book = rg.io.write_tables(raw_tables, tmp_path / "tiny.xlsx", chinese_headers=True)
-    status, out, _ = run(capsys, "check", book)
+    status, out, _ = run(capsys, "check", book, "--lang", "en")
     assert status == 0
     assert "23 nodes" in out
 

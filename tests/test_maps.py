@@ -151,7 +151,13 @@ def test_community_map_drawn_offline(community: maps.NetworkMap, community_page:
     rep = community_page.report(tmp_path / "shot.png")
     assert rep.extra["ready"]
     assert rep.canvas_nonblank, rep.nonblank_pixels
-    assert rep.drawn_nodes == rep.total_nodes == len(community.nodes) == community.counts["nodes"]
+    assert rep.total_nodes == len(community.nodes) == community.counts["nodes"]
+    # grid / building detail is collapsed by default; the toggle shows it
+    fine = sum(1 for n in community.nodes if n.get("fine"))
+    assert fine > 0 and rep.drawn_nodes == rep.total_nodes - fine
+    community_page.page.check("#rg-fine")
+    community_page.page.evaluate("() => window.__rgMap.network.redraw()")
+    assert community_page.page.evaluate("() => window.__rgMap.nodes") == rep.total_nodes
     assert rep.outside_requests == []
     assert rep.console_errors == [] and rep.page_errors == []
     page_ids = set(community_page.page.evaluate("() => window.__rgMap.network.body.nodeIndices"))
@@ -189,7 +195,9 @@ def test_community_map_filters(community_page: OfflinePage,
 
 def test_map_content_allow_list(community: maps.NetworkMap) -> None:
     allowed = {"id", "label", "x", "y", "color", "shape", "size", "title", "kind",
-               "kind_zh", "level", "street", "community", "flag", "vis"}
+               "kind_zh", "level", "street", "community", "flag", "vis",
+               # drawing: label priority / side, region, collapsed detail, drill-down link
+               "prio", "side", "region", "fine", "href", "nolabel"}
     for n in community.nodes:
         assert set(n) <= allowed
     assert "在职党员报到" in community.nodes[0]["title"]
@@ -246,7 +254,7 @@ def test_org_chart_and_overview_render(G: rg.RegionalGraph, browser: OfflineBrow
     x = {n["level"]: n["x"] for n in chart.nodes}
     assert x["street_committee"] < x["community_committee"] < x["grid_branch"]  # a tree
     overview = maps.district_overview(G, as_of=DAY, aggregate=True)
-    assert {n["kind"] for n in overview.nodes} == {"district", "street", "community"}
+    assert {n["kind"] for n in overview.nodes} == {"street", "community"}
     assert any(e["type"] == "TIES" and int(e["label"]) >= 1 for e in overview.edges)
     for m in (chart, overview):
         page = browser.open(m.write_html(tmp_path / f"{m.key}.html"))

@@ -198,8 +198,10 @@ def test_evil_name_does_not_break_page(page: OfflinePage) -> None:
     assert page.page.evaluate("typeof window.alert") == "function"
     dialogs: list[str] = []
     page.page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-    label = page.page.evaluate("window.__rgMap.network.body.nodes['n7'].options.label")
+    label = page.page.evaluate(
+        "JSON.parse(document.getElementById('rg-data').textContent).nodes[7].label")
     assert label == _name(7)
+    assert page.page.evaluate("window.__rgMap.network.body.nodes['n7'].options.id") == "n7"
     assert dialogs == []
     assert page.page_errors == [] and page.console_errors == []
 

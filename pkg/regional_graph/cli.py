@@ -196,14 +196,28 @@ def _cmd_maps(args: argparse.Namespace) -> int:
         sys.stderr.write("WARNING: --include-personal puts personal data (member names, phone "
                          "and ID numbers, extra columns) into the maps; do not hang or share "
                          "them in public\n")
+    # --layout: an engine (force / geo) or a layout.csv of an earlier run to keep positions
+    engine, layout_file = (args.layout, None) if args.layout in ("force", "geo") \
+        else ("force", Path(args.layout))
+    if layout_file is not None and not layout_file.is_file():
+        sys.stderr.write(f"错误：找不到布局文件 {layout_file}（--layout 应为 force、geo 或上次"
+                         "输出的 layout.csv）\n")
+        return 2
     G = _load(args)
     _out(_as_of_line(args))
     formats = args.format or ["html"]
-    files = write_maps(G, args.out, as_of=_as_of(args), layout=args.layout,
-                       include_personal=args.include_personal, formats=formats,
-                       paper=args.paper)
-    _record(args, args.out, layout=args.layout, formats=formats)
-    _out(f"wrote {len(files) - 1} maps ({', '.join(formats)}) under {args.out}; "
+    try:
+        files = write_maps(G, args.out, as_of=_as_of(args), layout=engine,
+                           include_personal=args.include_personal, formats=formats,
+                           paper=args.paper, layout_file=layout_file)
+    except ValueError as exc:
+        if layout_file is None or "布局文件" not in str(exc):
+            raise
+        sys.stderr.write(f"错误：{exc}\n")
+        return 2
+    _record(args, args.out, layout=engine, formats=formats,
+            layout_file=None if layout_file is None else str(layout_file))
+    _out(f"wrote {len(files) - 2} maps ({', '.join(formats)}) under {args.out}; "
          f"open {files['index']}")
     return 0
 
@@ -690,8 +704,9 @@ def build_parser() -> argparse.ArgumentParser:
     mp.add_argument("--out", type=Path, required=True, help="output folder")
     mp.add_argument("--as-of", type=_day,
                     help="data date: links live as of this day (default: today)")
-    mp.add_argument("--layout", choices=("force", "geo"), default="force",
-                    help="force-directed (default) or geographic (organisations' lat/lon)")
+    mp.add_argument("--layout", default="force", metavar="{force,geo,FILE}",
+                    help="force-directed (default), geographic (organisations' lat/lon), or "
+                         "the layout.csv of an earlier run: nodes keep their positions")
     mp.add_argument("--format", choices=("html", "png", "svg", "pdf"), nargs="+",
                     help="one or more output formats (default: html)")
     mp.add_argument("--paper", choices=("A0", "A1", "A2", "A3"), default="A1",

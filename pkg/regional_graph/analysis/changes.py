@@ -89,7 +89,7 @@ class GraphDiff:
         >>> import regional_graph as rg
         >>> G = rg.datasets.load_sample_district()
         >>> sorted(diff(G, G).summary())[:2]
-        ['newly_covered', 'newly_uncovered']
+        ['isolated_gained', 'isolated_lost']
         """
         return {"pairs_added": len(self.pairs_added), "pairs_ended": len(self.pairs_ended),
                 "newly_covered": len(self.newly_covered),

@@ -18,7 +18,10 @@ import igraph as ig
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["auto_canvas", "force_layout", "geo_layout", "scale_to_canvas", "tree_layout"]
+__all__ = [
+    "auto_canvas", "cluster_layout", "force_layout", "geo_layout", "label_width", "node_boxes",
+    "place_near", "remove_overlaps", "scale_to_canvas", "separate_discs", "tree_layout",
+]
 
 IntArray = npt.ArrayLike
 _rng_lock = threading.Lock()
@@ -278,3 +281,310 @@ def geo_layout(
     y = -(np.where(ok, la, lat0) - lat0)
     w, h = auto_canvas(la.size, width, height)
     return scale_to_canvas(np.column_stack([x, y]), width=w, height=h)
+
+
+# --------------------------------------------------------------------------------------------
+# readable layouts: label boxes, overlap removal, clusters, stable positions
+# --------------------------------------------------------------------------------------------
+
+#: Label font size in world pixels (the page draws labels at 20 px at zoom 1).
+LABEL_FONT = 20.0
+
+
+def label_width(labels: Sequence[object], font: float = LABEL_FONT) -> np.ndarray:
+    """Approximate drawn width of each label in pixels (CJK full width, other ~0.55 em).
+
+    Examples
+    --------
+    >>> label_width(["海岚区", "C001", None]).tolist()
+    [60.0, 44.0, 0.0]
+    """
+    out = np.zeros(len(labels))
+    for i, t in enumerate(labels):
+        if t is None:
+            continue
+        s = str(t)
+        wide = sum(1 for ch in s if ord(ch) > 0x2E80)
+        out[i] = font * (wide + 0.55 * (len(s) - wide))
+    return out
+
+
+def node_boxes(size: npt.ArrayLike, labels: Sequence[object], *, gap: float = 6.0,
+               font: float = LABEL_FONT) -> tuple[np.ndarray, np.ndarray]:
+    """Half width and half height of the box a node and its label (below it) need.
+
+    Examples
+    --------
+    >>> hw, hh = node_boxes([10.0], ["一二三四"])
+    >>> float(hw[0]), float(hh[0])
+    (46.0, 28.5)
+    """
+    r = np.asarray(size, dtype=np.float64).ravel()
+    lw = label_width(labels, font)
+    hw = np.maximum(r, lw / 2.0) + gap
+    hh = r + 1.25 * font / 2.0 + gap
+    return hw, hh
+
+
+def remove_overlaps(
+    xy: npt.ArrayLike,
+    half_w: npt.ArrayLike,
+    half_h: npt.ArrayLike,
+    *,
+    fixed: npt.ArrayLike | None = None,
+    iters: int = 30,
+) -> np.ndarray:
+    """Push axis-aligned boxes apart until none overlap (or ``iters`` rounds).
+
+    Each round finds the overlapping pairs (k-d tree on the centres) and moves both boxes
+    apart along the axis of least penetration, half each (all of it onto the free one when
+    the other is ``fixed``). Positions change as little as the overlaps require, so the
+    picture keeps its shape.
+
+    Examples
+    --------
+    >>> xy = remove_overlaps([[0, 0], [1, 0], [50, 0]], [10, 10, 10], [5, 5, 5])
+    >>> dx, dy = abs(xy[1] - xy[0])
+    >>> bool(dx >= 20 - 1e-6 or dy >= 10 - 1e-6), xy[2].tolist()  # apart; the third stays
+    (True, [50.0, 0.0])
+    >>> remove_overlaps([[0, 0], [1, 0]], [10, 10], [5, 5], fixed=[True, False])[0].tolist()
+    [0.0, 0.0]
+    """
+    from scipy.spatial import cKDTree
+
+    p = np.array(xy, dtype=np.float64).reshape(-1, 2)
+    n = len(p)
+    if n < 2:
+        return p
+    hw = np.asarray(half_w, dtype=np.float64).ravel()
+    hh = np.asarray(half_h, dtype=np.float64).ravel()
+    fx = np.zeros(n, dtype=bool) if fixed is None else np.asarray(fixed, dtype=bool).ravel()
+    reach = 2.0 * float(np.hypot(hw, hh).max())
+    rng = np.random.default_rng(0)
+    dense = np.triu_indices(n, 1) if n <= 300 else None
+    for _ in range(iters):
+        if dense is not None:  # small maps: every pair, no tree
+            a, b = dense
+        else:
+            pairs = cKDTree(p).query_pairs(reach, output_type="ndarray")
+            if not len(pairs):
+                break
+            a, b = pairs[:, 0], pairs[:, 1]
+        d = p[b] - p[a]
+        ox = hw[a] + hw[b] - np.abs(d[:, 0])
+        oy = hh[a] + hh[b] - np.abs(d[:, 1])
+        hit = (ox > 1e-6) & (oy > 1e-6)
+        if not hit.any() or min(float(ox[hit].max()), float(oy[hit].max())) < 0.5:
+            break  # at most a hair's breadth left (half a pixel)
+        a, b, d, ox, oy = a[hit], b[hit], d[hit], ox[hit], oy[hit]
+        same = (np.abs(d) < 1e-9).all(axis=1)
+        d[same] = rng.normal(size=(int(same.sum()), 2))
+        along_x = ox <= oy
+        sx = np.where(d[:, 0] >= 0, 1.0, -1.0)
+        sy = np.where(d[:, 1] >= 0, 1.0, -1.0)
+        move = np.zeros((len(a), 2))
+        move[along_x, 0] = (ox[along_x] + 0.5) * sx[along_x]
+        move[~along_x, 1] = (oy[~along_x] + 0.5) * sy[~along_x]
+        wa = np.where(fx[a], 0.0, np.where(fx[b], 1.0, 0.5))
+        wb = np.where(fx[b], 0.0, np.where(fx[a], 1.0, 0.5))
+        delta = np.zeros_like(p)
+        for ax in (0, 1):
+            delta[:, ax] = (np.bincount(a, -move[:, ax] * wa, minlength=n)
+                            + np.bincount(b, move[:, ax] * wb, minlength=n))
+        # a box in several overlaps moves by the mean of its pushes (no overshoot)
+        cnt = np.bincount(np.concatenate([a, b]), minlength=n).astype(np.float64)
+        p += delta / np.maximum(cnt, 1.0)[:, None] * np.minimum(cnt, 2.0)[:, None]
+    return p
+
+
+def separate_discs(centre: npt.ArrayLike, radius: npt.ArrayLike, *, gap: float = 40.0,
+                   fixed: npt.ArrayLike | None = None, iters: int = 500) -> np.ndarray:
+    """Move discs apart until none overlap (``gap`` between them), keeping their layout.
+
+    Examples
+    --------
+    >>> c = separate_discs([[0, 0], [10, 0]], [100, 100], gap=0, fixed=[True, False])
+    >>> c[0].tolist(), bool(c[1, 0] >= 200 - 1e-6)
+    ([0.0, 0.0], True)
+    """
+    c = np.array(centre, dtype=np.float64).reshape(-1, 2)
+    r = np.asarray(radius, dtype=np.float64).ravel()
+    n = len(c)
+    fx = np.zeros(n, dtype=bool) if fixed is None else np.asarray(fixed, dtype=bool).ravel()
+    if n < 2:
+        return c
+    iu, ju = np.triu_indices(n, 1)
+    rng = np.random.default_rng(0)
+    for _ in range(iters):
+        d = c[ju] - c[iu]
+        dist = np.hypot(d[:, 0], d[:, 1])
+        need = r[iu] + r[ju] + gap - dist
+        hit = need > 1e-6
+        if not hit.any():
+            break
+        a, b, d, dist, need = iu[hit], ju[hit], d[hit], dist[hit], need[hit]
+        zero = dist < 1e-9
+        d[zero] = rng.normal(size=(int(zero.sum()), 2))
+        dist = np.hypot(d[:, 0], d[:, 1])
+        u = d / dist[:, None]
+        wa = np.where(fx[a], 0.0, np.where(fx[b], 1.0, 0.5))
+        wb = np.where(fx[b], 0.0, np.where(fx[a], 1.0, 0.5))
+        delta = np.zeros_like(c)
+        np.add.at(delta, a, -u * (need * wa)[:, None])
+        np.add.at(delta, b, u * (need * wb)[:, None])
+        c += delta * 0.6
+    return c
+
+
+def cluster_layout(
+    n: int,
+    edges_src: IntArray,
+    edges_dst: IntArray,
+    group: npt.ArrayLike,
+    half_w: npt.ArrayLike,
+    half_h: npt.ArrayLike,
+    *,
+    centre_group: int | None = None,
+    seed: int = 0,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Layout with one cluster per group: each group laid out on its own (force-directed,
+    then overlap removal of the node + label boxes), groups placed by the ties between them
+    (force-directed on the group graph) and moved apart until their discs do not overlap.
+
+    Parameters
+    ----------
+    n, edges_src, edges_dst
+        The graph (node ids ``0..n-1``).
+    group
+        Group index ``0..g-1`` of every node.
+    half_w, half_h
+        Half size of each node's box (see :func:`node_boxes`).
+    centre_group
+        A group kept at the origin (the street's own nodes, the community's centre).
+
+    Returns
+    -------
+    xy, centres, radii
+        Node positions ``(n, 2)``, group centres ``(g, 2)`` and disc radii ``(g,)``.
+
+    Examples
+    --------
+    >>> xy, c, r = cluster_layout(6, [0, 1, 3, 4, 2], [1, 2, 4, 5, 3], [0, 0, 0, 1, 1, 1],
+    ...                           [30.0] * 6, [20.0] * 6)
+    >>> bool(np.hypot(*(c[0] - c[1])) >= r[0] + r[1])  # clusters do not overlap
+    True
+    >>> bool((np.hypot(*(xy[:3] - c[0]).T) <= r[0]).all())  # members inside their disc
+    True
+    """
+    grp = np.asarray(group, dtype=np.int64).ravel()
+    hw = np.asarray(half_w, dtype=np.float64).ravel()
+    hh = np.asarray(half_h, dtype=np.float64).ravel()
+    el = _edge_list(n, edges_src, edges_dst)
+    g_count = int(grp.max()) + 1 if n else 0
+    xy = np.zeros((n, 2))
+    radii = np.zeros(g_count)
+    for g in range(g_count):
+        members = np.flatnonzero(grp == g)
+        k = len(members)
+        if not k:
+            continue
+        local = np.full(n, -1, dtype=np.int64)
+        local[members] = np.arange(k)
+        inner = el[(local[el[:, 0]] >= 0) & (local[el[:, 1]] >= 0)] if len(el) else el
+        area = float((4.0 * hw[members] * hh[members]).sum()) * 1.3
+        rad = np.sqrt(area / np.pi)
+        if k == 1:
+            pts = np.zeros((1, 2))
+        elif len(inner) < k / 2:  # hardly linked inside: rows, like a list on a board
+            pts = _grid(k, 2.0 * float(hw[members].max()), 2.0 * float(hh[members].max()))
+        else:
+            pts = force_layout(k, local[inner[:, 0]] if len(inner) else [],
+                               local[inner[:, 1]] if len(inner) else [], seed=seed,
+                               width=1.2 * rad, height=1.2 * rad)
+        if len(inner) >= k / 2:
+            pts = remove_overlaps(pts, hw[members], hh[members])
+        pts -= (pts.max(axis=0) + pts.min(axis=0)) / 2.0
+        xy[members] = pts
+        corner = np.hypot(np.abs(pts[:, 0]) + hw[members], np.abs(pts[:, 1]) + hh[members])
+        radii[g] = float(corner.max()) + 45.0  # room for the region's name inside
+    # place the groups
+    if g_count > 1:
+        gs = grp[el[:, 0]] if len(el) else np.zeros(0, np.int64)
+        gd = grp[el[:, 1]] if len(el) else np.zeros(0, np.int64)
+        ok = gs != gd
+        if ok.sum() < g_count / 2:  # hardly any ties between the groups: a grid of discs
+            cell = 2.0 * float(radii.max())
+            gl = _grid(g_count, cell, cell)
+        else:
+            gl = force_layout(g_count, gs[ok], gd[ok], seed=seed)
+            gl[:, 0] *= 1.7  # a wide screen / landscape poster
+        # start packed too tight (discs overlapping), then push apart: compact clusters
+        from scipy.spatial import cKDTree
+
+        nn = cKDTree(gl).query(gl, k=2)[0][:, 1]
+        spacing = float(np.median(nn)) if np.median(nn) > 0 else 1.0
+        centres = gl * (1.2 * float(np.median(radii)) / spacing)
+        fixed = np.zeros(g_count, dtype=bool)
+        if centre_group is not None and 0 <= centre_group < g_count:
+            centres -= centres[centre_group]
+            fixed[centre_group] = True
+        centres = separate_discs(centres, radii, gap=60.0, fixed=fixed)
+    else:
+        centres = np.zeros((g_count, 2))
+    return xy + centres[grp], centres, radii
+
+
+def _grid(k: int, cell_w: float, cell_h: float, aspect: float = 1.7) -> np.ndarray:
+    """``k`` points on a grid of ``cell_w`` x ``cell_h`` cells, about ``aspect`` wide:tall,
+    centred on 0, row by row."""
+    cols = max(1, int(np.ceil(np.sqrt(k * aspect * cell_h / cell_w))))
+    i = np.arange(k)
+    xy = np.column_stack([(i % cols) * cell_w, (i // cols) * cell_h]).astype(np.float64)
+    return xy - (xy.max(axis=0) + xy.min(axis=0)) / 2.0
+
+
+def place_near(
+    xy: npt.ArrayLike,
+    half_w: npt.ArrayLike,
+    half_h: npt.ArrayLike,
+    todo: npt.ArrayLike,
+    anchor: npt.ArrayLike,
+) -> np.ndarray:
+    """Put each node of ``todo`` at the free spot nearest its anchor point; every other node
+    stays where it is.
+
+    A spot is free when the node's box overlaps no box already placed (the other nodes, and
+    the ``todo`` nodes placed before it). Candidates lie on a spiral around the anchor.
+
+    Examples
+    --------
+    >>> xy = place_near([[0, 0], [0, 0]], [10, 10], [10, 10], todo=[1], anchor=[[0, 0]])
+    >>> xy[0].tolist(), bool(max(abs(xy[1] - xy[0])) >= 20)
+    ([0.0, 0.0], True)
+    """
+    p = np.array(xy, dtype=np.float64).reshape(-1, 2)
+    hw = np.asarray(half_w, dtype=np.float64).ravel()
+    hh = np.asarray(half_h, dtype=np.float64).ravel()
+    todo = np.asarray(todo, dtype=np.int64).ravel()
+    anc = np.asarray(anchor, dtype=np.float64).reshape(-1, 2)
+    placed = np.ones(len(p), dtype=bool)
+    placed[todo] = False
+    golden = np.pi * (3 - np.sqrt(5))
+    k = np.arange(1, 4000)
+    step = 12.0
+    ring = np.column_stack([np.cos(k * golden), np.sin(k * golden)])
+    spiral = ring * (step * np.sqrt(k))[:, None]
+    spiral = np.vstack([[0.0, 0.0], spiral])
+    for i, a in zip(todo, anc, strict=True):
+        cand = a + spiral
+        others = np.flatnonzero(placed)
+        if len(others):
+            ox = (hw[i] + hw[others])[None, :] - np.abs(cand[:, None, 0] - p[others, 0][None, :])
+            oy = (hh[i] + hh[others])[None, :] - np.abs(cand[:, None, 1] - p[others, 1][None, :])
+            clash = ((ox > 0) & (oy > 0)).any(axis=1)
+            free = np.flatnonzero(~clash)
+            p[i] = cand[free[0]] if len(free) else cand[-1]
+        else:
+            p[i] = a
+        placed[i] = True
+    return p

@@ -46,6 +46,7 @@ True
 from __future__ import annotations
 
 import html
+import itertools
 import logging
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -60,7 +61,16 @@ from .. import schema
 from ..graph import REL_TYPES, DateLike, RegionalGraph, as_date
 from ..schema import Label, RelType
 from .fonts import FONT_STACK, cjk_font_face_css
-from .layout import auto_canvas, force_layout, geo_layout, tree_layout
+from .layout import (
+    auto_canvas,
+    cluster_layout,
+    force_layout,
+    geo_layout,
+    label_width,
+    node_boxes,
+    remove_overlaps,
+    tree_layout,
+)
 from .render import map_text, render_map_html
 
 log = logging.getLogger(__name__)
@@ -72,7 +82,10 @@ __all__ = [
     "community_map",
     "district_overview",
     "index_page",
+    "keep_layout",
+    "layout_table",
     "org_chart",
+    "read_layout",
     "street_map",
     "write_maps",
 ]
@@ -170,6 +183,11 @@ class NetworkMap:
         The area mapped and its street (``None`` for the district overview).
     as_of
         The data date (ISO).
+    regions
+        Clusters drawn under the nodes (a community on a street map, a kind of node on a
+        community map): ``x``, ``y``, ``r`` and ``name``; a node's ``region`` is its index.
+    label_side
+        Where labels go first: ``"below"`` the node or ``"right"`` of it (org charts).
 
     Examples
     --------
@@ -194,6 +212,8 @@ class NetworkMap:
     area_id: str | None = None
     street_id: str | None = None
     as_of: str = ""
+    regions: list[dict[str, Any]] = field(default_factory=list)
+    label_side: str = "below"
 
     def text(self) -> str:
         """Every string the page displays (for the font subset).
@@ -209,7 +229,8 @@ class NetworkMap:
         """
         return map_text(self.nodes, title=self.title, subtitle=self.subtitle,
                         legend=self.legend, filters=self.filters, edges=self.edges,
-                        fields=("label", "title", "kind_zh"))
+                        fields=("label", "title", "kind_zh")) \
+            + "".join(str(r["name"]) for r in self.regions)
 
     def to_html(self, *, font_css: str | None = None) -> str:
         """The self-contained offline page.
@@ -234,7 +255,8 @@ class NetworkMap:
                                subtitle=self.subtitle, legend=self.legend,
                                filters=self.filters, font_css=css,
                                search_fields=_SEARCH_FIELDS,
-                               filter_labels={"flag": "关注", "kind": "类型"})
+                               filter_labels={"flag": "关注", "kind": "类型"},
+                               regions=self.regions, label_side=self.label_side)
 
     def write_html(self, path: str | Path, *, font_css: str | None = None) -> Path:
         """Write :meth:`to_html` to ``path`` (UTF-8) and return the path.
@@ -830,6 +852,19 @@ class _Synth:
     edge_type: str = "PART_OF"
 
 
+@dataclass
+class _Groups:
+    """Clusters of a map: group index per node (real nodes, then synthetic ones), names,
+    the group kept in the centre, groups of fine detail and drill-down links by node."""
+
+    of: np.ndarray
+    names: list[str]
+    centre: int | None = None
+    fine: set[int] = field(default_factory=set)
+    href: dict[int, str] = field(default_factory=dict)
+    titles: list[str] | None = None
+
+
 def _select(b: _Base, core: np.ndarray, *, fine: bool) -> tuple[np.ndarray, np.ndarray]:
     """Nodes of a map (core + partners + partners' hosts) and its edges (positions)."""
     core = np.unique(core)
@@ -867,7 +902,12 @@ def _assemble(
     area_id: str | None = None,
     street_id: str | None = None,
     parent_index: np.ndarray | None = None,
-    agg_edges: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
+    agg_edges: tuple[Any, ...] | None = None,
+    groups: _Groups | None = None,
+    hide_fine: bool = False,
+    xy: np.ndarray | None = None,
+    sizes: np.ndarray | None = None,
+    labels: np.ndarray | None = None,
 ) -> NetworkMap:
     G = b.G
     ids = G.ids.to_numpy(dtype=object)
@@ -895,6 +935,10 @@ def _assemble(
     n_street = b.area_name[np.maximum(b.street[nodes], 0)]
     n_street = np.where(b.street[nodes] >= 0, n_street, None)
     lat, lon = b.lat[nodes], b.lon[nodes]
+    if sizes is not None:
+        n_size = np.asarray(sizes, dtype=float)
+    if labels is not None:
+        n_label = np.asarray(labels, dtype=object)
     if synth is not None and synth.ids:
         s = len(synth.ids)
         anchor = local.reindex(synth.anchors).to_numpy(dtype=np.int64)
@@ -919,7 +963,9 @@ def _assemble(
         e_width = np.concatenate([e_width, np.full(s, EDGE_STYLE[st_][1])])
         e_label = np.concatenate([e_label, np.full(s, None, dtype=object)])
     if agg_edges is not None:
-        a_from, a_to, a_count = agg_edges
+        a_from, a_to, a_count = agg_edges[:3]
+        a_titles = agg_edges[3] if len(agg_edges) > 3 else [  # type: ignore[misc]
+            f"共建关系 {c} 条（结对、兼职委员、联席会）" for c in a_count]
         a_from = local.reindex(a_from).to_numpy(dtype=np.int64)
         a_to = local.reindex(a_to).to_numpy(dtype=np.int64)
         m = len(a_count)
@@ -927,14 +973,15 @@ def _assemble(
         e_to = np.concatenate([e_to, a_to])
         e_type = np.concatenate([e_type, np.full(m, "TIES", dtype=object)])
         e_status = np.concatenate([e_status, np.full(m, "", dtype=object)])
-        e_title = np.concatenate([e_title, np.asarray(
-            [f"共建关系 {c} 条（结对、兼职委员、联席会）" for c in a_count], dtype=object)])
+        e_title = np.concatenate([e_title, np.asarray(list(a_titles), dtype=object)])
         e_width = np.concatenate([e_width, 1.5 + 1.5 * np.log2(a_count)])
         e_label = np.concatenate([e_label, a_count.astype(str).astype(object)])
     total = len(n_id)
 
     # -- layout ----------------------------------------------------------------------------
-    if parent_index is not None:
+    if xy is not None:
+        pass
+    elif parent_index is not None:
         # left to right: a wall screen is wide, and leaves stacked vertically keep their
         # (long) labels readable
         leaves = max(1, int(total - np.count_nonzero(np.isin(np.arange(total), parent_index))))
@@ -943,8 +990,13 @@ def _assemble(
                          height=max(1500.0, 420.0 * depth))[:, ::-1].copy()
     elif layout == "geo":
         xy = _geo_positions(lat, lon, e_from, e_to, e_type, total)
+    elif groups is not None:
+        hw, hh = node_boxes(n_size, n_label)
+        xy, centres, radii = cluster_layout(total, e_from, e_to, groups.of, hw, hh,
+                                            centre_group=groups.centre)
     else:
-        xy = force_layout(total, e_from, e_to, seed=0)
+        hw, hh = node_boxes(n_size, n_label)
+        xy = remove_overlaps(force_layout(total, e_from, e_to, seed=0), hw, hh)
 
     # -- node dicts --------------------------------------------------------------------------
     colours = np.array([schema.NODE_STYLE[s][0] for s in n_style], dtype=object)
@@ -959,11 +1011,41 @@ def _assemble(
             n_id, n_label, xy.tolist(), colours, shapes, n_size, n_title, n_style, n_kzh,
             n_level, n_street, n_comm, flag_lists, strict=True)
     ]
+    n_fine = np.zeros(total, dtype=bool)
+    n_fine[:k] = b.fine[nodes]
+    n_fine[k:] = True  # merged buildings / building groups
+    area_like = np.isin(n_style, ("district", "street", "community"))
+    committee = np.isin(n_level, ("street_committee", "community_committee",
+                                  "district_committee"))
+    prio = n_size + 60.0 * area_like + 30.0 * committee + 15.0 * flagged - 20.0 * n_fine
+    for i, rec in enumerate(records):
+        rec["prio"] = float(prio[i])
+        if hide_fine and n_fine[i]:
+            rec["fine"] = True
+    regions: list[dict[str, Any]] = []
+    if groups is not None and parent_index is None and layout != "geo":
+        for g, name in enumerate(groups.names):
+            members = np.flatnonzero(groups.of == g)
+            if not len(members) or (g == groups.centre and not name):
+                continue
+            rname = groups.titles[g] if groups.titles else f"{name}（{len(members)}）"
+            reg = {"x": float(centres[g, 0]), "y": float(centres[g, 1]),
+                   "r": float(radii[g]), "name": rname}
+            if g in groups.fine:
+                reg["fine"] = True
+            for i in members:
+                records[i]["region"] = len(regions)
+            regions.append(reg)
+    if groups is not None and groups.href:
+        for i, h in groups.href.items():
+            records[i]["href"] = h
     for i in np.flatnonzero(flagged):
         rec = records[i]
         rec["color"] = {"background": rec["color"], "border": FLAG_BORDER,
                         "highlight": {"background": rec["color"], "border": FLAG_BORDER}}
-        rec["vis"] = {"borderWidth": 4, "shapeProperties": {"borderDashes": [6, 4]}}
+        thick = rec["size"] >= 16
+        rec["vis"] = {"borderWidth": 4 if thick else 2.5,
+                      "shapeProperties": {"borderDashes": [6, 4] if thick else [4, 3]}}
 
     # -- edge dicts --------------------------------------------------------------------------
     e_colour = np.array([EDGE_STYLE[t][0] for t in e_type], dtype=object)
@@ -1008,7 +1090,8 @@ def _assemble(
     subtitle = _subtitle(day, counts)
     return NetworkMap(key=key, kind=kind, title=title, subtitle=subtitle, nodes=records,
                       edges=edge_recs, legend=legend, filters=filters, counts=counts,
-                      area_id=area_id, street_id=street_id, as_of=day)
+                      area_id=area_id, street_id=street_id, as_of=day, regions=regions,
+                      label_side="right" if kind == "org_chart" else "below")
 
 
 def _depth(parent: np.ndarray) -> int:
@@ -1224,13 +1307,41 @@ def community_map(
     if synth.ids:
         _, edges = _select_edges(b, nodes, edges)
     street = int(b.street[code])
+    groups = _kind_groups(b, nodes, len(synth.ids), code)
     return _assemble(
         b, nodes, edges, key=f"community_{_safe_name(community_id)}", kind="community",
         title=f"{b.area_name[code]}区域化党建资源网络图",
         extra_counts={"reported": int(b.reported[code])}, fine=True, layout=layout,
         filters_by=("street",), synth=synth, area_id=community_id,
-        street_id=str(G.ids[street]) if street >= 0 else None,
+        street_id=str(G.ids[street]) if street >= 0 else None, groups=groups, hide_fine=True,
     )
+
+
+#: Groups of a community map, in drawing order: the resource network first.
+_KIND_GROUPS = ("", "驻区单位", "两新组织", "其他单位", "资源", "需求", "外部共建方",
+                "网格与楼栋")
+
+
+def _kind_groups(b: _Base, nodes: np.ndarray, n_synth: int, code: int) -> _Groups:
+    """Community map clusters: the community and its committee in the centre, then resident
+    units, two-new organisations (each with their Party orgs), resources, demands, partners
+    from elsewhere, and the grid / building detail (hidden until asked for)."""
+    style = b.style[nodes]
+    host_style = np.where(b.host[nodes] >= 0, b.style[np.maximum(b.host[nodes], 0)], None)
+    sty = np.where((style == "party_org") & (host_style != None), host_style, style)  # noqa: E711
+    g = np.full(len(nodes), 3, dtype=np.int64)  # other units
+    g[sty == "resident_unit"] = 1
+    g[np.isin(sty, schema.TWO_NEW_KINDS)] = 2
+    g[sty == "resource"] = 4
+    g[sty == "demand"] = 5
+    outside = (b.community[nodes] != code) & ~np.isin(sty, ("resource", "demand"))
+    g[outside] = 6
+    centre = (nodes == code) | ((style == "party_org") & (b.place[nodes] == code)
+                                & ~b.fine[nodes])
+    g[centre] = 0
+    g[b.fine[nodes]] = 7
+    of = np.concatenate([g, np.full(n_synth, 7, dtype=np.int64)])
+    return _Groups(of=of, names=list(_KIND_GROUPS), centre=0, fine={7})
 
 
 def _select_edges(b: _Base, nodes: np.ndarray, edges: np.ndarray
@@ -1276,7 +1387,26 @@ def street_map(
         title=f"{b.area_name[code]}区域化党建资源网络图",
         extra_counts={"reported": int(b.reported[code])}, fine=False, layout=layout,
         filters_by=("community",), area_id=street_id, street_id=street_id,
+        groups=_community_groups(b, nodes, code),
     )
+
+
+def _community_groups(b: _Base, nodes: np.ndarray, street: int) -> _Groups:
+    """Street map clusters: one per community (its name on the region), the street's own
+    nodes in the centre, partners from other streets together; communities link to their
+    maps."""
+    comm = b.community[nodes]
+    own = b.street[nodes] == street
+    codes = np.unique(comm[own & (comm >= 0)])
+    names = ["", *(str(b.area_name[c]) for c in codes), "其他街道"]
+    g = np.zeros(len(nodes), dtype=np.int64)
+    inside = own & (comm >= 0)
+    g[inside] = 1 + np.searchsorted(codes, comm[inside])
+    g[~own] = len(names) - 1
+    ids = b.G.ids.to_numpy(dtype=object)
+    href = {int(i): f"community_{_safe_name(str(ids[c]))}.html"
+            for i, c in enumerate(nodes) if b.style[c] == "community" and own[i]}
+    return _Groups(of=g, names=names, centre=0, href=href)
 
 
 def district_overview(
@@ -1287,7 +1417,8 @@ def district_overview(
     analyses: bool = True,
     include_personal: bool = False,
     aggregate: bool | None = None,
-    max_nodes: int = 2500,
+    max_nodes: int = 400,
+    max_communities: int = 160,
     matching: Any = None,
 ) -> NetworkMap:
     """The whole district (or every district of the graph) on one map.
@@ -1295,11 +1426,17 @@ def district_overview(
     Parameters
     ----------
     aggregate
-        Show only the district, streets and communities, with the live ties between places
-        as weighted edges (width and label = number of ties); ``None`` (default) aggregates
-        when the detailed map would have more than ``max_nodes`` nodes.
+        Draw a picture, not a blob: the streets, each with its communities around it in its
+        own region, sized by their organisations, with the attention count on each street;
+        the ties between places (pairs, part-time seats, conference membership, coverage
+        across areas) aggregated into one weighted edge per pair of places (tooltip: the
+        count per kind). Every node opens its street or community map on double click.
+        ``None`` (default) aggregates when the detailed map would have more than
+        ``max_nodes`` nodes.
     max_nodes
         Threshold for ``aggregate=None``.
+    max_communities
+        Above this many communities only the streets are drawn.
     G, as_of, layout, analyses, include_personal, matching
         As for :func:`community_map`.
 
@@ -1314,7 +1451,7 @@ def district_overview(
     >>> G = rg.datasets.load_sample_district()
     >>> m = maps.district_overview(G, as_of=rg.datasets.REFERENCE_DATE, aggregate=True)
     >>> sorted({n["kind"] for n in m.nodes})
-    ['community', 'district', 'street']
+    ['community', 'street']
     """
     _check_layout(layout)
     b = _base(G, as_of, include_personal, analyses, matching)
@@ -1336,21 +1473,63 @@ def district_overview(
                          filters_by=("street",))
     arng = G.label_range(Label.AREA)
     lv = b.level[arng]
-    nodes = np.flatnonzero(np.isin(lv, ("district", "street", "community"))) + arng.start
-    structural = np.flatnonzero((b.e_type == "PART_OF") & np.isin(b.e_src, nodes)
-                                & np.isin(b.e_tgt, nodes))
-    tie = np.flatnonzero(b.e_live_tie)
-    where = np.where(b.community >= 0, b.community, b.street)
-    ps, pt = where[b.e_src[tie]], where[b.e_tgt[tie]]
-    ok = (ps >= 0) & (pt >= 0) & (ps != pt)
-    pairs = np.unique(np.sort(np.column_stack([ps[ok], pt[ok]]), axis=1), axis=0,
-                      return_counts=True)
-    (pair, count) = pairs
-    agg = (pair[:, 0], pair[:, 1], count) if len(pair) else None
-    m = _assemble(b, nodes, structural, key="district", kind="district",
-                  title=f"{name}区域化党建资源网络总览图（按街道、社区汇总）",
-                  extra_counts={"reported": reported}, fine=False, layout=layout,
-                  filters_by=("street",), agg_edges=agg)
+    streets = np.flatnonzero(lv == "street") + arng.start
+    comms = np.flatnonzero(lv == "community") + arng.start
+    with_comms = len(comms) <= max_communities
+    nodes = np.concatenate([streets, comms]) if with_comms else streets
+    agg, titles = _aggregate_ties(b, with_comms)
+    ids = G.ids.to_numpy(dtype=object)
+    flagged = pd.notna(b.flags) & (b.style != None)  # noqa: E711
+    attention = np.bincount(b.street[flagged & (b.street >= 0)], minlength=len(b.style))
+    attention_c = np.bincount(b.community[flagged & (b.community >= 0)],
+                              minlength=len(b.style))
+    orgs = np.isin(b.style, ("resident_unit", "enterprise", "social_org", "other_org"))
+    n_orgs = np.bincount(np.where(orgs & (b.street >= 0), b.street, len(b.style)),
+                         minlength=len(b.style) + 1)
+    n_orgs += np.bincount(np.where(orgs & (b.community >= 0), b.community, len(b.style)),
+                          minlength=len(b.style) + 1)
+    is_street = b.style[nodes] == "street"
+    k_orgs = n_orgs[nodes].astype(float)
+    att = np.where(is_street, attention[nodes], attention_c[nodes])
+    # sizes by organisations (area ∝ count), relative to the largest of their kind
+    top_s = max(1.0, float(k_orgs[is_street].max())) if is_street.any() else 1.0
+    top_c = max(1.0, float(k_orgs[~is_street].max())) if (~is_street).any() else 1.0
+    sizes = np.where(is_street, 18.0 + 22.0 * np.sqrt(k_orgs / top_s),
+                     9.0 + 13.0 * np.sqrt(k_orgs / top_c))
+    labels = b.label[nodes].copy()
+    href = {i: f"{'street' if s_ else 'community'}_{_safe_name(str(ids[c]))}.html"
+            for i, (c, s_) in enumerate(zip(nodes, is_street, strict=True))}
+    if with_comms:  # a region per street: its communities around it
+        of = np.where(np.isin(b.street[nodes], streets),
+                      np.searchsorted(streets, b.street[nodes]), len(streets))
+        titles_ = [f"{b.area_name[c]}（单位 {int(n_orgs[c])} · 需关注 {int(attention[c])}）"
+                   for c in streets]
+        groups = _Groups(of=of, names=[str(b.area_name[c]) for c in streets] + ["其他"],
+                         titles=[*titles_, "其他"], href=href)
+    else:  # streets only, a region per district; the attention count on each street
+        labels = np.asarray([f"{b.area_name[c]}（需关注 {int(a)}）"
+                             for c, a in zip(nodes, att, strict=True)], dtype=object)
+        dist = np.array([G.ancestor_at(np.asarray([c]), "district")[0] for c in nodes])
+        codes = np.unique(dist)
+        of = np.searchsorted(codes, dist)
+        titles_ = [f"{b.area_name[d] if d >= 0 else '其他'}（街道 {int((dist == d).sum())} 个）"
+                   for d in codes]
+        groups = _Groups(of=of, names=titles_, titles=titles_, href=href)
+    m = _assemble(b, nodes, np.zeros(0, dtype=np.int64), key="district", kind="district",
+                  title=f"{name}区域化党建资源网络总览图",
+                  extra_counts={"reported": reported}, fine=False, layout="force",
+                  filters_by=("street",), agg_edges=(*agg, titles) if len(agg[0]) else None,
+                  groups=groups, sizes=sizes, labels=labels)
+    # attention counts on the nodes, a link to each detail map
+    for rec, c, a, st in zip(m.nodes, nodes, att, is_street, strict=True):
+        if st and with_comms:  # the region's name says it all
+            rec["nolabel"] = True
+        rec["title"] = (f"{rec['title']}\n单位 {int(n_orgs[c])} 个 · 需关注 {int(a)} 个"
+                        "\n双击打开详图")
+        rec.pop("vis", None)  # attention is counted, not marked node by node
+        if isinstance(rec["color"], dict):
+            rec["color"] = rec["color"]["background"]
+    m.legend = [e for e in m.legend if e != FLAG_LEGEND]
     # aggregated: the counts are those of the whole district, not of the nodes drawn
     whole = _counts(b.style[drawable], b.level[drawable],
                     [f.split(",") if isinstance(f, str) else None for f in b.flags[drawable]],
@@ -1358,6 +1537,35 @@ def district_overview(
     m.counts.update({k: v for k, v in whole.items() if k not in ("expired",)})
     m.subtitle = _subtitle(m.as_of, m.counts)
     return m
+
+
+#: Ties aggregated on the district overview, with their names in the tooltip.
+_AGG_RELS = {"PAIRED_WITH": "结对共建", "SITS_ON": "兼职委员", "CONFERENCE_MEMBER": "联席会",
+             "COVERED_BY": "跨区域党组织覆盖"}
+
+
+def _aggregate_ties(b: _Base, communities: bool
+                    ) -> tuple[tuple[np.ndarray, np.ndarray, np.ndarray], list[str]]:
+    """Live ties between places (community or street), one weighted edge per pair of places:
+    ``(from, to, count)`` codes and a tooltip with the count per kind."""
+    live = b.e_status != "expired"
+    keep = np.isin(b.e_type, list(_AGG_RELS)) & live
+    where = np.where(b.community >= 0, b.community, b.street) if communities else b.street
+    ps, pt = where[b.e_src[keep]], where[b.e_tgt[keep]]
+    types = b.e_type[keep]
+    ok = (ps >= 0) & (pt >= 0) & (ps != pt)
+    if not ok.any():
+        return (np.zeros(0, np.int64),) * 3, []  # type: ignore[return-value]
+    frame = pd.DataFrame({"a": np.minimum(ps[ok], pt[ok]), "b": np.maximum(ps[ok], pt[ok]),
+                          "t": types[ok]})
+    table = frame.groupby(["a", "b", "t"]).size().unstack("t", fill_value=0)
+    total = table.sum(axis=1).to_numpy()
+    titles = ["、".join(f"{_AGG_RELS[t]} {int(row[t])}" for t in _AGG_RELS
+                       if t in row.index and row[t]) for _, row in table.iterrows()]
+    titles = [f"跨区域联系 {int(c)} 条：{t}" for c, t in zip(total, titles, strict=True)]
+    a = table.index.get_level_values("a").to_numpy(dtype=np.int64)
+    bb = table.index.get_level_values("b").to_numpy(dtype=np.int64)
+    return (a, bb, total.astype(np.int64)), titles
 
 
 def org_chart(
@@ -1420,33 +1628,285 @@ def org_chart(
             lo, hi = np.searchsorted(sp_, [p, p + 1])
             k = int(hi - lo)
             synth.ids.append(f"~楼栋党小组@{ids[p]}")
-            synth.labels.append(f"楼栋党小组 {k} 个")
+            synth.labels.append(f"楼栋党小组 {k}")
             synth.titles.append(f"{b.label[p]}：楼栋党小组 {k} 个（合并显示）\n"
                                 + "、".join(str(x) for x in b.label[sg[lo:hi]]))
             synth.kinds.append("party_org")
             synth.anchors.append(int(p))
-    local = pd.Series(np.arange(len(cand)), index=cand)
-    pidx = local.reindex(parent[cand]).fillna(-1).to_numpy(dtype=np.int64)
-    if synth.ids:
-        pidx = np.concatenate([pidx, local.reindex(synth.anchors).to_numpy(dtype=np.int64)])
     inc = b.incident(cand)
     edges = inc[(b.e_type[inc] == "SUBORDINATE_TO") & np.isin(b.e_src[inc], cand)
                 & np.isin(b.e_tgt[inc], cand)]
+    # the 大工委 / 大党委: units with part-time members on a committee, conference members
+    seat = inc[np.isin(b.e_type[inc], ("SITS_ON", "CONFERENCE_MEMBER"))
+               & np.isin(b.e_tgt[inc], cand) & (b.e_status[inc] != "expired")]
+    seat = seat[np.argsort(b.e_type[seat] != "SITS_ON", kind="stable")]  # seats first
+    units = np.unique(b.e_src[seat])
+    units = units[b.style[units] != None]  # noqa: E711
+    seat = seat[np.isin(b.e_src[seat], units)]
+    nodes = np.concatenate([cand, units])
+    xy = _chart_positions(b, cand, units, seat, synth, parent)
+    # the columns show who belongs to the street; lines only inside a column
+    edges = edges[~np.isin(b.level[b.e_tgt[edges]], ("street_committee",))
+                  | (b.level[b.e_src[edges]] != "community_committee")]
     members = G.nodes[Label.PARTY_ORG]["members"]
     prng = G.label_range(Label.PARTY_ORG)
     total_members = int(members.iloc[cand - prng.start].fillna(0).sum()) if len(cand) else 0
-    m = _assemble(b, cand, edges, key=f"org_chart_{_safe_name(street_id)}", kind="org_chart",
-                  title=f"{b.area_name[code]}党组织架构图", fine=True, layout="force",
-                  filters_by=("community",), synth=synth, area_id=street_id,
-                  street_id=street_id, parent_index=pidx,
-                  extra_counts={"members": total_members})
+    m = _assemble(b, nodes, np.concatenate([edges, seat]),
+                  key=f"org_chart_{_safe_name(street_id)}", kind="org_chart",
+                  title=f"{b.area_name[code]}党组织架构图（含大工委、大党委）", fine=True,
+                  layout="force", filters_by=("community",), synth=synth, area_id=street_id,
+                  street_id=street_id, xy=xy, extra_counts={"members": total_members})
+    n_seats = int((b.e_type[seat] == "SITS_ON").sum())
+    n_conf = int((b.e_type[seat] == "CONFERENCE_MEMBER").sum())
+    for rec in m.nodes[len(cand):len(nodes)]:
+        rec["size"] = 9.0
+    for rec in m.nodes:
+        if rec["level"] in ("street_committee", "community_committee"):
+            rec["side"] = "above"
+        elif rec["level"] == "grid_branch" and rec.get("community") \
+                and str(rec["label"]).startswith(str(rec["community"])):
+            # under its community's committee: "第3网格党支部" says enough (tooltip: all)
+            rec["label"] = str(rec["label"])[len(str(rec["community"])):]
     lv = pd.Series(b.level[cand]).value_counts()
     parts = [f"数据日期 {m.as_of}"] + [f"{schema.PARTY_ORG_LEVEL.zh(x)} {int(lv.get(x, 0))} 个"
                                       for x in _ORG_CHART_LEVELS if lv.get(x, 0)]
     if synth.ids:
         parts.append(f"楼栋党小组 {len(groups)} 个（按网格合并）")
-    parts += [f"党员 {total_members} 人", f"共 {m.counts['nodes']} 个节点"]
+    parts += [f"兼职委员 {n_seats} 名", f"联席会成员单位 {n_conf} 个",
+              f"党员 {total_members} 人", f"共 {m.counts['nodes']} 个节点"]
     m.subtitle = " · ".join(parts)
+    return m
+
+
+_CHART_INDENT = 34.0
+_CHART_ROW = 40.0
+
+
+def _chart_positions(b: _Base, cand: np.ndarray, units: np.ndarray, seat: np.ndarray,
+                     synth: _Synth, parent: np.ndarray) -> np.ndarray:
+    """Org chart positions: one column per committee (the street's first), its part-time
+    member and conference units and its grid branches listed under it (building groups
+    under their branch), long columns wrapped, as many rows as make a 16:9 picture. Labels
+    go to the right of their node, so none sits on a marker."""
+    k, u = len(cand), len(units)
+    local = {int(c): i for i, c in enumerate(cand)}
+    unit_local = {int(x): k + i for i, x in enumerate(units)}
+    kids: dict[int, list[int]] = {}
+    for i, c in enumerate(cand):
+        p = local.get(int(parent[c]), -1)
+        if p >= 0 and b.level[c] != "community_committee":
+            kids.setdefault(p, []).append(i)
+    for j, a in enumerate(synth.anchors):
+        kids.setdefault(local[int(a)], []).append(k + u + j)
+    seated: dict[int, list[int]] = {}
+    seen: set[int] = set()
+    for e in seat:  # SITS_ON first, then conference-only units
+        x = unit_local[int(b.e_src[e])]
+        if x not in seen:
+            seen.add(x)
+            seated.setdefault(local[int(b.e_tgt[e])], []).append(x)
+    synth_of = {int(local[int(a)]): k + u + j for j, a in enumerate(synth.anchors)}
+    columns: list[list[tuple[int, int]]] = []
+    placed: set[int] = set()
+
+    def walk(i: int, depth: int, col: list[tuple[int, int]]) -> None:
+        col.append((i, depth))
+        placed.add(i)
+        col.extend((x, depth + 1) for x in seated.get(i, []))
+        placed.update(seated.get(i, []))
+        if i in synth_of:  # merged building groups: on their branch's row, to the right
+            placed.add(synth_of[i])
+        for c in kids.get(i, []):
+            if c < k + u:
+                walk(c, depth + 1, col)
+
+    heads = [i for i, c in enumerate(cand) if b.level[c] in ("street_committee",
+                                                             "community_committee")]
+    for h in heads:
+        col: list[tuple[int, int]] = []
+        walk(h, 0, col)
+        columns.append(col)
+    rest = [(i, 0) for i in range(k + u + len(synth.ids)) if i not in placed]
+    if rest:
+        columns.append(rest)
+    labels = np.concatenate([b.label[cand], b.label[units],
+                             np.asarray(synth.labels, dtype=object)])
+    width = label_width(labels) + 40.0
+    row_w = np.array([d * _CHART_INDENT + width[i] + (width[synth_of[i]] + 20.0
+                                                       if i in synth_of else 0.0)
+                      for col in columns for i, d in col])
+    flat = [(i, d) for col in columns for i, d in col]
+    starts = np.cumsum([0] + [len(c) for c in columns])
+    band_gap = 2 * _CHART_ROW
+    best: tuple[float, int, int] = (np.inf, 1, 1)
+    longest = max(len(c) for c in columns)
+    typical = max([len(c) for c in columns[1:]] or [longest])  # a committee's column whole
+    for rows in sorted({*range(max(6, typical), longest + 1, 2), longest}):
+        subs = [max(row_w[a:min(a + rows, e)]) + 40.0
+                for s_, e in itertools.pairwise(starts)
+                for a in range(s_, e, rows)]
+        total_w = sum(subs)
+        for bands in range(1, len(subs) + 1):
+            w = total_w / bands * 1.15
+            h = bands * (rows * _CHART_ROW + band_gap)
+            best = min(best, (abs(np.log((w / h) / 1.7)), rows, bands))
+    _, rows, bands = best
+    # cut the sub-columns into bands of about equal width, in order
+    subcols: list[list[tuple[int, int]]] = []
+    for s_, e in itertools.pairwise(starts):
+        subcols += [flat[a:min(a + rows, e)] for a in range(s_, e, rows)]
+    sub_w = [max(row_w[flat.index(x)] for x in sc) + 40.0 for sc in subcols]
+    target = sum(sub_w) / bands
+    xy = np.zeros((k + u + len(synth.ids), 2))
+    x0, band = 0.0, 0
+    for sc, w in zip(subcols, sub_w, strict=True):
+        if x0 > 0 and x0 + w / 2 > target * 1.02 and band < bands - 1:
+            x0, band = 0.0, band + 1
+        y0 = band * (rows * _CHART_ROW + band_gap)
+        for r, (i, d) in enumerate(sc):
+            xy[i] = (x0 + d * _CHART_INDENT, y0 + r * _CHART_ROW)
+            if i in synth_of:
+                xy[synth_of[i]] = (xy[i, 0] + width[i] + 20.0, xy[i, 1])
+        x0 += w
+    return xy
+
+
+# --------------------------------------------------------------------------------------------
+# stable layouts: layout.csv written and read back
+# --------------------------------------------------------------------------------------------
+
+LAYOUT_COLUMNS = ("map", "id", "x", "y")
+
+
+def layout_table(maps: Iterable[NetworkMap]) -> pd.DataFrame:
+    """The positions of every node of ``maps``: columns ``map`` (file stem), ``id``, ``x``,
+    ``y`` (pixels, y down) — what ``write_maps`` saves as ``layout.csv``.
+
+    Examples
+    --------
+    >>> import regional_graph as rg
+    >>> G = rg.datasets.load_sample_district()
+    >>> t = layout_table([org_chart(G, "S01", as_of=rg.datasets.REFERENCE_DATE)])
+    >>> list(t.columns), t["map"].iloc[0]
+    (['map', 'id', 'x', 'y'], 'org_chart_S01')
+    """
+    rows = [(m.key, str(n["id"]), round(float(n["x"]), 2), round(float(n["y"]), 2))
+            for m in maps for n in m.nodes]
+    return pd.DataFrame(rows, columns=list(LAYOUT_COLUMNS))
+
+
+def read_layout(path: str | Path) -> dict[str, dict[str, tuple[float, float]]]:
+    """Read a ``layout.csv`` back: map → node id → ``(x, y)``.
+
+    Raises ``ValueError`` naming the file, rows and columns of every problem (missing
+    columns, non-numeric or missing coordinates, a node twice on one map).
+
+    Examples
+    --------
+    >>> import tempfile, regional_graph as rg
+    >>> G = rg.datasets.load_sample_district()
+    >>> m = org_chart(G, "S01", as_of=rg.datasets.REFERENCE_DATE)
+    >>> p = Path(tempfile.mkdtemp()) / "layout.csv"
+    >>> layout_table([m]).to_csv(p, index=False)
+    >>> pos = read_layout(p)
+    >>> pos["org_chart_S01"][m.nodes[0]["id"]] == (round(m.nodes[0]["x"], 2),
+    ...                                             round(m.nodes[0]["y"], 2))
+    True
+    """
+    p = Path(path)
+    try:
+        t = pd.read_csv(p, dtype={"map": str, "id": str}, keep_default_na=False,
+                        encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError, pd.errors.ParserError) as exc:
+        raise ValueError(f"布局文件 {p} 无法读取：{exc}") from exc
+    missing = [c for c in LAYOUT_COLUMNS if c not in t.columns]
+    if missing:
+        raise ValueError(f"布局文件 {p} 缺少列：{'、'.join(missing)}"
+                         f"（应有 {', '.join(LAYOUT_COLUMNS)}）")
+    problems: list[str] = []
+    xy = {c: pd.to_numeric(t[c].replace("", np.nan), errors="coerce") for c in ("x", "y")}
+    for c in ("x", "y"):
+        bad = np.flatnonzero(~np.isfinite(xy[c].to_numpy(dtype=float)))
+        if len(bad):
+            rows = "、".join(str(r + 2) for r in bad[:10])
+            problems.append(f"第 {rows} 行 {c} 列应为数字（像素坐标）")
+    blank = np.flatnonzero((t["map"] == "") | (t["id"] == ""))
+    if len(blank):
+        problems.append(f"第 {'、'.join(str(r + 2) for r in blank[:10])} 行 map 或 id 列为空")
+    dup = np.flatnonzero(t.duplicated(["map", "id"]).to_numpy())
+    if len(dup):
+        problems.append(f"第 {'、'.join(str(r + 2) for r in dup[:10])} 行：同一张图上的节点重复")
+    if problems:
+        raise ValueError(f"布局文件 {p} 有误：" + "；".join(problems))
+    out: dict[str, dict[str, tuple[float, float]]] = {}
+    for key, i, x, y in zip(t["map"], t["id"], xy["x"], xy["y"], strict=True):
+        out.setdefault(key, {})[i] = (float(x), float(y))
+    return out
+
+
+def keep_layout(m: NetworkMap, previous: Mapping[str, tuple[float, float]]) -> NetworkMap:
+    """Put every node of ``m`` that has a previous position back there; place the new ones
+    near their anchor (the previous nodes they link to, else the rest of their region, else
+    the map's centre) on a spot where their box overlaps no other; redraw the regions
+    around their members. Changes ``m`` in place and returns it.
+
+    Examples
+    --------
+    >>> import regional_graph as rg
+    >>> G = rg.datasets.load_sample_district()
+    >>> m = community_map(G, "C001", as_of=rg.datasets.REFERENCE_DATE)
+    >>> prev = {n["id"]: (n["x"] + 5.0, n["y"]) for n in m.nodes[1:]}
+    >>> m = keep_layout(m, prev)
+    >>> all(m.nodes[i]["x"] == prev[m.nodes[i]["id"]][0] for i in range(1, len(m.nodes)))
+    True
+    """
+    from .layout import place_near
+
+    n = len(m.nodes)
+    if not n:
+        return m
+    ids = [str(x["id"]) for x in m.nodes]
+    xy = np.array([[x["x"], x["y"]] for x in m.nodes], dtype=float)
+    old = np.array([i in previous for i in ids])
+    if not old.any():
+        return m
+    xy[old] = [previous[i] for i, o in zip(ids, old, strict=True) if o]
+    todo = np.flatnonzero(~old)
+    if len(todo):
+        where = {i: k for k, i in enumerate(ids)}
+        nbrs: dict[int, list[int]] = {}
+        for e in m.edges:
+            a, c = where.get(str(e["from"])), where.get(str(e["to"]))
+            if a is not None and c is not None:
+                nbrs.setdefault(a, []).append(c)
+                nbrs.setdefault(c, []).append(a)
+        region = np.array([x.get("region", -1) for x in m.nodes])
+        centre = xy[old].mean(axis=0)
+        anchors = []
+        for i in todo:
+            near = [j for j in nbrs.get(int(i), []) if old[j]]
+            same = np.flatnonzero(old & (region == region[i])) if region[i] >= 0 else []
+            anchors.append(xy[near].mean(axis=0) if near else
+                           xy[same].mean(axis=0) if len(same) else centre)
+        size = np.array([float(x.get("size") or 14.0) for x in m.nodes])
+        hw, hh = node_boxes(size, [x.get("label") for x in m.nodes])
+        xy = place_near(xy, hw, hh, todo, np.asarray(anchors))
+    for rec, (x, y) in zip(m.nodes, xy.tolist(), strict=True):
+        rec["x"], rec["y"] = float(x), float(y)
+    if m.regions:
+        size = np.array([float(x.get("size") or 14.0) for x in m.nodes])
+        hw, hh = node_boxes(size, [x.get("label") for x in m.nodes])
+        region = np.array([x.get("region", -1) for x in m.nodes])
+        for k, reg in enumerate(m.regions):
+            mem = np.flatnonzero(region == k)
+            if not len(mem):
+                continue
+            lo = (xy[mem] - np.column_stack([hw[mem], hh[mem]])).min(axis=0)
+            hi = (xy[mem] + np.column_stack([hw[mem], hh[mem]])).max(axis=0)
+            c = (lo + hi) / 2.0
+            corner = np.hypot(np.abs(xy[mem, 0] - c[0]) + hw[mem],
+                              np.abs(xy[mem, 1] - c[1]) + hh[mem])
+            reg.update(x=float(c[0]), y=float(c[1]), r=float(corner.max()) + 45.0)
     return m
 
 
@@ -1625,6 +2085,7 @@ def write_maps(
     paper: str = "A1",
     progress: bool | None = None,
     matching: Any = None,
+    layout_file: str | Path | None = None,
 ) -> dict[str, Path]:
     """Write every map of the graph and an ``index.html`` linking them.
 
@@ -1648,12 +2109,17 @@ def write_maps(
         Poster size, ``"A0"`` or ``"A1"``.
     progress
         Show a progress bar (default: on a terminal).
+    layout_file
+        A ``layout.csv`` of an earlier run: every node still there keeps its position, new
+        ones are placed near their anchor without overlaps (see :func:`keep_layout`), so
+        this year's map can be compared with last year's. The positions used are always
+        written to ``layout.csv`` in ``out_dir``.
 
     Returns
     -------
     dict
         Map key (``community_C001``, …; ``community_C001.pdf`` for posters) → path, plus
-        ``"index"``.
+        ``"index"`` and ``"layout"``.
 
     Notes
     -----
@@ -1678,10 +2144,16 @@ def write_maps(
     _check_layout(layout)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
+    previous = read_layout(layout_file) if layout_file is not None else {}
     maps = list(all_maps(G, as_of=as_of, layout=layout, include_personal=include_personal,
                          analyses=analyses, streets=streets, progress=progress,
                          matching=matching))
+    for m in maps:
+        if m.key in previous:
+            keep_layout(m, previous[m.key])
     written: dict[str, Path] = {}
+    written["layout"] = out / "layout.csv"
+    layout_table(maps).to_csv(written["layout"], index=False, encoding="utf-8")
     links: dict[str, list[tuple[str, str]]] = {}
     if "html" in formats:
         texts = [m.text() for m in maps]

@@ -34,6 +34,7 @@ VIS_NETWORK_VERSION = "10.1.5"
 UI_TEXT = (
     "搜索名称或关键词…清除全图全部共个节点显示找到未找到图例"
     "类型街道社区区县网格地图加载失败：（）/0123456789"
+    "另有名称放大后显示双击打开详图楼栋、+…"
 )
 
 _DEFAULT_FILTER_LABELS = {
@@ -167,6 +168,8 @@ def render_map_html(
     font_css: str = "",
     search_fields: Sequence[str] = ("label",),
     filter_labels: Mapping[str, str] | None = None,
+    regions: Sequence[Mapping[str, Any]] = (),
+    label_side: str = "below",
 ) -> str:
     """Render a self-contained offline HTML network map.
 
@@ -194,6 +197,21 @@ def render_map_html(
         Node fields searched (case-insensitive substring, NFKC-normalised).
     filter_labels
         Optional display names of the filter fields (defaults: kind → 类型, street → 街道…).
+    regions
+        Clusters drawn under the nodes: dicts with ``x``, ``y``, ``r`` (a circle, world
+        pixels) and ``name`` (drawn at its top), optionally ``fill`` and ``stroke``. A node's
+        ``region`` field (index) counts its hidden label as "+N" on the region's name.
+    label_side
+        Preferred label spot: ``"below"`` the node (default) or ``"right"`` of it.
+
+    Notes
+    -----
+    Labels are drawn by the page, not by vis-network: readable size whatever the zoom, never
+    one over another or over a node marker. Each goes to the first free spot around its node
+    (nodes in order of ``prio``, default ``size``); a long one is shortened ("…") when only
+    that fits; the others are left out, counted in the status line and shown when zoomed
+    in. Nodes with ``fine`` true (grid and building detail) are hidden until the page's
+    toggle shows them; a node's ``href`` opens on double click (drill-down).
 
     Returns
     -------
@@ -235,6 +253,9 @@ def render_map_html(
         ],
         "searchFields": list(search_fields),
         "hasFont": bool(font_css),
+        "regions": list(regions),
+        "labelSide": label_side,
+        "fineLabel": "显示网格、楼栋",
         "nodes": nodes,
         "edges": edges,
     }
@@ -418,17 +439,18 @@ _APP_JS = r"""
   // ---- data ----
   const visNodes = new Array(n), idx = new Map(), origColor = new Array(n);
   const hay = new Array(n), shown = new Array(n).fill(true);
+  const hasFine = N.some((d) => d.fine);
+  let FINE_HIDDEN = hasFine;
   const SF = D.searchFields;
   for (let i = 0; i < n; i++) {
     const d = N[i];
     const c = d.color == null ? DEF_NODE : d.color;
     const v = { id: d.id, x: d.x, y: d.y, color: c };
-    if (d.label != null) v.label = String(d.label);
-    if (d.shape) {
-      v.shape = d.shape;
-      if (INSIDE.has(d.shape)) v.font = { strokeWidth: 0 };
-    }
-    if (d.size != null) v.size = d.size;
+    // labels are drawn by the label layer below (never one over another), not by vis
+    if (d.shape) v.shape = INSIDE.has(d.shape) ? "square" : d.shape;
+    v.size = d.size != null ? d.size : 14;
+    if (INSIDE.has(d.shape)) v.size = Math.min(v.size, 10);
+    if (d.fine && FINE_HIDDEN) { v.hidden = true; shown[i] = false; }
     if (d.title != null && d.title !== "") v.title = textEl(d.title);
     if (d.vis) Object.assign(v, d.vis);
     visNodes[i] = v; origColor[i] = c; idx.set(d.id, i);
@@ -445,11 +467,11 @@ _APP_JS = r"""
     if (d.dashes) v.dashes = d.dashes;
     if (d.width != null) v.width = d.width;
     if (d.arrows) v.arrows = d.arrows;
-    if (d.label != null) v.label = String(d.label);
     if (d.title != null && d.title !== "") v.title = textEl(d.title);
     visEdges[j] = v; edgeColor[j] = c;
     const a = idx.get(d.from), b = idx.get(d.to);
     ef[j] = a === undefined ? -1 : a; et[j] = b === undefined ? -1 : b;
+    if (ef[j] < 0 || et[j] < 0 || !shown[ef[j]] || !shown[et[j]]) v.hidden = true;
   }
   const nodesDS = new vis.DataSet(visNodes), edgesDS = new vis.DataSet(visEdges);
 
@@ -479,7 +501,8 @@ _APP_JS = r"""
   function setStatus(t) { $("rg-status").textContent = t; }
   function countText() {
     const vis = S.nodes;
-    return vis === n ? "共 " + n + " 个节点" : "显示 " + vis + " / " + n + " 个节点";
+    const base = vis === n ? "共 " + n + " 个节点" : "显示 " + vis + " / " + n + " 个节点";
+    return base + (S.hiddenLabels ? "（另有 " + S.hiddenLabels + " 个名称，放大后显示）" : "");
   }
 
   function restyle(keep, focusEdgeNode) {
@@ -557,6 +580,7 @@ _APP_JS = r"""
   // ---- filters ----
   const active = {};
   function passes(d) {
+    if (d.fine && FINE_HIDDEN) return false;
     for (const f in active) {
       const want = active[f];
       if (want === "") continue;
@@ -606,6 +630,171 @@ _APP_JS = r"""
     lab.append(sel);
     controls.append(lab);
   }
+  if (hasFine) {  // grid / building detail: collapsed by default, a toggle shows it
+    const lab = document.createElement("label");
+    const box = document.createElement("input");
+    box.type = "checkbox"; box.id = "rg-fine";
+    lab.append(box, document.createTextNode(D.fineLabel || "显示网格、楼栋"));
+    box.addEventListener("change", () => { FINE_HIDDEN = !box.checked; applyFilters(); });
+    controls.append(lab);
+  }
+
+  // ---- regions (clusters with their names) and the label layer ----
+  // Labels keep a readable size on screen (15-22 px whatever the zoom) and are placed
+  // greedily by priority at one of four spots around their node; a label that would touch
+  // another label, a region name or a node marker is left out (counted as "+N" on its
+  // region and in the status line) and appears when zoomed in.
+  const R = D.regions || [];
+  const SIDES = D.labelSide === "right" ? ["right", "below", "left", "above"]
+                                         : ["below", "right", "above", "left"];
+  const sidesOf = (d) => d.side ? [d.side, ...SIDES.filter((x) => x !== d.side)] : SIDES;
+  const prio = new Float64Array(n);
+  for (let i = 0; i < n; i++) prio[i] = N[i].prio != null ? N[i].prio : (N[i].size || 14);
+  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => prio[b] - prio[a] || a - b);
+  S.labels = []; S.hiddenLabels = 0;
+
+  function drawRegions(ctx) {
+    for (const r of R) {
+      if (r.fine && FINE_HIDDEN) continue;
+      ctx.beginPath();
+      ctx.arc(r.x, r.y, r.r, 0, 2 * Math.PI);
+      ctx.fillStyle = r.fill || "rgba(239,68,68,0.06)";
+      ctx.fill();
+      const px = 1 / Math.max(network.getScale(), 0.05);
+      ctx.lineWidth = 2 * px;
+      ctx.setLineDash([10 * px, 8 * px]);
+      ctx.strokeStyle = r.stroke || "rgba(163,21,21,0.45)";
+      ctx.stroke();
+      ctx.setLineDash([]);
+    }
+  }
+
+  function Grid(cell) {
+    const g = new Map();
+    const key = (a, b) => a * 100003 + b;
+    this.hit = (x0, y0, x1, y1) => {
+      for (let a = Math.floor(x0 / cell); a <= Math.floor(x1 / cell); a++)
+        for (let b = Math.floor(y0 / cell); b <= Math.floor(y1 / cell); b++) {
+          const l = g.get(key(a, b));
+          if (!l) continue;
+          for (const q of l) if (x0 < q[2] && q[0] < x1 && y0 < q[3] && q[1] < y1) return true;
+        }
+      return false;
+    };
+    this.add = (bx) => {
+      for (let a = Math.floor(bx[0] / cell); a <= Math.floor(bx[2] / cell); a++)
+        for (let b = Math.floor(bx[1] / cell); b <= Math.floor(bx[3] / cell); b++) {
+          const k = key(a, b);
+          if (!g.has(k)) g.set(k, []);
+          g.get(k).push(bx);
+        }
+    };
+  }
+
+  function drawLabels(ctx) {
+    const scale = network.getScale();
+    const canvas = ctx.canvas, pr = canvas.width / canvas.clientWidth || 1;
+    const W = canvas.clientWidth, H = canvas.clientHeight;
+    const fs = Math.max(15, Math.min(22, 20 * scale)), lh = Math.ceil(fs * 1.25);
+    const rfs = Math.round(fs + 3), rlh = Math.ceil(rfs * 1.25);
+    const font = fs + "px " + FONT, rfont = "bold " + rfs + "px " + FONT;
+    ctx.save();
+    ctx.setTransform(pr, 0, 0, pr, 0, 0);
+    const grid = new Grid(64), pos = network.getPositions();
+    const scr = new Map();
+    // node markers are obstacles for every label
+    for (let i = 0; i < n; i++) {
+      if (!shown[i]) continue;
+      const p = pos[N[i].id]; if (!p) continue;
+      const c = network.canvasToDOM(p), r = Math.max(3, (visNodes[i].size || 14) * scale) + 2;
+      scr.set(i, [c.x, c.y, r]);
+      if (c.x + r < 0 || c.y + r < 0 || c.x - r > W || c.y - r > H) continue;
+      grid.add([c.x - r, c.y - r, c.x + r, c.y + r, -1]);
+    }
+    const out = [];
+    const put = (t, x, y, w, color, f, owner, h) => {
+      const bx = [x, y, x + w, y + h, owner];
+      grid.add(bx);
+      out.push({ text: t, x: x, y: y, w: w, h: h, color: color, font: f, owner: owner });
+    };
+    // region names first
+    ctx.font = rfont;
+    const regionBox = [];
+    for (let k = 0; k < R.length; k++) {
+      const r = R[k], top = network.canvasToDOM({ x: r.x, y: r.y - r.r });
+      const w = ctx.measureText(r.name).width;
+      regionBox.push(null);
+      if (r.fine && FINE_HIDDEN) continue;
+      const spots = [];  // inside or just above the top, centred or a little aside
+      for (const dy of [2, -rlh - 2, rlh + 4]) {
+        for (const dx of [0, -w / 3, w / 3]) spots.push([top.x - w / 2 + dx, top.y + dy]);
+      }
+      for (const [x, y] of spots) {
+        if (x < 0 || y < 0 || x + w > W || y + rlh > H || grid.hit(x, y, x + w, y + rlh)) continue;
+        put(r.name, x, y, w, "#a31515", rfont, -2 - k, rlh);
+        regionBox[k] = out.length - 1;
+        break;
+      }
+    }
+    ctx.font = font;
+    let hidden = 0;
+    const hiddenIn = new Int32Array(R.length);
+    for (const i of order) {
+      const s = scr.get(i);
+      if (!s || N[i].label == null || N[i].label === "" || N[i].nolabel) continue;
+      const [cx, cy, r] = s;
+      if (cx < -200 || cy < -50 || cx > W + 200 || cy > H + 50) continue;
+      const full = String(N[i].label);
+      const texts = full.length > 9 ? [full, full.slice(0, 7) + "…"] : [full];
+      let done = false;
+      for (const t of texts) {
+        const w = ctx.measureText(t).width;
+        for (const side of sidesOf(N[i])) {
+          let x, y;
+          if (side === "below") { x = cx - w / 2; y = cy + r + 1; }
+          else if (side === "above") { x = cx - w / 2; y = cy - r - 1 - lh; }
+          else if (side === "right") { x = cx + r + 3; y = cy - lh / 2; }
+          else { x = cx - r - 3 - w; y = cy - lh / 2; }
+          if (x < 0 || y < 0 || x + w > W || y + lh > H) continue;
+          if (grid.hit(x, y, x + w, y + lh)) continue;
+          put(t, x, y, w, dimmed[i] ? DIM_FONT : FONT_COLOR, font, i, lh);
+          done = true; break;
+        }
+        if (done) break;
+      }
+      if (!done && cx >= 0 && cy >= 0 && cx <= W && cy <= H) {
+        hidden++;
+        if (N[i].region != null && N[i].region < R.length) hiddenIn[N[i].region]++;
+      }
+    }
+    // "+N" after a region's name when it fits
+    for (let k = 0; k < R.length; k++) {
+      const b = regionBox[k];
+      if (b == null || !hiddenIn[k]) continue;
+      const L = out[b], extra = " +" + hiddenIn[k];
+      ctx.font = rfont;
+      const w2 = ctx.measureText(L.text + extra).width;
+      const x0 = L.x + L.w + 0.01, x1 = L.x + w2;  // the added part, right of the name
+      if (x1 <= W && !grid.hit(x0, L.y, x1, L.y + L.h)) {
+        L.text += extra; L.w = w2;
+        grid.add([L.x, L.y, x1, L.y + L.h, L.owner]);
+      }
+    }
+    ctx.textBaseline = "middle"; ctx.textAlign = "left";
+    ctx.lineJoin = "round";
+    for (const L of out) {
+      ctx.font = L.font;
+      ctx.lineWidth = 4; ctx.strokeStyle = "#ffffff";
+      ctx.strokeText(L.text, L.x, L.y + L.h / 2);
+      ctx.fillStyle = L.color;
+      ctx.fillText(L.text, L.x, L.y + L.h / 2);
+    }
+    ctx.restore();
+    S.labels = out.map((L) => [L.x, L.y, L.w, L.h, L.owner]);
+    S.hiddenLabels = hidden;
+    if (S.selected === null && !lastQ) setStatus(countText());
+    S.markers = Array.from(scr.entries(), ([i, v]) => [v[0], v[1], v[2] - 2, i]);
+  }
 
   // ---- network ----
   async function fontsReady() {
@@ -617,9 +806,39 @@ _APP_JS = r"""
     } catch (e) { /* fall back to system fonts */ }
   }
 
+  function fitVisible() {
+    // the visible nodes with room for their labels (20 px at zoom 1) and the regions
+    let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
+    const grow = (a, b, c, d) => {
+      x0 = Math.min(x0, a); y0 = Math.min(y0, b); x1 = Math.max(x1, c); y1 = Math.max(y1, d);
+    };
+    for (let i = 0; i < n; i++) {
+      if (!shown[i]) continue;
+      const d = N[i], r = visNodes[i].size || 14;
+      const t = d.label == null ? "" : String(d.label);
+      let w = 0;
+      for (const ch of t) w += ch.charCodeAt(0) > 0x2e80 ? 20 : 11;
+      w = Math.min(w, 200);
+      const half = Math.max(r, w / 2);
+      const right = (d.side || D.labelSide) === "right";
+      if (right) grow(d.x - r, d.y - r - 26, d.x + r + 4 + w, d.y + r);
+      else grow(d.x - half, d.y - r, d.x + half, d.y + r + 26);
+    }
+    for (const r of R) {
+      if (!(r.fine && FINE_HIDDEN)) grow(r.x - r.r, r.y - r.r - 30, r.x + r.r, r.y + r.r);
+    }
+    if (!isFinite(x0)) { network.fit({ animation: false }); return; }
+    const el = $("rg-canvas"), W = el.clientWidth || 800, H = el.clientHeight || 600;
+    const scale = Math.min(W / Math.max(x1 - x0, 1), H / Math.max(y1 - y0, 1)) * 0.96;
+    network.moveTo({ position: { x: (x0 + x1) / 2, y: (y0 + y1) / 2 },
+                     scale: Math.min(scale, 2), animation: false });
+  }
+
   function start() {
     network = new vis.Network($("rg-canvas"), { nodes: nodesDS, edges: edgesDS }, options);
     S.network = network;
+    network.on("beforeDrawing", drawRegions);
+    network.on("afterDrawing", drawLabels);
     let first = true;
     network.on("afterDrawing", () => {
       S.nodes = network.body.nodeIndices.length;
@@ -630,18 +849,24 @@ _APP_JS = r"""
         if (!S.selected) setStatus(countText());
       }
     });
+    network.on("doubleClick", (p) => {
+      if (!p.nodes.length) return;
+      const i = idx.get(p.nodes[0]);
+      if (i !== undefined && N[i].href) window.location.href = N[i].href;
+    });
     network.on("click", (p) => {
       if (p.nodes.length) {
         const i = idx.get(p.nodes[0]);
         if (i !== undefined) {
           highlight(i);
-          setStatus(String(N[i].label == null ? N[i].id : N[i].label));
+          setStatus(String(N[i].label == null ? N[i].id : N[i].label) +
+                    (N[i].href ? "（双击打开详图）" : ""));
         }
       } else if (S.selected !== null) {
         clearHighlight(); $("rg-search").value = ""; setStatus(countText());
       }
     });
-    network.fit({ animation: false });
+    fitVisible();
     let timer = null;
     const box = $("rg-search");
     box.addEventListener("input", () => {
@@ -653,7 +878,7 @@ _APP_JS = r"""
       if (ev.key === "Escape") { box.value = ""; runSearch("", false); }
     });
     $("rg-clear").addEventListener("click", () => { box.value = ""; runSearch("", false); });
-    $("rg-fit").addEventListener("click", () => network.fit({ animation: false }));
+    $("rg-fit").addEventListener("click", fitVisible);
     S.search = (q) => { box.value = q; runSearch(q, false); return S.selected; };
   }
 
