@@ -24,12 +24,13 @@ from ._lazy import attach
 
 __getattr__, __dir__, __all__ = attach(
     __name__,
-    submodules=["analysis", "build", "datasets", "errors", "export", "flow", "geo", "graph",
-                "io", "matching", "orders", "plots", "report", "schema", "store", "validate",
-                "viz", "vocab"],
+    submodules=["analysis", "build", "datasets", "errors", "export", "export_formats", "flow", "geo",
+                "graph", "io", "matching", "merging", "orders", "plots", "provenance", "report",
+                "schema", "store", "validate", "viz", "vocab"],
     names={"InfeasibleMatchingError": "errors", "RegionalGraph": "graph",
            "RegionalGraphError": "errors", "StoreError": "errors",
-           "TableValidationError": "errors", "load_graph": "build", "save_graph": "build"},
+           "TableValidationError": "errors", "load_graph": "build", "merge": "merging",
+           "save_graph": "build"},
 )
 __version__ = "0.1.0"
 

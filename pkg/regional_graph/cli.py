@@ -123,6 +123,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
     G = _load(args)
     files = write_report(G, args.out, as_of=_as_of(args), lang=_lang(args),
                          source=str(args.data))
+    _record(args, args.out)
     for line in summary_lines(G, as_of=_as_of(args), lang=_lang(args)):
         _out(line)
     _out(_wrote(args, len(files), args.out))
@@ -137,6 +138,7 @@ def _cmd_match(args: argparse.Namespace) -> int:
     _out(_as_of_line(args))
     result = match_resources(G, as_of=_as_of(args), max_distance_km=args.max_distance)
     files = write_matching(result, args.out, lang=_lang(args), source=str(args.data))
+    _record(args, args.out, max_distance_km=args.max_distance)
     for line in _match_lines(result, _lang(args)):
         _out(line)
     _out(_wrote(args, len(files), args.out))
@@ -193,6 +195,7 @@ def _cmd_indicators(args: argparse.Namespace) -> int:
     _out(_as_of_line(args))
     files = write_indicators(G, args.out, as_of=_as_of(args), lang=_lang(args),
                              source=str(args.data))
+    _record(args, args.out)
     _out(_wrote(args, len(files), args.out))
     return 0
 
@@ -225,6 +228,8 @@ def _cmd_maps(args: argparse.Namespace) -> int:
             raise
         sys.stderr.write(f"错误：{exc}\n")
         return 2
+    _record(args, args.out, layout=engine, formats=formats,
+            layout_file=None if layout_file is None else str(layout_file))
     n_files = sum(1 for k in files if k not in ("index", "index.csv", "wall", "layout"))
     _out(f"wrote {n_files} map files ({', '.join(formats)}) under {args.out}; "
          f"open {files['index']} (wall screen: {files.get('wall', '-')})")
@@ -242,6 +247,7 @@ def _cmd_orders(args: argparse.Namespace) -> int:
     _out(_as_of_line(args))
     files = write_orders(G, args.out, as_of=_as_of(args), lang=_lang(args),
                          max_distance_km=args.max_distance, source=str(args.data))
+    _record(args, args.out, max_distance_km=args.max_distance)
     for line in _orders_lines(G, _as_of(args), _lang(args)):
         _out(line)
     _out(_wrote(args, len(files), args.out))
@@ -294,6 +300,11 @@ def _cmd_diff(args: argparse.Namespace) -> int:
          f"old state {day_old} ({args.old}), new state {day_new} ({args.new or args.old})")
     files = write_diff(old, new, args.out, as_of_old=day_old, as_of_new=day_new, lang=lang,
                        source=f"{args.old}" + (f" → {args.new}" if args.new else ""))
+    from .provenance import provenance, write_provenance
+
+    write_provenance(args.out, provenance(args.new or args.old, as_of=day_new, parameters={
+        "command": "diff", "as_of_old": day_old,
+        "old": provenance(args.old)["input"] if args.new is not None else None}))
     for line in _diff_lines(args.out, lang):
         _out(line)
     _out(_wrote(args, len(files), args.out))
@@ -333,6 +344,11 @@ def _cmd_demo(args: argparse.Namespace) -> int:
         target = out / name
         written = step(G, target, as_of)
         _out(f"{name:<12} → {written}")
+    from .provenance import provenance, write_provenance
+
+    write_provenance(out, provenance(src if src.exists() else G, as_of=as_of,
+                                     name="sample_district",
+                                     parameters={"seed": datasets.SAMPLE_SEED}))
     _out(f"完成：全部结果在 {out.resolve()}" if lang == "zh"
          else f"done: everything is under {out.resolve()}")
     return 0
@@ -406,6 +422,81 @@ def _demo_steps(lang: str = "zh"
 
     return [("report", report), ("match", match), ("indicators", indicators),
             ("orders", orders), ("diff", diff), ("maps", maps), ("dashboard", dashboard)]
+
+
+# -- research: provenance, interchange, many districts ------------------------------------------
+
+
+def _record(args: argparse.Namespace, out: Path, **parameters: object) -> Path:
+    """Write ``provenance.json`` (version, as-of, input name and checksums) into ``out``."""
+    from .provenance import provenance, write_provenance
+
+    data = getattr(args, "data", None)
+    params = {"command": args.command, **{k: v for k, v in parameters.items() if v is not None}}
+    return write_provenance(out, provenance(data, as_of=_as_of(args), parameters=params))
+
+
+def _cmd_export(args: argparse.Namespace) -> int:
+    """Write the dataset as GraphML, GEXF, Parquet or neo4j-admin import files."""
+    from .export_formats import export_graph
+
+    if args.include_personal:
+        sys.stderr.write("WARNING: --include-personal puts personal data (member names, phone "
+                         "and ID numbers, extra columns) into the export; do not share it\n")
+    G = _load(args)
+    paths = export_graph(G, args.out, format=args.format,
+                         include_personal=args.include_personal)
+    folder = args.out if args.format in ("parquet", "neo4j-import") else args.out.parent
+    _record(args, folder, format=args.format, include_personal=args.include_personal or None)
+    _out(f"wrote {len(paths)} {args.format} file(s): "
+         + (str(paths[0]) if len(paths) == 1 else f"under {args.out}"))
+    return 0
+
+
+def _cmd_merge(args: argparse.Namespace) -> int:
+    """Merge several datasets into one city dataset (ids namespaced per dataset)."""
+    from .build import save_graph
+    from .merging import merge
+    from .provenance import provenance, write_provenance
+
+    names = args.names or [Path(d).stem for d in args.data]
+    if len(names) != len(args.data):
+        raise ValueError(f"--names: {len(names)} names for {len(args.data)} datasets")
+    graphs = [load_graph(d) for d in args.data]
+    G = merge(graphs, names=names, city_id=args.city_id, city_name=args.city_name)
+    path = save_graph(G, args.out)
+    folder = path if path.is_dir() else path.parent
+    info = provenance(G, as_of=None, name=args.city_name, parameters={
+        "command": "merge", "names": names,
+        "inputs": [provenance(d)["input"] for d in args.data]})
+    write_provenance(folder, info)
+    _out(f"merged {len(graphs)} datasets into {G!r}; wrote {path}")
+    return 0
+
+
+def _add_research_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    from .export_formats import FORMATS
+
+    e = sub.add_parser("export", help="write the dataset for other tools: GraphML, GEXF "
+                       "(Gephi), Parquet, neo4j-admin import CSV",
+                       description="write the dataset for other tools")
+    e.add_argument("data", type=Path, help="a folder of CSV files or an .xlsx workbook")
+    e.add_argument("--format", choices=FORMATS, required=True, help="output format")
+    e.add_argument("--out", type=Path, required=True,
+                   help="file (graphml, gexf) or folder (parquet, neo4j-import)")
+    e.add_argument("--include-personal", action="store_true",
+                   help="also export personal data (member names, phones, extra columns)")
+    e.set_defaults(handler=_cmd_export)
+    m = sub.add_parser("merge", help="merge several district datasets into one city dataset",
+                       description="merge several datasets; ids become NAME:id, districts "
+                       "join under one city area")
+    m.add_argument("data", type=Path, nargs="+", help="dataset folders or .xlsx workbooks")
+    m.add_argument("--out", type=Path, required=True, help="CSV folder (or .xlsx) to write")
+    m.add_argument("--names", nargs="+", help="one short name per dataset (default: the "
+                   "folder names); used as id prefixes")
+    m.add_argument("--city-id", default="CITY", help="id of the city area (default CITY)")
+    m.add_argument("--city-name", default="全市", help="name of the city area (default 全市)")
+    m.set_defaults(handler=_cmd_merge)
 
 
 def _day(text: str) -> str:
@@ -514,6 +605,7 @@ def _cmd_dashboard(args: argparse.Namespace) -> int:
         write_maps(G, args.out, as_of=args.as_of, progress=False, matching=matching)
     path = write_dashboard(G, args.out, as_of=args.as_of, compare=compare,
                           compare_as_of=args.compare_as_of, matching=matching)
+    _record(args, args.out, with_maps=args.with_maps or None)
     _out(f"wrote the dashboard {path} ({path.stat().st_size / 1e6:.1f} MB)"
          + ("" if args.with_maps else "; its map links point to the maps written by "
             "`regional-graph maps` into the same folder"))
@@ -689,6 +781,7 @@ def build_parser() -> argparse.ArgumentParser:
     d.add_argument("--as-of", type=_day, help="evaluate as of this date (default: today)")
     _lang_arg(d)
     d.set_defaults(handler=_cmd_demo)
+    _add_research_commands(sub)
     return p
 
 

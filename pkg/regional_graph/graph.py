@@ -439,8 +439,10 @@ class RegionalGraph:
 
     def to_networkx(self) -> nx.MultiDiGraph:
         """A networkx ``MultiDiGraph`` view: nodes keyed by id with ``label`` and properties,
-        edges with ``type`` and their properties (missing values left out). The key of each
-        edge is its row position in :attr:`edges` (so the order of the links survives).
+        edges with ``type`` and their properties (missing values left out; dates as ISO
+        strings such as ``'2026-10-01'``, so ``nx.write_graphml``/``nx.write_gexf`` accept the
+        graph). The key of each edge is its row position in :attr:`edges` (so the order of
+        the links survives).
 
         Built on demand; at province scale prefer the arrays.
 
@@ -459,7 +461,7 @@ class RegionalGraph:
 
         g = nx.MultiDiGraph(name=self.name)
         for label in LABELS:
-            frame = self.nodes[label]
+            frame = _iso_dates(self.nodes[label])
             records = frame.astype(object).where(frame.notna(), None).to_dict("index")
             g.add_nodes_from(
                 (nid, {"label": label.value, **{k: v for k, v in rec.items() if v is not None}})
@@ -467,7 +469,8 @@ class RegionalGraph:
             )
         ids = self.ids.to_numpy(dtype=object)
         props = [c for c in self.edges.columns if c not in ("type", "source", "target")]
-        attrs = self.edges[props].astype(object).where(self.edges[props].notna(), None)
+        plain = _iso_dates(self.edges[props])
+        attrs = plain.astype(object).where(plain.notna(), None)
         g.add_edges_from(
             (ids[s], ids[t], i, {"type": ty, **{k: v for k, v in zip(props, rec, strict=True)
                                                if v is not None}})
@@ -496,6 +499,17 @@ class RegionalGraph:
         parts = ", ".join(f"{len(self.nodes[lbl]):,} {lbl.value}" for lbl in LABELS)
         title = f"{self.name!r}, " if self.name else ""
         return f"<RegionalGraph {title}{parts}; {self.number_of_edges():,} relationships>"
+
+
+def _iso_dates(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with its date columns as ISO strings (``2026-10-01``; with the time when any
+    value has one)."""
+    from .io import format_datetimes
+
+    dates = [c for c in frame.columns if pd.api.types.is_datetime64_any_dtype(frame[c].dtype)]
+    if not dates:
+        return frame
+    return frame.assign(**{c: format_datetimes(frame[c]) for c in dates})
 
 
 #: Edge property columns every graph has (link properties + the matching quantity).

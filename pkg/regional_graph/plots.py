@@ -35,6 +35,7 @@ __all__ = [
     "configure_cjk_font",
     "plot_coverage_by_street",
     "plot_degree_distribution",
+    "plot_district_comparison",
     "plot_indicator",
     "plot_ties_over_time",
 ]
@@ -295,4 +296,67 @@ def plot_ties_over_time(
     ax.legend()
     ax.grid(alpha=0.3)
     fig.autofmt_xdate()
+    return fig
+
+
+# --------------------------------------------------------------------------------------------
+# many districts
+# --------------------------------------------------------------------------------------------
+
+
+def plot_district_comparison(
+    table: pd.DataFrame,
+    columns: tuple[str, ...] = ("rate_all", "rate_with_members", "conference_rate",
+                                "reporting_rate"),
+    *,
+    title: str = "各区主要指标对比",
+) -> Figure:
+    """Grouped bars: a few rates (in percent) for every district, one colour per district.
+
+    Parameters
+    ----------
+    table
+        :func:`~regional_graph.analysis.compare.compare_districts` (its ``total`` row is drawn
+        as a dashed line per indicator) or any indicator table with a ``name`` column.
+
+    Examples
+    --------
+    >>> import regional_graph as rg
+    >>> from regional_graph.analysis.compare import compare_districts
+    >>> G = rg.datasets.load_sample_district()
+    >>> t = compare_districts(rg.merge([G, G], names=["a", "b"]),
+    ...                       as_of=rg.datasets.REFERENCE_DATE)
+    >>> fig = plot_district_comparison(t)
+    >>> len(fig.axes[0].patches), [x.get_text() for x in fig.axes[0].get_legend().get_texts()]
+    (8, ['合计', '海岚区', '海岚区'])
+    """
+    from .analysis.compare import TOTAL
+    from .analysis.indicators import INDICATOR_ZH
+
+    missing = [c for c in columns if c not in table.columns]
+    if missing:
+        raise KeyError(f"`columns`: {missing} not in the table")
+    rows = table.drop(index=[TOTAL], errors="ignore")
+    names = rows["name"].astype(object).where(rows["name"].notna(),
+                                              rows.index.to_series()).astype(str)
+    k, m = len(columns), len(rows)
+    fig, ax = _figure(max(6.0, 1.2 * k * max(m, 1) * 0.6 + 3), 5.0)
+    x = np.arange(k)
+    w = 0.8 / max(m, 1)
+    for j, (_, row) in enumerate(rows.iterrows()):
+        values = [float(row[c]) * 100 if pd.notna(row[c]) else 0.0 for c in columns]
+        ax.bar(x - 0.4 + w * (j + 0.5), values, w, label=names.iloc[j],
+               color=_COLORS[j % len(_COLORS)])
+    if TOTAL in table.index:
+        for i, c in enumerate(columns):
+            v = table.loc[TOTAL, c]
+            if pd.notna(v):
+                ax.hlines(float(v) * 100, i - 0.45, i + 0.45, colors="#111827",
+                          linestyles="--", linewidth=1.2, label="合计" if i == 0 else None)
+    ax.set_xticks(x, [INDICATOR_ZH.get(c, c) for c in columns])
+    ax.set_ylim(0, 118)
+    ax.set_ylabel("%")
+    ax.set_title(title)
+    ax.legend(loc="upper center", ncol=m + 1, fontsize=8, frameon=False)
+    ax.grid(axis="y", alpha=0.3)
     return fig

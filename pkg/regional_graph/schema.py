@@ -103,7 +103,7 @@ class Enum:
         Examples
         --------
         >>> AREA_LEVEL.codes
-        ['district', 'street', 'community', 'grid', 'building']
+        ['district', 'street', 'community', 'grid', 'building', 'city']
         """
         return list(self.values)
 
@@ -153,7 +153,7 @@ class Enum:
         Examples
         --------
         >>> AREA_LEVEL.describe()
-        'district (区), street (街道), community (社区), grid (网格), building (楼栋)'
+        'district (区), street (街道), community (社区), grid (网格), building (楼栋), city (市)'
         """
         return ", ".join(f"{c} ({a[0]})" for c, a in self.values.items())
 
@@ -170,6 +170,7 @@ AREA_LEVEL = Enum(
         "community": ("社区", "村", "村居"),
         "grid": ("网格",),
         "building": ("楼栋", "楼宇", "楼"),
+        "city": ("市", "地级市", "全市"),  # above the districts: rg.merge(...)
     },
 )
 
@@ -697,6 +698,7 @@ def enum_columns(tbl: Table) -> Iterable[Column]:
 
 #: Kind → (colour, vis-network shape, Chinese display name) for maps and posters.
 NODE_STYLE: dict[str, tuple[str, str, str]] = {
+    "city": ("#450a0a", "star", "市"),
     "district": ("#7f1d1d", "star", "区"),
     "street": ("#b91c1c", "star", "街道"),
     "community": ("#ef4444", "triangle", "社区"),

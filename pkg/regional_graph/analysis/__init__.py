@@ -15,5 +15,5 @@ from .._lazy import attach
 
 # each submodule loads on first use
 __getattr__, __dir__, __all__ = attach(__name__, submodules=[
-    "changes", "coverage", "indicators", "isolation", "labels", "recommend", "structure",
+    "changes", "compare", "coverage", "indicators", "isolation", "labels", "recommend", "structure",
 ])

@@ -37,12 +37,12 @@ from typing import Any
 import neo4j
 import numpy as np
 import pandas as pd
-from tqdm.auto import tqdm
 
 from .. import schema
 from ..build import graph_to_tables, link_column
 from ..errors import StoreError
 from ..graph import LABELS, LINK_REL_TYPES, RegionalGraph
+from ..progress import tqdm
 from ..schema import Label, RelType
 from . import cypher, versions
 from .connection import Connection, connect, dataset_of

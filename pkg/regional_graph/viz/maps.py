@@ -2054,7 +2054,7 @@ def all_maps(
     >>> all(m.street_id == "S01" for m in ms)
     True
     """
-    from tqdm.auto import tqdm
+    from ..progress import tqdm
 
     jobs = map_jobs(G, streets)
     disable = None if progress is None else not progress  # None: on a terminal only
