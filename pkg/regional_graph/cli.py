@@ -455,7 +455,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
 
 def _cmd_merge(args: argparse.Namespace) -> int:
     """Merge several datasets into one city dataset (ids namespaced per dataset)."""
-    from .build import save_graph
+    from .build import load_graph, save_graph
     from .merging import merge
     from .provenance import provenance, write_provenance
 
