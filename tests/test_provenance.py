@@ -39,6 +39,14 @@ def test_outputs_carry_their_provenance(command, tiny_dir, tmp_path, capsys):
     combined = hashlib.sha256("".join(f"{w['file']}\0{w['sha256']}\n" for w in want)
                               .encode()).hexdigest()
     assert info["input"]["sha256"] == combined
+    if command[0] in ("report", "indicators"):  # the workbook's 说明 sheet says the same
+        import openpyxl
+
+        book = next(folder.glob("*.xlsx"))
+        notes = {r[0]: r[1] for r in openpyxl.load_workbook(book, read_only=True)["说明"]
+                 .iter_rows(values_only=True) if r and r[0]}
+        assert notes["软件版本"] == info["library"]
+        assert notes["输入校验码(SHA-256)"] == combined
 
 
 def test_checksum_changes_with_the_input(tiny_dir):

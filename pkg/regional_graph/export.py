@@ -321,6 +321,20 @@ def write_tables(
     return paths
 
 
+def _provenance_rows(source: str | None, zh: bool) -> list[tuple[str, str]]:
+    """The library version, and the input files' checksum when ``source`` is a path."""
+    from . import __version__
+
+    rows = [("软件版本" if zh else "library", f"regional_graph {__version__}")]
+    if source and Path(source).exists():
+        from .provenance import provenance
+
+        digest = provenance(source)["input"]["sha256"]
+        if digest:
+            rows.append(("输入校验码(SHA-256)" if zh else "input checksum (SHA-256)", digest))
+    return rows
+
+
 def _notes_sheet(wb: object, head: object, lang: Lang, *, title: str, day: str,
                  source: str | None, notes: Mapping[str, str],
                  described: list[tuple[str, str, str, str]], cut: list[tuple[str, int, str]],
@@ -338,6 +352,7 @@ def _notes_sheet(wb: object, head: object, lang: Lang, *, title: str, day: str,
         ("报表" if zh else "workbook", title),
         ("数据日期" if zh else "as of", day),
         ("数据来源" if zh else "data source", source or ("(未注明)" if zh else "(not given)")),
+        *_provenance_rows(source, zh),
         ("生成时间" if zh else "written",
          dt.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M")),
         ("日期口径" if zh else "date rule", AS_OF_RULE[lang]),
