@@ -204,3 +204,9 @@ def test_include_personal_is_explicit(tmp_path, G):
     assert "phone" in plain.nodes[member]
     with pytest.raises(ValueError, match="format"):
         export_formats.export_graph(G, tmp_path / "x", format="dot")  # type: ignore[arg-type]
+
+
+def test_cli_offers_every_format() -> None:
+    from regional_graph import cli, export_formats
+
+    assert cli.EXPORT_FORMATS == export_formats.FORMATS

@@ -474,14 +474,18 @@ def _cmd_merge(args: argparse.Namespace) -> int:
     return 0
 
 
-def _add_research_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    from .export_formats import FORMATS
+#: ``export_formats.FORMATS``, spelled out so that ``--help`` loads no pandas (a test keeps
+#: the two equal).
+EXPORT_FORMATS = ("graphml", "gexf", "parquet", "neo4j-import")
 
+
+def _add_research_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    formats = EXPORT_FORMATS
     e = sub.add_parser("export", help="write the dataset for other tools: GraphML, GEXF "
                        "(Gephi), Parquet, neo4j-admin import CSV",
                        description="write the dataset for other tools")
     e.add_argument("data", type=Path, help="a folder of CSV files or an .xlsx workbook")
-    e.add_argument("--format", choices=FORMATS, required=True, help="output format")
+    e.add_argument("--format", choices=formats, required=True, help="output format")
     e.add_argument("--out", type=Path, required=True,
                    help="file (graphml, gexf) or folder (parquet, neo4j-import)")
     e.add_argument("--include-personal", action="store_true",

@@ -67,7 +67,7 @@ def parallel_map(fn: Callable[[Any], Any], items: Sequence[Any], *, shared: dict
     >>> parallel_map(_square, [1, 2, 3], shared={"k": 10}, workers=2, progress=False)
     [10, 40, 90]
     """
-    from tqdm.auto import tqdm
+    from ..progress import tqdm
 
     workers = default_workers() if workers is None else max(1, int(workers))
     disable = None if progress is None else not progress  # None: on a terminal only
