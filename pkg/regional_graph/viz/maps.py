@@ -1057,9 +1057,12 @@ def _assemble(
         rec = records[i]
         rec["color"] = {"background": rec["color"], "border": FLAG_BORDER,
                         "highlight": {"background": rec["color"], "border": FLAG_BORDER}}
-        thick = rec["size"] >= 16
-        rec["vis"] = {"borderWidth": 4 if thick else 2.5,
-                      "shapeProperties": {"borderDashes": [6, 4] if thick else [4, 3]}}
+        size = float(rec["size"])
+        # dashes in proportion to the node (about four round it), so they stay visible at
+        # any zoom: fixed canvas lengths shrink into a solid ring when the map is zoomed out
+        rec["vis"] = {"borderWidth": 4 if size >= 16 else 2.5,
+                      "shapeProperties": {"borderDashes": [round(0.9 * size, 1),
+                                                           round(0.7 * size, 1)]}}
 
     # -- edge dicts --------------------------------------------------------------------------
     e_colour = np.array([EDGE_STYLE[t][0] for t in e_type], dtype=object)
