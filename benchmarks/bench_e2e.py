@@ -36,7 +36,8 @@ BREAKDOWN = r"""
 import sys, time
 t0 = time.perf_counter()
 import regional_graph as rg
-from regional_graph import build, io, report, validate
+from regional_graph import build, io, validate
+from regional_graph.export import report
 t1 = time.perf_counter()
 raw = io.read_tables(sys.argv[1])
 typed = validate.validate_tables(raw)

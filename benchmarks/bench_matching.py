@@ -1,4 +1,4 @@
-"""Benchmark ``regional_graph.flow.solve_allocation`` against networkx ``network_simplex``.
+"""Benchmark ``regional_graph.matching.flow.solve_allocation`` against networkx ``network_simplex``.
 
 Instances: N resources and N demands placed uniformly on a 50 km x 50 km plane, each in
 one of 13 categories; every demand may use its 20 nearest resources of the same category
@@ -43,10 +43,10 @@ import numpy as np
 from scipy.spatial import cKDTree
 
 try:
-    from regional_graph.flow import solve_allocation
+    from regional_graph.matching.flow import solve_allocation
 except ImportError:  # running from a source checkout without installation
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "pkg"))
-    from regional_graph.flow import solve_allocation
+    from regional_graph.matching.flow import solve_allocation
 
 N_CATEGORIES = 13
 K_NEAREST = 20

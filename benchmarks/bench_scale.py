@@ -33,7 +33,8 @@ CHILD = r"""
 import json, resource, sys, time
 c0, t0 = time.process_time(), time.perf_counter()
 import regional_graph as rg
-from regional_graph import build, io, report, validate
+from regional_graph import build, io, validate
+from regional_graph.export import report
 raw = io.read_tables(sys.argv[1])
 G = build.graph_from_tables(validate.validate_tables(raw), validate=False)
 out = {"load": time.perf_counter() - t0, "load_cpu": time.process_time() - c0,

@@ -35,8 +35,7 @@ except ImportError:  # running from a source checkout without installation
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "pkg"))
     import regional_graph as rg
 
-from regional_graph import report
-from regional_graph.export import write_tables
+from regional_graph.export import report, write_tables
 from regional_graph.vocab import sheet_name, translate
 
 

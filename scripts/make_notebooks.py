@@ -174,7 +174,8 @@ BOOKS: dict[str, list[nbformat.NotebookNode]] = {
         code("tight = matching.match_resources(G, as_of=AS_OF, max_distance_km=1.0)\n"
              "tight.unmet_demands.groupby(\"reason\").size()"),
         md("## The three-order flow"),
-        code("from regional_graph import orders\norders.order_indicators(G, as_of=AS_OF).head()"),
+        code("from regional_graph.matching import orders\n"
+             "orders.order_indicators(G, as_of=AS_OF).head()"),
         code("orders.propose_dispatch(G, as_of=AS_OF).head()"),
         md("## What it means for a district office\n\n"
            "The assignments are a claiming list to confirm with the units; the unmet demands, "
@@ -187,7 +188,7 @@ BOOKS: dict[str, list[nbformat.NotebookNode]] = {
            "shape does the network of ties have — hubs, brokers, clusters?"),
         code("%matplotlib inline\nimport regional_graph as rg\n"
              "from regional_graph.analysis import indicators, "
-             "structure\nfrom regional_graph import plots\n\n" + AS_OF
+             "structure\nfrom regional_graph.viz import plots\n\n" + AS_OF
              + "\nG = rg.datasets.load_sample_district()"),
         code("streets = indicators.indicators(G, level=\"street\", as_of=AS_OF)\nstreets.head()"),
         code("plots.plot_coverage_by_street(G, as_of=AS_OF)"),
@@ -267,7 +268,7 @@ BOOKS: dict[str, list[nbformat.NotebookNode]] = {
            "Three small generated districts (invented) are merged with `rg.merge`: every id "
            "gets its district's name as a prefix, and the districts join under one city area."),
         code("%matplotlib inline\nimport dataclasses\nimport regional_graph as rg\n"
-             "from regional_graph import plots\n"
+             "from regional_graph.viz import plots\n"
              "from regional_graph.analysis import compare, indicators\n\n" + AS_OF + "\n"
              "district = rg.datasets.SCALES[\"district\"]\n"
              "# (short name, district name, streets, communities per street, "
@@ -306,7 +307,7 @@ BOOKS: dict[str, list[nbformat.NotebookNode]] = {
         md("## For other tools\n\nThe merged graph as GraphML for networkx, igraph, Gephi, "
            "with a provenance record:"),
         code("import tempfile, pathlib, networkx as nx\n"
-             "from regional_graph import export_formats, provenance\n"
+             "from regional_graph.export import formats as export_formats, provenance\n"
              "out = pathlib.Path(tempfile.mkdtemp())\n"
              "path = export_formats.write_graphml(city, out / \"city.graphml\")\n"
              "g = nx.read_graphml(path, force_multigraph=True)\n"

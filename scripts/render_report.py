@@ -18,7 +18,7 @@ import tempfile
 from pathlib import Path
 
 import regional_graph as rg
-from regional_graph.report import write_report
+from regional_graph.export.report import write_report
 
 ROOT = Path(__file__).resolve().parents[1]
 

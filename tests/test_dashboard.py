@@ -17,7 +17,7 @@ from regional_graph.analysis import coverage, isolation
 from regional_graph.analysis.indicators import indicators
 from regional_graph.cli import main
 from regional_graph.matching import match_resources
-from regional_graph.orders import order_indicators
+from regional_graph.matching.orders import order_indicators
 from regional_graph.schema import Label
 from regional_graph.viz.dashboard import KPIS, LISTS, dashboard_data
 from regional_graph.viz.maps import community_map

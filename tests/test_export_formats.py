@@ -15,7 +15,8 @@ import pandas as pd
 import pytest
 
 import regional_graph as rg
-from regional_graph import export_formats, schema
+from regional_graph import schema
+from regional_graph.export import formats as export_formats
 from regional_graph.schema import Label
 
 PERSONAL = {"name", "phone", "id_number"}
@@ -207,6 +208,7 @@ def test_include_personal_is_explicit(tmp_path, G):
 
 
 def test_cli_offers_every_format() -> None:
-    from regional_graph import cli, export_formats
+    from regional_graph import cli
+    from regional_graph.export import formats as export_formats
 
     assert cli.EXPORT_FORMATS == export_formats.FORMATS

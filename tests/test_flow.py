@@ -1,4 +1,4 @@
-"""Tests for the exact resource–demand matching core (``regional_graph.flow``)."""
+"""Tests for the exact resource–demand matching core (``regional_graph.matching.flow``)."""
 
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 from scipy.optimize import linprog
 from scipy.sparse import coo_array
 
-import regional_graph.flow as flow_module
-from regional_graph.flow import AllocationResult, max_served, solve_allocation
+import regional_graph.matching.flow as flow_module
+from regional_graph.matching.flow import AllocationResult, max_served, solve_allocation
 
 SCALE = 100
 

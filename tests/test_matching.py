@@ -13,8 +13,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import regional_graph as rg
-from regional_graph import matching
 from regional_graph.matching import MatchWeights, match_resources, with_assignments, write_matching
+from regional_graph.matching import resources as matching
 
 _ = None
 AS_OF = "2026-10-01"

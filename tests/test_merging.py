@@ -13,10 +13,11 @@ import pandas as pd
 import pytest
 
 import regional_graph as rg
-from regional_graph import cli, plots
+from regional_graph import cli
 from regional_graph.analysis import compare, coverage, indicators, isolation
-from regional_graph.report import report_tables
+from regional_graph.export.report import report_tables
 from regional_graph.schema import Label
+from regional_graph.viz import plots
 
 DAY = "2026-10-01"
 

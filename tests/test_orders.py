@@ -1,4 +1,4 @@
-"""The three-order flow (``regional_graph.orders``): validation, dispatch proposals,
+"""The three-order flow (``regional_graph.matching.orders``): validation, dispatch proposals,
 indicators, on a hand-built orders table."""
 
 from __future__ import annotations
@@ -8,8 +8,8 @@ import pandas as pd
 import pytest
 
 import regional_graph as rg
-from regional_graph import orders as orders_mod
-from regional_graph.orders import order_indicators, order_status_as_of, propose_dispatch
+from regional_graph.matching import orders as orders_mod
+from regional_graph.matching.orders import order_indicators, order_status_as_of, propose_dispatch
 
 _ = None
 ORDER_COLUMNS = ["id", "community_id", "category", "status", "ordered_at", "dispatcher_id",

@@ -12,8 +12,8 @@ from matplotlib import font_manager
 from matplotlib.figure import Figure
 
 import regional_graph as rg
-from regional_graph import plots
 from regional_graph.analysis.indicators import indicators
+from regional_graph.viz import plots
 
 DAY = rg.datasets.REFERENCE_DATE
 

@@ -9,7 +9,7 @@ import pytest
 
 import regional_graph as rg
 from regional_graph import cli
-from regional_graph.provenance import provenance, provenance_line, provenance_rows
+from regional_graph.export.provenance import provenance, provenance_line, provenance_rows
 
 DAY = "2026-10-01"
 

@@ -1,4 +1,4 @@
-"""Tests for ``regional_graph.report``."""
+"""Tests for ``regional_graph.export.report``."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import pytest
 from test_coverage import DAY, SAMPLE_DAY, build
 
 import regional_graph as rg
-from regional_graph import report
+from regional_graph.export import report
 
 ORG_TABLES = ("uncovered", "should_build", "joint_branch_proposals", "isolated_units")
 

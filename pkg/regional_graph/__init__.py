@@ -24,9 +24,8 @@ from ._lazy import attach
 
 __getattr__, __dir__, __all__ = attach(
     __name__,
-    submodules=["analysis", "build", "datasets", "errors", "export", "export_formats", "flow",
-                "geo", "graph", "io", "matching", "merging", "orders", "plots", "provenance",
-                "report", "schema", "store", "validate", "viz", "vocab"],
+    submodules=["analysis", "build", "datasets", "errors", "export", "frames", "geo", "graph", "io",
+                "matching", "merging", "schema", "store", "validate", "viz", "vocab"],
     names={"InfeasibleMatchingError": "errors", "RegionalGraph": "graph",
            "RegionalGraphError": "errors", "StoreError": "errors",
            "TableValidationError": "errors", "load_graph": "build", "merge": "merging",

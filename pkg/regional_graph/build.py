@@ -24,8 +24,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from . import schema
+from .frames import concat_arrow
 from .graph import EDGE_PROPERTIES, LABELS, LINK_REL_TYPES, REL_TYPES, RegionalGraph
-from .io import Tables, concat_arrow
+from .io import Tables
 from .schema import Label
 from .validate import validate_tables
 
@@ -355,7 +356,7 @@ def _records_frame(records: list[dict[str, object]], order: list[str]) -> pd.Dat
             frame[c] = None
     cols = [c for c in order if c in frame.columns]
     cols += [c for c in frame.columns if c not in cols]
-    from .io import to_text_frame
+    from .frames import to_text_frame
 
     return to_text_frame(frame[cols])
 

@@ -51,7 +51,7 @@ def _lang(args: argparse.Namespace) -> str:
 
 
 def _as_of_line(args: argparse.Namespace) -> str:
-    from .export import as_of_line
+    from .export.tables import as_of_line
 
     return as_of_line(_as_of(args), _lang(args))  # type: ignore[arg-type]
 
@@ -94,7 +94,7 @@ def _cmd_summary(args: argparse.Namespace) -> int:
 
 
 def _headline_lines(G: RegionalGraph, args: argparse.Namespace) -> list[str]:
-    from .report import summary_lines
+    from .export.report import summary_lines
 
     return summary_lines(G, as_of=_as_of(args), lang=_lang(args))  # type: ignore[arg-type]
 
@@ -110,7 +110,7 @@ def _cmd_template(args: argparse.Namespace) -> int:
 
 def _cmd_report(args: argparse.Namespace) -> int:
     """Coverage and isolation report (CSV files and report.xlsx)."""
-    from .report import summary_lines, write_report
+    from .export.report import summary_lines, write_report
 
     if getattr(args, "from_neo4j", False):
         from .store import report_from_neo4j
@@ -132,7 +132,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
 
 def _cmd_match(args: argparse.Namespace) -> int:
     """Resource–demand matching: assignments, unmet demands, idle resources (CSV + xlsx)."""
-    from .matching import match_resources, write_matching
+    from .matching.resources import match_resources, write_matching
 
     G = _load(args)
     _out(_as_of_line(args))
@@ -148,7 +148,7 @@ def _cmd_match(args: argparse.Namespace) -> int:
 def _match_lines(result: object, lang: str = "zh") -> list[str]:
     import pandas as pd
 
-    from .matching import MatchResult
+    from .matching.resources import MatchResult
     from .vocab import value_label
 
     assert isinstance(result, MatchResult)
@@ -241,7 +241,7 @@ def _cmd_maps(args: argparse.Namespace) -> int:
 
 def _cmd_orders(args: argparse.Namespace) -> int:
     """The three-order flow: status as of a day, dispatch proposals, indicators."""
-    from .orders import write_orders
+    from .matching.orders import write_orders
 
     G = _load(args)
     _out(_as_of_line(args))
@@ -257,7 +257,7 @@ def _cmd_orders(args: argparse.Namespace) -> int:
 def _orders_lines(G: RegionalGraph, as_of: str, lang: str) -> list[str]:
     import pandas as pd
 
-    from .orders import order_indicators
+    from .matching.orders import order_indicators
 
     t = order_indicators(G, as_of=as_of, by=None)
     if not len(t):
@@ -300,7 +300,7 @@ def _cmd_diff(args: argparse.Namespace) -> int:
          f"old state {day_old} ({args.old}), new state {day_new} ({args.new or args.old})")
     files = write_diff(old, new, args.out, as_of_old=day_old, as_of_new=day_new, lang=lang,
                        source=f"{args.old}" + (f" → {args.new}" if args.new else ""))
-    from .provenance import provenance, write_provenance
+    from .export.provenance import provenance, write_provenance
 
     write_provenance(args.out, provenance(args.new or args.old, as_of=day_new, parameters={
         "command": "diff", "as_of_old": day_old,
@@ -327,7 +327,7 @@ def _diff_lines(out: Path, lang: str) -> list[str]:
 def _cmd_demo(args: argparse.Namespace) -> int:
     """Run every analysis and export on the bundled sample district."""
     from .build import load_graph
-    from .export import write_tables
+    from .export.tables import write_tables
 
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -344,7 +344,7 @@ def _cmd_demo(args: argparse.Namespace) -> int:
         target = out / name
         written = step(G, target, as_of)
         _out(f"{name:<12} → {written}")
-    from .provenance import provenance, write_provenance
+    from .export.provenance import provenance, write_provenance
 
     write_provenance(out, provenance(src if src.exists() else G, as_of=as_of,
                                      name="sample_district",
@@ -361,7 +361,7 @@ def _demo_steps(lang: str = "zh"
     source = str(datasets.SAMPLE_DISTRICT)
 
     def report(G: RegionalGraph, target: Path, as_of: str) -> object:
-        from .report import summary_lines, write_report
+        from .export.report import summary_lines, write_report
 
         write_report(G, target, as_of=as_of, lang=lang, source=source)  # type: ignore[arg-type]
         for line in summary_lines(G, as_of=as_of, lang=lang)[1:]:  # type: ignore[arg-type]
@@ -369,7 +369,7 @@ def _demo_steps(lang: str = "zh"
         return target
 
     def match(G: RegionalGraph, target: Path, as_of: str) -> object:
-        from .matching import match_resources, write_matching
+        from .matching.resources import match_resources, write_matching
 
         result = shared["matching"] = match_resources(G, as_of=as_of)
         write_matching(result, target, lang=lang, source=source)  # type: ignore[arg-type]
@@ -385,7 +385,7 @@ def _demo_steps(lang: str = "zh"
         return target
 
     def orders(G: RegionalGraph, target: Path, as_of: str) -> object:
-        from .orders import write_orders
+        from .matching.orders import write_orders
 
         write_orders(G, target, as_of=as_of, lang=lang, source=source)  # type: ignore[arg-type]
         for line in _orders_lines(G, as_of, lang):
@@ -429,7 +429,7 @@ def _demo_steps(lang: str = "zh"
 
 def _record(args: argparse.Namespace, out: Path, **parameters: object) -> Path:
     """Write ``provenance.json`` (version, as-of, input name and checksums) into ``out``."""
-    from .provenance import provenance, write_provenance
+    from .export.provenance import provenance, write_provenance
 
     data = getattr(args, "data", None)
     params = {"command": args.command, **{k: v for k, v in parameters.items() if v is not None}}
@@ -438,7 +438,7 @@ def _record(args: argparse.Namespace, out: Path, **parameters: object) -> Path:
 
 def _cmd_export(args: argparse.Namespace) -> int:
     """Write the dataset as GraphML, GEXF, Parquet or neo4j-admin import files."""
-    from .export_formats import export_graph
+    from .export.formats import export_graph
 
     if args.include_personal:
         sys.stderr.write("WARNING: --include-personal puts personal data (member names, phone "
@@ -456,8 +456,8 @@ def _cmd_export(args: argparse.Namespace) -> int:
 def _cmd_merge(args: argparse.Namespace) -> int:
     """Merge several datasets into one city dataset (ids namespaced per dataset)."""
     from .build import load_graph, save_graph
+    from .export.provenance import provenance, write_provenance
     from .merging import merge
-    from .provenance import provenance, write_provenance
 
     names = args.names or [Path(d).stem for d in args.data]
     if len(names) != len(args.data):
@@ -602,7 +602,7 @@ def _cmd_dashboard(args: argparse.Namespace) -> int:
         compare = load_graph(compare)
     matching = None
     if args.with_maps:
-        from .matching import match_resources
+        from .matching.resources import match_resources
         from .viz.maps import write_maps
 
         matching = match_resources(G, as_of=args.as_of)

@@ -47,7 +47,7 @@ class TableValidationError(RegionalGraphError, ValueError):
     Examples
     --------
     >>> import regional_graph as rg
-    >>> raw = {n: rg.io.to_text_frame(df)
+    >>> raw = {n: rg.frames.to_text_frame(df)
     ...        for n, df in rg.datasets.sample_district_tables().items()}
     >>> raw["areas"].loc[5, "level"] = "镇区"
     >>> try:

@@ -21,7 +21,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -29,10 +29,12 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import scipy.sparse as sp
 
-from .io import concat_arrow
+from .frames import concat_arrow
 from .schema import LINK_PROPERTIES, LINK_RELTYPE, NODE_TABLES, Label, RelType
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     import networkx as nx
 
 #: Label of each label code (position in schema order).
@@ -42,6 +44,9 @@ REL_TYPES: list[str] = [r.value for r in RelType]
 LINK_REL_TYPES: list[str] = [r.value for r in LINK_RELTYPE.values()]
 
 DateLike = dt.date | str | np.datetime64 | pd.Timestamp | None
+#: Which links :meth:`RegionalGraph.links` returns, relative to its ``as_of`` day.
+LinkState = Literal["live", "ended", "any"]
+_T = TypeVar("_T")
 
 
 def live_mask(start: np.ndarray, end: np.ndarray, day: np.datetime64) -> np.ndarray:
@@ -54,6 +59,65 @@ def live_mask(start: np.ndarray, end: np.ndarray, day: np.datetime64) -> np.ndar
     [True, True]
     """
     return (np.isnat(start) | (start <= day)) & (np.isnat(end) | (end >= day))
+
+
+@dataclass(frozen=True)
+class Links:
+    """Relationships as parallel arrays (what every analysis works on).
+
+    ``pos`` are row positions in :attr:`RegionalGraph.edges`; ``source`` and ``target`` are
+    int64 node codes; ``start`` and ``end`` are ``datetime64[s]`` (``NaT`` when open).
+
+    Examples
+    --------
+    >>> import regional_graph as rg
+    >>> G = rg.datasets.load_tiny()
+    >>> pairs = G.links("PAIRED_WITH", state="any")
+    >>> len(pairs), G.ids[pairs.source].tolist(), G.ids[pairs.target].tolist()
+    (2, ['O1', 'O2'], ['PC1', 'PC3'])
+    """
+
+    pos: np.ndarray
+    source: np.ndarray
+    target: np.ndarray
+    start: np.ndarray
+    end: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.pos)
+
+    def select(self, mask: np.ndarray) -> Links:
+        """The links where ``mask`` is true.
+
+        Examples
+        --------
+        >>> import regional_graph as rg
+        >>> G = rg.datasets.load_tiny()
+        >>> seats = G.links("CONFERENCE_MEMBER", state="any")
+        >>> G.ids[seats.select(np.isnat(seats.end)).source].tolist()
+        ['O1']
+        """
+        return Links(self.pos[mask], self.source[mask], self.target[mask], self.start[mask],
+                     self.end[mask])
+
+    def adjacency(self, n: int, *, symmetric: bool = False) -> sp.csr_array:
+        """``n × n`` CSR adjacency counting the links (``source → target``; both ways when
+        ``symmetric``).
+
+        Examples
+        --------
+        >>> import regional_graph as rg
+        >>> G = rg.datasets.load_tiny()
+        >>> A = G.links("PAIRED_WITH", as_of="2026-10-01").adjacency(G.number_of_nodes())
+        >>> int(A.sum()), int(A[G.codes(["O1"])[0], G.codes(["PC1"])[0]])
+        (1, 1)
+        """
+        src, tgt = self.source, self.target
+        if symmetric:
+            src, tgt = np.concatenate([src, tgt]), np.concatenate([tgt, src])
+        adj = sp.csr_array((np.ones(len(src), dtype=np.int32), (src, tgt)), shape=(n, n))
+        adj.sum_duplicates()
+        return adj
 
 
 def as_date(value: DateLike = None) -> np.datetime64:
@@ -228,6 +292,71 @@ class RegionalGraph:
             return self.edges
         wanted = {RelType(t).value if not isinstance(t, RelType) else t.value for t in types}
         return self.edges[self.edges["type"].isin(wanted).to_numpy()]
+
+    def links(
+        self, *types: RelType | str, as_of: DateLike = None, state: LinkState = "live",
+    ) -> Links:
+        """The relationships of the given types (all when none given) as arrays.
+
+        ``state="live"`` keeps the links live on ``as_of`` (default today: start empty or
+        ≤ the day, end empty or ≥ the day — the one live-link rule of DOMAIN.md); ``"ended"``
+        keeps those whose end lies before the day; ``"any"`` keeps all. Structural types
+        (``PART_OF``, ``LEADS`` …) carry no dates and are always live.
+
+        Examples
+        --------
+        >>> import regional_graph as rg
+        >>> G = rg.datasets.load_tiny()
+        >>> live = G.links("PAIRED_WITH", "CONFERENCE_MEMBER", as_of="2026-10-01")
+        >>> G.ids[live.source].tolist()
+        ['O1', 'O1']
+        >>> G.ids[G.links("PAIRED_WITH", as_of="2026-10-01", state="ended").source].tolist()
+        ['O2']
+        >>> len(G.links(state="any")) == G.number_of_edges()
+        True
+        """
+        key = ("links", tuple(sorted({RelType(t).value for t in types})))
+        every: Links = self.memo(key, lambda: self._links_of(types))
+        if state == "any":
+            return every
+        day = as_date(as_of)
+        if state == "live":
+            return every.select(live_mask(every.start, every.end, day))
+        if state == "ended":
+            return every.select(~np.isnat(every.end) & (every.end < day))
+        raise ValueError(f"state must be 'live', 'ended' or 'any', not {state!r}")
+
+    def _links_of(self, types: tuple[RelType | str, ...]) -> Links:
+        codes = self.edges["type"].cat.codes.to_numpy()
+        if types:
+            wanted = [REL_TYPES.index(RelType(t).value) for t in types]
+            pos = np.flatnonzero(np.isin(codes, wanted))
+        else:
+            pos = np.arange(len(codes))
+        e = self.edges
+        return Links(
+            pos,
+            e["source"].to_numpy()[pos].astype(np.int64),
+            e["target"].to_numpy()[pos].astype(np.int64),
+            e["start"].to_numpy(dtype="datetime64[s]")[pos],
+            e["end"].to_numpy(dtype="datetime64[s]")[pos],
+        )
+
+    def memo(self, key: object, compute: Callable[[], _T]) -> _T:
+        """``compute()``, computed once per graph and ``key`` (a graph never changes).
+
+        The one cache of derived arrays: modules ask the graph instead of writing into it.
+
+        Examples
+        --------
+        >>> import regional_graph as rg
+        >>> G = rg.datasets.load_tiny()
+        >>> G.memo(("example", "answer"), lambda: 42), G.memo(("example", "answer"), lambda: 0)
+        (42, 42)
+        """
+        if key not in self._cache:
+            self._cache[key] = compute()
+        return self._cache[key]  # type: ignore[return-value]
 
     def live(self, edges: pd.DataFrame, as_of: DateLike = None) -> np.ndarray:
         """Mask of ``edges`` live on ``as_of``: start empty or ≤ as_of, end empty or ≥ as_of.
@@ -504,7 +633,7 @@ class RegionalGraph:
 def _iso_dates(frame: pd.DataFrame) -> pd.DataFrame:
     """``frame`` with its date columns as ISO strings (``2026-10-01``; with the time when any
     value has one)."""
-    from .io import format_datetimes
+    from .frames import format_datetimes
 
     dates = [c for c in frame.columns if pd.api.types.is_datetime64_any_dtype(frame[c].dtype)]
     if not dates:

@@ -41,7 +41,8 @@ import pyarrow.compute as pc
 
 from . import schema
 from .errors import FAILURE_COLUMNS, TableValidationError
-from .io import Tables, broken_rows, concat_arrow, read_problems, to_text_frame
+from .frames import concat_arrow, to_text_frame
+from .io import Tables, broken_rows, read_problems
 
 _DATE_RE = re.compile(
     r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?"

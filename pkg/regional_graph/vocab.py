@@ -497,7 +497,7 @@ def check_lang(lang: str) -> Lang:
     """
     if lang not in LANGS:
         raise ValueError(f"`lang` must be one of {', '.join(LANGS)}, not {lang!r}")
-    return lang  # type: ignore[return-value]
+    return lang
 
 
 def base_column(col: str) -> str:

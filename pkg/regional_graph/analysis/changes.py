@@ -204,7 +204,7 @@ def indicator_changes(old: RegionalGraph, new: RegionalGraph | None = None, *,
     >>> bool(row["change"] == row["new"] - row["old"])
     True
     """
-    from ..export import is_rate
+    from ..export.tables import is_rate
     from .indicators import indicators
 
     new = old if new is None else new
@@ -283,7 +283,7 @@ def write_diff(old: RegionalGraph, new: RegionalGraph | None = None, out_dir: st
     ...     paths["diff"].name
     'diff.xlsx'
     """
-    from ..export import write_tables
+    from ..export.tables import write_tables
 
     tables = diff_tables(old, new, as_of_old=as_of_old, as_of_new=as_of_new)
     day_old = np.datetime_as_string(as_date(as_of_old), "D")

@@ -69,7 +69,7 @@ _NOT_SUMMED = ("building_group",)
 
 #: Indicator column → Chinese name (from the one vocabulary, :mod:`regional_graph.vocab`).
 INDICATOR_ZH: dict[str, str] = vocab.COLUMN_ZH
-#: The three-order flow's columns in the indicator tables (:func:`regional_graph.orders.
+#: The three-order flow's columns in the indicator tables (:func:`regional_graph.matching.orders.
 #: order_indicators`).
 ORDER_COLUMNS = ("orders", "open", "dispatched", "taken", "done", "cancelled",
                  "fulfilment_rate", "median_hours_to_take", "median_hours_to_finish")
@@ -371,7 +371,7 @@ def indicators(
 def _with_orders(G: RegionalGraph, out: pd.DataFrame, level: Level,
                  day: np.datetime64) -> pd.DataFrame:
     """``out`` with the three-order flow's columns (0 orders where none were placed)."""
-    from ..orders import order_indicators
+    from ..matching.orders import order_indicators
 
     flow = order_indicators(G, as_of=day, by=level).reindex(out.index)
     for col in ORDER_COLUMNS:
@@ -436,7 +436,7 @@ def write_indicators(
     ...     sorted(paths)
     ['community', 'district', 'street', 'xlsx']
     """
-    from ..export import write_tables
+    from ..export.tables import write_tables
 
     day = as_date(as_of)
     tables = {lvl: indicators(G, level=lvl, as_of=day, matching=matching) for lvl in LEVELS}

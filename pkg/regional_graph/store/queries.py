@@ -426,12 +426,13 @@ def report_from_neo4j(
     lang: str = "zh",
 ) -> dict[str, Path]:
     """Write the coverage/isolation report of a stored dataset from server-side queries
-    (in ``lang``, as :func:`regional_graph.report.write_report`).
+    (in ``lang``, as :func:`regional_graph.export.report.write_report`).
 
     The five tables of :data:`SERVER_TABLES` come from Cypher; the report's other tables
     (joint-branch proposals, dormant ties) need the whole graph and are computed in memory
-    on the dataset loaded from the server. Files as :func:`regional_graph.report.write_report`
-    (CSV per table, UTF-8 with BOM, and ``report.xlsx`` with Chinese headers).
+    on the dataset loaded from the server. Files as
+    :func:`~regional_graph.export.report.write_report` (CSV per table, UTF-8 with BOM, and
+    ``report.xlsx`` with Chinese headers).
 
     Returns
     -------
@@ -449,7 +450,7 @@ def report_from_neo4j(
     assert paths["report"].name == "report.xlsx"
     ```
     """
-    from .. import report
+    from ..export import report
     from .load import load_graph
 
     day = _day(as_of)

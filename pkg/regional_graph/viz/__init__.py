@@ -25,4 +25,4 @@ from .._lazy import attach
 # each submodule loads on first use
 __getattr__, __dir__, __all__ = attach(
     __name__, submodules=["batch", "dashboard", "fonts", "headline", "layout", "maps",
-                          "notebook", "posters", "render", "wallscreen"])
+                          "notebook", "plots", "posters", "render", "wallscreen"])

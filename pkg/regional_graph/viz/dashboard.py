@@ -5,7 +5,7 @@ attention lists and links to the wall maps.
 tables (:func:`~regional_graph.analysis.indicators.indicators`), the report lists
 (:mod:`~regional_graph.analysis.coverage`, :mod:`~regional_graph.analysis.isolation`), the
 matching (:func:`~regional_graph.matching.match_resources`) and the three-order flow
-(:func:`~regional_graph.orders.order_indicators`) — so the page and the tables cannot
+(:func:`~regional_graph.matching.orders.order_indicators`) — so the page and the tables cannot
 disagree. :func:`render_dashboard_html` pours it into ``assets/dashboard.html`` together with
 the vendored ECharts build and an embedded CJK font subset: the page makes no request at all
 and works from a USB stick. Only allow-listed fields reach the page (ids, names of units and
@@ -193,8 +193,8 @@ class _State:
 
 
 def _measure(G: RegionalGraph, day: np.datetime64, matching: Any) -> _State:
-    from ..matching import REASON_ZH, match_resources
-    from ..orders import order_indicators
+    from ..matching.orders import order_indicators
+    from ..matching.resources import REASON_ZH, match_resources
 
     if matching is None:
         matching = match_resources(G, as_of=day)

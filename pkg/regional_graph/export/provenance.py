@@ -24,7 +24,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from .graph import DateLike, RegionalGraph, as_date
+from ..graph import DateLike, RegionalGraph, as_date
 
 __all__ = ["FILE_NAME", "provenance", "provenance_rows", "write_provenance"]
 
@@ -57,8 +57,8 @@ def graph_checksum(G: RegionalGraph) -> str:
     >>> a == graph_checksum(rg.datasets.load_sample_district()), len(a)
     (True, 64)
     """
-    from .build import graph_to_tables
-    from .io import format_datetimes
+    from ..build import graph_to_tables
+    from ..frames import format_datetimes
 
     digest = hashlib.sha256()
     for name, table in graph_to_tables(G).items():
@@ -107,7 +107,7 @@ def provenance(
     >>> info["input"]["name"], info["input"]["files"], info["parameters"]
     ('海岚区 (sample)', [], {'seed': 2026})
     """
-    from . import __version__
+    from .. import __version__
 
     day = as_date(as_of)
     record: dict[str, Any] = {"name": name, "path": None, "files": [], "sha256": None}

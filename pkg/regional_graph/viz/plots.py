@@ -8,7 +8,7 @@ Chinese street names and titles render without missing glyphs.
 Examples
 --------
 >>> import regional_graph as rg
->>> from regional_graph import plots
+>>> from regional_graph.viz import plots
 >>> G = rg.datasets.load_sample_district()
 >>> fig = plots.plot_coverage_by_street(G, as_of=rg.datasets.REFERENCE_DATE)
 >>> len(fig.axes[0].patches)
@@ -26,8 +26,8 @@ from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from . import schema
-from .graph import DateLike, RegionalGraph, as_date
+from .. import schema
+from ..graph import DateLike, RegionalGraph, as_date
 
 log = logging.getLogger(__name__)
 
@@ -64,7 +64,7 @@ def configure_cjk_font() -> str | None:
     >>> family is None or "CJK" in family or isinstance(family, str)
     True
     """
-    from .viz.fonts import matplotlib_cjk_family
+    from .fonts import matplotlib_cjk_family
 
     family = matplotlib_cjk_family()
     mpl.rcParams["axes.unicode_minus"] = False
@@ -106,7 +106,7 @@ def plot_coverage_by_street(G: RegionalGraph, *, as_of: DateLike = None) -> Figu
     >>> [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
     ['覆盖率(全部)', '覆盖率(有党员)']
     """
-    from .analysis import coverage
+    from ..analysis import coverage
 
     day = as_date(as_of)
     rates = coverage.coverage_rates(G, as_of=day, by="street")
@@ -157,7 +157,7 @@ def plot_indicator(table: pd.DataFrame, column: str, *, title: str | None = None
     >>> len(plot_indicator(t, "conference_rate").axes[0].patches)
     13
     """
-    from .analysis.indicators import INDICATOR_ZH
+    from ..analysis.indicators import INDICATOR_ZH
 
     if column not in table.columns:
         raise KeyError(f"`column` {column!r} is not in the table; have {list(table.columns)}")
@@ -215,7 +215,7 @@ def plot_degree_distribution(
     >>> len(fig.axes[0].get_lines())
     3
     """
-    from .analysis.structure import degree
+    from ..analysis.structure import degree
 
     day = as_date(as_of)
     d = degree(G, as_of=day, include_coverage=include_coverage, include_isolated=True)
@@ -330,8 +330,8 @@ def plot_district_comparison(
     >>> len(fig.axes[0].patches), [x.get_text() for x in fig.axes[0].get_legend().get_texts()]
     (8, ['合计', '海岚区', '海岚区'])
     """
-    from .analysis.compare import TOTAL
-    from .analysis.indicators import INDICATOR_ZH
+    from ..analysis.compare import TOTAL
+    from ..analysis.indicators import INDICATOR_ZH
 
     missing = [c for c in columns if c not in table.columns]
     if missing:

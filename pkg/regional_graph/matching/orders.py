@@ -7,8 +7,9 @@
 * :func:`propose_dispatch` proposes, for every order still open, who should take it — an
   in-service member living in the order's community whose ``skills`` list the category, or a
   unit offering a resource of that category — with the community's Party committee as the
-  dispatcher. The choice is one exact allocation (:func:`regional_graph.flow.solve_allocation`):
-  as many orders as possible, then the cheapest by the cost model of
+  dispatcher. The choice is one exact allocation
+  (:func:`~regional_graph.matching.flow.solve_allocation`): as many orders as possible,
+  then the cheapest by the cost model of
   :class:`~regional_graph.matching.MatchWeights`.
 * :func:`order_indicators` measures the flow per community (or street, district, category):
   fulfilment rate, median hours to take and to finish, orders still open.
@@ -35,18 +36,18 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import schema
+from .. import schema
+from ..graph import DateLike, RegionalGraph, as_date
+from ..schema import Label, RelType
+from ..vocab import VALUE_ZH, Lang
 from .flow import solve_allocation
-from .graph import DateLike, RegionalGraph, as_date
-from .matching import (
+from .resources import (
     MatchWeights,
     _candidate_pairs,
     _name,
     _pair_reasons,
     _Places,
 )
-from .schema import Label, RelType
-from .vocab import VALUE_ZH, Lang
 
 log = logging.getLogger(__name__)
 
@@ -478,7 +479,7 @@ def write_orders(G: RegionalGraph, out_dir: str | Path, *, as_of: DateLike = Non
     ...     sorted(write_orders(G, d, as_of=rg.datasets.REFERENCE_DATE))[-2:]
     ['order_status', 'orders']
     """
-    from .export import write_tables
+    from ..export.tables import write_tables
 
     day = as_date(as_of)
     tables = order_tables(G, as_of=day, max_distance_km=max_distance_km)

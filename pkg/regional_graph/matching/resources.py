@@ -2,7 +2,7 @@
 
 :func:`match_resources` allocates the resources of a graph to its demands and explains every
 assignment and every unit of demand left unmet. The optimisation itself is the exact
-min-cost-flow core :func:`regional_graph.flow.solve_allocation`; this module decides which
+min-cost-flow core :func:`regional_graph.matching.flow.solve_allocation`; this module decides which
 (resource, demand) pairs are *admissible* and what each one costs.
 
 Objective (lexicographic, integer quantities)
@@ -64,12 +64,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import schema
+from .. import schema
+from ..geo import EARTH_RADIUS_KM, haversine_km, unit_sphere
+from ..graph import DateLike, RegionalGraph, as_date
+from ..schema import Label, RelType
+from ..vocab import SHEET_ZH, VALUE_ZH, Lang
 from .flow import AllocationResult, max_served, solve_allocation
-from .geo import EARTH_RADIUS_KM, haversine_km, unit_sphere
-from .graph import DateLike, RegionalGraph, as_date
-from .schema import Label, RelType
-from .vocab import SHEET_ZH, VALUE_ZH, Lang
 
 log = logging.getLogger(__name__)
 
@@ -996,7 +996,7 @@ def write_matching(result: MatchResult, out_dir: str | Path, *, lang: Lang = "zh
     ...     paths["assignments"].read_text(encoding="utf-8-sig").split(",")[0]
     '编号'
     """
-    from .export import write_tables
+    from ..export.tables import write_tables
 
     folder = Path(out_dir)
     tables = {"assignments": result.assignments, "unmet_demands": result.unmet_demands,
@@ -1022,7 +1022,7 @@ def with_assignments(G: RegionalGraph, result: MatchResult) -> RegionalGraph:
     >>> int(H.edges_of("ASSIGNED_TO")["quantity"].sum()) > 0
     True
     """
-    from .build import _conform_edges
+    from ..build import _conform_edges
 
     a = result.assignments
     src = G.codes(a.index)

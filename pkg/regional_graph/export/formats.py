@@ -44,10 +44,10 @@ from typing import TYPE_CHECKING, Literal
 import numpy as np
 import pandas as pd
 
-from . import schema
-from .graph import LABELS, RegionalGraph
-from .io import format_datetimes
-from .schema import Label
+from .. import schema
+from ..frames import format_datetimes
+from ..graph import LABELS, RegionalGraph
+from ..schema import Label
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -127,7 +127,7 @@ def node_frames(G: RegionalGraph, *, include_personal: bool = False
 def edge_frames(G: RegionalGraph, *, include_personal: bool = False
                 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The allow-listed edge properties (typed) and their plain-typed copy."""
-    from .graph import EDGE_PROPERTIES
+    from ..graph import EDGE_PROPERTIES
 
     props = [c for c in G.edges.columns if c not in _EDGE_STRUCTURE
              and (include_personal or c in EDGE_PROPERTIES)]
@@ -244,7 +244,7 @@ def write_parquet(G: RegionalGraph, folder: str | Path, *,
     >>> len(paths), "phone" in members.columns
     (9, False)
     """
-    from .build import graph_to_tables
+    from ..build import graph_to_tables
 
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)

@@ -23,11 +23,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import schema
-from .analysis import coverage, isolation, recommend
-from .export import as_of_line, write_tables
-from .graph import DateLike, RegionalGraph, as_date
-from .vocab import SHEET_ZH, Lang, check_lang, value_label
+from .. import schema
+from ..analysis import coverage, isolation, recommend
+from ..graph import DateLike, RegionalGraph, as_date
+from ..vocab import SHEET_ZH, Lang, check_lang, value_label
+from .tables import as_of_line, write_tables
 
 log = logging.getLogger(__name__)
 

@@ -33,8 +33,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .graph import DateLike, as_date
-from .vocab import Lang, check_lang, column_doc, column_label, sheet_name, translate
+from ..graph import DateLike, as_date
+from ..vocab import Lang, check_lang, column_doc, column_label, sheet_name, translate
 
 log = logging.getLogger(__name__)
 
@@ -323,7 +323,7 @@ def write_tables(
 
 def _provenance_rows(source: str | None, zh: bool) -> list[tuple[str, str]]:
     """The library version, and the input files' checksum when ``source`` is a path."""
-    from . import __version__
+    from .. import __version__
 
     rows = [("软件版本" if zh else "library", f"regional_graph {__version__}")]
     if source and Path(source).exists():
