@@ -58,8 +58,6 @@ LONG_FUNCTIONS: set[str] = {
 
 #: Private names imported across packages, being made public or moved (never add one).
 PRIVATE_IMPORTS: set[str] = {
-    "regional_graph.matching.resources -> regional_graph.build._conform_edges",
-    "regional_graph.store.load -> regional_graph.build._conform_edges",
     "regional_graph.store.queries -> regional_graph.analysis.coverage._rate",
 }
 
@@ -67,8 +65,6 @@ PRIVATE_IMPORTS: set[str] = {
 UPWARD_IMPORTS: set[str] = {
     "regional_graph.analysis.changes -> regional_graph.export.tables",
     "regional_graph.analysis.indicators -> regional_graph.export.tables",
-    "regional_graph.matching.orders -> regional_graph.export.tables",
-    "regional_graph.matching.resources -> regional_graph.export.tables",
     "regional_graph.store.queries -> regional_graph.export.report",
 }
 

@@ -13,7 +13,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import regional_graph as rg
-from regional_graph.matching import MatchWeights, match_resources, with_assignments, write_matching
+from regional_graph.export.matching import write_matching
+from regional_graph.matching import MatchWeights, _places, match_resources, with_assignments
 from regional_graph.matching import resources as matching
 
 _ = None
@@ -137,7 +138,7 @@ def test_great_circle_distance_and_party_org_provider() -> None:
     assert q3["distance_km"].iloc[0] == pytest.approx(0.0, abs=1e-6)  # C3's centroid is O2
     q1 = a[(a["demand_id"] == "Q1") & (a.index == "R1")]
     assert q1["distance_km"].iloc[0] == pytest.approx(0.0, abs=1e-6)
-    expected = matching.haversine_km(np.array([37.50]), np.array([121.30]),
+    expected = rg.geo.haversine_km(np.array([37.50]), np.array([121.30]),
                                      np.array([37.52]), np.array([121.30]))[0]
     q2 = a[(a["demand_id"] == "Q2") & (a.index == "R1")]
     assert q2["distance_km"].iloc[0] == pytest.approx(expected, abs=1e-3)
@@ -148,9 +149,9 @@ def test_great_circle_distance_and_party_org_provider() -> None:
 
 
 def _instance(G: rg.RegionalGraph, weights: MatchWeights) -> dict[str, np.ndarray]:
-    places = matching._Places(G, rg.graph.as_date(AS_OF))
+    places = _places.Places(G, rg.graph.as_date(AS_OF))
     res, dem = places.resources(), places.demands()
-    p = matching._candidate_pairs(res, dem, places.ties, weights, None)
+    p = _places.candidate_pairs(res, dem, places.ties, weights, None)
     R, D = G.nodes[rg.schema.Label.RESOURCE], G.nodes[rg.schema.Label.DEMAND]
     prio = D["priority"].astype(object).where(D["priority"].notna(), "medium")
     return {"cap": R["capacity"].fillna(1).to_numpy(np.int64),

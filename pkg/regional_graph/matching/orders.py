@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import logging
 import re
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -39,21 +38,16 @@ import pandas as pd
 from .. import schema
 from ..graph import DateLike, RegionalGraph, as_date
 from ..schema import Label, RelType
-from ..vocab import VALUE_ZH, Lang
+from ..vocab import VALUE_ZH
+from ._places import Places, candidate_pairs, name_of, pair_reasons
 from .flow import solve_allocation
-from .resources import (
-    MatchWeights,
-    _candidate_pairs,
-    _name,
-    _pair_reasons,
-    _Places,
-)
+from .weights import MatchWeights
 
 log = logging.getLogger(__name__)
 
 __all__ = [
     "DISPATCH_REASONS", "ORDER_TABLES", "order_indicators", "order_status_as_of", "order_tables",
-    "propose_dispatch", "write_orders",
+    "propose_dispatch",
 ]
 
 _STEPS = ("open", "dispatched", "taken", "done")
@@ -186,7 +180,7 @@ def propose_dispatch(
     status = order_status_as_of(ords, day)
     open_ = np.flatnonzero((status == "open").to_numpy(dtype=bool))
     ords = ords.iloc[open_].reset_index(drop=True)
-    places = _Places(G, day)
+    places = Places(G, day)
     comm_code = G.codes(ords["community_id"])
     dem = places.at_communities(ords["category"].cat.codes.to_numpy(), comm_code)
     n_ord = len(ords)
@@ -195,7 +189,7 @@ def propose_dispatch(
     res = places.resources()
     R = G.nodes[Label.RESOURCE]
     cap_u = R["capacity"].fillna(1).to_numpy(dtype=np.int64)
-    units = _candidate_pairs(res, dem, places.ties, weights, max_distance_km)
+    units = candidate_pairs(res, dem, places.ties, weights, max_distance_km)
     had_unit = np.bincount(units.d, minlength=n_ord) > 0
     if max_distance_km is not None:
         units = units.take(units.eff_km < max_distance_km)
@@ -257,11 +251,11 @@ def propose_dispatch(
         r = units.r[ku]
         prov = G.codes(R["provider_id"].to_numpy()[r])
         unit = np.where(prov >= 0, places.host_of[np.maximum(prov, 0)], -1)
-        assignee[is_unit] = _name(ids, unit)
-        assignee_name[is_unit] = _name(names, unit)
+        assignee[is_unit] = name_of(ids, unit)
+        assignee_name[is_unit] = name_of(names, unit)
         resource_id[is_unit] = R.index.to_numpy()[r]
         distance[is_unit] = np.round(units.km[ku], 3)
-        en, zh = _pair_reasons(units.take(ku))
+        en, zh = pair_reasons(units.take(ku))
         reason[is_unit] = ("unit: " + en).to_numpy(dtype=object)
         reason_zh[is_unit] = ("驻区单位：" + zh).to_numpy(dtype=object)
     if is_member.any():
@@ -281,11 +275,11 @@ def propose_dispatch(
     cost_out[k >= 0] = np.round(cost[k[k >= 0]], 4)
     out = pd.DataFrame({
         "community_id": ords["community_id"].to_numpy(),
-        "community": _name(names, comm_code),
+        "community": name_of(names, comm_code),
         "category": ords["category"].to_numpy(),
         "ordered_at": ords["ordered_at"].to_numpy(),
         "dispatcher_id": dispatcher_id.to_numpy(),
-        "dispatcher": _name(names, G.codes(dispatcher_id)),
+        "dispatcher": name_of(names, G.codes(dispatcher_id)),
         "assignee_kind": kind,
         "assignee_id": assignee,
         "assignee": assignee_name,
@@ -441,9 +435,9 @@ def order_tables(G: RegionalGraph, *, as_of: DateLike = None,
     taken = ~np.isnat(upto("taken_at"))
     status_table = pd.DataFrame({
         "community_id": o["community_id"].to_numpy(dtype=object),
-        "community": _name(names, comm),
-        "street_id": _name(G.ids.to_numpy(dtype=object), street),
-        "street": _name(names, street),
+        "community": name_of(names, comm),
+        "street_id": name_of(G.ids.to_numpy(dtype=object), street),
+        "street": name_of(names, street),
         "category": o["category"].to_numpy(),
         "status": status[placed].to_numpy(dtype=object),
         "ordered_at": upto("ordered_at"),
@@ -464,25 +458,3 @@ def order_tables(G: RegionalGraph, *, as_of: DateLike = None,
         "order_indicators_street": order_indicators(G, as_of=day, by="street"),
         "order_indicators_category": order_indicators(G, as_of=day, by="category"),
     }
-
-
-def write_orders(G: RegionalGraph, out_dir: str | Path, *, as_of: DateLike = None,
-                 lang: Lang = "zh", max_distance_km: float | None = None,
-                 source: str | None = None) -> dict[str, Path]:
-    """Write :func:`order_tables` as CSV files and ``orders.xlsx`` (with a 说明 sheet).
-
-    Examples
-    --------
-    >>> import tempfile, regional_graph as rg
-    >>> G = rg.datasets.load_sample_district()
-    >>> with tempfile.TemporaryDirectory() as d:
-    ...     sorted(write_orders(G, d, as_of=rg.datasets.REFERENCE_DATE))[-2:]
-    ['order_status', 'orders']
-    """
-    from ..export.tables import write_tables
-
-    day = as_date(as_of)
-    tables = order_tables(G, as_of=day, max_distance_km=max_distance_km)
-    title = "三单制(群众点单、党组织下单、党员接单)" if lang == "zh" else "three-order flow"
-    return write_tables(tables, out_dir, workbook="orders", lang=lang, as_of=day,
-                        source=source or G.name, title=title)
