@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import logging
 import re
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -39,7 +40,7 @@ from .. import schema
 from ..graph import DateLike, RegionalGraph, as_date
 from ..schema import Label, RelType
 from ..vocab import VALUE_ZH
-from ._places import Places, candidate_pairs, name_of, pair_reasons
+from ._places import Pairs, Places, Side, candidate_pairs, name_of, pair_reasons
 from .flow import solve_allocation
 from .weights import MatchWeights
 
@@ -113,6 +114,103 @@ def _member_skills(G: RegionalGraph) -> pd.DataFrame:
     return out[out["cat"] >= 0].drop_duplicates().reset_index(drop=True)
 
 
+_DISPATCH_COLUMNS = ["community_id", "community", "category", "ordered_at", "dispatcher_id",
+                     "dispatcher", "assignee_kind", "assignee_id", "assignee", "resource_id",
+                     "distance_km", "cost", "reason"]
+
+
+def _member_pairs(G: RegionalGraph, places: Places, status: pd.Series, day: np.datetime64,
+                  dem: Side, member_capacity: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """In-service members who could take each order: ``(member row, order row)`` pairs and
+    the orders each member may still take."""
+    M = G.nodes[Label.MEMBER]
+    mrng = G.label_range(Label.MEMBER)
+    reported = M["reported"].fillna(False).to_numpy(dtype=bool) if len(M) else np.zeros(0, bool)
+    rep = G.edges_of(RelType.REPORTS_TO)
+    rep = rep[G.live(rep, day)]
+    reported[rep["source"].to_numpy(dtype=np.int64) - mrng.start] = True
+    m_comm = places.levels(G.codes(M["residence_area_id"]), "community") if len(M) \
+        else np.zeros(0, np.int64)
+    busy_ids = G.orders.loc[
+        status.isin(["dispatched", "taken"]).to_numpy(dtype=bool), "assignee_id"].dropna()
+    busy = np.bincount(np.maximum(G.codes(busy_ids) - mrng.start, 0)[
+        (G.codes(busy_ids) >= mrng.start) & (G.codes(busy_ids) < mrng.stop)],
+        minlength=len(M)) if len(M) else np.zeros(0, np.int64)
+    cap_m = np.maximum(member_capacity - busy, 0).astype(np.int64)
+    skills = _member_skills(G)
+    skills = skills[reported[skills["m"].to_numpy()]] if len(skills) else skills
+    skills = skills.assign(community=m_comm[skills["m"].to_numpy()] if len(skills) else [])
+    od = pd.DataFrame({"community": dem.community, "cat": dem.cat, "d": np.arange(len(dem.cat))})
+    mp = skills.merge(od[od["community"] >= 0], on=["community", "cat"])
+    return mp["m"].to_numpy(dtype=np.int64), mp["d"].to_numpy(dtype=np.int64), cap_m
+
+
+@dataclass
+class _Takers:
+    """Per open order: the proposed taker and why (filled in by kind)."""
+
+    kind: np.ndarray
+    assignee: np.ndarray
+    name: np.ndarray
+    resource_id: np.ndarray
+    distance: np.ndarray
+    reason: np.ndarray
+    reason_zh: np.ndarray
+
+    @classmethod
+    def empty(cls, n: int) -> _Takers:
+        return cls(kind=np.full(n, None, dtype=object), assignee=np.full(n, None, dtype=object),
+                   name=np.full(n, None, dtype=object),
+                   resource_id=np.full(n, None, dtype=object), distance=np.full(n, np.nan),
+                   reason=np.full(n, None, dtype=object), reason_zh=np.full(n, None, dtype=object))
+
+
+def _unit_takers(G: RegionalGraph, places: Places, units: Pairs, chosen: np.ndarray,
+                 out: _Takers) -> None:
+    """Fill in the orders given to a unit (``chosen`` is a position in ``units``)."""
+    is_unit = (chosen >= 0) & (chosen < len(units.r))
+    if not is_unit.any():
+        return
+    R = G.nodes[Label.RESOURCE]
+    ku = chosen[is_unit]
+    r = units.r[ku]
+    prov = G.codes(R["provider_id"].to_numpy()[r])
+    unit = np.where(prov >= 0, places.host_of[np.maximum(prov, 0)], -1)
+    out.kind[is_unit] = "unit"
+    out.assignee[is_unit] = name_of(G.ids.to_numpy(dtype=object), unit)
+    out.name[is_unit] = name_of(G.display_names(), unit)
+    out.resource_id[is_unit] = R.index.to_numpy()[r]
+    out.distance[is_unit] = np.round(units.km[ku], 3)
+    en, zh = pair_reasons(units.take(ku))
+    out.reason[is_unit] = ("unit: " + en).to_numpy(dtype=object)
+    out.reason_zh[is_unit] = ("驻区单位：" + zh).to_numpy(dtype=object)
+
+
+def _member_takers(G: RegionalGraph, ords: pd.DataFrame, m_r: np.ndarray, offset: int,
+                   chosen: np.ndarray, out: _Takers) -> None:
+    """Fill in the orders given to a member (``chosen - offset`` is a position in ``m_r``)."""
+    is_member = chosen >= offset
+    if not is_member.any():
+        return
+    mrow = m_r[chosen[is_member] - offset]
+    out.kind[is_member] = "member"
+    out.assignee[is_member] = G.nodes[Label.MEMBER].index.to_numpy()[mrow]
+    cat_zh = np.array([schema.CATEGORY.zh(c) for c in schema.CATEGORY.codes], dtype=object)
+    cat_codes = ords["category"].cat.codes.to_numpy()[is_member]
+    out.reason[is_member] = "member living in the community; skill " \
+        + np.asarray(schema.CATEGORY.codes, dtype=object)[cat_codes]
+    out.reason_zh[is_member] = "住在本社区的在职党员；技能：" + cat_zh[cat_codes]
+
+
+def _dispatchers(G: RegionalGraph, community_ids: pd.Series) -> pd.Series:
+    """The community Party committee of each community id (text; empty when none)."""
+    po = G.nodes[Label.PARTY_ORG]
+    cc = po[po["level"].astype(str).to_numpy(dtype=object) == "community_committee"]
+    committee = pd.Series(cc.index.to_numpy(dtype=object), index=cc["area_id"].to_numpy(
+        dtype=object)).groupby(level=0).first() if len(cc) else pd.Series(dtype=object)
+    return community_ids.map(committee).astype("str")
+
+
 def propose_dispatch(
     G: RegionalGraph,
     *,
@@ -171,108 +269,45 @@ def propose_dispatch(
         raise ValueError("member_capacity must be >= 0")
     day = as_date(as_of)
     ords = G.orders.reset_index(drop=True)
-    columns = ["community_id", "community", "category", "ordered_at", "dispatcher_id",
-               "dispatcher", "assignee_kind", "assignee_id", "assignee", "resource_id",
-               "distance_km", "cost", "reason"]
     if not len(ords):
-        return pd.DataFrame({c: pd.Series([], dtype="str") for c in columns},
+        return pd.DataFrame({c: pd.Series([], dtype="str") for c in _DISPATCH_COLUMNS},
                             index=pd.Index([], dtype="str", name="id"))
     status = order_status_as_of(ords, day)
-    open_ = np.flatnonzero((status == "open").to_numpy(dtype=bool))
-    ords = ords.iloc[open_].reset_index(drop=True)
+    ords = ords.iloc[np.flatnonzero((status == "open").to_numpy(dtype=bool))]
+    ords = ords.reset_index(drop=True)
     places = Places(G, day)
     comm_code = G.codes(ords["community_id"])
     dem = places.at_communities(ords["category"].cat.codes.to_numpy(), comm_code)
     n_ord = len(ords)
 
-    # units: the resources, priced like the matcher
-    res = places.resources()
-    R = G.nodes[Label.RESOURCE]
-    cap_u = R["capacity"].fillna(1).to_numpy(dtype=np.int64)
-    units = candidate_pairs(res, dem, places.ties, weights, max_distance_km)
+    # units: the resources, priced like the matcher; members: in service, with the skill
+    units = candidate_pairs(places.resources(), dem, places.ties, weights, max_distance_km)
     had_unit = np.bincount(units.d, minlength=n_ord) > 0
     if max_distance_km is not None:
         units = units.take(units.eff_km < max_distance_km)
-
-    # members: in service, living in the community, with the skill
-    M = G.nodes[Label.MEMBER]
-    mrng = G.label_range(Label.MEMBER)
-    reported = M["reported"].fillna(False).to_numpy(dtype=bool) if len(M) else np.zeros(0, bool)
-    rep = G.edges_of(RelType.REPORTS_TO)
-    rep = rep[G.live(rep, day)]
-    reported[rep["source"].to_numpy(dtype=np.int64) - mrng.start] = True
-    m_comm = places.levels(G.codes(M["residence_area_id"]), "community") if len(M) \
-        else np.zeros(0, np.int64)
-    busy_ids = G.orders.loc[
-        status.isin(["dispatched", "taken"]).to_numpy(dtype=bool), "assignee_id"].dropna()
-    busy = np.bincount(np.maximum(G.codes(busy_ids) - mrng.start, 0)[
-        (G.codes(busy_ids) >= mrng.start) & (G.codes(busy_ids) < mrng.stop)],
-        minlength=len(M)) if len(M) else np.zeros(0, np.int64)
-    cap_m = np.maximum(member_capacity - busy, 0).astype(np.int64)
-    skills = _member_skills(G)
-    skills = skills[reported[skills["m"].to_numpy()]] if len(skills) else skills
-    skills = skills.assign(community=m_comm[skills["m"].to_numpy()] if len(skills) else [])
-    od = pd.DataFrame({"community": dem.community, "cat": dem.cat, "d": np.arange(n_ord)})
-    mp = skills.merge(od[od["community"] >= 0], on=["community", "cat"])
-    m_r = mp["m"].to_numpy(dtype=np.int64)
-    m_d = mp["d"].to_numpy(dtype=np.int64)
-    m_cost = weights.tier_cost("same community") * weights.tie_factor
-
-    n_u = len(cap_u)
-    pr = np.concatenate([units.r, n_u + m_r])
+    m_r, m_d, cap_m = _member_pairs(G, places, status, day, dem, member_capacity)
+    cap_u = G.nodes[Label.RESOURCE]["capacity"].fillna(1).to_numpy(dtype=np.int64)
     pdm = np.concatenate([units.d, m_d])
-    cost = np.concatenate([units.cost, np.full(len(m_r), m_cost)])
+    cost = np.concatenate([units.cost, np.full(len(m_r), weights.tier_cost("same community")
+                                               * weights.tie_factor)])
     sol = solve_allocation(np.concatenate([cap_u, cap_m]), np.ones(n_ord, np.int64),
-                           np.ones(n_ord, np.int64), pr, pdm, cost,
-                           cost_scale=weights.cost_scale)
+                           np.ones(n_ord, np.int64), np.concatenate([units.r, len(cap_u) + m_r]),
+                           pdm, cost, cost_scale=weights.cost_scale)
     chosen = np.full(n_ord, -1, dtype=np.int64)
     chosen[pdm[sol.flow > 0]] = np.flatnonzero(sol.flow > 0)
 
-    # the table
-    names = G.display_names()
-    po = G.nodes[Label.PARTY_ORG]
-    cc = po[po["level"].astype(str).to_numpy(dtype=object) == "community_committee"]
-    committee = pd.Series(cc.index.to_numpy(dtype=object), index=cc["area_id"].to_numpy(
-        dtype=object)).groupby(level=0).first() if len(cc) else pd.Series(dtype=object)
-    dispatcher_id = ords["community_id"].map(committee).astype("str")
-    k = chosen
-    is_unit = (k >= 0) & (k < len(units.r))
-    is_member = k >= len(units.r)
-    kind = np.where(is_unit, "unit", np.where(is_member, "member", None))
-    assignee = np.full(n_ord, None, dtype=object)
-    assignee_name = np.full(n_ord, None, dtype=object)
-    resource_id = np.full(n_ord, None, dtype=object)
-    distance = np.full(n_ord, np.nan)
-    reason = np.full(n_ord, None, dtype=object)
-    reason_zh = np.full(n_ord, None, dtype=object)
-    ids = G.ids.to_numpy(dtype=object)
-    if is_unit.any():
-        ku = k[is_unit]
-        r = units.r[ku]
-        prov = G.codes(R["provider_id"].to_numpy()[r])
-        unit = np.where(prov >= 0, places.host_of[np.maximum(prov, 0)], -1)
-        assignee[is_unit] = name_of(ids, unit)
-        assignee_name[is_unit] = name_of(names, unit)
-        resource_id[is_unit] = R.index.to_numpy()[r]
-        distance[is_unit] = np.round(units.km[ku], 3)
-        en, zh = pair_reasons(units.take(ku))
-        reason[is_unit] = ("unit: " + en).to_numpy(dtype=object)
-        reason_zh[is_unit] = ("驻区单位：" + zh).to_numpy(dtype=object)
-    if is_member.any():
-        mrow = m_r[k[is_member] - len(units.r)]
-        assignee[is_member] = M.index.to_numpy()[mrow]
-        cat_zh = np.array([schema.CATEGORY.zh(c) for c in schema.CATEGORY.codes], dtype=object)
-        cat_codes = ords["category"].cat.codes.to_numpy()[is_member]
-        reason[is_member] = "member living in the community; skill " \
-            + np.asarray(schema.CATEGORY.codes, dtype=object)[cat_codes]
-        reason_zh[is_member] = "住在本社区的在职党员；技能：" + cat_zh[cat_codes]
-    none = k < 0
+    takers = _Takers.empty(n_ord)
+    _unit_takers(G, places, units, chosen, takers)
+    _member_takers(G, ords, m_r, len(units.r), chosen, takers)
+    none = chosen < 0
     with_cand = np.bincount(pdm, minlength=n_ord) > 0
-    reason[none] = np.select([~with_cand[none] & had_unit[none], ~with_cand[none]],
-                             [TOO_FAR, NO_CANDIDATE], ALL_BUSY)
-    reason_zh[none] = [VALUE_ZH[r] for r in reason[none]]
+    takers.reason[none] = np.select([~with_cand[none] & had_unit[none], ~with_cand[none]],
+                                    [TOO_FAR, NO_CANDIDATE], ALL_BUSY)
+    takers.reason_zh[none] = [VALUE_ZH[r] for r in takers.reason[none]]
     cost_out = np.full(n_ord, np.nan)
-    cost_out[k >= 0] = np.round(cost[k[k >= 0]], 4)
+    cost_out[~none] = np.round(cost[chosen[~none]], 4)
+    names = G.display_names()
+    dispatcher_id = _dispatchers(G, ords["community_id"])
     out = pd.DataFrame({
         "community_id": ords["community_id"].to_numpy(),
         "community": name_of(names, comm_code),
@@ -280,19 +315,19 @@ def propose_dispatch(
         "ordered_at": ords["ordered_at"].to_numpy(),
         "dispatcher_id": dispatcher_id.to_numpy(),
         "dispatcher": name_of(names, G.codes(dispatcher_id)),
-        "assignee_kind": kind,
-        "assignee_id": assignee,
-        "assignee": assignee_name,
-        "resource_id": resource_id,
-        "distance_km": distance,
+        "assignee_kind": takers.kind,
+        "assignee_id": takers.assignee,
+        "assignee": takers.name,
+        "resource_id": takers.resource_id,
+        "distance_km": takers.distance,
         "cost": cost_out,
-        "reason": reason,
+        "reason": takers.reason,
     }, index=pd.Index(ords["id"].to_numpy(), dtype="str", name="id"))
     for col in ("community_id", "community", "dispatcher_id", "dispatcher", "assignee_kind",
                 "assignee_id", "assignee", "resource_id", "reason"):
         out[col] = out[col].astype("str")
-    out.attrs["reason_zh"] = reason_zh  # the export layer shows these in Chinese
-    log.info("proposed takers for %d of %d open orders", int((k >= 0).sum()), n_ord)
+    out.attrs["reason_zh"] = takers.reason_zh  # the export layer shows these in Chinese
+    log.info("proposed takers for %d of %d open orders", int((~none).sum()), n_ord)
     return out
 
 
@@ -353,10 +388,10 @@ def order_indicators(
         code = G.codes(ords["community_id"])
         if by != "community":
             ok = code >= 0
-            code = np.where(ok, 0, -1)
-            code[ok] = G.ancestor_at(G.codes(ords["community_id"])[ok], by)
-        key = np.where(code >= 0, G.ids.to_numpy(dtype=object)[np.maximum(code, 0)]
-                       if G.number_of_nodes() else None, None)
+            up = np.full(len(code), -1, dtype=np.int64)
+            up[ok] = G.ancestor_at(code[ok], by)
+            code = up
+        key = name_of(G.ids.to_numpy(dtype=object), code)
     ordered = ords["ordered_at"].to_numpy(dtype="datetime64[s]")
     hours = {}
     for col in ("taken_at", "finished_at"):
@@ -430,9 +465,11 @@ def order_tables(G: RegionalGraph, *, as_of: DateLike = None,
     assignee = o["assignee_id"].to_numpy(dtype=object, na_value=None)
     a_code = G.codes(assignee) if len(o) else comm
     mrng, orng = G.label_range(Label.MEMBER), G.label_range(Label.ORGANIZATION)
-    kind = np.where((a_code >= mrng.start) & (a_code < mrng.stop), "member",
-                    np.where((a_code >= orng.start) & (a_code < orng.stop), "unit", None))
     taken = ~np.isnat(upto("taken_at"))
+    kind = np.full(len(a_code), None, dtype=object)
+    kind[taken & (a_code >= mrng.start) & (a_code < mrng.stop)] = "member"
+    kind[taken & (a_code >= orng.start) & (a_code < orng.stop)] = "unit"
+    assignee = np.where(taken, assignee, np.full(len(assignee), None, dtype=object))
     status_table = pd.DataFrame({
         "community_id": o["community_id"].to_numpy(dtype=object),
         "community": name_of(names, comm),
@@ -445,8 +482,8 @@ def order_tables(G: RegionalGraph, *, as_of: DateLike = None,
         "taken_at": upto("taken_at"),
         "finished_at": upto("finished_at"),
         "dispatcher_id": o["dispatcher_id"].to_numpy(dtype=object, na_value=None),
-        "assignee_kind": np.where(taken, kind, None),
-        "assignee_id": np.where(taken, assignee, None),
+        "assignee_kind": kind,
+        "assignee_id": assignee,
     }, index=pd.Index(o.index if o.index.name == "id" else o["id"], dtype="str", name="id"))
     for col in ("community_id", "community", "street_id", "street", "status",
                 "dispatcher_id", "assignee_kind", "assignee_id"):

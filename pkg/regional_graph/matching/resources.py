@@ -58,7 +58,8 @@ import logging
 import math
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from functools import partial
 
 import numpy as np
 import pandas as pd
@@ -194,10 +195,8 @@ class MatchResult:
 _SLACK = 2  # scaled cost units of slack for the fast (matrix) distances; rechecked exactly
 
 
-def _pricing_pairs(res: Side, dem: Side, cap: np.ndarray, qty: np.ndarray, w: np.ndarray,
-                   pairs: Pairs, sol: AllocationResult, allowed: np.ndarray,
-                   weights: MatchWeights, max_km: float | None, prov: np.ndarray | None,
-                   limit: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+def _pricing_pairs(inst: _Instance, pairs: Pairs,
+                   sol: AllocationResult) -> tuple[np.ndarray, np.ndarray]:
     """Admissible pairs outside ``pairs`` with a negative reduced cost under the dual
     potentials of ``sol`` (at most ``k_nearest`` per demand, most negative first).
 
@@ -206,15 +205,19 @@ def _pricing_pairs(res: Side, dem: Side, cap: np.ndarray, qty: np.ndarray, w: np
     ``_SLACK`` of improving; those are priced again exactly as :func:`price` does."""
     from .flow import node_potentials
 
+    res, dem, cap, qty, weights, max_km = (inst.res, inst.dem, inst.cap, inst.qty,
+                                           inst.weights, inst.max_km)
+    allowed = ~inst.excluded & (cap > 0)
     n_dem = max(len(qty), 1)
     units = min(int((cap > 0).sum()), int((qty > 0).sum()))
     far = EARTH_RADIUS_KM * np.pi if max_km is None else max_km
     top_km = max(far, float(weights.tier_km.max()))
     c_max = int(np.rint((weights.base + weights.per_km * top_km) * weights.cost_scale)) + 1
     big_w = c_max * max(units, 1) + 1
-    pi_r, pi_d = node_potentials(cap, qty, w, pairs.r, pairs.d, pairs.cost, sol.flow, big_w,
-                                 provider=prov, provider_limit=limit,
-                                 cost_scale=weights.cost_scale)
+    pi_r, pi_d = node_potentials(
+        cap, qty, inst.w, pairs.r, pairs.d, pairs.cost, sol.flow, big_w,
+        providers=None if inst.limit is None else (inst.prov, inst.limit),
+        cost_scale=weights.cost_scale)
     known = np.sort(pairs.r * n_dem + pairs.d)
     scale = weights.cost_scale
     out_r, out_d = [], []
@@ -329,6 +332,110 @@ def _provider_limits(share: float | int | None, n_prov: int, cap: np.ndarray, qt
     return np.full(n_prov, limit, dtype=np.int64)
 
 
+@dataclass(frozen=True)
+class _Instance:
+    """One matching problem as arrays: the two sides, their quantities and the options."""
+
+    G: RegionalGraph
+    places: Places
+    res: Side
+    dem: Side
+    cap: np.ndarray  # units per resource
+    qty: np.ndarray  # units per demand
+    prio: pd.Series  # priority code per demand (empty: medium)
+    w: np.ndarray  # priority weight per demand
+    weights: MatchWeights
+    max_km: float | None
+    provider_ids: pd.Series  # provider id per resource (text)
+    prov_code: np.ndarray  # node code of the provider (-1 unknown)
+    excluded_ids: pd.Index
+    excluded: np.ndarray  # resource whose provider is excluded
+    prov: np.ndarray  # provider position per resource (for the share limit)
+    limit: np.ndarray | None = None  # units per provider, or no limit
+
+    @property
+    def solver_prov(self) -> np.ndarray | None:
+        """The provider of each resource as the solver takes it (``None`` without a limit)."""
+        return None if self.limit is None else self.prov
+
+
+def _instance(G: RegionalGraph, day: np.datetime64, max_km: float | None,
+              exclude_providers: Iterable[str], weights: MatchWeights) -> _Instance:
+    """The arrays of one matching problem (the provider limit is set once pairs are known)."""
+    places = Places(G, day)
+    R, D = G.nodes[Label.RESOURCE], G.nodes[Label.DEMAND]
+    prio = D["priority"].astype(object).where(D["priority"].notna(), "medium")
+    excluded_ids = pd.Index(list(exclude_providers), dtype="str")
+    provider_ids = R["provider_id"].astype("str")
+    prov_code = G.codes(provider_ids)
+    excluded = provider_ids.isin(excluded_ids).to_numpy(dtype=bool, copy=True)
+    if len(excluded_ids):
+        ex_codes = G.codes(excluded_ids)
+        ex_codes = ex_codes[ex_codes >= 0]
+        host = places.host_of[np.maximum(prov_code, 0)]
+        excluded |= (prov_code >= 0) & np.isin(host, ex_codes)
+    return _Instance(
+        G=G, places=places, res=places.resources(), dem=places.demands(),
+        cap=R["capacity"].fillna(1).to_numpy(dtype=np.int64),
+        qty=D["quantity"].fillna(1).to_numpy(dtype=np.int64),
+        prio=prio, w=prio.map(schema.PRIORITY_WEIGHT).to_numpy(dtype=np.int64),
+        weights=weights, max_km=max_km, provider_ids=provider_ids, prov_code=prov_code,
+        excluded_ids=excluded_ids, excluded=excluded, prov=pd.factorize(provider_ids)[0],
+    )
+
+
+@dataclass(frozen=True)
+class _Reach:
+    """Per demand: what it could have been served by (for the unmet reasons)."""
+
+    any_pair: np.ndarray  # a candidate of its category at all
+    near: np.ndarray  # one below the distance limit
+    free: np.ndarray  # one of a provider not excluded
+
+
+def _admissible(inst: _Instance) -> tuple[Pairs, _Reach]:
+    """The first candidate pairs below the distance limit and of providers not excluded."""
+    cand = candidate_pairs(inst.res, inst.dem, inst.places.ties, inst.weights, inst.max_km)
+    n_dem = len(inst.qty)
+    near = cand.take(cand.eff_km < inst.max_km) if inst.max_km is not None else cand
+    pairs = near.take(~inst.excluded[near.r])
+    return pairs, _Reach(any_pair=np.bincount(cand.d, minlength=n_dem) > 0,
+                         near=np.bincount(near.d, minlength=n_dem) > 0,
+                         free=np.bincount(pairs.d, minlength=n_dem) > 0)
+
+
+def _solve(inst: _Instance, pairs: Pairs) -> AllocationResult:
+    """The exact allocation over ``pairs``."""
+    return solve_allocation(inst.cap, inst.qty, inst.w, pairs.r, pairs.d, pairs.cost,
+                            provider=inst.solver_prov, provider_limit=inst.limit,
+                            cost_scale=inst.weights.cost_scale)
+
+
+def _optimise(inst: _Instance, pairs: Pairs) -> tuple[Pairs, AllocationResult]:
+    """Solve on the candidates, then price every admissible pair left out.
+
+    The candidates are a sparse subset of all admissible same-category pairs. Dual potentials
+    of the optimal flow price every pair left out; while one would improve the flow (negative
+    reduced cost), the most improving ones are added and solved again. When none is left the
+    flow is the lexicographic optimum over *all* admissible pairs.
+    """
+    sol = _solve(inst, pairs)
+    for _ in range(inst.weights.completion_rounds):
+        extra = _pricing_pairs(inst, pairs, sol)
+        if not len(extra[0]):
+            return pairs, sol
+        more = price(inst.res, inst.dem, inst.places.ties, inst.weights, *extra)
+        n_old = len(pairs.r)
+        pairs = Pairs(**{k: np.concatenate([getattr(pairs, k), getattr(more, k)])
+                         for k in vars(pairs)})
+        sol = _resolve_touched(pairs, n_old, sol, inst.cap, inst.qty, inst.w,
+                               partial(_solve, inst), inst.solver_prov)
+    if len(_pricing_pairs(inst, pairs, sol)[0]):
+        log.warning("matching: stopped after %d pricing rounds before proving the optimum "
+                    "(raise MatchWeights.completion_rounds)", inst.weights.completion_rounds)
+    return pairs, sol
+
+
 def match_resources(
     G: RegionalGraph,
     *,
@@ -380,81 +487,55 @@ def match_resources(
     if max_distance_km is not None and not max_distance_km >= 0:
         raise ValueError("max_distance_km must be >= 0")
     day = as_date(as_of)
-    places = Places(G, day)
-    res, dem = places.resources(), places.demands()
-    R, D = G.nodes[Label.RESOURCE], G.nodes[Label.DEMAND]
-    cap = R["capacity"].fillna(1).to_numpy(dtype=np.int64)
-    qty = D["quantity"].fillna(1).to_numpy(dtype=np.int64)
-    prio = D["priority"].astype(object).where(D["priority"].notna(), "medium")
-    w = prio.map(schema.PRIORITY_WEIGHT).to_numpy(dtype=np.int64)
-
-    cand = candidate_pairs(res, dem, places.ties, weights, max_distance_km)
-    n_dem = len(qty)
-    had_any = np.bincount(cand.d, minlength=n_dem) > 0
-    near = cand.take(cand.eff_km < max_distance_km) if max_distance_km is not None else cand
-    had_near = np.bincount(near.d, minlength=n_dem) > 0
-    excluded_ids = pd.Index(list(exclude_providers), dtype="str")
-    provider_ids = R["provider_id"].astype("str")
-    prov_code = G.codes(provider_ids)
-    excl_res = provider_ids.isin(excluded_ids).to_numpy(dtype=bool, copy=True)
-    if len(excluded_ids):
-        ex_codes = G.codes(excluded_ids)
-        ex_codes = ex_codes[ex_codes >= 0]
-        host = places.host_of[np.maximum(prov_code, 0)]
-        excl_res |= (prov_code >= 0) & np.isin(host, ex_codes)
-    pairs = near.take(~excl_res[near.r])
-    had_free = np.bincount(pairs.d, minlength=n_dem) > 0
-
-    prov, prov_uniques = pd.factorize(provider_ids)
-    limit = _provider_limits(provider_share, len(prov_uniques), cap, qty, pairs, prov)
-    def solve(pairs: Pairs) -> AllocationResult:
-        return solve_allocation(
-            cap, qty, w, pairs.r, pairs.d, pairs.cost,
-            provider=None if limit is None else prov, provider_limit=limit,
-            cost_scale=weights.cost_scale,
-        )
-
-    sol = solve(pairs)
-    # Pricing: the candidates are a sparse subset of all admissible same-category pairs.
-    # Dual potentials of the optimal flow price every pair left out; while one would improve
-    # the flow (negative reduced cost), add the most improving ones and solve again. When
-    # none is left the flow is the lexicographic optimum over *all* admissible pairs.
-    allowed = ~excl_res & (cap > 0)
-    for _ in range(weights.completion_rounds):
-        extra = _pricing_pairs(res, dem, cap, qty, w, pairs, sol, allowed, weights,
-                               max_distance_km, prov if limit is not None else None, limit)
-        if not len(extra[0]):
-            break
-        more = price(res, dem, places.ties, weights, *extra)
-        n_old = len(pairs.r)
-        pairs = Pairs(**{k: np.concatenate([getattr(pairs, k), getattr(more, k)])
-                          for k in vars(pairs)})
-        sol = _resolve_touched(pairs, n_old, sol, cap, qty, w, solve,
-                               prov if limit is not None else None)
-    else:
-        if len(_pricing_pairs(res, dem, cap, qty, w, pairs, sol, allowed, weights,
-                              max_distance_km, prov if limit is not None else None,
-                              limit)[0]):
-            log.warning("matching: stopped after %d pricing rounds before proving the "
-                        "optimum (raise MatchWeights.completion_rounds)",
-                        weights.completion_rounds)
-    near_all, near_free = _reachable(res, dem, weights, max_distance_km, ~excl_res)
-    had_near |= near_all
-    had_free |= near_free
+    inst = _instance(G, day, max_distance_km, exclude_providers, weights)
+    pairs, reach = _admissible(inst)
+    limit = _provider_limits(provider_share, int(inst.prov.max(initial=-1)) + 1, inst.cap,
+                             inst.qty, pairs, inst.prov)
+    inst = replace(inst, limit=limit)
+    pairs, sol = _optimise(inst, pairs)
+    near_all, near_free = _reachable(inst.res, inst.dem, weights, max_distance_km,
+                                     ~inst.excluded)
+    reach = _Reach(any_pair=reach.any_pair, near=reach.near | near_all,
+                   free=reach.free | near_free)
     names = G.display_names()
+    totals = _totals(G, names, inst.res, inst.dem, inst.cap, sol.used, inst.qty, sol.served)
+    log.info("matched %d demands / %d resources over %d admissible pairs: served %d of %d "
+             "units in %.2f s", len(inst.qty), len(inst.cap), len(pairs.r),
+             int(sol.served.sum()), int(inst.qty.sum()), time.perf_counter() - t0)
+    return MatchResult(
+        assignments=_assignments(inst, pairs, sol, names),
+        unmet_demands=_unmet(inst, pairs, sol, names, reach),
+        idle_resources=_idle(inst, sol, names), totals=totals,
+        weighted_served=int(sol.weighted_served),
+        total_cost=float(np.dot(pairs.cost, sol.flow)), as_of=day,
+        options={"max_distance_km": max_distance_km, "provider_share": provider_share,
+                 "exclude_providers": list(inst.excluded_ids), "weights": weights,
+                 "admissible_pairs": len(pairs.r)},
+    )
 
-    # assignments
+
+def _text(frame: pd.DataFrame, columns: Iterable[str]) -> pd.DataFrame:
+    """``frame`` with ``columns`` as the text dtype."""
+    for col in columns:
+        frame[col] = frame[col].astype("str")
+    return frame
+
+
+def _assignments(inst: _Instance, pairs: Pairs, sol: AllocationResult,
+                 names: np.ndarray) -> pd.DataFrame:
+    """One row per pair with a positive flow, explained."""
+    G, R, D = inst.G, inst.G.nodes[Label.RESOURCE], inst.G.nodes[Label.DEMAND]
     a = pairs.take(sol.flow > 0)
     qa = sol.flow[sol.flow > 0]
     reason, reason_zh = pair_reasons(a)
-    req_code = G.codes(D["requester_id"])
-    assignments = pd.DataFrame({
-        "provider_id": provider_ids.to_numpy()[a.r],
-        "provider": name_of(names, prov_code[a.r]),
+    out = pd.DataFrame({
+        "provider_id": inst.provider_ids.to_numpy()[a.r],
+        "provider": name_of(names, inst.prov_code[a.r]),
         "demand_id": D.index.to_numpy()[a.d],
         "requester_id": D["requester_id"].to_numpy()[a.d],
-        "requester": name_of(names, req_code[a.d]),
-        "category": pd.Categorical.from_codes(res.cat[a.r], categories=schema.CATEGORY.codes),
+        "requester": name_of(names, G.codes(D["requester_id"])[a.d]),
+        "category": pd.Categorical.from_codes(inst.res.cat[a.r],
+                                              categories=schema.CATEGORY.codes),
         "quantity": qa.astype(np.int64),
         "distance_km": np.round(a.km, 3),
         "cost": np.round(a.cost * qa, 4),
@@ -463,67 +544,61 @@ def match_resources(
         "tie_since": a.since,
         "reason": reason.to_numpy(),
     }, index=pd.Index(R.index.to_numpy()[a.r], dtype="str", name="id"))
-    for col in ("provider_id", "provider", "demand_id", "requester_id", "requester", "tier",
-                "reason"):
-        assignments[col] = assignments[col].astype("str")
-    assignments.attrs["reason_zh"] = reason_zh.to_numpy(dtype=object)
+    out = _text(out, ("provider_id", "provider", "demand_id", "requester_id", "requester",
+                      "tier", "reason"))
+    out.attrs["reason_zh"] = reason_zh.to_numpy(dtype=object)
+    return out
 
-    # unmet demands and their reasons
-    served, used = sol.served, sol.used
-    unmet = qty - served
+
+def _unmet(inst: _Instance, pairs: Pairs, sol: AllocationResult, names: np.ndarray,
+           reach: _Reach) -> pd.DataFrame:
+    """Demands not fully served, each with the first reason of :data:`UNMET_REASONS` that
+    applies."""
+    G, D = inst.G, inst.G.nodes[Label.DEMAND]
+    cap, used, served = inst.cap, sol.used, sol.served
+    unmet = inst.qty - served
     cat_has = np.zeros(len(schema.CATEGORY.codes), dtype=bool)
-    cat_has[res.cat[cap > 0]] = True
+    cat_has[inst.res.cat[cap > 0]] = True
     idle_res = (cap - used) > 0
-    if limit is not None:
-        prov_used = np.bincount(prov, weights=used, minlength=len(prov_uniques))
-        at_limit = (prov_used >= limit)[prov]
+    if inst.limit is not None:
+        prov_used = np.bincount(inst.prov, weights=used, minlength=len(inst.limit))
+        at_limit = (prov_used >= inst.limit)[inst.prov]
     else:
         at_limit = np.zeros(len(cap), dtype=bool)
-    blocked = np.zeros(n_dem, dtype=bool)  # an admissible resource has room but its provider
-    np.logical_or.at(blocked, pairs.d, idle_res[pairs.r] & at_limit[pairs.r])  # is at its cap
+    blocked = np.zeros(len(inst.qty), dtype=bool)  # an admissible resource has room but its
+    np.logical_or.at(blocked, pairs.d, idle_res[pairs.r] & at_limit[pairs.r])  # provider is full
     why = np.select(
-        [~cat_has[dem.cat] | ~had_any, ~had_near, ~had_free | blocked],
+        [~cat_has[inst.dem.cat] | ~reach.any_pair, ~reach.near, ~reach.free | blocked],
         [NO_PROVIDER, TOO_FAR, EXCLUDED], USED_UP,
     )
     mask = unmet > 0
-    unmet_demands = pd.DataFrame({
+    out = pd.DataFrame({
         "requester_id": D["requester_id"].to_numpy()[mask],
-        "requester": name_of(names, req_code[mask]),
+        "requester": name_of(names, G.codes(D["requester_id"])[mask]),
         "category": D["category"].to_numpy()[mask],
-        "priority": prio.to_numpy(dtype=object)[mask],
-        "requested": qty[mask],
+        "priority": inst.prio.to_numpy(dtype=object)[mask],
+        "requested": inst.qty[mask],
         "served": served[mask],
         "unmet": unmet[mask],
         "reason": why[mask],
     }, index=pd.Index(D.index.to_numpy()[mask], dtype="str", name="id"))
-    for col in ("requester_id", "requester", "priority", "reason"):
-        unmet_demands[col] = unmet_demands[col].astype("str")
+    return _text(out, ("requester_id", "requester", "priority", "reason"))
 
-    idle = cap - used
+
+def _idle(inst: _Instance, sol: AllocationResult, names: np.ndarray) -> pd.DataFrame:
+    """Resources with capacity left."""
+    R = inst.G.nodes[Label.RESOURCE]
+    idle = inst.cap - sol.used
     mask = idle > 0
-    idle_resources = pd.DataFrame({
-        "provider_id": provider_ids.to_numpy()[mask],
-        "provider": name_of(names, prov_code[mask]),
+    out = pd.DataFrame({
+        "provider_id": inst.provider_ids.to_numpy()[mask],
+        "provider": name_of(names, inst.prov_code[mask]),
         "category": R["category"].to_numpy()[mask],
-        "capacity": cap[mask],
-        "used": used[mask],
+        "capacity": inst.cap[mask],
+        "used": sol.used[mask],
         "idle": idle[mask],
     }, index=pd.Index(R.index.to_numpy()[mask], dtype="str", name="id"))
-    for col in ("provider_id", "provider"):
-        idle_resources[col] = idle_resources[col].astype("str")
-
-    totals = _totals(G, names, res, dem, cap, used, qty, served)
-    log.info("matched %d demands / %d resources over %d admissible pairs: served %d of %d "
-             "units in %.2f s", n_dem, len(cap), len(pairs.r), int(served.sum()),
-             int(qty.sum()), time.perf_counter() - t0)
-    return MatchResult(
-        assignments=assignments, unmet_demands=unmet_demands, idle_resources=idle_resources,
-        totals=totals, weighted_served=int(sol.weighted_served),
-        total_cost=float(np.dot(pairs.cost, sol.flow)), as_of=day,
-        options={"max_distance_km": max_distance_km, "provider_share": provider_share,
-                 "exclude_providers": list(excluded_ids), "weights": weights,
-                 "admissible_pairs": len(pairs.r)},
-    )
+    return _text(out, ("provider_id", "provider"))
 
 
 def _totals(G: RegionalGraph, names: np.ndarray, res: Side, dem: Side, cap: np.ndarray,
