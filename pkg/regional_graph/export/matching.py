@@ -34,8 +34,8 @@ def write_matching(result: MatchResult, out_dir: str | Path, *, lang: Lang = "zh
                    source: str | None = None) -> dict[str, Path]:
     """Write the matching as CSV files (UTF-8 with BOM, first columns the index) and a workbook.
 
-    Writes ``assignments.csv``, ``unmet_demands.csv``, ``idle_resources.csv`` (first column
-    ``id``), ``totals.csv``
+    Writes ``assignments.csv`` (first columns ``resource_id``, ``demand_id``),
+    ``unmet_demands.csv``, ``idle_resources.csv`` (first column ``id``), ``totals.csv``
     (first columns ``group``, ``key``) and ``matching.xlsx`` (one sheet per table and a 说明
     sheet), in ``lang`` (see :func:`~regional_graph.export.tables.write_tables`).
 
@@ -64,8 +64,8 @@ def write_matching(result: MatchResult, out_dir: str | Path, *, lang: Lang = "zh
     >>> m = rg.matching.match_resources(rg.datasets.load_tiny(), as_of="2026-10-01")
     >>> with tempfile.TemporaryDirectory() as tmp:
     ...     text = write_matching(m, tmp, lang="en")["assignments"].read_text("utf-8-sig")
-    >>> [line.split(",")[:2] for line in text.splitlines()]
-    [['id', 'provider_id'], ['R1', 'O1'], ['R2', 'O2']]
+    >>> [line.split(",")[:3] for line in text.splitlines()]
+    [['resource_id', 'demand_id', 'provider_id'], ['R1', 'Q1', 'O1'], ['R2', 'Q2', 'O2']]
     """
     folder = Path(out_dir)
     tables = {"assignments": result.assignments, "unmet_demands": result.unmet_demands,

@@ -80,6 +80,8 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from ..errors import InfeasibleMatchingError
+
 __all__ = ["AllocationResult", "max_served", "node_potentials", "solve_allocation"]
 
 logger = logging.getLogger(__name__)
@@ -121,13 +123,15 @@ class AllocationResult:
     >>> res.weighted_served, res.total_cost
     (7, 3.0)
 
-    On the sample district, through :func:`regional_graph.matching.match_resources`:
+    On the tiny district, through :func:`regional_graph.matching.match_resources`: the venue
+    (high priority, 1 unit) and the medical care (medium, 2 units) are served, the legal
+    advice nobody offers is not: ``3 × 1 + 2 × 2``.
 
     >>> import regional_graph as rg
-    >>> G = rg.datasets.load_sample_district()
+    >>> G = rg.datasets.load_tiny()
     >>> m = rg.matching.match_resources(G, as_of=rg.datasets.REFERENCE_DATE)
-    >>> m.weighted_served > 0, bool(m.assignments["quantity"].gt(0).all())
-    (True, True)
+    >>> m.weighted_served, m.assignments["quantity"].tolist()
+    (7, [1, 2])
     """
 
     flow: npt.NDArray[np.int64]
@@ -286,7 +290,8 @@ def _batches(net: _Network) -> _Batches:
     units_c = np.minimum(cap_c, qty_c)
     span_c = np.minimum(np.minimum(n_r, n_d), units_c)
     if np.any(c_max.astype(np.float64) * span_c >= _INT64_SAFE):
-        raise ValueError("instance too large to scale exactly in int64; reduce cost_scale")
+        raise InfeasibleMatchingError(
+            "instance too large to scale exactly in int64; reduce cost_scale")
 
     # batch small components together (fewer solver calls); big ones are solved alone
     pairs_c = np.bincount(pair_comp, minlength=n_comp)
@@ -320,7 +325,7 @@ def _solve_batch(net: _Network, bt: _Batches, b: int) -> tuple[npt.NDArray[np.in
     max_arc_cost = big_w * w_max
     objective_bound = (max_arc_cost + int(net.kc[pk].max())) * int(bt.units[b])
     if max_arc_cost * (n_nodes + 1) >= _INT64_SAFE or objective_bound >= _INT64_SAFE:
-        raise ValueError(
+        raise InfeasibleMatchingError(
             "instance too large to scale exactly in int64 "
             f"(W={big_w}, max priority={w_max}, nodes={n_nodes}); reduce cost_scale"
         )
@@ -353,9 +358,10 @@ def _solve_batch(net: _Network, bt: _Batches, b: int) -> tuple[npt.NDArray[np.in
     )
     status = smcf.solve()
     if status == smcf.BAD_COST_RANGE:
-        raise ValueError("instance too large to scale exactly (OR-tools BAD_COST_RANGE)")
+        raise InfeasibleMatchingError(
+            "instance too large to scale exactly (OR-tools BAD_COST_RANGE)")
     if status != smcf.OPTIMAL:
-        raise RuntimeError(f"min-cost flow failed with status {status!r}")
+        raise InfeasibleMatchingError(f"min-cost flow failed with status {status!r}")
     return pk, smcf.flows(np.arange(pk.size, dtype=np.int32))
 
 
@@ -472,7 +478,8 @@ def solve_allocation(
 
     scaled = cost_f * cost_scale
     if scaled.max() >= _INT64_SAFE:
-        raise ValueError("pair_cost * cost_scale too large for int64; reduce cost_scale")
+        raise InfeasibleMatchingError(
+            "pair_cost * cost_scale too large for int64; reduce cost_scale")
     cost_i = np.rint(scaled).astype(np.int64)
     keep = _cheapest_unique(pr, pd_, cost_i, n_dem)
     kr, kd, kc = pr[keep], pd_[keep], cost_i[keep]

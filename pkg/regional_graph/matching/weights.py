@@ -2,9 +2,19 @@
 
 Examples
 --------
->>> w = MatchWeights(tie_factor=0.25)
+A pair without coordinates costs ``base + per_km × the tier's assumed km`` per unit:
+
+>>> w = MatchWeights()
 >>> [w.tier_cost(t) for t in TIERS]
 [1.5, 3.5, 8.5, 20.5]
+
+Serving an existing partner costs ``tie_factor`` of that (see
+:func:`~regional_graph.matching.match_resources`); weights out of range are refused:
+
+>>> MatchWeights(tie_factor=1.5)
+Traceback (most recent call last):
+...
+regional_graph.errors.MatchingError: MatchWeights.tie_factor must be between 0 and 1
 """
 
 from __future__ import annotations
@@ -13,6 +23,8 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
+
+from ..errors import MatchingError
 
 __all__ = ["TIERS", "TIERS_ZH", "MatchWeights"]
 
@@ -74,13 +86,13 @@ class MatchWeights:
                      "same_district_km", "elsewhere_km"):
             value = getattr(self, name)
             if not (math.isfinite(value) and value >= 0):
-                raise ValueError(f"MatchWeights.{name} must be a finite number >= 0")
+                raise MatchingError(f"MatchWeights.{name} must be a finite number >= 0")
         if not 0 <= self.tie_factor <= 1:
-            raise ValueError("MatchWeights.tie_factor must be between 0 and 1")
+            raise MatchingError("MatchWeights.tie_factor must be between 0 and 1")
         if self.k_nearest < 0:
-            raise ValueError("MatchWeights.k_nearest must be >= 0")
+            raise MatchingError("MatchWeights.k_nearest must be >= 0")
         if not (math.isfinite(self.cost_scale) and self.cost_scale > 0):
-            raise ValueError("MatchWeights.cost_scale must be > 0")
+            raise MatchingError("MatchWeights.cost_scale must be > 0")
 
     @property
     def tier_km(self) -> np.ndarray:
@@ -90,8 +102,8 @@ class MatchWeights:
         --------
         >>> MatchWeights(same_street_km=2.0).tier_km.tolist()
         [1.0, 2.0, 8.0, 20.0]
-        >>> len(MatchWeights().tier_km) == len(TIERS)
-        True
+        >>> dict(zip(TIERS, MatchWeights().tier_km.tolist(), strict=True))
+        {'same community': 1.0, 'same street': 3.0, 'same district': 8.0, 'elsewhere': 20.0}
         """
         return np.array([self.same_community_km, self.same_street_km, self.same_district_km,
                          self.elsewhere_km])
