@@ -81,7 +81,9 @@ def test_matching_error() -> None:
         MatchWeights(k_nearest=-1)
     # a result applied to a graph without its resources
     m = match_resources(G, as_of=DAY)
-    other = rg.datasets.load_sample_district()
+    raw = rg.io.read_tables(rg.datasets.TINY)
+    raw["resources"]["id"] = ["R8", "R9"]
+    other = rg.build.graph_from_tables(raw)
     with pytest.raises(errors.MatchingError, match="not in the graph"):
         rg.matching.with_assignments(other, m)
 
