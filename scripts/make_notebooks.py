@@ -166,8 +166,7 @@ BOOKS: dict[str, list[nbformat.NotebookNode]] = {
            "possible, then minimise distance cost, preferring existing partners."),
         code("import regional_graph as rg\nfrom regional_graph import matching\n\n" + AS_OF
              + "\nG = rg.datasets.load_sample_district()"),
-        code("result = matching.match_resources(G, as_of=AS_OF)\n"
-             "result.assignments.head(10)  # one row per (resource_id, demand_id)"),
+        code("result = matching.match_resources(G, as_of=AS_OF)\nresult.assignments.head(10)"),
         code("result.unmet_demands.groupby(\"reason\").size()"),
         code("result.idle_resources.head()"),
         code("result.totals"),
