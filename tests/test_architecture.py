@@ -60,7 +60,6 @@ LONG_FUNCTIONS: set[str] = {
 PRIVATE_IMPORTS: set[str] = {
     "regional_graph.matching.resources -> regional_graph.build._conform_edges",
     "regional_graph.store.load -> regional_graph.build._conform_edges",
-    "regional_graph.store.queries -> regional_graph.analysis.coverage._rate",
 }
 
 #: Imports against the data flow, being removed (never add one).
@@ -213,10 +212,6 @@ def test_only_the_graph_writes_its_cache():
 
 #: Modules still touching ``G._cache`` directly instead of ``G.memo`` (never add one).
 CACHE_WRITERS: set[str] = {
-    "regional_graph.analysis.coverage",
-    "regional_graph.analysis.indicators",
-    "regional_graph.analysis.isolation",
-    "regional_graph.analysis.structure",
     "regional_graph.viz.headline",
     "regional_graph.viz.maps",
 }

@@ -19,6 +19,7 @@ True
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Literal, TypeVar
@@ -29,8 +30,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import scipy.sparse as sp
 
-from .frames import concat_arrow
-from .schema import LINK_PROPERTIES, LINK_RELTYPE, NODE_TABLES, Label, RelType
+from .frames import concat_arrow, to_text_frame
+from .schema import LINK_PROPERTIES, LINK_RELTYPE, LINKS, NODE_TABLES, Label, RelType
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -59,6 +60,20 @@ def live_mask(start: np.ndarray, end: np.ndarray, day: np.datetime64) -> np.ndar
     [True, True]
     """
     return (np.isnat(start) | (start <= day)) & (np.isnat(end) | (end >= day))
+
+
+def ended_mask(start: np.ndarray, end: np.ndarray, day: np.datetime64) -> np.ndarray:
+    """Links that had started by ``day`` and ended before it (expired; a link starting later
+    does not exist yet as of ``day``).
+
+    Examples
+    --------
+    >>> start = np.array(["2024-01-01", "2026-01-01"], dtype="datetime64[s]")
+    >>> end = np.array(["2024-06-30", "2026-06-30"], dtype="datetime64[s]")
+    >>> ended_mask(start, end, as_date("2025-01-01")).tolist()
+    [True, False]
+    """
+    return (np.isnat(start) | (start <= day)) & ~np.isnat(end) & (end < day)
 
 
 @dataclass(frozen=True)
@@ -300,8 +315,8 @@ class RegionalGraph:
 
         ``state="live"`` keeps the links live on ``as_of`` (default today: start empty or
         ≤ the day, end empty or ≥ the day — the one live-link rule of DOMAIN.md); ``"ended"``
-        keeps those whose end lies before the day; ``"any"`` keeps all. Structural types
-        (``PART_OF``, ``LEADS`` …) carry no dates and are always live.
+        keeps those that had started by the day and ended before it; ``"any"`` keeps all.
+        Structural types (``PART_OF``, ``LEADS`` …) carry no dates and are always live.
 
         Examples
         --------
@@ -323,7 +338,7 @@ class RegionalGraph:
         if state == "live":
             return every.select(live_mask(every.start, every.end, day))
         if state == "ended":
-            return every.select(~np.isnat(every.end) & (every.end < day))
+            return every.select(ended_mask(every.start, every.end, day))
         raise ValueError(f"state must be 'live', 'ended' or 'any', not {state!r}")
 
     def _links_of(self, types: tuple[RelType | str, ...]) -> Links:
@@ -567,28 +582,35 @@ class RegionalGraph:
         return out
 
     def to_networkx(self) -> nx.MultiDiGraph:
-        """A networkx ``MultiDiGraph`` view: nodes keyed by id with ``label`` and properties,
-        edges with ``type`` and their properties (missing values left out; dates as ISO
-        strings such as ``'2026-10-01'``, so ``nx.write_graphml``/``nx.write_gexf`` accept the
-        graph). The key of each edge is its row position in :attr:`edges` (so the order of
-        the links survives).
+        """A networkx ``MultiDiGraph`` view that round-trips exactly
+        (:func:`~regional_graph.build.graph_from_networkx` gives back an equal graph).
+
+        Nodes are keyed by id with ``label`` and properties; edges carry ``type`` and their
+        properties (missing values left out; dates as ISO strings such as ``'2026-10-01'``, so
+        ``nx.write_graphml``/``nx.write_gexf`` accept the graph). The key of each edge is its
+        row position in :attr:`edges` (so the order of the links survives). ``g.graph``
+        holds ``name``, the activities and orders tables and every table's column order, as
+        JSON text (``json.loads(g.graph["orders"])`` → ``{"columns": [...], "data": [...]}``).
 
         Built on demand; at province scale prefer the arrays.
 
         Examples
         --------
         >>> import regional_graph as rg
-        >>> G = rg.datasets.load_sample_district()
+        >>> G = rg.datasets.load_tiny()
         >>> g = G.to_networkx()
-        >>> (g.number_of_nodes(), g.number_of_edges()) == (G.number_of_nodes(),
-        ...                                                 G.number_of_edges())
+        >>> g.number_of_nodes(), g.nodes["C1"]["label"], g.nodes["C1"]["name"]
+        (30, 'Area', '东一社区')
+        >>> [d["start"] for *_, d in g.edges("O1", data=True) if d["type"] == "PAIRED_WITH"]
+        ['2024-01-01']
+        >>> json.loads(g.graph["orders"])["data"][1][:4]
+        ['OD2', 'C3', 'medical', 'open']
+        >>> rg.build.graph_from_networkx(g) == G
         True
-        >>> g.nodes["D01"]["label"], g.nodes["D01"]["level"]
-        ('Area', 'district')
         """
         import networkx as nx
 
-        g = nx.MultiDiGraph(name=self.name)
+        g = nx.MultiDiGraph(name=self.name, **self._networkx_tables())
         for label in LABELS:
             frame = _iso_dates(self.nodes[label])
             records = frame.astype(object).where(frame.notna(), None).to_dict("index")
@@ -610,6 +632,17 @@ class RegionalGraph:
             ))
         )
         return g
+
+    def _networkx_tables(self) -> dict[str, str]:
+        """The graph attributes of :meth:`to_networkx`: what nodes and edges do not carry."""
+        columns = {NODE_TABLES[lbl].name: ["id", *self.nodes[lbl].columns] for lbl in LABELS}
+        base = ("type", "source", "target", *EDGE_PROPERTIES)
+        columns["links"] = [*LINKS.names,
+                            *(link_column(c) for c in self.edges.columns if c not in base)]
+        columns["activities"] = list(self.activities.columns)
+        columns["orders"] = list(self.orders.columns)
+        return {"activities": table_json(self.activities), "orders": table_json(self.orders),
+                "columns": json.dumps(columns, ensure_ascii=False)}
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, RegionalGraph):
@@ -643,3 +676,43 @@ def _iso_dates(frame: pd.DataFrame) -> pd.DataFrame:
 
 #: Edge property columns every graph has (link properties + the matching quantity).
 EDGE_PROPERTIES = (*LINK_PROPERTIES, "quantity")
+#: Prefix of an extra links column whose name is taken by the edge frame's own columns.
+EDGE_ESCAPE = "link."
+
+
+def link_column(column: str) -> str:
+    """The links-table column of an edge-frame column (inverse of
+    :func:`~regional_graph.build.edge_column`).
+
+    Examples
+    --------
+    >>> link_column("link.source"), link_column("备注2")
+    ('source', '备注2')
+    """
+    return column[len(EDGE_ESCAPE):] if column.startswith(EDGE_ESCAPE) else column
+
+
+def table_json(frame: pd.DataFrame) -> str:
+    """A table as JSON text (``{"columns": [...], "data": [[...], ...]}``, values as text,
+    ``null`` when missing); :func:`table_from_json` reads it back.
+
+    Examples
+    --------
+    >>> table_json(pd.DataFrame({"id": ["A1"], "n": [None]}))
+    '{"columns": ["id", "n"], "data": [["A1", null]]}'
+    """
+    text = to_text_frame(frame.reset_index(drop=True))
+    rows = text.astype(object).where(text.notna(), None).to_numpy().tolist()
+    return json.dumps({"columns": list(text.columns), "data": rows}, ensure_ascii=False)
+
+
+def table_from_json(text: str) -> pd.DataFrame:
+    """The raw (text) table written by :func:`table_json`.
+
+    Examples
+    --------
+    >>> table_from_json(table_json(pd.DataFrame({"id": ["A1"], "n": [2]}))).iloc[0].tolist()
+    ['A1', '2']
+    """
+    data = json.loads(text)
+    return to_text_frame(pd.DataFrame(data["data"], columns=data["columns"]))

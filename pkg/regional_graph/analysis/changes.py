@@ -26,12 +26,9 @@ from ..graph import REL_TYPES, DateLike, RegionalGraph, as_date
 from ..schema import Label
 from ..vocab import Lang
 from . import coverage, isolation
-from .coverage import _covered_nodes, _edge_arrays, _edge_positions, _ids, _live, _names
+from ._common import TIE_RELS, covered_nodes, ids, names, org_table
 
 __all__ = ["DIFF_TABLES", "GraphDiff", "diff", "diff_tables", "indicator_changes", "write_diff"]
-
-_TIE_RELS = tuple(schema.LINK_RELTYPE[t] for t in schema.TIE_TYPES)
-
 
 @dataclass(frozen=True)
 class GraphDiff:
@@ -99,17 +96,15 @@ class GraphDiff:
 
 
 def _live_ties(G: RegionalGraph, day: np.datetime64) -> pd.DataFrame:
-    pos = _edge_positions(G, *_TIE_RELS)
-    src, tgt, start, end = _edge_arrays(G, pos)
-    keep = _live(start, end, day)
-    pos, src, tgt = pos[keep], src[keep], tgt[keep]
+    ties = G.links(*TIE_RELS, as_of=day)
+    pos, src, tgt = ties.pos, ties.source, ties.target
     rel = np.asarray(REL_TYPES, dtype=object)[G.edges["type"].cat.codes.to_numpy()[pos]]
     frame = pd.DataFrame({
         "type": pd.array([r.lower() for r in rel], dtype="str"),
-        "source_id": _ids(G, src),
-        "source_name": pd.array(_names(G, src), dtype="str"),
-        "target_id": _ids(G, tgt),
-        "target_name": pd.array(_names(G, tgt), dtype="str"),
+        "source_id": ids(G, src),
+        "source_name": pd.array(names(G, src), dtype="str"),
+        "target_id": ids(G, tgt),
+        "target_name": pd.array(names(G, tgt), dtype="str"),
     })
     frame.index = pd.Index(frame["type"] + ":" + frame["source_id"] + "->" + frame["target_id"],
                            dtype="str", name="id")
@@ -118,7 +113,7 @@ def _live_ties(G: RegionalGraph, day: np.datetime64) -> pd.DataFrame:
 
 def _covered_ids(G: RegionalGraph, day: np.datetime64) -> pd.Index:
     orng = G.label_range(Label.ORGANIZATION)
-    covered = _covered_nodes(G, day)[orng] & coverage._org_kind_mask(G, schema.TWO_NEW_KINDS)
+    covered = covered_nodes(G, day)[orng] & G.organizations_of_kind(schema.TWO_NEW_KINDS)
     return G.nodes[Label.ORGANIZATION].index[covered]
 
 
@@ -155,7 +150,7 @@ def diff(
     cov_old, cov_new = _covered_ids(old, day_old), _covered_ids(new, day_new)
     gained = cov_new[~cov_new.isin(cov_old)]
     rows = new.nodes[Label.ORGANIZATION].index.get_indexer(gained)
-    newly_covered = coverage._org_table(new, rows)
+    newly_covered = org_table(new, rows)
     newly_covered["new_org"] = ~newly_covered.index.isin(old.nodes[Label.ORGANIZATION].index)
     unc_new = coverage.uncovered(new, as_of=day_new)
     newly_uncovered = unc_new[unc_new.index.isin(cov_old)]

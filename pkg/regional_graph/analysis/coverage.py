@@ -40,9 +40,22 @@ import pandas as pd
 
 from .. import schema
 from ..geo import haversine_km as _haversine
-from ..graph import REL_TYPES, DateLike, RegionalGraph, as_date
-from ..graph import live_mask as _live
+from ..graph import DateLike, RegionalGraph, as_date
 from ..schema import Label, RelType
+from ._common import (
+    MISSING_INDUSTRY,
+    area_name,
+    covered_nodes,
+    ids,
+    join_per_row,
+    last_per,
+    located_in,
+    names,
+    org_places,
+    org_table,
+    party_members,
+    rate,
+)
 
 log = logging.getLogger(__name__)
 
@@ -54,6 +67,7 @@ __all__ = [
     "coverage_rates",
     "coverage_totals",
     "joint_branch_proposals",
+    "rate",
     "should_build",
     "uncovered",
 ]
@@ -91,151 +105,6 @@ DEFAULT_RELATED_INDUSTRIES: dict[str, str] = {
     "教育培训": "社会服务", "医疗健康": "社会服务", "家政服务": "社会服务",
     "社会服务": "社会服务", "养老": "社会服务", "物业": "社会服务",
 }
-
-_CACHE_KEY = "regional_graph.analysis"
-_ORG_COLUMNS = ("name", "kind", "industry", "party_members")
-_MISSING_INDUSTRY = "(未填行业)"
-
-# --------------------------------------------------------------------------------------------
-# shared helpers (also used by isolation, changes and report)
-# --------------------------------------------------------------------------------------------
-
-
-def _edge_positions(G: RegionalGraph, *types: RelType | str) -> np.ndarray:
-    """Row positions in ``G.edges`` of the given relationship types."""
-    parts = []
-    for t in types:
-        key = (_CACHE_KEY, "positions", RelType(t).value)
-        if key not in G._cache:  # the edge frame of a graph never changes: cache per type
-            codes = G.edges["type"].cat.codes.to_numpy()
-            G._cache[key] = np.flatnonzero(codes == REL_TYPES.index(RelType(t).value))
-        parts.append(G._cache[key])
-    if len(parts) == 1:
-        return parts[0]  # type: ignore[return-value]
-    return np.sort(np.concatenate(parts))  # type: ignore[arg-type]
-
-
-def _edge_arrays(
-    G: RegionalGraph, pos: np.ndarray
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """``source``, ``target`` (int64 codes), ``start``, ``end`` of the edges at ``pos``."""
-    e = G.edges
-    return (
-        e["source"].to_numpy()[pos].astype(np.int64),
-        e["target"].to_numpy()[pos].astype(np.int64),
-        e["start"].to_numpy(dtype="datetime64[s]")[pos],
-        e["end"].to_numpy(dtype="datetime64[s]")[pos],
-    )
-
-
-def _ended(start: np.ndarray, end: np.ndarray, day: np.datetime64) -> np.ndarray:
-    """Links that existed before ``day`` and ended before it (links starting later are
-    ignored: as of ``day`` they do not exist yet)."""
-    return (np.isnat(start) | (start <= day)) & ~np.isnat(end) & (end < day)
-
-
-def _last_per(keys: np.ndarray, values: np.ndarray, n: int) -> np.ndarray:
-    """For each key in ``0..n-1``, the position (into ``keys``) of its largest value (-1)."""
-    out = np.full(n, -1, dtype=np.int64)
-    if len(keys):
-        order = np.lexsort((values, keys))
-        k = keys[order]
-        last = np.r_[k[1:] != k[:-1], True]
-        out[k[last]] = order[last]
-    return out
-
-
-def _take_text(values: pd.Series | pd.Index, pos: np.ndarray) -> pd.api.extensions.ExtensionArray:
-    """``values[pos]`` keeping the dtype, missing where ``pos`` is -1."""
-    return values.array.take(np.asarray(pos, dtype=np.int64), allow_fill=True)
-
-
-def _ids(G: RegionalGraph, codes: np.ndarray) -> pd.api.extensions.ExtensionArray:
-    return _take_text(G.ids, codes)
-
-
-def _names(G: RegionalGraph, codes: np.ndarray) -> np.ndarray:
-    return G.display_names(codes)
-
-
-def _area_name(G: RegionalGraph, codes: np.ndarray) -> pd.api.extensions.ExtensionArray:
-    start = G.label_range(Label.AREA).start
-    codes = np.asarray(codes, dtype=np.int64)
-    return _take_text(G.nodes[Label.AREA]["name"], np.where(codes >= 0, codes - start, -1))
-
-
-def _org_places(G: RegionalGraph) -> dict[str, np.ndarray]:
-    """Community, street and district area code of every organisation (-1 when none)."""
-    key = (_CACHE_KEY, "org_places")
-    if key not in G._cache:
-        area = _located_in(G, Label.ORGANIZATION, RelType.LOCATED_IN)
-        G._cache[key] = {lvl: G.ancestor_at(area, lvl)
-                         for lvl in ("community", "street", "district")}
-    return G._cache[key]  # type: ignore[return-value]
-
-
-def _located_in(G: RegionalGraph, label: Label, rel: RelType) -> np.ndarray:
-    """Area code of every node of ``label`` along ``rel`` (``LOCATED_IN`` for organisations,
-    ``LEADS`` for Party orgs); -1 when none. Reads the resolved edges, no id lookups."""
-    rng = G.label_range(label)
-    src, tgt, _, _ = _edge_arrays(G, _edge_positions(G, rel))
-    out = np.full(rng.stop - rng.start, -1, dtype=np.int64)
-    ok = (src >= rng.start) & (src < rng.stop)
-    out[src[ok] - rng.start] = tgt[ok]
-    return out
-
-
-def _join_per_row(k: np.ndarray, values: np.ndarray, n_rows: int
-                  ) -> pd.api.extensions.ExtensionArray:
-    """Comma-join ``values`` (text or None) grouped by row ``k`` (in order, duplicates
-    dropped) into ``n_rows`` cells; rows with one value take it as is (the usual case)."""
-    out = np.full(n_rows, None, dtype=object)
-    count = np.bincount(k, minlength=n_rows)
-    single = count[k] == 1
-    out[k[single]] = values[single]
-    multi = ~single
-    if multi.any():
-        joined = pd.Series(values[multi], dtype=object).groupby(k[multi], sort=True).agg(
-            lambda s: ", ".join(dict.fromkeys(str(v) for v in s if v is not None)))
-        out[joined.index.to_numpy()] = joined.to_numpy(dtype=object)
-    return pd.array(out, dtype="str")
-
-
-def _org_kind_mask(G: RegionalGraph, kinds: tuple[str, ...]) -> np.ndarray:
-    return G.organizations_of_kind(kinds)
-
-
-def _party_members(G: RegionalGraph) -> np.ndarray:
-    """``party_members`` of every organisation as floats (NaN when missing)."""
-    return G.nodes[Label.ORGANIZATION]["party_members"].to_numpy(dtype="float64",
-                                                                 na_value=np.nan)
-
-
-def _org_table(G: RegionalGraph, rows: np.ndarray, columns: tuple[str, ...] = _ORG_COLUMNS,
-               places: tuple[str, ...] = ("community", "street")) -> pd.DataFrame:
-    """Organisation rows (positions in the Organization frame) with their places."""
-    frame = G.nodes[Label.ORGANIZATION]
-    out = frame.iloc[rows][list(columns)].copy()
-    out.index.name = "id"
-    where = _org_places(G)
-    for lvl in places:
-        codes = where[lvl][rows]
-        out[f"{lvl}_id"] = _ids(G, codes)
-        out[lvl] = _area_name(G, codes)
-    return out
-
-
-def _covered_nodes(G: RegionalGraph, day: np.datetime64) -> np.ndarray:
-    """Boolean per node: source of a live ``covered_by`` link."""
-    src, _, start, end = _edge_arrays(G, _edge_positions(G, RelType.COVERED_BY))
-    covered = np.zeros(G.number_of_nodes(), dtype=bool)
-    covered[src[_live(start, end, day)]] = True
-    return covered
-
-
-def _dates(values: np.ndarray) -> pd.Series:
-    return pd.Series(np.asarray(values, dtype="datetime64[s]"))
-
 
 # --------------------------------------------------------------------------------------------
 # uncovered, should build
@@ -280,23 +149,17 @@ def uncovered(G: RegionalGraph, *, as_of: DateLike = None) -> pd.DataFrame:
     day = as_date(as_of)
     orng = G.label_range(Label.ORGANIZATION)
     n = G.number_of_nodes()
-    src, tgt, start, end = _edge_arrays(G, _edge_positions(G, RelType.COVERED_BY))
-    covered = np.zeros(n, dtype=bool)
-    covered[src[_live(start, end, day)]] = True
-    ended = np.flatnonzero(_ended(start, end, day))
-    last = _last_per(src[ended], end[ended].astype(np.int64), n)
-    rows = np.flatnonzero(_org_kind_mask(G, schema.TWO_NEW_KINDS) & ~covered[orng])
-    out = _org_table(G, rows)
-    lst = last[rows + orng.start]
-    has = lst >= 0
-    out["reason"] = np.where(has, REASON_EXPIRED, REASON_NO_LINK)
-    pick = ended[np.where(has, lst, 0)] if len(ended) else np.zeros(len(rows), np.int64)
-    last_end = np.where(has, end[pick] if len(ended) else np.datetime64("NaT"),
-                        np.datetime64("NaT")).astype("datetime64[s]")
-    out["last_end"] = last_end
-    out["last_covered_by"] = _ids(G, np.where(has, tgt[pick] if len(ended) else -1, -1))
+    covered = covered_nodes(G, day)
+    ended = G.links(RelType.COVERED_BY, as_of=day, state="ended")
+    last = last_per(ended.source, ended.end.astype(np.int64), n)
+    rows = np.flatnonzero(G.organizations_of_kind(schema.TWO_NEW_KINDS) & ~covered[orng])
+    out = org_table(G, rows)
+    lst = last[rows + orng.start]  # -1 picks the sentinel appended below
+    out["reason"] = np.where(lst >= 0, REASON_EXPIRED, REASON_NO_LINK)
+    out["last_end"] = np.r_[ended.end, np.datetime64("NaT", "s")][lst]
+    out["last_covered_by"] = ids(G, np.r_[ended.target, -1][lst])
     log.debug("uncovered: %d of %d two-new organisations", len(out),
-              int(_org_kind_mask(G, schema.TWO_NEW_KINDS).sum()))
+              int(G.organizations_of_kind(schema.TWO_NEW_KINDS).sum()))
     return out
 
 
@@ -326,22 +189,23 @@ def should_build(G: RegionalGraph, *, as_of: DateLike = None) -> pd.DataFrame:
     orng = G.label_range(Label.ORGANIZATION)
     prng = G.label_range(Label.PARTY_ORG)
     n = G.number_of_nodes()
-    po_src, host, _, _ = _edge_arrays(G, _edge_positions(G, RelType.HOSTED_BY))
+    hosted = G.links(RelType.HOSTED_BY, state="any")
+    po_src, host = hosted.source, hosted.target
     level = G.nodes[Label.PARTY_ORG]["level"]
     own_codes = [i for i, c in enumerate(level.cat.categories) if c in schema.OWN_ORG_LEVELS]
     level_codes = level.cat.codes.to_numpy()
     own = np.isin(level_codes[po_src - prng.start], own_codes)
     has_own = np.zeros(n, dtype=bool)
     has_own[host[own]] = True
-    big = _party_members(G) >= schema.MIN_MEMBERS_INDEPENDENT
-    rows = np.flatnonzero(_org_kind_mask(G, schema.TWO_NEW_KINDS) & big & ~has_own[orng])
-    out = _org_table(G, rows)
+    big = party_members(G) >= schema.MIN_MEMBERS_INDEPENDENT
+    rows = np.flatnonzero(G.organizations_of_kind(schema.TWO_NEW_KINDS) & big & ~has_own[orng])
+    out = org_table(G, rows)
 
-    c_src, c_tgt, c_start, c_end = _edge_arrays(G, _edge_positions(G, RelType.COVERED_BY))
+    cov = G.links(RelType.COVERED_BY, as_of=day)
     in_rows = np.zeros(n, dtype=bool)
     in_rows[rows + orng.start] = True
-    keep = _live(c_start, c_end, day) & in_rows[c_src]
-    o, t = c_src[keep], c_tgt[keep]
+    keep = in_rows[cov.source]
+    o, t = cov.source[keep], cov.target[keep]
     order = np.lexsort((t, o))
     o, t = o[order], t[order]
     first = np.r_[True, (o[1:] != o[:-1]) | (t[1:] != t[:-1])] if len(o) else np.zeros(0, bool)
@@ -353,11 +217,11 @@ def should_build(G: RegionalGraph, *, as_of: DateLike = None) -> pd.DataFrame:
     is_joint = level_codes[t - prng.start] == list(level.cat.categories).index("joint_branch")
     n_joint = np.bincount(k, weights=is_joint, minlength=len(rows))
     level_names = np.asarray(level.cat.categories, dtype=object)[level_codes[t - prng.start]]
-    texts = {"covered_by": np.asarray(_ids(G, t), dtype=object),
-             "covered_by_name": _names(G, t), "covered_by_level": level_names}
+    texts = {"covered_by": np.asarray(ids(G, t), dtype=object),
+             "covered_by_name": names(G, t), "covered_by_level": level_names}
     out["covered"] = n_cov > 0
     for col, values in texts.items():
-        out[col] = _join_per_row(k, values, len(rows))
+        out[col] = join_per_row(k, values, len(rows))
     out["reason"] = np.select(
         [n_cov == 0, n_joint == n_cov],
         [REASON_BUILD_UNCOVERED, REASON_BUILD_JOINT],
@@ -378,16 +242,10 @@ _RATE_COLUMNS = ("two_new", "covered_two_new", "rate_all", "with_members",
 def _flags(G: RegionalGraph, day: np.datetime64) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Per organisation: two-new, covered (live), has ≥ 1 Party member."""
     orng = G.label_range(Label.ORGANIZATION)
-    two_new = _org_kind_mask(G, schema.TWO_NEW_KINDS)
-    covered = _covered_nodes(G, day)[orng] & two_new
-    with_members = two_new & (_party_members(G) >= 1)
+    two_new = G.organizations_of_kind(schema.TWO_NEW_KINDS)
+    covered = covered_nodes(G, day)[orng] & two_new
+    with_members = two_new & (party_members(G) >= 1)
     return two_new, covered, with_members
-
-
-def _rate(num: np.ndarray, den: np.ndarray) -> np.ndarray:
-    num = np.asarray(num, dtype=np.float64)
-    den = np.asarray(den, dtype=np.float64)
-    return np.divide(num, den, out=np.full(len(num), np.nan), where=den > 0)
 
 
 def _rate_frame(key: np.ndarray, n_groups: int, flags: tuple[np.ndarray, ...]) -> dict[str, object]:
@@ -399,9 +257,9 @@ def _rate_frame(key: np.ndarray, n_groups: int, flags: tuple[np.ndarray, ...]) -
 
     tn, cv = count(two_new), count(covered)
     wm, cwm = count(with_members), count(covered & with_members)
-    return {"two_new": tn, "covered_two_new": cv, "rate_all": _rate(cv, tn),
+    return {"two_new": tn, "covered_two_new": cv, "rate_all": rate(cv, tn),
             "with_members": wm, "covered_with_members": cwm,
-            "rate_with_members": _rate(cwm, wm)}
+            "rate_with_members": rate(cwm, wm)}
 
 
 def coverage_totals(G: RegionalGraph, *, as_of: DateLike = None) -> pd.Series:
@@ -454,7 +312,7 @@ def coverage_rates(
     day = as_date(as_of)
     flags = _flags(G, day)
     if by == "industry":
-        industry = G.nodes[Label.ORGANIZATION]["industry"].fillna(_MISSING_INDUSTRY)
+        industry = G.nodes[Label.ORGANIZATION]["industry"].fillna(MISSING_INDUSTRY)
         codes, uniques = pd.factorize(industry.where(flags[0]), sort=True)
         data = _rate_frame(np.asarray(codes, dtype=np.int64), len(uniques), flags)
         out = pd.DataFrame(data, index=pd.Index(uniques, dtype="str", name="industry"))
@@ -463,15 +321,15 @@ def coverage_rates(
         raise ValueError(f"by must be district, street, community or industry, not {by!r}")
     arng = G.label_range(Label.AREA)
     areas = G.nodes[Label.AREA]
-    key = _org_places(G)[by]
+    key = org_places(G)[by]
     key = np.where(key >= 0, key - arng.start, -1)
     data = _rate_frame(key, len(areas), flags)
     sel = np.flatnonzero((areas["level"] == by).to_numpy(dtype=bool))
     parent = G.parent_codes()[sel + arng.start]
     out = pd.DataFrame({"level": pd.array(np.full(len(sel), by, dtype=object), dtype="str"),
                         "name": areas["name"].array.take(sel),
-                        "parent_id": _ids(G, parent),
-                        "parent": _area_name(G, parent)},
+                        "parent_id": ids(G, parent),
+                        "parent": area_name(G, parent)},
                        index=areas.index[sel])
     for col, values in data.items():
         out[col] = np.asarray(values)[sel]
@@ -659,13 +517,13 @@ def joint_branch_proposals(
     orng = G.label_range(Label.ORGANIZATION)
     prng = G.label_range(Label.PARTY_ORG)
     orgs = G.nodes[Label.ORGANIZATION]
-    pm = _party_members(G)
-    covered = _covered_nodes(G, day)[orng]
-    two_new = _org_kind_mask(G, schema.TWO_NEW_KINDS)
+    pm = party_members(G)
+    covered = covered_nodes(G, day)[orng]
+    two_new = G.organizations_of_kind(schema.TWO_NEW_KINDS)
     cand = np.flatnonzero(two_new & ~covered & (pm >= 1) & (pm < min_members))
-    places = _org_places(G)
+    places = org_places(G)
     industry = orgs["industry"].to_numpy(dtype=object, na_value=None)
-    sector_of = np.array([sectors.get(i, i) if i is not None else _MISSING_INDUSTRY
+    sector_of = np.array([sectors.get(i, i) if i is not None else MISSING_INDUSTRY
                           for i in industry], dtype=object) if len(industry) else \
         np.array([], dtype=object)
     lat = orgs["lat"].to_numpy(dtype="float64", na_value=np.nan)
@@ -675,15 +533,14 @@ def joint_branch_proposals(
     # existing joint branches: place, sector profile and centre of their covered orgs
     po = G.nodes[Label.PARTY_ORG]
     jb = np.flatnonzero((po["level"] == "joint_branch").to_numpy(dtype=bool))
-    jb_area = _located_in(G, Label.PARTY_ORG, RelType.LEADS)[jb]
+    jb_area = located_in(G, Label.PARTY_ORG, RelType.LEADS)[jb]
     jb_comm = G.ancestor_at(jb_area, "community")
     jb_street = G.ancestor_at(jb_area, "street")
-    c_src, c_tgt, c_start, c_end = _edge_arrays(G, _edge_positions(G, RelType.COVERED_BY))
-    live = _live(c_start, c_end, day)
+    cov = G.links(RelType.COVERED_BY, as_of=day)
     jb_index = np.full(G.number_of_nodes(), -1, dtype=np.int64)
     jb_index[jb + prng.start] = np.arange(len(jb))
-    sel = live & (jb_index[c_tgt] >= 0)
-    cov_jb, cov_org = jb_index[c_tgt[sel]], c_src[sel] - orng.start
+    sel = jb_index[cov.target] >= 0
+    cov_jb, cov_org = jb_index[cov.target[sel]], cov.source[sel] - orng.start
     jb_size = np.bincount(cov_jb, minlength=len(jb))
     has_geo = ~np.isnan(lat[cov_org]) & ~np.isnan(lon[cov_org])
     geo_n = np.bincount(cov_jb[has_geo], minlength=len(jb))
@@ -702,8 +559,8 @@ def joint_branch_proposals(
     action = np.full(n_orgs, None, dtype=object)
     reason = np.full(n_orgs, None, dtype=object)
     dist = np.full(n_orgs, np.nan)
-    street_names = np.asarray(_area_name(G, street), dtype=object)
-    comm_names = np.asarray(_area_name(G, comm), dtype=object)
+    street_names = np.asarray(area_name(G, street), dtype=object)
+    comm_names = np.asarray(area_name(G, comm), dtype=object)
     counter = 0
 
     by_street = pd.Series(cand).groupby(street[cand], sort=True) if len(cand) else []
@@ -820,7 +677,7 @@ def joint_branch_proposals(
             counter += 1
             pid = f"P{counter:03d}"
             g = np.array(group)
-            inds = text["sep"].join(dict.fromkeys(i or _MISSING_INDUSTRY for i in industry[g]))
+            inds = text["sep"].join(dict.fromkeys(i or MISSING_INDUSTRY for i in industry[g]))
             comms = {comm_names[o] for o in g}
             geo = text["geo_comm"] if len(comms) == 1 else text["geo_street"]
             known = dist[g[1:]]
@@ -837,9 +694,9 @@ def joint_branch_proposals(
          "action": pd.array(action[rows], dtype="str"),
          "reason": pd.array(reason[rows], dtype="str"),
          "name": orgs["name"].array.take(rows),
-         "street_id": _ids(G, street[rows]),
+         "street_id": ids(G, street[rows]),
          "street": pd.array(street_names[rows], dtype="str"),
-         "community_id": _ids(G, comm[rows]),
+         "community_id": ids(G, comm[rows]),
          "community": pd.array(comm_names[rows], dtype="str"),
          "industry": orgs["industry"].array.take(rows),
          "party_members": orgs["party_members"].array.take(rows),

@@ -42,8 +42,7 @@ from .. import schema, vocab
 from ..graph import DateLike, RegionalGraph, as_date
 from ..schema import Label, RelType
 from . import coverage, isolation
-from .coverage import _org_kind_mask, _rate
-from .structure import _live_edges, actor_codes
+from ._common import actor_codes, rate, served_frame
 
 log = logging.getLogger(__name__)
 
@@ -92,11 +91,9 @@ class _Counter:
         self.n = len(self.rows)
         row_of_area = np.full(G.number_of_nodes(), -1, dtype=np.int64)
         row_of_area[self.rows] = np.arange(self.n)
-        key = ("regional_graph.indicators", "ancestor", level)
-        if key not in G._cache:
-            G._cache[key] = G.ancestor_at(G.area_of(), level)
-        anc = G._cache[key]
-        self.row_of_node = np.where(anc >= 0, row_of_area[np.maximum(anc, 0)], -1)  # type: ignore[index]
+        anc = G.memo(("analysis", "ancestor", level),
+                     lambda: G.ancestor_at(G.area_of(), level))
+        self.row_of_node = np.where(anc >= 0, row_of_area[np.maximum(anc, 0)], -1)
         self.row_of_area = row_of_area
 
     def key(self, codes: np.ndarray) -> np.ndarray:
@@ -130,34 +127,14 @@ def _codes_in(G: RegionalGraph, label: Label, ids: Any) -> np.ndarray:
 def _shared(G: RegionalGraph, day: np.datetime64) -> dict[str, np.ndarray]:
     """Node codes of the should-build organisations, isolated units and unpaired
     communities as of ``day`` (from coverage / isolation; cached per graph and day)."""
-    key = ("regional_graph.indicators", "shared", day)
-    if key not in G._cache:
-        G._cache[key] = {
-            "should_build": _codes_in(G, Label.ORGANIZATION,
-                                      coverage.should_build(G, as_of=day).index),
-            "isolated_units": _codes_in(G, Label.ORGANIZATION,
-                                        isolation.isolated_units(G, as_of=day).index),
-            "unpaired_communities": _codes_in(
-                G, Label.AREA, isolation.unpaired_communities(G, as_of=day).index),
-        }
-    return G._cache[key]  # type: ignore[return-value]
-
-
-def _served_frame(matching: Any) -> pd.DataFrame:
-    """The per-demand ``served`` (and optional ``quantity``) table of a matching result.
-
-    Accepts a DataFrame indexed by demand id with a ``served`` column, a Series of served
-    quantities, or any object with such a DataFrame as ``.demands``.
-    """
-    frame = matching
-    if not isinstance(frame, pd.DataFrame | pd.Series) and hasattr(matching, "demands"):
-        frame = matching.demands
-    if isinstance(frame, pd.Series):
-        frame = frame.rename("served").to_frame()
-    if not isinstance(frame, pd.DataFrame) or "served" not in frame.columns:
-        raise TypeError("`matching` must be a DataFrame indexed by demand id with a `served` "
-                        f"column (and optionally `quantity`), got {type(matching).__name__}")
-    return frame
+    return G.memo(("analysis", "indicators", "shared", day), lambda: {
+        "should_build": _codes_in(G, Label.ORGANIZATION,
+                                  coverage.should_build(G, as_of=day).index),
+        "isolated_units": _codes_in(G, Label.ORGANIZATION,
+                                    isolation.isolated_units(G, as_of=day).index),
+        "unpaired_communities": _codes_in(
+            G, Label.AREA, isolation.unpaired_communities(G, as_of=day).index),
+    })
 
 
 # --------------------------------------------------------------------------------------------
@@ -246,33 +223,32 @@ def indicators(
     branch = np.isin(lvl_codes, [cats.index(x) for x in BRANCH_LEVELS if x in cats])
     data["branches"] = c.count(po_key[branch])
     branch_members = c.count(po_key[branch], members[branch])
-    data["members_per_branch"] = _rate(branch_members, data["branches"])
+    data["members_per_branch"] = rate(branch_members, data["branches"])
     over = members > schema.SPAN_OF_CONTROL_LIMIT
     data["branches_over_limit"] = c.count(po_key[branch & over])
     cc = lvl_codes == cats.index("community_committee")
     data["community_committees"] = c.count(po_key[cc])
     data["community_committees_over_limit"] = c.count(po_key[cc & over])
-    data["community_committees_over_limit_share"] = _rate(
+    data["community_committees_over_limit_share"] = rate(
         data["community_committees_over_limit"], data["community_committees"])
 
     # resident units, conference, isolation -----------------------------------------------
     orng = G.label_range(Label.ORGANIZATION)
-    unit = _org_kind_mask(G, schema.RESIDENT_UNIT_KINDS)
+    unit = G.organizations_of_kind(schema.RESIDENT_UNIT_KINDS)
     org_key = c.key(np.arange(orng.start, orng.stop))
     n = G.number_of_nodes()
     hosted = np.zeros(n, dtype=bool)
-    e = G.edges_of(RelType.HOSTED_BY)
-    hosted[e["target"].to_numpy()] = True
+    hosted[G.links(RelType.HOSTED_BY, state="any").target] = True
     data["resident_units"] = c.count(org_key[unit])
     data["resident_units_with_org"] = c.count(org_key[unit & hosted[orng]])
     actor = actor_codes(G, merge_committees=False)
-    src, tgt, _ = _live_edges(G, (RelType.CONFERENCE_MEMBER,), day)
+    conf = G.links(RelType.CONFERENCE_MEMBER, as_of=day)
     in_conf = np.zeros(n, dtype=bool)
-    in_conf[actor[src]] = True
-    in_conf[actor[tgt]] = True
+    in_conf[actor[conf.source]] = True
+    in_conf[actor[conf.target]] = True
     # numerator within the denominator's population: units that host a Party org
     data["conference_units"] = c.count(org_key[unit & hosted[orng] & in_conf[orng]])
-    data["conference_rate"] = _rate(data["conference_units"], data["resident_units_with_org"])
+    data["conference_rate"] = rate(data["conference_units"], data["resident_units_with_org"])
     shared = _shared(G, day)
     data["isolated_units"] = c.count(c.key(shared["isolated_units"]))
 
@@ -287,22 +263,23 @@ def indicators(
     data["should_build"] = c.count(c.key(shared["should_build"]))
 
     # pairs, part-time members --------------------------------------------------------------
-    src, tgt, _ = _live_edges(G, (RelType.PAIRED_WITH,), day)
+    paired = G.links(RelType.PAIRED_WITH, as_of=day)
+    src, tgt = paired.source, paired.target
     t_key = c.key(tgt)
     data["agreements"] = c.count(t_key)
     merged = actor_codes(G, merge_committees=True)
     pairs = np.unique(np.stack([merged[src], merged[tgt]], axis=1), axis=0) if len(src) \
         else np.zeros((0, 2), np.int64)
     data["pairs"] = c.count(c.key(pairs[:, 1]))
-    data["pairs_per_community"] = _rate(data["pairs"], data["communities"])
+    data["pairs_per_community"] = rate(data["pairs"], data["communities"])
     data["unpaired_communities"] = c.count(c.key(shared["unpaired_communities"]))
-    src, tgt, _ = _live_edges(G, (RelType.SITS_ON,), day)
-    data["part_time_members"] = c.count(c.key(tgt))
+    data["part_time_members"] = c.count(c.key(G.links(RelType.SITS_ON, as_of=day).target))
 
     # members reporting -----------------------------------------------------------------------
     mrng = G.label_range(Label.MEMBER)
     mem = G.nodes[Label.MEMBER]
-    src, tgt, _ = _live_edges(G, (RelType.REPORTS_TO,), day)
+    reports_to = G.links(RelType.REPORTS_TO, as_of=day)
+    src, tgt = reports_to.source, reports_to.target
     reports = np.zeros(n, dtype=bool)
     reports[src] = True
     home = _codes_in(G, Label.AREA, mem["residence_area_id"])
@@ -318,7 +295,7 @@ def indicators(
     reported = reported | reports[mrng]
     data["member_records"] = c.count(m_key)
     data["members_reporting"] = c.count(m_key[reported])
-    data["reporting_rate"] = _rate(data["members_reporting"], data["member_records"])
+    data["reporting_rate"] = rate(data["members_reporting"], data["member_records"])
 
     # resources and demands --------------------------------------------------------------------
     demand_key = demand_qty = np.zeros(0)
@@ -328,9 +305,9 @@ def indicators(
     ):
         rng = G.label_range(label)
         codes = np.arange(rng.start, rng.stop)
-        ed = G.edges_of(rel)
+        ed = G.links(rel, state="any")
         owner = np.full(n, -1, dtype=np.int64)
-        owner[ed["target"].to_numpy()] = ed["source"].to_numpy()
+        owner[ed.target] = ed.source
         place = G.area_of()[codes]
         fallback = owner[codes]
         place = np.where(place >= 0, place,
@@ -343,7 +320,7 @@ def indicators(
             demand_key, demand_qty = key, qty
 
     if matching is not None:
-        frame = _served_frame(matching)
+        frame = served_frame(matching)
         served = frame["served"].reindex(G.nodes[Label.DEMAND].index)
         served = served.to_numpy(dtype="float64", na_value=0.0)
         qty = demand_qty
@@ -357,7 +334,7 @@ def indicators(
         data["served"] = c.count(demand_key, served).round().astype(np.int64)
         data["unmet"] = c.count(demand_key, np.maximum(qty - served, 0)).round().astype(
             np.int64)
-        data["served_rate"] = _rate(data["served"], data["served"] + data["unmet"])
+        data["served_rate"] = rate(data["served"], data["served"] + data["unmet"])
 
     sel = c.row_of_area[_codes_in(G, Label.AREA, out.index)]
     for col, values in data.items():

@@ -36,20 +36,26 @@ import scipy.sparse as sp
 from scipy.sparse.csgraph import connected_components
 
 from .. import schema
-from ..graph import LABELS, LINK_REL_TYPES, REL_TYPES, DateLike, RegionalGraph, as_date
+from ..graph import (
+    LABELS,
+    LINK_REL_TYPES,
+    REL_TYPES,
+    DateLike,
+    RegionalGraph,
+    as_date,
+    ended_mask,
+    live_mask,
+)
 from ..schema import Label, RelType
-from .coverage import (
-    _area_name,
-    _edge_arrays,
-    _edge_positions,
-    _ended,
-    _ids,
-    _join_per_row,
-    _last_per,
-    _live,
-    _names,
-    _org_kind_mask,
-    _org_table,
+from ._common import (
+    TIE_RELS,
+    actor_codes,
+    area_name,
+    ids,
+    join_per_row,
+    last_per,
+    names,
+    org_table,
 )
 
 log = logging.getLogger(__name__)
@@ -64,7 +70,6 @@ __all__ = [
     "weakly_tied_units",
 ]
 
-_TIE_RELS = tuple(schema.LINK_RELTYPE[t] for t in schema.TIE_TYPES)
 _UNIT_COLUMNS = ("name", "kind")
 #: Area level → the level of the Party committee that leads it (one territorial actor).
 _TERRITORIAL = {"district": "district_committee", "street": "street_committee",
@@ -72,22 +77,12 @@ _TERRITORIAL = {"district": "district_committee", "street": "street_committee",
                 "building": "building_group"}
 
 
-def _host_actor(G: RegionalGraph) -> np.ndarray:
-    """Every node's actor: a PartyOrg hosted by an organisation is that organisation."""
-    key = ("regional_graph.analysis", "host_actor")
-    if key not in G._cache:
-        actor = np.arange(G.number_of_nodes(), dtype=np.int64)
-        po, host, _, _ = _edge_arrays(G, _edge_positions(G, RelType.HOSTED_BY))
-        actor[po] = host
-        G._cache[key] = actor
-    return G._cache[key]  # type: ignore[return-value]
-
-
 def _territory(G: RegionalGraph) -> np.ndarray:
     """Area code led by each territorial Party committee (``LEADS`` to an area of the
     matching level, e.g. community_committee → community); -1 for every other node."""
     out = np.full(G.number_of_nodes(), -1, dtype=np.int64)
-    po, area, _, _ = _edge_arrays(G, _edge_positions(G, RelType.LEADS))
+    leads = G.links(RelType.LEADS, state="any")
+    po, area = leads.source, leads.target
     prng = G.label_range(Label.PARTY_ORG)
     level = G.nodes[Label.PARTY_ORG]["level"]
     led_level = {p: a for a, p in _TERRITORIAL.items()}
@@ -114,17 +109,17 @@ class _Ties:
 
 
 def _ties(G: RegionalGraph, day: np.datetime64) -> _Ties:
-    pos = _edge_positions(G, *_TIE_RELS)
-    src, tgt, start, end = _edge_arrays(G, pos)
-    actor = _host_actor(G)
-    return _Ties(pos, src, tgt, start, end, actor[src], actor[tgt],
-                 _live(start, end, day), _ended(start, end, day))
+    t = G.links(*TIE_RELS, state="any")
+    actor = actor_codes(G, merge_committees=False)  # a hosted Party org is its unit
+    return _Ties(t.pos, t.source, t.target, t.start, t.end, actor[t.source], actor[t.target],
+                 live_mask(t.start, t.end, day), ended_mask(t.start, t.end, day))
 
 
 def _resident_nodes(G: RegionalGraph) -> np.ndarray:
     """Per node code: a resident unit."""
     resident = np.zeros(G.number_of_nodes(), dtype=bool)
-    resident[G.label_range(Label.ORGANIZATION)] = _org_kind_mask(G, schema.RESIDENT_UNIT_KINDS)
+    units = G.organizations_of_kind(schema.RESIDENT_UNIT_KINDS)
+    resident[G.label_range(Label.ORGANIZATION)] = units
     return resident
 
 
@@ -165,16 +160,16 @@ def _joined_ids(G: RegionalGraph, keys: np.ndarray, codes: np.ndarray,
     first = np.r_[True, (k[1:] != k[:-1]) | (codes[1:] != codes[:-1])] if len(k) else \
         np.zeros(0, dtype=bool)
     k, codes = k[first], codes[first]
-    return _join_per_row(k, np.asarray(_ids(G, codes), dtype=object), len(rows_codes))
+    return join_per_row(k, np.asarray(ids(G, codes), dtype=object), len(rows_codes))
 
 
 def _hosted_orgs(G: RegionalGraph, rows_codes: np.ndarray) -> pd.api.extensions.ExtensionArray:
-    po, host, _, _ = _edge_arrays(G, _edge_positions(G, RelType.HOSTED_BY))
-    return _joined_ids(G, host, po, rows_codes)
+    hosted = G.links(RelType.HOSTED_BY, state="any")
+    return _joined_ids(G, hosted.target, hosted.source, rows_codes)
 
 
 def _unit_rows(G: RegionalGraph, rows: np.ndarray) -> pd.DataFrame:
-    out = _org_table(G, rows, _UNIT_COLUMNS)
+    out = org_table(G, rows, _UNIT_COLUMNS)
     out["party_org"] = _hosted_orgs(G, rows + G.label_range(Label.ORGANIZATION).start)
     return out
 
@@ -204,11 +199,11 @@ def isolated_units(G: RegionalGraph, *, as_of: DateLike = None) -> pd.DataFrame:
     orng = G.label_range(Label.ORGANIZATION)
     t = _ties(G, day)
     ties = _count(t, t.live, n)[orng]
-    rows = np.flatnonzero(_org_kind_mask(G, schema.RESIDENT_UNIT_KINDS) & (ties == 0))
+    rows = np.flatnonzero(G.organizations_of_kind(schema.RESIDENT_UNIT_KINDS) & (ties == 0))
     out = _unit_rows(G, rows)
     expired = _count(t, t.ended, n)[orng][rows]
     actor, partner, link = _both_ends(t, t.ended)
-    last = _last_per(actor, t.end[link].astype(np.int64), n)[rows + orng.start]
+    last = last_per(actor, t.end[link].astype(np.int64), n)[rows + orng.start]
     out["expired_ties"] = expired
     out["last_tie_end"] = np.where(last >= 0, t.end[link[np.maximum(last, 0)]] if len(link)
                                    else np.datetime64("NaT"),
@@ -242,7 +237,7 @@ def weakly_tied_units(G: RegionalGraph, *, as_of: DateLike = None) -> pd.DataFra
     orng = G.label_range(Label.ORGANIZATION)
     t = _ties(G, day)
     ties = _count(t, t.live, n)[orng]
-    rows = np.flatnonzero(_org_kind_mask(G, schema.RESIDENT_UNIT_KINDS) & (ties == 1))
+    rows = np.flatnonzero(G.organizations_of_kind(schema.RESIDENT_UNIT_KINDS) & (ties == 1))
     out = _unit_rows(G, rows)
     actor, partner, link = _both_ends(t, t.live)
     slot = np.full(n, -1, dtype=np.int64)
@@ -251,9 +246,9 @@ def weakly_tied_units(G: RegionalGraph, *, as_of: DateLike = None) -> pd.DataFra
     li = link[k]
     own_end = np.where(t.a_src[li] == rows + orng.start, t.src[li], t.tgt[li])
     out["type"] = _link_type(G, t.pos[li])
-    out["partner_id"] = _ids(G, partner[k])
-    out["partner_name"] = pd.array(_names(G, partner[k]), dtype="str")
-    via = np.asarray(_ids(G, own_end), dtype=object)
+    out["partner_id"] = ids(G, partner[k])
+    out["partner_name"] = pd.array(names(G, partner[k]), dtype="str")
+    via = np.asarray(ids(G, own_end), dtype=object)
     out["via"] = pd.array(np.where(own_end == rows + orng.start, "unit itself", via),
                           dtype="str")
     out["start"] = t.start[li]
@@ -274,22 +269,22 @@ def _tie_table(G: RegionalGraph, t: _Ties, idx: np.ndarray) -> pd.DataFrame:
     codes = G.edges["type"].cat.codes.to_numpy()
     link_codes = [REL_TYPES.index(r) for r in LINK_REL_TYPES]
     row = np.cumsum(np.isin(codes, link_codes))[t.pos[idx]]
-    src_ids = np.asarray(_ids(G, t.src[idx]), dtype=object)
-    tgt_ids = np.asarray(_ids(G, t.tgt[idx]), dtype=object)
+    src_ids = np.asarray(ids(G, t.src[idx]), dtype=object)
+    tgt_ids = np.asarray(ids(G, t.tgt[idx]), dtype=object)
     key = [f"{s}->{g}#{r}" for s, g, r in zip(src_ids, tgt_ids, row, strict=True)]
     resident = _resident_nodes(G)
     unit = np.where(resident[t.a_src[idx]], t.a_src[idx],
                     np.where(resident[t.a_tgt[idx]], t.a_tgt[idx], -1))
     out = pd.DataFrame({
         "source_id": pd.array(src_ids, dtype="str"),
-        "source_name": pd.array(_names(G, t.src[idx]), dtype="str"),
+        "source_name": pd.array(names(G, t.src[idx]), dtype="str"),
         "target_id": pd.array(tgt_ids, dtype="str"),
-        "target_name": pd.array(_names(G, t.tgt[idx]), dtype="str"),
+        "target_name": pd.array(names(G, t.tgt[idx]), dtype="str"),
         "type": _link_type(G, t.pos[idx]),
         "start": t.start[idx],
         "end": t.end[idx],
         "form": G.edges["kind"].array.take(t.pos[idx]),
-        "unit_id": _ids(G, unit),
+        "unit_id": ids(G, unit),
     }, index=pd.Index(key, dtype="str", name="id"))
     return out
 
@@ -398,23 +393,24 @@ def unpaired_communities(G: RegionalGraph, *, as_of: DateLike = None) -> pd.Data
     day = as_date(as_of)
     n = G.number_of_nodes()
     arng = G.label_range(Label.AREA)
-    src, tgt, start, end = _edge_arrays(G, _edge_positions(G, RelType.PAIRED_WITH))
+    pairs = G.links(RelType.PAIRED_WITH, state="any")
+    src, tgt, end = pairs.source, pairs.target, pairs.end
     terr = _territory(G)
     place = np.where(terr[tgt] >= 0, terr[tgt], tgt)
     paired = np.zeros(n, dtype=bool)
-    paired[place[_live(start, end, day)]] = True
-    ended = _ended(start, end, day)
+    paired[place[live_mask(pairs.start, end, day)]] = True
+    ended = ended_mask(pairs.start, end, day)
     areas = G.nodes[Label.AREA]
     is_comm = (areas["level"] == "community").to_numpy(dtype=bool)
     rows = np.flatnonzero(is_comm & ~paired[arng])
     codes = rows + arng.start
     street = G.ancestor_at(codes, "street")
     out = pd.DataFrame({"name": areas["name"].array.take(rows),
-                        "street_id": _ids(G, street), "street": _area_name(G, street)},
+                        "street_id": ids(G, street), "street": area_name(G, street)},
                        index=pd.Index(areas.index[rows], name="id"))
     expired = np.bincount(place[ended], minlength=n)[codes]
     e_idx = np.flatnonzero(ended)
-    last = _last_per(place[e_idx], end[e_idx].astype(np.int64), n)[codes]
+    last = last_per(place[e_idx], end[e_idx].astype(np.int64), n)[codes]
     out["expired_pairs"] = expired.astype(np.int64)
     out["last_pair_end"] = np.where(last >= 0, end[e_idx[np.maximum(last, 0)]] if len(e_idx)
                                     else np.datetime64("NaT"),
@@ -496,14 +492,14 @@ def tie_components(G: RegionalGraph, *, as_of: DateLike = None) -> TieComponents
     labels = np.asarray([lbl.value for lbl in LABELS], dtype=object)[G.label_codes[codes]]
     nodes = pd.DataFrame({
         "label": pd.array(labels, dtype="str"),
-        "name": pd.array(_names(G, codes), dtype="str"),
+        "name": pd.array(names(G, codes), dtype="str"),
         "component": component,
         "size": size[inv].astype(np.int64),
         "in_largest": component == 0,
-    }, index=pd.Index(_ids(G, codes), name="id"))
+    }, index=pd.Index(ids(G, codes), name="id"))
     nodes = nodes.sort_values(["component", "label"], kind="stable")
     cut = codes[(component != 0) & (G.label_codes[codes] == LABELS.index(Label.ORGANIZATION))]
-    cut_off = _org_table(G, cut - G.label_range(Label.ORGANIZATION).start, ("name", "kind"))
+    cut_off = org_table(G, cut - G.label_range(Label.ORGANIZATION).start, ("name", "kind"))
     cut_off["component"] = nodes["component"].reindex(cut_off.index).to_numpy()
     cut_off["size"] = nodes["size"].reindex(cut_off.index).to_numpy()
     log.debug("tie_components: %d actors, %d components", len(codes), len(uniq))

@@ -50,7 +50,7 @@ from ..geo import haversine_km as _haversine
 from ..graph import DateLike, RegionalGraph, as_date
 from ..schema import Label, RelType
 from . import isolation
-from .structure import _live_edges, _node_names, _positions, actor_codes
+from ._common import TIE_RELS, actor_codes, node_names, served_frame
 
 log = logging.getLogger(__name__)
 
@@ -202,9 +202,7 @@ def recommend_partners(
     d_comm = np.where(d_comm >= 0, c_row[np.maximum(d_comm, 0)], -1)
     qty = dem["quantity"].to_numpy(dtype="float64", na_value=1.0)
     if matching is not None:
-        from .indicators import _served_frame
-
-        served = _served_frame(matching)["served"].reindex(dem.index)
+        served = served_frame(matching)["served"].reindex(dem.index)
         served = served.to_numpy(dtype="float64", na_value=0.0)
     else:
         served = _assigned(G, Label.DEMAND, "target")
@@ -214,21 +212,15 @@ def recommend_partners(
 
     # load and former partners ----------------------------------------------------------------
     merged = actor_codes(G, merge_committees=True)
-    tie_types = tuple(schema.LINK_RELTYPE[t] for t in schema.TIE_TYPES)
-    src, tgt, _ = _live_edges(G, tie_types, day)
-    a, b = host[src], host[tgt]
+    ties = G.links(*TIE_RELS, as_of=day)
+    a, b = host[ties.source], host[ties.target]
     u_ties = np.bincount(u_row[a][u_row[a] >= 0], minlength=nu) \
         + np.bincount(u_row[b][(u_row[b] >= 0) & (a != b)], minlength=nu)
-    src, tgt, _ = _live_edges(G, (RelType.PAIRED_WITH,), day)
-    pt = c_row[merged[tgt]]
+    pt = c_row[merged[G.links(RelType.PAIRED_WITH, as_of=day).target]]
     c_pairs = np.bincount(pt[pt >= 0], minlength=nc)
-    pos = _positions(G, RelType.PAIRED_WITH)
-    e = G.edges
-    start = e["start"].to_numpy(dtype="datetime64[s]")[pos]
-    end = e["end"].to_numpy(dtype="datetime64[s]")[pos]
-    ended = (np.isnat(start) | (start <= day)) & ~np.isnat(end) & (end < day)
-    fs = u_row[host[e["source"].to_numpy()[pos][ended]]]
-    ft = c_row[merged[e["target"].to_numpy()[pos][ended]]]
+    ended = G.links(RelType.PAIRED_WITH, as_of=day, state="ended")
+    fs = u_row[host[ended.source]]
+    ft = c_row[merged[ended.target]]
     ok = (fs >= 0) & (ft >= 0)
     former_keys = np.unique(fs[ok] * max(nc, 1) + ft[ok])
 
@@ -293,7 +285,7 @@ def recommend_partners(
         "id": pd.array(top["id"], dtype="str"),
         "for_kind": pd.array(top["kind"], dtype="str"),
         "partner_id": pd.array(top["partner_id"], dtype="str"),
-        "partner_name": pd.array(_node_names(G, top["partner_code"].to_numpy()), dtype="str"),
+        "partner_name": pd.array(node_names(G, top["partner_code"].to_numpy()), dtype="str"),
         "rank": top["rank"].to_numpy(dtype=np.int64),
         "score": top["score"].round(4).to_numpy(),
         "reasons": pd.array(reasons, dtype="str"),

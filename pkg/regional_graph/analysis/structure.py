@@ -50,8 +50,10 @@ import scipy.sparse as sp
 from scipy.sparse import csgraph
 
 from .. import schema
-from ..graph import REL_TYPES, DateLike, RegionalGraph, as_date
-from ..schema import Label, RelType
+from ..graph import DateLike, RegionalGraph, as_date
+from ..schema import Label
+from ._common import TERRITORIAL_LEVELS, actor_codes, node_kinds, node_names, street_of
+from ._common import ids as ids_of
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -74,124 +76,6 @@ __all__ = [
     "degree",
     "tie_network",
 ]
-
-#: Party org levels that stand for the area they lead (merged with it as one actor).
-TERRITORIAL_LEVELS = (
-    "district_committee", "street_committee", "community_committee", "grid_branch",
-    "building_group",
-)
-#: Area level → the territorial Party org level that leads it.
-_LEADS_LEVEL = dict(zip(("district", "street", "community", "grid", "building"),
-                        TERRITORIAL_LEVELS, strict=True))
-
-
-# --------------------------------------------------------------------------------------------
-# helpers shared by indicators and recommend
-# --------------------------------------------------------------------------------------------
-
-
-def _positions(G: RegionalGraph, *types: RelType | str) -> np.ndarray:
-    """Row positions in ``G.edges`` of the given relationship types (vectorised)."""
-    codes = G.edges["type"].cat.codes.to_numpy()
-    wanted = [REL_TYPES.index(RelType(t).value) for t in types]
-    return np.flatnonzero(np.isin(codes, wanted))
-
-
-def _live_edges(
-    G: RegionalGraph, types: tuple[RelType | str, ...], day: np.datetime64
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """``(source, target, type code)`` (int64) of the live edges of ``types`` on ``day``."""
-    pos = _positions(G, *types)
-    e = G.edges
-    start = e["start"].to_numpy(dtype="datetime64[s]")[pos]
-    end = e["end"].to_numpy(dtype="datetime64[s]")[pos]
-    live = (np.isnat(start) | (start <= day)) & (np.isnat(end) | (end >= day))
-    pos = pos[live]
-    return (e["source"].to_numpy()[pos].astype(np.int64),
-            e["target"].to_numpy()[pos].astype(np.int64),
-            e["type"].cat.codes.to_numpy()[pos].astype(np.int64))
-
-
-def _node_names(G: RegionalGraph, codes: np.ndarray) -> np.ndarray:
-    """Display names of nodes, falling back to the id (resources, demands, members)."""
-    codes = np.asarray(codes, dtype=np.int64)
-    names = G.display_names(codes)
-    missing = pd.isna(names) & (codes >= 0)
-    names[missing] = G.ids.to_numpy(dtype=object)[codes[missing]]
-    return names
-
-
-def _node_kinds(G: RegionalGraph, codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """``(label, kind)`` of nodes: kind is the organisation kind, area or Party org level."""
-    codes = np.asarray(codes, dtype=np.int64)
-    label = np.full(len(codes), None, dtype=object)
-    kind = np.full(len(codes), None, dtype=object)
-    ok = codes >= 0
-    label[ok] = np.asarray([lbl.value for lbl in _labels()], dtype=object)[
-        G.label_codes[codes[ok]]]
-    for lbl, col in ((Label.AREA, "level"), (Label.PARTY_ORG, "level"),
-                     (Label.ORGANIZATION, "kind"), (Label.RESOURCE, "category"),
-                     (Label.DEMAND, "category")):
-        rng = G.label_range(lbl)
-        hit = (codes >= rng.start) & (codes < rng.stop)
-        if hit.any():
-            values = G.nodes[lbl][col].to_numpy(dtype=object, na_value=None)
-            kind[hit] = values[codes[hit] - rng.start]
-    return label, kind
-
-
-def _labels() -> list[Label]:
-    from ..graph import LABELS
-
-    return LABELS
-
-
-def _street_of(G: RegionalGraph, codes: np.ndarray) -> np.ndarray:
-    """Street area code of each node (through its area; -1 when none)."""
-    codes = np.asarray(codes, dtype=np.int64)
-    area = np.where(codes >= 0, G.area_of()[np.where(codes >= 0, codes, 0)], -1)
-    return G.ancestor_at(area, "street")
-
-
-def _ids_of(G: RegionalGraph, codes: np.ndarray) -> pd.api.extensions.ExtensionArray:
-    return G.ids.array.take(np.asarray(codes, dtype=np.int64), allow_fill=True)
-
-
-def actor_codes(G: RegionalGraph, *, merge_committees: bool = True) -> np.ndarray:
-    """The actor code of every node (itself, its host organisation, or the area it leads).
-
-    Examples
-    --------
-    >>> import regional_graph as rg
-    >>> G = rg.datasets.load_sample_district()
-    >>> a = actor_codes(G)
-    >>> int(a[G.codes(["PU001"])[0]]) == int(G.codes(["O001"])[0])
-    True
-    """
-    key = ("regional_graph.structure", "actors", merge_committees)
-    if key in G._cache:
-        return G._cache[key]  # type: ignore[return-value]
-    actor = np.arange(G.number_of_nodes(), dtype=np.int64)
-    prng = G.label_range(Label.PARTY_ORG)
-    if merge_committees:
-        level = G.nodes[Label.PARTY_ORG]["level"]
-        terr = np.isin(level.cat.codes.to_numpy(),
-                       [i for i, c in enumerate(level.cat.categories) if c in TERRITORIAL_LEVELS])
-        pos = _positions(G, RelType.LEADS)
-        src = G.edges["source"].to_numpy()[pos].astype(np.int64)
-        tgt = G.edges["target"].to_numpy()[pos].astype(np.int64)
-        # a committee is its area only when the levels match (community_committee→community)
-        po_level = np.asarray(level.cat.categories, dtype=object)[
-            level.cat.codes.to_numpy()[src - prng.start]]
-        area_level = G.area_levels()[tgt]
-        keep = terr[src - prng.start] & (
-            po_level == np.array([_LEADS_LEVEL.get(a) for a in area_level], dtype=object))
-        actor[src[keep]] = tgt[keep]
-    pos = _positions(G, RelType.HOSTED_BY)
-    actor[G.edges["source"].to_numpy()[pos]] = G.edges["target"].to_numpy()[pos]
-    G._cache[key] = actor
-    return actor
-
 
 # --------------------------------------------------------------------------------------------
 # the network
@@ -351,13 +235,16 @@ def tie_network(
     True
     """
     day = as_date(as_of)
-    key = ("regional_graph.structure", "net", day, include_coverage, merge_committees)
-    if key in G._cache:
-        return G._cache[key]  # type: ignore[return-value]
+    key = ("analysis", "tie_network", day, include_coverage, merge_committees)
+    return G.memo(key, lambda: _tie_network(G, day, include_coverage, merge_committees))
+
+
+def _tie_network(G: RegionalGraph, day: np.datetime64, include_coverage: bool,
+                 merge_committees: bool) -> TieNetwork:
     types: tuple[str, ...] = schema.TIE_TYPES + (("covered_by",) if include_coverage else ())
-    src, tgt, _ = _live_edges(G, tuple(schema.LINK_RELTYPE[t] for t in types), day)
+    live = G.links(*(schema.LINK_RELTYPE[t] for t in types), as_of=day)
     actor = actor_codes(G, merge_committees=merge_committees)
-    u, v = actor[src], actor[tgt]
+    u, v = actor[live.source], actor[live.target]
     keep = u != v
     a, b = np.minimum(u[keep], v[keep]), np.maximum(u[keep], v[keep])
     codes, inv = np.unique(np.r_[a, b], return_inverse=True)
@@ -365,21 +252,20 @@ def tie_network(
     keys, weight = np.unique(inv[:m].astype(np.int64) * k + inv[m:], return_counts=True)
     edges = np.stack([keys // max(k, 1), keys % max(k, 1)], axis=1)
     net = TieNetwork(codes=codes.astype(np.int64), edges=edges.astype(np.int64),
-                     weight=weight.astype(np.int64), ids=pd.Index(_ids_of(G, codes), name="id"))
+                     weight=weight.astype(np.int64), ids=pd.Index(ids_of(G, codes), name="id"))
     log.debug("tie network: %d actors, %d edges from %d live links", len(codes), len(edges), m)
-    G._cache[key] = net
     return net
 
 
 def _actor_frame(G: RegionalGraph, codes: np.ndarray) -> pd.DataFrame:
     """``name``, ``label``, ``kind``, ``street_id`` of actors, indexed by id."""
-    label, kind = _node_kinds(G, codes)
+    label, kind = node_kinds(G, codes)
     return pd.DataFrame(
-        {"name": pd.array(_node_names(G, codes), dtype="str"),
+        {"name": pd.array(node_names(G, codes), dtype="str"),
          "label": pd.array(label, dtype="str"),
          "kind": pd.array(kind, dtype="str"),
-         "street_id": _ids_of(G, _street_of(G, codes))},
-        index=pd.Index(_ids_of(G, codes), name="id"),
+         "street_id": ids_of(G, street_of(G, codes))},
+        index=pd.Index(ids_of(G, codes), name="id"),
     )
 
 
@@ -646,7 +532,7 @@ def brokers(
     comp = np.asarray(comp, dtype=np.int64)
     comp_size = np.bincount(comp, minlength=1)[comp] if n else np.zeros(0, np.int64)
     cut_off = np.where(is_ap, comp_size - 1 - largest, 0)
-    street = _street_of(G, net.codes)
+    street = street_of(G, net.codes)
     u, v = net.edges[:, 0], net.edges[:, 1]
     su, sv = street[u], street[v]
     cross = (su != sv) & (su >= 0) & (sv >= 0)
@@ -922,7 +808,7 @@ def compare_with_streets(
     """
     net = partition.network
     cl = partition.membership.to_numpy().astype(np.int64)
-    street = _street_of(G, net.codes)
+    street = street_of(G, net.codes)
     ok = street >= 0
     nmi = _nmi(cl[ok], street[ok])
     frame = pd.DataFrame({"cluster": cl[ok], "street": street[ok]})
@@ -935,8 +821,8 @@ def compare_with_streets(
     clusters["size"] = size
     clusters["streets"] = by_c.size().reindex(clusters.index, fill_value=0).to_numpy()
     main = top_c["street"].reindex(clusters.index).fillna(-1).to_numpy(dtype=np.int64)
-    clusters["main_street_id"] = _ids_of(G, main)
-    clusters["main_street"] = pd.array(_node_names(G, main), dtype="str")
+    clusters["main_street_id"] = ids_of(G, main)
+    clusters["main_street"] = pd.array(node_names(G, main), dtype="str")
     with_street = np.bincount(cl[ok], minlength=partition.n_clusters)
     main_n = top_c["n"].reindex(clusters.index).fillna(0).to_numpy()
     clusters["main_share"] = np.divide(main_n, with_street, out=np.full(len(main_n), np.nan),
@@ -952,11 +838,11 @@ def compare_with_streets(
     s_codes = top_s.index.to_numpy(dtype=np.int64)
     actors = by_s["n"].sum().to_numpy()
     streets = pd.DataFrame(
-        {"name": pd.array(_node_names(G, s_codes), dtype="str"),
+        {"name": pd.array(node_names(G, s_codes), dtype="str"),
          "actors": actors,
          "clusters": by_s.size().to_numpy(),
          "main_cluster": top_s["cluster"].to_numpy(dtype=np.int64),
          "main_share": top_s["n"].to_numpy() / np.maximum(actors, 1)},
-        index=pd.Index(_ids_of(G, s_codes), name="id"))
+        index=pd.Index(ids_of(G, s_codes), name="id"))
     streets["split"] = (streets["main_share"] < majority).to_numpy()
     return StreetComparison(nmi=nmi, clusters=clusters, streets=streets)
