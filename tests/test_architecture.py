@@ -64,8 +64,6 @@ PRIVATE_IMPORTS: set[str] = {
 
 #: Imports against the data flow, being removed (never add one).
 UPWARD_IMPORTS: set[str] = {
-    "regional_graph.analysis.changes -> regional_graph.export.tables",
-    "regional_graph.analysis.indicators -> regional_graph.export.tables",
     "regional_graph.matching.orders -> regional_graph.export.tables",
     "regional_graph.matching.resources -> regional_graph.export.tables",
     "regional_graph.store.queries -> regional_graph.export.report",

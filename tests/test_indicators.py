@@ -23,8 +23,8 @@ from regional_graph.analysis.indicators import (
     INDICATOR_ZH,
     indicators,
     to_chinese,
-    write_indicators,
 )
+from regional_graph.export.indicators import write_indicators
 
 DAY = "2026-10-01"
 RESIDENT = list(rg.schema.RESIDENT_UNIT_KINDS)

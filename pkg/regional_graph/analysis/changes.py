@@ -16,7 +16,6 @@ True
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -24,11 +23,10 @@ import pandas as pd
 from .. import schema
 from ..graph import REL_TYPES, DateLike, RegionalGraph, as_date
 from ..schema import Label
-from ..vocab import Lang
 from . import coverage, isolation
 from ._common import TIE_RELS, covered_nodes, ids, names, org_table
 
-__all__ = ["DIFF_TABLES", "GraphDiff", "diff", "diff_tables", "indicator_changes", "write_diff"]
+__all__ = ["DIFF_TABLES", "GraphDiff", "diff", "diff_tables", "indicator_changes"]
 
 @dataclass(frozen=True)
 class GraphDiff:
@@ -186,7 +184,6 @@ def indicator_changes(old: RegionalGraph, new: RegionalGraph | None = None, *,
     with ``old``, ``new`` and ``change`` (``new − old``; rates as fractions).
 
     Areas are matched by id (an area in one state only has an empty other side).
-    ``attrs["percent_rows"]`` marks the rows that are rates.
 
     Examples
     --------
@@ -199,7 +196,6 @@ def indicator_changes(old: RegionalGraph, new: RegionalGraph | None = None, *,
     >>> bool(row["change"] == row["new"] - row["old"])
     True
     """
-    from ..export.tables import is_rate
     from .indicators import indicators
 
     new = old if new is None else new
@@ -223,9 +219,7 @@ def indicator_changes(old: RegionalGraph, new: RegionalGraph | None = None, *,
     out["change"] = out["new"] - out["old"]
     for col in ("id", "name", "indicator"):
         out[col] = out[col].astype("str")
-    out = out.set_index("id")
-    out.attrs["percent_rows"] = np.array([is_rate(c) for c in out["indicator"]], dtype=bool)
-    return out
+    return out.set_index("id")
 
 
 #: The diff workbook's tables (file stems) in sheet order.
@@ -262,31 +256,3 @@ def diff_tables(old: RegionalGraph, new: RegionalGraph | None = None, *,
         "newly_covered": d.newly_covered, "newly_uncovered": d.newly_uncovered,
         "isolated_gained": d.isolated_gained, "isolated_lost": d.isolated_lost,
     }
-
-
-def write_diff(old: RegionalGraph, new: RegionalGraph | None = None, out_dir: str | Path = ".",
-               *, as_of_old: DateLike = None, as_of_new: DateLike = None, lang: Lang = "zh",
-               source: str | None = None) -> dict[str, Path]:
-    """Write :func:`diff_tables` as CSV files and ``diff.xlsx`` (with a 说明 sheet).
-
-    Examples
-    --------
-    >>> import tempfile, regional_graph as rg
-    >>> G = rg.datasets.load_sample_district()
-    >>> with tempfile.TemporaryDirectory() as d:
-    ...     paths = write_diff(G, None, d, as_of_old="2025-10-01", as_of_new="2026-10-01")
-    ...     paths["diff"].name
-    'diff.xlsx'
-    """
-    from ..export.tables import write_tables
-
-    tables = diff_tables(old, new, as_of_old=as_of_old, as_of_new=as_of_new)
-    day_old = np.datetime_as_string(as_date(as_of_old), "D")
-    day_new = np.datetime_as_string(as_date(as_of_new), "D")
-    zh = lang == "zh"
-    notes = {("基期" if zh else "old state"): f"{day_old}",
-             ("本期" if zh else "new state"): f"{day_new}"}
-    title = "年度对比(本期与基期)" if zh else "change between two states"
-    return write_tables(tables, out_dir, workbook="diff", lang=lang, as_of=day_new,
-                        source=source or new.name if new is not None else source or old.name,
-                        title=title, notes=notes)

@@ -32,7 +32,6 @@ True
 from __future__ import annotations
 
 import logging
-from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
@@ -52,7 +51,6 @@ __all__ = [
     "LEVELS",
     "indicators",
     "to_chinese",
-    "write_indicators",
 ]
 
 Level = Literal["district", "street", "community"]
@@ -373,53 +371,3 @@ def to_chinese(table: pd.DataFrame) -> pd.DataFrame:
     """
     out = vocab.translate(table)
     return out.set_index(out.columns[0])
-
-
-def write_indicators(
-    G: RegionalGraph,
-    out_dir: str | Path,
-    *,
-    as_of: DateLike = None,
-    matching: Any = None,
-    lang: vocab.Lang = "zh",
-    source: str | None = None,
-) -> dict[str, Path]:
-    """Write the three indicator tables as CSV (UTF-8 with BOM) and one workbook.
-
-    Files: ``indicators_district.csv``, ``indicators_street.csv``,
-    ``indicators_community.csv`` (first column the id) and ``indicators.xlsx`` (one sheet per
-    level and a 说明 sheet defining every column), in ``lang`` (Chinese by default).
-
-    Parameters
-    ----------
-    out_dir
-        Folder, created if needed.
-    lang
-        ``"zh"`` or ``"en"`` (headers, sheet names, the notes sheet).
-    source
-        Where the data came from (default the graph's name).
-
-    Returns
-    -------
-    dict
-        ``"district"``, ``"street"``, ``"community"``, ``"xlsx"`` → path written.
-
-    Examples
-    --------
-    >>> import tempfile, regional_graph as rg
-    >>> G = rg.datasets.load_sample_district()
-    >>> with tempfile.TemporaryDirectory() as d:
-    ...     paths = write_indicators(G, d, as_of=rg.datasets.REFERENCE_DATE)
-    ...     sorted(paths)
-    ['community', 'district', 'street', 'xlsx']
-    """
-    from ..export.tables import write_tables
-
-    day = as_date(as_of)
-    tables = {lvl: indicators(G, level=lvl, as_of=day, matching=matching) for lvl in LEVELS}
-    title = "量化指标" if lang == "zh" else "indicators"
-    paths = write_tables(tables, out_dir, workbook="indicators", lang=lang, as_of=day,
-                         source=source or G.name, title=title, csv_prefix="indicators_")
-    paths["xlsx"] = paths.pop("indicators")
-    log.info("wrote indicator tables for %s to %s", ", ".join(LEVELS), out_dir)
-    return paths
