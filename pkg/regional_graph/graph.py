@@ -22,7 +22,7 @@ import datetime as dt
 import json
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING, Literal, TypeVar
+from typing import TYPE_CHECKING, Literal, TypeAlias, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -44,7 +44,7 @@ LABELS: list[Label] = list(NODE_TABLES)
 REL_TYPES: list[str] = [r.value for r in RelType]
 LINK_REL_TYPES: list[str] = [r.value for r in LINK_RELTYPE.values()]
 
-DateLike = dt.date | str | np.datetime64 | pd.Timestamp | None
+DateLike: TypeAlias = dt.date | str | np.datetime64 | pd.Timestamp | None
 #: Which links :meth:`RegionalGraph.links` returns, relative to its ``as_of`` day.
 LinkState = Literal["live", "ended", "any"]
 _T = TypeVar("_T")
@@ -405,7 +405,7 @@ class RegionalGraph:
         """
         key = ("adj", tuple(sorted(str(t) for t in types)))
         if mask is None and key in self._cache:
-            return self._cache[key]  # type: ignore[return-value]
+            return self._cache[key]
         e = self.edges_of(*types)
         if mask is not None:
             e = e[mask]

@@ -16,7 +16,7 @@ Examples
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeAlias
 
 import numpy as np
 import pandas as pd
@@ -39,7 +39,7 @@ LEADS_LEVEL = dict(zip(("district", "street", "community", "grid", "building"),
 MISSING_INDUSTRY = "(未填行业)"
 ORG_COLUMNS = ("name", "kind", "industry", "party_members")
 
-Text = pd.api.extensions.ExtensionArray
+Text: TypeAlias = pd.api.extensions.ExtensionArray
 
 
 def rate(num: np.ndarray, den: np.ndarray) -> np.ndarray:

@@ -15,7 +15,9 @@ True
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -25,6 +27,9 @@ from ..graph import REL_TYPES, DateLike, RegionalGraph, as_date
 from ..schema import Label
 from . import coverage, isolation
 from ._common import TIE_RELS, covered_nodes, ids, names, org_table
+
+if TYPE_CHECKING:
+    from .indicators import Level
 
 __all__ = ["DIFF_TABLES", "GraphDiff", "diff", "diff_tables", "indicator_changes"]
 
@@ -178,12 +183,13 @@ def diff(
 
 
 def indicator_changes(old: RegionalGraph, new: RegionalGraph | None = None, *,
-                      level: str = "district", as_of_old: DateLike = None,
-                      as_of_new: DateLike = None) -> pd.DataFrame:
+                      by: Level = "district", as_of_old: DateLike = None,
+                      as_of_new: DateLike = None, level: Level | None = None) -> pd.DataFrame:
     """The indicator tables of two states side by side: one row per area and indicator
     with ``old``, ``new`` and ``change`` (``new − old``; rates as fractions).
 
     Areas are matched by id (an area in one state only has an empty other side).
+    ``by`` is the area level (``level=`` is its deprecated spelling).
 
     Examples
     --------
@@ -198,9 +204,13 @@ def indicator_changes(old: RegionalGraph, new: RegionalGraph | None = None, *,
     """
     from .indicators import indicators
 
+    if level is not None:
+        warnings.warn("indicator_changes(level=...) is deprecated; use by=...",
+                      DeprecationWarning, stacklevel=2)
+        by = level
     new = old if new is None else new
-    a = indicators(old, level=level, as_of=as_date(as_of_old))  # type: ignore[arg-type]
-    b = indicators(new, level=level, as_of=as_date(as_of_new))  # type: ignore[arg-type]
+    a = indicators(old, by=by, as_of=as_date(as_of_old))
+    b = indicators(new, by=by, as_of=as_date(as_of_new))
     cols = [c for c in b.columns if c not in ("name", "parent_id", "parent")
             and pd.api.types.is_numeric_dtype(b[c].dtype)]
     cols += [c for c in a.columns if c not in cols and c in b.columns
@@ -247,11 +257,12 @@ def diff_tables(old: RegionalGraph, new: RegionalGraph | None = None, *,
     counts = d.summary()
     summary = pd.DataFrame({"item": pd.array(list(counts), dtype="str"),
                             "value": np.asarray(list(counts.values()), dtype=np.int64)})
-    days = {"as_of_old": d.as_of_old, "as_of_new": d.as_of_new}
     return {
         "diff_summary": summary,
-        "indicators_district": indicator_changes(old, new, level="district", **days),
-        "indicators_street": indicator_changes(old, new, level="street", **days),
+        "indicators_district": indicator_changes(old, new, by="district",
+                                                 as_of_old=d.as_of_old, as_of_new=d.as_of_new),
+        "indicators_street": indicator_changes(old, new, by="street",
+                                               as_of_old=d.as_of_old, as_of_new=d.as_of_new),
         "pairs_added": d.pairs_added, "pairs_ended": d.pairs_ended,
         "newly_covered": d.newly_covered, "newly_uncovered": d.newly_uncovered,
         "isolated_gained": d.isolated_gained, "isolated_lost": d.isolated_lost,

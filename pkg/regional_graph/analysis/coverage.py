@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
@@ -510,38 +511,57 @@ def joint_branch_proposals(
     """
     if language not in _PROPOSAL_TEXT:
         raise ValueError(f"`language` must be 'en' or 'zh', not {language!r}")
-    text = _PROPOSAL_TEXT[language]
-    day = as_date(as_of)
     sectors = dict(DEFAULT_RELATED_INDUSTRIES if related_industries is None
                    else related_industries)
-    orng = G.label_range(Label.ORGANIZATION)
-    prng = G.label_range(Label.PARTY_ORG)
-    orgs = G.nodes[Label.ORGANIZATION]
-    pm = party_members(G)
-    covered = covered_nodes(G, day)[orng]
-    two_new = G.organizations_of_kind(schema.TWO_NEW_KINDS)
-    cand = np.flatnonzero(two_new & ~covered & (pm >= 1) & (pm < min_members))
-    places = org_places(G)
-    industry = orgs["industry"].to_numpy(dtype=object, na_value=None)
-    sector_of = np.array([sectors.get(i, i) if i is not None else MISSING_INDUSTRY
-                          for i in industry], dtype=object) if len(industry) else \
-        np.array([], dtype=object)
-    lat = orgs["lat"].to_numpy(dtype="float64", na_value=np.nan)
-    lon = orgs["lon"].to_numpy(dtype="float64", na_value=np.nan)
-    comm, street = places["community"], places["street"]
+    proposer = _Proposer(G, as_date(as_of), _PROPOSAL_TEXT[language], sectors,
+                         _Limits(max_orgs, min_members, max_km))
+    return proposer.run()
 
-    # existing joint branches: place, sector profile and centre of their covered orgs
+
+@dataclass(frozen=True)
+class _Limits:
+    max_orgs: int
+    min_members: int
+    max_km: float
+
+
+@dataclass
+class _Branches:
+    """The existing joint branches: place, centre of their covered organisations, size and
+    sectors (the last two grow as candidates are proposed to join)."""
+
+    ids: np.ndarray
+    names: np.ndarray
+    comm: np.ndarray
+    street: np.ndarray
+    lat: np.ndarray
+    lon: np.ndarray
+    size: np.ndarray
+    sectors: dict[int, set[str]]
+
+
+@dataclass(frozen=True)
+class _Street:
+    """One street's candidates and the existing joint branches in it."""
+
+    code: int
+    pool: np.ndarray
+    name: object
+    where: str
+    branches: np.ndarray
+
+
+def _existing_branches(G: RegionalGraph, day: np.datetime64, sector_of: np.ndarray,
+                       lat: np.ndarray, lon: np.ndarray) -> _Branches:
+    orng, prng = G.label_range(Label.ORGANIZATION), G.label_range(Label.PARTY_ORG)
     po = G.nodes[Label.PARTY_ORG]
     jb = np.flatnonzero((po["level"] == "joint_branch").to_numpy(dtype=bool))
     jb_area = located_in(G, Label.PARTY_ORG, RelType.LEADS)[jb]
-    jb_comm = G.ancestor_at(jb_area, "community")
-    jb_street = G.ancestor_at(jb_area, "street")
     cov = G.links(RelType.COVERED_BY, as_of=day)
     jb_index = np.full(G.number_of_nodes(), -1, dtype=np.int64)
     jb_index[jb + prng.start] = np.arange(len(jb))
     sel = jb_index[cov.target] >= 0
     cov_jb, cov_org = jb_index[cov.target[sel]], cov.source[sel] - orng.start
-    jb_size = np.bincount(cov_jb, minlength=len(jb))
     has_geo = ~np.isnan(lat[cov_org]) & ~np.isnan(lon[cov_org])
     geo_n = np.bincount(cov_jb[has_geo], minlength=len(jb))
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -549,162 +569,210 @@ def joint_branch_proposals(
                              minlength=len(jb)) / geo_n
         jb_lon = np.bincount(cov_jb[has_geo], weights=lon[cov_org][has_geo],
                              minlength=len(jb)) / geo_n
-    jb_sectors: dict[int, set[str]] = (
+    sectors: dict[int, set[str]] = (
         pd.Series(sector_of[cov_org]).groupby(cov_jb).agg(set).to_dict() if len(cov_jb) else {})
-    jb_ids = po.index.to_numpy(dtype=object)[jb]
-    jb_names = po["name"].to_numpy(dtype=object, na_value=None)[jb]
+    return _Branches(po.index.to_numpy(dtype=object)[jb],
+                     po["name"].to_numpy(dtype=object, na_value=None)[jb],
+                     G.ancestor_at(jb_area, "community"), G.ancestor_at(jb_area, "street"),
+                     jb_lat, jb_lon, np.bincount(cov_jb, minlength=len(jb)), sectors)
 
-    n_orgs = len(orgs)
-    proposal = np.full(n_orgs, None, dtype=object)
-    action = np.full(n_orgs, None, dtype=object)
-    reason = np.full(n_orgs, None, dtype=object)
-    dist = np.full(n_orgs, np.nan)
-    street_names = np.asarray(area_name(G, street), dtype=object)
-    comm_names = np.asarray(area_name(G, comm), dtype=object)
-    counter = 0
 
-    by_street = pd.Series(cand).groupby(street[cand], sort=True) if len(cand) else []
-    for street_code, members in by_street:
-        pool = members.to_numpy()
-        sname = street_names[pool[0]] if street_code >= 0 else None
-        where = text["street"].format(s=sname) if sname is not None else text["no_street"]
-        in_street = np.flatnonzero(jb_street == street_code) if street_code >= 0 else \
-            np.array([], dtype=np.int64)
+class _Proposer:
+    """The proposals of :func:`joint_branch_proposals`, street by street."""
 
-        def join(o: int, *, same_community_only: bool, sname: object = sname,
-                 in_street: np.ndarray = in_street) -> bool:
-            """Propose ``o`` joins the best existing joint branch; False when none fits."""
-            options = in_street
-            if not len(options):
-                return False
-            same_comm = (jb_comm[options] == comm[o]) & (comm[o] >= 0)
-            related = np.array([sector_of[o] in jb_sectors.get(b, set()) for b in options],
-                               dtype=bool)
-            empty = np.array([not jb_sectors.get(b) for b in options], dtype=bool)
-            d = _haversine(lat[o], lon[o], jb_lat[options], jb_lon[options])
-            near = np.isnan(d) | (d <= max_km)
-            eligible = (related | empty) & near & (jb_size[options] < max_orgs)
-            if same_community_only:
-                eligible &= same_comm
-            if not eligible.any():
-                return False
-            rank = np.lexsort((jb_ids[options], np.where(np.isnan(d), np.inf, d),
-                               ~related, ~same_comm, ~eligible))
-            b = options[rank[0]]
-            proposal[o], action[o], dist[o] = jb_ids[b], "join existing", d[rank[0]]
-            inds = text["sep"].join(sorted(jb_sectors.get(b, set()))) or text["none_yet"]
-            size = int(jb_size[b])
-            jb_size[b] += 1  # later candidates see the branch with this one in it
-            jb_sectors.setdefault(int(b), set()).add(sector_of[o])
-            ind = text["related"] if related[rank[0]] else text["other"]
-            km_b = "" if np.isnan(d[rank[0]]) else text["km_away"].format(km=d[rank[0]])
-            where_b = (text["same_comm"].format(c=comm_names[o]) if same_comm[rank[0]]
-                       else text["same_street"].format(s=sname))
-            then = (text["join_rather"] if same_comm[rank[0]] else
-                    text["join_instead"].format(sector=sector_of[o]))
-            reason[o] = text["join"].format(id=jb_ids[b], name=jb_names[b], where=where_b,
-                                            km=km_b, size=size, max=max_orgs, ind=ind,
-                                            inds=inds, then=then)
-            return True
+    def __init__(self, G: RegionalGraph, day: np.datetime64, text: dict[str, str],
+                 sectors: dict[str, str], limits: _Limits) -> None:
+        self.G, self.text, self.limits = G, text, limits
+        orgs = G.nodes[Label.ORGANIZATION]
+        self.orgs = orgs
+        self.pm = party_members(G)
+        covered = covered_nodes(G, day)[G.label_range(Label.ORGANIZATION)]
+        two_new = G.organizations_of_kind(schema.TWO_NEW_KINDS)
+        self.cand = np.flatnonzero(two_new & ~covered & (self.pm >= 1)
+                                   & (self.pm < limits.min_members))
+        places = org_places(G)
+        self.industry = orgs["industry"].to_numpy(dtype=object, na_value=None)
+        self.sector_of = np.array(
+            [sectors.get(i, i) if i is not None else MISSING_INDUSTRY for i in self.industry],
+            dtype=object) if len(self.industry) else np.array([], dtype=object)
+        self.lat = orgs["lat"].to_numpy(dtype="float64", na_value=np.nan)
+        self.lon = orgs["lon"].to_numpy(dtype="float64", na_value=np.nan)
+        self.comm, self.street = places["community"], places["street"]
+        self.branches = _existing_branches(G, day, self.sector_of, self.lat, self.lon)
+        n_orgs = len(orgs)
+        self.proposal = np.full(n_orgs, None, dtype=object)
+        self.action = np.full(n_orgs, None, dtype=object)
+        self.reason = np.full(n_orgs, None, dtype=object)
+        self.dist = np.full(n_orgs, np.nan)
+        self.street_names = np.asarray(area_name(G, self.street), dtype=object)
+        self.comm_names = np.asarray(area_name(G, self.comm), dtype=object)
+        self.counter = 0
 
-        # 1. join an existing joint branch of the same community -----------------------------
-        rest = [o for o in pool if not join(o, same_community_only=True)]
-        # 2. new joint branches within a sector --------------------------------------------
-        rest_arr = np.array(rest, dtype=np.int64)
+    def run(self) -> pd.DataFrame:
+        cand = self.cand
+        by_street = pd.Series(cand).groupby(self.street[cand], sort=True) if len(cand) else []
+        for street_code, members in by_street:
+            pool = members.to_numpy()
+            sname = self.street_names[pool[0]] if street_code >= 0 else None
+            where = (self.text["street"].format(s=sname) if sname is not None
+                     else self.text["no_street"])
+            in_street = np.flatnonzero(self.branches.street == street_code) \
+                if street_code >= 0 else np.array([], dtype=np.int64)
+            self._street(_Street(int(street_code), pool, sname, where, in_street))
+        return self._frame()
+
+    def _street(self, st: _Street) -> None:
+        # 1. join an existing joint branch of the same community
+        rest = np.array([o for o in st.pool if not self._join(o, st, same_community_only=True)],
+                        dtype=np.int64)
+        # 2. new joint branches within a sector
         groups: list[list[int]] = []
-        for sector in sorted({sector_of[o] for o in rest_arr}):
-            todo = rest_arr[sector_of[rest_arr] == sector]
-            todo = todo[np.lexsort((todo, comm[todo], -pm[todo]))]
-            free = np.ones(len(todo), dtype=bool)
-            short: list[int] = []
-            short_total: dict[int, tuple[int, int]] = {}
-            sector_groups: list[list[int]] = []
-            for i in range(len(todo)):
-                if not free[i]:
-                    continue
-                seed = int(todo[i])
-                free[i] = False
-                group, total = [seed], pm[seed]
-                order, d = _nearest_order(seed, todo[free], lat, lon, comm)
-                adjacent = np.isnan(d) | (d <= max_km)
-                order, d = order[adjacent], d[adjacent]
-                for o, dk in zip(order, d, strict=True):
-                    if total >= min_members or len(group) >= max_orgs:
-                        break
-                    group.append(int(o))
-                    total += pm[o]
-                    dist[o] = dk
-                    free[np.flatnonzero(todo == o)] = False
-                if total >= min_members:
-                    dist[seed] = 0.0
-                    sector_groups.append(group)
-                else:
-                    short.extend(group)
-                    for o in group:
-                        short_total[o] = (len(group), int(total))
-            for o in short:  # leftovers: nearest adjacent proposal with room, or a branch
-                anchors = np.array([g[0] for g in sector_groups], dtype=np.int64)
-                dd = _haversine(lat[o], lon[o], lat[anchors], lon[anchors])
-                adjacent = np.isnan(dd) | (dd <= max_km)
-                room = adjacent & np.array([len(g) < max_orgs for g in sector_groups],
-                                           dtype=bool)
-                if room.any():
-                    k = int(np.lexsort((np.arange(len(anchors)), comm[anchors] != comm[o],
-                                        np.where(np.isnan(dd), np.inf, dd), ~room))[0])
-                    sector_groups[k].append(o)
-                    dist[o] = dd[k]
-                    continue
-                if join(o, same_community_only=False):
-                    continue
-                dist[o] = np.nan
-                proposal[o], action[o] = None, "cannot group"
-                n_group, total = short_total[o]
-                others = int((sector_of[pool] == sector).sum()) - 1  # incl. those joining
-                if adjacent.any():
-                    reason[o] = text["full"].format(sector=sector, where=where, max=max_orgs,
-                                                    max_km=max_km)
-                elif n_group == 1 and others == 0:
-                    reason[o] = text["alone"].format(sector=sector, where=where)
-                elif n_group == 1:
-                    reason[o] = text["alone_far"].format(sector=sector, where=where,
-                                                         others=others, max_km=max_km)
-                else:
-                    reason[o] = text["too_few"].format(n=n_group, sector=sector, where=where,
-                                                       total=total, need=min_members,
-                                                       max_km=max_km)
-            groups.extend(sector_groups)
+        for sector in sorted({self.sector_of[o] for o in rest}):
+            groups.extend(self._sector(st, sector, rest[self.sector_of[rest] == sector]))
         for group in groups:
-            counter += 1
-            pid = f"P{counter:03d}"
-            g = np.array(group)
-            inds = text["sep"].join(dict.fromkeys(i or MISSING_INDUSTRY for i in industry[g]))
-            comms = {comm_names[o] for o in g}
-            geo = text["geo_comm"] if len(comms) == 1 else text["geo_street"]
-            known = dist[g[1:]]
-            km = (text["within"].format(km=np.nanmax(known), first=orgs.index[g[0]])
-                  if len(known) and not np.isnan(known).all() else "")
-            why = text["new"].format(pid=pid, where=where, n=len(g),
-                                     ids=text["sep"].join(orgs.index[g]),
-                                     members=int(pm[g].sum()), min=min_members, inds=inds,
-                                     sector=sector_of[g[0]], geo=geo, km=km)
-            proposal[g], action[g], reason[g] = pid, "new joint branch", why
-    rows = cand
-    out = pd.DataFrame(
-        {"proposal": pd.array(proposal[rows], dtype="str"),
-         "action": pd.array(action[rows], dtype="str"),
-         "reason": pd.array(reason[rows], dtype="str"),
-         "name": orgs["name"].array.take(rows),
-         "street_id": ids(G, street[rows]),
-         "street": pd.array(street_names[rows], dtype="str"),
-         "community_id": ids(G, comm[rows]),
-         "community": pd.array(comm_names[rows], dtype="str"),
-         "industry": orgs["industry"].array.take(rows),
-         "party_members": orgs["party_members"].array.take(rows),
-         "distance_km": np.round(dist[rows], 3)},
-        index=pd.Index(orgs.index[rows], name="id"),
-    )
-    order = np.lexsort((out.index.to_numpy(dtype=object).astype(str),
-                        out["proposal"].fillna("~").to_numpy(dtype=object).astype(str),
-                        out["action"].map({"join existing": 0, "new joint branch": 1,
-                                           "cannot group": 2}).to_numpy()))
-    return out.iloc[order][list(_PROPOSAL_COLUMNS)]
+            self._name_group(group, st.where)
+
+    def _join(self, o: int, st: _Street, *, same_community_only: bool) -> bool:
+        """Propose ``o`` joins the best existing joint branch; False when none fits."""
+        options, b_, t = st.branches, self.branches, self.text
+        if not len(options):
+            return False
+        comm = self.comm
+        same_comm = (b_.comm[options] == comm[o]) & (comm[o] >= 0)
+        related = np.array([self.sector_of[o] in b_.sectors.get(b, set()) for b in options],
+                           dtype=bool)
+        empty = np.array([not b_.sectors.get(b) for b in options], dtype=bool)
+        d = _haversine(self.lat[o], self.lon[o], b_.lat[options], b_.lon[options])
+        near = np.isnan(d) | (d <= self.limits.max_km)
+        eligible = (related | empty) & near & (b_.size[options] < self.limits.max_orgs)
+        if same_community_only:
+            eligible &= same_comm
+        if not eligible.any():
+            return False
+        best = np.lexsort((b_.ids[options], np.where(np.isnan(d), np.inf, d),
+                           ~related, ~same_comm, ~eligible))[0]
+        b = options[best]
+        self.proposal[o], self.action[o], self.dist[o] = b_.ids[b], "join existing", d[best]
+        inds = t["sep"].join(sorted(b_.sectors.get(b, set()))) or t["none_yet"]
+        size = int(b_.size[b])
+        b_.size[b] += 1  # later candidates see the branch with this one in it
+        b_.sectors.setdefault(int(b), set()).add(self.sector_of[o])
+        km = "" if np.isnan(d[best]) else t["km_away"].format(km=d[best])
+        where = (t["same_comm"].format(c=self.comm_names[o]) if same_comm[best]
+                 else t["same_street"].format(s=st.name))
+        then = (t["join_rather"] if same_comm[best] else
+                t["join_instead"].format(sector=self.sector_of[o]))
+        self.reason[o] = t["join"].format(
+            id=b_.ids[b], name=b_.names[b], where=where, km=km, size=size,
+            max=self.limits.max_orgs, ind=t["related"] if related[best] else t["other"],
+            inds=inds, then=then)
+        return True
+
+    def _sector(self, st: _Street, sector: str, todo: np.ndarray) -> list[list[int]]:
+        """New joint branches of one sector: seeded groups, then the leftovers."""
+        groups, short, short_total = self._seed_groups(todo)
+        for o in short:  # leftovers: nearest adjacent proposal with room, or a branch
+            anchors = np.array([g[0] for g in groups], dtype=np.int64)
+            dd = _haversine(self.lat[o], self.lon[o], self.lat[anchors], self.lon[anchors])
+            adjacent = np.isnan(dd) | (dd <= self.limits.max_km)
+            room = adjacent & np.array([len(g) < self.limits.max_orgs for g in groups],
+                                       dtype=bool)
+            if room.any():
+                k = int(np.lexsort((np.arange(len(anchors)),
+                                    self.comm[anchors] != self.comm[o],
+                                    np.where(np.isnan(dd), np.inf, dd), ~room))[0])
+                groups[k].append(o)
+                self.dist[o] = dd[k]
+            elif not self._join(o, st, same_community_only=False):
+                self._cannot_group(o, st, sector, short_total[o], bool(adjacent.any()))
+        return groups
+
+    def _seed_groups(self, todo: np.ndarray
+                     ) -> tuple[list[list[int]], list[int], dict[int, tuple[int, int]]]:
+        """Groups from the organisation with the most members (ties: community, id) and the
+        nearest adjacent candidates until ``min_members``; those left short."""
+        pm, lim = self.pm, self.limits
+        todo = todo[np.lexsort((todo, self.comm[todo], -pm[todo]))]
+        free = np.ones(len(todo), dtype=bool)
+        groups: list[list[int]] = []
+        short: list[int] = []
+        short_total: dict[int, tuple[int, int]] = {}
+        for i in range(len(todo)):
+            if not free[i]:
+                continue
+            seed = int(todo[i])
+            free[i] = False
+            group, total = [seed], pm[seed]
+            order, d = _nearest_order(seed, todo[free], self.lat, self.lon, self.comm)
+            adjacent = np.isnan(d) | (d <= lim.max_km)
+            for o, dk in zip(order[adjacent], d[adjacent], strict=True):
+                if total >= lim.min_members or len(group) >= lim.max_orgs:
+                    break
+                group.append(int(o))
+                total += pm[o]
+                self.dist[o] = dk
+                free[np.flatnonzero(todo == o)] = False
+            if total >= lim.min_members:
+                self.dist[seed] = 0.0
+                groups.append(group)
+            else:
+                short.extend(group)
+                short_total.update(dict.fromkeys(group, (len(group), int(total))))
+        return groups, short, short_total
+
+    def _cannot_group(self, o: int, st: _Street, sector: str, group: tuple[int, int],
+                      adjacent: bool) -> None:
+        t, lim = self.text, self.limits
+        self.dist[o] = np.nan
+        self.proposal[o], self.action[o] = None, "cannot group"
+        n_group, total = group
+        others = int((self.sector_of[st.pool] == sector).sum()) - 1  # incl. those joining
+        if adjacent:
+            why = t["full"].format(sector=sector, where=st.where, max=lim.max_orgs,
+                                   max_km=lim.max_km)
+        elif n_group == 1 and others == 0:
+            why = t["alone"].format(sector=sector, where=st.where)
+        elif n_group == 1:
+            why = t["alone_far"].format(sector=sector, where=st.where, others=others,
+                                        max_km=lim.max_km)
+        else:
+            why = t["too_few"].format(n=n_group, sector=sector, where=st.where, total=total,
+                                      need=lim.min_members, max_km=lim.max_km)
+        self.reason[o] = why
+
+    def _name_group(self, group: list[int], where: str) -> None:
+        t, orgs = self.text, self.orgs
+        self.counter += 1
+        pid = f"P{self.counter:03d}"
+        g = np.array(group)
+        inds = t["sep"].join(dict.fromkeys(i or MISSING_INDUSTRY for i in self.industry[g]))
+        geo = t["geo_comm"] if len({self.comm_names[o] for o in g}) == 1 else t["geo_street"]
+        known = self.dist[g[1:]]
+        km = (t["within"].format(km=np.nanmax(known), first=orgs.index[g[0]])
+              if len(known) and not np.isnan(known).all() else "")
+        why = t["new"].format(pid=pid, where=where, n=len(g), ids=t["sep"].join(orgs.index[g]),
+                              members=int(self.pm[g].sum()), min=self.limits.min_members,
+                              inds=inds, sector=self.sector_of[g[0]], geo=geo, km=km)
+        self.proposal[g], self.action[g], self.reason[g] = pid, "new joint branch", why
+
+    def _frame(self) -> pd.DataFrame:
+        rows, orgs, G = self.cand, self.orgs, self.G
+        out = pd.DataFrame(
+            {"proposal": pd.array(self.proposal[rows], dtype="str"),
+             "action": pd.array(self.action[rows], dtype="str"),
+             "reason": pd.array(self.reason[rows], dtype="str"),
+             "name": orgs["name"].array.take(rows),
+             "street_id": ids(G, self.street[rows]),
+             "street": pd.array(self.street_names[rows], dtype="str"),
+             "community_id": ids(G, self.comm[rows]),
+             "community": pd.array(self.comm_names[rows], dtype="str"),
+             "industry": orgs["industry"].array.take(rows),
+             "party_members": orgs["party_members"].array.take(rows),
+             "distance_km": np.round(self.dist[rows], 3)},
+            index=pd.Index(orgs.index[rows], name="id"),
+        )
+        order = np.lexsort((out.index.to_numpy(dtype=object).astype(str),
+                            out["proposal"].fillna("~").to_numpy(dtype=object).astype(str),
+                            out["action"].map({"join existing": 0, "new joint branch": 1,
+                                               "cannot group": 2}).to_numpy()))
+        return out.iloc[order][list(_PROPOSAL_COLUMNS)]

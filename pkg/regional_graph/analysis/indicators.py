@@ -22,7 +22,7 @@ Examples
 --------
 >>> import regional_graph as rg
 >>> G = rg.datasets.load_sample_district()
->>> t = indicators(G, level="street", as_of=rg.datasets.REFERENCE_DATE)
+>>> t = indicators(G, by="street", as_of=rg.datasets.REFERENCE_DATE)
 >>> len(t)
 13
 >>> bool(t["rate_all"].between(0, 1).all())
@@ -32,6 +32,7 @@ True
 from __future__ import annotations
 
 import logging
+import warnings
 from typing import Any, Literal
 
 import numpy as np
@@ -143,24 +144,27 @@ def _shared(G: RegionalGraph, day: np.datetime64) -> dict[str, np.ndarray]:
 def indicators(
     G: RegionalGraph,
     *,
-    level: Level = "street",
+    by: Level | None = None,
     as_of: DateLike = None,
     matching: Any = None,
+    level: Level | None = None,
 ) -> pd.DataFrame:
-    """The indicator table: one row per area of ``level``, indexed by area id.
+    """The indicator table: one row per area of level ``by``, indexed by area id.
 
     Parameters
     ----------
     G
         The graph.
-    level
-        ``"district"``, ``"street"`` or ``"community"``.
+    by
+        ``"district"``, ``"street"`` (default) or ``"community"``.
     as_of
         The day links must be live on (default today).
     matching
         Optional matching result: a DataFrame indexed by demand id with columns ``served``
         (and ``quantity``; else the demand's own), or an object with such a ``.demands``.
         Adds ``served``, ``unmet`` and ``served_rate``.
+    level
+        Deprecated spelling of ``by`` (warns).
 
     Returns
     -------
@@ -185,26 +189,59 @@ def indicators(
     --------
     >>> import regional_graph as rg
     >>> G = rg.datasets.load_sample_district()
-    >>> t = indicators(G, level="district", as_of=rg.datasets.REFERENCE_DATE)
+    >>> t = indicators(G, by="district", as_of=rg.datasets.REFERENCE_DATE)
     >>> int(t["communities"].iloc[0])
     116
     >>> int(t["uncovered"].iloc[0]) == int(t["two_new"].iloc[0] - t["covered_two_new"].iloc[0])
     True
     """
-    if level not in LEVELS:
-        raise ValueError(f"`level` must be one of {', '.join(LEVELS)}, not {level!r}")
+    by = _grouping(by, level)
     day = as_date(as_of)
-    c = _Counter(G, level)
-    base = coverage.coverage_rates(G, as_of=day, by=level)
+    c = _Counter(G, by)
+    base = coverage.coverage_rates(G, as_of=day, by=by)
+    shared = _shared(G, day)
+    data: dict[str, np.ndarray] = {
+        "communities": _communities(G, c),
+        **_party_org_columns(G, c),
+        **_unit_columns(G, c, day, shared),
+        **_coverage_columns(base, c, shared),
+        **_tie_columns(G, c, day, shared),
+        **_member_columns(G, c, day),
+    }
+    supply, demand_key, demand_qty = _supply_columns(G, c)
+    data.update(supply)
+    if matching is not None:
+        data.update(_matching_columns(G, c, matching, demand_key, demand_qty))
     out = base[["name", "parent_id", "parent"]].copy()
-    data: dict[str, np.ndarray] = {}
+    sel = c.row_of_area[_codes_in(G, Label.AREA, out.index)]
+    for col, values in data.items():
+        out[col] = np.asarray(values)[sel]
+    out = _with_orders(G, out, by, day)
+    out.index.name = "id"
+    log.debug("indicators(%s): %d rows, %d columns", by, len(out), out.shape[1])
+    return out
 
-    # areas -------------------------------------------------------------------------------
+
+def _grouping(by: Level | None, level: Level | None) -> Level:
+    """The area level to group by (``level=`` is the old spelling of ``by=``)."""
+    if level is not None:
+        warnings.warn("indicators(level=...) is deprecated; use by=...", DeprecationWarning,
+                      stacklevel=3)
+        by = level if by is None else by
+    by = "street" if by is None else by
+    if by not in LEVELS:
+        raise ValueError(f"`by` must be one of {', '.join(LEVELS)}, not {by!r}")
+    return by
+
+
+def _communities(G: RegionalGraph, c: _Counter) -> np.ndarray:
     arng = G.label_range(Label.AREA)
     is_comm = (G.nodes[Label.AREA]["level"] == "community").to_numpy(dtype=bool)
-    data["communities"] = c.count(c.key(np.flatnonzero(is_comm) + arng.start))
+    return c.count(c.key(np.flatnonzero(is_comm) + arng.start))
 
-    # Party orgs, members, span of control ------------------------------------------------
+
+def _party_org_columns(G: RegionalGraph, c: _Counter) -> dict[str, np.ndarray]:
+    """Party orgs by level, members and span of control."""
     prng = G.label_range(Label.PARTY_ORG)
     po = G.nodes[Label.PARTY_ORG]
     po_key = c.key(np.arange(prng.start, prng.stop))
@@ -212,7 +249,7 @@ def indicators(
     lvl_codes = lvl.cat.codes.to_numpy()
     cats = list(lvl.cat.categories)
     members = po["members"].to_numpy(dtype="float64", na_value=0.0)
-    data["party_orgs"] = c.count(po_key[lvl_codes >= 0])
+    data: dict[str, np.ndarray] = {"party_orgs": c.count(po_key[lvl_codes >= 0])}
     for code in schema.PARTY_ORG_LEVEL.codes:
         hit = lvl_codes == cats.index(code) if code in cats else np.zeros(len(po), bool)
         data[f"party_orgs_{code}"] = c.count(po_key[hit])
@@ -229,16 +266,20 @@ def indicators(
     data["community_committees_over_limit"] = c.count(po_key[cc & over])
     data["community_committees_over_limit_share"] = rate(
         data["community_committees_over_limit"], data["community_committees"])
+    return data
 
-    # resident units, conference, isolation -----------------------------------------------
+
+def _unit_columns(G: RegionalGraph, c: _Counter, day: np.datetime64,
+                  shared: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """Resident units, the joint conference, isolation."""
     orng = G.label_range(Label.ORGANIZATION)
     unit = G.organizations_of_kind(schema.RESIDENT_UNIT_KINDS)
     org_key = c.key(np.arange(orng.start, orng.stop))
     n = G.number_of_nodes()
     hosted = np.zeros(n, dtype=bool)
     hosted[G.links(RelType.HOSTED_BY, state="any").target] = True
-    data["resident_units"] = c.count(org_key[unit])
-    data["resident_units_with_org"] = c.count(org_key[unit & hosted[orng]])
+    data = {"resident_units": c.count(org_key[unit]),
+            "resident_units_with_org": c.count(org_key[unit & hosted[orng]])}
     actor = actor_codes(G, merge_committees=False)
     conf = G.links(RelType.CONFERENCE_MEMBER, as_of=day)
     in_conf = np.zeros(n, dtype=bool)
@@ -247,42 +288,50 @@ def indicators(
     # numerator within the denominator's population: units that host a Party org
     data["conference_units"] = c.count(org_key[unit & hosted[orng] & in_conf[orng]])
     data["conference_rate"] = rate(data["conference_units"], data["resident_units_with_org"])
-    shared = _shared(G, day)
     data["isolated_units"] = c.count(c.key(shared["isolated_units"]))
+    return data
 
-    # coverage (from coverage.coverage_rates) ---------------------------------------------
-    for col in ("two_new", "covered_two_new"):
-        data[col] = base[col].to_numpy(dtype=np.int64)
+
+def _coverage_columns(base: pd.DataFrame, c: _Counter,
+                      shared: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """Coverage (from :func:`coverage.coverage_rates`) and 应建未建."""
+    data = {col: base[col].to_numpy(dtype=np.int64) for col in ("two_new", "covered_two_new")}
     data["uncovered"] = data["two_new"] - data["covered_two_new"]
     data["rate_all"] = base["rate_all"].to_numpy(dtype=np.float64)
     for col in ("with_members", "covered_with_members"):
         data[col] = base[col].to_numpy(dtype=np.int64)
     data["rate_with_members"] = base["rate_with_members"].to_numpy(dtype=np.float64)
     data["should_build"] = c.count(c.key(shared["should_build"]))
+    return data
 
-    # pairs, part-time members --------------------------------------------------------------
+
+def _tie_columns(G: RegionalGraph, c: _Counter, day: np.datetime64,
+                 shared: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """Agreements, pairs between actors, unpaired communities, part-time members."""
     paired = G.links(RelType.PAIRED_WITH, as_of=day)
-    src, tgt = paired.source, paired.target
-    t_key = c.key(tgt)
-    data["agreements"] = c.count(t_key)
     merged = actor_codes(G, merge_committees=True)
-    pairs = np.unique(np.stack([merged[src], merged[tgt]], axis=1), axis=0) if len(src) \
-        else np.zeros((0, 2), np.int64)
-    data["pairs"] = c.count(c.key(pairs[:, 1]))
-    data["pairs_per_community"] = rate(data["pairs"], data["communities"])
+    pairs = np.unique(np.stack([merged[paired.source], merged[paired.target]], axis=1), axis=0) \
+        if len(paired) else np.zeros((0, 2), np.int64)
+    data = {"agreements": c.count(c.key(paired.target)),
+            "pairs": c.count(c.key(pairs[:, 1]))}
+    data["pairs_per_community"] = rate(data["pairs"], _communities(G, c))
     data["unpaired_communities"] = c.count(c.key(shared["unpaired_communities"]))
     data["part_time_members"] = c.count(c.key(G.links(RelType.SITS_ON, as_of=day).target))
+    return data
 
-    # members reporting -----------------------------------------------------------------------
+
+def _member_columns(G: RegionalGraph, c: _Counter, day: np.datetime64) -> dict[str, np.ndarray]:
+    """Member records and reporting: a member's place is ``residence_area_id``, else the
+    community of a live ``reports_to`` link, else the area of the branch in ``org_id``."""
+    n = G.number_of_nodes()
     mrng = G.label_range(Label.MEMBER)
     mem = G.nodes[Label.MEMBER]
     reports_to = G.links(RelType.REPORTS_TO, as_of=day)
-    src, tgt = reports_to.source, reports_to.target
     reports = np.zeros(n, dtype=bool)
-    reports[src] = True
+    reports[reports_to.source] = True
     home = _codes_in(G, Label.AREA, mem["residence_area_id"])
     via_link = np.full(n, -1, dtype=np.int64)
-    via_link[src] = tgt
+    via_link[reports_to.source] = reports_to.target
     home = np.where(home >= 0, home, via_link[mrng][:len(home)])
     branch = G.codes(mem["org_id"]) if len(mem) else np.zeros(0, dtype=np.int64)
     branch_area = G.area_of()[np.maximum(branch, 0)]
@@ -291,11 +340,17 @@ def indicators(
     reported = mem["reported"].to_numpy(dtype=bool, na_value=False) if "reported" in mem \
         else np.zeros(len(mem), dtype=bool)
     reported = reported | reports[mrng]
-    data["member_records"] = c.count(m_key)
-    data["members_reporting"] = c.count(m_key[reported])
+    data = {"member_records": c.count(m_key), "members_reporting": c.count(m_key[reported])}
     data["reporting_rate"] = rate(data["members_reporting"], data["member_records"])
+    return data
 
-    # resources and demands --------------------------------------------------------------------
+
+def _supply_columns(G: RegionalGraph, c: _Counter
+                    ) -> tuple[dict[str, np.ndarray], np.ndarray, np.ndarray]:
+    """Resources and demands by their area (else their provider's / requester's), and the
+    demands' rows and quantities (for the matching columns)."""
+    n = G.number_of_nodes()
+    data: dict[str, np.ndarray] = {}
     demand_key = demand_qty = np.zeros(0)
     for label, rel, amount, count_col, sum_col in (
         (Label.RESOURCE, RelType.OFFERS, "capacity", "resources", "resource_capacity"),
@@ -316,31 +371,26 @@ def indicators(
         data[sum_col] = c.count(key, qty).round().astype(np.int64)
         if label is Label.DEMAND:
             demand_key, demand_qty = key, qty
+    return data, demand_key, demand_qty
 
-    if matching is not None:
-        frame = served_frame(matching)
-        served = frame["served"].reindex(G.nodes[Label.DEMAND].index)
-        served = served.to_numpy(dtype="float64", na_value=0.0)
-        qty = demand_qty
-        if "quantity" in frame.columns:
-            given = frame["quantity"].reindex(G.nodes[Label.DEMAND].index)
-            given = given.to_numpy(dtype="float64", na_value=np.nan)
-            qty = np.where(np.isnan(given), qty, given)
-        unknown = ~frame.index.isin(G.nodes[Label.DEMAND].index)
-        if unknown.any():
-            log.warning("matching: %d demand ids not in the graph ignored", int(unknown.sum()))
-        data["served"] = c.count(demand_key, served).round().astype(np.int64)
-        data["unmet"] = c.count(demand_key, np.maximum(qty - served, 0)).round().astype(
-            np.int64)
-        data["served_rate"] = rate(data["served"], data["served"] + data["unmet"])
 
-    sel = c.row_of_area[_codes_in(G, Label.AREA, out.index)]
-    for col, values in data.items():
-        out[col] = np.asarray(values)[sel]
-    out = _with_orders(G, out, level, day)
-    out.index.name = "id"
-    log.debug("indicators(%s): %d rows, %d columns", level, len(out), out.shape[1])
-    return out
+def _matching_columns(G: RegionalGraph, c: _Counter, matching: Any, demand_key: np.ndarray,
+                      demand_qty: np.ndarray) -> dict[str, np.ndarray]:
+    """``served``, ``unmet`` and ``served_rate`` of a matching result."""
+    frame = served_frame(matching)
+    demands = G.nodes[Label.DEMAND].index
+    served = frame["served"].reindex(demands).to_numpy(dtype="float64", na_value=0.0)
+    qty = demand_qty
+    if "quantity" in frame.columns:
+        given = frame["quantity"].reindex(demands).to_numpy(dtype="float64", na_value=np.nan)
+        qty = np.where(np.isnan(given), qty, given)
+    unknown = ~frame.index.isin(demands)
+    if unknown.any():
+        log.warning("matching: %d demand ids not in the graph ignored", int(unknown.sum()))
+    data = {"served": c.count(demand_key, served).round().astype(np.int64),
+            "unmet": c.count(demand_key, np.maximum(qty - served, 0)).round().astype(np.int64)}
+    data["served_rate"] = rate(data["served"], data["served"] + data["unmet"])
+    return data
 
 
 def _with_orders(G: RegionalGraph, out: pd.DataFrame, level: Level,
@@ -365,7 +415,7 @@ def to_chinese(table: pd.DataFrame) -> pd.DataFrame:
     --------
     >>> import regional_graph as rg
     >>> G = rg.datasets.load_sample_district()
-    >>> zh = to_chinese(indicators(G, level="street", as_of=rg.datasets.REFERENCE_DATE))
+    >>> zh = to_chinese(indicators(G, by="street", as_of=rg.datasets.REFERENCE_DATE))
     >>> "覆盖率(全部)" in zh.columns and zh.index.name == "编号"
     True
     """

@@ -18,6 +18,8 @@ import logging
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
+
 from .. import vocab
 from ..analysis.indicators import LEVELS, indicators
 from ..graph import DateLike, RegionalGraph, as_date
@@ -67,7 +69,8 @@ def write_indicators(
     ['community', 'district', 'street', 'xlsx']
     """
     day = as_date(as_of)
-    tables = {lvl: indicators(G, level=lvl, as_of=day, matching=matching) for lvl in LEVELS}
+    tables: dict[str, pd.DataFrame] = {
+        lvl: indicators(G, by=lvl, as_of=day, matching=matching) for lvl in LEVELS}
     title = "量化指标" if lang == "zh" else "indicators"
     paths = write_tables(tables, out_dir, workbook="indicators", lang=lang, as_of=day,
                          source=source or G.name, title=title, csv_prefix="indicators_")

@@ -54,7 +54,7 @@ _BUILDERS: dict[str, Callable[[RegionalGraph, np.datetime64, Lang], pd.DataFrame
     "coverage_by_area": lambda G, day, lang: coverage.coverage_by_area(G, as_of=day),
     "expiring_ties": lambda G, day, lang: isolation.expiring_ties(G, as_of=day),
     "pairing_recommendations": lambda G, day, lang: recommend.recommend_partners(
-        G, as_of=day, k=3, language=lang).set_index("id"),
+        G, as_of=day, k=3, language=lang),
 }
 
 
