@@ -18,15 +18,17 @@ grouping loops, once per street.
 
 Examples
 --------
+The tiny district (``rg.datasets.load_tiny()``): enterprises O3, O4, O6, O7, O8 and the
+social organisation O5 are two-new; O3 (its own branch PB1), O4 and O5 (joint branch PJ1)
+are covered.
+
 >>> import regional_graph as rg
->>> G = rg.datasets.load_sample_district()
->>> day = rg.datasets.REFERENCE_DATE
->>> u = uncovered(G, as_of=day)
->>> sorted(u["reason"].unique())
-['no covered_by link', 'only expired links']
->>> r = coverage_rates(G, as_of=day, by="district")
->>> bool(0 <= r["rate_all"].iloc[0] <= 1)
-True
+>>> G = rg.datasets.load_tiny()
+>>> uncovered(G, as_of="2026-10-01").index.tolist()
+['O6', 'O7', 'O8']
+>>> r = coverage_rates(G, as_of="2026-10-01", by="district")
+>>> r.loc["D1", ["two_new", "covered_two_new", "rate_all", "rate_with_members"]].tolist()
+[6.0, 3.0, 0.5, 0.6]
 """
 
 from __future__ import annotations
@@ -142,10 +144,12 @@ def uncovered(G: RegionalGraph, *, as_of: DateLike = None) -> pd.DataFrame:
     Examples
     --------
     >>> import regional_graph as rg
-    >>> G = rg.datasets.load_sample_district()
-    >>> u = uncovered(G, as_of=rg.datasets.REFERENCE_DATE)
-    >>> set(u["kind"]) <= {"enterprise", "social_org"}
-    True
+    >>> G = rg.datasets.load_tiny()
+    >>> u = uncovered(G, as_of="2026-10-01")
+    >>> u["community"].tolist(), u["reason"].unique().tolist()
+    (['西一社区', '西一社区', '东一社区'], ['no covered_by link'])
+    >>> uncovered(G, as_of="2022-01-01").index.tolist()  # before any covered_by link
+    ['O3', 'O4', 'O5', 'O6', 'O7', 'O8']
     """
     day = as_date(as_of)
     orng = G.label_range(Label.ORGANIZATION)
@@ -180,11 +184,12 @@ def should_build(G: RegionalGraph, *, as_of: DateLike = None) -> pd.DataFrame:
 
     Examples
     --------
+    O3 (3 Party members) has its own branch PB1; O8 (4) has none:
+
     >>> import regional_graph as rg
-    >>> G = rg.datasets.load_sample_district()
-    >>> s = should_build(G, as_of=rg.datasets.REFERENCE_DATE)
-    >>> bool((s["party_members"] >= 3).all())
-    True
+    >>> s = should_build(rg.datasets.load_tiny(), as_of="2026-10-01")
+    >>> s.index.tolist(), s.loc["O8", "covered"], s.loc["O8", "reason"]
+    (['O8'], np.False_, 'not covered, no own branch')
     """
     day = as_date(as_of)
     orng = G.label_range(Label.ORGANIZATION)
@@ -269,10 +274,9 @@ def coverage_totals(G: RegionalGraph, *, as_of: DateLike = None) -> pd.Series:
     Examples
     --------
     >>> import regional_graph as rg
-    >>> t = coverage_totals(rg.datasets.load_sample_district(),
-    ...                     as_of=rg.datasets.REFERENCE_DATE)
-    >>> bool(t["covered_two_new"] <= t["two_new"])
-    True
+    >>> t = coverage_totals(rg.datasets.load_tiny(), as_of="2026-10-01")
+    >>> t[["two_new", "covered_two_new", "with_members", "covered_with_members"]].tolist()
+    [6, 3, 5, 3]
     """
     flags = _flags(G, as_date(as_of))
     key = np.zeros(len(flags[0]), dtype=np.int64)
@@ -305,10 +309,12 @@ def coverage_rates(
     Examples
     --------
     >>> import regional_graph as rg
-    >>> G = rg.datasets.load_sample_district()
-    >>> r = coverage_rates(G, as_of=rg.datasets.REFERENCE_DATE, by="industry")
-    >>> bool(r["rate_all"].between(0, 1).all())
-    True
+    >>> G = rg.datasets.load_tiny()
+    >>> r = coverage_rates(G, as_of="2026-10-01", by="street")
+    >>> r["name"].tolist(), r["two_new"].tolist(), r["rate_all"].tolist()
+    (['东街道', '西街道'], [4, 2], [0.75, 0.0])
+    >>> coverage_rates(G, as_of="2026-10-01", by="industry")["rate_all"].to_dict()
+    {'(未填行业)': 1.0, '物业': 0.0, '物流': 0.0, '软件': 0.5, '餐饮': 1.0}
     """
     day = as_date(as_of)
     flags = _flags(G, day)
@@ -501,13 +507,17 @@ def joint_branch_proposals(
 
     Examples
     --------
+    In the tiny district the only candidate is O6 (软件, 2 Party members, street 西街道),
+    with no related organisation and no joint branch in its street:
+
     >>> import regional_graph as rg
-    >>> G = rg.datasets.load_sample_district()
-    >>> p = joint_branch_proposals(G, as_of=rg.datasets.REFERENCE_DATE)
-    >>> set(p["action"]) <= {"join existing", "new joint branch", "cannot group"}
-    True
-    >>> bool(p["reason"].notna().all())
-    True
+    >>> p = joint_branch_proposals(rg.datasets.load_tiny(), as_of="2026-10-01")
+    >>> p.index.tolist(), p["action"].tolist()
+    (['O6'], ['cannot group'])
+    >>> print(p.loc["O6", "reason"])  # doctest: +NORMALIZE_WHITESPACE
+    no other uncovered organisation with 1–2 Party members of a related industry (sector
+    科技金融) in street 西街道, and no existing joint branch of a related industry with room
+    nearby
     """
     if language not in _PROPOSAL_TEXT:
         raise ValueError(f"`language` must be 'en' or 'zh', not {language!r}")

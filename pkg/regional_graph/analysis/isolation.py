@@ -18,11 +18,15 @@ after as_of do not exist yet as of that day and are ignored.
 
 Examples
 --------
+In the tiny district the school O1 pairs with 东一社区 and sits on the street committee; the
+hospital O2's pair ended on 2023-12-31 and its conference seat on 2022-12-31:
+
 >>> import regional_graph as rg
->>> G = rg.datasets.load_sample_district()
->>> iso = isolated_units(G, as_of=rg.datasets.REFERENCE_DATE)
->>> sorted(iso["reason"].unique())
-['no tie', 'only expired ties']
+>>> G = rg.datasets.load_tiny()
+>>> isolated_units(G, as_of="2026-10-01")["reason"].to_dict()
+{'O2': 'only expired ties'}
+>>> isolated_units(G, as_of="2023-06-01")["reason"].to_dict()  # before O1's links started
+{'O1': 'no tie'}
 """
 
 from __future__ import annotations
@@ -189,10 +193,13 @@ def isolated_units(G: RegionalGraph, *, as_of: DateLike = None) -> pd.DataFrame:
     Examples
     --------
     >>> import regional_graph as rg
-    >>> G = rg.datasets.load_sample_district()
-    >>> iso = isolated_units(G, as_of=rg.datasets.REFERENCE_DATE)
-    >>> set(iso["kind"]) <= set(rg.schema.RESIDENT_UNIT_KINDS)
-    True
+    >>> iso = isolated_units(rg.datasets.load_tiny(), as_of="2026-10-01")
+    >>> iso.loc["O2", "kind"], int(iso.loc["O2", "expired_ties"])
+    ('hospital', 2)
+    >>> iso.loc["O2", "former_partners"]  # in table order
+    'PS2, PC3'
+    >>> str(iso.loc["O2", "last_tie_end"].date())
+    '2023-12-31'
     """
     day = as_date(as_of)
     n = G.number_of_nodes()
@@ -226,11 +233,15 @@ def weakly_tied_units(G: RegionalGraph, *, as_of: DateLike = None) -> pd.DataFra
 
     Examples
     --------
+    O1 has three ties as of 2026-10-01; on 2023-06-01 O2 had one (its pair with PC3):
+
     >>> import regional_graph as rg
-    >>> G = rg.datasets.load_sample_district()
-    >>> w = weakly_tied_units(G, as_of=rg.datasets.REFERENCE_DATE)
-    >>> bool(w.index.is_unique)
-    True
+    >>> G = rg.datasets.load_tiny()
+    >>> len(weakly_tied_units(G, as_of="2026-10-01"))
+    0
+    >>> w = weakly_tied_units(G, as_of="2023-06-01")
+    >>> w.loc["O2", ["type", "partner_id", "partner_name", "via"]].tolist()
+    ['paired_with', 'PC3', '西一社区党委', 'unit itself']
     """
     day = as_date(as_of)
     n = G.number_of_nodes()
@@ -307,11 +318,15 @@ def dormant_ties(G: RegionalGraph, *, as_of: DateLike = None, months: int = 12) 
 
     Examples
     --------
+    The tiny district records one activity, on O1's pair with PC1 (2026-06-01); O1's seat
+    on the street committee (links row 6) and in the joint conference (row 7) have none:
+
     >>> import regional_graph as rg
-    >>> G = rg.datasets.load_sample_district()
-    >>> d = dormant_ties(G, as_of=rg.datasets.REFERENCE_DATE)
-    >>> bool((d["last_activity"].isna() | (d["last_activity"] < "2025-10-01")).all())
-    True
+    >>> d = dormant_ties(rg.datasets.load_tiny(), as_of="2026-10-01")
+    >>> d["type"].to_dict()
+    {'O1->PS1#6': 'sits_on', 'O1->PS1#7': 'conference_member'}
+    >>> d["reason"].unique().tolist()
+    ['no activity recorded']
     """
     day = as_date(as_of)
     t = _ties(G, day)
@@ -356,11 +371,14 @@ def expiring_ties(G: RegionalGraph, *, as_of: DateLike = None, days: int = 30) -
 
     Examples
     --------
+    O2's pair with PC3 ends on 2023-12-31:
+
     >>> import regional_graph as rg
-    >>> G = rg.datasets.load_sample_district()
-    >>> e = expiring_ties(G, as_of=rg.datasets.REFERENCE_DATE)
-    >>> bool(e["days_left"].between(0, 30).all())
-    True
+    >>> G = rg.datasets.load_tiny()
+    >>> expiring_ties(G, as_of="2023-12-01")["days_left"].to_dict()
+    {'O2->PC3#5': 30}
+    >>> len(expiring_ties(G, as_of="2026-10-01"))
+    0
     """
     day = as_date(as_of)
     t = _ties(G, day)
@@ -384,11 +402,14 @@ def unpaired_communities(G: RegionalGraph, *, as_of: DateLike = None) -> pd.Data
 
     Examples
     --------
+    O1 pairs with 东一社区's committee PC1; O2's pair with PC3 (西一社区) has ended:
+
     >>> import regional_graph as rg
-    >>> G = rg.datasets.load_sample_district()
-    >>> u = unpaired_communities(G, as_of=rg.datasets.REFERENCE_DATE)
-    >>> set(u["reason"]) <= {"never paired", "only expired pairs"}
-    True
+    >>> u = unpaired_communities(rg.datasets.load_tiny(), as_of="2026-10-01")
+    >>> u["reason"].to_dict()
+    {'C2': 'never paired', 'C3': 'only expired pairs'}
+    >>> u.loc["C3", "former_partners"]
+    'O2'
     """
     day = as_date(as_of)
     n = G.number_of_nodes()
@@ -437,14 +458,11 @@ class TieComponents:
     Examples
     --------
     >>> import regional_graph as rg
-    >>> G = rg.datasets.load_sample_district()
-    >>> c = tie_components(G, as_of=rg.datasets.REFERENCE_DATE)
-    >>> isinstance(c, TieComponents)
-    True
+    >>> c = tie_components(rg.datasets.load_tiny(), as_of="2026-10-01")
     >>> list(c.nodes.columns)
     ['label', 'name', 'component', 'size', 'in_largest']
-    >>> len(c.cut_off) > 0, bool((c.cut_off["component"] > 0).all())
-    (True, True)
+    >>> c.cut_off.index.tolist(), c.cut_off["size"].tolist()
+    (['O2'], [1])
     """
 
     nodes: pd.DataFrame
@@ -463,13 +481,13 @@ def tie_components(G: RegionalGraph, *, as_of: DateLike = None) -> TieComponents
 
     Examples
     --------
+    In the tiny district O1 ties 东一社区 (with its committee PC1) and 东街道 (with PS1)
+    together; the isolated hospital O2 is a component of its own:
+
     >>> import regional_graph as rg
-    >>> G = rg.datasets.load_sample_district()
-    >>> c = tie_components(G, as_of=rg.datasets.REFERENCE_DATE)
-    >>> int(c.nodes["component"].min())
-    0
-    >>> bool((~c.cut_off.index.isin(c.nodes.index[c.nodes["in_largest"]])).all())
-    True
+    >>> c = tie_components(rg.datasets.load_tiny(), as_of="2026-10-01")
+    >>> c.nodes["component"].to_dict()
+    {'S1': 0, 'C1': 0, 'O1': 0, 'O2': 1}
     """
     day = as_date(as_of)
     n = G.number_of_nodes()

@@ -26,13 +26,17 @@ community *c*) is scored as the weighted sum (weights: :class:`PartnerWeights`)
 
 Examples
 --------
+In the tiny district the isolated hospital O2 (西街道) has one candidate, its own community
+西一社区 (C3), which needs the medical help O2 offers; the unpaired communities 东二社区 (C2)
+and 西一社区 (C3) get the one resident unit of their street each (the other street is 9 km
+away, beyond ``radius_km``):
+
 >>> import regional_graph as rg
->>> G = rg.datasets.load_sample_district()
->>> rec = recommend_partners(G, as_of=rg.datasets.REFERENCE_DATE, k=3)
->>> sorted(rec["for_kind"].unique())
-['community', 'unit']
->>> bool((rec.groupby("id")["rank"].max() <= 3).all())
-True
+>>> rec = recommend_partners(rg.datasets.load_tiny(), as_of="2026-10-01")
+>>> list(zip(rec.index, rec["for_kind"], rec["partner_id"]))
+[('O2', 'unit', 'C3'), ('C2', 'community', 'O1'), ('C3', 'community', 'O2')]
+>>> rec.loc["O2", "reason"].split("; ")[:2]
+['complementary: offers medical the community needs', 'unused capacity can serve 2 of 2 unmet']
 """
 
 from __future__ import annotations
