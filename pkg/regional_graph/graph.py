@@ -318,6 +318,11 @@ class RegionalGraph:
         keeps those that had started by the day and ended before it; ``"any"`` keeps all.
         Structural types (``PART_OF``, ``LEADS`` …) carry no dates and are always live.
 
+        A link lasts only while both its ends exist (:meth:`exists`): for ``"live"`` and
+        ``"ended"`` its start is no earlier than the later ``founded`` of its ends and its
+        end no later than the day before the earlier ``dissolved`` (the dates returned are
+        these clipped ones).
+
         Examples
         --------
         >>> import regional_graph as rg
@@ -335,26 +340,72 @@ class RegionalGraph:
         if state == "any":
             return every
         day = as_date(as_of)
+        every = self._while_ends_exist(every)
         if state == "live":
             return every.select(live_mask(every.start, every.end, day))
         if state == "ended":
             return every.select(ended_mask(every.start, every.end, day))
         raise ValueError(f"state must be 'live', 'ended' or 'any', not {state!r}")
 
+    def exists(self, as_of: DateLike = None) -> np.ndarray:
+        """Per node: it exists on ``as_of`` (default today). An organisation or Party org
+        exists when ``founded`` is empty or ≤ the day and ``dissolved`` is empty or > the day
+        (DOMAIN.md); every other node always exists.
+
+        Examples
+        --------
+        >>> import regional_graph as rg
+        >>> G = rg.datasets.load_tiny()
+        >>> bool(G.exists("2026-10-01").all())  # the tiny district records no dates
+        True
+        """
+        founded, dissolved = self._validity()
+        day = as_date(as_of)
+        return (np.isnat(founded) | (founded <= day)) & (np.isnat(dissolved) | (dissolved > day))
+
+    def _validity(self) -> tuple[np.ndarray, np.ndarray]:
+        """``founded`` and ``dissolved`` of every node (``NaT`` when none)."""
+        def compute() -> tuple[np.ndarray, np.ndarray]:
+            n = self.number_of_nodes()
+            founded = np.full(n, np.datetime64("NaT"), dtype="datetime64[s]")
+            dissolved = founded.copy()
+            for label in (Label.ORGANIZATION, Label.PARTY_ORG):
+                frame, rng = self.nodes[label], self.label_range(label)
+                for col, out in (("founded", founded), ("dissolved", dissolved)):
+                    if col in frame.columns and len(frame):
+                        out[rng] = frame[col].to_numpy(dtype="datetime64[s]")
+            return founded, dissolved
+
+        return self.memo(("validity",), compute)
+
+    def _while_ends_exist(self, links: Links) -> Links:
+        """``links`` with start and end clipped to the days both ends exist."""
+        founded, dissolved = self._validity()
+        dated = self.memo(("validity", "any"),
+                          lambda: bool((~np.isnat(founded) | ~np.isnat(dissolved)).any()))
+        if not dated or not len(links):
+            return links
+        last = dissolved - np.timedelta64(1, "D")  # the last day a dissolved node exists
+        start = np.fmax(links.start, np.fmax(founded[links.source], founded[links.target]))
+        end = np.fmin(links.end, np.fmin(last[links.source], last[links.target]))
+        return Links(links.pos, links.source, links.target, start, end)
+
     def _links_of(self, types: tuple[RelType | str, ...]) -> Links:
-        codes = self.edges["type"].cat.codes.to_numpy()
-        if types:
-            wanted = [REL_TYPES.index(RelType(t).value) for t in types]
-            pos = np.flatnonzero(np.isin(codes, wanted))
-        else:
-            pos = np.arange(len(codes))
+        codes, every = self.memo(("links", "columns"), self._edge_columns)
+        if not types:
+            return every
+        wanted = [REL_TYPES.index(RelType(t).value) for t in types]
+        return every.select(np.isin(codes, wanted))
+
+    def _edge_columns(self) -> tuple[np.ndarray, Links]:
+        """The edge type codes and every relationship as arrays (read from the frame once)."""
         e = self.edges
-        return Links(
-            pos,
-            e["source"].to_numpy()[pos].astype(np.int64),
-            e["target"].to_numpy()[pos].astype(np.int64),
-            e["start"].to_numpy(dtype="datetime64[s]")[pos],
-            e["end"].to_numpy(dtype="datetime64[s]")[pos],
+        return e["type"].cat.codes.to_numpy(), Links(
+            np.arange(len(e)),
+            e["source"].to_numpy().astype(np.int64),
+            e["target"].to_numpy().astype(np.int64),
+            e["start"].to_numpy(dtype="datetime64[s]"),
+            e["end"].to_numpy(dtype="datetime64[s]"),
         )
 
     def memo(self, key: object, compute: Callable[[], _T]) -> _T:
@@ -432,8 +483,8 @@ class RegionalGraph:
         """
         if "parent" not in self._cache:
             parent = np.full(self.number_of_nodes(), -1, dtype=np.int64)
-            e = self.edges_of(RelType.PART_OF, RelType.SUBORDINATE_TO)
-            parent[e["source"].to_numpy()] = e["target"].to_numpy()
+            e = self.links(RelType.PART_OF, RelType.SUBORDINATE_TO, state="any")
+            parent[e.source] = e.target
             self._cache["parent"] = parent
         return self._cache["parent"]  # type: ignore[return-value]
 
@@ -484,7 +535,8 @@ class RegionalGraph:
         True
         """
         codes = np.asarray(codes, dtype=np.int64)
-        levels = self.area_levels()
+        levels, names = self.memo(("area_level_codes",), self._area_level_codes)
+        wanted = names.index(level) if level in names else -2
         parent = self.parent_codes()
         cur = codes.copy()
         out = np.full(len(codes), -1, dtype=np.int64)
@@ -492,10 +544,17 @@ class RegionalGraph:
             valid = cur >= 0
             if not valid.any():
                 break
-            hit = valid & (levels[np.where(valid, cur, 0)] == level) & (out < 0)
+            hit = valid & (levels[np.where(valid, cur, 0)] == wanted) & (out < 0)
             out[hit] = cur[hit]
             cur = np.where(valid & (out < 0), parent[np.where(valid, cur, 0)], -1)
         return out
+
+    def _area_level_codes(self) -> tuple[np.ndarray, list[str]]:
+        """Area level code of every node (-1 for non-areas) and the level names."""
+        level = self.nodes[Label.AREA]["level"].astype("category")
+        out = np.full(self.number_of_nodes(), -1, dtype=np.int16)
+        out[self.label_range(Label.AREA)] = level.cat.codes.to_numpy()
+        return out, [str(c) for c in level.cat.categories]
 
     def display_names(self, codes: np.ndarray | None = None) -> np.ndarray:
         """Names of areas, Party orgs and organisations (object array; ``None`` for

@@ -213,6 +213,20 @@ def org_table(G: RegionalGraph, rows: np.ndarray, columns: tuple[str, ...] = ORG
     return out
 
 
+def orgs_of_kind(G: RegionalGraph, kinds: tuple[str, ...], as_of: DateLike) -> np.ndarray:
+    """Per organisation row: kind in ``kinds`` and existing on ``as_of`` (founded, dissolved).
+
+    Examples
+    --------
+    >>> import regional_graph as rg
+    >>> G = rg.datasets.load_tiny()
+    >>> G.nodes["Organization"].index[orgs_of_kind(G, ("hospital",), "2026-10-01")].tolist()
+    ['O2']
+    """
+    orng = G.label_range(Label.ORGANIZATION)
+    return G.organizations_of_kind(kinds) & G.exists(as_of)[orng]
+
+
 def covered_nodes(G: RegionalGraph, as_of: DateLike) -> np.ndarray:
     """Boolean per node: source of a live ``covered_by`` link.
 

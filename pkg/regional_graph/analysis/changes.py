@@ -31,7 +31,7 @@ from .. import schema
 from ..graph import REL_TYPES, DateLike, RegionalGraph, as_date
 from ..schema import Label
 from . import coverage, isolation
-from ._common import TIE_RELS, covered_nodes, ids, names, org_table
+from ._common import TIE_RELS, covered_nodes, ids, names, org_table, orgs_of_kind
 
 if TYPE_CHECKING:
     from .indicators import Level
@@ -120,7 +120,7 @@ def _live_ties(G: RegionalGraph, day: np.datetime64) -> pd.DataFrame:
 
 def _covered_ids(G: RegionalGraph, day: np.datetime64) -> pd.Index:
     orng = G.label_range(Label.ORGANIZATION)
-    covered = covered_nodes(G, day)[orng] & G.organizations_of_kind(schema.TWO_NEW_KINDS)
+    covered = covered_nodes(G, day)[orng] & orgs_of_kind(G, schema.TWO_NEW_KINDS, day)
     return G.nodes[Label.ORGANIZATION].index[covered]
 
 

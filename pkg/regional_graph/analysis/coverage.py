@@ -56,6 +56,7 @@ from ._common import (
     names,
     org_places,
     org_table,
+    orgs_of_kind,
     party_members,
     rate,
 )
@@ -136,10 +137,11 @@ def uncovered(G: RegionalGraph, *, as_of: DateLike = None) -> pd.DataFrame:
 
     Notes
     -----
-    A third reason, "covered only by a Party org that has ended", cannot occur: a PartyOrg
-    has no end date in the template and validation guarantees every ``covered_by`` target
-    exists, so the only way coverage ends is the link's own ``end`` ("only expired links").
-    A branch recorded with ``members`` = 0 still covers (``DOMAIN.md``), so rates agree.
+    A link lasts only while both its ends exist (``founded``/``dissolved``,
+    :meth:`~regional_graph.graph.RegionalGraph.exists`): coverage by a Party org dissolved
+    before ``as_of`` ended the day before, so it is "only expired links" with that day as
+    ``last_end``; organisations that do not exist on ``as_of`` are left out. A branch
+    recorded with ``members`` = 0 still covers (``DOMAIN.md``), so rates agree.
 
     Examples
     --------
@@ -157,14 +159,14 @@ def uncovered(G: RegionalGraph, *, as_of: DateLike = None) -> pd.DataFrame:
     covered = covered_nodes(G, day)
     ended = G.links(RelType.COVERED_BY, as_of=day, state="ended")
     last = last_per(ended.source, ended.end.astype(np.int64), n)
-    rows = np.flatnonzero(G.organizations_of_kind(schema.TWO_NEW_KINDS) & ~covered[orng])
+    rows = np.flatnonzero(orgs_of_kind(G, schema.TWO_NEW_KINDS, day) & ~covered[orng])
     out = org_table(G, rows)
     lst = last[rows + orng.start]  # -1 picks the sentinel appended below
     out["reason"] = np.where(lst >= 0, REASON_EXPIRED, REASON_NO_LINK)
     out["last_end"] = np.r_[ended.end, np.datetime64("NaT", "s")][lst]
     out["last_covered_by"] = ids(G, np.r_[ended.target, -1][lst])
     log.debug("uncovered: %d of %d two-new organisations", len(out),
-              int(G.organizations_of_kind(schema.TWO_NEW_KINDS).sum()))
+              int(orgs_of_kind(G, schema.TWO_NEW_KINDS, day).sum()))
     return out
 
 
@@ -195,7 +197,7 @@ def should_build(G: RegionalGraph, *, as_of: DateLike = None) -> pd.DataFrame:
     orng = G.label_range(Label.ORGANIZATION)
     prng = G.label_range(Label.PARTY_ORG)
     n = G.number_of_nodes()
-    hosted = G.links(RelType.HOSTED_BY, state="any")
+    hosted = G.links(RelType.HOSTED_BY, as_of=day)  # Party orgs existing on the day
     po_src, host = hosted.source, hosted.target
     level = G.nodes[Label.PARTY_ORG]["level"]
     own_codes = [i for i, c in enumerate(level.cat.categories) if c in schema.OWN_ORG_LEVELS]
@@ -204,7 +206,7 @@ def should_build(G: RegionalGraph, *, as_of: DateLike = None) -> pd.DataFrame:
     has_own = np.zeros(n, dtype=bool)
     has_own[host[own]] = True
     big = party_members(G) >= schema.MIN_MEMBERS_INDEPENDENT
-    rows = np.flatnonzero(G.organizations_of_kind(schema.TWO_NEW_KINDS) & big & ~has_own[orng])
+    rows = np.flatnonzero(orgs_of_kind(G, schema.TWO_NEW_KINDS, day) & big & ~has_own[orng])
     out = org_table(G, rows)
 
     cov = G.links(RelType.COVERED_BY, as_of=day)
@@ -248,7 +250,7 @@ _RATE_COLUMNS = ("two_new", "covered_two_new", "rate_all", "with_members",
 def _flags(G: RegionalGraph, day: np.datetime64) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Per organisation: two-new, covered (live), has ≥ 1 Party member."""
     orng = G.label_range(Label.ORGANIZATION)
-    two_new = G.organizations_of_kind(schema.TWO_NEW_KINDS)
+    two_new = orgs_of_kind(G, schema.TWO_NEW_KINDS, day)
     covered = covered_nodes(G, day)[orng] & two_new
     with_members = two_new & (party_members(G) >= 1)
     return two_new, covered, with_members
@@ -565,7 +567,8 @@ def _existing_branches(G: RegionalGraph, day: np.datetime64, sector_of: np.ndarr
                        lat: np.ndarray, lon: np.ndarray) -> _Branches:
     orng, prng = G.label_range(Label.ORGANIZATION), G.label_range(Label.PARTY_ORG)
     po = G.nodes[Label.PARTY_ORG]
-    jb = np.flatnonzero((po["level"] == "joint_branch").to_numpy(dtype=bool))
+    jb = np.flatnonzero((po["level"] == "joint_branch").to_numpy(dtype=bool)
+                        & G.exists(day)[prng])
     jb_area = located_in(G, Label.PARTY_ORG, RelType.LEADS)[jb]
     cov = G.links(RelType.COVERED_BY, as_of=day)
     jb_index = np.full(G.number_of_nodes(), -1, dtype=np.int64)
@@ -597,7 +600,7 @@ class _Proposer:
         self.orgs = orgs
         self.pm = party_members(G)
         covered = covered_nodes(G, day)[G.label_range(Label.ORGANIZATION)]
-        two_new = G.organizations_of_kind(schema.TWO_NEW_KINDS)
+        two_new = orgs_of_kind(G, schema.TWO_NEW_KINDS, day)
         self.cand = np.flatnonzero(two_new & ~covered & (self.pm >= 1)
                                    & (self.pm < limits.min_members))
         places = org_places(G)

@@ -43,7 +43,7 @@ from .. import schema, vocab
 from ..graph import DateLike, RegionalGraph, as_date
 from ..schema import Label, RelType
 from . import coverage, isolation
-from ._common import actor_codes, rate, served_frame
+from ._common import actor_codes, orgs_of_kind, rate, served_frame
 
 log = logging.getLogger(__name__)
 
@@ -204,7 +204,7 @@ def indicators(
     shared = _shared(G, day)
     data: dict[str, np.ndarray] = {
         "communities": _communities(G, c),
-        **_party_org_columns(G, c),
+        **_party_org_columns(G, c, day),
         **_unit_columns(G, c, day, shared),
         **_coverage_columns(base, c, shared),
         **_tie_columns(G, c, day, shared),
@@ -242,11 +242,12 @@ def _communities(G: RegionalGraph, c: _Counter) -> np.ndarray:
     return c.count(c.key(np.flatnonzero(is_comm) + arng.start))
 
 
-def _party_org_columns(G: RegionalGraph, c: _Counter) -> dict[str, np.ndarray]:
-    """Party orgs by level, members and span of control."""
+def _party_org_columns(G: RegionalGraph, c: _Counter, day: np.datetime64
+                       ) -> dict[str, np.ndarray]:
+    """Party orgs (existing on ``day``) by level, members and span of control."""
     prng = G.label_range(Label.PARTY_ORG)
     po = G.nodes[Label.PARTY_ORG]
-    po_key = c.key(np.arange(prng.start, prng.stop))
+    po_key = np.where(G.exists(day)[prng], c.key(np.arange(prng.start, prng.stop)), -1)
     lvl = po["level"]
     lvl_codes = lvl.cat.codes.to_numpy()
     cats = list(lvl.cat.categories)
@@ -275,11 +276,11 @@ def _unit_columns(G: RegionalGraph, c: _Counter, day: np.datetime64,
                   shared: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     """Resident units, the joint conference, isolation."""
     orng = G.label_range(Label.ORGANIZATION)
-    unit = G.organizations_of_kind(schema.RESIDENT_UNIT_KINDS)
+    unit = orgs_of_kind(G, schema.RESIDENT_UNIT_KINDS, day)
     org_key = c.key(np.arange(orng.start, orng.stop))
     n = G.number_of_nodes()
     hosted = np.zeros(n, dtype=bool)
-    hosted[G.links(RelType.HOSTED_BY, state="any").target] = True
+    hosted[G.links(RelType.HOSTED_BY, as_of=day).target] = True  # a Party org existing
     data = {"resident_units": c.count(org_key[unit]),
             "resident_units_with_org": c.count(org_key[unit & hosted[orng]])}
     actor = actor_codes(G, merge_committees=False)

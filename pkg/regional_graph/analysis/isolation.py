@@ -47,8 +47,6 @@ from ..graph import (
     DateLike,
     RegionalGraph,
     as_date,
-    ended_mask,
-    live_mask,
 )
 from ..schema import Label, RelType
 from ._common import (
@@ -60,6 +58,7 @@ from ._common import (
     last_per,
     names,
     org_table,
+    orgs_of_kind,
 )
 
 log = logging.getLogger(__name__)
@@ -110,19 +109,26 @@ class _Ties:
     a_tgt: np.ndarray
     live: np.ndarray
     ended: np.ndarray
+    resident: np.ndarray  # per node: a resident unit existing on the day
 
 
 def _ties(G: RegionalGraph, day: np.datetime64) -> _Ties:
     t = G.links(*TIE_RELS, state="any")
+    live = G.links(*TIE_RELS, as_of=day)
+    ended = G.links(*TIE_RELS, as_of=day, state="ended")
+    is_live, is_ended = np.isin(t.pos, live.pos), np.isin(t.pos, ended.pos)
+    start, end = t.start.copy(), t.end.copy()  # dates clipped to the lives of the ends
+    start[is_live], end[is_live] = live.start, live.end
+    start[is_ended], end[is_ended] = ended.start, ended.end
     actor = actor_codes(G, merge_committees=False)  # a hosted Party org is its unit
-    return _Ties(t.pos, t.source, t.target, t.start, t.end, actor[t.source], actor[t.target],
-                 live_mask(t.start, t.end, day), ended_mask(t.start, t.end, day))
+    return _Ties(t.pos, t.source, t.target, start, end, actor[t.source], actor[t.target],
+                 is_live, is_ended, _resident_nodes(G, day))
 
 
-def _resident_nodes(G: RegionalGraph) -> np.ndarray:
-    """Per node code: a resident unit."""
+def _resident_nodes(G: RegionalGraph, day: np.datetime64) -> np.ndarray:
+    """Per node code: a resident unit existing on ``day``."""
     resident = np.zeros(G.number_of_nodes(), dtype=bool)
-    units = G.organizations_of_kind(schema.RESIDENT_UNIT_KINDS)
+    units = orgs_of_kind(G, schema.RESIDENT_UNIT_KINDS, day)
     resident[G.label_range(Label.ORGANIZATION)] = units
     return resident
 
@@ -130,8 +136,7 @@ def _resident_nodes(G: RegionalGraph) -> np.ndarray:
 def _of_units(G: RegionalGraph, t: _Ties) -> np.ndarray:
     """Mask of the links that are ties of a resident unit (DOMAIN: a tie belongs to a unit,
     directly or through the Party org it hosts)."""
-    resident = _resident_nodes(G)
-    return resident[t.a_src] | resident[t.a_tgt]
+    return t.resident[t.a_src] | t.resident[t.a_tgt]
 
 
 def _count(t: _Ties, mask: np.ndarray, n: int) -> np.ndarray:
@@ -206,7 +211,7 @@ def isolated_units(G: RegionalGraph, *, as_of: DateLike = None) -> pd.DataFrame:
     orng = G.label_range(Label.ORGANIZATION)
     t = _ties(G, day)
     ties = _count(t, t.live, n)[orng]
-    rows = np.flatnonzero(G.organizations_of_kind(schema.RESIDENT_UNIT_KINDS) & (ties == 0))
+    rows = np.flatnonzero(orgs_of_kind(G, schema.RESIDENT_UNIT_KINDS, day) & (ties == 0))
     out = _unit_rows(G, rows)
     expired = _count(t, t.ended, n)[orng][rows]
     actor, partner, link = _both_ends(t, t.ended)
@@ -248,7 +253,7 @@ def weakly_tied_units(G: RegionalGraph, *, as_of: DateLike = None) -> pd.DataFra
     orng = G.label_range(Label.ORGANIZATION)
     t = _ties(G, day)
     ties = _count(t, t.live, n)[orng]
-    rows = np.flatnonzero(G.organizations_of_kind(schema.RESIDENT_UNIT_KINDS) & (ties == 1))
+    rows = np.flatnonzero(orgs_of_kind(G, schema.RESIDENT_UNIT_KINDS, day) & (ties == 1))
     out = _unit_rows(G, rows)
     actor, partner, link = _both_ends(t, t.live)
     slot = np.full(n, -1, dtype=np.int64)
@@ -283,7 +288,7 @@ def _tie_table(G: RegionalGraph, t: _Ties, idx: np.ndarray) -> pd.DataFrame:
     src_ids = np.asarray(ids(G, t.src[idx]), dtype=object)
     tgt_ids = np.asarray(ids(G, t.tgt[idx]), dtype=object)
     key = [f"{s}->{g}#{r}" for s, g, r in zip(src_ids, tgt_ids, row, strict=True)]
-    resident = _resident_nodes(G)
+    resident = t.resident
     unit = np.where(resident[t.a_src[idx]], t.a_src[idx],
                     np.where(resident[t.a_tgt[idx]], t.a_tgt[idx], -1))
     out = pd.DataFrame({
@@ -414,13 +419,14 @@ def unpaired_communities(G: RegionalGraph, *, as_of: DateLike = None) -> pd.Data
     day = as_date(as_of)
     n = G.number_of_nodes()
     arng = G.label_range(Label.AREA)
-    pairs = G.links(RelType.PAIRED_WITH, state="any")
-    src, tgt, end = pairs.source, pairs.target, pairs.end
     terr = _territory(G)
-    place = np.where(terr[tgt] >= 0, terr[tgt], tgt)
+    live = G.links(RelType.PAIRED_WITH, as_of=day).target
     paired = np.zeros(n, dtype=bool)
-    paired[place[live_mask(pairs.start, end, day)]] = True
-    ended = ended_mask(pairs.start, end, day)
+    paired[np.where(terr[live] >= 0, terr[live], live)] = True
+    gone = G.links(RelType.PAIRED_WITH, as_of=day, state="ended")
+    src, end = gone.source, gone.end
+    place = np.where(terr[gone.target] >= 0, terr[gone.target], gone.target)
+    ended = np.ones(len(gone), dtype=bool)
     areas = G.nodes[Label.AREA]
     is_comm = (areas["level"] == "community").to_numpy(dtype=bool)
     rows = np.flatnonzero(is_comm & ~paired[arng])
@@ -500,7 +506,7 @@ def tie_components(G: RegionalGraph, *, as_of: DateLike = None) -> TieComponents
     include = np.zeros(n, dtype=bool)
     include[a_src] = True
     include[a_tgt] = True
-    include |= _resident_nodes(G)
+    include |= t.resident
     codes = np.flatnonzero(include)
     comp = label[codes]
     uniq, inv, size = np.unique(comp, return_inverse=True, return_counts=True)

@@ -55,7 +55,7 @@ from ..geo import haversine_km as _haversine
 from ..graph import DateLike, RegionalGraph, as_date
 from ..schema import Label, RelType
 from . import isolation
-from ._common import TIE_RELS, actor_codes, node_names, served_frame
+from ._common import TIE_RELS, actor_codes, node_names, orgs_of_kind, served_frame
 
 log = logging.getLogger(__name__)
 
@@ -208,7 +208,7 @@ def recommend_partners(
     if language not in ("en", "zh"):
         raise ValueError(f"`language` must be 'en' or 'zh', not {language!r}")
     day = as_date(as_of)
-    sides = _sides(G)
+    sides = _sides(G, day)
     terms = _terms(G, sides, day, matching)
     scales = _Scales(radius_km, distance_scale_km, max_ties)
     iso = G.nodes[Label.ORGANIZATION].index.get_indexer(
@@ -231,14 +231,14 @@ def recommend_partners(
     return out
 
 
-def _sides(G: RegionalGraph) -> _Sides:
-    """Resident units and communities with their streets and locations (a community's
-    location: the mean lat/lon of the organisations located in it)."""
+def _sides(G: RegionalGraph, day: np.datetime64) -> _Sides:
+    """Resident units (existing on ``day``) and communities with their streets and locations
+    (a community's location: the mean lat/lon of the organisations located in it)."""
     n = G.number_of_nodes()
     orng, arng = G.label_range(Label.ORGANIZATION), G.label_range(Label.AREA)
     orgs, areas = G.nodes[Label.ORGANIZATION], G.nodes[Label.AREA]
     area_of = G.area_of()
-    unit_codes = np.flatnonzero(G.organizations_of_kind(schema.RESIDENT_UNIT_KINDS)) + orng.start
+    unit_codes = np.flatnonzero(orgs_of_kind(G, schema.RESIDENT_UNIT_KINDS, day)) + orng.start
     comm_codes = np.flatnonzero((areas["level"] == "community").to_numpy(dtype=bool)) \
         + arng.start
     u_row = np.full(n, -1, dtype=np.int64)

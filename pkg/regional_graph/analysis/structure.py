@@ -52,7 +52,14 @@ from scipy.sparse import csgraph
 from .. import schema
 from ..graph import DateLike, RegionalGraph, as_date
 from ..schema import Label
-from ._common import TERRITORIAL_LEVELS, actor_codes, node_kinds, node_names, street_of
+from ._common import (
+    TERRITORIAL_LEVELS,
+    actor_codes,
+    node_kinds,
+    node_names,
+    orgs_of_kind,
+    street_of,
+)
 from ._common import ids as ids_of
 
 if TYPE_CHECKING:
@@ -312,7 +319,8 @@ def degree(
     codes = net.codes
     if include_isolated:
         orng = G.label_range(Label.ORGANIZATION)
-        units = np.flatnonzero(G.organizations_of_kind(schema.RESIDENT_UNIT_KINDS)) + orng.start
+        units = orgs_of_kind(G, schema.RESIDENT_UNIT_KINDS, as_date(as_of))
+        units = np.flatnonzero(units) + orng.start
         extra = np.setdiff1d(units, codes)
         codes = np.r_[codes, extra]
         deg = np.r_[deg, np.zeros(len(extra), np.int64)]
