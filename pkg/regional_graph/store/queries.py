@@ -45,9 +45,9 @@ from ..analysis.coverage import (
     REASON_EXPIRED,
     REASON_NO_LINK,
     UNLOCATED_NAME,
-    _rate,
     unlocated_id,
 )
+from ..analysis.coverage import rate as _rate
 from ..graph import LABELS, DateLike, as_date
 from . import cypher, versions
 from .connection import Connection, connect, dataset_of
