@@ -103,3 +103,19 @@ def test_the_command_line_names_the_missing_extra() -> None:
     assert done.stderr.strip().splitlines()[-1] == (
         "error: ortools is not installed (needed for matching): "
         "pip install 'regional_graph[matching]'")
+
+
+def test_the_sample_district_inside_the_package_is_the_bundled_one(tmp_path: Path) -> None:
+    """The package copy (what a wheel ships), ``data/sample_district/`` and the seeded
+    generator's output are the same files, byte for byte."""
+    import regional_graph as rg
+
+    shipped = rg.datasets.SAMPLE_DISTRICT
+    assert shipped.is_relative_to(Path(rg.__file__).parent)
+    generated = rg.datasets.write_sample_district(tmp_path / "generated")
+    names = sorted(p.name for p in shipped.glob("*.csv"))
+    assert len(names) == 9
+    for folder in (ROOT / "data" / "sample_district", generated):
+        assert sorted(p.name for p in folder.glob("*.csv")) == names
+        for name in names:
+            assert (folder / name).read_bytes() == (shipped / name).read_bytes(), (folder, name)

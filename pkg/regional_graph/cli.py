@@ -332,8 +332,7 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     src = datasets.SAMPLE_DISTRICT
-    G = load_graph(src, name="海岚区 (sample)") if src.exists() \
-        else datasets.load_sample_district()
+    G = load_graph(src, name="海岚区 (sample)")
     as_of, lang = _as_of(args), _lang(args)
     _out(_as_of_line(args))
     _out(f"示例城区：{G!r}" if lang == "zh" else f"sample district: {G!r}")
@@ -346,7 +345,7 @@ def _cmd_demo(args: argparse.Namespace) -> int:
         _out(f"{name:<12} → {written}")
     from .export.provenance import provenance, write_provenance
 
-    write_provenance(out, provenance(src if src.exists() else G, as_of=as_of,
+    write_provenance(out, provenance(src, as_of=as_of,
                                      name="sample_district",
                                      parameters={"seed": datasets.SAMPLE_SEED}))
     _out(f"完成：全部结果在 {out.resolve()}" if lang == "zh"
