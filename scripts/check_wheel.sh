@@ -49,6 +49,5 @@ n_maps="$(find demo/maps -name 'community_*.html' | wc -l)"
 n_posters="$(find demo/maps/posters -name '*.pdf' | wc -l)"
 [ "$n_maps" -gt 100 ] && [ "$n_posters" -ge 1 ] || {
   echo "the demo wrote $n_maps community maps and $n_posters posters" >&2; exit 1; }
-echo "wheel OK: $(basename "$wheel"), core report, demo with $n_maps community maps and" \
+echo "wheel OK in ${SECONDS}s: $(basename "$wheel"), core report, demo with $n_maps community maps and" \
   "$n_posters poster(s) from a clean venv"
-cd "$root"
