@@ -42,7 +42,6 @@ LONG_FUNCTIONS: set[str] = {
     "regional_graph.analysis.coverage.joint_branch_proposals",
     "regional_graph.analysis.indicators.indicators",
     "regional_graph.analysis.recommend.recommend_partners",
-    "regional_graph.cli.build_parser",
     "regional_graph.export.tables.write_tables",
     "regional_graph.matching.flow._solve_components",
     "regional_graph.matching.flow.node_potentials",
