@@ -7,5 +7,5 @@ cd "$(dirname "$0")/.."
 if ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK" && [ "$(id -u)" = 0 ]; then
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-noto-cjk fontconfig >/dev/null
 fi
-bash scripts/setup.sh
+bash scripts/setup.sh all   # the demo draws maps and posters and solves the matching
 .venv/bin/regional-graph demo --out out

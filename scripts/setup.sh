@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Create .venv and install regional_graph into it (extras as arguments, e.g. "test,docs").
+# Create .venv and install regional_graph into it (extras as arguments, e.g. "all,dev,docs";
+# none: the core only).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 extras="${1:-}"

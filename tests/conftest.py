@@ -137,6 +137,40 @@ def tiny_dir(raw_tables: dict[str, pd.DataFrame], write_csv: Callable[..., Path]
     return write_csv(raw_tables, "tiny")
 
 
+#: Markers of tests that need a real outside part (registered in pyproject.toml). The fast
+#: subset (CONTRIBUTING.md): ``-m "not chromium and not neo4j and not libreoffice and not
+#: notebooks"``. They are set here, from where a test lives, not on each test:
+#: * ``chromium`` — the test module drives headless Chromium through ``tests/browser.py``;
+#: * ``neo4j`` — ``tests/store/`` and the local server's tests (Java, a Bolt server);
+#: * ``libreoffice`` — a test whose name says it (``…_libreoffice…``) converts with soffice;
+#: * ``notebooks`` — ``tests/test_notebooks.py`` executes the notebooks (Jupyter kernel).
+NEO4J_FILES = {"test_local_server.py"}
+NOTEBOOK_FILES = {"test_notebooks.py"}
+
+
+def _needs(item: pytest.Item) -> set[str]:
+    path = Path(str(item.path))
+    module = getattr(item, "module", None)
+    needs = set()
+    if module is not None and any(getattr(v, "__module__", None) == "browser"
+                                  for v in vars(module).values()):
+        needs.add("chromium")
+    if "store" in path.parent.parts[-1:] or path.name in NEO4J_FILES:
+        needs.add("neo4j")
+    if "libreoffice" in item.name:
+        needs.add("libreoffice")
+    if path.name in NOTEBOOK_FILES:
+        needs.add("notebooks")
+    return needs
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark the tests that need Chromium, Neo4j (Java), LibreOffice or a notebook kernel."""
+    for item in items:
+        for name in sorted(_needs(item)):
+            item.add_marker(name)
+
+
 def pytest_sessionfinish(session, exitstatus):
     """In CI (``CI`` set) a skipped test is a failure: every test needs its real parts."""
     import os

@@ -28,7 +28,8 @@ def _tiny_typed() -> dict:
 
 def test_the_hierarchy() -> None:
     assert _classes() == {"RegionalGraphError", "TableValidationError", "StoreError",
-                          "MatchingError", "InfeasibleMatchingError"}
+                          "MatchingError", "InfeasibleMatchingError",
+                          "MissingDependencyError"}  # raised: tests/test_packaging.py
     for name in _classes() - {"RegionalGraphError"}:
         assert issubclass(getattr(errors, name), errors.RegionalGraphError)
     assert issubclass(errors.InfeasibleMatchingError, errors.MatchingError)

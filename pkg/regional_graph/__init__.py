@@ -20,13 +20,14 @@ from __future__ import annotations
 
 import logging
 
-from ._lazy import attach
+from ._lazy import attach, name_missing_extras
 
 __getattr__, __dir__, __all__ = attach(
     __name__,
     submodules=["analysis", "build", "datasets", "errors", "export", "frames", "geo", "graph", "io",
                 "matching", "merging", "schema", "store", "validate", "viz", "vocab"],
     names={"InfeasibleMatchingError": "errors", "MatchingError": "errors",
+           "MissingDependencyError": "errors",
            "RegionalGraph": "graph",
            "RegionalGraphError": "errors", "StoreError": "errors",
            "TableValidationError": "errors", "load_graph": "build", "merge": "merging",
@@ -35,3 +36,5 @@ __getattr__, __dir__, __all__ = attach(
 __version__ = "0.1.0"
 
 logging.getLogger(__name__).addHandler(logging.NullHandler())
+# a missing optional library (maps, structure, matching, neo4j) names its extra at first use
+name_missing_extras()

@@ -1,4 +1,5 @@
-"""Submodules and names of a package that load on first use (PEP 562 module ``__getattr__``).
+"""Submodules and names of a package that load on first use (PEP 562 module ``__getattr__``),
+and optional libraries that name their extra when missing (:func:`name_missing_extras`).
 
 Examples
 --------
@@ -15,9 +16,22 @@ In a package's ``__init__.py``: ``__getattr__, __dir__, __all__ = attach(__name_
 from __future__ import annotations
 
 import importlib
+import importlib.abc
 import sys
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
+
+#: Optional libraries (top-level import names) → the extras of regional_graph providing them
+#: (pyproject.toml's ``[project.optional-dependencies]``; a test keeps the two equal).
+EXTRAS: dict[str, tuple[str, ...]] = {
+    "igraph": ("maps", "structure"),
+    "leidenalg": ("structure",),
+    "matplotlib": ("maps",),
+    "fontTools": ("maps",),
+    "pyvis": ("maps",),
+    "ortools": ("matching",),
+    "neo4j": ("neo4j",),
+}
 
 
 def attach(
@@ -45,3 +59,35 @@ def attach(
         return sorted(set(vars(sys.modules[package])) | set(everything))
 
     return __getattr__, __dir__, everything
+
+
+class _MissingExtraFinder(importlib.abc.MetaPathFinder):
+    """Last on ``sys.meta_path``: asked only when no other finder found a module, it turns
+    "No module named 'igraph'" into :class:`~regional_graph.errors.MissingDependencyError`
+    naming the extra to install. Other missing modules are left to Python."""
+
+    def find_spec(self, fullname: str, path: Sequence[str] | None = None,
+                  target: object = None) -> None:
+        top = fullname.partition(".")[0]
+        if top in EXTRAS:
+            from .errors import MissingDependencyError
+
+            raise MissingDependencyError(top, EXTRAS[top])
+
+
+def name_missing_extras() -> None:
+    """Install the finder that names the extra of a missing optional library (idempotent).
+
+    Examples
+    --------
+    >>> name_missing_extras()
+    >>> sum(isinstance(f, _MissingExtraFinder) for f in sys.meta_path)
+    1
+    >>> try:
+    ...     _MissingExtraFinder().find_spec("ortools.graph.python")
+    ... except ImportError as err:
+    ...     print(err)
+    ortools is not installed (needed for matching): pip install 'regional_graph[matching]'
+    """
+    if not any(isinstance(f, _MissingExtraFinder) for f in sys.meta_path):
+        sys.meta_path.append(_MissingExtraFinder())

@@ -12,7 +12,7 @@ import sys
 import zipfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 # only light modules here, so that ``--help`` answers at once: pandas, the graph and the
 # analyses load inside the commands that use them
@@ -23,6 +23,9 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from .graph import RegionalGraph
+    from .vocab import Lang
+
+    Subparsers = argparse._SubParsersAction[argparse.ArgumentParser]
 
 log = logging.getLogger("regional_graph.cli")
 
@@ -46,14 +49,14 @@ def _as_of(args: argparse.Namespace) -> str:
     return getattr(args, "as_of", None) or dt.date.today().isoformat()
 
 
-def _lang(args: argparse.Namespace) -> str:
-    return getattr(args, "lang", None) or "zh"
+def _lang(args: argparse.Namespace) -> Lang:
+    return "en" if getattr(args, "lang", None) == "en" else "zh"
 
 
 def _as_of_line(args: argparse.Namespace) -> str:
     from .export.tables import as_of_line
 
-    return as_of_line(_as_of(args), _lang(args))  # type: ignore[arg-type]
+    return as_of_line(_as_of(args), _lang(args))
 
 
 def _wrote(args: argparse.Namespace, n: int, where: object) -> str:
@@ -96,7 +99,7 @@ def _cmd_summary(args: argparse.Namespace) -> int:
 def _headline_lines(G: RegionalGraph, args: argparse.Namespace) -> list[str]:
     from .export.report import summary_lines
 
-    return summary_lines(G, as_of=_as_of(args), lang=_lang(args))  # type: ignore[arg-type]
+    return summary_lines(G, as_of=_as_of(args), lang=_lang(args))
 
 
 def _cmd_template(args: argparse.Namespace) -> int:
@@ -146,45 +149,39 @@ def _cmd_match(args: argparse.Namespace) -> int:
     return 0
 
 
-def _match_lines(result: object, lang: str = "zh") -> list[str]:
+def _match_lines(result: object, lang: Lang = "zh") -> list[str]:
+    """The matching's printed summary: totals, unmet demands by reason, the most unmet
+    categories."""
     import pandas as pd
 
     from .matching.resources import MatchResult
     from .vocab import value_label
 
     assert isinstance(result, MatchResult)
+    zh = lang == "zh"
     t = result.totals
     total = t.loc[("all", "all")]
+    requested, served, unmet = (int(total[k]) for k in ("requested", "served", "unmet"))
+    n_pairs, idle = len(result.assignments), len(result.idle_resources)
+    ties = int(result.assignments["existing_tie"].sum())
     rate = total["served_rate"]
-    if lang == "zh":
-        lines = [f"资源需求匹配：需求量 {int(total['requested']):,}，"
-                 f"已满足 {int(total['served']):,}"
-                 + (f"（{100 * rate:.1f} %）" if pd.notna(rate) else "")
-                 + f"，未满足 {int(total['unmet']):,}；对接 {len(result.assignments):,} 条，"
-                 f"其中与已结对单位 {int(result.assignments['existing_tie'].sum()):,} 条；"
-                 f"尚有余量的资源 {len(result.idle_resources):,} 项"]
-        reasons = result.unmet_demands["reason"].value_counts()
-        lines.extend(f"  未满足需求 — {value_label(k)}：{int(v)}" for k, v in reasons.items())
-        by_cat = t.loc["category"] if "category" in t.index.get_level_values(0) else t.iloc[:0]
-        short = by_cat[by_cat["unmet"] > 0].sort_values("unmet", ascending=False)
-        if len(short):
-            lines.append("  未满足最多的类别：" + "，".join(
-                f"{value_label(k, column='category')} {int(r['unmet'])}"
-                for k, r in short.head(5).iterrows()))
-        return lines
-    lines = [f"Matching (资源需求匹配): served {int(total['served']):,} of "
-             f"{int(total['requested']):,} units requested"
-             + (f" ({100 * rate:.1f} %)" if pd.notna(rate) else "")
-             + f", {int(total['unmet']):,} unmet; {len(result.assignments):,} assignments, "
-             f"{int(result.assignments['existing_tie'].sum()):,} to existing partners; "
-             f"{len(result.idle_resources):,} resources with capacity left"]
+    pct = "" if pd.isna(rate) else (f"（{100 * rate:.1f} %）" if zh else f" ({100 * rate:.1f} %)")
+    lines = [f"资源需求匹配：需求量 {requested:,}，已满足 {served:,}{pct}，未满足 {unmet:,}；"
+             f"对接 {n_pairs:,} 条，其中与已结对单位 {ties:,} 条；尚有余量的资源 {idle:,} 项"
+             if zh else
+             f"Matching (资源需求匹配): served {served:,} of {requested:,} units requested{pct}, "
+             f"{unmet:,} unmet; {n_pairs:,} assignments, {ties:,} to existing partners; "
+             f"{idle:,} resources with capacity left"]
     reasons = result.unmet_demands["reason"].value_counts()
-    lines.extend(f"  unmet demands — {k}: {int(v)}" for k, v in reasons.items())
+    lines.extend(f"  未满足需求 — {value_label(k)}：{int(v)}" if zh
+                 else f"  unmet demands — {k}: {int(v)}" for k, v in reasons.items())
     by_cat = t.loc["category"] if "category" in t.index.get_level_values(0) else t.iloc[:0]
-    short = by_cat[by_cat["unmet"] > 0].sort_values("unmet", ascending=False)
+    short = by_cat[by_cat["unmet"] > 0].sort_values("unmet", ascending=False).head(5)
     if len(short):
-        lines.append("  most unmet by category: " + ", ".join(
-            f"{k} {int(r['unmet'])}" for k, r in short.head(5).iterrows()))
+        worst = [f"{value_label(k, column='category') if zh else k} {int(n)}"
+                 for k, n in short["unmet"].items()]
+        lines.append("  未满足最多的类别：" + "，".join(worst) if zh
+                     else "  most unmet by category: " + ", ".join(worst))
     return lines
 
 
@@ -210,8 +207,8 @@ def _cmd_maps(args: argparse.Namespace) -> int:
                          "and ID numbers, extra columns) into the maps; do not hang or share "
                          "them in public\n")
     # --layout: an engine (force / geo) or a layout.csv of an earlier run to keep positions
-    engine, layout_file = (args.layout, None) if args.layout in ("force", "geo") \
-        else ("force", Path(args.layout))
+    engine: Literal["force", "geo"] = "geo" if args.layout == "geo" else "force"
+    layout_file = None if args.layout in ("force", "geo") else Path(args.layout)
     if layout_file is not None and not layout_file.is_file():
         sys.stderr.write(f"错误：找不到布局文件 {layout_file}（--layout 应为 force、geo 或上次"
                          "输出的 layout.csv）\n")
@@ -333,8 +330,7 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     src = datasets.SAMPLE_DISTRICT
-    G = load_graph(src, name="海岚区 (sample)") if src.exists() \
-        else datasets.load_sample_district()
+    G = load_graph(src, name="海岚区 (sample)")
     as_of, lang = _as_of(args), _lang(args)
     _out(_as_of_line(args))
     _out(f"示例城区：{G!r}" if lang == "zh" else f"sample district: {G!r}")
@@ -347,7 +343,7 @@ def _cmd_demo(args: argparse.Namespace) -> int:
         _out(f"{name:<12} → {written}")
     from .export.provenance import provenance, write_provenance
 
-    write_provenance(out, provenance(src if src.exists() else G, as_of=as_of,
+    write_provenance(out, provenance(src, as_of=as_of,
                                      name="sample_district",
                                      parameters={"seed": datasets.SAMPLE_SEED}))
     _out(f"完成：全部结果在 {out.resolve()}" if lang == "zh"
@@ -355,7 +351,7 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
-def _demo_steps(lang: str = "zh"
+def _demo_steps(lang: Lang = "zh"
                 ) -> list[tuple[str, Callable[[RegionalGraph, Path, str], object]]]:
     """The demo's steps in order; the matching result feeds the indicators and the maps."""
     shared: dict[str, object] = {}
@@ -364,8 +360,8 @@ def _demo_steps(lang: str = "zh"
     def report(G: RegionalGraph, target: Path, as_of: str) -> object:
         from .export.report import summary_lines, write_report
 
-        write_report(G, target, as_of=as_of, lang=lang, source=source)  # type: ignore[arg-type]
-        for line in summary_lines(G, as_of=as_of, lang=lang)[1:]:  # type: ignore[arg-type]
+        write_report(G, target, as_of=as_of, lang=lang, source=source)
+        for line in summary_lines(G, as_of=as_of, lang=lang)[1:]:
             _out("  " + line)
         return target
 
@@ -374,7 +370,7 @@ def _demo_steps(lang: str = "zh"
         from .matching.resources import match_resources
 
         result = shared["matching"] = match_resources(G, as_of=as_of)
-        write_matching(result, target, lang=lang, source=source)  # type: ignore[arg-type]
+        write_matching(result, target, lang=lang, source=source)
         for line in _match_lines(result, lang):
             _out("  " + line)
         return target
@@ -383,13 +379,13 @@ def _demo_steps(lang: str = "zh"
         from .export.indicators import write_indicators
 
         write_indicators(G, target, as_of=as_of, matching=shared.get("matching"),
-                         lang=lang, source=source)  # type: ignore[arg-type]
+                         lang=lang, source=source)
         return target
 
     def orders(G: RegionalGraph, target: Path, as_of: str) -> object:
         from .export.matching import write_orders
 
-        write_orders(G, target, as_of=as_of, lang=lang, source=source)  # type: ignore[arg-type]
+        write_orders(G, target, as_of=as_of, lang=lang, source=source)
         for line in _orders_lines(G, as_of, lang):
             _out("  " + line)
         return target
@@ -398,7 +394,7 @@ def _demo_steps(lang: str = "zh"
         from .export.changes import write_diff
 
         write_diff(G, None, target, as_of_old=_year_before(as_of), as_of_new=as_of,
-                   lang=lang, source=source)  # type: ignore[arg-type]
+                   lang=lang, source=source)
         for line in _diff_lines(target, lang):
             _out("  " + line)
         return target
@@ -481,7 +477,7 @@ def _cmd_merge(args: argparse.Namespace) -> int:
 EXPORT_FORMATS = ("graphml", "gexf", "parquet", "neo4j-import")
 
 
-def _add_research_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def _add_research_commands(sub: Subparsers) -> None:
     formats = EXPORT_FORMATS
     e = sub.add_parser("export", help="write the dataset for other tools: GraphML, GEXF "
                        "(Gephi), Parquet, neo4j-admin import CSV",
@@ -618,7 +614,7 @@ def _cmd_dashboard(args: argparse.Namespace) -> int:
     return 0
 
 
-def _add_dashboard_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def _add_dashboard_parser(sub: Subparsers) -> None:
     help_ = ("the district dashboard (区域化党建驾驶舱): one offline page with the headline "
              "figures, charts per street/community, attention lists and links to the maps")
     sp = sub.add_parser("dashboard", help=help_, description=help_)
@@ -687,18 +683,35 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--version", action="version", version=f"regional_graph {__version__}")
     p.add_argument("-v", "--verbose", action="store_true", help="log progress details")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    _add_table_commands(sub)
+    _add_report_parser(sub)
+    _add_store_commands(sub)
+    _add_analysis_commands(sub)
+    _add_diff_parser(sub)
+    _add_maps_parser(sub)
+    _add_dashboard_parser(sub)
+    _add_demo_parser(sub)
+    _add_research_commands(sub)
+    return p
 
-    def data_cmd(name: str, handler: Handler, help_: str) -> argparse.ArgumentParser:
-        sp = sub.add_parser(name, help=help_, description=help_)
-        sp.add_argument("data", type=Path, help="a folder of CSV files or an .xlsx workbook")
-        sp.add_argument("--problems-file", type=Path, metavar="FILE.csv",
-                        help="write every problem of invalid input to this CSV file")
-        sp.set_defaults(handler=handler)
-        return sp
 
-    ck = data_cmd("check", _cmd_check, "validate a dataset (exit 0 if valid, 1 with every problem)")
+def _data_cmd(sub: Subparsers, name: str, handler: Handler,
+              help_: str) -> argparse.ArgumentParser:
+    """A sub-command reading one dataset (``DATA``, ``--problems-file``)."""
+    sp = sub.add_parser(name, help=help_, description=help_)
+    sp.add_argument("data", type=Path, help="a folder of CSV files or an .xlsx workbook")
+    sp.add_argument("--problems-file", type=Path, metavar="FILE.csv",
+                    help="write every problem of invalid input to this CSV file")
+    sp.set_defaults(handler=handler)
+    return sp
+
+
+def _add_table_commands(sub: Subparsers) -> None:
+    ck = _data_cmd(sub, "check", _cmd_check,
+                   "validate a dataset (exit 0 if valid, 1 with every problem)")
     _lang_arg(ck)
-    s = data_cmd("summary", _cmd_summary, "counts by label/kind/level/type and basic indicators")
+    s = _data_cmd(sub, "summary", _cmd_summary,
+                  "counts by label/kind/level/type and basic indicators")
     s.add_argument("--as-of", type=_day, help="evaluate links as of this date (default: today)")
     _lang_arg(s)
     t = sub.add_parser("template", help="write the empty fill-in workbook (Chinese headers, "
@@ -706,18 +719,23 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("file", type=_xlsx, help="the .xlsx file to write")
     _lang_arg(t)
     t.set_defaults(handler=_cmd_template)
+
+
+def _add_report_parser(sub: Subparsers) -> None:
     r = sub.add_parser("report", help="coverage and isolation report: CSV files + report.xlsx",
                        description="coverage and isolation report: CSV files + report.xlsx")
     r.add_argument("data", type=Path, nargs="?", help="dataset (omit with --from-neo4j)")
-    r.add_argument("--out", type=Path, required=True, help="output folder")
-    r.add_argument("--as-of", type=_day, help="evaluate as of this date (default: today)")
+    _out_as_of_args(r)
     r.add_argument("--from-neo4j", action="store_true",
                    help="answer the questions with server-side Cypher instead")
     _lang_arg(r)
     _neo4j_args(r)
     r.set_defaults(handler=_cmd_report)
-    pu = data_cmd("push", _cmd_push, "save a dataset into Neo4j (password: $NEO4J_PASSWORD "
-                  "or a prompt)")
+
+
+def _add_store_commands(sub: Subparsers) -> None:
+    pu = _data_cmd(sub, "push", _cmd_push, "save a dataset into Neo4j (password: "
+                   "$NEO4J_PASSWORD or a prompt)")
     _neo4j_args(pu)
     pu.add_argument("--sync", action="store_true",
                     help="make the stored dataset equal to DATA (delete what is gone)")
@@ -726,27 +744,30 @@ def build_parser() -> argparse.ArgumentParser:
     pl.add_argument("--out", type=Path, required=True, help="CSV folder (or .xlsx) to write")
     _neo4j_args(pl)
     pl.set_defaults(handler=_cmd_pull)
-    m = data_cmd("match", _cmd_match, "resource–demand matching: assignments, unmet demands "
-                 "and idle resources (CSV files + matching.xlsx)")
-    m.add_argument("--out", type=Path, required=True, help="output folder")
-    m.add_argument("--as-of", type=_day, help="ties must be live on this date (default: today)")
+
+
+def _add_analysis_commands(sub: Subparsers) -> None:
+    m = _data_cmd(sub, "match", _cmd_match, "resource–demand matching: assignments, unmet "
+                  "demands and idle resources (CSV files + matching.xlsx)")
+    _out_as_of_args(m, "ties must be live on this date (default: today)")
     m.add_argument("--max-distance", type=_km, metavar="KM",
                    help="pairs this far apart or farther are not admissible")
     _lang_arg(m)
-    i = data_cmd("indicators", _cmd_indicators,
-                 "indicator tables per level: indicators_<level>.csv and indicators.xlsx")
-    i.add_argument("--out", type=Path, required=True, help="output folder")
-    i.add_argument("--as-of", type=_day, help="evaluate as of this date (default: today)")
+    i = _data_cmd(sub, "indicators", _cmd_indicators,
+                  "indicator tables per level: indicators_<level>.csv and indicators.xlsx")
+    _out_as_of_args(i)
     i.add_argument("--chinese", action="store_true", help=argparse.SUPPRESS)  # the default now
     _lang_arg(i)
-    o = data_cmd("orders", _cmd_orders, "three-order flow (群众点单→党组织下单→党员接单): "
-                 "status as of a date, dispatch proposals, fulfilment indicators "
-                 "(CSV files + orders.xlsx)")
-    o.add_argument("--out", type=Path, required=True, help="output folder")
-    o.add_argument("--as-of", type=_day, help="evaluate as of this date (default: today)")
+    o = _data_cmd(sub, "orders", _cmd_orders, "three-order flow (群众点单→党组织下单→党员接单): "
+                  "status as of a date, dispatch proposals, fulfilment indicators "
+                  "(CSV files + orders.xlsx)")
+    _out_as_of_args(o)
     o.add_argument("--max-distance", type=_km, metavar="KM",
                    help="units this far from the order's community or farther are not proposed")
     _lang_arg(o)
+
+
+def _add_diff_parser(sub: Subparsers) -> None:
     df = sub.add_parser("diff", help="what changed: two datasets, or one dataset at two dates "
                         "(CSV files + diff.xlsx)",
                         description="what changed between two datasets, or one dataset at "
@@ -754,17 +775,17 @@ def build_parser() -> argparse.ArgumentParser:
                         "covered and uncovered, isolated units gained and lost")
     df.add_argument("old", type=Path, help="the earlier dataset (or the only one)")
     df.add_argument("new", type=Path, nargs="?", help="the later dataset (default: OLD again)")
-    df.add_argument("--out", type=Path, required=True, help="output folder")
-    df.add_argument("--as-of", type=_day, help="the new state's date (default: today)")
+    _out_as_of_args(df, "the new state's date (default: today)")
     df.add_argument("--as-of-old", type=_day,
                     help="the old state's date (default: one year before --as-of)")
     _lang_arg(df)
     df.set_defaults(handler=_cmd_diff)
-    mp = data_cmd("maps", _cmd_maps, "offline wall maps (HTML) and print posters: every "
-                  "community, street, the district overview, org charts, index.html")
-    mp.add_argument("--out", type=Path, required=True, help="output folder")
-    mp.add_argument("--as-of", type=_day,
-                    help="data date: links live as of this day (default: today)")
+
+
+def _add_maps_parser(sub: Subparsers) -> None:
+    mp = _data_cmd(sub, "maps", _cmd_maps, "offline wall maps (HTML) and print posters: every "
+                   "community, street, the district overview, org charts, index.html")
+    _out_as_of_args(mp, "data date: links live as of this day (default: today)")
     mp.add_argument("--layout", default="force", metavar="{force,geo,FILE}",
                     help="force-directed (default), geographic (organisations' lat/lon), or "
                          "the layout.csv of an earlier run: nodes keep their positions")
@@ -780,15 +801,21 @@ def build_parser() -> argparse.ArgumentParser:
                     help="wall.html: seconds per map (default 30)")
     mp.add_argument("--wall-order", choices=("street", "attention"), default="street",
                     help="wall.html: street by street (default), or most attention first")
-    _add_dashboard_parser(sub)
+
+
+def _add_demo_parser(sub: Subparsers) -> None:
     d = sub.add_parser("demo", help="run the main job on the bundled sample district",
                        description="run every analysis and export on the sample district")
     d.add_argument("--out", type=Path, default=Path("out"), help="output folder (default out/)")
     d.add_argument("--as-of", type=_day, help="evaluate as of this date (default: today)")
     _lang_arg(d)
     d.set_defaults(handler=_cmd_demo)
-    _add_research_commands(sub)
-    return p
+
+
+def _out_as_of_args(sp: argparse.ArgumentParser,
+                    as_of_help: str = "evaluate as of this date (default: today)") -> None:
+    sp.add_argument("--out", type=Path, required=True, help="output folder")
+    sp.add_argument("--as-of", type=_day, help=as_of_help)
 
 
 def _lang_arg(sp: argparse.ArgumentParser) -> None:

@@ -141,6 +141,27 @@ class InfeasibleMatchingError(MatchingError):
     """
 
 
+class MissingDependencyError(RegionalGraphError, ModuleNotFoundError):
+    """An optional library is not installed; the message names the extra that provides it.
+
+    Raised at first use (``import``) of the library, anywhere in regional_graph.
+
+    Examples
+    --------
+    >>> err = MissingDependencyError("igraph", ("maps", "structure"))
+    >>> print(err)
+    igraph is not installed (needed for maps, structure): pip install 'regional_graph[maps]'
+    >>> err.extras, isinstance(err, ImportError)
+    (('maps', 'structure'), True)
+    """
+
+    def __init__(self, module: str, extras: tuple[str, ...]) -> None:
+        self.extras = extras
+        super().__init__(
+            f"{module} is not installed (needed for {', '.join(extras)}): "
+            f"pip install 'regional_graph[{extras[0]}]'", name=module)
+
+
 def format_failures(failures: pd.DataFrame, *, max_lines: int = 50) -> str:
     """Readable multi-line summary of a failures table.
 

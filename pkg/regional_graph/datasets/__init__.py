@@ -4,8 +4,9 @@
   (:data:`TINY`, shipped inside the package) whose answers can be worked out by hand; the
   doctests show their values on it.
 * :func:`load_sample_district` — 海岚区, the generated sample district (13 streets, 116
-  communities); ``data/sample_district/`` in the repository holds the same tables as CSV files
-  (:func:`write_sample_district`).
+  communities); :data:`SAMPLE_DISTRICT` (inside the package, so the demo works from an
+  installed wheel) and ``data/sample_district/`` in the repository hold the same tables as CSV
+  files, byte for byte what :func:`write_sample_district` writes (a test keeps all three equal).
 
 Examples
 --------
@@ -54,8 +55,8 @@ REFERENCE_DATE = dt.date(2026, 10, 1)
 
 #: Seed of the bundled sample district.
 SAMPLE_SEED = 2026
-#: The bundled sample district folder (present in a source checkout).
-SAMPLE_DISTRICT = Path(__file__).resolve().parents[3] / "data" / "sample_district"
+#: The bundled sample district: a folder of CSV files inside the package.
+SAMPLE_DISTRICT = Path(__file__).resolve().parent / "sample_district"
 
 
 #: The tiny hand-made district (CSV files inside the package).

@@ -66,6 +66,7 @@ _RESOURCE_CATEGORIES = ["venue", "medical", "legal", "education", "culture_sport
                         "elderly_care", "volunteer", "funds", "employment", "safety"]
 _DEMAND_CATEGORIES = [*_RESOURCE_CATEGORIES, "childcare", "property"]  # last two: scarce/none
 _CENTRE = (37.52, 121.39)
+_EMPTY = np.array(None, dtype=object)  # an empty cell, for np.where
 
 
 @dataclass(frozen=True)
@@ -210,22 +211,51 @@ class _Generator:
             "kind": np.full(n, None, dtype=object) if form is None else form,
         })
 
-    # -- the run --------------------------------------------------------------------------
+    # -- the run: one method per table, in the order the seed draws them --------------------
     def run(self) -> Tables:
+        areas = self.areas()
+        organizations = self.organizations()
+        party_orgs = self.party_orgs()
+        self.coverage_links()
+        pair_src, pair_dst = self.pairs()
+        meet_src, meet_dst = self.committee_seats()
+        resources = self.resources()
+        demands = self.demands()
+        members, m_id, rep, home = self.members()
+        activities = self.activities([*pair_src, *meet_src], [*pair_dst, *meet_dst],
+                                     len(pair_src), resources)
+        links = pd.DataFrame({
+            col: _text(np.concatenate([part[col] for part in self.links]))
+            for col in ("source_id", "target_id", "type", "start", "end", "kind")
+        })
+        links["note"] = _text(np.full(len(links), None, dtype=object))
+        # drawn last so that the tables above do not depend on them
+        members.insert(4, "skills", _text(self.skills(len(m_id))))
+        orders = self.orders(self.n_c, self.c_id, self.cc_id, m_id[rep], home[rep], self.ru_id,
+                             self.prov_id, self.r_cat)
+        return {
+            "areas": areas, "party_orgs": party_orgs, "organizations": organizations,
+            "resources": resources, "demands": demands, "members": members, "links": links,
+            "activities": activities, "orders": orders,
+        }
+
+    def areas(self) -> pd.DataFrame:
+        """The area tree: districts → streets → communities → grids → buildings."""
         sc, rng = self.sc, self.rng
-        # areas ------------------------------------------------------------------------
-        n_d = sc.districts
+        n_d = self.n_d = sc.districts
         n_s = n_d * sc.streets_per_district
-        street_district = np.repeat(np.arange(n_d), sc.streets_per_district)
-        n_c = round(n_s * sc.communities_per_street)
-        comm_street = np.sort(np.concatenate([np.arange(n_s),
-                                              rng.integers(0, n_s, max(0, n_c - n_s))]))
-        n_g = n_c * sc.grids_per_community
-        grid_comm = np.repeat(np.arange(n_c), sc.grids_per_community)
-        n_b = n_g * sc.buildings_per_grid
-        bldg_grid = np.repeat(np.arange(n_g), sc.buildings_per_grid)
+        street_district = self.street_district = np.repeat(np.arange(n_d),
+                                                           sc.streets_per_district)
+        n_c = self.n_c = round(n_s * sc.communities_per_street)
+        comm_street = self.comm_street = np.sort(np.concatenate([
+            np.arange(n_s), rng.integers(0, n_s, max(0, n_c - n_s))]))
+        n_g = self.n_g = n_c * sc.grids_per_community
+        grid_comm = self.grid_comm = np.repeat(np.arange(n_c), sc.grids_per_community)
+        n_b = self.n_b = n_g * sc.buildings_per_grid
+        bldg_grid = self.bldg_grid = np.repeat(np.arange(n_g), sc.buildings_per_grid)
         d_id, s_id, c_id = _ids("D", n_d), _ids("S", n_s), _ids("C", n_c)
         g_id, b_id = _ids("G", n_g), _ids("B", n_b)
+        self.d_id, self.s_id, self.c_id, self.g_id, self.b_id = d_id, s_id, c_id, g_id, b_id
         d_name = np.array([p + "区" for p in self.place(n_d)], dtype=object)
         if n_d == 1:
             d_name[0] = "海岚区"
@@ -237,6 +267,8 @@ class _Generator:
                                                                    strict=True)], dtype=object)
         bldg_no = _unique_numbers(rng.integers(1, 40, n_b), grid_comm[bldg_grid])
         b_name = np.array([f"{k}号楼" for k in bldg_no], dtype=object)
+        self.d_name, self.s_name, self.c_name, self.g_name = d_name, s_name, c_name, g_name
+        self.bldg_no = bldg_no
         areas = pd.DataFrame({
             "id": _text(np.concatenate([d_id, s_id, c_id, g_id, b_id])),
             "name": _text(np.concatenate([d_name, s_name, c_name, g_name, b_name])),
@@ -246,84 +278,87 @@ class _Generator:
                                                d_id[street_district], s_id[comm_street],
                                                c_id[grid_comm], g_id[bldg_grid]])),
         })
-        comm_lat = _CENTRE[0] + rng.normal(0, 0.03 * np.sqrt(n_d), n_c)
-        comm_lon = _CENTRE[1] + rng.normal(0, 0.04 * np.sqrt(n_d), n_c)
+        self.comm_lat = _CENTRE[0] + rng.normal(0, 0.03 * np.sqrt(n_d), n_c)
+        self.comm_lon = _CENTRE[1] + rng.normal(0, 0.04 * np.sqrt(n_d), n_c)
+        return areas
 
-        # organisations --------------------------------------------------------------
-        n_ru = max(1, round(n_c * sc.resident_units_per_community))
+    def organizations(self) -> pd.DataFrame:
+        """Resident units, two-new organisations, residents' committees, property companies."""
+        sc, rng, n_c = self.sc, self.rng, self.n_c
+        n_ru = self.n_ru = max(1, round(n_c * sc.resident_units_per_community))
         ru_kind = rng.choice(list(_UNIT_KIND_WEIGHTS), n_ru, p=list(_UNIT_KIND_WEIGHTS.values()))
-        ru_comm = rng.integers(0, n_c, n_ru)
+        ru_comm = self.ru_comm = rng.integers(0, n_c, n_ru)
         ru_place = self.place(n_ru)
-        ru_name = np.array([
+        ru_name = self.ru_name = np.array([
             rng.choice(_UNIT_TEMPLATES[k]).format(p=p, n="一二三四五六七八九十"[i % 10])
             for i, (k, p) in enumerate(zip(ru_kind, ru_place, strict=True))
         ], dtype=object)
-        ru_members = rng.integers(8, 120, n_ru)
-        n_tn = max(1, round(n_c * sc.two_new_per_community))
+        ru_members = self.ru_members = rng.integers(8, 120, n_ru)
+        n_tn = self.n_tn = max(1, round(n_c * sc.two_new_per_community))
         tn_kind = np.where(rng.random(n_tn) < 0.8, "enterprise", "social_org")
-        tn_comm = rng.integers(0, n_c, n_tn)
+        tn_comm = self.tn_comm = rng.integers(0, n_c, n_tn)
         tn_industry = rng.choice(_INDUSTRIES, n_tn)
         tn_industry[tn_kind == "social_org"] = "社会服务"
         tn_place = self.place(n_tn)
         word = rng.choice(_WORDS, n_tn)
-        tn_name = np.array([
+        tn_name = self.tn_name = np.array([
             f"{p}{w}{_ENTERPRISE_SUFFIX[ind]}" if k == "enterprise"
             else f"{p}{rng.choice(_SOCIAL_SUFFIX)}"
             for p, w, ind, k in zip(tn_place, word, tn_industry, tn_kind, strict=True)
         ], dtype=object)
         u = rng.random(n_tn)
-        tn_pm = np.select([u < 0.25, u < 0.62, u < 0.95],
-                          [0, rng.integers(1, 3, n_tn), rng.integers(3, 11, n_tn)],
-                          rng.integers(11, 60, n_tn))
+        tn_pm = self.tn_pm = np.select([u < 0.25, u < 0.62, u < 0.95],
+                                       [0, rng.integers(1, 3, n_tn), rng.integers(3, 11, n_tn)],
+                                       rng.integers(11, 60, n_tn))
         tn_emp = tn_pm * rng.integers(3, 12, n_tn) + rng.integers(2, 40, n_tn)
         n_rc = n_c  # one residents' committee per community
         n_pc = max(1, n_c // 2)
         pc_comm = rng.integers(0, n_c, n_pc)
         o_id = _ids("O", n_ru + n_tn + n_rc + n_pc)
-        ru_id, tn_id = o_id[:n_ru], o_id[n_ru:n_ru + n_tn]
+        self.ru_id, self.tn_id = o_id[:n_ru], o_id[n_ru:n_ru + n_tn]
         org_comm = np.concatenate([ru_comm, tn_comm, np.arange(n_c), pc_comm])
         n_o = len(o_id)
         has_geo = rng.random(n_o) < 0.8
-        lat = np.where(has_geo, comm_lat[org_comm] + rng.normal(0, 0.004, n_o), np.nan)
-        lon = np.where(has_geo, comm_lon[org_comm] + rng.normal(0, 0.005, n_o), np.nan)
+        lat = np.where(has_geo, self.comm_lat[org_comm] + rng.normal(0, 0.004, n_o), np.nan)
+        lon = np.where(has_geo, self.comm_lon[org_comm] + rng.normal(0, 0.005, n_o), np.nan)
         road = rng.choice(["路", "街", "大道"], n_o)
         addr = np.array([f"{p}{r}{k}号" for p, r, k in zip(self.place(n_o), road,
                                                           rng.integers(1, 300, n_o), strict=True)],
                         dtype=object)
-        organizations = pd.DataFrame({
+        return pd.DataFrame({
             "id": _text(o_id),
             "name": _text(np.concatenate([
-                ru_name, tn_name, [c_name[c].replace("社区", "社区居民委员会") for c in range(n_c)],
+                ru_name, tn_name,
+                [self.c_name[c].replace("社区", "社区居民委员会") for c in range(n_c)],
                 [f"{p}物业服务有限公司" for p in self.place(n_pc)]])),
             "kind": _text(np.concatenate([ru_kind, tn_kind, np.full(n_rc, "residents_committee"),
                                           np.full(n_pc, "property_company")])),
             "industry": _text(np.concatenate([np.full(n_ru, None, dtype=object), tn_industry,
                                               np.full(n_rc, None, dtype=object),
                                               np.full(n_pc, "物业", dtype=object)])),
-            "area_id": _text(c_id[org_comm]),
+            "area_id": _text(self.c_id[org_comm]),
             "employees": _text(np.concatenate([
                 ru_members * rng.integers(2, 6, n_ru), tn_emp, rng.integers(5, 15, n_rc),
                 rng.integers(20, 200, n_pc)]).astype(str)),
             "party_members": _text(np.concatenate([
                 ru_members, tn_pm, rng.integers(3, 9, n_rc), rng.integers(0, 6, n_pc),
             ]).astype(str)),
-            "lat": _text(np.where(has_geo, np.round(lat, 6).astype(str), None)),
-            "lon": _text(np.where(has_geo, np.round(lon, 6).astype(str), None)),
+            "lat": _text(np.where(has_geo, np.round(lat, 6).astype(str), _EMPTY)),
+            "lon": _text(np.where(has_geo, np.round(lon, 6).astype(str), _EMPTY)),
             "address": _text(addr),
         })
 
-        # party orgs --------------------------------------------------------------------
-        dc_id, sc_id = _ids("PD", n_d), _ids("PS", n_s)
-        cc_id, gb_id, bg_id = _ids("PC", n_c), _ids("PG", n_g), _ids("PB", n_b)
-        uo_id = _ids("PU", n_ru)
-        # two-new: own branch for most with >= 3 members (the rest are should-build cases)
+    def branches(self) -> None:
+        """Which two-new organisations have their own branch (most with ≥ 3 members; the rest
+        are should-build cases) and which are grouped 3–6 at a time into joint branches."""
+        rng, n_tn, tn_pm, tn_comm = self.rng, self.n_tn, self.tn_pm, self.tn_comm
         big = tn_pm >= schema.MIN_MEMBERS_INDEPENDENT
-        own = big & (rng.random(n_tn) < 0.88)
-        ib_idx = np.flatnonzero(own)
-        ib_id = _ids("PI", len(ib_idx))
+        own = self.own = big & (rng.random(n_tn) < 0.88)
+        self.ib_idx = np.flatnonzero(own)
+        self.ib_id = _ids("PI", len(self.ib_idx))
         # joint branches: small orgs (and unbuilt big ones) of a community grouped 3-6 at a time
         joinable = ~own & (rng.random(n_tn) < np.where(tn_pm == 0, 0.55, 0.85))
-        jb_of = np.full(n_tn, -1)
+        jb_of = self.jb_of = np.full(n_tn, -1)
         order = np.lexsort((rng.random(n_tn), tn_comm))
         order = order[joinable[order]]
         group_break = np.r_[True, tn_comm[order][1:] != tn_comm[order][:-1]]
@@ -331,11 +366,25 @@ class _Generator:
             np.where(group_break, np.arange(len(order)), 0))
         new_group = group_break | (run_pos % 5 == 0)
         jb_of[order] = np.cumsum(new_group) - 1
-        n_jb = int(new_group.sum())
-        jb_id = _ids("PJ", n_jb)
-        jb_comm = np.zeros(n_jb, dtype=np.int64)
-        jb_comm[jb_of[order]] = tn_comm[order]
-        jb_members = np.bincount(jb_of[jb_of >= 0], weights=tn_pm[jb_of >= 0], minlength=n_jb)
+        n_jb = self.n_jb = int(new_group.sum())
+        self.jb_id = _ids("PJ", n_jb)
+        self.jb_comm = np.zeros(n_jb, dtype=np.int64)
+        self.jb_comm[jb_of[order]] = tn_comm[order]
+        self.jb_members = np.bincount(jb_of[jb_of >= 0], weights=tn_pm[jb_of >= 0],
+                                      minlength=n_jb)
+
+    def party_orgs(self) -> pd.DataFrame:
+        """The Party hierarchy along the areas, unit orgs, independent and joint branches."""
+        rng = self.rng
+        n_d, n_c, n_g, n_b, n_ru = self.n_d, self.n_c, self.n_g, self.n_b, self.n_ru
+        n_s = len(self.s_id)
+        self.dc_id, self.sc_id = dc_id, sc_id = _ids("PD", n_d), _ids("PS", n_s)
+        cc_id, gb_id, bg_id = _ids("PC", n_c), _ids("PG", n_g), _ids("PB", n_b)
+        self.cc_id, self.gb_id = cc_id, gb_id
+        uo_id = self.uo_id = _ids("PU", n_ru)
+        self.branches()
+        ib_idx, ib_id, jb_id, jb_comm = self.ib_idx, self.ib_id, self.jb_id, self.jb_comm
+        n_jb = self.n_jb
         ic_id = _ids("PY", n_d)
         po_levels = np.repeat(
             ["district_committee", "street_committee", "community_committee", "grid_branch",
@@ -343,67 +392,73 @@ class _Generator:
              "industry_committee"],
             [n_d, n_s, n_c, n_g, n_b, n_ru, len(ib_idx), n_jb, n_d])
         none = np.full
-        party_orgs = pd.DataFrame({
+        sd, cs, gc, bg = self.street_district, self.comm_street, self.grid_comm, self.bldg_grid
+        d_name, c_name, tn_comm = self.d_name, self.c_name, self.tn_comm
+        return pd.DataFrame({
             "id": _text(np.concatenate([dc_id, sc_id, cc_id, gb_id, bg_id, uo_id, ib_id, jb_id,
                                         ic_id])),
             "name": _text(np.concatenate([
                 [f"中共{n}委员会" for n in d_name],
-                [f"{n}党工委" for n in s_name],
+                [f"{n}党工委" for n in self.s_name],
                 [f"{n}党委" for n in c_name],
-                [f"{n}党支部" for n in g_name],
-                [f"{c_name[grid_comm[g]]}{k}号楼党小组" for g, k in zip(bldg_grid, bldg_no,
-                                                                      strict=True)],
-                [f"{n}党委" if m >= 50 else f"{n}党支部" for n, m in zip(ru_name, ru_members,
-                                                                      strict=True)],
-                [f"{tn_name[i]}党支部" for i in ib_idx],
+                [f"{n}党支部" for n in self.g_name],
+                [f"{c_name[gc[g]]}{k}号楼党小组" for g, k in zip(bg, self.bldg_no, strict=True)],
+                [f"{n}党委" if m >= 50 else f"{n}党支部" for n, m in zip(
+                    self.ru_name, self.ru_members, strict=True)],
+                [f"{self.tn_name[i]}党支部" for i in ib_idx],
                 [f"{c_name[c]}非公企业联合党支部{'' if k == 0 else k + 1}"
                  for k, c in zip(np.arange(n_jb) % 7, jb_comm, strict=True)],
                 [f"{n}非公经济和社会组织行业党委" for n in d_name]])),
             "level": _text(po_levels),
             "parent_id": _text(np.concatenate([
-                none(n_d, None, dtype=object), dc_id[street_district], sc_id[comm_street],
-                cc_id[grid_comm], gb_id[bldg_grid], dc_id[street_district[comm_street[ru_comm]]],
-                cc_id[tn_comm[ib_idx]], cc_id[jb_comm], dc_id])),
+                none(n_d, None, dtype=object), dc_id[sd], sc_id[cs], cc_id[gc], gb_id[bg],
+                dc_id[sd[cs[self.ru_comm]]], cc_id[tn_comm[ib_idx]], cc_id[jb_comm], dc_id])),
             "area_id": _text(np.concatenate([
-                d_id, s_id, c_id, g_id, b_id, c_id[ru_comm], c_id[tn_comm[ib_idx]],
-                c_id[jb_comm], d_id])),
+                self.d_id, self.s_id, self.c_id, self.g_id, self.b_id, self.c_id[self.ru_comm],
+                self.c_id[tn_comm[ib_idx]], self.c_id[jb_comm], self.d_id])),
             "host_id": _text(np.concatenate([
-                none(n_d + n_s + n_c + n_g + n_b, None, dtype=object), ru_id, tn_id[ib_idx],
-                none(n_jb + n_d, None, dtype=object)])),
+                none(n_d + n_s + n_c + n_g + n_b, None, dtype=object), self.ru_id,
+                self.tn_id[ib_idx], none(n_jb + n_d, None, dtype=object)])),
             "members": _text(np.concatenate([
                 rng.integers(20, 60, n_d), rng.integers(15, 40, n_s), rng.integers(60, 260, n_c),
-                rng.integers(10, 45, n_g), rng.integers(3, 12, n_b), ru_members, tn_pm[ib_idx],
-                jb_members.astype(np.int64), rng.integers(5, 15, n_d)]).astype(str)),
+                rng.integers(10, 45, n_g), rng.integers(3, 12, n_b), self.ru_members,
+                self.tn_pm[ib_idx], self.jb_members.astype(np.int64),
+                rng.integers(5, 15, n_d)]).astype(str)),
         })
 
-        # coverage links ---------------------------------------------------------------
-        since = -rng.integers(60, 2500, n_tn).astype(float)
-        self.add_links(tn_id[ib_idx], ib_id, "covered_by", start=since[ib_idx])
+    def coverage_links(self) -> None:
+        """covered_by: own and joint branches; some only by an expired link."""
+        rng, tn_id, jb_id, jb_of = self.rng, self.tn_id, self.jb_id, self.jb_of
+        since = -rng.integers(60, 2500, self.n_tn).astype(float)
+        self.add_links(tn_id[self.ib_idx], self.ib_id, "covered_by", start=since[self.ib_idx])
         in_jb = np.flatnonzero(jb_of >= 0)
         self.add_links(tn_id[in_jb], jb_id[jb_of[in_jb]], "covered_by", start=since[in_jb])
         # organisations covered only by an expired link (joint branch dissolved for them)
-        loose = np.flatnonzero((jb_of < 0) & ~own)
+        loose = np.flatnonzero((jb_of < 0) & ~self.own)
         expired = loose[rng.random(len(loose)) < 0.3]
-        if len(expired) and n_jb:
-            jb_near = rng.integers(0, n_jb, len(expired))
+        if len(expired) and self.n_jb:
+            jb_near = rng.integers(0, self.n_jb, len(expired))
             self.add_links(tn_id[expired], jb_id[jb_near], "covered_by",
                            start=since[expired] - 400, end=-rng.integers(20, 300, len(expired)))
 
-        # ties of resident units --------------------------------------------------------
+    def pairs(self) -> tuple[list[str], list[str]]:
+        """paired_with of resident units (live, expired, renewed) and of a few enterprises;
+        returns the sources and targets of the units' current pairs."""
+        rng, n_ru, n_c = self.rng, self.n_ru, self.n_c
         fate = rng.random(n_ru)
-        tied = fate < 0.78  # live ties
+        tied = self.tied = fate < 0.78  # live ties
         via_org = tied & (rng.random(n_ru) < 0.3)  # the tie goes through the hosted Party org
         only_expired = (fate >= 0.78) & (fate < 0.88)
         # communities that pair: all but ~8%
         pairable = np.flatnonzero(rng.random(n_c) > 0.08)
-        partner_id = np.where(rng.random(n_c) < 0.5, cc_id, c_id)  # committee or the Area
+        partner_id = np.where(rng.random(n_c) < 0.5, self.cc_id, self.c_id)  # committee or Area
         src_rows, dst_rows, starts, ends, forms = [], [], [], [], []
         for i in np.flatnonzero(tied | only_expired):
             k = int(rng.integers(1, 4))
-            near = pairable[np.argsort(np.abs(pairable - ru_comm[i]))[: k + 2]]
+            near = pairable[np.argsort(np.abs(pairable - self.ru_comm[i]))[: k + 2]]
             targets = rng.choice(near, size=min(k, len(near)), replace=False)
             for t in targets:
-                src_rows.append(uo_id[i] if via_org[i] else ru_id[i])
+                src_rows.append(self.uo_id[i] if via_org[i] else self.ru_id[i])
                 dst_rows.append(partner_id[t])
                 st = -float(rng.integers(30, 1400))
                 if only_expired[i]:
@@ -425,49 +480,59 @@ class _Generator:
                            np.array(dst_rows, dtype=object)[renew], "paired_with",
                            start=np.array(starts)[renew] - 730, end=np.array(starts)[renew] - 1,
                            form=np.full(int(renew.sum()), "共建协议", dtype=object))
-        pair_src, pair_dst = list(src_rows), list(dst_rows)
         # a few enterprises pair with their community too
-        ent_pair = rng.choice(n_tn, size=max(1, n_tn // 25), replace=False)
-        self.add_links(tn_id[ent_pair], cc_id[tn_comm[ent_pair]], "paired_with",
+        ent_pair = rng.choice(self.n_tn, size=max(1, self.n_tn // 25), replace=False)
+        self.add_links(self.tn_id[ent_pair], self.cc_id[self.tn_comm[ent_pair]], "paired_with",
                        start=-rng.integers(30, 900, len(ent_pair)).astype(float),
                        form=np.full(len(ent_pair), "结对共建", dtype=object))
-        # part-time members (兼职委员) on the street big working committee / community committee
-        sits = np.flatnonzero(tied & (rng.random(n_ru) < 0.6))
+        return list(src_rows), list(dst_rows)
+
+    def committee_seats(self) -> tuple[list[str], list[str]]:
+        """sits_on (兼职委员 on the street big working committee or the community committee)
+        and conference_member; returns the meetings' attendees and committees."""
+        rng, ru_id, ru_comm = self.rng, self.ru_id, self.ru_comm
+        street_committee = self.sc_id[self.comm_street[ru_comm]]
+        sits = np.flatnonzero(self.tied & (rng.random(self.n_ru) < 0.6))
         on_street = rng.random(len(sits)) < 0.5
-        self.add_links(ru_id[sits], np.where(on_street, sc_id[comm_street[ru_comm[sits]]],
-                                             cc_id[ru_comm[sits]]),
-                       "sits_on", start=-rng.integers(30, 1000, len(sits)).astype(float))
-        conf = np.flatnonzero(tied & (rng.random(n_ru) < 0.75))
-        self.add_links(ru_id[conf], sc_id[comm_street[ru_comm[conf]]], "conference_member",
+        seat = np.where(on_street, street_committee[sits], self.cc_id[ru_comm[sits]])
+        self.add_links(ru_id[sits], seat, "sits_on",
+                       start=-rng.integers(30, 1000, len(sits)).astype(float))
+        conf = np.flatnonzero(self.tied & (rng.random(self.n_ru) < 0.75))
+        self.add_links(ru_id[conf], street_committee[conf], "conference_member",
                        start=-rng.integers(30, 1500, len(conf)).astype(float))
         # committee meetings (兼职委员 attend) and the quarterly joint conference (联席会)
-        meet_src = [*ru_id[sits], *ru_id[conf]]
-        meet_dst = [*np.where(on_street, sc_id[comm_street[ru_comm[sits]]], cc_id[ru_comm[sits]]),
-                    *sc_id[comm_street[ru_comm[conf]]]]
+        return [*ru_id[sits], *ru_id[conf]], [*seat, *street_committee[conf]]
 
-        # resources and demands -----------------------------------------------------------
-        n_r = max(1, round(n_c * sc.resources_per_community))
+    def resources(self) -> pd.DataFrame:
+        """The resource list: mostly resident units' resources, some of two-new orgs."""
+        rng = self.rng
+        n_r = max(1, round(self.n_c * self.sc.resources_per_community))
         prov_is_unit = rng.random(n_r) < 0.75
-        prov_ru = rng.integers(0, n_ru, n_r)
-        prov_tn = rng.integers(0, n_tn, n_r)
-        prov_id = np.where(prov_is_unit, ru_id[prov_ru], tn_id[prov_tn])
-        prov_comm = np.where(prov_is_unit, ru_comm[prov_ru], tn_comm[prov_tn])
-        r_cat = rng.choice(_RESOURCE_CATEGORIES, n_r)
-        resources = pd.DataFrame({
+        prov_ru = rng.integers(0, self.n_ru, n_r)
+        prov_tn = rng.integers(0, self.n_tn, n_r)
+        self.prov_id = np.where(prov_is_unit, self.ru_id[prov_ru], self.tn_id[prov_tn])
+        prov_comm = np.where(prov_is_unit, self.ru_comm[prov_ru], self.tn_comm[prov_tn])
+        r_cat = self.r_cat = rng.choice(_RESOURCE_CATEGORIES, n_r)
+        return pd.DataFrame({
             "id": _text(_ids("R", n_r)),
-            "provider_id": _text(prov_id),
+            "provider_id": _text(self.prov_id),
             "category": _text(r_cat),
             "capacity": _text(rng.integers(1, 11, n_r).astype(str)),
-            "area_id": _text(c_id[prov_comm]),
+            "area_id": _text(self.c_id[prov_comm]),
             "description": _text(np.array([f"{schema.CATEGORY.zh(c)}服务" for c in r_cat],
                                           dtype=object)),
         })
-        n_dm = max(1, round(n_c * sc.demands_per_community))
-        d_comm = rng.integers(0, n_c, n_dm)
+
+    def demands(self) -> pd.DataFrame:
+        """The demand list of the communities (two categories no resource offers)."""
+        rng, c_id = self.rng, self.c_id
+        n_dm = max(1, round(self.n_c * self.sc.demands_per_community))
+        d_comm = rng.integers(0, self.n_c, n_dm)
         d_cat = rng.choice(_DEMAND_CATEGORIES, n_dm)
-        demands = pd.DataFrame({
+        return pd.DataFrame({
             "id": _text(_ids("Q", n_dm)),
-            "requester_id": _text(np.where(rng.random(n_dm) < 0.6, cc_id[d_comm], c_id[d_comm])),
+            "requester_id": _text(np.where(rng.random(n_dm) < 0.6, self.cc_id[d_comm],
+                                           c_id[d_comm])),
             "category": _text(d_cat),
             "quantity": _text(rng.integers(1, 9, n_dm).astype(str)),
             "priority": _text(rng.choice(["high", "medium", "low"], n_dm, p=[0.25, 0.5, 0.25])),
@@ -476,10 +541,14 @@ class _Generator:
                                           dtype=object)),
         })
 
-        # members ----------------------------------------------------------------------
-        n_m = max(1, round(n_c * sc.members_per_community))
-        home = rng.integers(0, n_c, n_m)
-        branch_pool = np.concatenate([gb_id, uo_id, ib_id if len(ib_id) else gb_id])
+    def members(self) -> tuple[pd.DataFrame, np.ndarray, np.ndarray, np.ndarray]:
+        """Party members with invented personal fields, and their reports_to links; returns
+        the table, the ids, the positions of those who reported and every member's home."""
+        rng, c_id = self.rng, self.c_id
+        n_m = max(1, round(self.n_c * self.sc.members_per_community))
+        home = rng.integers(0, self.n_c, n_m)
+        branch_pool = np.concatenate([self.gb_id, self.uo_id,
+                                      self.ib_id if len(self.ib_id) else self.gb_id])
         m_org = branch_pool[rng.integers(0, len(branch_pool), n_m)]
         reported = rng.random(n_m) < 0.8
         m_id = _ids("M", n_m)
@@ -501,34 +570,41 @@ class _Generator:
                                         dtype=object)),
         })
         rep = np.flatnonzero(reported)
-        for year in range(sc.report_years):
+        for year in range(self.sc.report_years):
             start = -365.0 * (year + 1) + rng.integers(0, 60, len(rep))
             end = np.full(len(rep), np.nan) if year == 0 else start + 364
             self.add_links(m_id[rep], c_id[home[rep]], "reports_to", start=start, end=end)
+        return members, m_id, rep, home
 
-        # activities on ties and projects ----------------------------------------------------
-        acts_src, acts_dst, acts_day = [], [], []
-        for s_, d_ in zip(pair_src, pair_dst, strict=True):
-            r = rng.random()
-            if r < 0.15:
-                continue  # never any activity
-            n_act = int(rng.integers(1, 5))
-            recent = r > 0.3  # else dormant: last activity over a year ago
-            days = -rng.integers(1, 330, n_act) if recent else -rng.integers(400, 900, n_act)
+    def activities(self, src: list[str], dst: list[str], n_pairs: int,
+                   resources: pd.DataFrame) -> pd.DataFrame:
+        """Activities on the first ``n_pairs`` ties (pairs: some never, some dormant), on the
+        committee ties after them (quarterly meetings) and on resource projects."""
+        rng = self.rng
+        acts_src: list[str] = []
+        acts_dst: list[str] = []
+        acts_day: list[float] = []
+        for k, (s_, d_) in enumerate(zip(src, dst, strict=True)):
+            if k < n_pairs:
+                r = rng.random()
+                if r < 0.15:
+                    continue  # never any activity
+                n_act = int(rng.integers(1, 5))
+                recent = r > 0.3  # else dormant: last activity over a year ago
+                days = -rng.integers(1, 330, n_act) if recent else -rng.integers(400, 900, n_act)
+            else:
+                if rng.random() < 0.12:
+                    continue  # stopped attending: a dormant tie
+                n_act = 4
+                days = -(np.arange(4) * 91 + rng.integers(5, 80))
             acts_src += [s_] * n_act
             acts_dst += [d_] * n_act
             acts_day += list(days.astype(float))
-        for s_, d_ in zip(meet_src, meet_dst, strict=True):
-            if rng.random() < 0.12:
-                continue  # stopped attending: a dormant tie
-            quarters = -(np.arange(4) * 91 + rng.integers(5, 80))
-            acts_src += [s_] * 4
-            acts_dst += [d_] * 4
-            acts_day += list(quarters.astype(float))
         n_a = len(acts_src)
+        n_r = len(resources)
         n_pa = max(1, n_r // 3)
         proj = rng.choice(n_r, n_pa, replace=False)
-        activities = pd.DataFrame({
+        return pd.DataFrame({
             "id": _text(_ids("A", n_a + n_pa)),
             "date": _text(_dates(np.concatenate([np.array(acts_day, dtype=float),
                                                   -rng.integers(1, 500, n_pa).astype(float)]))),
@@ -541,20 +617,6 @@ class _Generator:
             "participants": _text(rng.integers(3, 80, n_a + n_pa).astype(str)),
             "note": _text(np.full(n_a + n_pa, None, dtype=object)),
         })
-
-        links = pd.DataFrame({
-            col: _text(np.concatenate([part[col] for part in self.links]))
-            for col in ("source_id", "target_id", "type", "start", "end", "kind")
-        })
-        links["note"] = _text(np.full(len(links), None, dtype=object))
-        # drawn last so that the tables above do not depend on them
-        members.insert(4, "skills", _text(self.skills(n_m)))
-        orders = self.orders(n_c, c_id, cc_id, m_id[rep], home[rep], ru_id, prov_id, r_cat)
-        return {
-            "areas": areas, "party_orgs": party_orgs, "organizations": organizations,
-            "resources": resources, "demands": demands, "members": members, "links": links,
-            "activities": activities, "orders": orders,
-        }
 
     def skills(self, n_m: int) -> np.ndarray:
         """About 40 % of members list one or two categories (Chinese, separated by 、)."""
@@ -606,7 +668,7 @@ class _Generator:
 
         def fmt(t: np.ndarray, keep: np.ndarray) -> pd.Series:
             text = np.char.replace(np.datetime_as_string(t, unit="m").astype(str), "T", " ")
-            return _text(np.where(keep, text.astype(object), None))
+            return _text(np.where(keep, text.astype(object), _EMPTY))
 
         # who took it: a reported member living in the community, else a providing unit
         order_m = np.argsort(rep_home, kind="stable")
@@ -633,9 +695,9 @@ class _Generator:
             "category": _text(cat),
             "status": _text(status),
             "ordered_at": fmt(ordered, np.ones(n, dtype=bool)),
-            "dispatcher_id": _text(np.where(has_d, cc_id[comm], None)),
+            "dispatcher_id": _text(np.where(has_d, cc_id[comm], _EMPTY)),
             "dispatched_at": fmt(dispatched, has_d),
-            "assignee_id": _text(np.where(has_t, assignee, None)),
+            "assignee_id": _text(np.where(has_t, assignee, _EMPTY)),
             "taken_at": fmt(taken, has_t),
             "finished_at": fmt(finished, has_f),
             "description": _text(np.array([f"居民{schema.CATEGORY.zh(c)}点单" for c in cat],
