@@ -215,7 +215,7 @@ ENUM_CASES = [
     ("resources", "category", 0, "food", schema.CATEGORY),
     ("demands", "category", 1, "餐饮", schema.CATEGORY),
     ("demands", "priority", 0, "urgent", schema.PRIORITY),
-    ("demands", "priority", 0, "紧急", schema.PRIORITY),
+    ("demands", "priority", 0, "火急", schema.PRIORITY),
 ]
 
 

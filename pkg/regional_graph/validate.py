@@ -42,7 +42,15 @@ import pyarrow.compute as pc
 from . import schema
 from .errors import FAILURE_COLUMNS, TableValidationError
 from .frames import concat_arrow, to_text_frame
-from .io import Tables, broken_rows, read_problems
+from .io import (
+    NOTE_COLUMNS,
+    SOURCE,
+    Tables,
+    broken_rows,
+    column_letter,
+    read_notes,
+    read_problems,
+)
 
 _DATE_RE = re.compile(
     r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?"
@@ -60,6 +68,12 @@ _EXCEL_ERROR = r"^#(N/A|REF!|VALUE!|DIV/0!|NAME\?|NUM!|NULL!|SPILL!|CALC!|GETTIN
 MAX_TEXT = 32_767
 _BOOL = {**dict.fromkeys(schema.BOOL_TRUE, True), **dict.fromkeys(schema.BOOL_FALSE, False)}
 _BOOL_CODE = {True: 1, False: 0}
+#: Key of the failures table's ``attrs`` naming each table and column as the user named it:
+#: table → ``{"name": file or sheet, "columns": {column: [letter, header]}, "letters": …}``.
+SOURCES = "sources"
+#: Key of the failures table's ``attrs`` holding what was accepted and normalised (a table of
+#: ``NOTE_COLUMNS``): shown by ``regional-graph check`` even when there is no problem.
+NOTES = "notes"
 
 
 def parse_date(text: str) -> dt.date | None:
@@ -157,6 +171,9 @@ def check_tables(raw: Mapping[str, pd.DataFrame]) -> tuple[Tables, pd.DataFrame]
     run = _Run()
     frames: dict[str, pd.DataFrame] = {}
     for given, df in raw.items():
+        notes = read_notes(df)  # what reading normalised (title rows skipped, …)
+        if notes is not None:
+            run.notes.append(notes)
         found = read_problems(df)  # problems met while reading the file (ragged rows, …)
         if found is not None:
             run.parts.append(found.astype({"row": "object"}))
@@ -203,6 +220,8 @@ def check_tables(raw: Mapping[str, pd.DataFrame]) -> tuple[Tables, pd.DataFrame]
         broken = pd.MultiIndex.from_frame(failures.loc[ragged, ["table", "row"]])
         keys = pd.MultiIndex.from_frame(failures[["table", "row"]])
         failures = failures[ragged | ~keys.isin(broken)].reset_index(drop=True)
+    failures.attrs[SOURCES] = run.sources
+    failures.attrs[NOTES] = run.notes_table()
     return run.typed, failures
 
 
@@ -219,6 +238,22 @@ class _Run:
     labels: np.ndarray | None = None
     ref_codes: dict[tuple[str, str], np.ndarray] = field(default_factory=dict)
     unreadable: set[str] = field(default_factory=set)  # tables whose file could not be read
+    sources: dict[str, dict[str, object]] = field(default_factory=dict)  # as the user named
+    notes: list[pd.DataFrame] = field(default_factory=list)  # what was normalised
+
+    def note(self, table: str, column: str, note: str, mask: np.ndarray,
+             values: pd.Series | np.ndarray) -> None:
+        """Record that the cells of ``mask`` were accepted after normalising them."""
+        mask = np.asarray(mask, dtype=bool)
+        if mask.any():
+            example = str(np.asarray(values, dtype=object)[mask][0])
+            self.notes.append(pd.DataFrame([[table, column, note, int(mask.sum()), example]],
+                                           columns=NOTE_COLUMNS))
+
+    def notes_table(self) -> pd.DataFrame:
+        if not self.notes:
+            return pd.DataFrame({c: pd.Series([], dtype=object) for c in NOTE_COLUMNS})
+        return pd.concat(self.notes, ignore_index=True)
 
     # -- recording ----------------------------------------------------------------------
     def fail(
@@ -268,7 +303,9 @@ class _Run:
     def parse_table(self, tbl: schema.Table, df: pd.DataFrame | None) -> None:
         if df is None:
             df = pd.DataFrame({c: pd.Series([], dtype="str") for c in tbl.required})
+        source = dict(df.attrs.get(SOURCE, {}))
         df = to_text_frame(df) if not all(df.dtypes == "str") else df
+        df.attrs[SOURCE] = source
         lookup = schema.header_lookup(tbl)
         rename: dict[str, str] = {}
         extras: list[str] = []
@@ -285,6 +322,7 @@ class _Run:
                 rename[str(header)] = canon
         present = set(rename.values())
         self.present[tbl.name] = present
+        self.record_source(tbl, df, rename)
         for col in tbl.required:
             if col not in present and tbl.name not in self.unreadable:
                 c = tbl.column(col)
@@ -292,7 +330,8 @@ class _Run:
                           f"a column {c.name!r} (or {c.zh!r})")
         # drop entirely empty rows, remember file row numbers (header = row 1)
         keep = df.notna().to_numpy().any(axis=1) if len(df.columns) else np.zeros(len(df), bool)
-        rows = np.flatnonzero(keep) + 2
+        header_row = int(df.attrs.get(SOURCE, {}).get("header_row", 1))
+        rows = np.flatnonzero(keep) + header_row + 1
         df = df.iloc[np.flatnonzero(keep)] if not keep.all() else df
         self.rows[tbl.name] = rows
         n = len(df)
@@ -312,7 +351,7 @@ class _Run:
             values = df.iloc[:, pos].reset_index(drop=True).astype("str")
             if not header:  # a column with no header: fine when empty, else a problem
                 filled = values.notna().to_numpy()
-                self.fail_rows(tbl.name, filled, f"column {pos + 1}", values,
+                self.fail_rows(tbl.name, filled, column_letter(pos + 1), values,
                                "value in a column without a header",
                                "a header for this column, or an empty cell")
                 continue
@@ -322,6 +361,19 @@ class _Run:
                 name, k = f"{header} ({k})", k + 1
             typed[name] = values
         self.typed[tbl.name] = typed
+
+    def record_source(self, tbl: schema.Table, df: pd.DataFrame, rename: dict[str, str]) -> None:
+        """Remember the table's file or sheet name and each column's header and letter as the
+        user wrote them, so that problems name them in the user's words."""
+        given = df.attrs.get(SOURCE, {})
+        letters = {column_letter(i + 1): str(h) for i, h in enumerate(df.columns)}
+        columns = {}
+        for i, h in enumerate(df.columns):
+            canon = rename.get(str(h))
+            if canon is not None and canon not in columns:
+                columns[canon] = [column_letter(i + 1), str(h)]
+        self.sources[tbl.name] = {"name": given.get("name"), "columns": columns,
+                                  "letters": letters}
 
     def parse_column(self, tbl: schema.Table, col: schema.Column, s: pd.Series) -> object:
         t = tbl.name
@@ -482,7 +534,7 @@ class _Run:
                     found = np.array([label_list[i].value for i in range(len(label_list))])
                     got = np.where(wrong, found[self.labels[np.where(ok, code, 0)]], "")
                     self.fail_rows(tbl.name, wrong, col.name, s,
-                                   pd.Series(got).map(lambda g: f"id of a {g}, wrong kind"),
+                                   pd.Series(got).map(lambda g: f"id of {_a(g)} {g}, wrong kind"),
                                    col.expects)
                 if col.rel in {schema.RelType.PART_OF, schema.RelType.SUBORDINATE_TO}:
                     own = df["id"].to_numpy(dtype=object)
@@ -513,14 +565,15 @@ class _Run:
                 tname = np.array(link_types, dtype=object)[np.where(tcode >= 0, tcode, 0)]
                 side = int(end == "target")
                 expected = [
-                    f"a {' or '.join(x.value for x in schema.LINK_ENDPOINTS[tn][side])}"
+                    f"{_a(schema.LINK_ENDPOINTS[tn][side][0])} "
+                    f"{' or '.join(x.value for x in schema.LINK_ENDPOINTS[tn][side])}"
                     f" as the {end} of a {tn} link"
                     for tn in tname[wrong]
                 ]
                 exp = np.empty(len(df), dtype=object)
                 exp[wrong] = expected
                 prob = np.empty(len(df), dtype=object)
-                prob[wrong] = [f"{end} is a {g}, wrong kind for this link type"
+                prob[wrong] = [f"{end} is {_a(g)} {g}, wrong kind for this link type"
                                for g in got[wrong]]
                 self.fail_rows("links", wrong, col, df[col], prob, exp)
         same = (src >= 0) & (src == dst)
@@ -780,6 +833,17 @@ def _short(text: str, limit: int = 200) -> str:
     '… (500 characters)'
     """
     return text if len(text) <= limit else f"{text[:100]}… ({len(text):,} characters)"
+
+
+def _a(word: str) -> str:
+    """The English article of ``word``: ``a`` or ``an``.
+
+    Examples
+    --------
+    >>> _a("Area"), _a("PartyOrg"), _a("Organization")
+    ('an', 'a', 'an')
+    """
+    return "an" if str(word)[:1].lower() in "aeiou" else "a"
 
 
 def _missing(v: object) -> bool:
