@@ -170,6 +170,7 @@ def report_lines(failures: pd.DataFrame, lang: Lang = "zh", *, shown: int = SHOW
 
     Examples
     --------
+    >>> from regional_graph.errors import FAILURE_COLUMNS
     >>> f = pd.DataFrame([["demands", 3, "priority", "火急", "unknown priority",
     ...                    schema.DEMANDS.column("priority").expects]], columns=FAILURE_COLUMNS)
     >>> for line in report_lines(f):
@@ -218,6 +219,7 @@ def explain(failures: pd.DataFrame, lang: Lang = "zh") -> pd.DataFrame:
 
     Examples
     --------
+    >>> from regional_graph.errors import FAILURE_COLUMNS
     >>> f = pd.DataFrame([["links", 4, "target_id", "C1", "target is an Area, wrong kind for "
     ...                    "this link type", "a PartyOrg as the target of a covered_by link"]],
     ...                  columns=FAILURE_COLUMNS)
@@ -246,6 +248,7 @@ def notes_lines(notes: pd.DataFrame, sources: dict[str, dict[str, object]] | Non
 
     Examples
     --------
+    >>> from regional_graph.io import NOTE_COLUMNS
     >>> notes = pd.DataFrame([["organizations", "employees", "thousands separators "
     ...                        "removed", 2, "1,200"]], columns=NOTE_COLUMNS)
     >>> print(notes_lines(notes)[0])
