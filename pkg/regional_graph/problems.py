@@ -160,6 +160,7 @@ NOTES_ZH: list[tuple[str, str]] = [
     (r"numbers read as priorities \(1 high, 2 medium, 3 low\)",
      "数字按优先级读取（1 高、2 中、3 低）"),
     (r"formula escape removed \(a leading '\)", "去掉了防公式的前导单引号（'）"),
+    (r"times of day dropped \(a date column\)", "日期列只取日期，去掉了时间"),
 ]
 
 

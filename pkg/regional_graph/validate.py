@@ -31,6 +31,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import re
+import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
@@ -68,6 +69,12 @@ _EXCEL_ERROR = r"^#(N/A|REF!|VALUE!|DIV/0!|NAME\?|NUM!|NULL!|SPILL!|CALC!|GETTIN
 MAX_TEXT = 32_767
 _BOOL = {**dict.fromkeys(schema.BOOL_TRUE, True), **dict.fromkeys(schema.BOOL_FALSE, False)}
 _BOOL_CODE = {True: 1, False: 0}
+#: Full-width digits, sign, point and comma (Chinese input methods type these).
+_FULL_WIDTH = "[０-９－＋．，]"
+#: A number with thousands separators, in groups of three (``1,234``, ``-12,000.5``).
+_THOUSANDS = r"-?\d{1,3}(?:,\d{3})+(?:\.\d+)?"
+#: Day 0 of Excel's serial dates (1900 date system, with its leap-year quirk folded in).
+_EXCEL_EPOCH = np.datetime64("1899-12-30T00:00:00", "s")
 #: Key of the failures table's ``attrs`` naming each table and column as the user named it:
 #: table → ``{"name": file or sheet, "columns": {column: [letter, header]}, "letters": …}``.
 SOURCES = "sources"
@@ -384,57 +391,119 @@ class _Run:
             self.fail_rows(t, empty, col.name, s, "empty required cell",
                            "non-empty text" if col.dtype == "str" else col.expects)
         if col.dtype in {"str", "id", "ref"}:
+            s = self.unescape_formulas(t, col.name, s)
             self.check_control_characters(t, col.name, s)
             return s.astype("str")
-        given = s.notna().to_numpy()
         if col.dtype == "enum":
-            assert col.enum is not None
-            lookup = col.enum.lookup
-            position = {code: i for i, code in enumerate(col.enum.codes)}
-            codes = _map_unique(
-                s, lambda v: position.get(lookup.get("".join(v.split()).lower(), ""), -1),
-                dtype=np.int16, missing=-1,
-            )
-            bad = given & (codes < 0)
-            self.fail_rows(t, bad, col.name, s, f"unknown {col.enum.name}", col.expects)
-            return pd.Categorical.from_codes(codes, categories=col.enum.codes)
+            return self.parse_enum(t, col, s)
         if col.dtype in {"int", "float"}:
-            num = _plain_numbers(s)
-            if num is None:  # something else than plain decimals: pandas decides
-                num = pd.to_numeric(s, errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
-            bad = given & ~np.isfinite(num)
-            self.fail_rows(t, bad, col.name, s, "not a number", col.expects)
-            ok = given & ~bad
-            if col.dtype == "int":
-                huge = ok & (np.abs(num) > 2**53)  # beyond exact integers of a float64
-                self.fail_rows(t, huge, col.name, s, "number too large", col.expects)
-                ok &= ~huge
-                frac = ok & (num != np.round(num))
-                self.fail_rows(t, frac, col.name, s, "not a whole number", col.expects)
-                ok &= ~frac
-            if col.minimum is not None:
-                low = ok & (num < col.minimum)
-                problem = "negative count" if col.minimum == 0 else f"below {col.minimum:g}"
-                self.fail_rows(t, low, col.name, s, problem, col.expects)
-            if col.maximum is not None:
-                high = ok & (num > col.maximum)
-                self.fail_rows(t, high, col.name, s, f"above {col.maximum:g}", col.expects)
-            values = pd.Series(np.where(ok, num, np.nan))
-            return values if col.dtype == "float" else values.astype("Int64")
+            return self.parse_number(t, col, s)
         if col.dtype in {"date", "datetime"}:
-            nat = np.datetime64("NaT", "s")
-            parse = parse_date if col.dtype == "date" else parse_datetime
-            dates = _map_unique(s, parse, dtype="datetime64[s]", missing=nat)  # None → NaT
-            bad = given & np.isnat(dates)
-            self.fail_rows(t, bad, col.name, s, "unparseable date", col.expects)
-            return pd.Series(dates)
+            return self.parse_dates(t, col, s)
         if col.dtype == "bool":
             flag = _map_unique(s, lambda v: _BOOL_CODE.get(_BOOL.get(v.strip().lower()), -1),
                                dtype=np.int8, missing=-1)  # 1 yes, 0 no, -1 empty or unknown
-            bad = given & (flag < 0)
+            bad = s.notna().to_numpy() & (flag < 0)
             self.fail_rows(t, bad, col.name, s, "not a yes/no value", col.expects)
             return pd.arrays.BooleanArray(flag == 1, flag < 0)
         raise AssertionError(col.dtype)
+
+    def parse_enum(self, t: str, col: schema.Column, s: pd.Series) -> pd.Categorical:
+        assert col.enum is not None
+        lookup = col.enum.lookup
+        position = {code: i for i, code in enumerate(col.enum.codes)}
+        codes = _map_unique(
+            s, lambda v: position.get(lookup.get("".join(v.split()).lower(), ""), -1),
+            dtype=np.int16, missing=-1,
+        )
+        bad = s.notna().to_numpy() & (codes < 0)
+        self.fail_rows(t, bad, col.name, s, f"unknown {col.enum.name}", col.expects)
+        if col.enum is schema.PRIORITY:
+            digits = s.str.fullmatch(r"\s*[123]\s*", na=False).to_numpy(dtype=bool)
+            self.note(t, col.name, "numbers read as priorities (1 high, 2 medium, 3 low)",
+                      digits, s)
+        return pd.Categorical.from_codes(codes, categories=col.enum.codes)
+
+    def parse_number(self, t: str, col: schema.Column, s: pd.Series) -> pd.Series:
+        given = s.notna().to_numpy()
+        num = _plain_numbers(s)
+        if num is None:  # something else than plain decimals: normalise, then pandas decides
+            num = pd.to_numeric(self.normalise_digits(t, col.name, s), errors="coerce"
+                                ).to_numpy(dtype="float64", na_value=np.nan)
+        bad = given & ~np.isfinite(num)
+        self.fail_rows(t, bad, col.name, s, "not a number", col.expects)
+        ok = given & ~bad
+        if col.dtype == "int":
+            huge = ok & (np.abs(num) > 2**53)  # beyond exact integers of a float64
+            self.fail_rows(t, huge, col.name, s, "number too large", col.expects)
+            ok &= ~huge
+            frac = ok & (num != np.round(num))
+            self.fail_rows(t, frac, col.name, s, "not a whole number", col.expects)
+            ok &= ~frac
+        if col.minimum is not None:
+            low = ok & (num < col.minimum)
+            problem = "negative count" if col.minimum == 0 else f"below {col.minimum:g}"
+            self.fail_rows(t, low, col.name, s, problem, col.expects)
+        if col.maximum is not None:
+            high = ok & (num > col.maximum)
+            self.fail_rows(t, high, col.name, s, f"above {col.maximum:g}", col.expects)
+        values = pd.Series(np.where(ok, num, np.nan))
+        return values if col.dtype == "float" else values.astype("Int64")
+
+    def normalise_digits(self, t: str, column: str, s: pd.Series) -> pd.Series:
+        """Full-width digits (１２３) as digits and thousands separators (1,234) dropped,
+        each noted; the values shown in problems stay as the user wrote them."""
+        text = s.astype("str")
+        wide = text.str.contains(_FULL_WIDTH, regex=True, na=False).to_numpy(dtype=bool)
+        if wide.any():
+            self.note(t, column, "full-width digits read as digits", wide, text)
+            text = text.where(~wide, text.map(_nfkc, na_action="ignore"))
+        grouped = text.str.fullmatch(_THOUSANDS, na=False).to_numpy(dtype=bool)
+        if grouped.any():
+            self.note(t, column, "thousands separators removed", grouped, s)
+            text = text.where(~grouped, text.str.replace(",", "", regex=False))
+        return text
+
+    def parse_dates(self, t: str, col: schema.Column, s: pd.Series) -> pd.Series:
+        """Dates as written (see :func:`parse_date`), full-width digits, and Excel serial
+        day numbers (45566 → 2024-10-01), each normalisation noted."""
+        nat = np.datetime64("NaT", "s")
+        given = s.notna().to_numpy()
+        text = self.normalise_digits(t, col.name, s) if not _plain_ascii(s) else s
+        parse = parse_date if col.dtype == "date" else parse_datetime
+        dates = _map_unique(text, parse, dtype="datetime64[s]", missing=nat)  # None → NaT
+        serial = given & np.isnat(dates) & text.str.fullmatch(
+            r"\d{5}(\.\d+)?", na=False).to_numpy(dtype=bool)
+        if serial.any():
+            days = pd.to_numeric(text.where(serial), errors="coerce").to_numpy(dtype="float64")
+            days = np.where(serial, days, 0.0)
+            if col.dtype == "date":
+                days = np.floor(days)
+            when = _EXCEL_EPOCH + (days * 86400).round().astype("int64", copy=False
+                                                                 ).astype("timedelta64[s]")
+            dates = np.where(serial, when, dates)
+            self.note(t, col.name, "Excel serial dates read as dates", serial, s)
+        if col.dtype == "date" and (given & np.isnat(dates)).any():  # a date-time cell
+            stamped = _map_unique(text.where(given & np.isnat(dates)), parse_datetime,
+                                  dtype="datetime64[s]", missing=nat)
+            timed = ~np.isnat(stamped)
+            dates = np.where(timed, stamped.astype("datetime64[D]").astype("datetime64[s]"),
+                             dates)
+            self.note(t, col.name, "times of day dropped (a date column)", timed, s)
+        bad = given & np.isnat(dates)
+        self.fail_rows(t, bad, col.name, s, "unparseable date", col.expects)
+        return pd.Series(dates)
+
+    def unescape_formulas(self, t: str, column: str, s: pd.Series) -> pd.Series:
+        """Text that a spreadsheet-safe export wrote with a leading ``'`` (``'=A1``) is read
+        back without it, noted (:func:`regional_graph.frames.safe_cell` writes it)."""
+        if not len(s) or not _may_hold(s, _QUOTE_BYTES):
+            return s
+        hit = s.str.match(r"'[=+\-@\t\r]", na=False).to_numpy(dtype=bool)
+        if not hit.any():
+            return s
+        self.note(t, column, "formula escape removed (a leading ')", hit, s)
+        return s.where(~hit, s.str.slice(1))
 
     def check_control_characters(self, table: str, column: str, s: pd.Series) -> None:
         """Control characters (e.g. a vertical tab pasted from Excel) break workbooks and
@@ -794,6 +863,21 @@ def _may_hold(s: pd.Series, table: np.ndarray, *, empty: bool = False) -> bool:
         if data is not None and table[np.frombuffer(data, dtype=np.uint8)].any():
             return True
     return False
+
+
+def _nfkc(text: str) -> str:
+    return unicodedata.normalize("NFKC", text)
+
+
+def _plain_ascii(s: pd.Series) -> bool:
+    """True when no cell of ``s`` holds a non-ASCII character (nothing full-width)."""
+    return not _may_hold(s, _HIGH_BYTES)
+
+
+_HIGH_BYTES = np.zeros(256, dtype=bool)
+_HIGH_BYTES[0x80:] = True
+_QUOTE_BYTES = np.zeros(256, dtype=bool)
+_QUOTE_BYTES[ord("'")] = True
 
 
 def _map_unique(
