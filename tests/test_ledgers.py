@@ -49,7 +49,7 @@ def test_title_rows_are_skipped_noted_and_rows_keep_their_excel_numbers(raw_tabl
                                                                         write_csv) -> None:
     raw_tables["organizations"].loc[1, "employees"] = "-3"  # second data row: Excel row 5
     book = _ledger_book(raw_tables, tmp_path / "台账.xlsx")
-    typed, f = _check(book)
+    _, f = _check(book)
     assert f[["table", "row", "column", "value"]].values.tolist() == [
         ["organizations", 5, "employees", "-3"]]
     notes = f.attrs[NOTES]
@@ -130,11 +130,12 @@ def test_ledger_spellings_are_accepted_and_noted(raw_tables, write_csv, capsys) 
         ("links", "start", "times of day dropped (a date column)"): 1,
     }
     lines = notes_lines(f.attrs[NOTES], f.attrs[SOURCES])
-    assert "已规范化：organizations.csv，列 F「employees」：去掉了数字中的千位分隔符（1 个，如「1,200」）" \
-        in lines
+    assert ("已规范化：organizations.csv，列 F「employees」："
+            "去掉了数字中的千位分隔符（1 个，如「1,200」）") in lines
     assert cli.main(["check", str(folder)]) == 0
     out = capsys.readouterr().out
-    assert "已规范化：links.csv，列 D「start」：Excel 日期序号按日期读取（1 个，如「45566」）" in out
+    assert ("已规范化：links.csv，列 D「start」："
+            "Excel 日期序号按日期读取（1 个，如「45566」）") in out
     assert out.rstrip().splitlines()[-1].startswith("OK：")
 
 
