@@ -190,3 +190,31 @@ def test_check_prints_nothing_but_problems_and_never_a_traceback(tmp_path, capsy
     (tmp_path / "areas.csv").write_bytes(rng.integers(0, 256, 5000, dtype=np.uint8).tobytes())
     assert cli.main(["check", str(tmp_path / "areas.csv")]) == 1
     assert "Traceback" not in capsys.readouterr().err
+
+
+def test_csv_exports_neutralise_formulas_and_read_back_unchanged(raw_tables, tmp_path) -> None:
+    raw_tables["organizations"]["address"] = ["=HYPERLINK(\"http://x\",\"点我\")", "+86 0535",
+                                              "@SUM(A1)", "-东湾路"]
+    raw_tables["organizations"]["备注"] = ["=1+1", None, "-", "普通"]
+    typed = rg.validate.validate_tables(raw_tables)
+    folder = rg.io.write_tables(typed, tmp_path / "out")
+    text = (folder / "organizations.csv").read_text(encoding="utf-8-sig")
+    assert "'=HYPERLINK" in text and "'+86 0535" in text and "'@SUM(A1)" in text
+    assert "'-东湾路" in text and ",'=1+1" in text and ",'-\n" in text.replace("\r\n", "\n")
+    assert ",-" not in text.replace("'-", "")  # no cell starts with a bare minus
+    back, f = _check(folder)
+    assert f.empty
+    rg.build.assert_tables_equal(back, typed)
+    assert f.attrs[NOTES]["count"].sum() == 6  # the ' removed again, and said
+
+
+def test_area_file_names_are_unique_bounded_and_portable() -> None:
+    from regional_graph.frames import MAX_FILE_BYTES, area_file_name
+
+    names = [area_file_name(n, i, ".html") for n, i in
+             [("东湾社区", "C1"), ("东湾社区", "C2"), ("a/b", "x1"), ("a_b", "x2"),
+              ("名" * 300, "C3"), ("", "C4"), ("..", "C5"), ("x", "a/b"), ("x", "a_b")]]
+    assert len(set(names)) == len(names)
+    assert all(len(n.encode()) <= MAX_FILE_BYTES for n in names)
+    assert not any(c in n for n in names for c in '/\\:*?"<>|')
+    assert names[:2] == ["东湾社区_C1.html", "东湾社区_C2.html"]

@@ -31,7 +31,7 @@ import pyarrow.csv as pacsv
 
 from . import schema
 from .errors import FAILURE_COLUMNS, TableValidationError
-from .frames import format_datetimes
+from .frames import format_datetimes, safe_frame
 
 log = logging.getLogger(__name__)
 
@@ -643,7 +643,9 @@ def write_tables(
 ) -> Path:
     """Write tables as a folder of CSV files (UTF-8 with BOM) or, for ``*.xlsx``, a workbook.
 
-    Dates are written as ``YYYY-MM-DD``, enum values as their canonical codes.
+    Dates are written as ``YYYY-MM-DD``, enum values as their canonical codes. A CSV text cell
+    that a spreadsheet would run as a formula (``=…``, ``+…``, ``-…``, ``@…``) is written with
+    a leading ``'`` (:func:`regional_graph.frames.safe_cell`); reading removes it again.
 
     Parameters
     ----------
@@ -683,8 +685,8 @@ def write_tables(
                 write_sheet(xw, df, sheet)
         return path
     path.mkdir(parents=True, exist_ok=True)
-    for name, df in frames.items():
-        df.to_csv(path / f"{name}.csv", index=False, encoding="utf-8-sig")
+    for name, df in frames.items():  # no cell a spreadsheet would run as a formula
+        safe_frame(df).to_csv(path / f"{name}.csv", index=False, encoding="utf-8-sig")
     return path
 
 

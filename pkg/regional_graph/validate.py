@@ -362,6 +362,7 @@ class _Run:
                                "value in a column without a header",
                                "a header for this column, or an empty cell")
                 continue
+            values = self.unescape_formulas(tbl.name, header, values)
             self.check_control_characters(tbl.name, header, values)
             name, k = header, 2
             while name in typed.columns:
