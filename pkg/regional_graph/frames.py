@@ -90,8 +90,8 @@ def safe_cell(value: object) -> object:
 
     Examples
     --------
-    >>> safe_cell("=HYPERLINK(\\"http://x\\")"), safe_cell("-3"), safe_cell("东湾社区"), safe_cell(7)
-    ('\\'=HYPERLINK("http://x")', '-3', '东湾社区', 7)
+    >>> safe_cell("=HYPERLINK(\\"http://x\\")"), safe_cell("-3"), safe_cell("东湾"), safe_cell(7)
+    ('\\'=HYPERLINK("http://x")', '-3', '东湾', 7)
     """
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         import re
