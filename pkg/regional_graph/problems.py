@@ -204,7 +204,7 @@ def report_lines(failures: pd.DataFrame, lang: Lang = "zh", *, shown: int = SHOW
 
 def _line(rec: tuple[object, ...], zh: bool) -> str:
     table, row, column, value, problem, expected = (str(x) if not pd.isna(x) else ""
-                                                    for x in rec)  # type: ignore[call-overload]
+                                                    for x in rec)
     if zh:
         where = table + (f" 第 {row} 行" if row else "") + (f"，{column}" if column else "")
         found = f"；填的是「{value}」" if value else ""

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 from enum import StrEnum
 
 
@@ -495,7 +496,7 @@ ID = "id"
 NAME = "name"
 _ID = Column(ID, "编号", "id", required=True, aliases=("ID", "代码"))
 _NAME = Column(NAME, "名称", "str", required=True, aliases=("名字",))
-_COUNT = {"dtype": "int", "minimum": 0}
+_COUNT: dict[str, Any] = {"dtype": "int", "minimum": 0}
 
 AREAS = Table(
     "areas",

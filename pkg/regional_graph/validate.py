@@ -34,6 +34,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -68,7 +69,7 @@ _EXCEL_ERROR = r"^#(N/A|REF!|VALUE!|DIV/0!|NAME\?|NUM!|NULL!|SPILL!|CALC!|GETTIN
 #: Longest text accepted in a cell (Excel's own limit).
 MAX_TEXT = 32_767
 _BOOL = {**dict.fromkeys(schema.BOOL_TRUE, True), **dict.fromkeys(schema.BOOL_FALSE, False)}
-_BOOL_CODE = {True: 1, False: 0}
+_BOOL_CODE: dict[bool | None, int] = {True: 1, False: 0}
 #: Full-width digits, sign, point and comma (Chinese input methods type these).
 _FULL_WIDTH = "[０-９－＋．，]"
 #: A number with thousands separators, in groups of three (``1,234``, ``-12,000.5``).
@@ -343,14 +344,14 @@ class _Run:
         self.rows[tbl.name] = rows
         n = len(df)
         out: dict[str, pd.Series | np.ndarray | pd.Categorical] = {}
-        for col in tbl.columns:
-            header = next((h for h, c in rename.items() if c == col.name), None)
+        for spec in tbl.columns:
+            header = next((h for h, c in rename.items() if c == spec.name), None)
             if header is None:
-                out[col.name] = _empty(col, n)
+                out[spec.name] = _empty(spec, n)
                 continue
             s = df.iloc[:, list(df.columns).index(header)] if _dup(df, header) else df[header]
             s = s.reset_index(drop=True)
-            out[col.name] = self.parse_column(tbl, col, s)
+            out[spec.name] = self.parse_column(tbl, spec, s)
         typed = pd.DataFrame(out)
         positions = [i for i, h in enumerate(df.columns) if str(h) in extras]
         for pos in positions:  # by position: a ledger may carry two columns of one name
@@ -926,7 +927,7 @@ _QUOTE_BYTES[ord("'")] = True
 
 
 def _map_unique(
-    s: pd.Series, fn: Callable[[str], object], *, dtype: object = object, missing: object = None
+    s: pd.Series, fn: Callable[[str], object], *, dtype: Any = object, missing: object = None
 ) -> np.ndarray:
     """Apply ``fn`` to each distinct value of ``s`` once and spread the results."""
     codes, uniques = pd.factorize(s, use_na_sentinel=True)
