@@ -14,6 +14,8 @@ import numpy as np
 import openpyxl
 import pandas as pd
 import pytest
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
 
 import regional_graph as rg
 from regional_graph import cli
@@ -218,3 +220,70 @@ def test_area_file_names_are_unique_bounded_and_portable() -> None:
     assert all(len(n.encode()) <= MAX_FILE_BYTES for n in names)
     assert not any(c in n for n in names for c in '/\\:*?"<>|')
     assert names[:2] == ["东湾社区_C1.html", "东湾社区_C2.html"]
+
+
+# ---------------------------------------------------------------------------------------
+# property: random corruptions of a valid dataset, all reported in one run, nothing else moved
+# ---------------------------------------------------------------------------------------
+
+#: Corruption → (cell value, the columns it fits): each makes exactly its cell invalid.
+_CORRUPTIONS = {
+    "enum": ("火星值", lambda c: c.dtype == "enum"),
+    "count": ("-7", lambda c: c.dtype == "int"),
+    "number": ("七", lambda c: c.dtype in {"int", "float"}),
+    "ref": ("NOPE", lambda c: c.dtype == "ref"),
+    "date": ("昨天", lambda c: c.dtype in {"date", "datetime"}),
+    "bool": ("也许", lambda c: c.dtype == "bool"),
+    "excel": ("#REF!", lambda c: c.dtype == "str" and c.name == "name"),
+    "control": ("a\x0bb", lambda c: c.dtype == "str" and not c.personal),
+}
+
+
+def _cells() -> list[tuple[str, int, str, str]]:
+    """Every (table, frame row, column, corruption) that the tiny dataset can carry."""
+    import conftest
+
+    out = []
+    for name, (columns, rows) in conftest.TINY.items():
+        tbl = rg.schema.TABLES[name]
+        for col in (tbl.column(c) for c in columns):
+            if name == "activities" and col.name in {"source_id", "target_id"}:
+                continue  # an activity's endpoints are checked as a pair (see test_validate)
+            for kind, (_, fits) in _CORRUPTIONS.items():
+                if fits(col):
+                    out += [(name, i, col.name, kind) for i in range(len(rows))]
+    return out
+
+
+CELLS = _cells()
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(planted=st.lists(st.sampled_from(CELLS), min_size=1, max_size=8,
+                        unique_by=lambda c: c[:3]),
+       workbook=st.booleans())
+def test_random_corruptions_are_all_reported_and_nothing_else_changes(planted, workbook):
+    import tempfile
+
+    from conftest import tiny_raw_tables, write_csv_folder
+
+    assume(not (workbook and any(kind == "control" for *_, kind in planted)))  # xlsx can't
+    clean = rg.validate.validate_tables(tiny_raw_tables())
+    raw = tiny_raw_tables()
+    for table, i, column, kind in planted:
+        raw[table].loc[i, column] = _CORRUPTIONS[kind][0]
+    with tempfile.TemporaryDirectory() as tmp:
+        if workbook:
+            path = rg.io.write_tables(raw, Path(tmp) / "book.xlsx", chinese_headers=True)
+        else:
+            path = write_csv_folder(raw, Path(tmp) / "csv")
+        typed, f = _check(path)  # never raises
+    report_lines(f), explain(f, "en")  # told without a traceback
+    reported = set(zip(f["table"], f["row"].astype(int), f["column"], strict=True))
+    for table, i, column, _ in planted:
+        assert (table, i + 2, column) in reported, (table, i + 2, column, f.to_string())
+    bad_rows = set(zip(f["table"], f["row"].astype(int), strict=True))
+    for name, df in clean.items():  # every row without a problem is typed as before
+        keep = [i for i in range(len(df)) if (name, i + 2) not in bad_rows]
+        pd.testing.assert_frame_equal(typed[name].iloc[keep][df.columns].reset_index(drop=True),
+                                      df.iloc[keep].reset_index(drop=True), check_dtype=False)

@@ -93,11 +93,11 @@ def safe_cell(value: object) -> object:
     >>> safe_cell("=HYPERLINK(\\"http://x\\")"), safe_cell("-3"), safe_cell("东湾"), safe_cell(7)
     ('\\'=HYPERLINK("http://x")', '-3', '东湾', 7)
     """
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+    if isinstance(value, str) and value.lstrip("'").startswith(FORMULA_STARTS):
         import re
 
         if not re.fullmatch(_NUMBER, value):
-            return "'" + value
+            return "'" + value  # also before '=…, so that reading gives '=… back
     return value
 
 
@@ -116,8 +116,8 @@ def safe_frame(df: pd.DataFrame) -> pd.DataFrame:
         if not (pd.api.types.is_string_dtype(s.dtype) or s.dtype == object):
             continue
         text = s.astype("str")
-        risky = text.str.startswith(FORMULA_STARTS, na=False) & ~text.str.fullmatch(
-            _NUMBER, na=False)
+        risky = text.str.lstrip("'").str.startswith(FORMULA_STARTS, na=False) & \
+            ~text.str.fullmatch(_NUMBER, na=False)
         if risky.any():
             if out is df:
                 out = df.copy()

@@ -501,7 +501,7 @@ class _Run:
         back without it, noted (:func:`regional_graph.frames.safe_cell` writes it)."""
         if not len(s) or not _may_hold(s, _QUOTE_BYTES):
             return s
-        hit = s.str.match(r"'[=+\-@\t\r]", na=False).to_numpy(dtype=bool)
+        hit = s.str.match(r"'+[=+\-@\t\r]", na=False).to_numpy(dtype=bool)
         if not hit.any():
             return s
         self.note(t, column, "formula escape removed (a leading ')", hit, s)
