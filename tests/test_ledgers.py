@@ -287,3 +287,26 @@ def test_random_corruptions_are_all_reported_and_nothing_else_changes(planted, w
         keep = [i for i in range(len(df)) if (name, i + 2) not in bad_rows]
         pd.testing.assert_frame_equal(typed[name].iloc[keep][df.columns].reset_index(drop=True),
                                       df.iloc[keep].reset_index(drop=True), check_dtype=False)
+
+
+def test_level_order_of_both_hierarchies(raw_tables, write_csv) -> None:
+    areas, orgs = raw_tables["areas"], raw_tables["party_orgs"]
+    # hand-worked: D1 district, S1 street → D1, C1/C2 communities → S1, G1 grid → C1
+    areas.loc[2, "parent_id"] = "C2"  # community C1 under community C2
+    areas.loc[4, "parent_id"] = "S1"  # grid G1 under a street
+    first_committee = orgs.index[orgs["level"] == "community_committee"][0]
+    orgs.loc[first_committee, "area_id"] = "S1"  # a community committee leading a street
+    _, f = _check(write_csv(raw_tables, "levels"))
+    got = f[["table", "row", "column", "value", "problem", "expected"]].values.tolist()
+    assert got == [
+        ["areas", 4, "parent_id", "C2", "parent of level community, wrong level order",
+         "a parent of level street"],
+        ["areas", 6, "parent_id", "S1", "parent of level street, wrong level order",
+         "a parent of level community"],
+        ["party_orgs", first_committee + 2, "area_id", "S1",
+         "leads an area of level street, wrong level order", "an area of level community"],
+    ]
+    told = explain(f)
+    assert told["问题"].tolist() == ["上级是社区，层级顺序不对", "上级是街道，层级顺序不对",
+                                   "所属区域是街道，层级不对应"]
+    assert told["应为"].tolist() == ["层级为街道的上级", "层级为社区的上级", "层级为社区的区域"]

@@ -18,8 +18,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
 from enum import StrEnum
+from typing import Any
 
 
 class Label(StrEnum):
@@ -677,6 +677,32 @@ LINK_ENDPOINTS: dict[str, tuple[tuple[Label, ...], tuple[Label, ...]]] = {
     "conference_member": ((Label.ORGANIZATION, Label.PARTY_ORG), (Label.PARTY_ORG,)),
     "reports_to": ((Label.MEMBER,), (Label.AREA,)),
 }
+_UNIT_PARENTS = ("district_committee", "street_committee", "community_committee",
+                 "industry_committee")
+#: Table → level → the levels its parent may have (``()``: no parent). The level order of both
+#: hierarchies: a street's parent is a district, a community's a street, …
+PARENT_LEVELS: dict[str, dict[str, tuple[str, ...]]] = {
+    "areas": {
+        "city": (), "district": ("city",), "street": ("district",), "community": ("street",),
+        "grid": ("community",), "building": ("grid", "community"),
+    },
+    "party_orgs": {
+        "district_committee": (), "street_committee": ("district_committee",),
+        "community_committee": ("street_committee",), "grid_branch": ("community_committee",),
+        "building_group": ("grid_branch", "community_committee"),
+        "unit_org": _UNIT_PARENTS,
+        "independent_branch": (*_UNIT_PARENTS, "unit_org"),
+        "joint_branch": (*_UNIT_PARENTS, "unit_org"),
+        "industry_committee": ("district_committee", "street_committee"),
+    },
+}
+#: Party org level → the area levels it may lead (levels not listed may lead any area).
+LEADS_LEVELS: dict[str, tuple[str, ...]] = {
+    "district_committee": ("district",), "street_committee": ("street",),
+    "community_committee": ("community",), "grid_branch": ("grid",),
+    "building_group": ("building",),
+}
+
 #: Link type → relationship type.
 LINK_RELTYPE: dict[str, RelType] = {t: RelType(t.upper()) for t in LINK_TYPE.codes}
 

@@ -665,6 +665,7 @@ class _Run:
             found = pc.index_in(_arrow(df["parent_id"]), value_set=_arrow(df["id"]),
                                 skip_nulls=True)
             parent = pc.fill_null(found, -1).to_numpy().astype(np.int64)
+            self.check_level_order(tname, df, parent)
             on_cycle = cycle_members(parent)
             on_cycle &= parent != np.arange(len(parent))  # self-parents reported already
             if not on_cycle.any():
@@ -681,6 +682,50 @@ class _Run:
             prob[on_cycle] = [f"hierarchy cycle: its own ancestor ({p})" for p in paths]
             self.fail_rows(tname, on_cycle, "parent_id", df["parent_id"], prob,
                            "a parent chain that ends at a top-level node")
+
+    def check_level_order(self, tname: str, df: pd.DataFrame, parent: np.ndarray) -> None:
+        """A street's parent must be a district, a community's a street, …; a street Party
+        working committee leads a street (:data:`schema.PARENT_LEVELS`, ``LEADS_LEVELS``)."""
+        rule = schema.PARENT_LEVELS[tname]
+        codes = list(df["level"].cat.categories)
+        level = df["level"].cat.codes.to_numpy()
+        allowed = np.array([[p in rule.get(c, ()) for p in codes] for c in codes], dtype=bool)
+        has = (parent >= 0) & (level >= 0)
+        p_level = np.where(has, level[np.where(parent >= 0, parent, 0)], -1)
+        has &= p_level >= 0
+        wrong = has.copy()
+        wrong[has] = ~allowed[level[has], p_level[has]]
+        if wrong.any():
+            names = np.array(codes, dtype=object)
+            prob = np.array([f"parent of level {names[p]}, wrong level order" if p >= 0 else ""
+                             for p in p_level], dtype=object)
+            exp = np.array([("a parent of level " + " or ".join(rule[names[c]]))
+                            if c >= 0 and rule.get(names[c]) else "no parent" for c in level],
+                           dtype=object)
+            self.fail_rows(tname, wrong, "parent_id", df["parent_id"], prob, exp)
+        if tname == "party_orgs":
+            self.check_leads(df)
+
+    def check_leads(self, df: pd.DataFrame) -> None:
+        code = self.ref_codes.get(("party_orgs", "area_id"))
+        areas = self.typed["areas"]
+        if code is None or not len(areas):
+            return
+        pos = code  # ids are numbered table by table, areas first
+        ok = (code >= 0) & (pos < len(areas)) & df["level"].notna().to_numpy()
+        area_level = np.full(len(df), "", dtype=object)
+        known = areas["level"].astype(object).where(areas["level"].notna(), "")
+        area_level[ok] = known.to_numpy(dtype=object)[pos[ok]]
+        org_level = df["level"].astype("str").to_numpy(dtype=object)
+        wrong = np.array([bool(o and a and o in schema.LEADS_LEVELS
+                               and a not in schema.LEADS_LEVELS[o])
+                          for o, a in zip(org_level, area_level, strict=True)], dtype=bool)
+        if wrong.any():
+            prob = np.array([f"leads an area of level {a}, wrong level order" for a in area_level],
+                            dtype=object)
+            exp = np.array(["an area of level " + " or ".join(schema.LEADS_LEVELS.get(o, ()))
+                            for o in org_level], dtype=object)
+            self.fail_rows("party_orgs", wrong, "area_id", df["area_id"], prob, exp)
 
     def check_activities(self) -> None:
         df = self.typed["activities"]
