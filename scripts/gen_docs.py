@@ -59,6 +59,15 @@ def data_template_markdown() -> str:
     for lt, (src, dst) in schema.LINK_ENDPOINTS.items():
         out.append(f"| `{lt}` | {' or '.join(s.value for s in src)} | "
                    f"{' or '.join(d.value for d in dst)} |")
+    out += ["", "### level order", "",
+            "A node's parent must have one of these levels (— : no parent); a Party org of a "
+            "level listed under *leads* leads an area of that level.", "",
+            "| table | level | parent levels | leads |", "|---|---|---|---|"]
+    for tname, rule in schema.PARENT_LEVELS.items():
+        for level, parents in rule.items():
+            leads = " or ".join(schema.LEADS_LEVELS.get(level, ())) if tname == "party_orgs" \
+                else ""
+            out.append(f"| {tname} | `{level}` | {' or '.join(parents) or '—'} | {leads} |")
     out += ["", "Booleans accept " + ", ".join(schema.BOOL_TRUE) + " / "
             + ", ".join(schema.BOOL_FALSE) + ".", ""]
     out += [
