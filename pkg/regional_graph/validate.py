@@ -474,7 +474,10 @@ class _Run:
         text = self.normalise_digits(t, col.name, s) if not _plain_ascii(s) else s
         parse = parse_date if col.dtype == "date" else parse_datetime
         dates = _map_unique(text, parse, dtype="datetime64[s]", missing=nat)  # None → NaT
-        serial = given & np.isnat(dates) & text.str.fullmatch(
+        unparsed = given & np.isnat(dates)
+        if not unparsed.any():  # the common case: every date as written
+            return pd.Series(dates)
+        serial = unparsed & text.where(unparsed).str.fullmatch(
             r"\d{5}(\.\d+)?", na=False).to_numpy(dtype=bool)
         if serial.any():
             days = pd.to_numeric(text.where(serial), errors="coerce").to_numpy(dtype="float64")
