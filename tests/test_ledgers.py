@@ -310,3 +310,14 @@ def test_level_order_of_both_hierarchies(raw_tables, write_csv) -> None:
     assert told["问题"].tolist() == ["上级是社区，层级顺序不对", "上级是街道，层级顺序不对",
                                    "所属区域是街道，层级不对应"]
     assert told["应为"].tolist() == ["层级为街道的上级", "层级为社区的上级", "层级为社区的区域"]
+
+
+def test_the_problems_file_holds_no_live_formula(raw_tables, write_csv, tmp_path,
+                                                 capsys) -> None:
+    raw_tables["organizations"].loc[0, "kind"] = "=HYPERLINK(\"http://x\")"
+    full = tmp_path / "problems.csv"
+    assert cli.main(["check", str(write_csv(raw_tables)), "--problems-file", str(full)]) == 1
+    capsys.readouterr()
+    text = full.read_text(encoding="utf-8-sig")
+    assert ",'=HYPERLINK" in text.replace('"', "")
+    assert ",=" not in text.replace('"', "")

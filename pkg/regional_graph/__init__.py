@@ -25,7 +25,7 @@ from ._lazy import attach
 __getattr__, __dir__, __all__ = attach(
     __name__,
     submodules=["analysis", "build", "datasets", "errors", "export", "frames", "geo", "graph", "io",
-                "matching", "merging", "schema", "store", "validate", "viz", "vocab"],
+                "matching", "merging", "problems", "schema", "store", "validate", "viz", "vocab"],
     names={"InfeasibleMatchingError": "errors", "RegionalGraph": "graph",
            "RegionalGraphError": "errors", "StoreError": "errors",
            "TableValidationError": "errors", "load_graph": "build", "merge": "merging",

@@ -653,6 +653,7 @@ def _write_problems(failures: pd.DataFrame, problems_file: Path | None, lang: st
                     ) -> None:
     """Every problem, bounded: the first ``PROBLEMS_SHOWN`` per table and column, then a
     count; the full list goes to ``problems_file`` (CSV, UTF-8 with BOM) when asked for."""
+    from .frames import safe_frame
     from .problems import explain, report_lines
 
     zh = lang == "zh"
@@ -661,8 +662,8 @@ def _write_problems(failures: pd.DataFrame, problems_file: Path | None, lang: st
     n = len(failures)
     if problems_file is not None:
         problems_file.parent.mkdir(parents=True, exist_ok=True)
-        explain(failures, "zh" if zh else "en").to_csv(problems_file, index=False,
-                                                       encoding="utf-8-sig")
+        safe_frame(explain(failures, "zh" if zh else "en")).to_csv(  # user values: inert
+            problems_file, index=False, encoding="utf-8-sig")
         sys.stderr.write(f"全部 {n:,} 个问题见 {problems_file}\n" if zh else
                          f"the full list ({n:,} problems): {problems_file}\n")
     elif len(lines) - 1 < n:
