@@ -21,7 +21,9 @@ def data_template_markdown() -> str:
         "# The data template (数据模板)",
         "",
         "A dataset is a folder of CSV files (UTF-8 with or without BOM, or GB18030/GBK as Excel "
-        "on a Chinese Windows writes it) or one `.xlsx` workbook with one sheet per table. File, "
+        "on a Chinese Windows writes it) or one workbook (`.xlsx`; `.xls` and `.ods` as WPS, "
+        "older Excel and LibreOffice save them, with `pip install 'regional_graph[ledgers]'`) "
+        "with one sheet per table. File, "
         "sheet and column names may be English or Chinese; enum values too. Dates may be "
         "written `2024-03-01`, `2024/3/1` or `2024年3月1日`. Columns beyond the template are "
         "kept as text and round-trip, but never reach a map or a shared export.",
@@ -63,14 +65,26 @@ def data_template_markdown() -> str:
     for lt, (src, dst) in schema.LINK_ENDPOINTS.items():
         out.append(f"| `{lt}` | {' or '.join(s.value for s in src)} | "
                    f"{' or '.join(d.value for d in dst)} |")
+    out += ["", "### level order", "",
+            "A node's parent must have one of these levels (— : no parent); a Party org of a "
+            "level listed under *leads* leads an area of that level.", "",
+            "| table | level | parent levels | leads |", "|---|---|---|---|"]
+    for tname, rule in schema.PARENT_LEVELS.items():
+        for level, parents in rule.items():
+            leads = " or ".join(schema.LEADS_LEVELS.get(level, ())) if tname == "party_orgs" \
+                else ""
+            out.append(f"| {tname} | `{level}` | {' or '.join(parents) or '—'} | {leads} |")
     out += ["", "Booleans accept " + ", ".join(schema.BOOL_TRUE) + " / "
             + ", ".join(schema.BOOL_FALSE) + ".", ""]
     out += [
         "## Files: what is accepted, what is reported",
         "",
-        "`regional-graph check DATA` lists every problem of every table in one run (the first "
-        "20 per table and column, then a count; `--problems-file FILE.csv` writes the full "
-        "list). Nothing is dropped or changed silently.",
+        "`regional-graph check DATA` lists every problem of every table in one run, in Chinese "
+        "(`--lang en`: English): the table as you named it (file, or workbook › sheet), the row "
+        "as the file shows it, the column by your header and its letter (列 C「类型」), the "
+        "value and what was expected. The first 20 per table and column are shown, then a "
+        "count; `--problems-file FILE.csv` writes the full list. Nothing is dropped or changed "
+        "silently: what was accepted after normalising it is listed too (已规范化 …).",
         "",
         "| in the file | result |",
         "|---|---|",
@@ -89,6 +103,31 @@ def data_template_markdown() -> str:
         "after its table |",
         "| an empty id in `areas` or `party_orgs` | `empty required cell` |",
         "| a path that does not exist | `does not exist` |",
+        "| a formula cell without a saved result (written by an export tool) | reported with "
+        "its cell: open and save the file in Excel or WPS, or type the value |",
+        "| an Excel error value (`#N/A`, `#REF!` …) | reported |",
+        "",
+        "## Ledgers: what is accepted and normalised",
+        "",
+        "What a district office's own ledger (台账) carries is read when its meaning is "
+        "unambiguous, and `check` says so, per table and column, with a count and an example:",
+        "",
+        "| in the ledger | read as |",
+        "|---|---|",
+        "| title rows above the header (`海岚区两新组织台账（2026年）`, merged or not; up to "
+        "10 rows) | skipped; rows keep the numbers the file shows |",
+        "| `.xls` and `.ods` workbooks | read like `.xlsx` (extra `ledgers`) |",
+        "| priorities `1` / `2` / `3` (1 = most urgent), `紧急` / `一般` / `不急` | high / "
+        "medium / low |",
+        "| thousands separators in groups of three (`1,200`) | 1200 (`1,2` stays a problem) |",
+        "| full-width digits (`１２３`, `３７．５`) | 123, 37.5 |",
+        "| Excel serial day numbers in a date column (`45566`) | the date (2024-10-01) |",
+        "| a date-time in a date column (`2024-03-01 08:30`) | the date |",
+        "| a text cell written `'=…` by a spreadsheet-safe CSV export | `=…` |",
+        "",
+        "Every CSV file the library writes puts a `'` before a text cell starting with `=`, "
+        "`+`, `-`, `@`, a tab or a CR (numbers such as `-3` stay), so that no spreadsheet runs "
+        "it as a formula; reading removes it again.",
         "",
     ]
     return "\n".join(out)

@@ -4,7 +4,7 @@ package, functions stay short enough to hold in one's head, and only the graph w
 The layers (docs/architecture.md), lowest first::
 
     0 foundation   _lazy errors progress geo schema vocab frames
-    1 tables       io validate
+    1 tables       io validate problems
     2 graph        graph build merging datasets
     3 matching     matching/ (flow, resources, orders)
     4 analysis     analysis/
@@ -26,7 +26,7 @@ PKG = Path(__file__).resolve().parents[1] / "pkg" / "regional_graph"
 
 LAYERS: dict[str, int] = {
     "_lazy": 0, "errors": 0, "progress": 0, "geo": 0, "schema": 0, "vocab": 0, "frames": 0,
-    "io": 1, "validate": 1,
+    "io": 1, "validate": 1, "problems": 1,
     "graph": 2, "build": 2, "merging": 2, "datasets": 2,
     "matching": 3,
     "analysis": 4,

@@ -73,10 +73,16 @@ _CHARS = st.sampled_from(list("东西南北湖岚社区党支部委员会单位 
 TEXT = st.text(_CHARS, min_size=1, max_size=8)
 
 
-def _spelling(enum: schema.Enum) -> st.SearchStrategy[str]:
-    """Any accepted spelling of any value: English code or a Chinese alias."""
-    return st.sampled_from([s for code, aliases in enum.values.items()
-                            for s in (code, *aliases)])
+def _spelling(enum: schema.Enum, code: str | None = None) -> st.SearchStrategy[str]:
+    """Any accepted spelling of any value (or of ``code``): English code or a Chinese alias."""
+    return st.sampled_from([s for c, aliases in enum.values.items() if code in (None, c)
+                            for s in (c, *aliases)])
+
+
+def _in_order(earlier: list[str], levels: list[str], rule: dict[str, tuple[str, ...]],
+              level: str) -> list[str]:
+    """The earlier nodes a node of ``level`` may have as its parent (the level order)."""
+    return [n for n, lv in zip(earlier, levels, strict=False) if lv in rule[level]]
 
 
 def _date_text(day: dt.date, style: int) -> str:
@@ -105,8 +111,10 @@ def raw_datasets(draw: st.DrawFn) -> Tables:
 
     n_area = draw(st.integers(1, 6))
     areas = [f"A{i}" for i in range(n_area)]
-    area_rows = [[a, draw(name), draw(_spelling(schema.AREA_LEVEL)),
-                  pick(areas[:i])] for i, a in enumerate(areas)]
+    area_levels = [draw(st.sampled_from(schema.AREA_LEVEL.codes)) for _ in areas]
+    area_rows = [[a, draw(name), draw(_spelling(schema.AREA_LEVEL, area_levels[i])),
+                  pick(_in_order(areas[:i], area_levels, schema.PARENT_LEVELS["areas"],
+                                 area_levels[i]))] for i, a in enumerate(areas)]
 
     n_org = draw(st.integers(0, 5))
     orgs = [f"O{i}" for i in range(n_org)]
@@ -122,8 +130,13 @@ def raw_datasets(draw: st.DrawFn) -> Tables:
 
     n_po = draw(st.integers(0, 5))
     pos = [f"P{i}" for i in range(n_po)]
-    po_rows = [[p, draw(name), draw(_spelling(schema.PARTY_ORG_LEVEL)), pick(pos[:i]),
-                pick(areas), pick(orgs), opt(count)] for i, p in enumerate(pos)]
+    po_levels = [draw(st.sampled_from(schema.PARTY_ORG_LEVEL.codes)) for _ in pos]
+    po_rows = [[p, draw(name), draw(_spelling(schema.PARTY_ORG_LEVEL, po_levels[i])),
+                pick(_in_order(pos[:i], po_levels, schema.PARENT_LEVELS["party_orgs"],
+                               po_levels[i])),
+                pick([a for a, lv in zip(areas, area_levels, strict=True)
+                      if lv in schema.LEADS_LEVELS.get(po_levels[i], (lv,))]),
+                pick(orgs), opt(count)] for i, p in enumerate(pos)]
 
     resources = [f"R{i}" for i in range(draw(st.integers(0, 3)) if orgs or pos else 0)]
     res_rows = [[r, draw(st.sampled_from(orgs + pos)), draw(_spelling(schema.CATEGORY)),

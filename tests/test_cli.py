@@ -60,15 +60,19 @@ def test_check_bad_folder(capsys, raw_tables, write_csv) -> None:
     status, out, err = run(capsys, "check", folder)
     assert status == 1
     assert out == ""
-    assert err.startswith("3 problem(s)")
-    header = err.splitlines()[1].split()
-    assert header == ["table", "row", "column", "value", "problem", "expected"]
-    rows = [line.split() for line in err.splitlines()[2:]]
-    assert [r[:4] for r in rows] == [
-        ["areas", "3", "level", "镇区"],
-        ["organizations", "4", "employees", "-3"],
-        ["links", "2", "target_id", "C1"],
+    assert err.splitlines() == [
+        "输入表格中有 3 个问题：",
+        "  areas.csv 第 3 行，列 C「level」：区域层级不在可选值中；填的是「镇区」；"
+        "应为：以下之一：区、街道、社区、网格、楼栋、市",
+        "  organizations.csv 第 4 行，列 F「employees」：不能为负数；填的是「-3」；"
+        "应为：不小于 0 的整数",
+        "  links.csv 第 2 行，列 B「target_id」：终点是区域，不符合这种关系类型；填的是「C1」；"
+        "应为：党组织（「覆盖」关系的终点）",
     ]
+    status, out, err = run(capsys, "check", folder, "--lang", "en")
+    assert err.splitlines()[3] == (
+        "  links.csv row 2, column B \"target_id\": target is an Area, wrong kind for this "
+        "link type; found 'C1', expected a PartyOrg as the target of a covered_by link")
 
 
 def test_check_missing_path(capsys, tmp_path: Path) -> None:
@@ -166,8 +170,10 @@ def test_unreadable_input_is_an_error_not_a_traceback(tmp_path, capsys):
     bad.write_bytes(b"not a zip file")
     assert cli.main(["check", str(bad)]) == 1
     err = capsys.readouterr().err
-    assert "broken.xlsx" in err and "cannot read the workbook" in err
+    assert "broken.xlsx：无法读取工作簿：这是文本文件（CSV？）" in err
     assert "Traceback" not in err
+    assert cli.main(["check", str(bad), "--lang", "en"]) == 1
+    assert "broken.xlsx: cannot read the workbook" in capsys.readouterr().err
 
 
 def test_chinese_as_of_date(capsys, monkeypatch):

@@ -418,9 +418,19 @@ def test_check_output_is_bounded_with_the_full_list_on_request(tiny_dir: Path, t
     status = cli.main(["check", str(tiny_dir), "--problems-file", str(full)])
     err = capsys.readouterr().err
     assert status == 1
-    assert "300 problem(s)" in err
-    assert "… and 280 more in table organizations, column kind" in err
+    assert err.startswith("输入表格中有 300 个问题：\n")
+    assert "  organizations.csv 第 6 行，列 C「kind」：单位类型不在可选值中；填的是「火星单位」；" \
+        "应为：以下之一：机关、" in err
+    assert "… organizations.csv，列 C「kind」还有 280 个问题" in err
     assert len(err.splitlines()) < 40
-    assert len(pd.read_csv(full, encoding="utf-8-sig")) == 300
+    every = pd.read_csv(full, encoding="utf-8-sig")
+    assert list(every.columns) == ["表格", "行", "列", "值", "问题", "应为"]
+    assert len(every) == 300 and every["行"].tolist()[:2] == [6, 7]
+    status = cli.main(["check", str(tiny_dir), "--lang", "en"])
+    err = capsys.readouterr().err
+    assert "organizations.csv row 6, column C \"kind\": unknown organization kind; " \
+        "found '火星单位', expected one of agency" in err
+    assert "… and 280 more in organizations.csv, column C \"kind\"" in err
+    assert "(write the full list with --problems-file FILE.csv)" in err
     assert cli.main(["check", str(tmp_path / "nope")]) == 1
     assert "does not exist" in capsys.readouterr().err

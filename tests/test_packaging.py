@@ -15,7 +15,7 @@ ROOT = Path(__file__).resolve().parents[1]
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
 
 #: distribution name → top-level import name, where they differ
-IMPORT_NAME = {"fonttools": "fontTools"}
+IMPORT_NAME = {"fonttools": "fontTools", "python-calamine": "python_calamine"}
 
 #: a Python that cannot find the optional libraries listed in argv[1] (comma separated), then
 #: runs the code in argv[2]: how a core-only install behaves, without building a second venv
@@ -49,7 +49,7 @@ def test_extras_table_matches_pyproject() -> None:
 
     extras = PYPROJECT["project"]["optional-dependencies"]
     declared: dict[str, set[str]] = {}
-    for extra in ("maps", "structure", "matching", "neo4j"):
+    for extra in ("maps", "structure", "matching", "neo4j", "ledgers"):
         for dist in _names(extras[extra]):
             declared.setdefault(IMPORT_NAME.get(dist, dist), set()).add(extra)
     # pyvis is a maps dependency; every optional library names exactly the extras that have it
@@ -58,7 +58,7 @@ def test_extras_table_matches_pyproject() -> None:
     assert core.isdisjoint(EXTRAS)
     assert core == {"pandas", "pyarrow", "numpy", "scipy", "networkx", "openpyxl",
                     "xlsxwriter", "tqdm", "charset-normalizer"}
-    assert extras["all"] == ["regional_graph[maps,structure,matching,neo4j]"]
+    assert extras["all"] == ["regional_graph[maps,structure,matching,neo4j,ledgers]"]
 
 
 def test_core_only_reads_validates_and_reports(tmp_path: Path) -> None:

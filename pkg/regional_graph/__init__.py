@@ -25,7 +25,7 @@ from ._lazy import attach, name_missing_extras
 __getattr__, __dir__, __all__ = attach(
     __name__,
     submodules=["analysis", "build", "datasets", "errors", "export", "frames", "geo", "graph", "io",
-                "matching", "merging", "schema", "store", "validate", "viz", "vocab"],
+                "matching", "merging", "problems", "schema", "store", "validate", "viz", "vocab"],
     names={"InfeasibleMatchingError": "errors", "MatchingError": "errors",
            "MissingDependencyError": "errors",
            "RegionalGraph": "graph",

@@ -31,6 +31,7 @@ EXTRAS: dict[str, tuple[str, ...]] = {
     "pyvis": ("maps",),
     "ortools": ("matching",),
     "neo4j": ("neo4j",),
+    "python_calamine": ("ledgers",),
 }
 
 

@@ -68,8 +68,18 @@ def _wrote(args: argparse.Namespace, n: int, where: object) -> str:
 
 
 def _cmd_check(args: argparse.Namespace) -> int:
-    """Validate a dataset; exit 0 when valid."""
-    G = _load(args)
+    """Validate a dataset; say what was normalised; exit 0 when valid."""
+    from .build import graph_from_tables
+    from .io import read_tables
+    from .problems import notes_lines
+    from .validate import NOTES, SOURCES, check_tables
+
+    typed, failures = check_tables(read_tables(args.data))
+    for line in notes_lines(failures.attrs[NOTES], failures.attrs[SOURCES], _lang(args)):
+        _out(line)
+    if len(failures):
+        raise TableValidationError(failures)
+    G = graph_from_tables(typed, validate=False, name=Path(args.data).stem)
     if _lang(args) == "zh":
         _out(f"OK：{args.data} 数据有效 — {G.number_of_nodes():,} 个节点，"
              f"{G.number_of_edges():,} 条关系")
@@ -637,32 +647,26 @@ def _add_dashboard_parser(sub: Subparsers) -> None:
 PROBLEMS_SHOWN = 20
 
 
-def _write_problems(failures: pd.DataFrame, problems_file: Path | None) -> None:
+def _write_problems(failures: pd.DataFrame, problems_file: Path | None, lang: str = "zh"
+                    ) -> None:
     """Every problem, bounded: the first ``PROBLEMS_SHOWN`` per table and column, then a
     count; the full list goes to ``problems_file`` (CSV, UTF-8 with BOM) when asked for."""
-    import pandas as pd
+    from .frames import safe_frame
+    from .problems import explain, report_lines
 
+    zh = lang == "zh"
+    lines = report_lines(failures, "zh" if zh else "en", shown=PROBLEMS_SHOWN)
+    sys.stderr.write("\n".join(lines) + "\n")
     n = len(failures)
-    sys.stderr.write(f"{n:,} problem(s) in the input tables:\n")
-    key = failures["table"].astype("str") + "\x00" + failures["column"].astype("str")
-    rank = key.groupby(key, sort=False).cumcount()
-    shown = failures[rank.to_numpy() < PROBLEMS_SHOWN]
-    with pd.option_context("display.max_rows", None, "display.width", 200,
-                           "display.max_colwidth", 80):
-        sys.stderr.write(shown.to_string(index=False) + "\n")
-    hidden = key[rank.to_numpy() >= PROBLEMS_SHOWN]
-    if len(hidden):
-        counts = hidden.value_counts(sort=False)
-        for k, c in counts.items():
-            table, column = str(k).split("\x00")
-            where = f"table {table}" + (f", column {column}" if column else "")
-            sys.stderr.write(f"  … and {c:,} more in {where}\n")
     if problems_file is not None:
         problems_file.parent.mkdir(parents=True, exist_ok=True)
-        failures.to_csv(problems_file, index=False, encoding="utf-8-sig")
-        sys.stderr.write(f"the full list ({n:,} problems): {problems_file}\n")
-    elif len(hidden):
-        sys.stderr.write("  (write the full list with --problems-file FILE.csv)\n")
+        safe_frame(explain(failures, "zh" if zh else "en")).to_csv(  # user values: inert
+            problems_file, index=False, encoding="utf-8-sig")
+        sys.stderr.write(f"全部 {n:,} 个问题见 {problems_file}\n" if zh else
+                         f"the full list ({n:,} problems): {problems_file}\n")
+    elif len(lines) - 1 < n:
+        sys.stderr.write("  （用 --problems-file 文件.csv 写出全部问题）\n" if zh else
+                         "  (write the full list with --problems-file FILE.csv)\n")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -853,7 +857,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.handler(args))
     except TableValidationError as err:
-        _write_problems(err.failures, getattr(args, "problems_file", None))
+        _write_problems(err.failures, getattr(args, "problems_file", None), _lang(args))
         return 1
     except (StoreError, RegionalGraphError, OSError, zipfile.BadZipFile, ValueError) as err:
         sys.stderr.write(f"error: {err}\n")

@@ -75,3 +75,87 @@ def to_text_frame(df: pd.DataFrame) -> pd.DataFrame:
         else:
             out[col] = s.astype("str").where(s.notna())
     return pd.DataFrame(out, index=df.index)
+
+
+#: First characters that make a spreadsheet read a CSV cell as a formula.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_NUMBER = r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?"
+
+
+def safe_cell(value: object) -> object:
+    """A CSV cell a spreadsheet will not run: text starting with ``= + - @``, a tab or a CR
+    gets a leading ``'`` (numbers such as ``-3`` stay as they are).
+
+    Reading a dataset back (:mod:`regional_graph.validate`) removes the ``'`` again.
+
+    Examples
+    --------
+    >>> safe_cell("=HYPERLINK(\\"http://x\\")"), safe_cell("-3"), safe_cell("东湾"), safe_cell(7)
+    ('\\'=HYPERLINK("http://x")', '-3', '东湾', 7)
+    """
+    if isinstance(value, str) and value.lstrip("'").startswith(FORMULA_STARTS):
+        import re
+
+        if not re.fullmatch(_NUMBER, value):
+            return "'" + value  # also before '=…, so that reading gives '=… back
+    return value
+
+
+def safe_frame(df: pd.DataFrame) -> pd.DataFrame:
+    """``df`` with :func:`safe_cell` applied to every text cell (vectorised; a copy only when
+    a cell changes). Every CSV the library writes for people should pass through here.
+
+    Examples
+    --------
+    >>> safe_frame(pd.DataFrame({"name": ["=1+1", "x"], "n": [-1, 2]}))["name"].tolist()
+    ["'=1+1", 'x']
+    """
+    out = df
+    for j in range(df.shape[1]):
+        s = df.iloc[:, j]
+        if not (pd.api.types.is_string_dtype(s.dtype) or s.dtype == object):
+            continue
+        text = s.astype("str")
+        risky = text.str.lstrip("'").str.startswith(FORMULA_STARTS, na=False) & \
+            ~text.str.fullmatch(_NUMBER, na=False)
+        if risky.any():
+            if out is df:
+                out = df.copy()
+            out.iloc[:, j] = s.where(~risky, "'" + text)
+    return out
+
+
+#: Longest file name (in UTF-8 bytes, extension included) :func:`area_file_name` returns.
+MAX_FILE_BYTES = 120
+_UNSAFE_FILE_CHARS = '[\\x00-\\x1f\\x7f/\\\\:*?"<>|]'
+
+
+def area_file_name(name: str, node_id: str, suffix: str = "") -> str:
+    """A unique, bounded, portable file name for one area's output: ``<name>_<id><suffix>``.
+
+    Characters no file system takes (``/ \\ : * ? " < > |``, control characters) become
+    ``_``; the name is cut to fit :data:`MAX_FILE_BYTES`; the id keeps names unique (ids are
+    unique), with a short hash added when cleaning the id changed it (``a/b`` and ``a_b``).
+
+    Examples
+    --------
+    >>> area_file_name("东湾社区", "C1", ".html")
+    '东湾社区_C1.html'
+    >>> area_file_name("a/b", "C:1", ".csv")
+    'a_b_C_1-c85fe4.csv'
+    >>> len(area_file_name("很长的名字" * 100, "C1", ".html").encode()) <= MAX_FILE_BYTES
+    True
+    """
+    import hashlib
+    import re
+
+    clean_id = re.sub(_UNSAFE_FILE_CHARS, "_", str(node_id)).strip(" .") or "_"
+    if clean_id != str(node_id):
+        clean_id += "-" + hashlib.sha1(str(node_id).encode()).hexdigest()[:6]
+    clean = re.sub(_UNSAFE_FILE_CHARS, "_", str(name)).strip(" .")
+    tail = f"_{clean_id}{suffix}"
+    room = MAX_FILE_BYTES - len(tail.encode())
+    if room <= 0:  # an absurdly long id: keep its hash only
+        return f"{hashlib.sha1(str(node_id).encode()).hexdigest()[:16]}{suffix}"
+    cut = clean.encode()[:room].decode("utf-8", errors="ignore")
+    return (cut + tail) if cut else tail.lstrip("_")

@@ -17,9 +17,10 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io as _io
+import itertools
 import logging
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
 import charset_normalizer
@@ -30,7 +31,7 @@ import pyarrow.csv as pacsv
 
 from . import schema
 from .errors import FAILURE_COLUMNS, TableValidationError
-from .frames import format_datetimes
+from .frames import format_datetimes, safe_frame
 
 log = logging.getLogger(__name__)
 
@@ -48,16 +49,20 @@ _ENCODINGS = ("utf-8", "gb18030")
 
 
 def read_tables(path: str | Path) -> Tables:
-    """Read a dataset: a folder of CSV files or one ``.xlsx`` workbook.
+    """Read a dataset: a folder of CSV files or one workbook (``.xlsx``, ``.xls``, ``.ods``).
 
-    File and sheet names may be English or Chinese (``areas.csv`` or ``区域.csv``). Files that
-    are not tables of the template are logged and ignored. Every cell comes back as a string
-    (missing when empty); :func:`regional_graph.validate.validate_tables` types them.
+    File and sheet names may be English or Chinese (``areas.csv`` or ``区域.csv``); a CSV file
+    whose name is not a table is reported (sheets that are not tables are logged and ignored).
+    Every cell comes back as a string (missing when empty);
+    :func:`regional_graph.validate.validate_tables` types them. Title rows above the header
+    (``海岚区两新组织台账（2026年）``) are skipped and noted (:func:`read_notes`); each frame
+    knows its file or sheet name and header row (``df.attrs["source"]``) so that problems name
+    them as the user sees them. ``.xls`` and ``.ods`` need the ``ledgers`` extra.
 
     Parameters
     ----------
     path
-        A folder holding ``<table>.csv`` files, or a ``.xlsx`` workbook.
+        A folder holding ``<table>.csv`` files, or a workbook.
 
     Returns
     -------
@@ -82,7 +87,7 @@ def read_tables(path: str | Path) -> Tables:
         raise FileNotFoundError(f"{str(path)!r} does not exist (没有这个文件或文件夹)")
     if path.is_dir():
         return _read_folder(path)
-    if path.suffix.lower() in {".xlsx", ".xlsm"}:
+    if path.suffix.lower() in WORKBOOK_SUFFIXES:
         return _read_workbook(path)
     if path.suffix.lower() == ".csv":
         try:
@@ -92,8 +97,8 @@ def read_tables(path: str | Path) -> Tables:
                 [[path.name, None, "", path.name, "file name is not a table of the template",
                   _TABLE_NAMES]], columns=FAILURE_COLUMNS)) from None
         return {tbl.name: read_csv(path, keep_going=True)}
-    raise FileNotFoundError(f"{str(path)!r} is neither a folder of CSV files nor a .xlsx "
-                            "workbook (应为CSV文件夹或.xlsx工作簿)")
+    raise FileNotFoundError(f"{str(path)!r} is neither a folder of CSV files nor a workbook "
+                            "(.xlsx, .xls, .ods; 应为CSV文件夹或Excel/WPS工作簿)")
 
 
 def _read_folder(folder: Path) -> Tables:
@@ -183,6 +188,19 @@ READ_PROBLEMS = "read_problems"
 RAGGED = "cells in the row"
 #: Problem text of a CSV row with a bare carriage return inside a cell.
 BARE_CR = "carriage return (CR, ␍) inside a cell"
+#: Key of ``DataFrame.attrs`` naming where a raw table came from, as the user named it:
+#: ``{"name": file or sheet name, "header_row": file row of the header}``.
+SOURCE = "source"
+#: Key of ``DataFrame.attrs`` holding what reading normalised (a notes table).
+READ_NOTES = "read_notes"
+#: Columns of a notes table: what was accepted and normalised, per table and column.
+NOTE_COLUMNS = ["table", "column", "note", "count", "example"]
+#: Note of title rows skipped above a header.
+TITLE_ROWS = "title rows above the header skipped"
+#: Leading rows searched for the header.
+HEADER_SEARCH = 10
+#: Workbook file types read (``.xls`` and ``.ods`` through the ``ledgers`` extra).
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 
 
 def broken_rows(problems: pd.Series) -> np.ndarray:
@@ -265,7 +283,6 @@ def _read_csv(path: Path, *, keep_going: bool) -> pd.DataFrame:
     if encoding.startswith("utf-16"):  # re-encode once: the parser below reads UTF-8
         data = data.decode(encoding).lstrip("\ufeff").encode("utf-8")
         encoding = "utf-8"
-    text = None
     if b"\r" in data and re.search(rb"\r(?!\n)", data):
         text = data.decode(encoding)
         if "\n" not in text.replace("\r\n", ""):  # old Mac line endings: CR only
@@ -273,17 +290,19 @@ def _read_csv(path: Path, *, keep_going: bool) -> pd.DataFrame:
             encoding = "utf-8"
         else:  # a bare CR inside a cell (pasted from Excel): a problem of its row
             return _read_with_bare_cr(path, text, keep_going=keep_going)
-    text_head = data[:65536].decode(encoding, errors="ignore")
-    first = next(csv.reader(_io.StringIO(text_head, newline="")), [])
-    header = [h.lstrip("\ufeff").strip() for h in first]
+    text_head = data[:65536].decode(encoding, errors="ignore").lstrip("\ufeff")
+    head = list(itertools.islice(csv.reader(_io.StringIO(text_head, newline="")),
+                                 HEADER_SEARCH + 2))
+    k = header_index(head, _table_of(path))
+    header = [h.lstrip("\ufeff").strip() for h in head[k]] if head else []
     if not header:
         return pd.DataFrame()
     names = _dedupe(header)
     py_encoding = "utf8" if encoding in {"utf-8", "utf-8-sig"} else encoding
-    if not re.search(rb"[\r\n]", data[: max(len(data), 1)].rstrip(b"\r\n")):
-        # the header alone (no line break after it): a table with no rows
-        return pd.DataFrame({h: pd.Series([], dtype="str") for h in names}).set_axis(
-            header, axis=1)
+    if len(head) <= k + 1 and len(data) <= 65536:
+        # the header alone (no row after it): a table with no rows
+        return _sourced(pd.DataFrame({h: pd.Series([], dtype="str") for h in names}).set_axis(
+            header, axis=1), path.name, head, k, _name_of(path))
     ragged: list[object] = []
 
     def _invalid(row: object) -> str:
@@ -293,7 +312,7 @@ def _read_csv(path: Path, *, keep_going: bool) -> pd.DataFrame:
     table = pacsv.read_csv(
         _io.BytesIO(data),
         read_options=pacsv.ReadOptions(
-            encoding=py_encoding, column_names=names, skip_rows=1,
+            encoding=py_encoding, column_names=names, skip_rows=k + 1,
             block_size=max(1 << 24, min(len(data) + 1, 1 << 31 - 1)),  # one huge cell fits
         ),
         # quoted cells may hold line breaks; only then is the (serial) multi-line parser needed
@@ -309,59 +328,124 @@ def _read_csv(path: Path, *, keep_going: bool) -> pd.DataFrame:
         ),
     )
     if ragged:
-        text = data.decode(encoding)
-        failures = _ragged_rows(path, text, len(header))
+        text = data.decode(encoding).lstrip("\ufeff")
+        failures = _ragged_rows(path, text, len(header), skip=k)
         if not keep_going:
             raise TableValidationError(failures)
-        records = list(csv.reader(_io.StringIO(text.lstrip("\ufeff"), newline="")))[1:]
-        width = len(header)
-        body = [r[:width] + [""] * (width - len(r)) for r in records]
-        frame = pd.DataFrame([[v if v != "" else None for v in r] for r in body],
-                             columns=names, dtype="str")
-        frame.columns = header
-        return _with_problems(frame, failures)
+        records = list(csv.reader(_io.StringIO(text, newline="")))[k + 1:]
+        frame = _padded(records, header)
+        return _with_problems(_sourced(frame, path.name, head, k, _name_of(path)), failures)
     frame = table.to_pandas()
     frame.columns = header
+    return _sourced(frame, path.name, head, k, _name_of(path))
+
+
+def _padded(records: list[list[str]], header: list[str]) -> pd.DataFrame:
+    """Records cut or padded to the header's width (empty cells missing)."""
+    width = len(header)
+    body = [r[:width] + [""] * (width - len(r)) for r in records]
+    frame = pd.DataFrame([[v if v != "" else None for v in r] for r in body],
+                         columns=_dedupe(header), dtype="str")
+    frame.columns = header
     return frame
+
+
+def _name_of(path: Path) -> str:
+    tbl = _table_of(path)
+    return tbl.name if tbl else path.name
+
+
+def _table_of(path: Path) -> schema.Table | None:
+    try:
+        return schema.table(path.stem)
+    except KeyError:
+        return None
+
+
+def header_index(rows: list[list[str]] | list[tuple[object, ...]],
+                 tbl: schema.Table | None) -> int:
+    """Position of the header row: the first of the leading rows that holds two or more of the
+    table's headers (title rows above it are skipped), else 0.
+
+    Examples
+    --------
+    >>> rows = [["海岚区两新组织台账（2026年）", None], [None, None], ["编号", "名称"], ["O1", "x"]]
+    >>> header_index(rows, schema.ORGANIZATIONS), header_index(rows[2:], schema.ORGANIZATIONS)
+    (2, 0)
+    >>> header_index(rows, None)
+    0
+    """
+    if tbl is None:
+        return 0
+    lookup = schema.header_lookup(tbl)
+    need = min(2, len(tbl.columns))
+    for i, row in enumerate(rows[:HEADER_SEARCH + 1]):
+        known = sum("".join(str(h).split()).lower() in lookup for h in row if h is not None)
+        if known >= need:
+            return i
+    return 0
+
+
+def _sourced(frame: pd.DataFrame, label: str, head: list[list[str]] | list[tuple[object, ...]],
+             k: int, table: str) -> pd.DataFrame:
+    """Record where ``frame`` came from (``label``: file or sheet; header row) and note any
+    title rows above the header."""
+    frame.attrs[SOURCE] = {"name": label, "header_row": k + 1}
+    if k:
+        title = " / ".join(str(c).strip() for r in head[:k] for c in r
+                           if c is not None and str(c).strip())
+        note = [table, "", TITLE_ROWS, k, _short_text(title)]
+        frame.attrs[READ_NOTES] = pd.DataFrame([note], columns=NOTE_COLUMNS)
+    return frame
+
+
+def _short_text(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+def read_notes(df: pd.DataFrame) -> pd.DataFrame | None:
+    """What reading ``df`` normalised (title rows skipped, …), or ``None``.
+
+    Examples
+    --------
+    >>> read_notes(pd.DataFrame()) is None
+    True
+    """
+    found = df.attrs.get(READ_NOTES)
+    return found if isinstance(found, pd.DataFrame) and len(found) else None
 
 
 def _read_with_bare_cr(path: Path, text: str, *, keep_going: bool) -> pd.DataFrame:
     """A file with LF (or CRLF) line ends and a bare CR inside some cells: every such row is
     a problem (Excel shows the CR as a line break; we cannot tell what was meant)."""
-    try:
-        name = schema.table(path.stem).name
-    except KeyError:
-        name = path.name
+    tbl = _table_of(path)
+    name = tbl.name if tbl else path.name
     text = text.lstrip("\ufeff").replace("\r\n", "\n")
     marked = text.replace("\r", "\u240d")  # visible mark: ␍
     records = list(csv.reader(_io.StringIO(marked, newline="")))
-    header = [h.strip() for h in records[0]] if records else []
-    width = len(header)
+    k = header_index(records, tbl)
+    header = [h.strip() for h in records[k]] if records else []
     problems = [[name, i, "", ",".join(r), BARE_CR,
                  "a cell without a bare CR: remove the line break or quote the cell"]
-                for i, r in enumerate(records, start=1) if any("\u240d" in c for c in r)]
+                for i, r in enumerate(records, start=1) if i > k and any("\u240d" in c for c in r)]
     failures = pd.DataFrame(problems, columns=FAILURE_COLUMNS)
     if not keep_going:
         raise TableValidationError(failures)
-    body = [r[:width] + [""] * (width - len(r)) for r in records[1:]]
-    frame = pd.DataFrame([[v if v != "" else None for v in r] for r in body],
-                         columns=_dedupe(header), dtype="str")
-    frame.columns = header
-    return _with_problems(frame, failures)
+    frame = _padded(records[k + 1:], header)
+    return _with_problems(_sourced(frame, path.name, records, k, name), failures)
 
 
-def _ragged_rows(path: Path, text: str, width: int) -> pd.DataFrame:
+def _ragged_rows(path: Path, text: str, width: int, *, skip: int = 0) -> pd.DataFrame:
     """Failures for the rows of a CSV text whose cell count differs from the header's
-    (the slow path, only taken for a broken file; rows numbered as records, header = 1)."""
-    try:
-        name = schema.table(path.stem).name
-    except KeyError:
-        name = path.name
+    (the slow path, only taken for a broken file; rows numbered as records, first = 1;
+    the ``skip`` title rows above the header are not rows of the table)."""
+    tbl = _table_of(path)
+    name = tbl.name if tbl else path.name
     rows = [
         [name, i, "", ",".join(cells), f"{len(cells)} {RAGGED}",
          f"{width} cells, one per header column (quote a value that holds a comma)"]
         for i, cells in enumerate(csv.reader(_io.StringIO(text, newline="")), start=1)
-        if cells and len(cells) != width
+        if i > skip + 1 and cells and len(cells) != width
     ]
     return pd.DataFrame(rows, columns=FAILURE_COLUMNS)
 
@@ -376,62 +460,156 @@ def _dedupe(names: list[str]) -> list[str]:
     return out
 
 
+Rows = Iterator[tuple[object, ...]]
+#: Problem text of a formula cell whose result was never saved in the file.
+NO_RESULT = "formula without a saved result"
+
+
 def _read_workbook(path: Path) -> Tables:
+    if path.suffix.lower() in {".xls", ".ods"}:
+        return _read_sheets(path, _calamine_sheets(path), {})
     import openpyxl
-    from openpyxl.utils import get_column_letter
 
     try:
         wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as err:  # BadZipFile, InvalidFileException, KeyError of a broken zip
-        head = path.read_bytes()[:8]
-        what = ("a text file (CSV?) with an .xlsx name: rename it to <table>.csv"
-                if head and not head.startswith(b"PK") and b"\x00" not in head
-                else f"not a readable .xlsx workbook ({type(err).__name__}: {err})")
-        raise TableValidationError(pd.DataFrame(
-            [[path.name, None, "", path.name, f"cannot read the workbook: {what}",
-              "an Excel workbook saved as .xlsx (Excel, WPS or LibreOffice)"]],
-            columns=FAILURE_COLUMNS)) from None
-    out: Tables = {}
-    sheets: dict[str, str] = {}
+        raise _unreadable(path, err) from None
     try:
-        for ws in wb.worksheets:
-            if ws.title == ENUM_SHEET:
-                continue  # the template's own hidden lists
-            try:
-                tbl = schema.table(ws.title)
-            except KeyError:
-                log.warning("ignoring sheet %r: not a table of the template", ws.title)
-                continue
-            if tbl.name in out:
-                _with_problems(out[tbl.name], [[tbl.name, None, "", ws.title,
-                                                "table given twice", f"one sheet for {tbl.name} "
-                                                f"(also sheet {sheets[tbl.name]!r})"]])
-                continue
-            stray: list[list[object]] = []
-            sheets[tbl.name] = ws.title
-            rows = ws.iter_rows(values_only=True)
-            header = next(rows, None)
-            if header is None:
-                out[tbl.name] = pd.DataFrame()
-                continue
-            width = max((i + 1 for i, h in enumerate(header) if h not in (None, "")), default=0)
-            names = [str(h).strip() if h is not None else "" for h in header[:width]]
-            body = []
-            for i, r in enumerate(rows, start=2):
-                cells = [_cell_text(v) for v in r]
-                for j, v in enumerate(cells):  # data under no header would be lost silently
-                    if v is not None and (j >= width or not names[j]):
-                        stray.append([tbl.name, i, get_column_letter(j + 1), v,
-                                         "value in a column without a header",
-                                         "a header for this column, or an empty cell"])
-                body.append(cells[:width] + [None] * (width - len(cells)))
-            while body and all(v is None for v in body[-1]):
-                body.pop()  # trailing formatted-but-empty rows
-            frame = pd.DataFrame(body, columns=_dedupe(names), dtype="str")
-            frame.columns = names
-            out[tbl.name] = _with_problems(frame, stray)
+        sheets = ((ws.title, ws.iter_rows(values_only=True)) for ws in wb.worksheets)
+        return _read_sheets(path, sheets, _formula_cells(path))
     finally:
         wb.close()
+
+
+def _unreadable(path: Path, err: Exception) -> TableValidationError:
+    head = path.read_bytes()[:8]
+    what = ("a text file (CSV?) with a workbook name: rename it to <table>.csv"
+            if head and not head.startswith((b"PK", b"\xd0\xcf")) and b"\x00" not in head
+            else f"not a readable workbook ({type(err).__name__}: {err})")
+    return TableValidationError(pd.DataFrame(
+        [[path.name, None, "", path.name, f"cannot read the workbook: {what}",
+          "a workbook saved by Excel, WPS or LibreOffice (.xlsx, .xls or .ods)"]],
+        columns=FAILURE_COLUMNS))
+
+
+def _calamine_sheets(path: Path) -> Iterable[tuple[str, Rows]]:
+    """The sheets of an ``.xls`` or ``.ods`` workbook (python-calamine, loaded on first use)."""
+    try:
+        import python_calamine  # noqa: F401  (the engine pandas uses below)
+    except ImportError:
+        raise TableValidationError(pd.DataFrame(
+            [[path.name, None, "", path.name, f"reading {path.suffix} workbooks needs the "
+              "optional package python-calamine", "pip install 'regional_graph[ledgers]', or "
+              "save the workbook as .xlsx"]], columns=FAILURE_COLUMNS)) from None
+    try:
+        frames = pd.read_excel(path, sheet_name=None, header=None, dtype=object,
+                               engine="calamine")
+    except Exception as err:  # a broken or mislabelled file
+        raise _unreadable(path, err) from None
+    return [(str(title), (tuple(None if _blank(v) else v for v in row)
+                          for row in df.itertuples(index=False, name=None)))
+            for title, df in frames.items()]
+
+
+def _blank(value: object) -> bool:
+    return value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NaT
+
+
+def _formula_cells(path: Path) -> dict[str, dict[tuple[int, int], str]]:
+    """Sheet → (row, column) → formula, for every formula cell of an ``.xlsx`` workbook
+    (read only when the sheets hold formulas at all: a second, formula-level pass)."""
+    import zipfile
+
+    import openpyxl
+
+    with zipfile.ZipFile(path) as z:
+        parts = [n for n in z.namelist() if n.startswith("xl/worksheets/") and n.endswith(".xml")]
+        if not any(re.search(rb"<f[ >/]", z.read(n)) for n in parts):
+            return {}
+    wb = openpyxl.load_workbook(path, read_only=True, data_only=False)
+    try:
+        out: dict[str, dict[tuple[int, int], str]] = {}
+        for ws in wb.worksheets:
+            found = {(i, j): str(getattr(v, "text", v))
+                     for i, row in enumerate(ws.iter_rows(values_only=True), start=1)
+                     for j, v in enumerate(row, start=1)
+                     if (v is not None and not isinstance(v, str | int | float | dt.date))
+                     or (isinstance(v, str) and v.startswith("="))}
+            if found:
+                out[ws.title] = found
+        return out
+    finally:
+        wb.close()
+
+
+def _read_sheets(path: Path, sheets: Iterable[tuple[str, Rows]],
+                 formulas: dict[str, dict[tuple[int, int], str]]) -> Tables:
+    out: Tables = {}
+    seen: dict[str, str] = {}
+    for title, rows in sheets:
+        if title == ENUM_SHEET:
+            continue  # the template's own hidden lists
+        try:
+            tbl = schema.table(title)
+        except KeyError:
+            log.warning("ignoring sheet %r: not a table of the template", title)
+            continue
+        if tbl.name in out:
+            _with_problems(out[tbl.name], [[tbl.name, None, "", title, "table given twice",
+                                            f"one sheet for {tbl.name} (also sheet "
+                                            f"{seen[tbl.name]!r})"]])
+            continue
+        seen[tbl.name] = title
+        out[tbl.name] = _sheet_frame(tbl, f"{path.name} › {title}", rows,
+                                     formulas.get(title, {}))
+    return out
+
+
+def _sheet_frame(tbl: schema.Table, label: str, rows: Rows,
+                 formulas: dict[tuple[int, int], str]) -> pd.DataFrame:
+    """One sheet as a raw table: header found below any title rows, every value kept;
+    values under no header and formulas without a saved result are problems of their cell."""
+    head = list(itertools.islice(rows, HEADER_SEARCH + 1))
+    if not head:
+        return _sourced(pd.DataFrame(), label, [], 0, tbl.name)
+    k = header_index(head, tbl)
+    header = head[k]
+    width = max((i + 1 for i, h in enumerate(header) if h not in (None, "")), default=0)
+    names = [str(h).strip() if h is not None else "" for h in header[:width]]
+    names += [""] * (width - len(names))
+    problems: list[list[object]] = []
+    body = []
+    for i, r in enumerate(itertools.chain(head[k + 1:], rows), start=k + 2):
+        cells = [_cell_text(v) for v in r]
+        for j, v in enumerate(cells):  # data under no header would be lost silently
+            if v is None and (i, j + 1) in formulas:
+                problems.append([tbl.name, i, column_letter(j + 1), formulas[(i, j + 1)],
+                                 NO_RESULT, "the value: open the file in Excel or WPS and save "
+                                 "it (formulas get calculated), or type the value"])
+            elif v is not None and (j >= width or not names[j]):
+                problems.append([tbl.name, i, column_letter(j + 1), v,
+                                 "value in a column without a header",
+                                 "a header for this column, or an empty cell"])
+        body.append(cells[:width] + [None] * (width - len(cells)))
+    while body and all(v is None for v in body[-1]):
+        body.pop()  # trailing formatted-but-empty rows
+    frame = pd.DataFrame(body, columns=_dedupe(names), dtype="str")
+    frame.columns = names
+    return _with_problems(_sourced(frame, label, head, k, tbl.name), problems)
+
+
+def column_letter(n: int) -> str:
+    """The spreadsheet letter of column ``n`` (1 → A, 27 → AA).
+
+    Examples
+    --------
+    >>> column_letter(3), column_letter(27), column_letter(703)
+    ('C', 'AA', 'AAA')
+    """
+    out = ""
+    while n > 0:
+        n, rem = divmod(n - 1, 26)
+        out = chr(65 + rem) + out
     return out
 
 
@@ -465,7 +643,9 @@ def write_tables(
 ) -> Path:
     """Write tables as a folder of CSV files (UTF-8 with BOM) or, for ``*.xlsx``, a workbook.
 
-    Dates are written as ``YYYY-MM-DD``, enum values as their canonical codes.
+    Dates are written as ``YYYY-MM-DD``, enum values as their canonical codes. A CSV text cell
+    that a spreadsheet would run as a formula (``=…``, ``+…``, ``-…``, ``@…``) is written with
+    a leading ``'`` (:func:`regional_graph.frames.safe_cell`); reading removes it again.
 
     Parameters
     ----------
@@ -505,8 +685,8 @@ def write_tables(
                 write_sheet(xw, df, sheet)
         return path
     path.mkdir(parents=True, exist_ok=True)
-    for name, df in frames.items():
-        df.to_csv(path / f"{name}.csv", index=False, encoding="utf-8-sig")
+    for name, df in frames.items():  # no cell a spreadsheet would run as a formula
+        safe_frame(df).to_csv(path / f"{name}.csv", index=False, encoding="utf-8-sig")
     return path
 
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
 
 class Label(StrEnum):
@@ -40,6 +41,13 @@ class Label(StrEnum):
     RESOURCE = "Resource"
     DEMAND = "Demand"
     MEMBER = "Member"
+
+
+#: Chinese name of each node label (for messages).
+LABEL_ZH: dict[Label, str] = {
+    Label.AREA: "区域", Label.PARTY_ORG: "党组织", Label.ORGANIZATION: "单位",
+    Label.RESOURCE: "资源", Label.DEMAND: "需求", Label.MEMBER: "党员",
+}
 
 
 class RelType(StrEnum):
@@ -95,6 +103,7 @@ class Enum:
 
     name: str
     values: dict[str, tuple[str, ...]]
+    zh_name: str = ""
 
     @property
     def codes(self) -> list[str]:
@@ -157,6 +166,16 @@ class Enum:
         """
         return ", ".join(f"{c} ({a[0]})" for c, a in self.values.items())
 
+    def describe_zh(self) -> str:
+        """The accepted values in Chinese, for messages.
+
+        Examples
+        --------
+        >>> PRIORITY.describe_zh()
+        '高、中、低'
+        """
+        return "、".join(a[0] for a in self.values.values())
+
 
 def _norm(value: str) -> str:
     return "".join(str(value).split()).lower()
@@ -164,7 +183,8 @@ def _norm(value: str) -> str:
 
 AREA_LEVEL = Enum(
     "area level",
-    {
+    zh_name="区域层级",
+    values={
         "district": ("区", "区县", "县区", "市辖区"),
         "street": ("街道", "镇", "乡镇", "街道办事处"),
         "community": ("社区", "村", "村居"),
@@ -176,7 +196,8 @@ AREA_LEVEL = Enum(
 
 PARTY_ORG_LEVEL = Enum(
     "party org level",
-    {
+    zh_name="党组织层级",
+    values={
         "district_committee": ("区委", "区委组织部", "县委"),
         "street_committee": ("街道党工委", "党工委", "街道大工委", "镇党委"),
         "community_committee": ("社区党委", "社区党总支", "社区大党委", "村党组织"),
@@ -191,7 +212,8 @@ PARTY_ORG_LEVEL = Enum(
 
 ORG_KIND = Enum(
     "organization kind",
-    {
+    zh_name="单位类型",
+    values={
         "agency": ("机关", "党政机关"),
         "school": ("学校", "高校"),
         "hospital": ("医院", "卫生院"),
@@ -209,7 +231,8 @@ ORG_KIND = Enum(
 
 LINK_TYPE = Enum(
     "link type",
-    {
+    zh_name="关系类型",
+    values={
         "covered_by": ("覆盖", "隶属"),
         "paired_with": ("共建", "结对", "结对共建", "挂钩"),
         "sits_on": ("兼职委员",),
@@ -220,7 +243,8 @@ LINK_TYPE = Enum(
 
 CATEGORY = Enum(
     "category",
-    {
+    zh_name="类别",
+    values={
         "venue": ("场地",),
         "medical": ("医疗",),
         "legal": ("法律",),
@@ -239,7 +263,8 @@ CATEGORY = Enum(
 
 ORDER_STATUS = Enum(
     "order status",
-    {
+    zh_name="订单状态",
+    values={
         "open": ("待派单", "已下单", "群众点单"),
         "dispatched": ("已派单", "党组织下单"),
         "taken": ("已接单", "党员接单"),
@@ -251,7 +276,9 @@ ORDER_STATUS = Enum(
 #: Characters that separate the categories listed in a member's ``skills`` cell.
 SKILL_SEPARATORS = "、,;/，；"
 
-PRIORITY = Enum("priority", {"high": ("高",), "medium": ("中",), "low": ("低",)})
+#: Priorities; ledgers also write them as numbers (1 = most urgent) or 紧急/一般.
+PRIORITY = Enum("priority", {"high": ("高", "紧急", "急", "1"), "medium": ("中", "一般", "2"),
+                             "low": ("低", "不急", "3")}, zh_name="优先级")
 #: Weight of each priority in the matching objective (an empty priority counts as medium).
 PRIORITY_WEIGHT: dict[str, int] = {"high": 3, "medium": 2, "low": 1}
 
@@ -328,6 +355,35 @@ class Column:
         ('id', '编号', 'ID', '代码')
         """
         return (self.name, self.zh, *self.aliases)
+
+    @property
+    def expects_zh(self) -> str:
+        """What the column expects, in Chinese (for the problems a user reads).
+
+        Examples
+        --------
+        >>> ORGANIZATIONS.column("party_members").expects_zh
+        '不小于 0 的整数'
+        >>> AREAS.column("parent_id").expects_zh
+        '已有区域的编号'
+        """
+        if self.enum is not None:
+            return "以下之一：" + self.enum.describe_zh()
+        if self.dtype == "ref":
+            return "已有" + "或".join(LABEL_ZH[lbl] for lbl in self.refs) + "的编号"
+        if self.dtype in {"int", "float"}:
+            kind = "整数" if self.dtype == "int" else "数字"
+            if self.minimum is not None and self.maximum is not None:
+                return f"{self.minimum:g} 到 {self.maximum:g} 之间的{kind}"
+            if self.minimum is not None:
+                return f"不小于 {self.minimum:g} 的{kind}"
+            return kind
+        return {
+            "id": "非空编号，在所有表格中唯一",
+            "date": "日期，如 2024-03-01、2024/3/1 或 2024年3月1日",
+            "datetime": "日期和时间，如 2024-03-01 14:30（或只写日期）",
+            "bool": "是/否",
+        }.get(self.dtype, "文字")
 
     @property
     def expects(self) -> str:
@@ -440,7 +496,7 @@ ID = "id"
 NAME = "name"
 _ID = Column(ID, "编号", "id", required=True, aliases=("ID", "代码"))
 _NAME = Column(NAME, "名称", "str", required=True, aliases=("名字",))
-_COUNT = {"dtype": "int", "minimum": 0}
+_COUNT: dict[str, Any] = {"dtype": "int", "minimum": 0}
 
 AREAS = Table(
     "areas",
@@ -628,6 +684,32 @@ LINK_ENDPOINTS: dict[str, tuple[tuple[Label, ...], tuple[Label, ...]]] = {
     "conference_member": ((Label.ORGANIZATION, Label.PARTY_ORG), (Label.PARTY_ORG,)),
     "reports_to": ((Label.MEMBER,), (Label.AREA,)),
 }
+_UNIT_PARENTS = ("district_committee", "street_committee", "community_committee",
+                 "industry_committee")
+#: Table → level → the levels its parent may have (``()``: no parent). The level order of both
+#: hierarchies: a street's parent is a district, a community's a street, …
+PARENT_LEVELS: dict[str, dict[str, tuple[str, ...]]] = {
+    "areas": {
+        "city": (), "district": ("city",), "street": ("district",), "community": ("street",),
+        "grid": ("community",), "building": ("grid", "community"),
+    },
+    "party_orgs": {
+        "district_committee": (), "street_committee": ("district_committee",),
+        "community_committee": ("street_committee",), "grid_branch": ("community_committee",),
+        "building_group": ("grid_branch", "community_committee"),
+        "unit_org": _UNIT_PARENTS,
+        "independent_branch": (*_UNIT_PARENTS, "unit_org"),
+        "joint_branch": (*_UNIT_PARENTS, "unit_org"),
+        "industry_committee": ("district_committee", "street_committee"),
+    },
+}
+#: Party org level → the area levels it may lead (levels not listed may lead any area).
+LEADS_LEVELS: dict[str, tuple[str, ...]] = {
+    "district_committee": ("district",), "street_committee": ("street",),
+    "community_committee": ("community",), "grid_branch": ("grid",),
+    "building_group": ("building",),
+}
+
 #: Link type → relationship type.
 LINK_RELTYPE: dict[str, RelType] = {t: RelType(t.upper()) for t in LINK_TYPE.codes}
 

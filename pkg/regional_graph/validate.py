@@ -31,8 +31,10 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import re
+import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -42,7 +44,15 @@ import pyarrow.compute as pc
 from . import schema
 from .errors import FAILURE_COLUMNS, TableValidationError
 from .frames import concat_arrow, to_text_frame
-from .io import Tables, broken_rows, read_problems
+from .io import (
+    NOTE_COLUMNS,
+    SOURCE,
+    Tables,
+    broken_rows,
+    column_letter,
+    read_notes,
+    read_problems,
+)
 
 _DATE_RE = re.compile(
     r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?"
@@ -59,7 +69,19 @@ _EXCEL_ERROR = r"^#(N/A|REF!|VALUE!|DIV/0!|NAME\?|NUM!|NULL!|SPILL!|CALC!|GETTIN
 #: Longest text accepted in a cell (Excel's own limit).
 MAX_TEXT = 32_767
 _BOOL = {**dict.fromkeys(schema.BOOL_TRUE, True), **dict.fromkeys(schema.BOOL_FALSE, False)}
-_BOOL_CODE = {True: 1, False: 0}
+_BOOL_CODE: dict[bool | None, int] = {True: 1, False: 0}
+#: Full-width digits, sign, point and comma (Chinese input methods type these).
+_FULL_WIDTH = "[０-９－＋．，]"
+#: A number with thousands separators, in groups of three (``1,234``, ``-12,000.5``).
+_THOUSANDS = r"-?\d{1,3}(?:,\d{3})+(?:\.\d+)?"
+#: Day 0 of Excel's serial dates (1900 date system, with its leap-year quirk folded in).
+_EXCEL_EPOCH = np.datetime64("1899-12-30T00:00:00", "s")
+#: Key of the failures table's ``attrs`` naming each table and column as the user named it:
+#: table → ``{"name": file or sheet, "columns": {column: [letter, header]}, "letters": …}``.
+SOURCES = "sources"
+#: Key of the failures table's ``attrs`` holding what was accepted and normalised (a table of
+#: ``NOTE_COLUMNS``): shown by ``regional-graph check`` even when there is no problem.
+NOTES = "notes"
 
 
 def parse_date(text: str) -> dt.date | None:
@@ -157,6 +179,9 @@ def check_tables(raw: Mapping[str, pd.DataFrame]) -> tuple[Tables, pd.DataFrame]
     run = _Run()
     frames: dict[str, pd.DataFrame] = {}
     for given, df in raw.items():
+        notes = read_notes(df)  # what reading normalised (title rows skipped, …)
+        if notes is not None:
+            run.notes.append(notes)
         found = read_problems(df)  # problems met while reading the file (ragged rows, …)
         if found is not None:
             run.parts.append(found.astype({"row": "object"}))
@@ -204,6 +229,8 @@ def check_tables(raw: Mapping[str, pd.DataFrame]) -> tuple[Tables, pd.DataFrame]
         broken = pd.MultiIndex.from_frame(failures.loc[ragged, ["table", "row"]])
         keys = pd.MultiIndex.from_frame(failures[["table", "row"]])
         failures = failures[ragged | ~keys.isin(broken)].reset_index(drop=True)
+    failures.attrs[SOURCES] = run.sources
+    failures.attrs[NOTES] = run.notes_table()
     return run.typed, failures
 
 
@@ -220,6 +247,22 @@ class _Run:
     labels: np.ndarray | None = None
     ref_codes: dict[tuple[str, str], np.ndarray] = field(default_factory=dict)
     unreadable: set[str] = field(default_factory=set)  # tables whose file could not be read
+    sources: dict[str, dict[str, object]] = field(default_factory=dict)  # as the user named
+    notes: list[pd.DataFrame] = field(default_factory=list)  # what was normalised
+
+    def note(self, table: str, column: str, note: str, mask: np.ndarray,
+             values: pd.Series | np.ndarray) -> None:
+        """Record that the cells of ``mask`` were accepted after normalising them."""
+        mask = np.asarray(mask, dtype=bool)
+        if mask.any():
+            example = str(np.asarray(values, dtype=object)[mask][0])
+            self.notes.append(pd.DataFrame([[table, column, note, int(mask.sum()), example]],
+                                           columns=NOTE_COLUMNS))
+
+    def notes_table(self) -> pd.DataFrame:
+        if not self.notes:
+            return pd.DataFrame({c: pd.Series([], dtype=object) for c in NOTE_COLUMNS})
+        return pd.concat(self.notes, ignore_index=True)
 
     # -- recording ----------------------------------------------------------------------
     def fail(
@@ -269,7 +312,9 @@ class _Run:
     def parse_table(self, tbl: schema.Table, df: pd.DataFrame | None) -> None:
         if df is None:
             df = pd.DataFrame({c: pd.Series([], dtype="str") for c in tbl.required})
+        source = dict(df.attrs.get(SOURCE, {}))
         df = to_text_frame(df) if not all(df.dtypes == "str") else df
+        df.attrs[SOURCE] = source
         lookup = schema.header_lookup(tbl)
         rename: dict[str, str] = {}
         extras: list[str] = []
@@ -286,6 +331,7 @@ class _Run:
                 rename[str(header)] = canon
         present = set(rename.values())
         self.present[tbl.name] = present
+        self.record_source(tbl, df, rename)
         for col in tbl.required:
             if col not in present and tbl.name not in self.unreadable:
                 c = tbl.column(col)
@@ -293,19 +339,20 @@ class _Run:
                           f"a column {c.name!r} (or {c.zh!r})")
         # drop entirely empty rows, remember file row numbers (header = row 1)
         keep = df.notna().to_numpy().any(axis=1) if len(df.columns) else np.zeros(len(df), bool)
-        rows = np.flatnonzero(keep) + 2
+        header_row = int(df.attrs.get(SOURCE, {}).get("header_row", 1))
+        rows = np.flatnonzero(keep) + header_row + 1
         df = df.iloc[np.flatnonzero(keep)] if not keep.all() else df
         self.rows[tbl.name] = rows
         n = len(df)
         out: dict[str, pd.Series | np.ndarray | pd.Categorical] = {}
-        for col in tbl.columns:
-            header = next((h for h, c in rename.items() if c == col.name), None)
+        for spec in tbl.columns:
+            header = next((h for h, c in rename.items() if c == spec.name), None)
             if header is None:
-                out[col.name] = _empty(col, n)
+                out[spec.name] = _empty(spec, n)
                 continue
             s = df.iloc[:, list(df.columns).index(header)] if _dup(df, header) else df[header]
             s = s.reset_index(drop=True)
-            out[col.name] = self.parse_column(tbl, col, s)
+            out[spec.name] = self.parse_column(tbl, spec, s)
         typed = pd.DataFrame(out)
         positions = [i for i, h in enumerate(df.columns) if str(h) in extras]
         for pos in positions:  # by position: a ledger may carry two columns of one name
@@ -313,16 +360,30 @@ class _Run:
             values = df.iloc[:, pos].reset_index(drop=True).astype("str")
             if not header:  # a column with no header: fine when empty, else a problem
                 filled = values.notna().to_numpy()
-                self.fail_rows(tbl.name, filled, f"column {pos + 1}", values,
+                self.fail_rows(tbl.name, filled, column_letter(pos + 1), values,
                                "value in a column without a header",
                                "a header for this column, or an empty cell")
                 continue
+            values = self.unescape_formulas(tbl.name, header, values)
             self.check_control_characters(tbl.name, header, values)
             name, k = header, 2
             while name in typed.columns:
                 name, k = f"{header} ({k})", k + 1
             typed[name] = values
         self.typed[tbl.name] = typed
+
+    def record_source(self, tbl: schema.Table, df: pd.DataFrame, rename: dict[str, str]) -> None:
+        """Remember the table's file or sheet name and each column's header and letter as the
+        user wrote them, so that problems name them in the user's words."""
+        given = df.attrs.get(SOURCE, {})
+        letters = {column_letter(i + 1): str(h) for i, h in enumerate(df.columns)}
+        columns = {}
+        for i, h in enumerate(df.columns):
+            canon = rename.get(str(h))
+            if canon is not None and canon not in columns:
+                columns[canon] = [column_letter(i + 1), str(h)]
+        self.sources[tbl.name] = {"name": given.get("name"), "columns": columns,
+                                  "letters": letters}
 
     def parse_column(self, tbl: schema.Table, col: schema.Column, s: pd.Series) -> object:
         t = tbl.name
@@ -333,57 +394,122 @@ class _Run:
             self.fail_rows(t, empty, col.name, s, "empty required cell",
                            "non-empty text" if col.dtype == "str" else col.expects)
         if col.dtype in {"str", "id", "ref"}:
+            s = self.unescape_formulas(t, col.name, s)
             self.check_control_characters(t, col.name, s)
             return s.astype("str")
-        given = s.notna().to_numpy()
         if col.dtype == "enum":
-            assert col.enum is not None
-            lookup = col.enum.lookup
-            position = {code: i for i, code in enumerate(col.enum.codes)}
-            codes = _map_unique(
-                s, lambda v: position.get(lookup.get("".join(v.split()).lower(), ""), -1),
-                dtype=np.int16, missing=-1,
-            )
-            bad = given & (codes < 0)
-            self.fail_rows(t, bad, col.name, s, f"unknown {col.enum.name}", col.expects)
-            return pd.Categorical.from_codes(codes, categories=col.enum.codes)
+            return self.parse_enum(t, col, s)
         if col.dtype in {"int", "float"}:
-            num = _plain_numbers(s)
-            if num is None:  # something else than plain decimals: pandas decides
-                num = pd.to_numeric(s, errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
-            bad = given & ~np.isfinite(num)
-            self.fail_rows(t, bad, col.name, s, "not a number", col.expects)
-            ok = given & ~bad
-            if col.dtype == "int":
-                huge = ok & (np.abs(num) > 2**53)  # beyond exact integers of a float64
-                self.fail_rows(t, huge, col.name, s, "number too large", col.expects)
-                ok &= ~huge
-                frac = ok & (num != np.round(num))
-                self.fail_rows(t, frac, col.name, s, "not a whole number", col.expects)
-                ok &= ~frac
-            if col.minimum is not None:
-                low = ok & (num < col.minimum)
-                problem = "negative count" if col.minimum == 0 else f"below {col.minimum:g}"
-                self.fail_rows(t, low, col.name, s, problem, col.expects)
-            if col.maximum is not None:
-                high = ok & (num > col.maximum)
-                self.fail_rows(t, high, col.name, s, f"above {col.maximum:g}", col.expects)
-            values = pd.Series(np.where(ok, num, np.nan))
-            return values if col.dtype == "float" else values.astype("Int64")
+            return self.parse_number(t, col, s)
         if col.dtype in {"date", "datetime"}:
-            nat = np.datetime64("NaT", "s")
-            parse = parse_date if col.dtype == "date" else parse_datetime
-            dates = _map_unique(s, parse, dtype="datetime64[s]", missing=nat)  # None → NaT
-            bad = given & np.isnat(dates)
-            self.fail_rows(t, bad, col.name, s, "unparseable date", col.expects)
-            return pd.Series(dates)
+            return self.parse_dates(t, col, s)
         if col.dtype == "bool":
             flag = _map_unique(s, lambda v: _BOOL_CODE.get(_BOOL.get(v.strip().lower()), -1),
                                dtype=np.int8, missing=-1)  # 1 yes, 0 no, -1 empty or unknown
-            bad = given & (flag < 0)
+            bad = s.notna().to_numpy() & (flag < 0)
             self.fail_rows(t, bad, col.name, s, "not a yes/no value", col.expects)
             return pd.arrays.BooleanArray(flag == 1, flag < 0)
         raise AssertionError(col.dtype)
+
+    def parse_enum(self, t: str, col: schema.Column, s: pd.Series) -> pd.Categorical:
+        assert col.enum is not None
+        lookup = col.enum.lookup
+        position = {code: i for i, code in enumerate(col.enum.codes)}
+        codes = _map_unique(
+            s, lambda v: position.get(lookup.get("".join(v.split()).lower(), ""), -1),
+            dtype=np.int16, missing=-1,
+        )
+        bad = s.notna().to_numpy() & (codes < 0)
+        self.fail_rows(t, bad, col.name, s, f"unknown {col.enum.name}", col.expects)
+        if col.enum is schema.PRIORITY:
+            digits = s.str.fullmatch(r"\s*[123]\s*", na=False).to_numpy(dtype=bool)
+            self.note(t, col.name, "numbers read as priorities (1 high, 2 medium, 3 low)",
+                      digits, s)
+        return pd.Categorical.from_codes(codes, categories=col.enum.codes)
+
+    def parse_number(self, t: str, col: schema.Column, s: pd.Series) -> pd.Series:
+        given = s.notna().to_numpy()
+        num = _plain_numbers(s)
+        if num is None:  # something else than plain decimals: normalise, then pandas decides
+            num = pd.to_numeric(self.normalise_digits(t, col.name, s), errors="coerce"
+                                ).to_numpy(dtype="float64", na_value=np.nan)
+        bad = given & ~np.isfinite(num)
+        self.fail_rows(t, bad, col.name, s, "not a number", col.expects)
+        ok = given & ~bad
+        if col.dtype == "int":
+            huge = ok & (np.abs(num) > 2**53)  # beyond exact integers of a float64
+            self.fail_rows(t, huge, col.name, s, "number too large", col.expects)
+            ok &= ~huge
+            frac = ok & (num != np.round(num))
+            self.fail_rows(t, frac, col.name, s, "not a whole number", col.expects)
+            ok &= ~frac
+        if col.minimum is not None:
+            low = ok & (num < col.minimum)
+            problem = "negative count" if col.minimum == 0 else f"below {col.minimum:g}"
+            self.fail_rows(t, low, col.name, s, problem, col.expects)
+        if col.maximum is not None:
+            high = ok & (num > col.maximum)
+            self.fail_rows(t, high, col.name, s, f"above {col.maximum:g}", col.expects)
+        values = pd.Series(np.where(ok, num, np.nan))
+        return values if col.dtype == "float" else values.astype("Int64")
+
+    def normalise_digits(self, t: str, column: str, s: pd.Series) -> pd.Series:
+        """Full-width digits (１２３) as digits and thousands separators (1,234) dropped,
+        each noted; the values shown in problems stay as the user wrote them."""
+        text = s.astype("str")
+        wide = text.str.contains(_FULL_WIDTH, regex=True, na=False).to_numpy(dtype=bool)
+        if wide.any():
+            self.note(t, column, "full-width digits read as digits", wide, text)
+            text = text.where(~wide, text.map(_nfkc, na_action="ignore"))
+        grouped = text.str.fullmatch(_THOUSANDS, na=False).to_numpy(dtype=bool)
+        if grouped.any():
+            self.note(t, column, "thousands separators removed", grouped, s)
+            text = text.where(~grouped, text.str.replace(",", "", regex=False))
+        return text
+
+    def parse_dates(self, t: str, col: schema.Column, s: pd.Series) -> pd.Series:
+        """Dates as written (see :func:`parse_date`), full-width digits, and Excel serial
+        day numbers (45566 → 2024-10-01), each normalisation noted."""
+        nat = np.datetime64("NaT", "s")
+        given = s.notna().to_numpy()
+        text = self.normalise_digits(t, col.name, s) if not _plain_ascii(s) else s
+        parse = parse_date if col.dtype == "date" else parse_datetime
+        dates = _map_unique(text, parse, dtype="datetime64[s]", missing=nat)  # None → NaT
+        unparsed = given & np.isnat(dates)
+        if not unparsed.any():  # the common case: every date as written
+            return pd.Series(dates)
+        serial = unparsed & text.where(unparsed).str.fullmatch(
+            r"\d{5}(\.\d+)?", na=False).to_numpy(dtype=bool)
+        if serial.any():
+            days = pd.to_numeric(text.where(serial), errors="coerce").to_numpy(dtype="float64")
+            days = np.where(serial, days, 0.0)
+            if col.dtype == "date":
+                days = np.floor(days)
+            when = _EXCEL_EPOCH + (days * 86400).round().astype("int64", copy=False
+                                                                 ).astype("timedelta64[s]")
+            dates = np.where(serial, when, dates)
+            self.note(t, col.name, "Excel serial dates read as dates", serial, s)
+        if col.dtype == "date" and (given & np.isnat(dates)).any():  # a date-time cell
+            stamped = _map_unique(text.where(given & np.isnat(dates)), parse_datetime,
+                                  dtype="datetime64[s]", missing=nat)
+            timed = ~np.isnat(stamped)
+            dates = np.where(timed, stamped.astype("datetime64[D]").astype("datetime64[s]"),
+                             dates)
+            self.note(t, col.name, "times of day dropped (a date column)", timed, s)
+        bad = given & np.isnat(dates)
+        self.fail_rows(t, bad, col.name, s, "unparseable date", col.expects)
+        return pd.Series(dates)
+
+    def unescape_formulas(self, t: str, column: str, s: pd.Series) -> pd.Series:
+        """Text that a spreadsheet-safe export wrote with a leading ``'`` (``'=A1``) is read
+        back without it, noted (:func:`regional_graph.frames.safe_cell` writes it)."""
+        if not len(s) or not _may_hold(s, _QUOTE_BYTES):
+            return s
+        hit = s.str.match(r"'+[=+\-@\t\r]", na=False).to_numpy(dtype=bool)
+        if not hit.any():
+            return s
+        self.note(t, column, "formula escape removed (a leading ')", hit, s)
+        return s.where(~hit, s.str.slice(1))
 
     def check_control_characters(self, table: str, column: str, s: pd.Series) -> None:
         """Control characters (e.g. a vertical tab pasted from Excel) break workbooks and
@@ -483,7 +609,7 @@ class _Run:
                     found = np.array([label_list[i].value for i in range(len(label_list))])
                     got = np.where(wrong, found[self.labels[np.where(ok, code, 0)]], "")
                     self.fail_rows(tbl.name, wrong, col.name, s,
-                                   pd.Series(got).map(lambda g: f"id of a {g}, wrong kind"),
+                                   pd.Series(got).map(lambda g: f"id of {_a(g)} {g}, wrong kind"),
                                    col.expects)
                 if col.rel in {schema.RelType.PART_OF, schema.RelType.SUBORDINATE_TO}:
                     own = df["id"].to_numpy(dtype=object)
@@ -514,14 +640,15 @@ class _Run:
                 tname = np.array(link_types, dtype=object)[np.where(tcode >= 0, tcode, 0)]
                 side = int(end == "target")
                 expected = [
-                    f"a {' or '.join(x.value for x in schema.LINK_ENDPOINTS[tn][side])}"
+                    f"{_a(schema.LINK_ENDPOINTS[tn][side][0])} "
+                    f"{' or '.join(x.value for x in schema.LINK_ENDPOINTS[tn][side])}"
                     f" as the {end} of a {tn} link"
                     for tn in tname[wrong]
                 ]
                 exp = np.empty(len(df), dtype=object)
                 exp[wrong] = expected
                 prob = np.empty(len(df), dtype=object)
-                prob[wrong] = [f"{end} is a {g}, wrong kind for this link type"
+                prob[wrong] = [f"{end} is {_a(g)} {g}, wrong kind for this link type"
                                for g in got[wrong]]
                 self.fail_rows("links", wrong, col, df[col], prob, exp)
         same = (src >= 0) & (src == dst)
@@ -556,6 +683,7 @@ class _Run:
             found = pc.index_in(_arrow(df["parent_id"]), value_set=_arrow(df["id"]),
                                 skip_nulls=True)
             parent = pc.fill_null(found, -1).to_numpy().astype(np.int64)
+            self.check_level_order(tname, df, parent)
             on_cycle = cycle_members(parent)
             on_cycle &= parent != np.arange(len(parent))  # self-parents reported already
             if not on_cycle.any():
@@ -572,6 +700,50 @@ class _Run:
             prob[on_cycle] = [f"hierarchy cycle: its own ancestor ({p})" for p in paths]
             self.fail_rows(tname, on_cycle, "parent_id", df["parent_id"], prob,
                            "a parent chain that ends at a top-level node")
+
+    def check_level_order(self, tname: str, df: pd.DataFrame, parent: np.ndarray) -> None:
+        """A street's parent must be a district, a community's a street, …; a street Party
+        working committee leads a street (:data:`schema.PARENT_LEVELS`, ``LEADS_LEVELS``)."""
+        rule = schema.PARENT_LEVELS[tname]
+        codes = list(df["level"].cat.categories)
+        level = df["level"].cat.codes.to_numpy()
+        allowed = np.array([[p in rule.get(c, ()) for p in codes] for c in codes], dtype=bool)
+        has = (parent >= 0) & (level >= 0)
+        p_level = np.where(has, level[np.where(parent >= 0, parent, 0)], -1)
+        has &= p_level >= 0
+        wrong = has.copy()
+        wrong[has] = ~allowed[level[has], p_level[has]]
+        if wrong.any():
+            names = np.array(codes, dtype=object)
+            prob = np.array([f"parent of level {names[p]}, wrong level order" if p >= 0 else ""
+                             for p in p_level], dtype=object)
+            exp = np.array([("a parent of level " + " or ".join(rule[names[c]]))
+                            if c >= 0 and rule.get(names[c]) else "no parent" for c in level],
+                           dtype=object)
+            self.fail_rows(tname, wrong, "parent_id", df["parent_id"], prob, exp)
+        if tname == "party_orgs":
+            self.check_leads(df)
+
+    def check_leads(self, df: pd.DataFrame) -> None:
+        code = self.ref_codes.get(("party_orgs", "area_id"))
+        areas = self.typed["areas"]
+        if code is None or not len(areas):
+            return
+        pos = code  # ids are numbered table by table, areas first
+        ok = (code >= 0) & (pos < len(areas)) & df["level"].notna().to_numpy()
+        area_level = np.full(len(df), "", dtype=object)
+        known = areas["level"].astype(object).where(areas["level"].notna(), "")
+        area_level[ok] = known.to_numpy(dtype=object)[pos[ok]]
+        org_level = df["level"].astype("str").to_numpy(dtype=object)
+        wrong = np.array([bool(o and a and o in schema.LEADS_LEVELS
+                               and a not in schema.LEADS_LEVELS[o])
+                          for o, a in zip(org_level, area_level, strict=True)], dtype=bool)
+        if wrong.any():
+            prob = np.array([f"leads an area of level {a}, wrong level order" for a in area_level],
+                            dtype=object)
+            exp = np.array(["an area of level " + " or ".join(schema.LEADS_LEVELS.get(o, ()))
+                            for o in org_level], dtype=object)
+            self.fail_rows("party_orgs", wrong, "area_id", df["area_id"], prob, exp)
 
     def check_activities(self) -> None:
         df = self.typed["activities"]
@@ -758,8 +930,23 @@ def _may_hold(s: pd.Series, table: np.ndarray, *, empty: bool = False) -> bool:
     return False
 
 
+def _nfkc(text: str) -> str:
+    return unicodedata.normalize("NFKC", text)
+
+
+def _plain_ascii(s: pd.Series) -> bool:
+    """True when no cell of ``s`` holds a non-ASCII character (nothing full-width)."""
+    return not _may_hold(s, _HIGH_BYTES)
+
+
+_HIGH_BYTES = np.zeros(256, dtype=bool)
+_HIGH_BYTES[0x80:] = True
+_QUOTE_BYTES = np.zeros(256, dtype=bool)
+_QUOTE_BYTES[ord("'")] = True
+
+
 def _map_unique(
-    s: pd.Series, fn: Callable[[str], object], *, dtype: object = object, missing: object = None
+    s: pd.Series, fn: Callable[[str], object], *, dtype: Any = object, missing: object = None
 ) -> np.ndarray:
     """Apply ``fn`` to each distinct value of ``s`` once and spread the results."""
     codes, uniques = pd.factorize(s, use_na_sentinel=True)
@@ -795,6 +982,17 @@ def _short(text: str, limit: int = 200) -> str:
     '… (500 characters)'
     """
     return text if len(text) <= limit else f"{text[:100]}… ({len(text):,} characters)"
+
+
+def _a(word: str) -> str:
+    """The English article of ``word``: ``a`` or ``an``.
+
+    Examples
+    --------
+    >>> _a("Area"), _a("PartyOrg"), _a("Organization")
+    ('an', 'a', 'an')
+    """
+    return "an" if str(word)[:1].lower() in "aeiou" else "a"
 
 
 def _missing(v: object) -> bool:
