@@ -51,9 +51,6 @@ LONG_FUNCTIONS: set[str] = {
     "regional_graph.matching.resources.match_resources",
     "regional_graph.viz.maps._assemble",
     "regional_graph.viz.maps._build_base",
-    "regional_graph.viz.maps._chart_positions",
-    "regional_graph.viz.maps.district_overview",
-    "regional_graph.viz.posters.poster_figure",
 }
 
 #: Private names imported across packages, being made public or moved (never add one).
@@ -217,6 +214,4 @@ CACHE_WRITERS: set[str] = {
     "regional_graph.analysis.indicators",
     "regional_graph.analysis.isolation",
     "regional_graph.analysis.structure",
-    "regional_graph.viz.headline",
-    "regional_graph.viz.maps",
 }

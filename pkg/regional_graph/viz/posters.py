@@ -66,7 +66,7 @@ MARKERS: dict[str, str] = {
     "dot": "o", "star": "*", "triangle": "^", "triangleDown": "v", "square": "s",
     "box": "s", "diamond": "D", "hexagon": "h", "ellipse": "o",
 }
-_RC = {"pdf.fonttype": 42, "ps.fonttype": 42, "svg.fonttype": "path",
+_RC: Any = {"pdf.fonttype": 42, "ps.fonttype": 42, "svg.fonttype": "path",
        "axes.unicode_minus": False}
 #: The drawing area (figure fractions: left, bottom, width, height); the legend and the
 #: footnotes take the column on the right.
