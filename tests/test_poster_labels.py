@@ -109,3 +109,13 @@ def test_a0_district_overview_is_legible(sample_maps: dict[str, maps.NetworkMap]
              and not n.get("nolabel")]
     missing = [n["label"] for n in named if n["label"] not in drawn]
     assert missing == []
+
+
+def test_poster_legend_lists_what_is_drawn(sample_maps: dict[str, maps.NetworkMap]) -> None:
+    """Grid and building detail is collapsed on a community poster, as on the page at
+    first: its kinds leave the legend too."""
+    m = sample_maps["community_C001"]
+    names = [t.get_text() for t in posters.poster_figure(m, paper="A1").legends[0].get_texts()]
+    assert {"网格", "楼栋"} <= {e[0] for e in m.legend}
+    assert "网格" not in names and "楼栋" not in names
+    assert {"社区", "党组织"} <= set(names)

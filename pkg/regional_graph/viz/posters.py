@@ -67,6 +67,7 @@ MARKERS: dict[str, str] = {
     "box": "s", "diamond": "D", "hexagon": "h", "ellipse": "o",
 }
 _RC: Any = {"pdf.fonttype": 42, "ps.fonttype": 42, "svg.fonttype": "path",
+       "text.hinting": "no_hinting",  # vector output; autohinting CJK is slow
        "axes.unicode_minus": False}
 #: The drawing area (figure fractions: left, bottom, width, height); the legend and the
 #: footnotes take the column on the right.
@@ -189,13 +190,13 @@ def poster_figure(m: NetworkMap, *, paper: str = "A1", label_all: bool | None = 
         if m.label_side == "below" and len(shown) > 1:
             xy = _make_room(sheet, [str(m.nodes[i]["label"]) for i in shown], xy, radius, font)
         _draw_regions(sheet.ax, regions)
-        _draw_edges(sheet, m, shown, xy)
+        drawn = _draw_edges(sheet, m, shown, xy)
         _draw_nodes(sheet, m, shown, xy, diam)
         notes = flag_notes(m)
         hidden = _draw_labels(sheet, m, shown, xy, radius, font, regions, notes,
                               label_all=label_all)
         _title_block(sheet, m, hidden)
-        leg = _legend(sheet, m)
+        leg = _legend(sheet, m, _drawn_legend(m, shown, drawn, bool(notes)))
         if notes:
             _footnotes(fig, leg, notes, scale=sheet.scale, fam_kw=sheet.fam_kw)
     return fig
@@ -244,8 +245,9 @@ def _draw_regions(ax: Axes, regions: Sequence[Mapping[str, Any]]) -> None:
                             linestyle=(0, (5, 4)), linewidth=1.2, zorder=0, gid="rg-region-disc"))
 
 
-def _draw_edges(s: _Sheet, m: NetworkMap, shown: Sequence[int], xy: np.ndarray) -> None:
-    """One line collection per (colour, width, dashed) group."""
+def _draw_edges(s: _Sheet, m: NetworkMap, shown: Sequence[int], xy: np.ndarray
+                ) -> set[str]:
+    """One line collection per (colour, width, dashed) group; returns the colours drawn."""
     at = {str(m.nodes[i]["id"]): j for j, i in enumerate(shown)}
     groups: dict[tuple[str, float, bool], list[np.ndarray]] = {}
     for e in m.edges:
@@ -259,6 +261,24 @@ def _draw_edges(s: _Sheet, m: NetworkMap, shown: Sequence[int], xy: np.ndarray) 
         s.ax.add_collection(LineCollection(segs, colors=colour, linewidths=width * 0.6 * s.scale,
                                            linestyles="dashed" if dashed else "solid",
                                            alpha=0.9, zorder=1))
+    return {colour for colour, _, _ in groups}
+
+
+def _drawn_legend(m: NetworkMap, shown: Sequence[int], edge_colours: set[str],
+                  flagged: bool) -> list[tuple[str, str, str]]:
+    """The map's legend entries for what the poster draws (not the collapsed detail)."""
+    marks = {(_bg(m.nodes[i].get("color")), m.nodes[i].get("shape") or "dot") for i in shown}
+    out = []
+    for name, colour, shape in m.legend:
+        if name == FLAG_LEGEND_NAME:
+            keep = flagged
+        elif shape in ("line", "dashes"):
+            keep = colour in edge_colours
+        else:
+            keep = (colour, shape) in marks
+        if keep:
+            out.append((name, colour, shape))
+    return out
 
 
 def _make_room(s: _Sheet, labels: Sequence[str], xy: np.ndarray, radius: np.ndarray,
@@ -461,10 +481,10 @@ def _title_block(s: _Sheet, m: NetworkMap, hidden: int) -> None:
              fontsize=11 * scale, color="#666666", **s.fam_kw)
 
 
-def _legend(s: _Sheet, m: NetworkMap) -> Any:
+def _legend(s: _Sheet, m: NetworkMap, entries: Sequence[tuple[str, str, str]]) -> Any:
     scale = s.scale
     handles: list[Any] = []
-    for name, colour, shape in m.legend:
+    for name, colour, shape in entries:
         if name == FLAG_LEGEND_NAME:
             handles.append(Patch(facecolor="#ffffff", edgecolor=FLAG_EDGE,
                                  linestyle=FLAG_DASH, linewidth=2.5 * scale,
