@@ -4,7 +4,8 @@
 
 The A1 PDF poster of a community of the sample district (as of the sample's reference date)
 is rendered with ``pdftoppm`` (poppler-utils): the whole sheet, and a detail at print
-resolution showing a numbered flagged node and the footnotes.
+resolution showing a numbered flagged node and the footnotes; the A0 poster of the district
+overview and the A1 poster of the largest street map (S03), whole sheets.
 """
 
 from __future__ import annotations
@@ -48,7 +49,15 @@ def main() -> int:
         full = render(pdf, OUT / "poster-community.png", dpi=40)
         # the right column (legend and footnotes) at 80 dpi: A1 is 2650 × 1870 px there
         detail = render(pdf, OUT / "poster-footnotes.png", dpi=80, crop=(2150, 180, 500, 700))
-    for p in (full, detail):
+        district = posters.write_poster(
+            maps.district_overview(G, as_of=rg.datasets.REFERENCE_DATE),
+            Path(tmp) / "district.pdf", paper="A0")
+        overview = render(district, OUT / "poster-district-a0.png", dpi=30)
+        street = posters.write_poster(
+            maps.street_map(G, "S03", as_of=rg.datasets.REFERENCE_DATE),
+            Path(tmp) / "street.pdf", paper="A1")
+        street_png = render(street, OUT / "poster-street-a1.png", dpi=40)
+    for p in (full, detail, overview, street_png):
         sys.stdout.write(f"{p.relative_to(ROOT)} {p.stat().st_size / 1e3:.0f} kB\n")
     return 0
 

@@ -25,4 +25,4 @@ from .._lazy import attach
 # each submodule loads on first use
 __getattr__, __dir__, __all__ = attach(
     __name__, submodules=["batch", "dashboard", "fonts", "headline", "layout", "maps",
-                          "notebook", "plots", "posters", "render", "wallscreen"])
+                          "notebook", "placement", "plots", "posters", "render", "wallscreen"])

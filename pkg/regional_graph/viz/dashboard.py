@@ -273,7 +273,7 @@ def _root(district: pd.DataFrame) -> pd.DataFrame:
 
 
 def _frame(rows: dict[str, Any], places: dict[str, np.ndarray], G: RegionalGraph) -> pd.DataFrame:
-    ids = np.append(G.ids.to_numpy(dtype=object), None)
+    ids = np.append(G.ids.to_numpy(dtype=object), np.array([None], dtype=object))
     out = pd.DataFrame(rows)
     for lvl in LEVELS:
         out[lvl] = ids[places[lvl]] if len(out) else []

@@ -377,8 +377,12 @@ def matplotlib_subset_family(text: str) -> str | None:
             folder = tempfile.mkdtemp(prefix="regional_graph-fonts-")
             _subset_fonts["dir"] = folder
             owner = os.getpid()  # forked workers share the folder; only its creator removes it
-            atexit.register(lambda: os.getpid() == owner
-                            and shutil.rmtree(folder, ignore_errors=True))
+
+            def _cleanup() -> None:
+                if os.getpid() == owner:
+                    shutil.rmtree(folder, ignore_errors=True)
+
+            atexit.register(_cleanup)
         ext = ".otf" if "CFF " in font else ".ttf"
         out = Path(str(_subset_fonts["dir"])) / f"poster-{n}{ext}"
         font.save(str(out))

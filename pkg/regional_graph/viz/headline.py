@@ -79,11 +79,9 @@ _KEY = "regional_graph.viz.headline"
 def _table(G: RegionalGraph, level: str, day: np.datetime64, matching: Any) -> pd.DataFrame:
     from ..analysis.indicators import indicators
 
-    key = (_KEY, level, str(day), id(matching))
-    if key not in G._cache:
-        G._cache[key] = indicators(G, by=level, as_of=day,  # type: ignore[arg-type]
-                                   matching=matching)
-    return G._cache[key]
+    return G.memo((_KEY, level, str(day), id(matching)),
+                  lambda: indicators(G, by=level, as_of=day,  # type: ignore[arg-type]
+                                     matching=matching))
 
 
 def headline_counts(

@@ -400,16 +400,15 @@ class _Base:
 def _base(G: RegionalGraph, as_of: DateLike, include_personal: bool, analyses: bool,
           matching: Any = None) -> _Base:
     day = as_date(as_of)
-    key = (_KEY, "base", str(day), include_personal, analyses, id(matching))
-    if key in G._cache:
-        return G._cache[key]  # type: ignore[return-value]
-    if include_personal:
-        log.warning("include_personal=True: the maps will show personal data (member names, "
-                    "phone and ID numbers, free text and extra columns); do not hang them in "
-                    "public or share them")
-    b = _build_base(G, day, include_personal, analyses, matching)
-    G._cache[key] = b
-    return b
+
+    def compute() -> _Base:
+        if include_personal:
+            log.warning("include_personal=True: the maps will show personal data (member "
+                        "names, phone and ID numbers, free text and extra columns); do not "
+                        "hang them in public or share them")
+        return _build_base(G, day, include_personal, analyses, matching)
+
+    return G.memo((_KEY, "base", str(day), include_personal, analyses, id(matching)), compute)
 
 
 def _build_base(G: RegionalGraph, day: np.datetime64, include_personal: bool, analyses: bool,
@@ -564,11 +563,13 @@ def _build_base(G: RegionalGraph, day: np.datetime64, include_personal: bool, an
     keep = (style[e_src] != None) & (style[e_tgt] != None)  # noqa: E711
     start = e["start"].to_numpy(dtype="datetime64[s]")[pos]
     end = e["end"].to_numpy(dtype="datetime64[s]")[pos]
-    keep &= np.isnat(start) | (start <= day)  # links starting later do not exist yet
+    # the graph's rule: live or ended on the day; links starting later do not exist yet
+    ended = np.isin(pos, G.links(*_DRAWN_RELS, as_of=day, state="ended").pos)
+    keep &= ended | np.isin(pos, G.links(*_DRAWN_RELS, as_of=day).pos)
     pos, e_src, e_tgt, start, end = pos[keep], e_src[keep], e_tgt[keep], start[keep], end[keep]
     e_type = rel_of[type_codes[pos]]
     dated = np.isin(e_type, _DATED_RELS)
-    expired = dated & ~np.isnat(end) & (end < day)
+    expired = dated & ended[keep]
     status = np.where(expired, "expired", "").astype(object)
     reason = pd.Series(np.full(len(pos), pd.NA, dtype=object), dtype="string")
     end_text = _day_text(end)
@@ -978,7 +979,7 @@ def _assemble(
         e_label = np.concatenate([e_label, np.full(s, None, dtype=object)])
     if agg_edges is not None:
         a_from, a_to, a_count = agg_edges[:3]
-        a_titles = agg_edges[3] if len(agg_edges) > 3 else [  # type: ignore[misc]
+        a_titles = agg_edges[3] if len(agg_edges) > 3 else [
             f"共建关系 {c} 条（结对、兼职委员、联席会）" for c in a_count]
         a_from = local.reindex(a_from).to_numpy(dtype=np.int64)
         a_to = local.reindex(a_to).to_numpy(dtype=np.int64)
@@ -1047,13 +1048,13 @@ def _assemble(
                    "r": float(radii[g]), "name": rname}
             if g in groups.fine:
                 reg["fine"] = True
-            for i in members:
-                records[i]["region"] = len(regions)
+            for j in members.tolist():
+                records[j]["region"] = len(regions)
             regions.append(reg)
     if groups is not None and groups.href:
         for i, h in groups.href.items():
             records[i]["href"] = h
-    for i in np.flatnonzero(flagged):
+    for i in np.flatnonzero(flagged).tolist():
         rec = records[i]
         rec["color"] = {"background": rec["color"], "border": FLAG_BORDER,
                         "highlight": {"background": rec["color"], "border": FLAG_BORDER}}
@@ -1070,7 +1071,7 @@ def _assemble(
     for st_name, (colour, dashes, _) in STATUS_STYLE.items():
         hit = np.flatnonzero(e_status == st_name)
         e_colour[hit] = colour
-        for j in hit:
+        for j in hit.tolist():
             e_dash[j] = dashes
     edge_recs = [
         {"from": n_id[a], "to": n_id[c], "color": col, "width": float(w), "title": tt,
@@ -1517,30 +1518,46 @@ def district_overview(
     labels = b.label[nodes].copy()
     href = {i: f"{'street' if s_ else 'community'}_{_safe_name(str(ids[c]))}.html"
             for i, (c, s_) in enumerate(zip(nodes, is_street, strict=True))}
-    if with_comms:  # a region per street: its communities around it
-        of = np.where(np.isin(b.street[nodes], streets),
-                      np.searchsorted(streets, b.street[nodes]), len(streets))
-        titles_ = [f"{b.area_name[c]}（单位 {int(n_orgs[c])} · 需关注 {int(attention[c])}）"
-                   for c in streets]
-        groups = _Groups(of=of, names=[str(b.area_name[c]) for c in streets] + ["其他"],
-                         titles=[*titles_, "其他"], href=href)
-    else:  # streets only, a region per district; the attention count on each street
-        labels = np.asarray([f"{b.area_name[c]}（需关注 {int(a)}）"
-                             for c, a in zip(nodes, att, strict=True)], dtype=object)
-        dist = np.array([G.ancestor_at(np.asarray([c]), "district")[0] for c in nodes])
-        codes = np.unique(dist)
-        of = np.searchsorted(codes, dist)
-        titles_ = [f"{b.area_name[d] if d >= 0 else '其他'}（街道 {int((dist == d).sum())} 个）"
-                   for d in codes]
-        groups = _Groups(of=of, names=titles_, titles=titles_, href=href)
+    groups, labels = _overview_groups(G, b, nodes, streets, with_comms, n_orgs, attention,
+                                      att, href, labels)
     m = _assemble(b, nodes, np.zeros(0, dtype=np.int64), key="district", kind="district",
                   title=f"{name}区域化党建资源网络总览图",
                   extra_counts={"reported": reported}, fine=False, layout="force",
                   filters_by=("street",), agg_edges=(*agg, titles) if len(agg[0]) else None,
                   groups=groups, sizes=sizes, labels=labels)
-    # attention counts on the nodes, a link to each detail map
-    for rec, c, a, st in zip(m.nodes, nodes, att, is_street, strict=True):
-        if st and with_comms:  # the region's name says it all
+    _overview_finish(m, b, nodes, drawable, n_orgs, att, is_street & with_comms)
+    return apply_headline(m, G, matching=matching)
+
+
+def _overview_groups(G: RegionalGraph, b: _Base, nodes: np.ndarray, streets: np.ndarray,
+                     with_comms: bool, n_orgs: np.ndarray, attention: np.ndarray,
+                     att: np.ndarray, href: dict[int, str], labels: np.ndarray
+                     ) -> tuple[_Groups, np.ndarray]:
+    """The overview's regions: a street with its communities around it, or (streets only)
+    a district with its streets, each street labelled with its attention count."""
+    if with_comms:
+        of = np.where(np.isin(b.street[nodes], streets),
+                      np.searchsorted(streets, b.street[nodes]), len(streets))
+        titles_ = [f"{b.area_name[c]}（单位 {int(n_orgs[c])} · 需关注 {int(attention[c])}）"
+                   for c in streets]
+        return _Groups(of=of, names=[str(b.area_name[c]) for c in streets] + ["其他"],
+                       titles=[*titles_, "其他"], href=href), labels
+    labels = np.asarray([f"{b.area_name[c]}（需关注 {int(a)}）"
+                         for c, a in zip(nodes, att, strict=True)], dtype=object)
+    dist = np.array([G.ancestor_at(np.asarray([c]), "district")[0] for c in nodes])
+    codes = np.unique(dist)
+    of = np.searchsorted(codes, dist)
+    titles_ = [f"{b.area_name[d] if d >= 0 else '其他'}（街道 {int((dist == d).sum())} 个）"
+               for d in codes]
+    return _Groups(of=of, names=titles_, titles=titles_, href=href), labels
+
+
+def _overview_finish(m: NetworkMap, b: _Base, nodes: np.ndarray, drawable: np.ndarray,
+                     n_orgs: np.ndarray, att: np.ndarray, unlabelled: np.ndarray) -> None:
+    """Attention counts and a link on each node of the overview; the counts of the title
+    block are those of the whole district, not of the nodes drawn."""
+    for rec, c, a, quiet in zip(m.nodes, nodes, att, unlabelled, strict=True):
+        if quiet:  # a street with its communities: the region's name says it all
             rec["nolabel"] = True
         rec["title"] = (f"{rec['title']}\n单位 {int(n_orgs[c])} 个 · 需关注 {int(a)} 个"
                         "\n双击打开详图")
@@ -1548,13 +1565,11 @@ def district_overview(
         if isinstance(rec["color"], dict):
             rec["color"] = rec["color"]["background"]
     m.legend = [e for e in m.legend if e != FLAG_LEGEND]
-    # aggregated: the counts are those of the whole district, not of the nodes drawn
     whole = _counts(b.style[drawable], b.level[drawable],
                     [f.split(",") if isinstance(f, str) else None for f in b.flags[drawable]],
                     b.e_type[b.e_live_tie], b.e_status[b.e_live_tie])
     m.counts.update({k: v for k, v in whole.items() if k not in ("expired",)})
     m.subtitle = _subtitle(m.as_of, m.counts)
-    return apply_headline(m, G, matching=matching)
 
 
 #: Ties aggregated on the district overview, with their names in the tooltip.
@@ -1573,7 +1588,7 @@ def _aggregate_ties(b: _Base, communities: bool
     types = b.e_type[keep]
     ok = (ps >= 0) & (pt >= 0) & (ps != pt)
     if not ok.any():
-        return (np.zeros(0, np.int64),) * 3, []  # type: ignore[return-value]
+        return (np.zeros(0, np.int64),) * 3, []
     frame = pd.DataFrame({"a": np.minimum(ps[ok], pt[ok]), "b": np.maximum(ps[ok], pt[ok]),
                           "t": types[ok]})
     table = frame.groupby(["a", "b", "t"]).size().unstack("t", fill_value=0)
@@ -1700,6 +1715,25 @@ _CHART_INDENT = 34.0
 _CHART_ROW = 40.0
 
 
+def _chart_grid(columns: list[list[tuple[int, int]]], starts: np.ndarray, row_w: np.ndarray,
+                band_gap: float) -> tuple[int, int]:
+    """Rows per sub-column and bands of an org chart whose picture is closest to 1.7:1
+    (a committee's column kept whole when it fits)."""
+    best: tuple[float, int, int] = (np.inf, 1, 1)
+    longest = max(len(c) for c in columns)
+    typical = max([len(c) for c in columns[1:]] or [longest])
+    for rows in sorted({*range(max(6, typical), longest + 1, 2), longest}):
+        subs = [max(row_w[a:min(a + rows, e)]) + 40.0
+                for s_, e in itertools.pairwise(starts)
+                for a in range(s_, e, rows)]
+        total_w = sum(subs)
+        for bands in range(1, len(subs) + 1):
+            w = total_w / bands * 1.15
+            h = bands * (rows * _CHART_ROW + band_gap)
+            best = min(best, (abs(np.log((w / h) / 1.7)), rows, bands))
+    return best[1], best[2]
+
+
 def _chart_positions(b: _Base, cand: np.ndarray, units: np.ndarray, seat: np.ndarray,
                      synth: _Synth, parent: np.ndarray) -> np.ndarray:
     """Org chart positions: one column per committee (the street's first), its part-time
@@ -1749,26 +1783,14 @@ def _chart_positions(b: _Base, cand: np.ndarray, units: np.ndarray, seat: np.nda
         columns.append(rest)
     labels = np.concatenate([b.label[cand], b.label[units],
                              np.asarray(synth.labels, dtype=object)])
-    width = label_width(labels) + 40.0
+    width = label_width(list(labels)) + 40.0
     row_w = np.array([d * _CHART_INDENT + width[i] + (width[synth_of[i]] + 20.0
                                                        if i in synth_of else 0.0)
                       for col in columns for i, d in col])
     flat = [(i, d) for col in columns for i, d in col]
     starts = np.cumsum([0] + [len(c) for c in columns])
     band_gap = 2 * _CHART_ROW
-    best: tuple[float, int, int] = (np.inf, 1, 1)
-    longest = max(len(c) for c in columns)
-    typical = max([len(c) for c in columns[1:]] or [longest])  # a committee's column whole
-    for rows in sorted({*range(max(6, typical), longest + 1, 2), longest}):
-        subs = [max(row_w[a:min(a + rows, e)]) + 40.0
-                for s_, e in itertools.pairwise(starts)
-                for a in range(s_, e, rows)]
-        total_w = sum(subs)
-        for bands in range(1, len(subs) + 1):
-            w = total_w / bands * 1.15
-            h = bands * (rows * _CHART_ROW + band_gap)
-            best = min(best, (abs(np.log((w / h) / 1.7)), rows, bands))
-    _, rows, bands = best
+    rows, bands = _chart_grid(columns, starts, row_w, band_gap)
     # cut the sub-columns into bands of about equal width, in order
     subcols: list[list[tuple[int, int]]] = []
     for s_, e in itertools.pairwise(starts):
@@ -1903,7 +1925,8 @@ def keep_layout(m: NetworkMap, previous: Mapping[str, tuple[float, float]]) -> N
         anchors = []
         for i in todo:
             near = [j for j in nbrs.get(int(i), []) if old[j]]
-            same = np.flatnonzero(old & (region == region[i])) if region[i] >= 0 else []
+            same = np.flatnonzero(old & (region == region[i])) if region[i] >= 0 \
+                else np.zeros(0, dtype=np.int64)
             anchors.append(xy[near].mean(axis=0) if near else
                            xy[same].mean(axis=0) if len(same) else centre)
         size = np.array([float(x.get("size") or 14.0) for x in m.nodes])

@@ -27,7 +27,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from .. import schema
-from ..graph import DateLike, RegionalGraph, as_date
+from ..graph import DateLike, RegionalGraph, as_date, live_mask
 
 log = logging.getLogger(__name__)
 
@@ -285,9 +285,7 @@ def plot_ties_over_time(
     for t, color in zip(schema.TIE_TYPES, _COLORS, strict=False):
         m = kind == schema.LINK_RELTYPE[t].value
         st, en = s_arr[m], e_arr[m]
-        live = ((np.isnat(st)[None, :] | (st[None, :] <= days[:, None]))
-                & (np.isnat(en)[None, :] | (en[None, :] >= days[:, None])))
-        counts = live.sum(axis=1)
+        counts = live_mask(st[None, :], en[None, :], days[:, None]).sum(axis=1)
         total += counts
         ax.plot(months, counts, label=schema.LINK_TYPE.zh(t), color=color)
     ax.plot(months, total, label="合计", color="#0f172a", linewidth=2)
@@ -352,7 +350,7 @@ def plot_district_comparison(
             v = table.loc[TOTAL, c]
             if pd.notna(v):
                 ax.hlines(float(v) * 100, i - 0.45, i + 0.45, colors="#111827",
-                          linestyles="--", linewidth=1.2, label="合计" if i == 0 else None)
+                          linestyles="--", linewidth=1.2, label="合计" if i == 0 else "_")
     ax.set_xticks(x, [INDICATOR_ZH.get(c, c) for c in columns])
     ax.set_ylim(0, 118)
     ax.set_ylabel("%")

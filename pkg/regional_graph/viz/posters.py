@@ -25,22 +25,27 @@ from __future__ import annotations
 import functools
 import logging
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import matplotlib as mpl
-import networkx as nx
 import numpy as np
 from matplotlib import font_manager
+from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
-from matplotlib.patches import Patch
+from matplotlib.patches import Circle, Patch
+from matplotlib.text import Text
 
 from .. import schema
 from .fonts import matplotlib_cjk_family, matplotlib_subset_family
+from .layout import remove_overlaps
 from .maps import FLAG_BORDER, FLAG_LEGEND, FLAG_NAMES
+from .placement import SIDES_BELOW, SIDES_RIGHT, Box, BoxGrid, Candidate, place_labels
 
 if TYPE_CHECKING:
     from .maps import NetworkMap
@@ -61,9 +66,19 @@ MARKERS: dict[str, str] = {
     "dot": "o", "star": "*", "triangle": "^", "triangleDown": "v", "square": "s",
     "box": "s", "diamond": "D", "hexagon": "h", "ellipse": "o",
 }
-_RC = {"pdf.fonttype": 42, "ps.fonttype": 42, "svg.fonttype": "path",
+_RC: Any = {"pdf.fonttype": 42, "ps.fonttype": 42, "svg.fonttype": "path",
+       "text.hinting": "no_hinting",  # vector output; autohinting CJK is slow
        "axes.unicode_minus": False}
-_LABEL_ALL_MAX = 400
+#: The drawing area (figure fractions: left, bottom, width, height); the legend and the
+#: footnotes take the column on the right.
+_SHORT_LABEL = 7
+_AXES = (0.02, 0.035, 0.80, 0.855)
+#: A label's white backing (a rectangle: a stroked halo would turn the text into paths).
+_HALO = {"boxstyle": "square,pad=0.08", "fc": "#ffffff", "ec": "none", "alpha": 0.75}
+_HIDDEN_NOTE = ("图中另有 {} 个名称因篇幅未标注（+N 为该圈内未标注的名称数；"
+                "网页版地图放大后显示）")
+_REGION_LEGEND = {"street": "社区（圈内为该社区的单位）", "district": "街道（圈内为该街道的社区）",
+                  "community": "同类节点"}
 #: Flagged nodes: border colour and dash pattern (the legend entry uses the same).
 FLAG_EDGE = FLAG_BORDER
 FLAG_DASH: tuple[float, tuple[float, float]] = (0.0, (3.0, 2.0))
@@ -74,7 +89,7 @@ _REASON = re.compile(r"【([^】]+)】")
 _FOOT_TITLE = "需关注（编号与图中黑色虚线框节点对应）"
 _FOOT_MORE = "……另有 {} 项，见网页版地图的提示"
 _POSTER_TEXT = (POSTER_FLAG_LEGEND + _FOOT_TITLE + _FOOT_MORE + "图例数据日期 regional_graph"
-                + "0123456789")
+                + "0123456789…+" + _HIDDEN_NOTE + "".join(_REGION_LEGEND.values()))
 _ALWAYS_LABEL = ("district", "street", "community", "party_org")
 
 
@@ -126,6 +141,11 @@ def poster_figure(m: NetworkMap, *, paper: str = "A1", label_all: bool | None = 
                   ) -> Figure:
     """Draw ``m`` on a landscape page of size ``paper``.
 
+    The poster shows what the HTML page shows at first (grid and building detail
+    collapsed), at the same positions; labels are placed by
+    :func:`~regional_graph.viz.placement.place_labels`, so no label covers another, a region
+    name, a flag number or a node; the names left out are counted under the drawing.
+
     Parameters
     ----------
     m
@@ -133,135 +153,368 @@ def poster_figure(m: NetworkMap, *, paper: str = "A1", label_all: bool | None = 
     paper
         ``"A0"``, ``"A1"`` (default), ``"A2"`` or ``"A3"``.
     label_all
-        Label every node (default: when the map has at most 400 nodes; otherwise only areas
-        and Party organisations).
+        False: label only areas and Party organisations. Default: every node that has room.
 
     Returns
     -------
     matplotlib.figure.Figure
-        With an Agg canvas (no pyplot).
+        With an Agg canvas (no pyplot), 72 dpi (display units are points).
 
     Examples
     --------
     >>> import regional_graph as rg
     >>> from regional_graph.viz import maps
-    >>> G = rg.datasets.load_sample_district()
-    >>> fig = poster_figure(maps.org_chart(G, "S01"), paper="A1")
+    >>> G = rg.datasets.load_tiny()
+    >>> fig = poster_figure(maps.community_map(G, "C1", as_of="2024-06-30"), paper="A1")
     >>> [round(v) for v in fig.get_size_inches()]
     [33, 23]
+    >>> sorted(t.get_text() for t in fig.axes[0].texts if t.get_gid() == "rg-region")[:2]
+    ['两新组织（2）', '外部共建方（1）']
     """
     w, h = _paper(paper)
     family = poster_family([m])
-    fam_kw: dict[str, Any] = {"fontfamily": family} if family else {}
-    scale = w / PAPER_SIZES["A1"][0]
     with mpl.rc_context(_RC):
-        fig = Figure(figsize=(w, h))
+        fig = Figure(figsize=(w, h), dpi=72)
         FigureCanvasAgg(fig)
-        ax = fig.add_axes((0.02, 0.03, 0.80, 0.86))
-        ax.set_axis_off()
-        nodes = m.nodes
-        idx = {n["id"]: i for i, n in enumerate(nodes)}
-        xy = np.array([[n["x"], -n["y"]] for n in nodes], dtype=float).reshape(-1, 2)
-        pos = {i: tuple(p) for i, p in enumerate(xy)}
-        g = nx.Graph()
-        g.add_nodes_from(range(len(nodes)))
-        n_nodes = max(len(nodes), 1)
-        size_k = scale * float(np.clip(900.0 / np.sqrt(n_nodes), 8.0, 60.0))
-
-        # edges: one call per (colour, width, dashed) group
-        groups: dict[tuple[str, float, bool], list[tuple[int, int]]] = {}
-        for e in m.edges:
-            a, b = idx.get(e["from"]), idx.get(e["to"])
-            if a is None or b is None:
-                continue
-            key = (str(e.get("color") or "#9aa4ae"), float(e.get("width") or 1.0),
-                   bool(e.get("dashes")))
-            groups.setdefault(key, []).append((a, b))
-        for (colour, width, dashed), el in groups.items():
-            nx.draw_networkx_edges(g, pos, edgelist=el, ax=ax, edge_color=colour,
-                                   width=width * 0.6 * scale,
-                                   style="dashed" if dashed else "solid", alpha=0.9)
-
-        # nodes: one call per (shape, flagged); flagged nodes get a dashed black border,
-        # as the legend says
-        by_shape: dict[tuple[str, bool], list[int]] = {}
-        for i, n in enumerate(nodes):
-            by_shape.setdefault((n.get("shape") or "dot", bool(n.get("flag"))), []).append(i)
-        for (shape, flagged), ids in by_shape.items():
-            colours = [_bg(nodes[i].get("color")) for i in ids]
-            sizes = [size_k * float(nodes[i].get("size") or 12) for i in ids]
-            coll = nx.draw_networkx_nodes(g, pos, nodelist=ids, ax=ax, node_color=colours,
-                                          node_size=sizes, node_shape=MARKERS.get(shape, "o"),
-                                          edgecolors=FLAG_EDGE if flagged else "#ffffff",
-                                          linewidths=(2.5 if flagged else 0.6) * scale)
-            if flagged:
-                coll.set_linestyle(FLAG_DASH)
-                coll.set_gid("rg-flagged")
-
-        # labels, with the CJK family passed explicitly (networkx ignores rcParams)
-        show_all = label_all if label_all is not None else len(nodes) <= _LABEL_ALL_MAX
-        labels = {i: str(n["label"]) for i, n in enumerate(nodes)
-                  if n.get("label") is not None
-                  and (show_all or n.get("kind") in _ALWAYS_LABEL)}
-        font_size = scale * float(np.clip(260.0 / np.sqrt(n_nodes), 3.0, 14.0))
-        span = float(np.ptp(xy[:, 1])) if len(xy) else 1.0
-        drop = 0.012 * (span or 1.0)  # labels just below their node
-        label_pos = {i: (p[0], p[1] - drop) for i, p in pos.items()}
-        nx.draw_networkx_labels(g, label_pos, labels=labels, ax=ax, font_size=font_size,
-                                font_family=family or "sans-serif", font_color="#1f2328",
-                                verticalalignment="top")
-        ax.margins(0.03)
-
-        # flagged nodes: a number beside each, the reasons as footnotes (paper has no tooltips)
+        sheet = _Sheet(fig, fig.add_axes(_AXES), w / PAPER_SIZES["A1"][0], family)
+        sheet.ax.set_axis_off()
+        shown = [i for i, n in enumerate(m.nodes) if not n.get("fine")]
+        regions = [r for r in m.regions if not r.get("fine")]
+        xy = np.array([[float(m.nodes[i]["x"]), -float(m.nodes[i]["y"])] for i in shown],
+                      dtype=float).reshape(-1, 2)
+        k = _frame(sheet.ax, xy, regions)
+        diam = np.clip(2.0 * k * np.array([float(m.nodes[i].get("size") or 12) for i in shown]),
+                       4.0 * sheet.scale, 30.0 * sheet.scale)
+        radius = diam / 2 + 1.5 * sheet.scale
+        font = sheet.scale * float(np.clip(160.0 / np.sqrt(max(len(shown), 1)), 8.0, 14.0))
+        if m.label_side == "below" and len(shown) > 1:
+            xy = _make_room(sheet, [str(m.nodes[i]["label"]) for i in shown], xy, radius, font)
+        _draw_regions(sheet.ax, regions)
+        drawn = _draw_edges(sheet, m, shown, xy)
+        _draw_nodes(sheet, m, shown, xy, diam)
         notes = flag_notes(m)
-        for k, (i, _, _) in enumerate(notes, start=1):
-            x, y = pos[i]
-            ax.annotate(str(k), (x, y), xytext=(5 * scale, 5 * scale),
-                        textcoords="offset points", fontsize=max(font_size * 0.9, 5 * scale),
-                        color="#ffffff", ha="left", va="bottom",
-                        gid="rg-flag-number",
-                        bbox={"boxstyle": "round,pad=0.15", "fc": FLAG_EDGE, "ec": "none"},
-                        **fam_kw)
-
-        # title block and legend
-        fig.text(0.02, 0.965, m.title, fontsize=40 * scale, color="#a31515",
-                 va="center", **fam_kw)
-        fig.text(0.02, 0.925, m.subtitle, fontsize=15 * scale, color="#333333", va="center",
-                 wrap=True, **fam_kw)
-        handles: list[Any] = []
-        for name, colour, shape in m.legend:
-            if name == FLAG_LEGEND_NAME:
-                handles.append(Patch(facecolor="#ffffff", edgecolor=FLAG_EDGE,
-                                     linestyle=FLAG_DASH, linewidth=2.5 * scale,
-                                     label=POSTER_FLAG_LEGEND))
-            elif shape in ("line", "dashes"):
-                handles.append(Line2D([], [], color=colour, lw=3 * scale,
-                                      ls="--" if shape == "dashes" else "-", label=name))
-            else:
-                handles.append(Line2D([], [], color="none", marker=MARKERS.get(shape, "o"),
-                                      markerfacecolor=colour, markeredgecolor="#ffffff",
-                                      markersize=16 * scale, label=name))
-        prop = font_manager.FontProperties(family=family, size=16 * scale) if family \
-            else font_manager.FontProperties(size=16 * scale)
-        leg = fig.legend(handles=handles, loc="upper left", bbox_to_anchor=(0.83, 0.88),
-                         frameon=True, prop=prop, title="图例",
-                         title_fontproperties=font_manager.FontProperties(
-                             family=family, size=20 * scale) if family else None)
-        leg.get_frame().set_edgecolor("#d8d4cc")
-        for handle, text in zip(leg.legend_handles, leg.get_texts(), strict=True):
-            if text.get_text() == POSTER_FLAG_LEGEND:  # the legend copy keeps the dashes
-                handle.set_linestyle(FLAG_DASH)  # type: ignore[union-attr]
+        hidden = _draw_labels(sheet, m, shown, xy, radius, font, regions, notes,
+                              label_all=label_all)
+        _title_block(sheet, m, hidden)
+        leg = _legend(sheet, m, _drawn_legend(m, shown, drawn, bool(notes)))
         if notes:
-            _footnotes(fig, leg, notes, scale=scale, fam_kw=fam_kw)
-        fig.text(0.98, 0.012, f"数据日期 {m.as_of} · regional_graph", ha="right",
-                 fontsize=11 * scale, color="#666666", **fam_kw)
+            _footnotes(fig, leg, notes, scale=sheet.scale, fam_kw=sheet.fam_kw)
     return fig
+
+
+@dataclass
+class _Sheet:
+    """One poster being drawn: the figure, the drawing axes, the paper scale (A1 = 1) and
+    the font family."""
+
+    fig: Figure
+    ax: Axes
+    scale: float
+    family: str | None
+
+    @property
+    def fam_kw(self) -> dict[str, Any]:
+        return {"fontfamily": self.family} if self.family else {}
+
+    def prop(self, size: float) -> font_manager.FontProperties:
+        return font_manager.FontProperties(family=self.family or "sans-serif", size=size)
+
+
+def _frame(ax: Axes, xy: np.ndarray, regions: Sequence[Mapping[str, Any]]) -> float:
+    """Fit the map (nodes and regions, y up) into the axes at one scale for x and y;
+    return points per map pixel."""
+    pts = [xy] + [np.array([[r["x"] - r["r"], -r["y"] - r["r"]],
+                            [r["x"] + r["r"], -r["y"] + r["r"]]]) for r in regions]
+    allp = np.concatenate(pts) if len(xy) or regions else np.zeros((1, 2))
+    lo, hi = allp.min(axis=0), allp.max(axis=0)
+    bb = ax.get_position()
+    fw, fh = ax.figure.get_size_inches() * 72  # type: ignore[union-attr]
+    aw, ah = bb.width * fw, bb.height * fh
+    span = np.maximum(hi - lo, 1.0)
+    k = float(min(aw / span[0], ah / span[1])) * 0.94
+    cx, cy = (lo + hi) / 2
+    ax.set_xlim(cx - aw / (2 * k), cx + aw / (2 * k))
+    ax.set_ylim(cy - ah / (2 * k), cy + ah / (2 * k))
+    return k
+
+
+def _draw_regions(ax: Axes, regions: Sequence[Mapping[str, Any]]) -> None:
+    for r in regions:
+        ax.add_patch(Circle((float(r["x"]), -float(r["y"])), float(r["r"]),
+                            facecolor=(0.94, 0.27, 0.27, 0.05), edgecolor=(0.64, 0.08, 0.08, 0.45),
+                            linestyle=(0, (5, 4)), linewidth=1.2, zorder=0, gid="rg-region-disc"))
+
+
+def _draw_edges(s: _Sheet, m: NetworkMap, shown: Sequence[int], xy: np.ndarray
+                ) -> set[str]:
+    """One line collection per (colour, width, dashed) group; returns the colours drawn."""
+    at = {str(m.nodes[i]["id"]): j for j, i in enumerate(shown)}
+    groups: dict[tuple[str, float, bool], list[np.ndarray]] = {}
+    for e in m.edges:
+        a, b = at.get(str(e["from"])), at.get(str(e["to"]))
+        if a is None or b is None:
+            continue
+        key = (str(e.get("color") or "#9aa4ae"), float(e.get("width") or 1.0),
+               bool(e.get("dashes")))
+        groups.setdefault(key, []).append(xy[[a, b]])
+    for (colour, width, dashed), segs in groups.items():
+        s.ax.add_collection(LineCollection(segs, colors=colour, linewidths=width * 0.6 * s.scale,
+                                           linestyles="dashed" if dashed else "solid",
+                                           alpha=0.9, zorder=1))
+    return {colour for colour, _, _ in groups}
+
+
+def _drawn_legend(m: NetworkMap, shown: Sequence[int], edge_colours: set[str],
+                  flagged: bool) -> list[tuple[str, str, str]]:
+    """The map's legend entries for what the poster draws (not the collapsed detail)."""
+    marks = {(_bg(m.nodes[i].get("color")), m.nodes[i].get("shape") or "dot") for i in shown}
+    out = []
+    for name, colour, shape in m.legend:
+        if name == FLAG_LEGEND_NAME:
+            keep = flagged
+        elif shape in ("line", "dashes"):
+            keep = colour in edge_colours
+        else:
+            keep = (colour, shape) in marks
+        if keep:
+            out.append((name, colour, shape))
+    return out
+
+
+def _make_room(s: _Sheet, labels: Sequence[str], xy: np.ndarray, radius: np.ndarray,
+               font: float) -> np.ndarray:
+    """Nudge the nodes apart (a few points) so that each has room for its label below it:
+    boxes of marker + label pushed apart by :func:`~regional_graph.viz.layout.remove_overlaps`
+    in page points; the picture keeps its shape."""
+    measure = _measurer(s, font)
+    size = np.array([measure(t[:_SHORT_LABEL + 1]) for t in labels])
+    pt = s.ax.transData.transform(xy)
+    half_w = np.maximum(radius, size[:, 0] / 2) + 1.5
+    half_h = (2 * radius + size[:, 1]) / 2 + 2.5
+    centre = pt - np.column_stack([np.zeros(len(pt)), size[:, 1] / 2])
+    moved = remove_overlaps(centre, half_w, half_h, iters=60)
+    # never further than 2 % of the map's width (1.8 %, a margin) from the map's position
+    step = moved - centre
+    limit = 0.018 * float(np.ptp(pt[:, 0]))
+    far = np.hypot(step[:, 0], step[:, 1])
+    moved = centre + step * np.minimum(1.0, limit / np.maximum(far, 1e-9))[:, None]
+    moved[:, 1] += size[:, 1] / 2
+    return np.asarray(s.ax.transData.inverted().transform(moved))
+
+
+def _draw_nodes(s: _Sheet, m: NetworkMap, shown: Sequence[int], xy: np.ndarray,
+                diam: np.ndarray) -> None:
+    """One scatter per (shape, flagged); flagged nodes get a dashed black border, as the
+    legend says."""
+    by_shape: dict[tuple[str, bool], list[int]] = {}
+    for j, i in enumerate(shown):
+        n = m.nodes[i]
+        by_shape.setdefault((n.get("shape") or "dot", bool(n.get("flag"))), []).append(j)
+    for (shape, flagged), js in by_shape.items():
+        coll = s.ax.scatter(xy[js, 0], xy[js, 1], s=diam[js] ** 2,
+                            c=[_bg(m.nodes[shown[j]].get("color")) for j in js],
+                            marker=MARKERS.get(shape, "o"), zorder=2,
+                            edgecolors=FLAG_EDGE if flagged else "#ffffff",
+                            linewidths=(2.5 if flagged else 0.6) * s.scale)
+        if flagged:
+            coll.set_linestyle(FLAG_DASH)
+            coll.set_gid("rg-flagged")
+
+
+def _measurer(s: _Sheet, size: float) -> Callable[[str], tuple[float, float]]:
+    """Text → its drawn (width, height) in points at ``size``: the sum of the glyphs'
+    advance widths (read once per font, much faster than laying out each label) plus a
+    little, and the height of a drawn line (measured once)."""
+    advance = _advances(s.family)
+    renderer = s.fig.canvas.get_renderer()  # type: ignore[attr-defined]
+    probe = Text(0, 0, "图Ag", fontproperties=s.prop(size))
+    probe.set_figure(s.fig)
+    height = float(probe.get_window_extent(renderer).height)
+
+    def measure(text: str) -> tuple[float, float]:
+        return size * (sum(advance(c) for c in text) + 0.08), height
+
+    return measure
+
+
+@functools.cache
+def _advances(family: str | None) -> Callable[[str], float]:
+    """Character → advance width in ems of ``family``'s font (1.0 for a CJK ideograph;
+    0.6 em for a character the font lacks)."""
+    from fontTools.ttLib import TTFont
+
+    path = font_manager.findfont(font_manager.FontProperties(family=family or "sans-serif"))
+    font = TTFont(path, fontNumber=0, lazy=True)
+    cmap, hmtx = font.getBestCmap(), font["hmtx"]
+    em = float(font["head"].unitsPerEm)
+
+    @functools.cache
+    def advance(ch: str) -> float:
+        glyph = cmap.get(ord(ch))
+        return hmtx[glyph][0] / em if glyph is not None else 0.6
+
+    return advance
+
+
+def _draw_labels(s: _Sheet, m: NetworkMap, shown: Sequence[int], xy: np.ndarray,
+                 radius: np.ndarray, font: float, regions: Sequence[Mapping[str, Any]],
+                 notes: Sequence[tuple[int, str, list[str]]], *, label_all: bool | None
+                 ) -> int:
+    """Flag numbers, region names and node labels, none over another; returns how many
+    node labels were left out."""
+    ax = s.ax
+    to_pt = ax.transData.transform
+    pt = to_pt(xy) if len(xy) else np.zeros((0, 2))
+    bb = ax.get_window_extent()
+    bounds = (bb.x0, bb.y0, bb.x1, bb.y1)
+    grid = BoxGrid(64.0)
+    _draw_flag_numbers(s, notes, shown, pt, radius, font, grid)
+    for j in range(len(shown)):
+        r = radius[j]
+        grid.add((pt[j, 0] - r, pt[j, 1] - r, pt[j, 0] + r, pt[j, 1] + r))
+    region_at = _draw_region_names(s, regions, bounds, font * 1.3, grid)
+    cands = [Candidate(j, str(m.nodes[i]["label"]),
+                       float(m.nodes[i].get("prio") or m.nodes[i].get("size") or 14),
+                       (float(pt[j, 0]), float(pt[j, 1])), float(radius[j]),
+                       m.nodes[i].get("side"))
+             for j, i in enumerate(shown)
+             if m.nodes[i].get("label") not in (None, "") and not m.nodes[i].get("nolabel")
+             and (label_all is not False or m.nodes[i].get("kind") in _ALWAYS_LABEL)]
+    sides = SIDES_RIGHT if m.label_side == "right" else SIDES_BELOW
+    placed, hidden = place_labels(cands, _measurer(s, font), bounds, sides=sides, grid=grid)
+    inv = ax.transData.inverted().transform
+    for p in placed:
+        x, y = inv((p.x, p.y))
+        ax.text(x, y, p.text, fontsize=font, color="#1f2328", ha="left", va="bottom",
+                gid="rg-label", zorder=4, bbox=_HALO, **s.fam_kw)
+    _region_more(s, regions, region_at, [m.nodes[shown[j]].get("region") for j in hidden],
+                 bounds, font * 1.3, grid)
+    return len(hidden)
+
+
+def _draw_flag_numbers(s: _Sheet, notes: Sequence[tuple[int, str, list[str]]],
+                       shown: Sequence[int], pt: np.ndarray, radius: np.ndarray,
+                       font: float, grid: BoxGrid) -> None:
+    """Number ``k`` at the upper right of the ``k``-th flagged node (another corner when
+    taken), white on black; every number is drawn."""
+    at = {i: j for j, i in enumerate(shown)}
+    size = max(font * 0.9, 5 * s.scale)
+    measure = _measurer(s, size)
+    pad = 0.2 * size
+    inv = s.ax.transData.inverted().transform
+    for k, (i, _, _) in enumerate(notes, start=1):
+        j = at[i]
+        w, h = measure(str(k))
+        w, h = w + 2 * pad, h + 2 * pad
+        cx, cy, r = float(pt[j, 0]), float(pt[j, 1]), 0.6 * float(radius[j])
+        spots = [(cx + r, cy + r), (cx - r - w, cy + r), (cx + r, cy - r - h),
+                 (cx - r - w, cy - r - h), (cx + r + w, cy + r), (cx + r, cy + r + h)]
+        x0, y0 = next(((x, y) for x, y in spots if not grid.hit((x, y, x + w, y + h))),
+                      spots[0])
+        grid.add((x0, y0, x0 + w, y0 + h))
+        x, y = inv((x0 + pad, y0 + pad))
+        s.ax.text(x, y, str(k), fontsize=size, color="#ffffff", ha="left", va="bottom",
+                  gid="rg-flag-number", zorder=5,
+                  bbox={"boxstyle": f"square,pad={pad / size:.3f}", "fc": FLAG_EDGE,
+                        "ec": "none"}, **s.fam_kw)
+
+
+def _draw_region_names(s: _Sheet, regions: Sequence[Mapping[str, Any]], bounds: Box,
+                       size: float, grid: BoxGrid) -> dict[int, Text]:
+    """Each region's name at the top of its disc (inside, above, or a little aside)."""
+    measure = _measurer(s, size)
+    to_pt, inv = s.ax.transData.transform, s.ax.transData.inverted().transform
+    out: dict[int, Text] = {}
+    for k, r in enumerate(regions):
+        name = str(r["name"])
+        w, h = measure(name)
+        tx, ty = to_pt((float(r["x"]), -float(r["y"]) + float(r["r"])))
+        bottom = ty - 2 * float(r["r"]) * (to_pt((1.0, 0.0))[0] - to_pt((0.0, 0.0))[0])
+        spots = [(tx - w / 2 + dx, y) for y in (ty - h - 2, ty + 2, ty - 2 * h - 6,
+                                                 ty + h + 6, bottom + 2, bottom - h - 2)
+                 for dx in (0.0, -w / 3, w / 3, -2 * w / 3, 2 * w / 3)]
+        for x0, y0 in spots:
+            box = (x0, y0, x0 + w, y0 + h)
+            if box[0] < bounds[0] or box[1] < bounds[1] or box[2] > bounds[2] \
+                    or box[3] > bounds[3] or grid.hit(box):
+                continue
+            grid.add(box)
+            x, y = inv(box[:2])
+            out[k] = s.ax.text(x, y, name, fontsize=size, color="#a31515", ha="left",
+                               va="bottom", gid="rg-region", zorder=4, bbox=_HALO, **s.fam_kw)
+            break
+    return out
+
+
+def _region_more(s: _Sheet, regions: Sequence[Mapping[str, Any]], region_at: Mapping[int, Text],
+                 hidden_regions: Sequence[Any], bounds: Box, size: float, grid: BoxGrid
+                 ) -> None:
+    """" +N" after a region's name (N of its names left out) where it fits."""
+    counts: dict[int, int] = {}
+    for r in hidden_regions:
+        if r is not None and 0 <= int(r) < len(regions):
+            counts[int(r)] = counts.get(int(r), 0) + 1
+    renderer = s.fig.canvas.get_renderer()  # type: ignore[attr-defined]
+    measure = _measurer(s, size)
+    for k, n in counts.items():
+        t = region_at.get(k)
+        if t is None:
+            continue
+        bb = t.get_window_extent(renderer)
+        w, _ = measure(t.get_text() + f" +{n}")
+        extra = (bb.x1 + 0.01, bb.y0, bb.x0 + w, bb.y1)
+        if extra[2] <= bounds[2] and not grid.hit(extra):
+            grid.add(extra)
+            t.set_text(t.get_text() + f" +{n}")
+
+
+def _title_block(s: _Sheet, m: NetworkMap, hidden: int) -> None:
+    fig, scale = s.fig, s.scale
+    fig.text(0.02, 0.965, m.title, fontsize=40 * scale, color="#a31515", va="center",
+             **s.fam_kw)
+    fig.text(0.02, 0.925, m.subtitle, fontsize=15 * scale, color="#333333", va="center",
+             wrap=True, **s.fam_kw)
+    if hidden:
+        fig.text(0.02, 0.012, _HIDDEN_NOTE.format(hidden), fontsize=11 * scale,
+                 color="#666666", gid="rg-hidden-note", **s.fam_kw)
+    fig.text(0.98, 0.012, f"数据日期 {m.as_of} · regional_graph", ha="right",
+             fontsize=11 * scale, color="#666666", **s.fam_kw)
+
+
+def _legend(s: _Sheet, m: NetworkMap, entries: Sequence[tuple[str, str, str]]) -> Any:
+    scale = s.scale
+    handles: list[Any] = []
+    for name, colour, shape in entries:
+        if name == FLAG_LEGEND_NAME:
+            handles.append(Patch(facecolor="#ffffff", edgecolor=FLAG_EDGE,
+                                 linestyle=FLAG_DASH, linewidth=2.5 * scale,
+                                 label=POSTER_FLAG_LEGEND))
+        elif shape in ("line", "dashes"):
+            handles.append(Line2D([], [], color=colour, lw=3 * scale,
+                                  ls="--" if shape == "dashes" else "-", label=name))
+        else:
+            handles.append(Line2D([], [], color="none", marker=MARKERS.get(shape, "o"),
+                                  markerfacecolor=colour, markeredgecolor="#ffffff",
+                                  markersize=13 * scale, label=name))
+    if m.regions:
+        handles.append(Patch(facecolor=(0.94, 0.27, 0.27, 0.05),
+                             edgecolor=(0.64, 0.08, 0.08, 0.45), linestyle=(0, (5, 4)),
+                             label=_REGION_LEGEND.get(m.kind, "分组")))
+    leg = s.fig.legend(handles=handles, loc="upper left", bbox_to_anchor=(0.83, 0.88),
+                       frameon=True, prop=s.prop(14 * scale), title="图例",
+                       title_fontproperties=s.prop(18 * scale), labelspacing=0.35)
+    leg.get_frame().set_edgecolor("#d8d4cc")
+    for handle, text in zip(leg.legend_handles, leg.get_texts(), strict=True):
+        if text.get_text() == POSTER_FLAG_LEGEND:  # the legend copy keeps the dashes
+            handle.set_linestyle(FLAG_DASH)  # type: ignore[union-attr]
+    return leg
 
 
 def flag_notes(m: NetworkMap) -> list[tuple[int, str, list[str]]]:
     """The footnotes of a poster: ``(node index, label, reasons)`` of every flagged node of
-    ``m``, in reading order (top to bottom in bands, then left to right); footnote ``k``
-    is entry ``k - 1``. The reasons are those of the map's tooltips (``【…】`` lines).
+    ``m`` the poster shows (not grid and building detail), in reading order (top to bottom
+    in bands, then left to right); footnote ``k`` is entry ``k - 1``. The reasons are those
+    of the map's tooltips (``【…】`` lines).
 
     Examples
     --------
@@ -274,7 +527,7 @@ def flag_notes(m: NetworkMap) -> list[tuple[int, str, list[str]]]:
     >>> notes[0][2][0].split("：")[0] in ("未覆盖", "应建未建", "孤立单位", "无结对", "未满足需求")
     True
     """
-    flagged = [i for i, n in enumerate(m.nodes) if n.get("flag")]
+    flagged = [i for i, n in enumerate(m.nodes) if n.get("flag") and not n.get("fine")]
     if not flagged:
         return []
     ys = np.array([float(m.nodes[i]["y"]) for i in flagged])
@@ -323,7 +576,7 @@ def _footnotes(fig: Figure, leg: Any, notes: Sequence[tuple[int, str, list[str]]
     while True:
         per_line = max(8, int(width_pt / size))  # CJK glyphs are about 1 em wide
         wrapped = [_chunks(t, per_line) for t in lines]
-        total = sum(len(w) for w in wrapped) + 1
+        total = sum(len(w) for w in wrapped) + 2  # and the title (as `fit` below)
         if total * size * 1.3 <= height_pt or size <= 6.0 * scale:
             break
         size *= 0.9
