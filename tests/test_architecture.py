@@ -60,7 +60,6 @@ LONG_FUNCTIONS: set[str] = {
 PRIVATE_IMPORTS: set[str] = {
     "regional_graph.matching.resources -> regional_graph.build._conform_edges",
     "regional_graph.store.load -> regional_graph.build._conform_edges",
-    "regional_graph.store.queries -> regional_graph.analysis.coverage._rate",
 }
 
 #: Imports against the data flow, being removed (never add one).
@@ -69,7 +68,6 @@ UPWARD_IMPORTS: set[str] = {
     "regional_graph.analysis.indicators -> regional_graph.export.tables",
     "regional_graph.matching.orders -> regional_graph.export.tables",
     "regional_graph.matching.resources -> regional_graph.export.tables",
-    "regional_graph.store.queries -> regional_graph.export.report",
 }
 
 
