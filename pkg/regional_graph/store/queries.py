@@ -527,13 +527,17 @@ def _tie_key(key: str, name: str, offset: int) -> str:
     return f"{pre}{source}->{pre}{target}#{int(row) + offset}"
 
 
-def _namespaced(table: pd.DataFrame, name: str, offset: int) -> pd.DataFrame:
+#: Report tables indexed by a tie key ``source->target#row``.
+TIE_TABLES = ("dormant_ties", "expiring_ties")
+
+
+def _namespaced(table: pd.DataFrame, name: str, offset: int, *, ties: bool) -> pd.DataFrame:
     """``table`` of dataset ``name`` with its ids namespaced and a ``district`` column."""
     out = table.copy()
     for col in ID_COLUMNS:
         if col in out.columns:
             out[col] = prefix_ids(out[col], name).array
-    if out.index.name == "id" and "->" in "".join(out.index[:1]):
+    if ties:
         keys = [_tie_key(k, name, offset) for k in out.index]
     elif out.index.name == "id":
         keys = prefix_ids(out.index, name).tolist()
@@ -607,7 +611,8 @@ def report_from_neo4j(
         for name in datasets:
             scope = _scope(conn, name)
             for table, ask in SERVER_TABLES.items():
-                parts[table].append(_namespaced(ask(conn, scope, day), name, offset))
+                parts[table].append(_namespaced(ask(conn, scope, day), name, offset,
+                                                ties=table in TIE_TABLES))
             offset += _links_count(conn, scope)
     out = {name: pd.concat(frames) for name, frames in parts.items()}
     out["expiring_ties"] = out["expiring_ties"].sort_values(["days_left", "source_id"],
