@@ -34,8 +34,9 @@ import regional_graph as rg  # noqa: E402
 from regional_graph.analysis.indicators import write_indicators  # noqa: E402
 from regional_graph.build import graph_from_tables  # noqa: E402
 from regional_graph.datasets import REFERENCE_DATE, generate_tables  # noqa: E402
+from regional_graph.export.matching import write_matching  # noqa: E402
 from regional_graph.export.report import write_report  # noqa: E402
-from regional_graph.matching import match_resources, write_matching  # noqa: E402
+from regional_graph.matching import match_resources  # noqa: E402
 from regional_graph.validate import validate_tables  # noqa: E402
 from regional_graph.viz.dashboard import _asset, dashboard_data, render_dashboard_html  # noqa: E402
 from regional_graph.viz.fonts import cjk_font_face_css  # noqa: E402

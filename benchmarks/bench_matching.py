@@ -246,6 +246,7 @@ def _run_exact(arg: str, out: Any) -> None:
     import pandas as pd
 
     from regional_graph import matching
+    from regional_graph.matching import _places
     from regional_graph.schema import Label
 
     n, limit_text = arg.split(":")
@@ -264,7 +265,7 @@ def _run_exact(arg: str, out: Any) -> None:
         row[label] = (m.weighted_served, m.total_cost, float(np.median(runs)),
                       float(np.median(cpus)), int(m.options["admissible_pairs"]))
     # exact baseline: every same-category pair (within the limit), the library's costs
-    places = matching._Places(G, np.datetime64("2026-01-01"))
+    places = _places.Places(G, np.datetime64("2026-01-01"))
     res, dem = places.resources(), places.demands()
     R, D = G.nodes[Label.RESOURCE], G.nodes[Label.DEMAND]
     cap = R["capacity"].fillna(1).to_numpy(dtype=np.int64)
@@ -272,14 +273,14 @@ def _run_exact(arg: str, out: Any) -> None:
     w = D["priority"].astype(object).map({"high": 3, "medium": 2, "low": 1}).to_numpy(np.int64)
     t0, c0 = time.perf_counter(), time.process_time()
     rs, ds = [], []
-    for r_idx, d_idx, km in matching._category_blocks(res, dem, matching.MatchWeights(),
+    for r_idx, d_idx, km in _places.category_blocks(res, dem, matching.MatchWeights(),
                                                       cap > 0, qty > 0):
         near = np.ones(km.shape, dtype=bool) if limit is None else km < limit + 1e-3
         i, j = np.nonzero(near)
         rs.append(r_idx[j])
         ds.append(d_idx[i])
     r, d = np.concatenate(rs), np.concatenate(ds)
-    p = matching._price(res, dem, places.ties, matching.MatchWeights(), r, d)
+    p = _places.price(res, dem, places.ties, matching.MatchWeights(), r, d)
     if limit is not None:
         p = p.take(p.eff_km < limit)
         r = p.r

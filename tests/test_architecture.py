@@ -45,10 +45,6 @@ LONG_FUNCTIONS: set[str] = {
     "regional_graph.cli.build_parser",
     "regional_graph.datasets.generator.run",
     "regional_graph.export.tables.write_tables",
-    "regional_graph.matching.flow._solve_components",
-    "regional_graph.matching.flow.node_potentials",
-    "regional_graph.matching.orders.propose_dispatch",
-    "regional_graph.matching.resources.match_resources",
     "regional_graph.viz.maps._assemble",
     "regional_graph.viz.maps._build_base",
     "regional_graph.viz.maps._chart_positions",
@@ -57,17 +53,12 @@ LONG_FUNCTIONS: set[str] = {
 }
 
 #: Private names imported across packages, being made public or moved (never add one).
-PRIVATE_IMPORTS: set[str] = {
-    "regional_graph.matching.resources -> regional_graph.build._conform_edges",
-    "regional_graph.store.load -> regional_graph.build._conform_edges",
-}
+PRIVATE_IMPORTS: set[str] = set()
 
 #: Imports against the data flow, being removed (never add one).
 UPWARD_IMPORTS: set[str] = {
     "regional_graph.analysis.changes -> regional_graph.export.tables",
     "regional_graph.analysis.indicators -> regional_graph.export.tables",
-    "regional_graph.matching.orders -> regional_graph.export.tables",
-    "regional_graph.matching.resources -> regional_graph.export.tables",
 }
 
 

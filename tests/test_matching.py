@@ -13,7 +13,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import regional_graph as rg
-from regional_graph.matching import MatchWeights, match_resources, with_assignments, write_matching
+from regional_graph.export.matching import write_matching
+from regional_graph.matching import MatchWeights, _places, match_resources, with_assignments
 from regional_graph.matching import resources as matching
 
 _ = None
@@ -78,8 +79,8 @@ def graph(tables: dict[str, pd.DataFrame]) -> rg.RegionalGraph:
 
 def flows(result: matching.MatchResult) -> dict[tuple[str, str], int]:
     a = result.assignments
-    return {(r, d): int(q) for r, d, q in zip(a.index, a["demand_id"], a["quantity"],
-                                              strict=True)}
+    assert a.index.names == ["resource_id", "demand_id"] and a.index.is_unique
+    return {(r, d): int(q) for (r, d), q in zip(a.index, a["quantity"], strict=True)}
 
 
 # -- known optima ------------------------------------------------------------------------
@@ -96,8 +97,8 @@ def test_hand_computed_optimum_without_tie() -> None:
     assert m.unmet_demands.loc["Q2", "reason"] == matching.USED_UP
     assert m.idle_resources.empty
     a = m.assignments
-    assert a.loc[a["demand_id"] == "Q1", "tier"].tolist() == ["same community"]
-    assert a.loc[a["demand_id"] == "Q1", "reason"].iloc[0] == \
+    assert a.xs("Q1", level="demand_id")["tier"].tolist() == ["same community"]
+    assert a.xs("Q1", level="demand_id")["reason"].iloc[0] == \
         "same community; ~1.0 km assumed (no coordinates)"
     assert not a["existing_tie"].any()
     t = m.totals
@@ -110,9 +111,9 @@ def test_existing_tie_lowers_cost_and_is_explained() -> None:
     m = match_resources(graph(small_tables(tie=True)), as_of=AS_OF, weights=SIMPLE)
     assert flows(m) == {("R1", "Q1"): 3, ("R1", "Q2"): 1, ("R2", "Q3"): 2, ("R2", "Q2"): 1}
     assert m.total_cost == pytest.approx(3 + 3 + 2 + 4)  # R2–Q2: 8 × 0.5
-    row = m.assignments[(m.assignments.index == "R2") & (m.assignments["demand_id"] == "Q2")]
-    assert bool(row["existing_tie"].iloc[0])
-    assert row["reason"].iloc[0].startswith("same district; existing pair since 2024-03-01")
+    row = m.assignments.loc[("R2", "Q2")]
+    assert bool(row["existing_tie"])
+    assert row["reason"].startswith("same district; existing pair since 2024-03-01")
     # the tie is not live before it starts
     early = match_resources(graph(small_tables(tie=True)), as_of="2023-01-01", weights=SIMPLE)
     assert not early.assignments["existing_tie"].any()
@@ -132,25 +133,24 @@ def test_great_circle_distance_and_party_org_provider() -> None:
     tables["resources"].loc[1, "provider_id"] = "PU2"  # located at its host O2
     m = match_resources(graph(tables), as_of=AS_OF, weights=SIMPLE)
     a = m.assignments
-    q3 = a[a["demand_id"] == "Q3"]
+    q3 = a.xs("Q3", level="demand_id")
     assert q3.index.tolist() == ["R2"]
     assert q3["distance_km"].iloc[0] == pytest.approx(0.0, abs=1e-6)  # C3's centroid is O2
-    q1 = a[(a["demand_id"] == "Q1") & (a.index == "R1")]
-    assert q1["distance_km"].iloc[0] == pytest.approx(0.0, abs=1e-6)
-    expected = matching.haversine_km(np.array([37.50]), np.array([121.30]),
-                                     np.array([37.52]), np.array([121.30]))[0]
-    q2 = a[(a["demand_id"] == "Q2") & (a.index == "R1")]
-    assert q2["distance_km"].iloc[0] == pytest.approx(expected, abs=1e-3)
-    assert q2["reason"].iloc[0] == f"same street; {expected:.1f} km"
+    assert a.loc[("R1", "Q1"), "distance_km"] == pytest.approx(0.0, abs=1e-6)
+    expected = rg.geo.haversine_km(np.array([37.50]), np.array([121.30]),
+                                   np.array([37.52]), np.array([121.30]))[0]
+    q2 = a.loc[("R1", "Q2")]
+    assert q2["distance_km"] == pytest.approx(expected, abs=1e-3)
+    assert q2["reason"] == f"same street; {expected:.1f} km"
 
 
 # -- against an independent solver ---------------------------------------------------------
 
 
 def _instance(G: rg.RegionalGraph, weights: MatchWeights) -> dict[str, np.ndarray]:
-    places = matching._Places(G, rg.graph.as_date(AS_OF))
+    places = _places.Places(G, rg.graph.as_date(AS_OF))
     res, dem = places.resources(), places.demands()
-    p = matching._candidate_pairs(res, dem, places.ties, weights, None)
+    p = _places.candidate_pairs(res, dem, places.ties, weights, None)
     R, D = G.nodes[rg.schema.Label.RESOURCE], G.nodes[rg.schema.Label.DEMAND]
     prio = D["priority"].astype(object).where(D["priority"].notna(), "medium")
     return {"cap": R["capacity"].fillna(1).to_numpy(np.int64),
@@ -232,13 +232,14 @@ def test_random_instances_feasible_and_maximal(case) -> None:
     R, D = G.nodes[rg.schema.Label.RESOURCE], G.nodes[rg.schema.Label.DEMAND]
     a = m.assignments
     assert (a["quantity"] > 0).all()
-    assert (a["category"].astype(str).to_numpy()
-            == R.loc[a.index, "category"].astype(str).to_numpy()).all()
-    assert (a["category"].astype(str).to_numpy()
-            == D.loc[a["demand_id"], "category"].astype(str).to_numpy()).all()
-    used = a.groupby(level=0)["quantity"].sum()
+    assert a.index.is_unique
+    assert (a["category"].astype(str).to_numpy() == R.loc[
+        a.index.get_level_values("resource_id"), "category"].astype(str).to_numpy()).all()
+    assert (a["category"].astype(str).to_numpy() == D.loc[
+        a.index.get_level_values("demand_id"), "category"].astype(str).to_numpy()).all()
+    used = a.groupby(level="resource_id")["quantity"].sum()
     assert (used <= R.loc[used.index, "capacity"]).all()
-    served = a.groupby("demand_id")["quantity"].sum()
+    served = a.groupby(level="demand_id")["quantity"].sum()
     assert (served <= D.loc[served.index, "quantity"]).all()
     # independent max flow over all same-category pairs (one district: all are admissible)
     g = nx.DiGraph()
@@ -288,7 +289,7 @@ def test_excluding_an_organisation_excludes_the_party_org_it_hosts() -> None:
     tables = small_tables()
     tables["resources"].loc[1, "provider_id"] = "PU2"
     m = match_resources(graph(tables), as_of=AS_OF, exclude_providers=["O2"])
-    assert "R2" not in m.assignments.index
+    assert "R2" not in m.assignments.index.get_level_values("resource_id")
     assert m.idle_resources.loc["R2", "idle"] == 3
 
 
@@ -303,14 +304,16 @@ def test_max_distance_zero_everything_unmet() -> None:
 
 def test_bad_options_and_weights() -> None:
     G = graph(small_tables())
-    with pytest.raises(ValueError, match="max_distance_km"):
+    with pytest.raises(rg.errors.MatchingError, match="max_distance_km"):
         match_resources(G, max_distance_km=-1)
-    with pytest.raises(ValueError, match="fraction"):
+    with pytest.raises(rg.errors.MatchingError, match="fraction"):
         match_resources(G, provider_share=1.5)
-    with pytest.raises(ValueError, match="unit cap"):
+    with pytest.raises(rg.errors.MatchingError, match="unit cap"):
         match_resources(G, provider_share=0)
-    with pytest.raises(ValueError, match="tie_factor"):
+    with pytest.raises(rg.errors.MatchingError, match="tie_factor"):
         MatchWeights(tie_factor=2)
+    with pytest.raises(ValueError, match="tie_factor"):  # a MatchingError is a ValueError
+        MatchWeights(tie_factor=-1)
 
 
 def test_no_resources_no_demands() -> None:
@@ -353,11 +356,13 @@ def test_write_matching_and_graph_with_assignments(tmp_path: Path) -> None:
     m = match_resources(G, as_of=AS_OF, weights=SIMPLE)
     paths = write_matching(m, tmp_path / "out", lang="en")
     zh = write_matching(m, tmp_path / "zh")
-    assert zh["assignments"].read_text(encoding="utf-8-sig").split(",")[0] == "编号"
+    assert zh["assignments"].read_text(encoding="utf-8-sig").split(",")[:2] == [
+        "资源编号", "需求编号"]
     for name in ("assignments", "unmet_demands", "idle_resources"):
         raw = paths[name].read_bytes()
         assert raw.startswith(b"\xef\xbb\xbf")
-        assert raw.decode("utf-8-sig").split(",")[0] == "id"
+        first = "resource_id" if name == "assignments" else "id"
+        assert raw.decode("utf-8-sig").split(",")[0] == first
     back = pd.read_csv(paths["assignments"], encoding="utf-8-sig")
     assert back["quantity"].sum() == 7
     import openpyxl
@@ -366,12 +371,13 @@ def test_write_matching_and_graph_with_assignments(tmp_path: Path) -> None:
         *matching.MATCH_TABLES, "notes"]
     wb = openpyxl.load_workbook(zh["matching"])
     assert wb.sheetnames == [*matching.MATCH_TABLES.values(), "说明"]
-    assert wb["匹配结果"]["A1"].value == "编号"
+    assert [wb["匹配结果"]["A1"].value, wb["匹配结果"]["B1"].value] == ["资源编号", "需求编号"]
     H = with_assignments(G, m)
     e = H.edges_of("ASSIGNED_TO")
     assert len(e) == len(m.assignments)
     assert int(e["quantity"].sum()) == 7
-    assert H.ids[e["source"].to_numpy()].tolist() == m.assignments.index.tolist()
+    assert list(zip(H.ids[e["source"].to_numpy()], H.ids[e["target"].to_numpy()],
+                    strict=True)) == m.assignments.index.tolist()
     assert H.number_of_edges() == G.number_of_edges() + len(m.assignments)
     assert H != G  # it has the ASSIGNED_TO relationships …
     assert rg.build.tables_equal(rg.build.graph_to_tables(H), rg.build.graph_to_tables(G))

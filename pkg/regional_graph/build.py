@@ -122,7 +122,7 @@ def graph_from_tables(
             link_part[edge_column(col)] = links[col].to_numpy() \
                 if links[col].dtype.kind == "M" else links[col].reset_index(drop=True)
     edges = pd.concat([structural, link_part], ignore_index=True)
-    edges = _conform_edges(edges)
+    edges = conform_edges(edges)
     G = RegionalGraph(nodes=nodes, edges=edges, activities=activities, orders=orders, name=name)
     G.__dict__["_ids"] = value_set  # reuse the id array computed above
     log.info(
@@ -132,8 +132,24 @@ def graph_from_tables(
     return G
 
 
-def _conform_edges(edges: pd.DataFrame) -> pd.DataFrame:
-    """Give the edge frame its fixed base columns and dtypes (extras stay text)."""
+def conform_edges(edges: pd.DataFrame) -> pd.DataFrame:
+    """Give an edge frame the graph's fixed base columns and dtypes (extra columns stay text).
+
+    ``type`` becomes the categorical of every relationship type, ``source``/``target``
+    ``int32`` node codes, ``start``/``end`` ``datetime64[s]`` (empty: NaT), ``kind``/``note``
+    text and ``quantity`` nullable ``Int64``; missing base columns are added empty. Use it
+    when adding edges to a graph's ``edges`` frame.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> e = conform_edges(pd.DataFrame({"type": ["ASSIGNED_TO"], "source": [0], "target": [1],
+    ...                                 "quantity": [2]}))
+    >>> list(e.columns)
+    ['type', 'source', 'target', 'start', 'end', 'kind', 'note', 'quantity']
+    >>> str(e["source"].dtype), str(e["start"].dtype), int(e.loc[0, "quantity"])
+    ('int32', 'datetime64[s]', 2)
+    """
     n = len(edges)
     out = {
         "type": edges["type"] if isinstance(edges["type"].dtype, pd.CategoricalDtype)

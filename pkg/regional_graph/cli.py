@@ -142,7 +142,8 @@ def _report_from_neo4j(args: argparse.Namespace) -> int:
 
 def _cmd_match(args: argparse.Namespace) -> int:
     """Resource–demand matching: assignments, unmet demands, idle resources (CSV + xlsx)."""
-    from .matching.resources import match_resources, write_matching
+    from .export.matching import write_matching
+    from .matching.resources import match_resources
 
     G = _load(args)
     _out(_as_of_line(args))
@@ -251,7 +252,7 @@ def _cmd_maps(args: argparse.Namespace) -> int:
 
 def _cmd_orders(args: argparse.Namespace) -> int:
     """The three-order flow: status as of a day, dispatch proposals, indicators."""
-    from .matching.orders import write_orders
+    from .export.matching import write_orders
 
     G = _load(args)
     _out(_as_of_line(args))
@@ -379,7 +380,8 @@ def _demo_steps(lang: str = "zh"
         return target
 
     def match(G: RegionalGraph, target: Path, as_of: str) -> object:
-        from .matching.resources import match_resources, write_matching
+        from .export.matching import write_matching
+        from .matching.resources import match_resources
 
         result = shared["matching"] = match_resources(G, as_of=as_of)
         write_matching(result, target, lang=lang, source=source)  # type: ignore[arg-type]
@@ -395,7 +397,7 @@ def _demo_steps(lang: str = "zh"
         return target
 
     def orders(G: RegionalGraph, target: Path, as_of: str) -> object:
-        from .matching.orders import write_orders
+        from .export.matching import write_orders
 
         write_orders(G, target, as_of=as_of, lang=lang, source=source)  # type: ignore[arg-type]
         for line in _orders_lines(G, as_of, lang):

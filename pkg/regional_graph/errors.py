@@ -1,9 +1,28 @@
 """The exceptions of regional_graph: one small hierarchy.
 
+::
+
+    RegionalGraphError                 base of every error the library raises
+    ├── TableValidationError           (also a ValueError) the input tables break the template
+    │                                  contract: validate.validate_tables, build.load_graph
+    ├── StoreError                     a Neo4j/Bolt operation failed: store.*
+    └── MatchingError                  (also a ValueError) matching options or results that do
+        │                              not fit: match_resources, propose_dispatch,
+        │                              with_assignments, MatchWeights
+        └── InfeasibleMatchingError    the data make the allocation impossible to set up or to
+                                       solve exactly: a negative capacity or quantity, an
+                                       unknown priority (a graph built without validation),
+                                       an instance too large to scale exactly, a solver failure
+
+Unmet demand is a result (``MatchResult.unmet_demands``), never an error. Catch
+:class:`RegionalGraphError` to handle every error of the library at once.
+
 Examples
 --------
->>> issubclass(TableValidationError, ValueError)
-True
+>>> [c.__name__ for c in MatchingError.__mro__[:3]]
+['MatchingError', 'RegionalGraphError', 'ValueError']
+>>> issubclass(InfeasibleMatchingError, MatchingError), issubclass(StoreError, ValueError)
+(True, False)
 """
 
 from __future__ import annotations
@@ -23,9 +42,6 @@ class RegionalGraphError(Exception):
     Examples
     --------
     >>> import regional_graph as rg
-    >>> all(issubclass(e, RegionalGraphError) for e in
-    ...     (TableValidationError, StoreError, InfeasibleMatchingError))
-    True
     >>> import pandas as pd
     >>> raw = {"areas": pd.DataFrame({"id": ["D01", "D01"], "name": ["区", "区"],
     ...                               "level": ["district", "district"]})}
@@ -71,27 +87,57 @@ class StoreError(RegionalGraphError):
 
     Examples
     --------
-    >>> issubclass(StoreError, RegionalGraphError)
-    True
-    >>> str(StoreError("cannot reach bolt://localhost:7687"))
-    'cannot reach bolt://localhost:7687'
+    >>> from regional_graph.store.connection import Neo4jSettings
+    >>> try:
+    ...     Neo4jSettings.resolve(environ={})  # no server named anywhere
+    ... except StoreError as err:
+    ...     print(str(err)[:24])
+    no Neo4j server given: u
     """
 
 
-class InfeasibleMatchingError(RegionalGraphError):
-    """The matching problem cannot be set up as asked (not raised for unmet demand).
+class MatchingError(RegionalGraphError, ValueError):
+    """Matching options or results that do not fit (a negative distance limit, a provider
+    share out of range, weights out of range, a result applied to another graph).
 
     Examples
     --------
-    Unmet demand is a result, not an error:
+    >>> import regional_graph as rg
+    >>> G = rg.datasets.load_tiny()
+    >>> try:
+    ...     rg.matching.match_resources(G, max_distance_km=-1)
+    ... except MatchingError as err:
+    ...     print(err)
+    max_distance_km must be >= 0
+    """
+
+
+class InfeasibleMatchingError(MatchingError):
+    """The data make the allocation impossible to set up or to solve exactly: a resource with
+    a negative capacity, a demand with a negative quantity or an unknown priority (tables
+    that skipped validation), or an instance too large to scale exactly in 64-bit integers
+    (or a solver failure). Not raised for unmet demand, which is a result.
+
+    Examples
+    --------
+    The tiny district with R1's capacity set to −2 behind validation's back:
 
     >>> import regional_graph as rg
-    >>> G = rg.datasets.load_sample_district()
-    >>> r = rg.matching.match_resources(G, as_of=rg.datasets.REFERENCE_DATE, max_distance_km=0)
-    >>> len(r.assignments), len(r.unmet_demands) > 0
-    (0, True)
-    >>> issubclass(InfeasibleMatchingError, RegionalGraphError)
-    True
+    >>> typed = rg.validate.validate_tables(rg.io.read_tables(rg.datasets.TINY))
+    >>> typed["resources"].loc[0, "capacity"] = -2
+    >>> G = rg.build.graph_from_tables(typed, validate=False)
+    >>> try:
+    ...     rg.matching.match_resources(G, as_of="2026-10-01")
+    ... except InfeasibleMatchingError as err:
+    ...     print(err)
+    resources with a negative capacity: R1 (-2); expected a whole number >= 0
+
+    Unmet demand is a result, not an error: with no distance allowed nothing is served.
+
+    >>> r = rg.matching.match_resources(rg.datasets.load_tiny(), as_of="2026-10-01",
+    ...                                 max_distance_km=0)
+    >>> len(r.assignments), r.unmet_demands.index.tolist()
+    (0, ['Q1', 'Q2', 'Q3'])
     """
 
 

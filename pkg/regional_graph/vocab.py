@@ -292,7 +292,7 @@ COLUMN_DOC: dict[str, str] = {
     "assignee_kind": "建议接单方:党员或驻区单位",
     "assignee_id": "建议接单方编号",
     "assignee": "建议接单方名称",
-    "resource_id": "接单单位提供的资源编号",
+    "resource_id": "资源编号(三单制中为接单单位提供的资源)",
     "status": "数据日期当天的订单状态",
     "orders": "截至数据日期的点单数",
     "open": "待派单的订单数",

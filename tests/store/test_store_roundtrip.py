@@ -174,7 +174,7 @@ def test_assigned_to_round_trips(db: BoltTarget, raw_tables: dict[str, pd.DataFr
     codes = G.codes(["R1", "Q1"])
     extra = pd.DataFrame({"type": [RelType.ASSIGNED_TO.value], "source": [codes[0]],
                           "target": [codes[1]], "quantity": pd.array([5], dtype="Int64")})
-    edges = rg.build._conform_edges(pd.concat([G.edges, extra], ignore_index=True))
+    edges = rg.build.conform_edges(pd.concat([G.edges, extra], ignore_index=True))
     G2 = rg.RegionalGraph(nodes=G.nodes, edges=edges, activities=G.activities,
                           orders=G.orders, name=G.name)
     store.save_graph(G2, db.driver, database=db.database, dataset="m", progress=False)

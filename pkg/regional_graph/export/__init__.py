@@ -2,8 +2,10 @@
 formats and provenance. Analyses return data; these modules write it.
 
 Modules: :mod:`~regional_graph.export.tables` (the one table writer, CSV and formatted xlsx),
-:mod:`~regional_graph.export.report` (report.xlsx), :mod:`~regional_graph.export.formats`
-(GraphML, GEXF, Parquet, neo4j-admin import), :mod:`~regional_graph.export.provenance`.
+:mod:`~regional_graph.export.report` (report.xlsx),
+:mod:`~regional_graph.export.matching` (matching.xlsx, orders.xlsx),
+:mod:`~regional_graph.export.formats` (GraphML, GEXF, Parquet, neo4j-admin import),
+:mod:`~regional_graph.export.provenance`.
 
 Examples
 --------
@@ -18,7 +20,7 @@ from .._lazy import attach
 
 __getattr__, __dir__, __all__ = attach(
     __name__,
-    submodules=["formats", "provenance", "report", "tables"],
+    submodules=["formats", "matching", "provenance", "report", "tables"],
     names={
         **dict.fromkeys(["AS_OF_RULE", "XLSX_MAX_ROWS", "as_of_line", "display_width",
                          "is_rate", "write_tables"], "tables"),
@@ -26,6 +28,7 @@ __getattr__, __dir__, __all__ = attach(
                          "write_report_tables"], "report"),
         **dict.fromkeys(["FORMATS", "export_graph", "plain_networkx", "write_gexf",
                          "write_graphml", "write_neo4j_import", "write_parquet"], "formats"),
+        **dict.fromkeys(["write_matching", "write_orders"], "matching"),
         **dict.fromkeys(["graph_checksum", "provenance", "provenance_line",
                          "write_provenance"], "provenance"),
     },

@@ -80,6 +80,8 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from ..errors import InfeasibleMatchingError
+
 __all__ = ["AllocationResult", "max_served", "node_potentials", "solve_allocation"]
 
 logger = logging.getLogger(__name__)
@@ -121,13 +123,15 @@ class AllocationResult:
     >>> res.weighted_served, res.total_cost
     (7, 3.0)
 
-    On the sample district, through :func:`regional_graph.matching.match_resources`:
+    On the tiny district, through :func:`regional_graph.matching.match_resources`: the venue
+    (high priority, 1 unit) and the medical care (medium, 2 units) are served, the legal
+    advice nobody offers is not: ``3 × 1 + 2 × 2``.
 
     >>> import regional_graph as rg
-    >>> G = rg.datasets.load_sample_district()
+    >>> G = rg.datasets.load_tiny()
     >>> m = rg.matching.match_resources(G, as_of=rg.datasets.REFERENCE_DATE)
-    >>> m.weighted_served > 0, bool(m.assignments["quantity"].gt(0).all())
-    (True, True)
+    >>> m.weighted_served, m.assignments["quantity"].tolist()
+    (7, [1, 2])
     """
 
     flow: npt.NDArray[np.int64]
@@ -209,7 +213,172 @@ def _local_index(
     return order, sorted_group, local
 
 
-def _solve_components(
+@dataclass(frozen=True)
+class _Network:
+    """The deduplicated instance of :func:`solve_allocation`, ready to be split."""
+
+    cap: npt.NDArray[np.int64]
+    qty: npt.NDArray[np.int64]
+    w: npt.NDArray[np.int64]
+    kr: npt.NDArray[np.int64]  # pair resource
+    kd: npt.NDArray[np.int64]  # pair demand
+    kc: npt.NDArray[np.int64]  # scaled pair cost
+    prov: npt.NDArray[np.int64]  # provider per resource, -1 none
+    plim: npt.NDArray[np.int64]  # limit per provider
+    prov_total: npt.NDArray[np.int64]  # capacity of the used resources per provider
+
+
+@dataclass(frozen=True)
+class _Group:
+    """Members of one kind (pairs, resources, demands or providers) sorted by batch."""
+
+    order: npt.NDArray[np.intp]
+    batch: npt.NDArray[np.int64]  # sorted batch numbers
+    local: npt.NDArray[np.int64]  # position of each member inside its batch
+
+    def members(self, b: int) -> npt.NDArray[np.intp]:
+        """The members of batch ``b`` (in their batch order)."""
+        return self.order[np.searchsorted(self.batch, b): np.searchsorted(self.batch, b, "right")]
+
+
+def _group(batch: npt.NDArray[np.int64]) -> _Group:
+    order, sorted_batch, local = _local_index(batch)
+    return _Group(order=order, batch=sorted_batch, local=local)
+
+
+@dataclass(frozen=True)
+class _Batches:
+    """Connected components grouped into solver calls, with each call's ``W`` and units."""
+
+    pairs: _Group
+    res: _Group
+    dem: _Group
+    provs: _Group
+    big_w: npt.NDArray[np.int64]
+    units: npt.NDArray[np.int64]
+    n_components: int
+
+
+def _batches(net: _Network) -> _Batches:
+    """Split the pair graph into connected components (resources of one provider are linked),
+    bound ``W`` per component (module docstring) and batch small components together."""
+    from scipy.sparse import coo_array
+    from scipy.sparse.csgraph import connected_components
+
+    n_res, n_dem, n_prov = net.cap.size, net.qty.size, net.plim.size
+    r_used = np.bincount(net.kr, minlength=n_res) > 0
+    d_used = np.bincount(net.kd, minlength=n_dem) > 0
+    linked = np.flatnonzero(r_used & (net.prov >= 0))
+    rows = np.concatenate([net.kr, linked])
+    cols = np.concatenate([n_res + net.kd, n_res + n_dem + net.prov[linked]])
+    n_all = n_res + n_dem + n_prov
+    adj = coo_array((np.ones(rows.size, dtype=np.int8), (rows, cols)), shape=(n_all, n_all))
+    n_comp, label = connected_components(adj, directed=False)
+    label = label.astype(np.int64)
+    comp_r, comp_d, comp_p = label[:n_res], label[n_res: n_res + n_dem], label[n_res + n_dem:]
+
+    # per-component bound for W (module docstring): c_max * min(R_c, D_c, cap_c, qty_c)
+    pair_comp = comp_r[net.kr]
+    c_max = np.zeros(n_comp, dtype=np.int64)
+    np.maximum.at(c_max, pair_comp, net.kc)
+    n_r = np.bincount(comp_r[r_used], minlength=n_comp)
+    n_d = np.bincount(comp_d[d_used], minlength=n_comp)
+    cap_c = np.zeros(n_comp, dtype=np.int64)
+    np.add.at(cap_c, comp_r[r_used], net.cap[r_used])
+    qty_c = np.zeros(n_comp, dtype=np.int64)
+    np.add.at(qty_c, comp_d[d_used], net.qty[d_used])
+    units_c = np.minimum(cap_c, qty_c)
+    span_c = np.minimum(np.minimum(n_r, n_d), units_c)
+    if np.any(c_max.astype(np.float64) * span_c >= _INT64_SAFE):
+        raise InfeasibleMatchingError(
+            "instance too large to scale exactly in int64; reduce cost_scale")
+
+    # batch small components together (fewer solver calls); big ones are solved alone
+    pairs_c = np.bincount(pair_comp, minlength=n_comp)
+    batch_of_comp = (np.cumsum(pairs_c) - pairs_c) // _BATCH_PAIRS
+    n_batch = int(batch_of_comp.max()) + 1
+    sentinel = n_batch  # unused nodes sort last and are never touched
+    big_w = np.zeros(n_batch, dtype=np.int64)
+    np.maximum.at(big_w, batch_of_comp, c_max * span_c)
+    return _Batches(
+        pairs=_group(batch_of_comp[pair_comp]),
+        res=_group(np.where(r_used, batch_of_comp[comp_r], sentinel)),
+        dem=_group(np.where(d_used, batch_of_comp[comp_d], sentinel)),
+        provs=_group(np.where(net.prov_total > 0, batch_of_comp[comp_p], sentinel)),
+        big_w=big_w + 1,
+        units=np.bincount(batch_of_comp, weights=units_c, minlength=n_batch).astype(np.int64),
+        n_components=int(n_comp),
+    )
+
+
+def _solve_batch(net: _Network, bt: _Batches, b: int) -> tuple[npt.NDArray[np.intp],
+                                                                 npt.NDArray[np.int64]]:
+    """One min-cost-flow call on batch ``b``: ``(its pairs, their flow)``."""
+    from ortools.graph.python import min_cost_flow
+
+    pk, rs, ds, ps = (bt.pairs.members(b), bt.res.members(b), bt.dem.members(b),
+                      bt.provs.members(b))
+    nr, nd, npv = rs.size, ds.size, ps.size
+    big_w = int(bt.big_w[b])
+    w_max = int(net.w[ds].max())
+    n_nodes = 2 + nr + nd + npv
+    max_arc_cost = big_w * w_max
+    objective_bound = (max_arc_cost + int(net.kc[pk].max())) * int(bt.units[b])
+    if max_arc_cost * (n_nodes + 1) >= _INT64_SAFE or objective_bound >= _INT64_SAFE:
+        raise InfeasibleMatchingError(
+            "instance too large to scale exactly in int64 "
+            f"(W={big_w}, max priority={w_max}, nodes={n_nodes}); reduce cost_scale"
+        )
+    r_cap, r_prov = net.cap[rs], net.prov[rs]
+    free = r_prov < 0
+    r_node = 2 + bt.res.local[rs]
+    d_node = 2 + nr + bt.dem.local[ds]
+    total_cap = int(r_cap.sum())
+    n_free = int(free.sum())
+    # (tail, head, capacity, cost) blocks: source 0, sink 1; pair arcs first, so that an
+    # arc's id is its position in pk
+    arcs = [
+        (2 + bt.res.local[net.kr[pk]], 2 + nr + bt.dem.local[net.kd[pk]],
+         np.minimum(net.cap[net.kr[pk]], net.qty[net.kd[pk]]), net.kc[pk]),
+        (np.zeros(n_free, np.int64), r_node[free], r_cap[free], np.zeros(n_free, np.int64)),
+        (2 + nr + nd + bt.provs.local[r_prov[~free]], r_node[~free], r_cap[~free],
+         np.zeros(nr - n_free, np.int64)),
+        (np.zeros(npv, np.int64), 2 + nr + nd + bt.provs.local[ps],
+         np.minimum(net.plim[ps], net.prov_total[ps]), np.zeros(npv, np.int64)),
+        (d_node, np.ones(nd, np.int64), net.qty[ds], -big_w * net.w[ds]),
+        (np.zeros(1, np.int64), np.ones(1, np.int64), np.array([total_cap], np.int64),
+         np.zeros(1, np.int64)),  # the bypass: nothing is forced to flow
+    ]
+    smcf = min_cost_flow.SimpleMinCostFlow()
+    smcf.add_arcs_with_capacity_and_unit_cost(
+        *(np.concatenate([a[i] for a in arcs]).astype(np.int32 if i < 2 else np.int64)
+          for i in range(4)))
+    smcf.set_nodes_supplies(
+        np.array([0, 1], dtype=np.int32), np.array([total_cap, -total_cap], dtype=np.int64)
+    )
+    status = smcf.solve()
+    if status == smcf.BAD_COST_RANGE:
+        raise InfeasibleMatchingError(
+            "instance too large to scale exactly (OR-tools BAD_COST_RANGE)")
+    if status != smcf.OPTIMAL:
+        raise InfeasibleMatchingError(f"min-cost flow failed with status {status!r}")
+    return pk, smcf.flows(np.arange(pk.size, dtype=np.int32))
+
+
+def _solve_components(net: _Network) -> npt.NDArray[np.int64]:
+    """Solve the (deduplicated) instance batch of components by batch; return flow per pair."""
+    bt = _batches(net)
+    kept_flow = np.zeros(net.kr.size, dtype=np.int64)
+    batches = np.unique(bt.pairs.batch)
+    logger.debug("solve_allocation: %d components in %d solver calls", bt.n_components,
+                 batches.size)
+    for b in batches.tolist():
+        pk, flow = _solve_batch(net, bt, b)
+        kept_flow[pk] = flow
+    return kept_flow
+
+
+def _network(
     cap: npt.NDArray[np.int64],
     qty: npt.NDArray[np.int64],
     w: npt.NDArray[np.int64],
@@ -217,137 +386,15 @@ def _solve_components(
     kd: npt.NDArray[np.int64],
     kc: npt.NDArray[np.int64],
     provs: tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]] | None,
-) -> npt.NDArray[np.int64]:
-    """Solve the (deduplicated) instance component by component; return flow per pair."""
-    from ortools.graph.python import min_cost_flow
-    from scipy.sparse import coo_array
-    from scipy.sparse.csgraph import connected_components
-
-    n_res, n_dem = cap.size, qty.size
-    n_prov = 0 if provs is None else provs[1].size
+) -> _Network:
+    n_res = cap.size
     prov = np.full(n_res, -1, dtype=np.int64) if provs is None else provs[0]
     plim = np.zeros(0, dtype=np.int64) if provs is None else provs[1]
-
-    # connected components of the pair graph; resources of one provider are linked
-    r_used = np.bincount(kr, minlength=n_res) > 0
-    d_used = np.bincount(kd, minlength=n_dem) > 0
-    linked = np.flatnonzero(r_used & (prov >= 0))
-    rows = np.concatenate([kr, linked])
-    cols = np.concatenate([n_res + kd, n_res + n_dem + prov[linked]])
-    n_all = n_res + n_dem + n_prov
-    adj = coo_array((np.ones(rows.size, dtype=np.int8), (rows, cols)), shape=(n_all, n_all))
-    n_comp, label = connected_components(adj, directed=False)
-    label = label.astype(np.int64)
-    comp_r, comp_d, comp_p = label[:n_res], label[n_res : n_res + n_dem], label[n_res + n_dem :]
-
-    # per-component bound for W (module docstring): c_max * min(R_c, D_c, cap_c, qty_c)
-    pair_comp = comp_r[kr]
-    c_max = np.zeros(n_comp, dtype=np.int64)
-    np.maximum.at(c_max, pair_comp, kc)
-    n_r = np.bincount(comp_r[r_used], minlength=n_comp)
-    n_d = np.bincount(comp_d[d_used], minlength=n_comp)
-    cap_c = np.zeros(n_comp, dtype=np.int64)
-    np.add.at(cap_c, comp_r[r_used], cap[r_used])
-    qty_c = np.zeros(n_comp, dtype=np.int64)
-    np.add.at(qty_c, comp_d[d_used], qty[d_used])
-    units_c = np.minimum(cap_c, qty_c)
-    span_c = np.minimum(np.minimum(n_r, n_d), units_c)
-    if np.any(c_max.astype(np.float64) * span_c >= _INT64_SAFE):
-        raise ValueError("instance too large to scale exactly in int64; reduce cost_scale")
-    bound_c = c_max * span_c
-
-    # batch small components together (fewer solver calls); big ones are solved alone
-    pairs_c = np.bincount(pair_comp, minlength=n_comp)
-    batch_of_comp = (np.cumsum(pairs_c) - pairs_c) // _BATCH_PAIRS
-    n_batch = int(batch_of_comp.max()) + 1
-    sentinel = n_batch  # unused nodes sort last and are never touched
-    r_order, r_sorted, r_local = _local_index(np.where(r_used, batch_of_comp[comp_r], sentinel))
-    d_order, d_sorted, d_local = _local_index(np.where(d_used, batch_of_comp[comp_d], sentinel))
-    prov_total = np.zeros(n_prov, dtype=np.int64)
+    linked = np.flatnonzero((np.bincount(kr, minlength=n_res) > 0) & (prov >= 0))
+    prov_total = np.zeros(plim.size, dtype=np.int64)
     np.add.at(prov_total, prov[linked], cap[linked])
-    p_batch = np.where(prov_total > 0, batch_of_comp[comp_p], sentinel)
-    p_order, p_sorted, p_local = _local_index(p_batch)
-    k_order, k_sorted, _ = _local_index(batch_of_comp[pair_comp])
-    big_w_b = np.zeros(n_batch, dtype=np.int64)
-    np.maximum.at(big_w_b, batch_of_comp, bound_c)
-    big_w_b += 1
-    units_b = np.bincount(batch_of_comp, weights=units_c, minlength=n_batch)
-
-    kept_flow = np.zeros(kr.size, dtype=np.int64)
-    batches = np.unique(k_sorted)
-    logger.debug("solve_allocation: %d components in %d solver calls", n_comp, batches.size)
-    for b in batches.tolist():
-        pk = k_order[np.searchsorted(k_sorted, b) : np.searchsorted(k_sorted, b, "right")]
-        rs = r_order[np.searchsorted(r_sorted, b) : np.searchsorted(r_sorted, b, "right")]
-        ds = d_order[np.searchsorted(d_sorted, b) : np.searchsorted(d_sorted, b, "right")]
-        ps = p_order[np.searchsorted(p_sorted, b) : np.searchsorted(p_sorted, b, "right")]
-        nr, nd, npv = rs.size, ds.size, ps.size
-        big_w = int(big_w_b[b])
-        w_max = int(w[ds].max())
-        n_nodes = 2 + nr + nd + npv
-        max_arc_cost = big_w * w_max
-        objective_bound = (max_arc_cost + int(kc[pk].max())) * int(units_b[b])
-        if max_arc_cost * (n_nodes + 1) >= _INT64_SAFE or objective_bound >= _INT64_SAFE:
-            raise ValueError(
-                "instance too large to scale exactly in int64 "
-                f"(W={big_w}, max priority={w_max}, nodes={n_nodes}); reduce cost_scale"
-            )
-        r_cap = cap[rs]
-        r_prov = prov[rs]
-        free = r_prov < 0
-        r_node = 2 + r_local[rs]
-        d_node = 2 + nr + d_local[ds]
-        p_node = 2 + nr + nd + p_local[ps]
-        total_cap = int(r_cap.sum())
-        tails = [
-            2 + r_local[kr[pk]],  # pair arcs first: arc id == position in pk
-            np.zeros(int(free.sum()), dtype=np.int64),
-            2 + nr + nd + p_local[r_prov[~free]],
-            np.zeros(npv, dtype=np.int64),
-            d_node,
-            np.zeros(1, dtype=np.int64),
-        ]
-        heads = [
-            2 + nr + d_local[kd[pk]],
-            r_node[free],
-            r_node[~free],
-            p_node,
-            np.ones(nd, dtype=np.int64),
-            np.ones(1, dtype=np.int64),
-        ]
-        caps = [
-            np.minimum(cap[kr[pk]], qty[kd[pk]]),
-            r_cap[free],
-            r_cap[~free],
-            np.minimum(plim[ps], prov_total[ps]),
-            qty[ds],
-            np.array([total_cap], dtype=np.int64),
-        ]
-        costs = [
-            kc[pk],
-            np.zeros(int(free.sum()), dtype=np.int64),
-            np.zeros(int((~free).sum()), dtype=np.int64),
-            np.zeros(npv, dtype=np.int64),
-            -big_w * w[ds],
-            np.zeros(1, dtype=np.int64),
-        ]
-        smcf = min_cost_flow.SimpleMinCostFlow()
-        smcf.add_arcs_with_capacity_and_unit_cost(
-            np.concatenate(tails).astype(np.int32),
-            np.concatenate(heads).astype(np.int32),
-            np.concatenate(caps).astype(np.int64),
-            np.concatenate(costs).astype(np.int64),
-        )
-        smcf.set_nodes_supplies(
-            np.array([0, 1], dtype=np.int32), np.array([total_cap, -total_cap], dtype=np.int64)
-        )
-        status = smcf.solve()
-        if status == smcf.BAD_COST_RANGE:
-            raise ValueError("instance too large to scale exactly (OR-tools BAD_COST_RANGE)")
-        if status != smcf.OPTIMAL:
-            raise RuntimeError(f"min-cost flow failed with status {status!r}")
-        kept_flow[pk] = smcf.flows(np.arange(pk.size, dtype=np.int32))
-    return kept_flow
+    return _Network(cap=cap, qty=qty, w=w, kr=kr, kd=kd, kc=kc, prov=prov, plim=plim,
+                    prov_total=prov_total)
 
 
 def solve_allocation(
@@ -431,12 +478,13 @@ def solve_allocation(
 
     scaled = cost_f * cost_scale
     if scaled.max() >= _INT64_SAFE:
-        raise ValueError("pair_cost * cost_scale too large for int64; reduce cost_scale")
+        raise InfeasibleMatchingError(
+            "pair_cost * cost_scale too large for int64; reduce cost_scale")
     cost_i = np.rint(scaled).astype(np.int64)
     keep = _cheapest_unique(pr, pd_, cost_i, n_dem)
     kr, kd, kc = pr[keep], pd_[keep], cost_i[keep]
 
-    kept_flow = _solve_components(cap, qty, w, kr, kd, kc, provs)
+    kept_flow = _solve_components(_network(cap, qty, w, kr, kd, kc, provs))
     flow[keep] = kept_flow
     served = np.bincount(kd, weights=kept_flow, minlength=n_dem).astype(np.int64)
     used = np.bincount(kr, weights=kept_flow, minlength=n_res).astype(np.int64)
@@ -530,6 +578,84 @@ def max_served(
     return int(maximum_flow(graph, src, snk).flow_value)
 
 
+class _Arcs:
+    """Residual arcs ``tail -> head`` with a cost, added in blocks where there is room."""
+
+    def __init__(self) -> None:
+        self.tails: list[npt.NDArray[np.int64]] = []
+        self.heads: list[npt.NDArray[np.int64]] = []
+        self.costs: list[npt.NDArray[np.int64]] = []
+
+    def add(self, tail: Any, head: Any, cost: Any, room: Any) -> None:
+        """The arcs ``tail[i] -> head[i]`` (broadcast) with ``room[i]`` true."""
+        room = np.atleast_1d(np.asarray(room, dtype=bool))
+        self.tails.append(np.broadcast_to(np.asarray(tail, dtype=np.int64), room.shape)[room])
+        self.heads.append(np.broadcast_to(np.asarray(head, dtype=np.int64), room.shape)[room])
+        self.costs.append(np.broadcast_to(np.asarray(cost, dtype=np.int64), room.shape)[room])
+
+    def arrays(self) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64],
+                              npt.NDArray[np.int64]]:
+        return (np.concatenate(self.tails), np.concatenate(self.heads),
+                np.concatenate(self.costs))
+
+
+def _bellman_ford(tail: npt.NDArray[np.int64], head: npt.NDArray[np.int64],
+                  cost: npt.NDArray[np.int64], n_nodes: int) -> npt.NDArray[np.int64]:
+    """Shortest distances from a virtual root joined to every node at cost 0 (vectorised)."""
+    order = np.argsort(head, kind="stable")
+    tail, head, cost = tail[order], head[order], cost[order]
+    starts = np.flatnonzero(np.r_[True, head[1:] != head[:-1]]) if head.size else \
+        np.zeros(0, np.int64)
+    targets = head[starts]
+    dist = np.zeros(n_nodes, dtype=np.int64)
+    if not head.size:
+        return dist
+    for _ in range(n_nodes + 1):
+        best = np.minimum.reduceat(dist[tail] + cost, starts)
+        improve = best < dist[targets]
+        if not improve.any():
+            return dist
+        dist[targets[improve]] = best[improve]
+    raise RuntimeError("flow is not optimal over its own pairs (negative residual cycle)")
+
+
+def _residual(cap: npt.NDArray[np.int64], qty: npt.NDArray[np.int64],
+              w: npt.NDArray[np.int64], kr: npt.NDArray[np.int64], kd: npt.NDArray[np.int64],
+              kc: npt.NDArray[np.int64], kx: npt.NDArray[np.int64], big_w: int,
+              provs: tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]] | None) -> _Arcs:
+    """The residual network of :func:`solve_allocation` under the pair flows ``kx``
+    (nodes: source 0, sink 1, resources, demands, providers)."""
+    n_res, n_dem = cap.size, qty.size
+    served = np.bincount(kd, weights=kx, minlength=n_dem).astype(np.int64)
+    used = np.bincount(kr, weights=kx, minlength=n_res).astype(np.int64)
+    s, t = 0, 1
+    r_node = 2 + np.arange(n_res, dtype=np.int64)
+    d_node = 2 + n_res + np.arange(n_dem, dtype=np.int64)
+    arcs = _Arcs()
+    arcs.add(r_node[kr], d_node[kd], kc, kx < np.minimum(cap[kr], qty[kd]))
+    arcs.add(d_node[kd], r_node[kr], -kc, kx > 0)
+    arcs.add(d_node, t, -big_w * w, served < qty)
+    arcs.add(t, d_node, big_w * w, served > 0)
+    prov, plim = provs if provs is not None else (np.full(n_res, -1, np.int64),
+                                                   np.zeros(0, np.int64))
+    free = prov < 0
+    arcs.add(s, r_node, 0, free & (used < cap))
+    arcs.add(r_node, s, 0, free & (used > 0))
+    if provs is not None:
+        p_node = 2 + n_res + n_dem + np.arange(plim.size, dtype=np.int64)
+        pn = p_node[np.maximum(prov, 0)]
+        arcs.add(pn, r_node, 0, ~free & (used < cap))
+        arcs.add(r_node, pn, 0, ~free & (used > 0))
+        p_used = np.bincount(prov[~free], weights=used[~free], minlength=plim.size)
+        p_total = np.bincount(prov[~free], weights=cap[~free], minlength=plim.size)
+        arcs.add(s, p_node, 0, p_used < np.minimum(plim, p_total))
+        arcs.add(p_node, s, 0, p_used > 0)
+    through = int(served.sum())
+    arcs.add(s, t, 0, through > 0)
+    arcs.add(t, s, 0, int(cap.sum()) - through > 0)
+    return arcs
+
+
 def node_potentials(
     capacity: Any,
     quantity: Any,
@@ -540,8 +666,7 @@ def node_potentials(
     flow: Any,
     big_w: int,
     *,
-    provider: Any = None,
-    provider_limit: Any = None,
+    providers: tuple[Any, Any] | None = None,
     cost_scale: float = 100,
 ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
     """Dual potentials ``(pi_resource, pi_demand)`` proving a flow optimal (pricing).
@@ -554,6 +679,18 @@ def node_potentials(
     improve the flow; when there is none, the flow is optimal over every pair (with
     ``big_w`` large enough for the whole instance, the lexicographic optimum).
 
+    Parameters
+    ----------
+    capacity, quantity, priority, pair_resource, pair_demand, pair_cost, cost_scale
+        As in :func:`solve_allocation`.
+    flow : array_like of int, shape (K,)
+        Units on each pair (an optimal flow, e.g. ``solve_allocation(...).flow``).
+    big_w : int
+        The weight of one unit of priority against cost (the demand arcs cost
+        ``-big_w * priority``).
+    providers : tuple of array_like, optional
+        ``(provider, provider_limit)`` as in :func:`solve_allocation`.
+
     Raises
     ------
     RuntimeError
@@ -561,12 +698,17 @@ def node_potentials(
 
     Examples
     --------
-    One resource (1 unit) at cost 1 to demand 0; a pair to demand 1 (priority 3) at
-    cost 1 would be better, and its reduced cost says so:
+    One resource (1 unit) at cost 1 (100 scaled) sends its unit to demand 0 (priority 1);
+    demand 1 (priority 3) has no pair. By hand: the sink is reached at ``-3000`` from demand 1,
+    demand 0 at ``-3000 + 1000`` (undoing its service), the resource at ``-2000 - 100``
+    (undoing the pair). A pair to demand 1 at cost 100 has the reduced cost
+    ``100 - 2100 - 0 = -2000 < 0``: it would improve the flow.
 
     >>> pr, pd_ = node_potentials([1], [1, 1], [1, 3], [0], [0], [1.0], [1], big_w=1000)
-    >>> int(100 + pr[0] - pd_[1]) < 0
-    True
+    >>> pr.tolist(), pd_.tolist()
+    ([-2100], [-2000, 0])
+    >>> int(100 + pr[0] - pd_[1])
+    -2000
     """
     cap = _as_int_array(capacity, "capacity", minimum=0)
     qty = _as_int_array(quantity, "quantity", minimum=0)
@@ -583,66 +725,8 @@ def node_potentials(
         _, inv = np.unique(key, return_inverse=True)
         tot = np.bincount(inv, weights=x, minlength=int(inv.max()) + 1).astype(np.int64)
         x_all[keep] = tot[inv[keep]]
-    kr, kd, kc, kx = pr[keep], pd_[keep], cost_i[keep], x_all[keep]
-    provs = _check_providers(provider, provider_limit, n_res)
-    served = np.bincount(kd, weights=kx, minlength=n_dem).astype(np.int64)
-    used = np.bincount(kr, weights=kx, minlength=n_res).astype(np.int64)
-    s, t = 0, 1
-    r_node = 2 + np.arange(n_res, dtype=np.int64)
-    d_node = 2 + n_res + np.arange(n_dem, dtype=np.int64)
-    tails: list[np.ndarray] = []
-    heads: list[np.ndarray] = []
-    costs: list[np.ndarray] = []
-
-    def arcs(tail: np.ndarray, head: np.ndarray, cost: np.ndarray | int, room: np.ndarray
-             ) -> None:
-        tails.append(np.broadcast_to(tail, room.shape)[room])
-        heads.append(np.broadcast_to(head, room.shape)[room])
-        costs.append(np.broadcast_to(np.asarray(cost, dtype=np.int64), room.shape)[room])
-
-    arcs(r_node[kr], d_node[kd], kc, kx < np.minimum(cap[kr], qty[kd]))
-    arcs(d_node[kd], r_node[kr], -kc, kx > 0)
-    arcs(d_node, np.int64(t), -big_w * w, served < qty)
-    arcs(np.int64(t), d_node, big_w * w, served > 0)
-    n_nodes = 2 + n_res + n_dem
-    if provs is None:
-        arcs(np.int64(s), r_node, 0, used < cap)
-        arcs(r_node, np.int64(s), 0, used > 0)
-    else:
-        prov, plim = provs
-        n_prov = plim.size
-        p_node = 2 + n_res + n_dem + np.arange(n_prov, dtype=np.int64)
-        n_nodes += n_prov
-        free = prov < 0
-        arcs(np.int64(s), r_node, 0, free & (used < cap))
-        arcs(r_node, np.int64(s), 0, free & (used > 0))
-        pn = p_node[np.maximum(prov, 0)]
-        arcs(pn, r_node, 0, ~free & (used < cap))
-        arcs(r_node, pn, 0, ~free & (used > 0))
-        p_used = np.bincount(prov[~free], weights=used[~free], minlength=n_prov)
-        p_total = np.bincount(prov[~free], weights=cap[~free], minlength=n_prov)
-        arcs(np.int64(s), p_node, 0, p_used < np.minimum(plim, p_total))
-        arcs(p_node, np.int64(s), 0, p_used > 0)
-    through = int(served.sum())
-    arcs(np.int64(s), np.int64(t), 0, np.array(through > 0))
-    arcs(np.int64(t), np.int64(s), 0, np.array(int(cap.sum()) - through > 0))
-    tail = np.concatenate([np.atleast_1d(a) for a in tails]).astype(np.int64)
-    head = np.concatenate([np.atleast_1d(a) for a in heads]).astype(np.int64)
-    cost = np.concatenate([np.atleast_1d(a) for a in costs]).astype(np.int64)
-    order = np.argsort(head, kind="stable")
-    tail, head, cost = tail[order], head[order], cost[order]
-    starts = np.flatnonzero(np.r_[True, head[1:] != head[:-1]]) if head.size else \
-        np.zeros(0, np.int64)
-    targets = head[starts]
-    dist = np.zeros(n_nodes, dtype=np.int64)
-    for _ in range(n_nodes + 1):
-        if not head.size:
-            break
-        best = np.minimum.reduceat(dist[tail] + cost, starts)
-        improve = best < dist[targets]
-        if not improve.any():
-            break
-        dist[targets[improve]] = best[improve]
-    else:
-        raise RuntimeError("flow is not optimal over its own pairs (negative residual cycle)")
-    return dist[r_node], dist[d_node]
+    provs = None if providers is None else _check_providers(*providers, n_res)
+    arcs = _residual(cap, qty, w, pr[keep], pd_[keep], cost_i[keep], x_all[keep], big_w, provs)
+    n_nodes = 2 + n_res + n_dem + (0 if provs is None else provs[1].size)
+    dist = _bellman_ford(*arcs.arrays(), n_nodes)
+    return dist[2: 2 + n_res], dist[2 + n_res: 2 + n_res + n_dem]

@@ -20,40 +20,42 @@ taken on 30 April); cancelled orders stay cancelled.
 
 Examples
 --------
+The tiny district has two orders: OD1 (a venue in C1, ordered 1 June 09:00, taken 12:00, done
+2 June 18:00) and OD2 (medical care in C3, ordered 20 September, still open). One of two is
+done; OD1 was taken after 3 hours and finished after 33.
+
 >>> import regional_graph as rg
->>> G = rg.datasets.load_sample_district()
+>>> G = rg.datasets.load_tiny()
 >>> ind = order_indicators(G, as_of=rg.datasets.REFERENCE_DATE, by=None)
->>> 0 < float(ind.loc["all", "fulfilment_rate"]) <= 1
-True
+>>> ind[["orders", "open", "done"]].to_dict("index")
+{'all': {'orders': 2, 'open': 1, 'done': 1}}
+>>> ind.loc["all", ["fulfilment_rate", "median_hours_to_take", "median_hours_to_finish"]].tolist()
+[0.5, 3.0, 33.0]
 """
 
 from __future__ import annotations
 
 import logging
 import re
-from pathlib import Path
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from .. import schema
+from ..errors import MatchingError
 from ..graph import DateLike, RegionalGraph, as_date
 from ..schema import Label, RelType
-from ..vocab import VALUE_ZH, Lang
+from ..vocab import VALUE_ZH
+from ._places import Pairs, Places, Side, candidate_pairs, name_of, pair_reasons
 from .flow import solve_allocation
-from .resources import (
-    MatchWeights,
-    _candidate_pairs,
-    _name,
-    _pair_reasons,
-    _Places,
-)
+from .weights import MatchWeights
 
 log = logging.getLogger(__name__)
 
 __all__ = [
     "DISPATCH_REASONS", "ORDER_TABLES", "order_indicators", "order_status_as_of", "order_tables",
-    "propose_dispatch", "write_orders",
+    "propose_dispatch",
 ]
 
 _STEPS = ("open", "dispatched", "taken", "done")
@@ -82,11 +84,15 @@ def order_status_as_of(orders: pd.DataFrame, as_of: DateLike = None) -> pd.Serie
 
     Examples
     --------
+    On the tiny district (see the module): on 1 June OD1 was taken (it was finished on 2 June)
+    and OD2 not yet ordered; on 1 October OD1 is done and OD2 open.
+
     >>> import regional_graph as rg
-    >>> G = rg.datasets.load_sample_district()
-    >>> s = order_status_as_of(G.orders, "2026-10-01")
-    >>> s.value_counts().index[0]
-    'done'
+    >>> G = rg.datasets.load_tiny()
+    >>> order_status_as_of(G.orders, "2026-06-01").tolist()
+    ['taken', nan]
+    >>> order_status_as_of(G.orders, "2026-10-01").tolist()
+    ['done', 'open']
     """
     end = as_date(as_of) + np.timedelta64(1, "D")
     status = orders["status"].astype(object).to_numpy()
@@ -117,6 +123,103 @@ def _member_skills(G: RegionalGraph) -> pd.DataFrame:
     out = pd.DataFrame({"m": tokens.index.to_numpy(dtype=np.int64),
                         "cat": codes.to_numpy(dtype=np.int64)})
     return out[out["cat"] >= 0].drop_duplicates().reset_index(drop=True)
+
+
+_DISPATCH_COLUMNS = ["community_id", "community", "category", "ordered_at", "dispatcher_id",
+                     "dispatcher", "assignee_kind", "assignee_id", "assignee", "resource_id",
+                     "distance_km", "cost", "reason"]
+
+
+def _member_pairs(G: RegionalGraph, places: Places, status: pd.Series, day: np.datetime64,
+                  dem: Side, member_capacity: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """In-service members who could take each order: ``(member row, order row)`` pairs and
+    the orders each member may still take."""
+    M = G.nodes[Label.MEMBER]
+    mrng = G.label_range(Label.MEMBER)
+    reported = M["reported"].fillna(False).to_numpy(dtype=bool) if len(M) else np.zeros(0, bool)
+    rep = G.edges_of(RelType.REPORTS_TO)
+    rep = rep[G.live(rep, day)]
+    reported[rep["source"].to_numpy(dtype=np.int64) - mrng.start] = True
+    m_comm = places.levels(G.codes(M["residence_area_id"]), "community") if len(M) \
+        else np.zeros(0, np.int64)
+    busy_ids = G.orders.loc[
+        status.isin(["dispatched", "taken"]).to_numpy(dtype=bool), "assignee_id"].dropna()
+    busy = np.bincount(np.maximum(G.codes(busy_ids) - mrng.start, 0)[
+        (G.codes(busy_ids) >= mrng.start) & (G.codes(busy_ids) < mrng.stop)],
+        minlength=len(M)) if len(M) else np.zeros(0, np.int64)
+    cap_m = np.maximum(member_capacity - busy, 0).astype(np.int64)
+    skills = _member_skills(G)
+    skills = skills[reported[skills["m"].to_numpy()]] if len(skills) else skills
+    skills = skills.assign(community=m_comm[skills["m"].to_numpy()] if len(skills) else [])
+    od = pd.DataFrame({"community": dem.community, "cat": dem.cat, "d": np.arange(len(dem.cat))})
+    mp = skills.merge(od[od["community"] >= 0], on=["community", "cat"])
+    return mp["m"].to_numpy(dtype=np.int64), mp["d"].to_numpy(dtype=np.int64), cap_m
+
+
+@dataclass
+class _Takers:
+    """Per open order: the proposed taker and why (filled in by kind)."""
+
+    kind: np.ndarray
+    assignee: np.ndarray
+    name: np.ndarray
+    resource_id: np.ndarray
+    distance: np.ndarray
+    reason: np.ndarray
+    reason_zh: np.ndarray
+
+    @classmethod
+    def empty(cls, n: int) -> _Takers:
+        return cls(kind=np.full(n, None, dtype=object), assignee=np.full(n, None, dtype=object),
+                   name=np.full(n, None, dtype=object),
+                   resource_id=np.full(n, None, dtype=object), distance=np.full(n, np.nan),
+                   reason=np.full(n, None, dtype=object), reason_zh=np.full(n, None, dtype=object))
+
+
+def _unit_takers(G: RegionalGraph, places: Places, units: Pairs, chosen: np.ndarray,
+                 out: _Takers) -> None:
+    """Fill in the orders given to a unit (``chosen`` is a position in ``units``)."""
+    is_unit = (chosen >= 0) & (chosen < len(units.r))
+    if not is_unit.any():
+        return
+    R = G.nodes[Label.RESOURCE]
+    ku = chosen[is_unit]
+    r = units.r[ku]
+    prov = G.codes(R["provider_id"].to_numpy()[r])
+    unit = np.where(prov >= 0, places.host_of[np.maximum(prov, 0)], -1)
+    out.kind[is_unit] = "unit"
+    out.assignee[is_unit] = name_of(G.ids.to_numpy(dtype=object), unit)
+    out.name[is_unit] = name_of(G.display_names(), unit)
+    out.resource_id[is_unit] = R.index.to_numpy()[r]
+    out.distance[is_unit] = np.round(units.km[ku], 3)
+    en, zh = pair_reasons(units.take(ku))
+    out.reason[is_unit] = ("unit: " + en).to_numpy(dtype=object)
+    out.reason_zh[is_unit] = ("驻区单位：" + zh).to_numpy(dtype=object)
+
+
+def _member_takers(G: RegionalGraph, ords: pd.DataFrame, m_r: np.ndarray, offset: int,
+                   chosen: np.ndarray, out: _Takers) -> None:
+    """Fill in the orders given to a member (``chosen - offset`` is a position in ``m_r``)."""
+    is_member = chosen >= offset
+    if not is_member.any():
+        return
+    mrow = m_r[chosen[is_member] - offset]
+    out.kind[is_member] = "member"
+    out.assignee[is_member] = G.nodes[Label.MEMBER].index.to_numpy()[mrow]
+    cat_zh = np.array([schema.CATEGORY.zh(c) for c in schema.CATEGORY.codes], dtype=object)
+    cat_codes = ords["category"].cat.codes.to_numpy()[is_member]
+    out.reason[is_member] = "member living in the community; skill " \
+        + np.asarray(schema.CATEGORY.codes, dtype=object)[cat_codes]
+    out.reason_zh[is_member] = "住在本社区的在职党员；技能：" + cat_zh[cat_codes]
+
+
+def _dispatchers(G: RegionalGraph, community_ids: pd.Series) -> pd.Series:
+    """The community Party committee of each community id (text; empty when none)."""
+    po = G.nodes[Label.PARTY_ORG]
+    cc = po[po["level"].astype(str).to_numpy(dtype=object) == "community_committee"]
+    committee = pd.Series(cc.index.to_numpy(dtype=object), index=cc["area_id"].to_numpy(
+        dtype=object)).groupby(level=0).first() if len(cc) else pd.Series(dtype=object)
+    return community_ids.map(committee).astype("str")
 
 
 def propose_dispatch(
@@ -166,139 +269,85 @@ def propose_dispatch(
 
     Examples
     --------
+    On the tiny district only OD2 (medical care in C3) is open. The one reported member, M1,
+    lives in C1 and teaches; the hospital O2 offers medical care (R2) 0.0615 km from C3's
+    centroid: it is proposed, at ``0.5 + 0.0615`` for one unit, dispatched by C3's Party
+    committee PC3.
+
     >>> import regional_graph as rg
-    >>> G = rg.datasets.load_sample_district()
+    >>> G = rg.datasets.load_tiny()
     >>> p = propose_dispatch(G, as_of=rg.datasets.REFERENCE_DATE)
-    >>> sorted(set(p["assignee_kind"].dropna()))
-    ['member', 'unit']
+    >>> p.loc["OD2", ["dispatcher_id", "assignee_kind", "assignee_id", "resource_id"]].tolist()
+    ['PC3', 'unit', 'O2', 'R2']
+    >>> p.loc["OD2", ["distance_km", "cost"]].astype(float).tolist()
+    [0.062, 0.5615]
+    >>> p.loc["OD2", "reason"]
+    'unit: same community; 0.1 km'
     """
     weights = MatchWeights() if weights is None else weights
     if member_capacity < 0:
-        raise ValueError("member_capacity must be >= 0")
+        raise MatchingError("member_capacity must be >= 0")
     day = as_date(as_of)
     ords = G.orders.reset_index(drop=True)
-    columns = ["community_id", "community", "category", "ordered_at", "dispatcher_id",
-               "dispatcher", "assignee_kind", "assignee_id", "assignee", "resource_id",
-               "distance_km", "cost", "reason"]
     if not len(ords):
-        return pd.DataFrame({c: pd.Series([], dtype="str") for c in columns},
+        return pd.DataFrame({c: pd.Series([], dtype="str") for c in _DISPATCH_COLUMNS},
                             index=pd.Index([], dtype="str", name="id"))
     status = order_status_as_of(ords, day)
-    open_ = np.flatnonzero((status == "open").to_numpy(dtype=bool))
-    ords = ords.iloc[open_].reset_index(drop=True)
-    places = _Places(G, day)
+    ords = ords.iloc[np.flatnonzero((status == "open").to_numpy(dtype=bool))]
+    ords = ords.reset_index(drop=True)
+    places = Places(G, day)
     comm_code = G.codes(ords["community_id"])
     dem = places.at_communities(ords["category"].cat.codes.to_numpy(), comm_code)
     n_ord = len(ords)
 
-    # units: the resources, priced like the matcher
-    res = places.resources()
-    R = G.nodes[Label.RESOURCE]
-    cap_u = R["capacity"].fillna(1).to_numpy(dtype=np.int64)
-    units = _candidate_pairs(res, dem, places.ties, weights, max_distance_km)
+    # units: the resources, priced like the matcher; members: in service, with the skill
+    units = candidate_pairs(places.resources(), dem, places.ties, weights, max_distance_km)
     had_unit = np.bincount(units.d, minlength=n_ord) > 0
     if max_distance_km is not None:
         units = units.take(units.eff_km < max_distance_km)
-
-    # members: in service, living in the community, with the skill
-    M = G.nodes[Label.MEMBER]
-    mrng = G.label_range(Label.MEMBER)
-    reported = M["reported"].fillna(False).to_numpy(dtype=bool) if len(M) else np.zeros(0, bool)
-    rep = G.edges_of(RelType.REPORTS_TO)
-    rep = rep[G.live(rep, day)]
-    reported[rep["source"].to_numpy(dtype=np.int64) - mrng.start] = True
-    m_comm = places.levels(G.codes(M["residence_area_id"]), "community") if len(M) \
-        else np.zeros(0, np.int64)
-    busy_ids = G.orders.loc[
-        status.isin(["dispatched", "taken"]).to_numpy(dtype=bool), "assignee_id"].dropna()
-    busy = np.bincount(np.maximum(G.codes(busy_ids) - mrng.start, 0)[
-        (G.codes(busy_ids) >= mrng.start) & (G.codes(busy_ids) < mrng.stop)],
-        minlength=len(M)) if len(M) else np.zeros(0, np.int64)
-    cap_m = np.maximum(member_capacity - busy, 0).astype(np.int64)
-    skills = _member_skills(G)
-    skills = skills[reported[skills["m"].to_numpy()]] if len(skills) else skills
-    skills = skills.assign(community=m_comm[skills["m"].to_numpy()] if len(skills) else [])
-    od = pd.DataFrame({"community": dem.community, "cat": dem.cat, "d": np.arange(n_ord)})
-    mp = skills.merge(od[od["community"] >= 0], on=["community", "cat"])
-    m_r = mp["m"].to_numpy(dtype=np.int64)
-    m_d = mp["d"].to_numpy(dtype=np.int64)
-    m_cost = weights.tier_cost("same community") * weights.tie_factor
-
-    n_u = len(cap_u)
-    pr = np.concatenate([units.r, n_u + m_r])
+    m_r, m_d, cap_m = _member_pairs(G, places, status, day, dem, member_capacity)
+    cap_u = G.nodes[Label.RESOURCE]["capacity"].fillna(1).to_numpy(dtype=np.int64)
     pdm = np.concatenate([units.d, m_d])
-    cost = np.concatenate([units.cost, np.full(len(m_r), m_cost)])
+    cost = np.concatenate([units.cost, np.full(len(m_r), weights.tier_cost("same community")
+                                               * weights.tie_factor)])
     sol = solve_allocation(np.concatenate([cap_u, cap_m]), np.ones(n_ord, np.int64),
-                           np.ones(n_ord, np.int64), pr, pdm, cost,
-                           cost_scale=weights.cost_scale)
+                           np.ones(n_ord, np.int64), np.concatenate([units.r, len(cap_u) + m_r]),
+                           pdm, cost, cost_scale=weights.cost_scale)
     chosen = np.full(n_ord, -1, dtype=np.int64)
     chosen[pdm[sol.flow > 0]] = np.flatnonzero(sol.flow > 0)
 
-    # the table
-    names = G.display_names()
-    po = G.nodes[Label.PARTY_ORG]
-    cc = po[po["level"].astype(str).to_numpy(dtype=object) == "community_committee"]
-    committee = pd.Series(cc.index.to_numpy(dtype=object), index=cc["area_id"].to_numpy(
-        dtype=object)).groupby(level=0).first() if len(cc) else pd.Series(dtype=object)
-    dispatcher_id = ords["community_id"].map(committee).astype("str")
-    k = chosen
-    is_unit = (k >= 0) & (k < len(units.r))
-    is_member = k >= len(units.r)
-    kind = np.where(is_unit, "unit", np.where(is_member, "member", None))
-    assignee = np.full(n_ord, None, dtype=object)
-    assignee_name = np.full(n_ord, None, dtype=object)
-    resource_id = np.full(n_ord, None, dtype=object)
-    distance = np.full(n_ord, np.nan)
-    reason = np.full(n_ord, None, dtype=object)
-    reason_zh = np.full(n_ord, None, dtype=object)
-    ids = G.ids.to_numpy(dtype=object)
-    if is_unit.any():
-        ku = k[is_unit]
-        r = units.r[ku]
-        prov = G.codes(R["provider_id"].to_numpy()[r])
-        unit = np.where(prov >= 0, places.host_of[np.maximum(prov, 0)], -1)
-        assignee[is_unit] = _name(ids, unit)
-        assignee_name[is_unit] = _name(names, unit)
-        resource_id[is_unit] = R.index.to_numpy()[r]
-        distance[is_unit] = np.round(units.km[ku], 3)
-        en, zh = _pair_reasons(units.take(ku))
-        reason[is_unit] = ("unit: " + en).to_numpy(dtype=object)
-        reason_zh[is_unit] = ("驻区单位：" + zh).to_numpy(dtype=object)
-    if is_member.any():
-        mrow = m_r[k[is_member] - len(units.r)]
-        assignee[is_member] = M.index.to_numpy()[mrow]
-        cat_zh = np.array([schema.CATEGORY.zh(c) for c in schema.CATEGORY.codes], dtype=object)
-        cat_codes = ords["category"].cat.codes.to_numpy()[is_member]
-        reason[is_member] = "member living in the community; skill " \
-            + np.asarray(schema.CATEGORY.codes, dtype=object)[cat_codes]
-        reason_zh[is_member] = "住在本社区的在职党员；技能：" + cat_zh[cat_codes]
-    none = k < 0
+    takers = _Takers.empty(n_ord)
+    _unit_takers(G, places, units, chosen, takers)
+    _member_takers(G, ords, m_r, len(units.r), chosen, takers)
+    none = chosen < 0
     with_cand = np.bincount(pdm, minlength=n_ord) > 0
-    reason[none] = np.select([~with_cand[none] & had_unit[none], ~with_cand[none]],
-                             [TOO_FAR, NO_CANDIDATE], ALL_BUSY)
-    reason_zh[none] = [VALUE_ZH[r] for r in reason[none]]
+    takers.reason[none] = np.select([~with_cand[none] & had_unit[none], ~with_cand[none]],
+                                    [TOO_FAR, NO_CANDIDATE], ALL_BUSY)
+    takers.reason_zh[none] = [VALUE_ZH[r] for r in takers.reason[none]]
     cost_out = np.full(n_ord, np.nan)
-    cost_out[k >= 0] = np.round(cost[k[k >= 0]], 4)
+    cost_out[~none] = np.round(cost[chosen[~none]], 4)
+    names = G.display_names()
+    dispatcher_id = _dispatchers(G, ords["community_id"])
     out = pd.DataFrame({
         "community_id": ords["community_id"].to_numpy(),
-        "community": _name(names, comm_code),
+        "community": name_of(names, comm_code),
         "category": ords["category"].to_numpy(),
         "ordered_at": ords["ordered_at"].to_numpy(),
         "dispatcher_id": dispatcher_id.to_numpy(),
-        "dispatcher": _name(names, G.codes(dispatcher_id)),
-        "assignee_kind": kind,
-        "assignee_id": assignee,
-        "assignee": assignee_name,
-        "resource_id": resource_id,
-        "distance_km": distance,
+        "dispatcher": name_of(names, G.codes(dispatcher_id)),
+        "assignee_kind": takers.kind,
+        "assignee_id": takers.assignee,
+        "assignee": takers.name,
+        "resource_id": takers.resource_id,
+        "distance_km": takers.distance,
         "cost": cost_out,
-        "reason": reason,
+        "reason": takers.reason,
     }, index=pd.Index(ords["id"].to_numpy(), dtype="str", name="id"))
     for col in ("community_id", "community", "dispatcher_id", "dispatcher", "assignee_kind",
                 "assignee_id", "assignee", "resource_id", "reason"):
         out[col] = out[col].astype("str")
-    out.attrs["reason_zh"] = reason_zh  # the export layer shows these in Chinese
-    log.info("proposed takers for %d of %d open orders", int((k >= 0).sum()), n_ord)
+    out.attrs["reason_zh"] = takers.reason_zh  # the export layer shows these in Chinese
+    log.info("proposed takers for %d of %d open orders", int((~none).sum()), n_ord)
     return out
 
 
@@ -336,11 +385,15 @@ def order_indicators(
 
     Examples
     --------
+    On the tiny district (see the module) OD1 lies in street S1 (C1) and is done, OD2 in S2
+    (C3) and open:
+
     >>> import regional_graph as rg
-    >>> G = rg.datasets.load_sample_district()
+    >>> G = rg.datasets.load_tiny()
     >>> ind = order_indicators(G, as_of=rg.datasets.REFERENCE_DATE, by="street")
-    >>> int(ind["orders"].sum()) == len(G.orders)
-    True
+    >>> ind[["name", "orders", "open", "done", "fulfilment_rate"]].to_dict("index")
+    {'S1': {'name': '东街道', 'orders': 1, 'open': 0, 'done': 1, 'fulfilment_rate': 1.0}, \
+'S2': {'name': '西街道', 'orders': 1, 'open': 1, 'done': 0, 'fulfilment_rate': 0.0}}
     """
     if by not in {"community", "street", "district", "category", None}:
         raise ValueError("by must be 'community', 'street', 'district', 'category' or None")
@@ -359,10 +412,10 @@ def order_indicators(
         code = G.codes(ords["community_id"])
         if by != "community":
             ok = code >= 0
-            code = np.where(ok, 0, -1)
-            code[ok] = G.ancestor_at(G.codes(ords["community_id"])[ok], by)
-        key = np.where(code >= 0, G.ids.to_numpy(dtype=object)[np.maximum(code, 0)]
-                       if G.number_of_nodes() else None, None)
+            up = np.full(len(code), -1, dtype=np.int64)
+            up[ok] = G.ancestor_at(code[ok], by)
+            code = up
+        key = name_of(G.ids.to_numpy(dtype=object), code)
     ordered = ords["ordered_at"].to_numpy(dtype="datetime64[s]")
     hours = {}
     for col in ("taken_at", "finished_at"):
@@ -415,9 +468,12 @@ def order_tables(G: RegionalGraph, *, as_of: DateLike = None,
     Examples
     --------
     >>> import regional_graph as rg
-    >>> t = order_tables(rg.datasets.load_sample_district(), as_of=rg.datasets.REFERENCE_DATE)
+    >>> t = order_tables(rg.datasets.load_tiny(), as_of=rg.datasets.REFERENCE_DATE)
     >>> list(t) == list(ORDER_TABLES)
     True
+    >>> t["order_status"][["status", "assignee_kind", "assignee_id"]].to_dict("index")
+    {'OD1': {'status': 'done', 'assignee_kind': 'unit', 'assignee_id': 'O1'}, \
+'OD2': {'status': 'open', 'assignee_kind': nan, 'assignee_id': nan}}
     """
     day = as_date(as_of)
     ords = G.orders
@@ -436,14 +492,16 @@ def order_tables(G: RegionalGraph, *, as_of: DateLike = None,
     assignee = o["assignee_id"].to_numpy(dtype=object, na_value=None)
     a_code = G.codes(assignee) if len(o) else comm
     mrng, orng = G.label_range(Label.MEMBER), G.label_range(Label.ORGANIZATION)
-    kind = np.where((a_code >= mrng.start) & (a_code < mrng.stop), "member",
-                    np.where((a_code >= orng.start) & (a_code < orng.stop), "unit", None))
     taken = ~np.isnat(upto("taken_at"))
+    kind = np.full(len(a_code), None, dtype=object)
+    kind[taken & (a_code >= mrng.start) & (a_code < mrng.stop)] = "member"
+    kind[taken & (a_code >= orng.start) & (a_code < orng.stop)] = "unit"
+    assignee = np.where(taken, assignee, np.full(len(assignee), None, dtype=object))
     status_table = pd.DataFrame({
         "community_id": o["community_id"].to_numpy(dtype=object),
-        "community": _name(names, comm),
-        "street_id": _name(G.ids.to_numpy(dtype=object), street),
-        "street": _name(names, street),
+        "community": name_of(names, comm),
+        "street_id": name_of(G.ids.to_numpy(dtype=object), street),
+        "street": name_of(names, street),
         "category": o["category"].to_numpy(),
         "status": status[placed].to_numpy(dtype=object),
         "ordered_at": upto("ordered_at"),
@@ -451,8 +509,8 @@ def order_tables(G: RegionalGraph, *, as_of: DateLike = None,
         "taken_at": upto("taken_at"),
         "finished_at": upto("finished_at"),
         "dispatcher_id": o["dispatcher_id"].to_numpy(dtype=object, na_value=None),
-        "assignee_kind": np.where(taken, kind, None),
-        "assignee_id": np.where(taken, assignee, None),
+        "assignee_kind": kind,
+        "assignee_id": assignee,
     }, index=pd.Index(o.index if o.index.name == "id" else o["id"], dtype="str", name="id"))
     for col in ("community_id", "community", "street_id", "street", "status",
                 "dispatcher_id", "assignee_kind", "assignee_id"):
@@ -464,25 +522,3 @@ def order_tables(G: RegionalGraph, *, as_of: DateLike = None,
         "order_indicators_street": order_indicators(G, as_of=day, by="street"),
         "order_indicators_category": order_indicators(G, as_of=day, by="category"),
     }
-
-
-def write_orders(G: RegionalGraph, out_dir: str | Path, *, as_of: DateLike = None,
-                 lang: Lang = "zh", max_distance_km: float | None = None,
-                 source: str | None = None) -> dict[str, Path]:
-    """Write :func:`order_tables` as CSV files and ``orders.xlsx`` (with a 说明 sheet).
-
-    Examples
-    --------
-    >>> import tempfile, regional_graph as rg
-    >>> G = rg.datasets.load_sample_district()
-    >>> with tempfile.TemporaryDirectory() as d:
-    ...     sorted(write_orders(G, d, as_of=rg.datasets.REFERENCE_DATE))[-2:]
-    ['order_status', 'orders']
-    """
-    from ..export.tables import write_tables
-
-    day = as_date(as_of)
-    tables = order_tables(G, as_of=day, max_distance_km=max_distance_km)
-    title = "三单制(群众点单、党组织下单、党员接单)" if lang == "zh" else "three-order flow"
-    return write_tables(tables, out_dir, workbook="orders", lang=lang, as_of=day,
-                        source=source or G.name, title=title)

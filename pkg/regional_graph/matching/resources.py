@@ -42,14 +42,24 @@ are added until none is left, which proves the result optimal over all admissibl
 
 Examples
 --------
+The tiny district 小岚区: the school O1 offers its venue (R1, 2 units) in community C1, the
+hospital O2 a medical service (R2, 3 units) in C3; C1 asks for a venue (Q1, 1 unit, high), C3
+for medical care (Q2, 2 units, medium), C2 for legal advice (Q3, 1 unit, low) that nobody
+offers. Each demand sits at the centroid of its community's organisations, 0.0615 km from its
+provider (0.00043° north and east at 37.5° N), so a unit costs ``0.5 + 0.0615``; O1 and C1's
+Party committee are paired since 2024 (cost halved), O2's pair with C3 ended in 2023.
+
 >>> import regional_graph as rg
->>> G = rg.datasets.load_sample_district()
+>>> G = rg.datasets.load_tiny()
 >>> m = match_resources(G, as_of=rg.datasets.REFERENCE_DATE)
->>> bool((m.assignments["quantity"] > 0).all())
-True
->>> m.totals.loc[("all", "all"), "requested"] == G.nodes[rg.schema.Label.DEMAND][
-...     "quantity"].sum()
-np.True_
+>>> m.assignments["quantity"].to_dict()
+{('R1', 'Q1'): 1, ('R2', 'Q2'): 2}
+>>> m.assignments["cost"].tolist()  # 0.5615 × 0.5 × 1 and 0.5615 × 2
+[0.2808, 1.123]
+>>> m.weighted_served  # high 3 × 1 + medium 2 × 2
+7
+>>> m.unmet_demands.loc["Q3", "reason"]
+'no provider of that category anywhere'
 """
 
 from __future__ import annotations
@@ -57,35 +67,45 @@ from __future__ import annotations
 import logging
 import math
 import time
-from collections.abc import Iterable
-from dataclasses import dataclass, field
-from pathlib import Path
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
+from functools import partial
 
 import numpy as np
 import pandas as pd
 
 from .. import schema
-from ..geo import EARTH_RADIUS_KM, haversine_km, unit_sphere
+from ..errors import InfeasibleMatchingError, MatchingError
+from ..geo import EARTH_RADIUS_KM
 from ..graph import DateLike, RegionalGraph, as_date
 from ..schema import Label, RelType
-from ..vocab import SHEET_ZH, VALUE_ZH, Lang
+from ..vocab import SHEET_ZH, VALUE_ZH
+from ._places import (
+    Pairs,
+    Places,
+    Side,
+    candidate_pairs,
+    category_blocks,
+    name_of,
+    pair_reasons,
+    price,
+)
 from .flow import AllocationResult, max_served, solve_allocation
+from .weights import TIERS, TIERS_ZH, MatchWeights
 
 log = logging.getLogger(__name__)
 
 __all__ = [
     "MATCH_TABLES",
     "REASON_ZH",
+    "TIERS",
+    "TIERS_ZH",
     "UNMET_REASONS",
     "MatchResult",
     "MatchWeights",
     "match_resources",
     "with_assignments",
-    "write_matching",
 ]
-
-TIERS = ("same community", "same street", "same district", "elsewhere")
-TIERS_ZH = ("同社区", "同街道", "同区", "跨区")
 
 NO_PROVIDER = "no provider of that category anywhere"
 USED_UP = "all providers of that category used up"
@@ -102,102 +122,14 @@ MATCH_TABLES: dict[str, str] = {
 
 
 @dataclass(frozen=True)
-class MatchWeights:
-    """The cost model of :func:`match_resources` (all costs in "km-equivalents" per unit).
-
-    Attributes
-    ----------
-    per_km : float
-        Cost of one kilometre of distance (great-circle, or the tier's assumed distance).
-    base : float
-        Fixed cost of any pair, so that an existing tie is preferred even at 0 km.
-    same_community_km, same_street_km, same_district_km, elsewhere_km : float
-        Assumed distance of a pair whose ends are not both geo-located, by tier (the
-        requester's community vs. the provider's area). Tier costs are
-        ``base + per_km * tier_km``: 1.5, 3.5, 8.5, 20.5 with the defaults.
-    tie_factor : float
-        Multiplier (0–1) of the cost when the provider and the requester's community have a
-        live ``paired_with`` tie: 0.5 halves the cost of serving an existing partner.
-    k_nearest : int
-        Same-category resources each demand may use beyond its own district (nearest by
-        great-circle distance) and the fallback for demands with no other candidate.
-    cost_scale : float
-        Costs are rounded to ``1 / cost_scale`` for the exact integer solver.
-    completion_rounds : int
-        Pricing rounds at most: after each solve on the candidate pairs, every admissible
-        pair left out is priced with the flow's dual potentials; improving ones (at most
-        ``k_nearest`` per demand) are added and solved again, until none is left — the
-        lexicographic optimum over *all* admissible pairs (typically 3–5 rounds).
-    completion_pairs : int
-        Kept for compatibility (unused).
-
-    Examples
-    --------
-    >>> w = MatchWeights(tie_factor=0.25)
-    >>> w.tier_cost("same street")
-    3.5
-    """
-
-    per_km: float = 1.0
-    base: float = 0.5
-    same_community_km: float = 1.0
-    same_street_km: float = 3.0
-    same_district_km: float = 8.0
-    elsewhere_km: float = 20.0
-    tie_factor: float = 0.5
-    k_nearest: int = 16
-    cost_scale: float = 100.0
-    completion_rounds: int = 12
-    completion_pairs: int = 200_000
-
-    def __post_init__(self) -> None:
-        for name in ("per_km", "base", "same_community_km", "same_street_km",
-                     "same_district_km", "elsewhere_km"):
-            value = getattr(self, name)
-            if not (math.isfinite(value) and value >= 0):
-                raise ValueError(f"MatchWeights.{name} must be a finite number >= 0")
-        if not 0 <= self.tie_factor <= 1:
-            raise ValueError("MatchWeights.tie_factor must be between 0 and 1")
-        if self.k_nearest < 0:
-            raise ValueError("MatchWeights.k_nearest must be >= 0")
-        if not (math.isfinite(self.cost_scale) and self.cost_scale > 0):
-            raise ValueError("MatchWeights.cost_scale must be > 0")
-
-    @property
-    def tier_km(self) -> np.ndarray:
-        """Assumed km of the four tiers (same community, street, district, elsewhere).
-
-        Examples
-        --------
-        >>> MatchWeights(same_street_km=2.0).tier_km.tolist()
-        [1.0, 2.0, 8.0, 20.0]
-        >>> len(MatchWeights().tier_km) == len(TIERS)
-        True
-        """
-        return np.array([self.same_community_km, self.same_street_km, self.same_district_km,
-                         self.elsewhere_km])
-
-    def tier_cost(self, tier: str) -> float:
-        """Unit cost of a pair of the given tier without coordinates and without a tie.
-
-        Examples
-        --------
-        >>> w = MatchWeights()
-        >>> [w.tier_cost(t) for t in TIERS]
-        [1.5, 3.5, 8.5, 20.5]
-        """
-        return self.base + self.per_km * float(self.tier_km[TIERS.index(tier)])
-
-
-@dataclass(frozen=True)
 class MatchResult:
     """The outcome of :func:`match_resources`.
 
     Attributes
     ----------
     assignments : pandas.DataFrame
-        One row per (resource, demand) pair with a positive quantity, indexed by the
-        resource ``id``: ``provider_id``, ``provider``, ``demand_id``, ``requester_id``,
+        One row per (resource, demand) pair with a positive quantity, on the unique index
+        (``resource_id``, ``demand_id``): ``provider_id``, ``provider``, ``requester_id``,
         ``requester``, ``category``, ``quantity``, ``distance_km`` (great-circle; empty when
         a tier was assumed), ``cost`` (unit cost × quantity), ``existing_tie``, ``tier``,
         ``tie_since``, ``reason`` (e.g. ``"same community; existing pair since 2024-03-01;
@@ -224,15 +156,18 @@ class MatchResult:
 
     Examples
     --------
+    On the tiny district (see the module): R1 gives 1 of its 2 units, R2 2 of its 3.
+
     >>> import regional_graph as rg
-    >>> G = rg.datasets.load_sample_district()
-    >>> r = match_resources(G, as_of=rg.datasets.REFERENCE_DATE)
-    >>> isinstance(r, MatchResult), len(r.assignments) > 0, r.weighted_served > 0
-    (True, True, True)
-    >>> bool(r.unmet_demands["reason"].isin(UNMET_REASONS).all())
-    True
-    >>> bool((r.idle_resources["idle"] > 0).all())
-    True
+    >>> r = match_resources(rg.datasets.load_tiny(), as_of=rg.datasets.REFERENCE_DATE)
+    >>> r.assignments.index.tolist()
+    [('R1', 'Q1'), ('R2', 'Q2')]
+    >>> r.idle_resources[["capacity", "used", "idle"]].to_dict("index")
+    {'R1': {'capacity': 2, 'used': 1, 'idle': 1}, 'R2': {'capacity': 3, 'used': 2, 'idle': 1}}
+    >>> r.unmet_demands[["requested", "served", "unmet"]].to_dict("index")
+    {'Q3': {'requested': 1, 'served': 0, 'unmet': 1}}
+    >>> r.weighted_served, round(r.total_cost, 4)
+    (7, 1.4038)
     """
 
     assignments: pd.DataFrame
@@ -253,14 +188,13 @@ class MatchResult:
         Examples
         --------
         >>> import regional_graph as rg
-        >>> G = rg.datasets.load_sample_district()
+        >>> G = rg.datasets.load_tiny()
         >>> d = match_resources(G, as_of=rg.datasets.REFERENCE_DATE).demands
-        >>> list(d.columns), d.index.name
-        (['quantity', 'served'], 'id')
-        >>> bool((d["served"] <= d["quantity"]).all()), len(d) > 0
-        (True, True)
+        >>> d.to_dict("index")
+        {'Q1': {'quantity': 1, 'served': 1}, 'Q2': {'quantity': 2, 'served': 2}, \
+'Q3': {'quantity': 1, 'served': 0}}
         """
-        served = self.assignments.groupby("demand_id")["quantity"].sum()
+        served = self.assignments.groupby(level="demand_id")["quantity"].sum()
         unmet = self.unmet_demands
         full = served.drop(unmet.index, errors="ignore")
         out = pd.DataFrame({
@@ -271,294 +205,39 @@ class MatchResult:
         return out
 
 
-# --------------------------------------------------------------------------------------------
-# locations, areas and ties of a graph
-# --------------------------------------------------------------------------------------------
-
-
-@dataclass
-class _Side:
-    """Per-row arrays of one side (resources, or demands/orders)."""
-
-    cat: np.ndarray  # category code (position in CATEGORY.codes)
-    community: np.ndarray  # area codes, -1 unknown
-    street: np.ndarray
-    district: np.ndarray
-    lat: np.ndarray  # nan when unknown
-    lon: np.ndarray
-    key: np.ndarray  # tie key: unit code (resources) or community code (demands)
-
-
-class _Places:
-    """Where things are in a graph: areas, coordinates and live pair ties (vectorised)."""
-
-    def __init__(self, G: RegionalGraph, as_of: np.datetime64) -> None:
-        self.G = G
-        n = G.number_of_nodes()
-        self.area_of = G.area_of()
-        host = G.edges_of(RelType.HOSTED_BY)
-        self.host_of = np.arange(n, dtype=np.int64)
-        self.host_of[host["source"].to_numpy()] = host["target"].to_numpy()
-        self.lat = np.full(n, np.nan)
-        self.lon = np.full(n, np.nan)
-        orgs = G.nodes[Label.ORGANIZATION]
-        rng = G.label_range(Label.ORGANIZATION)
-        if len(orgs):
-            self.lat[rng] = orgs["lat"].to_numpy(dtype=float, na_value=np.nan)
-            self.lon[rng] = orgs["lon"].to_numpy(dtype=float, na_value=np.nan)
-        # a Party org is where its host organisation is
-        po = np.arange(G.label_range(Label.PARTY_ORG).start, G.label_range(Label.PARTY_ORG).stop)
-        self.lat[po] = self.lat[self.host_of[po]]
-        self.lon[po] = self.lon[self.host_of[po]]
-        # community centroids: mean of the located organisations of the community
-        comm = self.community(np.arange(rng.start, rng.stop))
-        ok = (comm >= 0) & np.isfinite(self.lat[rng]) & np.isfinite(self.lon[rng])
-        cnt = np.bincount(comm[ok], minlength=n)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            self.c_lat = np.bincount(comm[ok], weights=self.lat[rng][ok], minlength=n) / cnt
-            self.c_lon = np.bincount(comm[ok], weights=self.lon[rng][ok], minlength=n) / cnt
-        self.ties = self._ties(as_of)
-
-    def community(self, codes: np.ndarray) -> np.ndarray:
-        """Community code of the area of each node (-1 when none)."""
-        area = self.area_of[codes]
-        out = np.full(len(codes), -1, dtype=np.int64)
-        ok = area >= 0
-        out[ok] = self.G.ancestor_at(area[ok], "community")
-        return out
-
-    def levels(self, area: np.ndarray, level: str) -> np.ndarray:
-        out = np.full(len(area), -1, dtype=np.int64)
-        ok = area >= 0
-        out[ok] = self.G.ancestor_at(area[ok], level)
-        return out
-
-    def _ties(self, as_of: np.datetime64) -> pd.DataFrame:
-        """Live ``paired_with`` ties as (unit code, community code) → earliest start."""
-        G = self.G
-        e = G.edges_of(RelType.PAIRED_WITH)
-        e = e[G.live(e, as_of)]
-        src = self.host_of[e["source"].to_numpy(dtype=np.int64)]
-        tgt = e["target"].to_numpy(dtype=np.int64)
-        comm = np.full(len(tgt), -1, dtype=np.int64)
-        levels = G.area_levels()
-        is_area = levels[tgt] == "community"
-        comm[is_area] = tgt[is_area]
-        po = G.label_range(Label.PARTY_ORG)
-        in_po = (tgt >= po.start) & (tgt < po.stop)
-        if in_po.any():
-            po_level = G.nodes[Label.PARTY_ORG]["level"].astype(str).to_numpy(dtype=object)
-            cc = np.zeros(len(tgt), dtype=bool)
-            cc[in_po] = po_level[tgt[in_po] - po.start] == "community_committee"
-            comm[cc] = self.community(tgt[cc])
-        keep = comm >= 0
-        out = pd.DataFrame({"unit": src[keep], "community": comm[keep],
-                            "since": e["start"].to_numpy(dtype="datetime64[s]")[keep]})
-        return out.groupby(["unit", "community"], as_index=False)["since"].min()
-
-    def side(self, cat: np.ndarray, area: np.ndarray, lat: np.ndarray, lon: np.ndarray,
-             key: np.ndarray) -> _Side:
-        return _Side(cat=cat.astype(np.int64), community=self.levels(area, "community"),
-                     street=self.levels(area, "street"), district=self.levels(area, "district"),
-                     lat=lat, lon=lon, key=key.astype(np.int64))
-
-    def resources(self) -> _Side:
-        """Resources: located at their provider; their area is the provider's (else their own)."""
-        G = self.G
-        frame = G.nodes[Label.RESOURCE]
-        rng = G.label_range(Label.RESOURCE)
-        provider = G.codes(frame["provider_id"])
-        area = np.where(provider >= 0, self.area_of[np.maximum(provider, 0)], -1)
-        own = self.area_of[np.arange(rng.start, rng.stop)]
-        area = np.where(area >= 0, area, own)
-        safe = np.maximum(provider, 0)
-        lat = np.where(provider >= 0, self.lat[safe], np.nan)
-        lon = np.where(provider >= 0, self.lon[safe], np.nan)
-        unit = np.where(provider >= 0, self.host_of[safe], -1)
-        return self.side(frame["category"].cat.codes.to_numpy(), area, lat, lon, unit)
-
-    def at_communities(self, cat: np.ndarray, area: np.ndarray) -> _Side:
-        """Demands (or orders) at an area: located at the centroid of its community."""
-        side = self.side(cat, area, np.full(len(area), np.nan), np.full(len(area), np.nan),
-                         np.zeros(len(area)))
-        c = side.community
-        ok = c >= 0
-        side.lat[ok] = self.c_lat[c[ok]]
-        side.lon[ok] = self.c_lon[c[ok]]
-        side.key = c
-        return side
-
-    def demands(self) -> _Side:
-        """Demands: at the requester's community (else the demand's own area)."""
-        G = self.G
-        frame = G.nodes[Label.DEMAND]
-        rng = G.label_range(Label.DEMAND)
-        requester = G.codes(frame["requester_id"])
-        area = np.where(requester >= 0, self.area_of[np.maximum(requester, 0)], -1)
-        own = self.area_of[np.arange(rng.start, rng.stop)]
-        # prefer the requester's community; fall back on the demand's own area
-        req_comm = self.levels(area, "community")
-        area = np.where(req_comm >= 0, area, np.where(own >= 0, own, area))
-        return self.at_communities(frame["category"].cat.codes.to_numpy(), area)
-
-
-# --------------------------------------------------------------------------------------------
-# admissible pairs
-# --------------------------------------------------------------------------------------------
-
-
-def _block_pairs(rkey: np.ndarray, dkey: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """All (r, d) with ``rkey[r] == dkey[d] >= 0`` (a sparse block product)."""
-    r = pd.DataFrame({"k": rkey, "r": np.arange(len(rkey))})
-    d = pd.DataFrame({"k": dkey, "d": np.arange(len(dkey))})
-    m = r[r["k"] >= 0].merge(d[d["k"] >= 0], on="k", how="inner")
-    return m["r"].to_numpy(np.int64), m["d"].to_numpy(np.int64)
-
-
-def _knn_pairs(res: _Side, dem: _Side, k: int,
-               max_km: float | None) -> tuple[np.ndarray, np.ndarray]:
-    """The ``k`` nearest located same-category resources of each located demand."""
-    from scipy.spatial import cKDTree
-
-    rs, ds = [], []
-    r_ok = np.isfinite(res.lat) & np.isfinite(res.lon)
-    d_ok = np.isfinite(dem.lat) & np.isfinite(dem.lon)
-    bound = np.inf if max_km is None else 2 * np.sin(min(max_km / EARTH_RADIUS_KM, np.pi) / 2)
-    for c in np.intersect1d(res.cat[r_ok], dem.cat[d_ok]):
-        r_idx = np.flatnonzero(r_ok & (res.cat == c))
-        d_idx = np.flatnonzero(d_ok & (dem.cat == c))
-        kk = min(k, r_idx.size)
-        tree = cKDTree(unit_sphere(res.lat[r_idx], res.lon[r_idx]))
-        _, nn = tree.query(unit_sphere(dem.lat[d_idx], dem.lon[d_idx]), k=kk,
-                              distance_upper_bound=bound * (1 + 1e-9) if np.isfinite(bound)
-                              else np.inf)
-        nn = nn.reshape(d_idx.size, kk)
-        found = nn < r_idx.size
-        rs.append(r_idx[nn[found]])
-        ds.append(np.repeat(d_idx, kk).reshape(d_idx.size, kk)[found])
-    if not rs:
-        return np.zeros(0, np.int64), np.zeros(0, np.int64)
-    return np.concatenate(rs).astype(np.int64), np.concatenate(ds).astype(np.int64)
-
-
-@dataclass
-class _Pairs:
-    r: np.ndarray
-    d: np.ndarray
-    tier: np.ndarray  # index into TIERS
-    km: np.ndarray  # great-circle km, nan when not both located
-    eff_km: np.ndarray  # km or the tier's assumed km
-    tie: np.ndarray
-    since: np.ndarray
-    cost: np.ndarray
-
-    def take(self, mask: np.ndarray) -> _Pairs:
-        return _Pairs(**{k: v[mask] for k, v in vars(self).items()})
-
-
-def _candidate_pairs(res: _Side, dem: _Side, ties: pd.DataFrame,
-                     weights: MatchWeights, max_km: float | None) -> _Pairs:
-    """Admissible-pair candidates (before the distance limit and exclusions), with costs."""
-    n_cat = len(schema.CATEGORY.codes)
-    parts_r, parts_d = [], []
-    # 1. same category, same district, one side without coordinates (located pairs come
-    #    from the KD-tree; pricing adds whatever else the optimum needs)
-    r_k = np.where(res.district >= 0, res.district * n_cat + res.cat, -1)
-    d_k = np.where(dem.district >= 0, dem.district * n_cat + dem.cat, -1)
-    r_geo = np.isfinite(res.lat) & np.isfinite(res.lon)
-    d_geo = np.isfinite(dem.lat) & np.isfinite(dem.lon)
-    for rk, dk in ((np.where(r_geo, -1, r_k), d_k), (r_k, np.where(d_geo, -1, d_k))):
-        r, d = _block_pairs(rk, dk)
-        parts_r.append(r)
-        parts_d.append(d)
-    # 2. k nearest of the category (KD-tree)
-    if weights.k_nearest:
-        r, d = _knn_pairs(res, dem, weights.k_nearest, max_km)
-        parts_r.append(r)
-        parts_d.append(d)
-    # 3. existing ties
-    if len(ties):
-        tr = pd.DataFrame({"unit": res.key, "cat": res.cat, "r": np.arange(len(res.cat))})
-        td = pd.DataFrame({"community": dem.key, "cat": dem.cat, "d": np.arange(len(dem.cat))})
-        m = tr.merge(ties[["unit", "community"]], on="unit").merge(td, on=["community", "cat"])
-        parts_r.append(m["r"].to_numpy(np.int64))
-        parts_d.append(m["d"].to_numpy(np.int64))
-    n_res, n_dem = len(res.cat), len(dem.cat)
-    key = np.unique(np.concatenate(parts_r) * max(n_dem, 1) + np.concatenate(parts_d))
-    # 4. fallback: demands with no candidate get the first k resources of their category
-    has = np.zeros(n_dem, dtype=bool)
-    has[key % max(n_dem, 1)] = True
-    lonely = np.flatnonzero(~has)
-    if lonely.size and n_res and weights.k_nearest:
-        order = np.argsort(res.cat, kind="stable")
-        first = np.searchsorted(res.cat[order], dem.cat[lonely])
-        last = np.searchsorted(res.cat[order], dem.cat[lonely], side="right")
-        take = np.minimum(last - first, weights.k_nearest)
-        rows = np.repeat(lonely, take)
-        offs = np.arange(take.sum()) - np.repeat(np.cumsum(take) - take, take)
-        cols = order[np.repeat(first, take) + offs]
-        key = np.union1d(key, cols.astype(np.int64) * max(n_dem, 1) + rows)
-    r, d = key // max(n_dem, 1), key % max(n_dem, 1)
-    return _price(res, dem, ties, weights, r, d)
-
-
-_PRICING_CHUNK = 2_000_000  # pairs priced at once (memory bound of the dense check)
 _SLACK = 2  # scaled cost units of slack for the fast (matrix) distances; rechecked exactly
 
 
-def _category_blocks(res: _Side, dem: _Side, weights: MatchWeights, r_ok: np.ndarray,
-                     d_ok: np.ndarray) -> Iterable[tuple[np.ndarray, np.ndarray, np.ndarray]]:
-    """Every same-category pair (``r_ok`` resources × ``d_ok`` demands) as dense blocks
-    ``(r_idx, d_idx, eff_km)`` with ``eff_km[i, j]`` the pair's effective km (great-circle
-    from a dot product of unit vectors — within about a metre of :func:`_price`'s
-    haversine — or the tier's assumed km). Blocks hold at most ``_PRICING_CHUNK`` pairs."""
-    r_xyz = unit_sphere(res.lat, res.lon)
-    d_xyz = unit_sphere(dem.lat, dem.lon)
-    for c in np.intersect1d(res.cat[r_ok], dem.cat[d_ok]):
-        r_idx = np.flatnonzero(r_ok & (res.cat == c))
-        d_all = np.flatnonzero(d_ok & (dem.cat == c))
-        step = max(1, _PRICING_CHUNK // max(r_idx.size, 1))
-        for i in range(0, d_all.size, step):
-            d_idx = d_all[i:i + step]
-            dot = d_xyz[d_idx] @ r_xyz[r_idx].T
-            chord = np.sqrt(np.clip(2.0 - 2.0 * dot, 0.0, 4.0))
-            km = 2 * EARTH_RADIUS_KM * np.arcsin(np.clip(chord / 2, 0.0, 1.0))
-            unknown = np.isnan(km)
-            if unknown.any():
-                rc, rs, rd = (res.community[r_idx], res.street[r_idx], res.district[r_idx])
-                dc, ds, dd = (dem.community[d_idx, None], dem.street[d_idx, None],
-                              dem.district[d_idx, None])
-                tier = np.select([(rc >= 0) & (rc == dc), (rs >= 0) & (rs == ds),
-                                  (rd >= 0) & (rd == dd)], [0, 1, 2], 3)
-                km = np.where(unknown, weights.tier_km[tier], km)
-            yield r_idx, d_idx, km
-
-
-def _pricing_pairs(res: _Side, dem: _Side, cap: np.ndarray, qty: np.ndarray, w: np.ndarray,
-                   pairs: _Pairs, sol: AllocationResult, allowed: np.ndarray,
-                   weights: MatchWeights, max_km: float | None, prov: np.ndarray | None,
-                   limit: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+def _pricing_pairs(inst: _Instance, pairs: Pairs,
+                   sol: AllocationResult) -> tuple[np.ndarray, np.ndarray]:
     """Admissible pairs outside ``pairs`` with a negative reduced cost under the dual
     potentials of ``sol`` (at most ``k_nearest`` per demand, most negative first).
 
     Every pair outside the candidates is without a tie (every tie pair is a candidate),
     so its unit cost is ``base + per_km * km``. A fast matrix pass keeps the pairs within
-    ``_SLACK`` of improving; those are priced again exactly as :func:`_price` does."""
+    ``_SLACK`` of improving; those are priced again exactly as :func:`price` does."""
     from .flow import node_potentials
 
+    res, dem, cap, qty, weights, max_km = (inst.res, inst.dem, inst.cap, inst.qty,
+                                           inst.weights, inst.max_km)
+    allowed = ~inst.excluded & (cap > 0)
     n_dem = max(len(qty), 1)
     units = min(int((cap > 0).sum()), int((qty > 0).sum()))
     far = EARTH_RADIUS_KM * np.pi if max_km is None else max_km
     top_km = max(far, float(weights.tier_km.max()))
     c_max = int(np.rint((weights.base + weights.per_km * top_km) * weights.cost_scale)) + 1
     big_w = c_max * max(units, 1) + 1
-    pi_r, pi_d = node_potentials(cap, qty, w, pairs.r, pairs.d, pairs.cost, sol.flow, big_w,
-                                 provider=prov, provider_limit=limit,
-                                 cost_scale=weights.cost_scale)
+    if big_w * int(inst.w.max(initial=1)) * (len(cap) + len(qty) + 3) >= 2**62:
+        raise InfeasibleMatchingError("instance too large to price exactly in int64; reduce "
+                                      "MatchWeights.cost_scale")
+    pi_r, pi_d = node_potentials(
+        cap, qty, inst.w, pairs.r, pairs.d, pairs.cost, sol.flow, big_w,
+        providers=None if inst.limit is None else (inst.prov, inst.limit),
+        cost_scale=weights.cost_scale)
     known = np.sort(pairs.r * n_dem + pairs.d)
     scale = weights.cost_scale
     out_r, out_d = [], []
-    for r_idx, d_idx, km in _category_blocks(res, dem, weights, allowed, qty > 0):
+    for r_idx, d_idx, km in category_blocks(res, dem, weights, allowed, qty > 0):
         approx = (weights.base + weights.per_km * km) * scale
         near = approx + pi_r[r_idx][None, :] - pi_d[d_idx][:, None] < _SLACK
         if max_km is not None:
@@ -576,7 +255,7 @@ def _pricing_pairs(res: _Side, dem: _Side, cap: np.ndarray, qty: np.ndarray, w: 
     if not out_r:
         return np.zeros(0, np.int64), np.zeros(0, np.int64)
     r, d = np.concatenate(out_r).astype(np.int64), np.concatenate(out_d).astype(np.int64)
-    exact = _price(res, dem, pd.DataFrame(columns=["unit", "community", "since"]), weights,
+    exact = price(res, dem, pd.DataFrame(columns=["unit", "community", "since"]), weights,
                    r, d)
     red = np.rint(exact.cost * scale).astype(np.int64) + pi_r[r] - pi_d[d]
     bad = red < 0
@@ -590,8 +269,8 @@ def _pricing_pairs(res: _Side, dem: _Side, cap: np.ndarray, qty: np.ndarray, w: 
     return r[keep], d[keep]
 
 
-def _resolve_touched(pairs: _Pairs, n_old: int, sol: AllocationResult, cap: np.ndarray,
-                     qty: np.ndarray, w: np.ndarray, solve: object,
+def _resolve_touched(pairs: Pairs, n_old: int, sol: AllocationResult, cap: np.ndarray,
+                     qty: np.ndarray, w: np.ndarray, solve: Callable[[Pairs], AllocationResult],
                      prov: np.ndarray | None) -> AllocationResult:
     """Solve again only the connected components (of resources, demands and providers)
     that the pairs from ``n_old`` on touch; the others keep their optimal flow (components
@@ -612,7 +291,7 @@ def _resolve_touched(pairs: _Pairs, n_old: int, sol: AllocationResult, cap: np.n
     touched = np.zeros(label.max() + 1, dtype=bool)
     touched[label[pairs.r[n_old:]]] = True
     sub = np.flatnonzero(touched[label[pairs.r]])
-    part = solve(pairs.take(sub))  # type: ignore[operator]
+    part = solve(pairs.take(sub))
     flow = np.zeros(len(pairs.r), dtype=np.int64)
     flow[:n_old] = sol.flow
     flow[sub] = part.flow
@@ -623,7 +302,7 @@ def _resolve_touched(pairs: _Pairs, n_old: int, sol: AllocationResult, cap: np.n
                             total_cost=float(np.dot(pairs.cost, flow)), status="optimal")
 
 
-def _reachable(res: _Side, dem: _Side, weights: MatchWeights, max_km: float | None,
+def _reachable(res: Side, dem: Side, weights: MatchWeights, max_km: float | None,
                allowed: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Per demand: some same-category resource within the distance limit (any provider;
     a provider not excluded)."""
@@ -637,53 +316,14 @@ def _reachable(res: _Side, dem: _Side, weights: MatchWeights, max_km: float | No
     near_all = np.zeros(n, dtype=bool)
     near_free = np.zeros(n, dtype=bool)
     no_ties = pd.DataFrame(columns=["unit", "community", "since"])
-    for r_idx, d_idx, km in _category_blocks(res, dem, weights, np.ones(len(res.cat), bool),
+    for r_idx, d_idx, km in category_blocks(res, dem, weights, np.ones(len(res.cat), bool),
                                              np.ones(n, bool)):
-        i, j = np.nonzero(km < max_km + 1e-3)  # then exactly, as _price measures
+        i, j = np.nonzero(km < max_km + 1e-3)  # then exactly, as price measures
         r, d = r_idx[j], d_idx[i]
-        ok = _price(res, dem, no_ties, weights, r, d).eff_km < max_km
+        ok = price(res, dem, no_ties, weights, r, d).eff_km < max_km
         near_all[d[ok]] = True
         near_free[d[ok & allowed[r]]] = True
     return near_all, near_free
-
-
-def _price(res: _Side, dem: _Side, ties: pd.DataFrame, weights: MatchWeights,
-           r: np.ndarray, d: np.ndarray) -> _Pairs:
-    """Tier, distance, existing tie and unit cost of the pairs ``(r[i], d[i])``."""
-    same_c = (res.community[r] >= 0) & (res.community[r] == dem.community[d])
-    same_s = (res.street[r] >= 0) & (res.street[r] == dem.street[d])
-    same_d = (res.district[r] >= 0) & (res.district[r] == dem.district[d])
-    tier = np.select([same_c, same_s, same_d], [0, 1, 2], 3)
-    km = haversine_km(res.lat[r], res.lon[r], dem.lat[d], dem.lon[d])
-    eff_km = np.where(np.isfinite(km), km, weights.tier_km[tier])
-    tie = np.zeros(len(r), dtype=bool)
-    since = np.full(len(r), np.datetime64("NaT"), dtype="datetime64[s]")
-    if len(ties) and len(r):
-        pk = pd.MultiIndex.from_arrays([res.key[r], dem.key[d]])
-        tk = pd.MultiIndex.from_frame(ties[["unit", "community"]])
-        pos = tk.get_indexer(pk)
-        tie = pos >= 0
-        since[tie] = ties["since"].to_numpy(dtype="datetime64[s]")[pos[tie]]
-    cost = (weights.base + weights.per_km * eff_km) * np.where(tie, weights.tie_factor, 1.0)
-    return _Pairs(r=r, d=d, tier=tier, km=km, eff_km=eff_km, tie=tie, since=since, cost=cost)
-
-
-def _pair_reasons(p: _Pairs) -> tuple[pd.Series, pd.Series]:
-    """English and Chinese explanation of each pair."""
-    tier_en = pd.Series(np.asarray(TIERS, dtype=object)[p.tier], dtype="str")
-    tier_zh = pd.Series(np.asarray(TIERS_ZH, dtype=object)[p.tier], dtype="str")
-    since = pd.Series(p.since).dt.strftime("%Y-%m-%d")
-    tie_en = pd.Series(np.where(p.tie, "; existing pair", ""), dtype="str")
-    tie_en = tie_en + np.where(p.tie & since.notna(), " since " + since.fillna(""), "")
-    tie_zh = pd.Series(np.where(p.tie, "；已结对", ""), dtype="str")
-    tie_zh = tie_zh + np.where(p.tie & since.notna(), "（自" + since.fillna("") + "）", "")
-    located = np.isfinite(p.km)
-    km_text = pd.Series(np.round(p.eff_km, 1), dtype=float).map("{:.1f}".format).astype("str")
-    dist_en = np.where(located, "; " + km_text + " km",
-                       "; ~" + km_text + " km assumed (no coordinates)")
-    dist_zh = np.where(located, "；" + km_text + "公里", "；约" + km_text + "公里（无坐标）")
-    return tier_en + tie_en + dist_en, tier_zh + tie_zh + dist_zh
-
 
 # --------------------------------------------------------------------------------------------
 # the matcher
@@ -691,21 +331,142 @@ def _pair_reasons(p: _Pairs) -> tuple[pd.Series, pd.Series]:
 
 
 def _provider_limits(share: float | int | None, n_prov: int, cap: np.ndarray, qty: np.ndarray,
-                     p: _Pairs, prov: np.ndarray) -> np.ndarray | None:
+                     p: Pairs, prov: np.ndarray) -> np.ndarray | None:
     if share is None:
         return None
     if isinstance(share, bool) or not isinstance(share, int | float | np.integer | np.floating):
         raise TypeError("provider_share must be a fraction (float) or a unit cap (int)")
     if isinstance(share, int | np.integer):
         if share < 1:
-            raise ValueError("provider_share as a unit cap must be >= 1")
+            raise MatchingError("provider_share as a unit cap must be >= 1")
         return np.full(n_prov, int(share), dtype=np.int64)
     if not 0 < share <= 1:
-        raise ValueError("provider_share as a fraction must be in (0, 1]")
+        raise MatchingError("provider_share as a fraction must be in (0, 1]")
     best = max_served(cap, qty, p.r, p.d)
     limit = max(1, math.floor(share * best + 1e-9))
     log.debug("provider share %.3g of max servable %d → cap %d units", share, best, limit)
     return np.full(n_prov, limit, dtype=np.int64)
+
+
+@dataclass(frozen=True)
+class _Instance:
+    """One matching problem as arrays: the two sides, their quantities and the options."""
+
+    G: RegionalGraph
+    places: Places
+    res: Side
+    dem: Side
+    cap: np.ndarray  # units per resource
+    qty: np.ndarray  # units per demand
+    prio: pd.Series  # priority code per demand (empty: medium)
+    w: np.ndarray  # priority weight per demand
+    weights: MatchWeights
+    max_km: float | None
+    provider_ids: pd.Series  # provider id per resource (text)
+    prov_code: np.ndarray  # node code of the provider (-1 unknown)
+    excluded_ids: pd.Index
+    excluded: np.ndarray  # resource whose provider is excluded
+    prov: np.ndarray  # provider position per resource (for the share limit)
+    limit: np.ndarray | None = None  # units per provider, or no limit
+
+    @property
+    def solver_prov(self) -> np.ndarray | None:
+        """The provider of each resource as the solver takes it (``None`` without a limit)."""
+        return None if self.limit is None else self.prov
+
+
+def _check_feasible(ids: pd.Index, values: np.ndarray, what: str,
+                    expected: str = "a whole number >= 0") -> None:
+    """Raise :class:`InfeasibleMatchingError` naming the first few ``ids`` (when any)."""
+    if not len(ids):
+        return
+    shown = ", ".join(f"{i} ({v})" for i, v in zip(ids[:5], values[:5], strict=True))
+    more = f" and {len(ids) - 5} more" if len(ids) > 5 else ""
+    raise InfeasibleMatchingError(f"{what}: {shown}{more}; expected {expected}")
+
+
+def _instance(G: RegionalGraph, day: np.datetime64, max_km: float | None,
+              exclude_providers: Iterable[str], weights: MatchWeights) -> _Instance:
+    """The arrays of one matching problem (the provider limit is set once pairs are known)."""
+    places = Places(G, day)
+    R, D = G.nodes[Label.RESOURCE], G.nodes[Label.DEMAND]
+    prio = D["priority"].astype(object).where(D["priority"].notna(), "medium")
+    cap = R["capacity"].fillna(1).to_numpy(dtype=np.int64)
+    qty = D["quantity"].fillna(1).to_numpy(dtype=np.int64)
+    _check_feasible(R.index[cap < 0], cap[cap < 0], "resources with a negative capacity")
+    _check_feasible(D.index[qty < 0], qty[qty < 0], "demands with a negative quantity")
+    unknown = ~prio.isin(list(schema.PRIORITY_WEIGHT)).to_numpy(dtype=bool)
+    _check_feasible(D.index[unknown], prio.to_numpy(dtype=object)[unknown],
+                    "demands with an unknown priority",
+                    "one of " + ", ".join(schema.PRIORITY_WEIGHT))
+    excluded_ids = pd.Index(list(exclude_providers), dtype="str")
+    provider_ids = R["provider_id"].astype("str")
+    prov_code = G.codes(provider_ids)
+    excluded = provider_ids.isin(excluded_ids).to_numpy(dtype=bool, copy=True)
+    if len(excluded_ids):
+        ex_codes = G.codes(excluded_ids)
+        ex_codes = ex_codes[ex_codes >= 0]
+        host = places.host_of[np.maximum(prov_code, 0)]
+        excluded |= (prov_code >= 0) & np.isin(host, ex_codes)
+    return _Instance(
+        G=G, places=places, res=places.resources(), dem=places.demands(),
+        cap=cap, qty=qty,
+        prio=prio, w=prio.map(schema.PRIORITY_WEIGHT).to_numpy(dtype=np.int64),
+        weights=weights, max_km=max_km, provider_ids=provider_ids, prov_code=prov_code,
+        excluded_ids=excluded_ids, excluded=excluded, prov=pd.factorize(provider_ids)[0],
+    )
+
+
+@dataclass(frozen=True)
+class _Reach:
+    """Per demand: what it could have been served by (for the unmet reasons)."""
+
+    any_pair: np.ndarray  # a candidate of its category at all
+    near: np.ndarray  # one below the distance limit
+    free: np.ndarray  # one of a provider not excluded
+
+
+def _admissible(inst: _Instance) -> tuple[Pairs, _Reach]:
+    """The first candidate pairs below the distance limit and of providers not excluded."""
+    cand = candidate_pairs(inst.res, inst.dem, inst.places.ties, inst.weights, inst.max_km)
+    n_dem = len(inst.qty)
+    near = cand.take(cand.eff_km < inst.max_km) if inst.max_km is not None else cand
+    pairs = near.take(~inst.excluded[near.r])
+    return pairs, _Reach(any_pair=np.bincount(cand.d, minlength=n_dem) > 0,
+                         near=np.bincount(near.d, minlength=n_dem) > 0,
+                         free=np.bincount(pairs.d, minlength=n_dem) > 0)
+
+
+def _solve(inst: _Instance, pairs: Pairs) -> AllocationResult:
+    """The exact allocation over ``pairs``."""
+    return solve_allocation(inst.cap, inst.qty, inst.w, pairs.r, pairs.d, pairs.cost,
+                            provider=inst.solver_prov, provider_limit=inst.limit,
+                            cost_scale=inst.weights.cost_scale)
+
+
+def _optimise(inst: _Instance, pairs: Pairs) -> tuple[Pairs, AllocationResult]:
+    """Solve on the candidates, then price every admissible pair left out.
+
+    The candidates are a sparse subset of all admissible same-category pairs. Dual potentials
+    of the optimal flow price every pair left out; while one would improve the flow (negative
+    reduced cost), the most improving ones are added and solved again. When none is left the
+    flow is the lexicographic optimum over *all* admissible pairs.
+    """
+    sol = _solve(inst, pairs)
+    for _ in range(inst.weights.completion_rounds):
+        extra = _pricing_pairs(inst, pairs, sol)
+        if not len(extra[0]):
+            return pairs, sol
+        more = price(inst.res, inst.dem, inst.places.ties, inst.weights, *extra)
+        n_old = len(pairs.r)
+        pairs = Pairs(**{k: np.concatenate([getattr(pairs, k), getattr(more, k)])
+                         for k in vars(pairs)})
+        sol = _resolve_touched(pairs, n_old, sol, inst.cap, inst.qty, inst.w,
+                               partial(_solve, inst), inst.solver_prov)
+    if len(_pricing_pairs(inst, pairs, sol)[0]):
+        log.warning("matching: stopped after %d pricing rounds before proving the optimum "
+                    "(raise MatchWeights.completion_rounds)", inst.weights.completion_rounds)
+    return pairs, sol
 
 
 def match_resources(
@@ -746,94 +507,74 @@ def match_resources(
 
     Examples
     --------
+    On the tiny district each provider is 0.0615 km from its demand: a limit of 50 m serves
+    nothing.
+
     >>> import regional_graph as rg
-    >>> G = rg.datasets.load_sample_district()
-    >>> m = match_resources(G, as_of=rg.datasets.REFERENCE_DATE, max_distance_km=0)
+    >>> G = rg.datasets.load_tiny()
+    >>> m = match_resources(G, as_of=rg.datasets.REFERENCE_DATE, max_distance_km=0.05)
     >>> int(m.totals.loc[("all", "all"), "served"])
     0
-    >>> sorted(m.unmet_demands["reason"].unique())
-    ['no provider of that category anywhere', 'only providers beyond the distance limit']
+    >>> m.unmet_demands["reason"].to_dict()
+    {'Q1': 'only providers beyond the distance limit', \
+'Q2': 'only providers beyond the distance limit', 'Q3': 'no provider of that category anywhere'}
+    >>> m = match_resources(G, as_of=rg.datasets.REFERENCE_DATE, max_distance_km=0.1)
+    >>> m.assignments["distance_km"].tolist()
+    [0.062, 0.062]
     """
     t0 = time.perf_counter()
     weights = MatchWeights() if weights is None else weights
     if max_distance_km is not None and not max_distance_km >= 0:
-        raise ValueError("max_distance_km must be >= 0")
+        raise MatchingError("max_distance_km must be >= 0")
     day = as_date(as_of)
-    places = _Places(G, day)
-    res, dem = places.resources(), places.demands()
-    R, D = G.nodes[Label.RESOURCE], G.nodes[Label.DEMAND]
-    cap = R["capacity"].fillna(1).to_numpy(dtype=np.int64)
-    qty = D["quantity"].fillna(1).to_numpy(dtype=np.int64)
-    prio = D["priority"].astype(object).where(D["priority"].notna(), "medium")
-    w = prio.map(schema.PRIORITY_WEIGHT).to_numpy(dtype=np.int64)
-
-    cand = _candidate_pairs(res, dem, places.ties, weights, max_distance_km)
-    n_dem = len(qty)
-    had_any = np.bincount(cand.d, minlength=n_dem) > 0
-    near = cand.take(cand.eff_km < max_distance_km) if max_distance_km is not None else cand
-    had_near = np.bincount(near.d, minlength=n_dem) > 0
-    excluded_ids = pd.Index(list(exclude_providers), dtype="str")
-    provider_ids = R["provider_id"].astype("str")
-    prov_code = G.codes(provider_ids)
-    excl_res = provider_ids.isin(excluded_ids).to_numpy(dtype=bool, copy=True)
-    if len(excluded_ids):
-        ex_codes = G.codes(excluded_ids)
-        ex_codes = ex_codes[ex_codes >= 0]
-        host = places.host_of[np.maximum(prov_code, 0)]
-        excl_res |= (prov_code >= 0) & np.isin(host, ex_codes)
-    pairs = near.take(~excl_res[near.r])
-    had_free = np.bincount(pairs.d, minlength=n_dem) > 0
-
-    prov, prov_uniques = pd.factorize(provider_ids)
-    limit = _provider_limits(provider_share, len(prov_uniques), cap, qty, pairs, prov)
-    def solve(pairs: _Pairs) -> AllocationResult:
-        return solve_allocation(
-            cap, qty, w, pairs.r, pairs.d, pairs.cost,
-            provider=None if limit is None else prov, provider_limit=limit,
-            cost_scale=weights.cost_scale,
-        )
-
-    sol = solve(pairs)
-    # Pricing: the candidates are a sparse subset of all admissible same-category pairs.
-    # Dual potentials of the optimal flow price every pair left out; while one would improve
-    # the flow (negative reduced cost), add the most improving ones and solve again. When
-    # none is left the flow is the lexicographic optimum over *all* admissible pairs.
-    allowed = ~excl_res & (cap > 0)
-    for _ in range(weights.completion_rounds):
-        extra = _pricing_pairs(res, dem, cap, qty, w, pairs, sol, allowed, weights,
-                               max_distance_km, prov if limit is not None else None, limit)
-        if not len(extra[0]):
-            break
-        more = _price(res, dem, places.ties, weights, *extra)
-        n_old = len(pairs.r)
-        pairs = _Pairs(**{k: np.concatenate([getattr(pairs, k), getattr(more, k)])
-                          for k in vars(pairs)})
-        sol = _resolve_touched(pairs, n_old, sol, cap, qty, w, solve,
-                               prov if limit is not None else None)
-    else:
-        if len(_pricing_pairs(res, dem, cap, qty, w, pairs, sol, allowed, weights,
-                              max_distance_km, prov if limit is not None else None,
-                              limit)[0]):
-            log.warning("matching: stopped after %d pricing rounds before proving the "
-                        "optimum (raise MatchWeights.completion_rounds)",
-                        weights.completion_rounds)
-    near_all, near_free = _reachable(res, dem, weights, max_distance_km, ~excl_res)
-    had_near |= near_all
-    had_free |= near_free
+    inst = _instance(G, day, max_distance_km, exclude_providers, weights)
+    pairs, reach = _admissible(inst)
+    limit = _provider_limits(provider_share, int(inst.prov.max(initial=-1)) + 1, inst.cap,
+                             inst.qty, pairs, inst.prov)
+    inst = replace(inst, limit=limit)
+    pairs, sol = _optimise(inst, pairs)
+    near_all, near_free = _reachable(inst.res, inst.dem, weights, max_distance_km,
+                                     ~inst.excluded)
+    reach = _Reach(any_pair=reach.any_pair, near=reach.near | near_all,
+                   free=reach.free | near_free)
     names = G.display_names()
+    totals = _totals(G, names, inst.res, inst.dem, inst.cap, sol.used, inst.qty, sol.served)
+    log.info("matched %d demands / %d resources over %d admissible pairs: served %d of %d "
+             "units in %.2f s", len(inst.qty), len(inst.cap), len(pairs.r),
+             int(sol.served.sum()), int(inst.qty.sum()), time.perf_counter() - t0)
+    return MatchResult(
+        assignments=_assignments(inst, pairs, sol, names),
+        unmet_demands=_unmet(inst, pairs, sol, names, reach),
+        idle_resources=_idle(inst, sol, names), totals=totals,
+        weighted_served=int(sol.weighted_served),
+        total_cost=float(np.dot(pairs.cost, sol.flow)), as_of=day,
+        options={"max_distance_km": max_distance_km, "provider_share": provider_share,
+                 "exclude_providers": list(inst.excluded_ids), "weights": weights,
+                 "admissible_pairs": len(pairs.r)},
+    )
 
-    # assignments
+
+def _text(frame: pd.DataFrame, columns: Iterable[str]) -> pd.DataFrame:
+    """``frame`` with ``columns`` as the text dtype."""
+    for col in columns:
+        frame[col] = frame[col].astype("str")
+    return frame
+
+
+def _assignments(inst: _Instance, pairs: Pairs, sol: AllocationResult,
+                 names: np.ndarray) -> pd.DataFrame:
+    """One row per pair with a positive flow, explained."""
+    G, R, D = inst.G, inst.G.nodes[Label.RESOURCE], inst.G.nodes[Label.DEMAND]
     a = pairs.take(sol.flow > 0)
     qa = sol.flow[sol.flow > 0]
-    reason, reason_zh = _pair_reasons(a)
-    req_code = G.codes(D["requester_id"])
-    assignments = pd.DataFrame({
-        "provider_id": provider_ids.to_numpy()[a.r],
-        "provider": _name(names, prov_code[a.r]),
-        "demand_id": D.index.to_numpy()[a.d],
+    reason, reason_zh = pair_reasons(a)
+    out = pd.DataFrame({
+        "provider_id": inst.provider_ids.to_numpy()[a.r],
+        "provider": name_of(names, inst.prov_code[a.r]),
         "requester_id": D["requester_id"].to_numpy()[a.d],
-        "requester": _name(names, req_code[a.d]),
-        "category": pd.Categorical.from_codes(res.cat[a.r], categories=schema.CATEGORY.codes),
+        "requester": name_of(names, G.codes(D["requester_id"])[a.d]),
+        "category": pd.Categorical.from_codes(inst.res.cat[a.r],
+                                              categories=schema.CATEGORY.codes),
         "quantity": qa.astype(np.int64),
         "distance_km": np.round(a.km, 3),
         "cost": np.round(a.cost * qa, 4),
@@ -841,78 +582,67 @@ def match_resources(
         "tier": pd.Series(np.asarray(TIERS, dtype=object)[a.tier], dtype="str").to_numpy(),
         "tie_since": a.since,
         "reason": reason.to_numpy(),
-    }, index=pd.Index(R.index.to_numpy()[a.r], dtype="str", name="id"))
-    for col in ("provider_id", "provider", "demand_id", "requester_id", "requester", "tier",
-                "reason"):
-        assignments[col] = assignments[col].astype("str")
-    assignments.attrs["reason_zh"] = reason_zh.to_numpy(dtype=object)
+    }, index=pd.MultiIndex.from_arrays(
+        [pd.Index(R.index.to_numpy()[a.r], dtype="str"),
+         pd.Index(D.index.to_numpy()[a.d], dtype="str")], names=["resource_id", "demand_id"]))
+    out = _text(out, ("provider_id", "provider", "requester_id", "requester",
+                      "tier", "reason"))
+    out.attrs["reason_zh"] = reason_zh.to_numpy(dtype=object)
+    return out
 
-    # unmet demands and their reasons
-    served, used = sol.served, sol.used
-    unmet = qty - served
+
+def _unmet(inst: _Instance, pairs: Pairs, sol: AllocationResult, names: np.ndarray,
+           reach: _Reach) -> pd.DataFrame:
+    """Demands not fully served, each with the first reason of :data:`UNMET_REASONS` that
+    applies."""
+    G, D = inst.G, inst.G.nodes[Label.DEMAND]
+    cap, used, served = inst.cap, sol.used, sol.served
+    unmet = inst.qty - served
     cat_has = np.zeros(len(schema.CATEGORY.codes), dtype=bool)
-    cat_has[res.cat[cap > 0]] = True
+    cat_has[inst.res.cat[cap > 0]] = True
     idle_res = (cap - used) > 0
-    if limit is not None:
-        prov_used = np.bincount(prov, weights=used, minlength=len(prov_uniques))
-        at_limit = (prov_used >= limit)[prov]
+    if inst.limit is not None:
+        prov_used = np.bincount(inst.prov, weights=used, minlength=len(inst.limit))
+        at_limit = (prov_used >= inst.limit)[inst.prov]
     else:
         at_limit = np.zeros(len(cap), dtype=bool)
-    blocked = np.zeros(n_dem, dtype=bool)  # an admissible resource has room but its provider
-    np.logical_or.at(blocked, pairs.d, idle_res[pairs.r] & at_limit[pairs.r])  # is at its cap
+    blocked = np.zeros(len(inst.qty), dtype=bool)  # an admissible resource has room but its
+    np.logical_or.at(blocked, pairs.d, idle_res[pairs.r] & at_limit[pairs.r])  # provider is full
     why = np.select(
-        [~cat_has[dem.cat] | ~had_any, ~had_near, ~had_free | blocked],
+        [~cat_has[inst.dem.cat] | ~reach.any_pair, ~reach.near, ~reach.free | blocked],
         [NO_PROVIDER, TOO_FAR, EXCLUDED], USED_UP,
     )
     mask = unmet > 0
-    unmet_demands = pd.DataFrame({
+    out = pd.DataFrame({
         "requester_id": D["requester_id"].to_numpy()[mask],
-        "requester": _name(names, req_code[mask]),
+        "requester": name_of(names, G.codes(D["requester_id"])[mask]),
         "category": D["category"].to_numpy()[mask],
-        "priority": prio.to_numpy(dtype=object)[mask],
-        "requested": qty[mask],
+        "priority": inst.prio.to_numpy(dtype=object)[mask],
+        "requested": inst.qty[mask],
         "served": served[mask],
         "unmet": unmet[mask],
         "reason": why[mask],
     }, index=pd.Index(D.index.to_numpy()[mask], dtype="str", name="id"))
-    for col in ("requester_id", "requester", "priority", "reason"):
-        unmet_demands[col] = unmet_demands[col].astype("str")
+    return _text(out, ("requester_id", "requester", "priority", "reason"))
 
-    idle = cap - used
+
+def _idle(inst: _Instance, sol: AllocationResult, names: np.ndarray) -> pd.DataFrame:
+    """Resources with capacity left."""
+    R = inst.G.nodes[Label.RESOURCE]
+    idle = inst.cap - sol.used
     mask = idle > 0
-    idle_resources = pd.DataFrame({
-        "provider_id": provider_ids.to_numpy()[mask],
-        "provider": _name(names, prov_code[mask]),
+    out = pd.DataFrame({
+        "provider_id": inst.provider_ids.to_numpy()[mask],
+        "provider": name_of(names, inst.prov_code[mask]),
         "category": R["category"].to_numpy()[mask],
-        "capacity": cap[mask],
-        "used": used[mask],
+        "capacity": inst.cap[mask],
+        "used": sol.used[mask],
         "idle": idle[mask],
     }, index=pd.Index(R.index.to_numpy()[mask], dtype="str", name="id"))
-    for col in ("provider_id", "provider"):
-        idle_resources[col] = idle_resources[col].astype("str")
-
-    totals = _totals(G, names, res, dem, cap, used, qty, served)
-    log.info("matched %d demands / %d resources over %d admissible pairs: served %d of %d "
-             "units in %.2f s", n_dem, len(cap), len(pairs.r), int(served.sum()),
-             int(qty.sum()), time.perf_counter() - t0)
-    return MatchResult(
-        assignments=assignments, unmet_demands=unmet_demands, idle_resources=idle_resources,
-        totals=totals, weighted_served=int(sol.weighted_served),
-        total_cost=float(np.dot(pairs.cost, sol.flow)), as_of=day,
-        options={"max_distance_km": max_distance_km, "provider_share": provider_share,
-                 "exclude_providers": list(excluded_ids), "weights": weights,
-                 "admissible_pairs": len(pairs.r)},
-    )
+    return _text(out, ("provider_id", "provider"))
 
 
-def _name(names: np.ndarray, codes: np.ndarray) -> np.ndarray:
-    out = np.full(len(codes), None, dtype=object)
-    ok = codes >= 0
-    out[ok] = names[codes[ok]]
-    return out
-
-
-def _totals(G: RegionalGraph, names: np.ndarray, res: _Side, dem: _Side, cap: np.ndarray,
+def _totals(G: RegionalGraph, names: np.ndarray, res: Side, dem: Side, cap: np.ndarray,
             used: np.ndarray, qty: np.ndarray, served: np.ndarray) -> pd.DataFrame:
     """Served/unmet (and supply) in all, by category and by street."""
     cats = np.asarray(schema.CATEGORY.codes, dtype=object)
@@ -959,54 +689,8 @@ def _totals(G: RegionalGraph, names: np.ndarray, res: _Side, dem: _Side, cap: np
 
 
 # --------------------------------------------------------------------------------------------
-# outputs
+# the graph with the assignments
 # --------------------------------------------------------------------------------------------
-
-
-def write_matching(result: MatchResult, out_dir: str | Path, *, lang: Lang = "zh",
-                   source: str | None = None) -> dict[str, Path]:
-    """Write the matching as CSV files (UTF-8 with BOM, first column the id) and a workbook.
-
-    Writes ``assignments.csv``, ``unmet_demands.csv``, ``idle_resources.csv``,
-    ``totals.csv`` (first columns ``group``, ``key``) and ``matching.xlsx`` (one sheet per
-    table and a 说明 sheet), in ``lang`` (see :func:`regional_graph.export.write_tables`).
-
-    Parameters
-    ----------
-    result
-        A :class:`MatchResult`.
-    out_dir
-        Folder to write into (created if needed).
-    lang
-        ``"zh"`` (default) or ``"en"``.
-    source
-        Where the data came from (stated in the 说明 sheet).
-
-    Returns
-    -------
-    dict
-        Table name → path, plus ``"matching"`` → the workbook.
-
-    Examples
-    --------
-    >>> import tempfile, regional_graph as rg
-    >>> m = match_resources(rg.datasets.load_sample_district(), as_of="2026-10-01")
-    >>> with tempfile.TemporaryDirectory() as tmp:
-    ...     paths = write_matching(m, tmp)
-    ...     paths["assignments"].read_text(encoding="utf-8-sig").split(",")[0]
-    '编号'
-    """
-    from ..export.tables import write_tables
-
-    folder = Path(out_dir)
-    tables = {"assignments": result.assignments, "unmet_demands": result.unmet_demands,
-              "idle_resources": result.idle_resources, "totals": result.totals}
-    title = "资源需求匹配结果" if lang == "zh" else "resource–demand matching"
-    paths = write_tables(tables, folder, workbook="matching", lang=lang, as_of=result.as_of,
-                         source=source, title=title)
-    log.info("wrote matching (%d assignments, %d unmet demands) to %s",
-             len(result.assignments), len(result.unmet_demands), folder)
-    return paths
 
 
 def with_assignments(G: RegionalGraph, result: MatchResult) -> RegionalGraph:
@@ -1017,18 +701,21 @@ def with_assignments(G: RegionalGraph, result: MatchResult) -> RegionalGraph:
     Examples
     --------
     >>> import regional_graph as rg
-    >>> G = rg.datasets.load_sample_district()
+    >>> G = rg.datasets.load_tiny()
     >>> H = with_assignments(G, match_resources(G, as_of="2026-10-01"))
-    >>> int(H.edges_of("ASSIGNED_TO")["quantity"].sum()) > 0
-    True
+    >>> e = H.edges_of("ASSIGNED_TO")
+    >>> list(zip(H.ids[e["source"]], H.ids[e["target"]], e["quantity"].tolist()))
+    [('R1', 'Q1', 1), ('R2', 'Q2', 2)]
+    >>> H.number_of_edges() - G.number_of_edges()
+    2
     """
-    from ..build import _conform_edges
+    from ..build import conform_edges
 
     a = result.assignments
-    src = G.codes(a.index)
-    dst = G.codes(a["demand_id"])
+    src = G.codes(a.index.get_level_values("resource_id"))
+    dst = G.codes(a.index.get_level_values("demand_id"))
     if (src < 0).any() or (dst < 0).any():
-        raise ValueError("the matching result names resources or demands not in the graph")
+        raise MatchingError("the matching result names resources or demands not in the graph")
     old = G.edges[(G.edges["type"] != RelType.ASSIGNED_TO.value).to_numpy()]
     new = pd.DataFrame({
         "type": pd.Categorical([RelType.ASSIGNED_TO.value] * len(a),
@@ -1037,6 +724,6 @@ def with_assignments(G: RegionalGraph, result: MatchResult) -> RegionalGraph:
         "target": dst.astype(np.int32),
         "quantity": pd.array(a["quantity"].to_numpy(), dtype="Int64"),
     })
-    edges = _conform_edges(pd.concat([old, new], ignore_index=True))
+    edges = conform_edges(pd.concat([old, new], ignore_index=True))
     return RegionalGraph(nodes=dict(G.nodes), edges=edges, activities=G.activities,
                          orders=G.orders, name=G.name)

@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from .. import schema
-from ..build import _conform_edges, graph_from_tables
+from ..build import conform_edges, graph_from_tables
 from ..errors import StoreError
 from ..graph import REL_TYPES, RegionalGraph
 from ..io import Tables
@@ -188,7 +188,7 @@ def load_graph(
             "target": codes_t[ok].astype(np.int32),
             "quantity": assigned["quantity"][ok].reset_index(drop=True),
         })
-        edges = _conform_edges(pd.concat([G.edges, extra], ignore_index=True))
+        edges = conform_edges(pd.concat([G.edges, extra], ignore_index=True))
         G = dataclasses.replace(G, edges=edges, _cache={})
     log.info("loaded dataset %r: %s nodes, %s relationships in %.1f s", dataset or name,
              f"{G.number_of_nodes():,}", f"{G.number_of_edges():,}", time.perf_counter() - t0)
