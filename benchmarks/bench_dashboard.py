@@ -31,9 +31,9 @@ sys.path.insert(0, str(ROOT / "tests"))
 from browser import OfflineBrowser  # noqa: E402
 
 import regional_graph as rg  # noqa: E402
-from regional_graph.analysis.indicators import write_indicators  # noqa: E402
 from regional_graph.build import graph_from_tables  # noqa: E402
 from regional_graph.datasets import REFERENCE_DATE, generate_tables  # noqa: E402
+from regional_graph.export.indicators import write_indicators  # noqa: E402
 from regional_graph.export.matching import write_matching  # noqa: E402
 from regional_graph.export.report import write_report  # noqa: E402
 from regional_graph.matching import match_resources  # noqa: E402

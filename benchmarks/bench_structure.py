@@ -116,9 +116,9 @@ def bench_scale(scale: str, *, k: int, timeout: float, repeat: int) -> list[list
     print(f"[{scale}] {G!r} built in {time.perf_counter() - t0:.1f} s", file=sys.stderr)
 
     t0 = time.perf_counter()
-    tables = [indicators.indicators(G, level=lvl, as_of=DAY) for lvl in indicators.LEVELS]
+    tables = [indicators.indicators(G, by=lvl, as_of=DAY) for lvl in indicators.LEVELS]
     cold = time.perf_counter() - t0
-    warm, _ = _best(lambda: [indicators.indicators(G, level=lvl, as_of=DAY)
+    warm, _ = _best(lambda: [indicators.indicators(G, by=lvl, as_of=DAY)
                              for lvl in indicators.LEVELS], repeat)
     sizes = "/".join(str(len(t)) for t in tables)
     rows.append([scale, "indicators, 3 levels", f"{sizes} rows",

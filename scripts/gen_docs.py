@@ -32,6 +32,12 @@ def data_template_markdown() -> str:
         "",
         "Required columns are **bold**. Ids are unique across all tables.",
         "",
+        "Organisations and Party orgs may carry validity dates, `founded` (成立日期) and "
+        "`dissolved` (撤销日期): one exists as of a day when `founded` is empty or on or before "
+        "the day and `dissolved` is empty or after it. Every as-of analysis leaves out those "
+        "that do not exist that day, and their links last only while both ends exist; a "
+        "`dissolved` date before `founded` is an error.",
+        "",
     ]
     for tbl in schema.TABLES.values():
         optional = " (optional table)" if tbl.optional else ""

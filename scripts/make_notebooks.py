@@ -190,7 +190,7 @@ BOOKS: dict[str, list[nbformat.NotebookNode]] = {
              "from regional_graph.analysis import indicators, "
              "structure\nfrom regional_graph.viz import plots\n\n" + AS_OF
              + "\nG = rg.datasets.load_sample_district()"),
-        code("streets = indicators.indicators(G, level=\"street\", as_of=AS_OF)\nstreets.head()"),
+        code("streets = indicators.indicators(G, by=\"street\", as_of=AS_OF)\nstreets.head()"),
         code("plots.plot_coverage_by_street(G, as_of=AS_OF)"),
         code("plots.plot_indicator(streets, streets.columns[-1])"),
         code("structure.degree(G, as_of=AS_OF).head()"),
@@ -301,7 +301,7 @@ BOOKS: dict[str, list[nbformat.NotebookNode]] = {
         code("plots.plot_district_comparison(table)"),
         md("Every analysis works on the merged graph: streets across the whole city, ranked "
            "by coverage (lowest first):"),
-        code("streets = indicators.indicators(city, level=\"street\", as_of=AS_OF)\n"
+        code("streets = indicators.indicators(city, by=\"street\", as_of=AS_OF)\n"
              "streets.sort_values(\"rate_all\")[[\"name\", \"parent\", \"two_new\", "
              "\"rate_all\"]].head(5).round(3)"),
         md("## For other tools\n\nThe merged graph as GraphML for networkx, igraph, Gephi, "

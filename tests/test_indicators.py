@@ -23,8 +23,8 @@ from regional_graph.analysis.indicators import (
     INDICATOR_ZH,
     indicators,
     to_chinese,
-    write_indicators,
 )
+from regional_graph.export.indicators import write_indicators
 
 DAY = "2026-10-01"
 RESIDENT = list(rg.schema.RESIDENT_UNIT_KINDS)
@@ -122,7 +122,7 @@ def lianyungang() -> rg.RegionalGraph:
 
 
 def test_lianyungang_coverage(lianyungang: rg.RegionalGraph) -> None:
-    d = indicators(lianyungang, level="district", as_of=DAY).iloc[0]
+    d = indicators(lianyungang, by="district", as_of=DAY).iloc[0]
     assert d["two_new"] == LYG_ENTERPRISES
     assert d["covered_two_new"] == LYG_OWN + LYG_JOINT_COVERED
     assert d["uncovered"] == LYG_ENTERPRISES - LYG_OWN - LYG_JOINT_COVERED == 19
@@ -138,9 +138,9 @@ def test_lianyungang_coverage(lianyungang: rg.RegionalGraph) -> None:
 
 
 def test_levels_add_up(lianyungang: rg.RegionalGraph) -> None:
-    d = indicators(lianyungang, level="district", as_of=DAY)
-    s = indicators(lianyungang, level="street", as_of=DAY)
-    c = indicators(lianyungang, level="community", as_of=DAY)
+    d = indicators(lianyungang, by="district", as_of=DAY)
+    s = indicators(lianyungang, by="street", as_of=DAY)
+    c = indicators(lianyungang, by="community", as_of=DAY)
     assert len(s) == 30 and len(c) == 255
     assert s["parent_id"].eq("D").all() and c.index.str.startswith("C").all()
     counts = [col for col in d.columns if d[col].dtype == np.int64 and col != "communities"]
@@ -230,7 +230,7 @@ def suzhou() -> rg.RegionalGraph:
 
 
 def test_suzhou_conference_rate(suzhou: rg.RegionalGraph) -> None:
-    d = indicators(suzhou, level="district", as_of=DAY).iloc[0]
+    d = indicators(suzhou, by="district", as_of=DAY).iloc[0]
     assert d["resident_units"] == 1000
     assert d["resident_units_with_org"] == SZ_UNITS_WITH_ORG
     assert d["conference_units"] == SZ_CONFERENCE
@@ -245,7 +245,7 @@ def test_suzhou_conference_rate(suzhou: rg.RegionalGraph) -> None:
 
 
 def test_suzhou_coverage_with_members(suzhou: rg.RegionalGraph) -> None:
-    d = indicators(suzhou, level="district", as_of=DAY).iloc[0]
+    d = indicators(suzhou, by="district", as_of=DAY).iloc[0]
     assert d["with_members"] == SZ_WITH_MEMBERS
     assert d["covered_with_members"] == SZ_COVERED
     # 78 / 124 = 62.9 %: the report's "63.0 %" implies 123.8 organisations with members
@@ -258,7 +258,7 @@ def test_suzhou_coverage_with_members(suzhou: rg.RegionalGraph) -> None:
 
 
 def test_suzhou_span_of_control(suzhou: rg.RegionalGraph) -> None:
-    d = indicators(suzhou, level="district", as_of=DAY).iloc[0]
+    d = indicators(suzhou, by="district", as_of=DAY).iloc[0]
     assert d["community_committees"] == 157
     assert d["community_committees_over_limit"] == SZ_OVER_150  # 150 itself is not over
     assert round(d["community_committees_over_limit_share"], 2) == 0.30
@@ -269,7 +269,7 @@ def test_suzhou_span_of_control(suzhou: rg.RegionalGraph) -> None:
     branch = po[po["level"].isin(["community_committee", "unit_org", "independent_branch",
                                   "joint_branch"])]
     assert d["members_per_branch"] == pytest.approx(branch["members"].mean())
-    c = indicators(suzhou, level="community", as_of=DAY)
+    c = indicators(suzhou, by="community", as_of=DAY)
     assert c["community_committees_over_limit"].sum() == SZ_OVER_150
     assert set(c["community_committees_over_limit_share"].unique()) <= {0.0, 1.0}
 
@@ -316,15 +316,15 @@ def zhifu() -> rg.RegionalGraph:
 
 
 def test_zhifu_part_time_and_reporting(zhifu: rg.RegionalGraph) -> None:
-    d = indicators(zhifu, level="district", as_of=DAY).iloc[0]
+    d = indicators(zhifu, by="district", as_of=DAY).iloc[0]
     assert d["part_time_members"] == 288
     assert d["member_records"] == 16000
     assert d["members_reporting"] == 13000
     assert d["reporting_rate"] == pytest.approx(13000 / 16000)
-    s = indicators(zhifu, level="street", as_of=DAY)
+    s = indicators(zhifu, by="street", as_of=DAY)
     # street big working committee seats count at street level, community seats below it
     assert s["part_time_members"].sum() == 288
-    c = indicators(zhifu, level="community", as_of=DAY)
+    c = indicators(zhifu, by="community", as_of=DAY)
     assert c["part_time_members"].sum() == 88
     assert c["member_records"].sum() == 16000
 
@@ -341,7 +341,7 @@ def test_matching_served_unmet() -> None:
     served = (qty // 2).astype(int)
     matching = pd.DataFrame({"quantity": qty.astype(int), "served": served},
                             index=demands.index)
-    t = indicators(G, level="district", as_of=DAY, matching=matching).iloc[0]
+    t = indicators(G, by="district", as_of=DAY, matching=matching).iloc[0]
     assert t["served"] == served.sum()
     assert t["unmet"] == (qty - served).sum()
     assert t["served"] + t["unmet"] == t["demand_quantity"]
@@ -351,17 +351,17 @@ def test_matching_served_unmet() -> None:
         def __init__(self, demands: pd.DataFrame) -> None:
             self.demands = demands
 
-    t2 = indicators(G, level="district", as_of=DAY, matching=Result(matching[["served"]]))
+    t2 = indicators(G, by="district", as_of=DAY, matching=Result(matching[["served"]]))
     assert t2["served"].iloc[0] == t["served"]
     with pytest.raises(TypeError, match="served"):
-        indicators(G, level="district", as_of=DAY, matching=pd.DataFrame({"x": [1]}))
-    assert "served" not in indicators(G, level="district", as_of=DAY).columns
+        indicators(G, by="district", as_of=DAY, matching=pd.DataFrame({"x": [1]}))
+    assert "served" not in indicators(G, by="district", as_of=DAY).columns
 
 
 def test_sample_district_consistency() -> None:
     G = rg.datasets.load_sample_district()
     day = rg.datasets.REFERENCE_DATE
-    t = indicators(G, level="community", as_of=day)
+    t = indicators(G, by="community", as_of=day)
     assert len(t) == 116
     res = G.nodes[rg.schema.Label.RESOURCE]
     dem = G.nodes[rg.schema.Label.DEMAND]
@@ -370,13 +370,21 @@ def test_sample_district_consistency() -> None:
     assert t["isolated_units"].sum() == len(isolation.isolated_units(G, as_of=day))
     rates = coverage.coverage_rates(G, as_of=day, by="community")
     pd.testing.assert_series_equal(t["rate_all"], rates["rate_all"], check_names=False)
-    with pytest.raises(ValueError, match="level"):
-        indicators(G, level="grid")  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="`by` must be one of"):
+        indicators(G, by="grid")  # type: ignore[arg-type]
+
+
+def test_level_is_the_deprecated_spelling_of_by() -> None:
+    G = rg.datasets.load_tiny()
+    with pytest.warns(DeprecationWarning, match="by="):
+        old = indicators(G, level="community", as_of="2026-10-01")
+    pd.testing.assert_frame_equal(old, indicators(G, by="community", as_of="2026-10-01"))
+    assert old.index.tolist() == ["C1", "C2", "C3"]
 
 
 def test_chinese_labels_cover_every_column() -> None:
     G = rg.datasets.load_sample_district()
-    t = indicators(G, level="street", as_of=rg.datasets.REFERENCE_DATE)
+    t = indicators(G, by="street", as_of=rg.datasets.REFERENCE_DATE)
     assert set(t.columns) <= set(INDICATOR_ZH)
     zh = to_chinese(t)
     assert zh.index.name == "编号"
@@ -406,7 +414,7 @@ def test_write_indicators(tmp_path) -> None:
 def test_city_scale_tables() -> None:
     """Every area of a generated city gets a row (timings: benchmarks/bench_structure.py)."""
     G = rg.build.graph_from_tables(rg.datasets.generate_tables("city"))
-    tables = [indicators(G, level=lvl, as_of=DAY) for lvl in ("district", "street", "community")]
+    tables = [indicators(G, by=lvl, as_of=DAY) for lvl in ("district", "street", "community")]
     assert [len(t) for t in tables] == [10, 120, 1200]
     assert int(tables[0]["two_new"].sum()) == int(tables[2]["two_new"].sum())
 
@@ -423,7 +431,7 @@ def test_members_without_residence_count_where_their_branch_is():
                                  "reported": ["true", "false", "false"]}),
     }
     G = rg.build.graph_from_tables(raw)
-    row = indicators(G, level="district", as_of="2026-01-01").loc["D"]
+    row = indicators(G, by="district", as_of="2026-01-01").loc["D"]
     assert row["member_records"] == 3
     assert row["members_reporting"] == 1
     assert abs(row["reporting_rate"] - 1 / 3) < 1e-12
@@ -445,7 +453,7 @@ def test_conference_rate_counts_only_units_with_a_party_org() -> None:
     t["links"] = links_frame(["U1", "U3", "U4"], ["PS", "PS", "PS"], "conference_member")
     G = rg.build.graph_from_tables(t)
     for level in ("district", "street", "community"):
-        row = indicators(G, level=level, as_of=DAY).iloc[0]
+        row = indicators(G, by=level, as_of=DAY).iloc[0]
         assert (row["resident_units_with_org"], row["conference_units"]) == (2, 1), level
         assert row["conference_rate"] == 0.5, level
 
@@ -453,7 +461,7 @@ def test_conference_rate_counts_only_units_with_a_party_org() -> None:
 @pytest.mark.parametrize("level", ["district", "street", "community"])
 def test_every_rate_lies_in_unit_interval(level) -> None:
     G = rg.datasets.load_sample_district()
-    t = indicators(G, level=level, as_of=rg.datasets.REFERENCE_DATE)
+    t = indicators(G, by=level, as_of=rg.datasets.REFERENCE_DATE)
     for col in ("rate_all", "rate_with_members", "conference_rate", "reporting_rate",
                 "community_committees_over_limit_share", "fulfilment_rate"):
         values = t[col].dropna()

@@ -17,7 +17,7 @@ import pytest
 
 import regional_graph as rg
 from regional_graph.analysis import isolation
-from regional_graph.analysis.recommend import COLUMNS, recommend_partners
+from regional_graph.analysis.recommend import COLUMNS, PartnerWeights, recommend_partners
 
 DAY = "2026-10-01"
 _ = None
@@ -72,13 +72,13 @@ def test_setup(G: rg.RegionalGraph) -> None:
 def test_best_partner_for_isolated_unit(G: rg.RegionalGraph) -> None:
     rec = recommend_partners(G, as_of=DAY, k=3)
     assert list(rec.columns) == list(COLUMNS)
-    u1 = rec[rec["id"] == "U1"]
+    u1 = rec.loc[["U1"]]
     assert (u1["for_kind"] == "unit").all()
     assert u1["rank"].tolist() == [1, 2, 3]
     best = u1.iloc[0]
     assert best["partner_id"] == "C2" and best["partner_name"] == "C2社区"
-    assert "complementary: offers medical" in best["reasons"]
-    assert "can serve 5 of 5 unmet" in best["reasons"]
+    assert "complementary: offers medical" in best["reason"]
+    assert "can serve 5 of 5 unmet" in best["reason"]
     assert best["distance_km"] == pytest.approx(1.0, abs=0.05)
     assert "C4" not in set(u1["partner_id"])  # other street, 30 km away
     assert u1["score"].is_monotonic_decreasing
@@ -86,15 +86,15 @@ def test_best_partner_for_isolated_unit(G: rg.RegionalGraph) -> None:
 
 def test_best_partner_for_unpaired_community(G: rg.RegionalGraph) -> None:
     rec = recommend_partners(G, as_of=DAY, k=5)
-    c3 = rec[rec["id"] == "C3"]
+    c3 = rec.loc[["C3"]]
     assert (c3["for_kind"] == "community").all()
     assert c3["partner_id"].tolist()[:2] == ["U2", "U3"]
     assert "U4" not in set(c3["partner_id"])
-    assert "former partner" in c3.iloc[0]["reasons"]
-    assert "partner has 0 live ties" in c3.iloc[0]["reasons"]
-    assert "partner has 13 live ties" in c3.iloc[1]["reasons"]
+    assert "former partner" in c3.iloc[0]["reason"]
+    assert "partner has 0 live ties" in c3.iloc[0]["reason"]
+    assert "partner has 13 live ties" in c3.iloc[1]["reason"]
     assert np.isnan(c3.iloc[0]["distance_km"])  # U2 has no coordinates
-    assert "same street" in c3.iloc[0]["reasons"]
+    assert "same street" in c3.iloc[0]["reason"]
 
 
 def test_k_and_order(G: rg.RegionalGraph) -> None:
@@ -107,23 +107,24 @@ def test_k_and_order(G: rg.RegionalGraph) -> None:
 
 def test_weights_change_the_answer(G: rg.RegionalGraph) -> None:
     # without the resource terms and with load ignored, the unit's own community is nearest
-    rec = recommend_partners(G, as_of=DAY, k=1, w_complement=0, w_capacity=0, w_load=0)
-    assert rec.set_index("id").loc["U1", "partner_id"] == "C1"
+    weights = PartnerWeights(complement=0, capacity=0, load=0)
+    rec = recommend_partners(G, as_of=DAY, k=1, weights=weights)
+    assert rec.loc["U1", "partner_id"] == "C1"
 
 
 def test_matching_removes_served_demand(G: rg.RegionalGraph) -> None:
     served = pd.DataFrame({"quantity": [5, 3], "served": [5, 0]}, index=["Q1", "Q2"])
     rec = recommend_partners(G, as_of=DAY, k=3, matching=served)
-    c2 = rec[(rec["id"] == "U1") & (rec["partner_id"] == "C2")].iloc[0]
-    assert "complementary" not in c2["reasons"]
-    assert rec[rec["id"] == "U1"].iloc[0]["score"] < recommend_partners(
-        G, as_of=DAY, k=1).set_index("id").loc["U1", "score"]
+    c2 = rec.loc[["U1"]].query("partner_id == 'C2'").iloc[0]
+    assert "complementary" not in c2["reason"]
+    assert rec.loc[["U1"]].iloc[0]["score"] < recommend_partners(
+        G, as_of=DAY, k=1).loc["U1", "score"]
 
 
 def test_chinese_reasons(G: rg.RegionalGraph) -> None:
     rec = recommend_partners(G, as_of=DAY, k=1, language="zh")
-    best = rec.set_index("id").loc["U1"]
-    assert "医疗" in best["reasons"] and "公里" in best["reasons"]
+    best = rec.loc["U1"]
+    assert "医疗" in best["reason"] and "公里" in best["reason"]
 
 
 def test_sample_district() -> None:
@@ -132,9 +133,9 @@ def test_sample_district() -> None:
     rec = recommend_partners(G, as_of=day, k=3)
     iso = isolation.isolated_units(G, as_of=day)
     unp = isolation.unpaired_communities(G, as_of=day)
-    assert set(rec.loc[rec["for_kind"] == "unit", "id"]) <= set(iso.index)
-    assert set(rec.loc[rec["for_kind"] == "community", "id"]) <= set(unp.index)
+    assert set(rec.index[rec["for_kind"] == "unit"]) <= set(iso.index)
+    assert set(rec.index[rec["for_kind"] == "community"]) <= set(unp.index)
     assert rec["rank"].between(1, 3).all()
-    assert not rec.duplicated(["id", "partner_id"]).any()
+    assert not rec.reset_index().duplicated(["id", "partner_id"]).any()
     # the same street or within the radius: nothing far away
     assert (rec["distance_km"].fillna(0) < 50).all()

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 import regional_graph as rg
-from regional_graph.analysis import structure
+from regional_graph.analysis import _common, structure
 
 DAY = "2026-10-01"
 
@@ -214,7 +214,7 @@ def test_compare_with_streets(G: rg.RegionalGraph) -> None:
     part = structure.communities(G, as_of=DAY, seed=2)
     cmp = structure.compare_with_streets(G, part)
     street = cmp.streets
-    codes = structure._street_of(G, part.network.codes)
+    codes = _common.street_of(G, part.network.codes)
     ok = codes >= 0
     ref = ig.compare_communities(part.membership.to_numpy()[ok].tolist(), codes[ok].tolist(),
                                  method="nmi")

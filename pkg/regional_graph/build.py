@@ -12,6 +12,7 @@ True
 from __future__ import annotations
 
 import itertools
+import json
 import logging
 import time
 from collections.abc import Mapping
@@ -25,7 +26,16 @@ import pyarrow.compute as pc
 
 from . import schema
 from .frames import concat_arrow
-from .graph import EDGE_PROPERTIES, LABELS, LINK_REL_TYPES, REL_TYPES, RegionalGraph
+from .graph import (
+    EDGE_ESCAPE,
+    EDGE_PROPERTIES,
+    LABELS,
+    LINK_REL_TYPES,
+    REL_TYPES,
+    RegionalGraph,
+    link_column,
+    table_from_json,
+)
 from .io import Tables
 from .schema import Label
 from .validate import validate_tables
@@ -180,8 +190,6 @@ def _null_text(n: int) -> pd.Series:
     return pd.Series(pd.array(pa.nulls(n, pa.large_string()), dtype="str"))
 
 
-#: Prefix of an extra links column whose name is taken by the edge frame's own columns.
-EDGE_ESCAPE = "link."
 _EDGE_OWN = ("type", "source", "target", "quantity")
 
 
@@ -197,11 +205,6 @@ def edge_column(column: str) -> str:
     if column in _EDGE_OWN or column.startswith(EDGE_ESCAPE):
         return EDGE_ESCAPE + column
     return column
-
-
-def link_column(column: str) -> str:
-    """The links-table column of an edge-frame column (inverse of :func:`edge_column`)."""
-    return column[len(EDGE_ESCAPE):] if column.startswith(EDGE_ESCAPE) else column
 
 
 def graph_to_tables(G: RegionalGraph) -> Tables:
@@ -300,9 +303,9 @@ def assert_tables_equal(a: Mapping[str, pd.DataFrame], b: Mapping[str, pd.DataFr
 
 
 def graph_to_networkx(G: RegionalGraph) -> nx.MultiDiGraph:
-    """A networkx ``MultiDiGraph`` of ``G`` that :func:`graph_from_networkx` turns back.
-
-    The activities and orders tables and the column order ride along in ``g.graph``.
+    """A networkx ``MultiDiGraph`` of ``G`` that :func:`graph_from_networkx` turns back:
+    the one networkx view, :meth:`RegionalGraph.to_networkx` (the activities and orders
+    tables and the column order ride along in ``g.graph`` as JSON text).
 
     Examples
     --------
@@ -314,12 +317,7 @@ def graph_to_networkx(G: RegionalGraph) -> nx.MultiDiGraph:
     >>> sorted(k for k in g.graph if k != "name")
     ['activities', 'columns', 'orders']
     """
-    g = G.to_networkx()
-    tables = graph_to_tables(G)
-    g.graph["activities"] = tables["activities"]
-    g.graph["orders"] = tables["orders"]
-    g.graph["columns"] = {name: list(df.columns) for name, df in tables.items()}
-    return g
+    return G.to_networkx()
 
 
 def graph_from_networkx(g: nx.MultiDiGraph, *, name: str | None = None) -> RegionalGraph:
@@ -336,6 +334,8 @@ def graph_from_networkx(g: nx.MultiDiGraph, *, name: str | None = None) -> Regio
     True
     """
     columns: dict[str, list[str]] = g.graph.get("columns", {})
+    if isinstance(columns, str):
+        columns = json.loads(columns)
     by_table: dict[str, list[dict[str, object]]] = {t.name: [] for t in schema.NODE_TABLES.values()}
     for nid, attrs in g.nodes(data=True):
         label = Label(attrs["label"])
@@ -360,8 +360,9 @@ def graph_from_networkx(g: nx.MultiDiGraph, *, name: str | None = None) -> Regio
     ]
     raw["links"] = _records_frame(link_records, columns.get("links", schema.LINKS.names))
     for extra in ("activities", "orders"):
-        if g.graph.get(extra) is not None:
-            raw[extra] = g.graph[extra]
+        table = g.graph.get(extra)
+        if table is not None:
+            raw[extra] = table_from_json(table) if isinstance(table, str) else table
     return graph_from_tables(raw, name=g.graph.get("name", "") if name is None else name)
 
 

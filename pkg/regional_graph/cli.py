@@ -200,7 +200,7 @@ def _match_lines(result: object, lang: str = "zh") -> list[str]:
 
 def _cmd_indicators(args: argparse.Namespace) -> int:
     """Indicator tables per district, street and community."""
-    from .analysis.indicators import write_indicators
+    from .export.indicators import write_indicators
 
     G = _load(args)
     _out(_as_of_line(args))
@@ -297,8 +297,8 @@ def _year_before(day: str) -> str:
 
 def _cmd_diff(args: argparse.Namespace) -> int:
     """What changed between two datasets, or one dataset at two dates."""
-    from .analysis.changes import write_diff
     from .build import load_graph
+    from .export.changes import write_diff
 
     old = load_graph(args.old)
     new = load_graph(args.new) if args.new is not None else None
@@ -390,7 +390,7 @@ def _demo_steps(lang: str = "zh"
         return target
 
     def indicators(G: RegionalGraph, target: Path, as_of: str) -> object:
-        from .analysis.indicators import write_indicators
+        from .export.indicators import write_indicators
 
         write_indicators(G, target, as_of=as_of, matching=shared.get("matching"),
                          lang=lang, source=source)  # type: ignore[arg-type]
@@ -405,7 +405,7 @@ def _demo_steps(lang: str = "zh"
         return target
 
     def diff(G: RegionalGraph, target: Path, as_of: str) -> object:
-        from .analysis.changes import write_diff
+        from .export.changes import write_diff
 
         write_diff(G, None, target, as_of_old=_year_before(as_of), as_of_new=as_of,
                    lang=lang, source=source)  # type: ignore[arg-type]

@@ -19,9 +19,10 @@ True
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING, Literal, TypeVar
+from typing import TYPE_CHECKING, Literal, TypeAlias, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -29,8 +30,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import scipy.sparse as sp
 
-from .frames import concat_arrow
-from .schema import LINK_PROPERTIES, LINK_RELTYPE, NODE_TABLES, Label, RelType
+from .frames import concat_arrow, to_text_frame
+from .schema import LINK_PROPERTIES, LINK_RELTYPE, LINKS, NODE_TABLES, Label, RelType
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -43,7 +44,7 @@ LABELS: list[Label] = list(NODE_TABLES)
 REL_TYPES: list[str] = [r.value for r in RelType]
 LINK_REL_TYPES: list[str] = [r.value for r in LINK_RELTYPE.values()]
 
-DateLike = dt.date | str | np.datetime64 | pd.Timestamp | None
+DateLike: TypeAlias = dt.date | str | np.datetime64 | pd.Timestamp | None
 #: Which links :meth:`RegionalGraph.links` returns, relative to its ``as_of`` day.
 LinkState = Literal["live", "ended", "any"]
 _T = TypeVar("_T")
@@ -59,6 +60,20 @@ def live_mask(start: np.ndarray, end: np.ndarray, day: np.datetime64) -> np.ndar
     [True, True]
     """
     return (np.isnat(start) | (start <= day)) & (np.isnat(end) | (end >= day))
+
+
+def ended_mask(start: np.ndarray, end: np.ndarray, day: np.datetime64) -> np.ndarray:
+    """Links that had started by ``day`` and ended before it (expired; a link starting later
+    does not exist yet as of ``day``).
+
+    Examples
+    --------
+    >>> start = np.array(["2024-01-01", "2026-01-01"], dtype="datetime64[s]")
+    >>> end = np.array(["2024-06-30", "2026-06-30"], dtype="datetime64[s]")
+    >>> ended_mask(start, end, as_date("2025-01-01")).tolist()
+    [True, False]
+    """
+    return (np.isnat(start) | (start <= day)) & ~np.isnat(end) & (end < day)
 
 
 @dataclass(frozen=True)
@@ -300,8 +315,13 @@ class RegionalGraph:
 
         ``state="live"`` keeps the links live on ``as_of`` (default today: start empty or
         ≤ the day, end empty or ≥ the day — the one live-link rule of DOMAIN.md); ``"ended"``
-        keeps those whose end lies before the day; ``"any"`` keeps all. Structural types
-        (``PART_OF``, ``LEADS`` …) carry no dates and are always live.
+        keeps those that had started by the day and ended before it; ``"any"`` keeps all.
+        Structural types (``PART_OF``, ``LEADS`` …) carry no dates and are always live.
+
+        A link lasts only while both its ends exist (:meth:`exists`): for ``"live"`` and
+        ``"ended"`` its start is no earlier than the later ``founded`` of its ends and its
+        end no later than the day before the earlier ``dissolved`` (the dates returned are
+        these clipped ones).
 
         Examples
         --------
@@ -320,26 +340,83 @@ class RegionalGraph:
         if state == "any":
             return every
         day = as_date(as_of)
+        every = self._while_ends_exist(every)
         if state == "live":
             return every.select(live_mask(every.start, every.end, day))
         if state == "ended":
-            return every.select(~np.isnat(every.end) & (every.end < day))
+            return every.select(ended_mask(every.start, every.end, day))
         raise ValueError(f"state must be 'live', 'ended' or 'any', not {state!r}")
 
+    def exists(self, as_of: DateLike = None) -> np.ndarray:
+        """Per node: it exists on ``as_of`` (default today). An organisation or Party org
+        exists when ``founded`` is empty or ≤ the day and ``dissolved`` is empty or > the day
+        (DOMAIN.md); every other node always exists.
+
+        Examples
+        --------
+        >>> import regional_graph as rg
+        >>> G = rg.datasets.load_tiny()
+        >>> bool(G.exists("2026-10-01").all())  # the tiny district records no dates
+        True
+        """
+        day = as_date(as_of)
+        if not self._dated():
+            return np.ones(self.number_of_nodes(), dtype=bool)
+        founded, dissolved = self._validity()
+        return (np.isnat(founded) | (founded <= day)) & (np.isnat(dissolved) | (dissolved > day))
+
+    def _dated(self) -> bool:
+        """Whether any node carries a ``founded`` or ``dissolved`` date."""
+        def compute() -> bool:
+            return any(col in self.nodes[label].columns and self.nodes[label][col].notna().any()
+                       for label in (Label.ORGANIZATION, Label.PARTY_ORG)
+                       for col in ("founded", "dissolved"))
+
+        return self.memo(("validity", "any"), compute)
+
+    def _validity(self) -> tuple[np.ndarray, np.ndarray]:
+        """``founded`` and ``dissolved`` of every node (``NaT`` when none)."""
+        def compute() -> tuple[np.ndarray, np.ndarray]:
+            n = self.number_of_nodes()
+            founded = np.full(n, np.datetime64("NaT"), dtype="datetime64[s]")
+            dissolved = founded.copy()
+            for label in (Label.ORGANIZATION, Label.PARTY_ORG):
+                frame, rng = self.nodes[label], self.label_range(label)
+                for col, out in (("founded", founded), ("dissolved", dissolved)):
+                    if col in frame.columns and len(frame):
+                        out[rng] = frame[col].to_numpy(dtype="datetime64[s]")
+            return founded, dissolved
+
+        return self.memo(("validity",), compute)
+
+    def _while_ends_exist(self, links: Links) -> Links:
+        """``links`` with start and end clipped to the days both ends exist."""
+        if not self._dated() or not len(links):
+            return links
+        founded, dissolved = self._validity()
+        last = dissolved - np.timedelta64(1, "D")  # the last day a dissolved node exists
+        start = np.fmax(links.start, np.fmax(founded[links.source], founded[links.target]))
+        end = np.fmin(links.end, np.fmin(last[links.source], last[links.target]))
+        return Links(links.pos, links.source, links.target, start, end)
+
     def _links_of(self, types: tuple[RelType | str, ...]) -> Links:
-        codes = self.edges["type"].cat.codes.to_numpy()
-        if types:
-            wanted = [REL_TYPES.index(RelType(t).value) for t in types]
-            pos = np.flatnonzero(np.isin(codes, wanted))
-        else:
-            pos = np.arange(len(codes))
+        codes, every = self.memo(("links", "columns"), self._edge_columns)
+        if not types:
+            return every
+        mask = np.zeros(len(codes), dtype=bool)
+        for t in types:  # a few equality passes beat np.isin on a million small codes
+            mask |= codes == REL_TYPES.index(RelType(t).value)
+        return every.select(mask)
+
+    def _edge_columns(self) -> tuple[np.ndarray, Links]:
+        """The edge type codes and every relationship as arrays (read from the frame once)."""
         e = self.edges
-        return Links(
-            pos,
-            e["source"].to_numpy()[pos].astype(np.int64),
-            e["target"].to_numpy()[pos].astype(np.int64),
-            e["start"].to_numpy(dtype="datetime64[s]")[pos],
-            e["end"].to_numpy(dtype="datetime64[s]")[pos],
+        return e["type"].cat.codes.to_numpy(), Links(
+            np.arange(len(e)),
+            e["source"].to_numpy().astype(np.int64),
+            e["target"].to_numpy().astype(np.int64),
+            e["start"].to_numpy(dtype="datetime64[s]"),
+            e["end"].to_numpy(dtype="datetime64[s]"),
         )
 
     def memo(self, key: object, compute: Callable[[], _T]) -> _T:
@@ -390,7 +467,7 @@ class RegionalGraph:
         """
         key = ("adj", tuple(sorted(str(t) for t in types)))
         if mask is None and key in self._cache:
-            return self._cache[key]  # type: ignore[return-value]
+            return self._cache[key]
         e = self.edges_of(*types)
         if mask is not None:
             e = e[mask]
@@ -417,8 +494,8 @@ class RegionalGraph:
         """
         if "parent" not in self._cache:
             parent = np.full(self.number_of_nodes(), -1, dtype=np.int64)
-            e = self.edges_of(RelType.PART_OF, RelType.SUBORDINATE_TO)
-            parent[e["source"].to_numpy()] = e["target"].to_numpy()
+            e = self.links(RelType.PART_OF, RelType.SUBORDINATE_TO, state="any")
+            parent[e.source] = e.target
             self._cache["parent"] = parent
         return self._cache["parent"]  # type: ignore[return-value]
 
@@ -469,7 +546,8 @@ class RegionalGraph:
         True
         """
         codes = np.asarray(codes, dtype=np.int64)
-        levels = self.area_levels()
+        levels, names = self.memo(("area_level_codes",), self._area_level_codes)
+        wanted = names.index(level) if level in names else -2
         parent = self.parent_codes()
         cur = codes.copy()
         out = np.full(len(codes), -1, dtype=np.int64)
@@ -477,10 +555,17 @@ class RegionalGraph:
             valid = cur >= 0
             if not valid.any():
                 break
-            hit = valid & (levels[np.where(valid, cur, 0)] == level) & (out < 0)
+            hit = valid & (levels[np.where(valid, cur, 0)] == wanted) & (out < 0)
             out[hit] = cur[hit]
             cur = np.where(valid & (out < 0), parent[np.where(valid, cur, 0)], -1)
         return out
+
+    def _area_level_codes(self) -> tuple[np.ndarray, list[str]]:
+        """Area level code of every node (-1 for non-areas) and the level names."""
+        level = self.nodes[Label.AREA]["level"].astype("category")
+        out = np.full(self.number_of_nodes(), -1, dtype=np.int16)
+        out[self.label_range(Label.AREA)] = level.cat.codes.to_numpy()
+        return out, [str(c) for c in level.cat.categories]
 
     def display_names(self, codes: np.ndarray | None = None) -> np.ndarray:
         """Names of areas, Party orgs and organisations (object array; ``None`` for
@@ -567,28 +652,35 @@ class RegionalGraph:
         return out
 
     def to_networkx(self) -> nx.MultiDiGraph:
-        """A networkx ``MultiDiGraph`` view: nodes keyed by id with ``label`` and properties,
-        edges with ``type`` and their properties (missing values left out; dates as ISO
-        strings such as ``'2026-10-01'``, so ``nx.write_graphml``/``nx.write_gexf`` accept the
-        graph). The key of each edge is its row position in :attr:`edges` (so the order of
-        the links survives).
+        """A networkx ``MultiDiGraph`` view that round-trips exactly
+        (:func:`~regional_graph.build.graph_from_networkx` gives back an equal graph).
+
+        Nodes are keyed by id with ``label`` and properties; edges carry ``type`` and their
+        properties (missing values left out; dates as ISO strings such as ``'2026-10-01'``, so
+        ``nx.write_graphml``/``nx.write_gexf`` accept the graph). The key of each edge is its
+        row position in :attr:`edges` (so the order of the links survives). ``g.graph``
+        holds ``name``, the activities and orders tables and every table's column order, as
+        JSON text (``json.loads(g.graph["orders"])`` → ``{"columns": [...], "data": [...]}``).
 
         Built on demand; at province scale prefer the arrays.
 
         Examples
         --------
         >>> import regional_graph as rg
-        >>> G = rg.datasets.load_sample_district()
+        >>> G = rg.datasets.load_tiny()
         >>> g = G.to_networkx()
-        >>> (g.number_of_nodes(), g.number_of_edges()) == (G.number_of_nodes(),
-        ...                                                 G.number_of_edges())
+        >>> g.number_of_nodes(), g.nodes["C1"]["label"], g.nodes["C1"]["name"]
+        (30, 'Area', '东一社区')
+        >>> [d["start"] for *_, d in g.edges("O1", data=True) if d["type"] == "PAIRED_WITH"]
+        ['2024-01-01']
+        >>> json.loads(g.graph["orders"])["data"][1][:4]
+        ['OD2', 'C3', 'medical', 'open']
+        >>> rg.build.graph_from_networkx(g) == G
         True
-        >>> g.nodes["D01"]["label"], g.nodes["D01"]["level"]
-        ('Area', 'district')
         """
         import networkx as nx
 
-        g = nx.MultiDiGraph(name=self.name)
+        g = nx.MultiDiGraph(name=self.name, **self._networkx_tables())
         for label in LABELS:
             frame = _iso_dates(self.nodes[label])
             records = frame.astype(object).where(frame.notna(), None).to_dict("index")
@@ -610,6 +702,17 @@ class RegionalGraph:
             ))
         )
         return g
+
+    def _networkx_tables(self) -> dict[str, str]:
+        """The graph attributes of :meth:`to_networkx`: what nodes and edges do not carry."""
+        columns = {NODE_TABLES[lbl].name: ["id", *self.nodes[lbl].columns] for lbl in LABELS}
+        base = ("type", "source", "target", *EDGE_PROPERTIES)
+        columns["links"] = [*LINKS.names,
+                            *(link_column(c) for c in self.edges.columns if c not in base)]
+        columns["activities"] = list(self.activities.columns)
+        columns["orders"] = list(self.orders.columns)
+        return {"activities": table_json(self.activities), "orders": table_json(self.orders),
+                "columns": json.dumps(columns, ensure_ascii=False)}
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, RegionalGraph):
@@ -643,3 +746,43 @@ def _iso_dates(frame: pd.DataFrame) -> pd.DataFrame:
 
 #: Edge property columns every graph has (link properties + the matching quantity).
 EDGE_PROPERTIES = (*LINK_PROPERTIES, "quantity")
+#: Prefix of an extra links column whose name is taken by the edge frame's own columns.
+EDGE_ESCAPE = "link."
+
+
+def link_column(column: str) -> str:
+    """The links-table column of an edge-frame column (inverse of
+    :func:`~regional_graph.build.edge_column`).
+
+    Examples
+    --------
+    >>> link_column("link.source"), link_column("备注2")
+    ('source', '备注2')
+    """
+    return column[len(EDGE_ESCAPE):] if column.startswith(EDGE_ESCAPE) else column
+
+
+def table_json(frame: pd.DataFrame) -> str:
+    """A table as JSON text (``{"columns": [...], "data": [[...], ...]}``, values as text,
+    ``null`` when missing); :func:`table_from_json` reads it back.
+
+    Examples
+    --------
+    >>> table_json(pd.DataFrame({"id": ["A1"], "n": [None]}))
+    '{"columns": ["id", "n"], "data": [["A1", null]]}'
+    """
+    text = to_text_frame(frame.reset_index(drop=True))
+    rows = text.astype(object).where(text.notna(), None).to_numpy().tolist()
+    return json.dumps({"columns": list(text.columns), "data": rows}, ensure_ascii=False)
+
+
+def table_from_json(text: str) -> pd.DataFrame:
+    """The raw (text) table written by :func:`table_json`.
+
+    Examples
+    --------
+    >>> table_from_json(table_json(pd.DataFrame({"id": ["A1"], "n": [2]}))).iloc[0].tolist()
+    ['A1', '2']
+    """
+    data = json.loads(text)
+    return to_text_frame(pd.DataFrame(data["data"], columns=data["columns"]))

@@ -3,7 +3,7 @@
 Each dataset keeps its own ids under a namespace (``"<name>:<id>"``), so ids that collide
 between datasets (every district has an ``S01``) stay apart, and the top areas of every
 dataset (its district) are joined under one new area of level ``city``. Every analysis then
-runs on the merged graph unchanged; ``indicators(G, level="district")`` has one row per
+runs on the merged graph unchanged; ``indicators(G, by="district")`` has one row per
 district and :func:`~regional_graph.analysis.compare.compare_districts` puts the headline
 indicators side by side.
 
@@ -82,7 +82,7 @@ def merge(
     >>> import regional_graph as rg
     >>> G = rg.datasets.load_sample_district()
     >>> city = merge([G, G], names=["east", "west"], city_name="示例市")
-    >>> t = rg.analysis.indicators.indicators(city, level="district",
+    >>> t = rg.analysis.indicators.indicators(city, by="district",
     ...                                       as_of=rg.datasets.REFERENCE_DATE)
     >>> t.index.tolist(), t["parent"].tolist()
     (['east:D01', 'west:D01'], ['示例市', '示例市'])

@@ -454,6 +454,11 @@ AREAS = Table(
     label=Label.AREA,
 )
 
+#: Validity dates of organisations and Party orgs: one exists as of a day when ``founded`` is
+#: empty or ≤ the day and ``dissolved`` is empty or > the day.
+_VALIDITY = (Column("founded", "成立日期", "date", aliases=("设立日期",)),
+             Column("dissolved", "撤销日期", "date", aliases=("注销日期",)))
+
 PARTY_ORGS = Table(
     "party_orgs",
     "党组织",
@@ -470,6 +475,7 @@ PARTY_ORGS = Table(
             "host_id", "所在单位", "ref", refs=(Label.ORGANIZATION,), rel=RelType.HOSTED_BY
         ),
         Column("members", "党员数", **_COUNT),
+        *_VALIDITY,
     ),
     label=Label.PARTY_ORG,
     optional=True,
@@ -490,6 +496,7 @@ ORGANIZATIONS = Table(
         Column("lat", "纬度", "float", minimum=-90, maximum=90),
         Column("lon", "经度", "float", minimum=-180, maximum=180),
         Column("address", "地址", "str"),
+        *_VALIDITY,
     ),
     label=Label.ORGANIZATION,
     optional=True,

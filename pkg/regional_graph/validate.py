@@ -185,6 +185,7 @@ def check_tables(raw: Mapping[str, pd.DataFrame]) -> tuple[Tables, pd.DataFrame]
     run.check_ids()
     run.check_references()
     run.check_links()
+    run.check_validity_dates()
     run.check_hierarchies()
     run.check_activities()
     run.check_orders()
@@ -531,6 +532,20 @@ class _Run:
         if before.any():
             self.fail_rows("links", before, "end", df["end"].dt.strftime("%Y-%m-%d"),
                            "end before start", "an end date on or after the start date")
+
+    def check_validity_dates(self) -> None:
+        """An organisation or Party org is dissolved on or after the day it was founded."""
+        for tname in ("organizations", "party_orgs"):
+            df = self.typed[tname]
+            if not len(df) or "dissolved" not in df or "founded" not in df:
+                continue
+            founded, dissolved = df["founded"].to_numpy(), df["dissolved"].to_numpy()
+            before = ~pd.isna(founded) & ~pd.isna(dissolved) & (dissolved < founded)
+            if before.any():
+                self.fail_rows(tname, before, "dissolved",
+                               df["dissolved"].dt.strftime("%Y-%m-%d"),
+                               "撤销日期早于成立日期 (dissolved before founded)",
+                               "不早于成立日期的撤销日期 (a dissolved date on or after founded)")
 
     def check_hierarchies(self) -> None:
         for tname in ("areas", "party_orgs"):

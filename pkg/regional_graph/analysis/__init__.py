@@ -4,9 +4,8 @@ Examples
 --------
 >>> import regional_graph as rg
 >>> from regional_graph.analysis import coverage
->>> G = rg.datasets.load_sample_district()
->>> len(coverage.uncovered(G, as_of=rg.datasets.REFERENCE_DATE)) > 0
-True
+>>> coverage.uncovered(rg.datasets.load_tiny(), as_of="2026-10-01").index.tolist()
+['O6', 'O7', 'O8']
 """
 
 from __future__ import annotations

@@ -6,17 +6,23 @@ different ledgers (different node codes) compare correctly.
 
 Examples
 --------
+The tiny district between 2023-06-01 and 2026-10-01: the school O1's three links started
+in 2024, the hospital O2's pair with PC3 ended on 2023-12-31.
+
 >>> import regional_graph as rg
->>> G = rg.datasets.load_sample_district()
->>> d = diff(G, G, as_of_old="2025-10-01", as_of_new=rg.datasets.REFERENCE_DATE)
->>> len(d.pairs_added) > 0 and len(d.street_coverage) == 13
-True
+>>> G = rg.datasets.load_tiny()
+>>> d = diff(G, G, as_of_old="2023-06-01", as_of_new="2026-10-01")
+>>> d.pairs_added.index.tolist()
+['paired_with:O1->PC1', 'sits_on:O1->PS1', 'conference_member:O1->PS1']
+>>> d.pairs_ended.index.tolist(), d.isolated_gained.index.tolist(), d.isolated_lost.index.tolist()
+(['paired_with:O2->PC3'], ['O2'], ['O1'])
 """
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass, field
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -24,14 +30,13 @@ import pandas as pd
 from .. import schema
 from ..graph import REL_TYPES, DateLike, RegionalGraph, as_date
 from ..schema import Label
-from ..vocab import Lang
 from . import coverage, isolation
-from .coverage import _covered_nodes, _edge_arrays, _edge_positions, _ids, _live, _names
+from ._common import TIE_RELS, covered_nodes, ids, names, org_table, orgs_of_kind
 
-__all__ = ["DIFF_TABLES", "GraphDiff", "diff", "diff_tables", "indicator_changes", "write_diff"]
+if TYPE_CHECKING:
+    from .indicators import Level
 
-_TIE_RELS = tuple(schema.LINK_RELTYPE[t] for t in schema.TIE_TYPES)
-
+__all__ = ["DIFF_TABLES", "GraphDiff", "diff", "diff_tables", "indicator_changes"]
 
 @dataclass(frozen=True)
 class GraphDiff:
@@ -61,14 +66,12 @@ class GraphDiff:
     Examples
     --------
     >>> import regional_graph as rg
-    >>> G = rg.datasets.load_sample_district()
-    >>> d = diff(G, as_of_old="2025-10-01", as_of_new=rg.datasets.REFERENCE_DATE)
-    >>> isinstance(d, GraphDiff), len(d.pairs_added) > 0
-    (True, True)
+    >>> d = diff(rg.datasets.load_tiny(), as_of_old="2023-06-01", as_of_new="2026-10-01")
     >>> list(d.pairs_added.columns)
     ['type', 'source_id', 'source_name', 'target_id', 'target_name']
-    >>> len(d.street_coverage) == len(G.nodes[rg.schema.Label.AREA].query("level == 'street'"))
-    True
+    >>> d.street_coverage[["covered_old", "covered_new", "rate_all_change"]].to_dict("index")
+    {'S1': {'covered_old': 3, 'covered_new': 3, 'rate_all_change': 0.0}, \
+'S2': {'covered_old': 0, 'covered_new': 0, 'rate_all_change': 0.0}}
     """
 
     pairs_added: pd.DataFrame
@@ -87,9 +90,10 @@ class GraphDiff:
         Examples
         --------
         >>> import regional_graph as rg
-        >>> G = rg.datasets.load_sample_district()
-        >>> sorted(diff(G, G).summary())[:2]
-        ['isolated_gained', 'isolated_lost']
+        >>> diff(rg.datasets.load_tiny(), as_of_old="2023-06-01",
+        ...      as_of_new="2026-10-01").summary()  # doctest: +NORMALIZE_WHITESPACE
+        {'pairs_added': 3, 'pairs_ended': 1, 'newly_covered': 0, 'newly_uncovered': 0,
+         'isolated_gained': 1, 'isolated_lost': 1}
         """
         return {"pairs_added": len(self.pairs_added), "pairs_ended": len(self.pairs_ended),
                 "newly_covered": len(self.newly_covered),
@@ -99,17 +103,15 @@ class GraphDiff:
 
 
 def _live_ties(G: RegionalGraph, day: np.datetime64) -> pd.DataFrame:
-    pos = _edge_positions(G, *_TIE_RELS)
-    src, tgt, start, end = _edge_arrays(G, pos)
-    keep = _live(start, end, day)
-    pos, src, tgt = pos[keep], src[keep], tgt[keep]
+    ties = G.links(*TIE_RELS, as_of=day)
+    pos, src, tgt = ties.pos, ties.source, ties.target
     rel = np.asarray(REL_TYPES, dtype=object)[G.edges["type"].cat.codes.to_numpy()[pos]]
     frame = pd.DataFrame({
         "type": pd.array([r.lower() for r in rel], dtype="str"),
-        "source_id": _ids(G, src),
-        "source_name": pd.array(_names(G, src), dtype="str"),
-        "target_id": _ids(G, tgt),
-        "target_name": pd.array(_names(G, tgt), dtype="str"),
+        "source_id": ids(G, src),
+        "source_name": pd.array(names(G, src), dtype="str"),
+        "target_id": ids(G, tgt),
+        "target_name": pd.array(names(G, tgt), dtype="str"),
     })
     frame.index = pd.Index(frame["type"] + ":" + frame["source_id"] + "->" + frame["target_id"],
                            dtype="str", name="id")
@@ -118,7 +120,7 @@ def _live_ties(G: RegionalGraph, day: np.datetime64) -> pd.DataFrame:
 
 def _covered_ids(G: RegionalGraph, day: np.datetime64) -> pd.Index:
     orng = G.label_range(Label.ORGANIZATION)
-    covered = _covered_nodes(G, day)[orng] & coverage._org_kind_mask(G, schema.TWO_NEW_KINDS)
+    covered = covered_nodes(G, day)[orng] & orgs_of_kind(G, schema.TWO_NEW_KINDS, day)
     return G.nodes[Label.ORGANIZATION].index[covered]
 
 
@@ -140,11 +142,12 @@ def diff(
 
     Examples
     --------
+    Before 2023-03-01 the joint branch PJ1 covered nobody yet (O4 and O5 joined then):
+
     >>> import regional_graph as rg
-    >>> G = rg.datasets.load_sample_district()
-    >>> d = diff(G, as_of_old="2026-01-01", as_of_new=rg.datasets.REFERENCE_DATE)
-    >>> bool(d.street_coverage["rate_all_new"].between(0, 1).all())
-    True
+    >>> d = diff(rg.datasets.load_tiny(), as_of_old="2023-01-01", as_of_new="2026-10-01")
+    >>> d.newly_covered.index.tolist(), d.street_coverage.loc["S1", "rate_all_change"]
+    (['O4', 'O5'], np.float64(0.5))
     """
     new = old if new is None else new
     day_old, day_new = as_date(as_of_old), as_date(as_of_new)
@@ -155,7 +158,7 @@ def diff(
     cov_old, cov_new = _covered_ids(old, day_old), _covered_ids(new, day_new)
     gained = cov_new[~cov_new.isin(cov_old)]
     rows = new.nodes[Label.ORGANIZATION].index.get_indexer(gained)
-    newly_covered = coverage._org_table(new, rows)
+    newly_covered = org_table(new, rows)
     newly_covered["new_org"] = ~newly_covered.index.isin(old.nodes[Label.ORGANIZATION].index)
     unc_new = coverage.uncovered(new, as_of=day_new)
     newly_uncovered = unc_new[unc_new.index.isin(cov_old)]
@@ -185,13 +188,13 @@ def diff(
 
 
 def indicator_changes(old: RegionalGraph, new: RegionalGraph | None = None, *,
-                      level: str = "district", as_of_old: DateLike = None,
-                      as_of_new: DateLike = None) -> pd.DataFrame:
+                      by: Level = "district", as_of_old: DateLike = None,
+                      as_of_new: DateLike = None, level: Level | None = None) -> pd.DataFrame:
     """The indicator tables of two states side by side: one row per area and indicator
     with ``old``, ``new`` and ``change`` (``new − old``; rates as fractions).
 
     Areas are matched by id (an area in one state only has an empty other side).
-    ``attrs["percent_rows"]`` marks the rows that are rates.
+    ``by`` is the area level (``level=`` is its deprecated spelling).
 
     Examples
     --------
@@ -200,16 +203,20 @@ def indicator_changes(old: RegionalGraph, new: RegionalGraph | None = None, *,
     >>> t = indicator_changes(G, as_of_old="2025-10-01", as_of_new="2026-10-01")
     >>> list(t.columns)
     ['name', 'indicator', 'old', 'new', 'change']
-    >>> row = t[t["indicator"] == "pairs"].iloc[0]
-    >>> bool(row["change"] == row["new"] - row["old"])
-    True
+    >>> G = rg.datasets.load_tiny()
+    >>> t = indicator_changes(G, by="street", as_of_old="2023-06-01", as_of_new="2026-10-01")
+    >>> t[t["indicator"] == "isolated_units"]["change"].to_dict()
+    {'S1': -1.0, 'S2': 1.0}
     """
-    from ..export.tables import is_rate
     from .indicators import indicators
 
+    if level is not None:
+        warnings.warn("indicator_changes(level=...) is deprecated; use by=...",
+                      DeprecationWarning, stacklevel=2)
+        by = level
     new = old if new is None else new
-    a = indicators(old, level=level, as_of=as_date(as_of_old))  # type: ignore[arg-type]
-    b = indicators(new, level=level, as_of=as_date(as_of_new))  # type: ignore[arg-type]
+    a = indicators(old, by=by, as_of=as_date(as_of_old))
+    b = indicators(new, by=by, as_of=as_date(as_of_new))
     cols = [c for c in b.columns if c not in ("name", "parent_id", "parent")
             and pd.api.types.is_numeric_dtype(b[c].dtype)]
     cols += [c for c in a.columns if c not in cols and c in b.columns
@@ -228,9 +235,7 @@ def indicator_changes(old: RegionalGraph, new: RegionalGraph | None = None, *,
     out["change"] = out["new"] - out["old"]
     for col in ("id", "name", "indicator"):
         out[col] = out[col].astype("str")
-    out = out.set_index("id")
-    out.attrs["percent_rows"] = np.array([is_rate(c) for c in out["indicator"]], dtype=bool)
-    return out
+    return out.set_index("id")
 
 
 #: The diff workbook's tables (file stems) in sheet order.
@@ -249,49 +254,22 @@ def diff_tables(old: RegionalGraph, new: RegionalGraph | None = None, *,
     Examples
     --------
     >>> import regional_graph as rg
-    >>> G = rg.datasets.load_sample_district()
-    >>> t = diff_tables(G, as_of_old="2025-10-01", as_of_new="2026-10-01")
-    >>> list(t) == list(DIFF_TABLES)
-    True
+    >>> t = diff_tables(rg.datasets.load_tiny(), as_of_old="2023-06-01",
+    ...                 as_of_new="2026-10-01")
+    >>> list(t) == list(DIFF_TABLES), t["isolated_gained"].index.tolist()
+    (True, ['O2'])
     """
     d = diff(old, new, as_of_old=as_of_old, as_of_new=as_of_new)
     counts = d.summary()
     summary = pd.DataFrame({"item": pd.array(list(counts), dtype="str"),
                             "value": np.asarray(list(counts.values()), dtype=np.int64)})
-    days = {"as_of_old": d.as_of_old, "as_of_new": d.as_of_new}
     return {
         "diff_summary": summary,
-        "indicators_district": indicator_changes(old, new, level="district", **days),
-        "indicators_street": indicator_changes(old, new, level="street", **days),
+        "indicators_district": indicator_changes(old, new, by="district",
+                                                 as_of_old=d.as_of_old, as_of_new=d.as_of_new),
+        "indicators_street": indicator_changes(old, new, by="street",
+                                               as_of_old=d.as_of_old, as_of_new=d.as_of_new),
         "pairs_added": d.pairs_added, "pairs_ended": d.pairs_ended,
         "newly_covered": d.newly_covered, "newly_uncovered": d.newly_uncovered,
         "isolated_gained": d.isolated_gained, "isolated_lost": d.isolated_lost,
     }
-
-
-def write_diff(old: RegionalGraph, new: RegionalGraph | None = None, out_dir: str | Path = ".",
-               *, as_of_old: DateLike = None, as_of_new: DateLike = None, lang: Lang = "zh",
-               source: str | None = None) -> dict[str, Path]:
-    """Write :func:`diff_tables` as CSV files and ``diff.xlsx`` (with a 说明 sheet).
-
-    Examples
-    --------
-    >>> import tempfile, regional_graph as rg
-    >>> G = rg.datasets.load_sample_district()
-    >>> with tempfile.TemporaryDirectory() as d:
-    ...     paths = write_diff(G, None, d, as_of_old="2025-10-01", as_of_new="2026-10-01")
-    ...     paths["diff"].name
-    'diff.xlsx'
-    """
-    from ..export.tables import write_tables
-
-    tables = diff_tables(old, new, as_of_old=as_of_old, as_of_new=as_of_new)
-    day_old = np.datetime_as_string(as_date(as_of_old), "D")
-    day_new = np.datetime_as_string(as_date(as_of_new), "D")
-    zh = lang == "zh"
-    notes = {("基期" if zh else "old state"): f"{day_old}",
-             ("本期" if zh else "new state"): f"{day_new}"}
-    title = "年度对比(本期与基期)" if zh else "change between two states"
-    return write_tables(tables, out_dir, workbook="diff", lang=lang, as_of=day_new,
-                        source=source or new.name if new is not None else source or old.name,
-                        title=title, notes=notes)

@@ -85,7 +85,7 @@ def compare_districts(
     >>> list(t.columns)
     ['名称', '上级名称', '两新组织数']
     """
-    table = indicators(G, level="district", as_of=as_of, matching=matching)
+    table = indicators(G, by="district", as_of=as_of, matching=matching)
     missing = [c for c in columns if c not in table.columns]
     if missing:
         raise KeyError(f"`columns`: {missing} not in the indicator table")

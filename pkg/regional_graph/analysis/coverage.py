@@ -18,21 +18,24 @@ grouping loops, once per street.
 
 Examples
 --------
+The tiny district (``rg.datasets.load_tiny()``): enterprises O3, O4, O6, O7, O8 and the
+social organisation O5 are two-new; O3 (its own branch PB1), O4 and O5 (joint branch PJ1)
+are covered.
+
 >>> import regional_graph as rg
->>> G = rg.datasets.load_sample_district()
->>> day = rg.datasets.REFERENCE_DATE
->>> u = uncovered(G, as_of=day)
->>> sorted(u["reason"].unique())
-['no covered_by link', 'only expired links']
->>> r = coverage_rates(G, as_of=day, by="district")
->>> bool(0 <= r["rate_all"].iloc[0] <= 1)
-True
+>>> G = rg.datasets.load_tiny()
+>>> uncovered(G, as_of="2026-10-01").index.tolist()
+['O6', 'O7', 'O8']
+>>> r = coverage_rates(G, as_of="2026-10-01", by="district")
+>>> r.loc["D1", ["two_new", "covered_two_new", "rate_all", "rate_with_members"]].tolist()
+[6.0, 3.0, 0.5, 0.6]
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
@@ -40,9 +43,23 @@ import pandas as pd
 
 from .. import schema
 from ..geo import haversine_km as _haversine
-from ..graph import REL_TYPES, DateLike, RegionalGraph, as_date
-from ..graph import live_mask as _live
+from ..graph import DateLike, RegionalGraph, as_date
 from ..schema import Label, RelType
+from ._common import (
+    MISSING_INDUSTRY,
+    area_name,
+    covered_nodes,
+    ids,
+    join_per_row,
+    last_per,
+    located_in,
+    names,
+    org_places,
+    org_table,
+    orgs_of_kind,
+    party_members,
+    rate,
+)
 
 log = logging.getLogger(__name__)
 
@@ -54,6 +71,7 @@ __all__ = [
     "coverage_rates",
     "coverage_totals",
     "joint_branch_proposals",
+    "rate",
     "should_build",
     "uncovered",
 ]
@@ -92,151 +110,6 @@ DEFAULT_RELATED_INDUSTRIES: dict[str, str] = {
     "社会服务": "社会服务", "养老": "社会服务", "物业": "社会服务",
 }
 
-_CACHE_KEY = "regional_graph.analysis"
-_ORG_COLUMNS = ("name", "kind", "industry", "party_members")
-_MISSING_INDUSTRY = "(未填行业)"
-
-# --------------------------------------------------------------------------------------------
-# shared helpers (also used by isolation, changes and report)
-# --------------------------------------------------------------------------------------------
-
-
-def _edge_positions(G: RegionalGraph, *types: RelType | str) -> np.ndarray:
-    """Row positions in ``G.edges`` of the given relationship types."""
-    parts = []
-    for t in types:
-        key = (_CACHE_KEY, "positions", RelType(t).value)
-        if key not in G._cache:  # the edge frame of a graph never changes: cache per type
-            codes = G.edges["type"].cat.codes.to_numpy()
-            G._cache[key] = np.flatnonzero(codes == REL_TYPES.index(RelType(t).value))
-        parts.append(G._cache[key])
-    if len(parts) == 1:
-        return parts[0]  # type: ignore[return-value]
-    return np.sort(np.concatenate(parts))  # type: ignore[arg-type]
-
-
-def _edge_arrays(
-    G: RegionalGraph, pos: np.ndarray
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """``source``, ``target`` (int64 codes), ``start``, ``end`` of the edges at ``pos``."""
-    e = G.edges
-    return (
-        e["source"].to_numpy()[pos].astype(np.int64),
-        e["target"].to_numpy()[pos].astype(np.int64),
-        e["start"].to_numpy(dtype="datetime64[s]")[pos],
-        e["end"].to_numpy(dtype="datetime64[s]")[pos],
-    )
-
-
-def _ended(start: np.ndarray, end: np.ndarray, day: np.datetime64) -> np.ndarray:
-    """Links that existed before ``day`` and ended before it (links starting later are
-    ignored: as of ``day`` they do not exist yet)."""
-    return (np.isnat(start) | (start <= day)) & ~np.isnat(end) & (end < day)
-
-
-def _last_per(keys: np.ndarray, values: np.ndarray, n: int) -> np.ndarray:
-    """For each key in ``0..n-1``, the position (into ``keys``) of its largest value (-1)."""
-    out = np.full(n, -1, dtype=np.int64)
-    if len(keys):
-        order = np.lexsort((values, keys))
-        k = keys[order]
-        last = np.r_[k[1:] != k[:-1], True]
-        out[k[last]] = order[last]
-    return out
-
-
-def _take_text(values: pd.Series | pd.Index, pos: np.ndarray) -> pd.api.extensions.ExtensionArray:
-    """``values[pos]`` keeping the dtype, missing where ``pos`` is -1."""
-    return values.array.take(np.asarray(pos, dtype=np.int64), allow_fill=True)
-
-
-def _ids(G: RegionalGraph, codes: np.ndarray) -> pd.api.extensions.ExtensionArray:
-    return _take_text(G.ids, codes)
-
-
-def _names(G: RegionalGraph, codes: np.ndarray) -> np.ndarray:
-    return G.display_names(codes)
-
-
-def _area_name(G: RegionalGraph, codes: np.ndarray) -> pd.api.extensions.ExtensionArray:
-    start = G.label_range(Label.AREA).start
-    codes = np.asarray(codes, dtype=np.int64)
-    return _take_text(G.nodes[Label.AREA]["name"], np.where(codes >= 0, codes - start, -1))
-
-
-def _org_places(G: RegionalGraph) -> dict[str, np.ndarray]:
-    """Community, street and district area code of every organisation (-1 when none)."""
-    key = (_CACHE_KEY, "org_places")
-    if key not in G._cache:
-        area = _located_in(G, Label.ORGANIZATION, RelType.LOCATED_IN)
-        G._cache[key] = {lvl: G.ancestor_at(area, lvl)
-                         for lvl in ("community", "street", "district")}
-    return G._cache[key]  # type: ignore[return-value]
-
-
-def _located_in(G: RegionalGraph, label: Label, rel: RelType) -> np.ndarray:
-    """Area code of every node of ``label`` along ``rel`` (``LOCATED_IN`` for organisations,
-    ``LEADS`` for Party orgs); -1 when none. Reads the resolved edges, no id lookups."""
-    rng = G.label_range(label)
-    src, tgt, _, _ = _edge_arrays(G, _edge_positions(G, rel))
-    out = np.full(rng.stop - rng.start, -1, dtype=np.int64)
-    ok = (src >= rng.start) & (src < rng.stop)
-    out[src[ok] - rng.start] = tgt[ok]
-    return out
-
-
-def _join_per_row(k: np.ndarray, values: np.ndarray, n_rows: int
-                  ) -> pd.api.extensions.ExtensionArray:
-    """Comma-join ``values`` (text or None) grouped by row ``k`` (in order, duplicates
-    dropped) into ``n_rows`` cells; rows with one value take it as is (the usual case)."""
-    out = np.full(n_rows, None, dtype=object)
-    count = np.bincount(k, minlength=n_rows)
-    single = count[k] == 1
-    out[k[single]] = values[single]
-    multi = ~single
-    if multi.any():
-        joined = pd.Series(values[multi], dtype=object).groupby(k[multi], sort=True).agg(
-            lambda s: ", ".join(dict.fromkeys(str(v) for v in s if v is not None)))
-        out[joined.index.to_numpy()] = joined.to_numpy(dtype=object)
-    return pd.array(out, dtype="str")
-
-
-def _org_kind_mask(G: RegionalGraph, kinds: tuple[str, ...]) -> np.ndarray:
-    return G.organizations_of_kind(kinds)
-
-
-def _party_members(G: RegionalGraph) -> np.ndarray:
-    """``party_members`` of every organisation as floats (NaN when missing)."""
-    return G.nodes[Label.ORGANIZATION]["party_members"].to_numpy(dtype="float64",
-                                                                 na_value=np.nan)
-
-
-def _org_table(G: RegionalGraph, rows: np.ndarray, columns: tuple[str, ...] = _ORG_COLUMNS,
-               places: tuple[str, ...] = ("community", "street")) -> pd.DataFrame:
-    """Organisation rows (positions in the Organization frame) with their places."""
-    frame = G.nodes[Label.ORGANIZATION]
-    out = frame.iloc[rows][list(columns)].copy()
-    out.index.name = "id"
-    where = _org_places(G)
-    for lvl in places:
-        codes = where[lvl][rows]
-        out[f"{lvl}_id"] = _ids(G, codes)
-        out[lvl] = _area_name(G, codes)
-    return out
-
-
-def _covered_nodes(G: RegionalGraph, day: np.datetime64) -> np.ndarray:
-    """Boolean per node: source of a live ``covered_by`` link."""
-    src, _, start, end = _edge_arrays(G, _edge_positions(G, RelType.COVERED_BY))
-    covered = np.zeros(G.number_of_nodes(), dtype=bool)
-    covered[src[_live(start, end, day)]] = True
-    return covered
-
-
-def _dates(values: np.ndarray) -> pd.Series:
-    return pd.Series(np.asarray(values, dtype="datetime64[s]"))
-
-
 # --------------------------------------------------------------------------------------------
 # uncovered, should build
 # --------------------------------------------------------------------------------------------
@@ -264,39 +137,36 @@ def uncovered(G: RegionalGraph, *, as_of: DateLike = None) -> pd.DataFrame:
 
     Notes
     -----
-    A third reason, "covered only by a Party org that has ended", cannot occur: a PartyOrg
-    has no end date in the template and validation guarantees every ``covered_by`` target
-    exists, so the only way coverage ends is the link's own ``end`` ("only expired links").
-    A branch recorded with ``members`` = 0 still covers (``DOMAIN.md``), so rates agree.
+    A link lasts only while both its ends exist (``founded``/``dissolved``,
+    :meth:`~regional_graph.graph.RegionalGraph.exists`): coverage by a Party org dissolved
+    before ``as_of`` ended the day before, so it is "only expired links" with that day as
+    ``last_end``; organisations that do not exist on ``as_of`` are left out. A branch
+    recorded with ``members`` = 0 still covers (``DOMAIN.md``), so rates agree.
 
     Examples
     --------
     >>> import regional_graph as rg
-    >>> G = rg.datasets.load_sample_district()
-    >>> u = uncovered(G, as_of=rg.datasets.REFERENCE_DATE)
-    >>> set(u["kind"]) <= {"enterprise", "social_org"}
-    True
+    >>> G = rg.datasets.load_tiny()
+    >>> u = uncovered(G, as_of="2026-10-01")
+    >>> u["community"].tolist(), u["reason"].unique().tolist()
+    (['西一社区', '西一社区', '东一社区'], ['no covered_by link'])
+    >>> uncovered(G, as_of="2022-01-01").index.tolist()  # before any covered_by link
+    ['O3', 'O4', 'O5', 'O6', 'O7', 'O8']
     """
     day = as_date(as_of)
     orng = G.label_range(Label.ORGANIZATION)
     n = G.number_of_nodes()
-    src, tgt, start, end = _edge_arrays(G, _edge_positions(G, RelType.COVERED_BY))
-    covered = np.zeros(n, dtype=bool)
-    covered[src[_live(start, end, day)]] = True
-    ended = np.flatnonzero(_ended(start, end, day))
-    last = _last_per(src[ended], end[ended].astype(np.int64), n)
-    rows = np.flatnonzero(_org_kind_mask(G, schema.TWO_NEW_KINDS) & ~covered[orng])
-    out = _org_table(G, rows)
-    lst = last[rows + orng.start]
-    has = lst >= 0
-    out["reason"] = np.where(has, REASON_EXPIRED, REASON_NO_LINK)
-    pick = ended[np.where(has, lst, 0)] if len(ended) else np.zeros(len(rows), np.int64)
-    last_end = np.where(has, end[pick] if len(ended) else np.datetime64("NaT"),
-                        np.datetime64("NaT")).astype("datetime64[s]")
-    out["last_end"] = last_end
-    out["last_covered_by"] = _ids(G, np.where(has, tgt[pick] if len(ended) else -1, -1))
+    covered = covered_nodes(G, day)
+    ended = G.links(RelType.COVERED_BY, as_of=day, state="ended")
+    last = last_per(ended.source, ended.end.astype(np.int64), n)
+    rows = np.flatnonzero(orgs_of_kind(G, schema.TWO_NEW_KINDS, day) & ~covered[orng])
+    out = org_table(G, rows)
+    lst = last[rows + orng.start]  # -1 picks the sentinel appended below
+    out["reason"] = np.where(lst >= 0, REASON_EXPIRED, REASON_NO_LINK)
+    out["last_end"] = np.r_[ended.end, np.datetime64("NaT", "s")][lst]
+    out["last_covered_by"] = ids(G, np.r_[ended.target, -1][lst])
     log.debug("uncovered: %d of %d two-new organisations", len(out),
-              int(_org_kind_mask(G, schema.TWO_NEW_KINDS).sum()))
+              int(orgs_of_kind(G, schema.TWO_NEW_KINDS, day).sum()))
     return out
 
 
@@ -316,32 +186,34 @@ def should_build(G: RegionalGraph, *, as_of: DateLike = None) -> pd.DataFrame:
 
     Examples
     --------
+    O3 (3 Party members) has its own branch PB1; O8 (4) has none:
+
     >>> import regional_graph as rg
-    >>> G = rg.datasets.load_sample_district()
-    >>> s = should_build(G, as_of=rg.datasets.REFERENCE_DATE)
-    >>> bool((s["party_members"] >= 3).all())
-    True
+    >>> s = should_build(rg.datasets.load_tiny(), as_of="2026-10-01")
+    >>> s.index.tolist(), s.loc["O8", "covered"], s.loc["O8", "reason"]
+    (['O8'], np.False_, 'not covered, no own branch')
     """
     day = as_date(as_of)
     orng = G.label_range(Label.ORGANIZATION)
     prng = G.label_range(Label.PARTY_ORG)
     n = G.number_of_nodes()
-    po_src, host, _, _ = _edge_arrays(G, _edge_positions(G, RelType.HOSTED_BY))
+    hosted = G.links(RelType.HOSTED_BY, as_of=day)  # Party orgs existing on the day
+    po_src, host = hosted.source, hosted.target
     level = G.nodes[Label.PARTY_ORG]["level"]
     own_codes = [i for i, c in enumerate(level.cat.categories) if c in schema.OWN_ORG_LEVELS]
     level_codes = level.cat.codes.to_numpy()
     own = np.isin(level_codes[po_src - prng.start], own_codes)
     has_own = np.zeros(n, dtype=bool)
     has_own[host[own]] = True
-    big = _party_members(G) >= schema.MIN_MEMBERS_INDEPENDENT
-    rows = np.flatnonzero(_org_kind_mask(G, schema.TWO_NEW_KINDS) & big & ~has_own[orng])
-    out = _org_table(G, rows)
+    big = party_members(G) >= schema.MIN_MEMBERS_INDEPENDENT
+    rows = np.flatnonzero(orgs_of_kind(G, schema.TWO_NEW_KINDS, day) & big & ~has_own[orng])
+    out = org_table(G, rows)
 
-    c_src, c_tgt, c_start, c_end = _edge_arrays(G, _edge_positions(G, RelType.COVERED_BY))
+    cov = G.links(RelType.COVERED_BY, as_of=day)
     in_rows = np.zeros(n, dtype=bool)
     in_rows[rows + orng.start] = True
-    keep = _live(c_start, c_end, day) & in_rows[c_src]
-    o, t = c_src[keep], c_tgt[keep]
+    keep = in_rows[cov.source]
+    o, t = cov.source[keep], cov.target[keep]
     order = np.lexsort((t, o))
     o, t = o[order], t[order]
     first = np.r_[True, (o[1:] != o[:-1]) | (t[1:] != t[:-1])] if len(o) else np.zeros(0, bool)
@@ -353,11 +225,11 @@ def should_build(G: RegionalGraph, *, as_of: DateLike = None) -> pd.DataFrame:
     is_joint = level_codes[t - prng.start] == list(level.cat.categories).index("joint_branch")
     n_joint = np.bincount(k, weights=is_joint, minlength=len(rows))
     level_names = np.asarray(level.cat.categories, dtype=object)[level_codes[t - prng.start]]
-    texts = {"covered_by": np.asarray(_ids(G, t), dtype=object),
-             "covered_by_name": _names(G, t), "covered_by_level": level_names}
+    texts = {"covered_by": np.asarray(ids(G, t), dtype=object),
+             "covered_by_name": names(G, t), "covered_by_level": level_names}
     out["covered"] = n_cov > 0
     for col, values in texts.items():
-        out[col] = _join_per_row(k, values, len(rows))
+        out[col] = join_per_row(k, values, len(rows))
     out["reason"] = np.select(
         [n_cov == 0, n_joint == n_cov],
         [REASON_BUILD_UNCOVERED, REASON_BUILD_JOINT],
@@ -378,16 +250,10 @@ _RATE_COLUMNS = ("two_new", "covered_two_new", "rate_all", "with_members",
 def _flags(G: RegionalGraph, day: np.datetime64) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Per organisation: two-new, covered (live), has ≥ 1 Party member."""
     orng = G.label_range(Label.ORGANIZATION)
-    two_new = _org_kind_mask(G, schema.TWO_NEW_KINDS)
-    covered = _covered_nodes(G, day)[orng] & two_new
-    with_members = two_new & (_party_members(G) >= 1)
+    two_new = orgs_of_kind(G, schema.TWO_NEW_KINDS, day)
+    covered = covered_nodes(G, day)[orng] & two_new
+    with_members = two_new & (party_members(G) >= 1)
     return two_new, covered, with_members
-
-
-def _rate(num: np.ndarray, den: np.ndarray) -> np.ndarray:
-    num = np.asarray(num, dtype=np.float64)
-    den = np.asarray(den, dtype=np.float64)
-    return np.divide(num, den, out=np.full(len(num), np.nan), where=den > 0)
 
 
 def _rate_frame(key: np.ndarray, n_groups: int, flags: tuple[np.ndarray, ...]) -> dict[str, object]:
@@ -399,9 +265,9 @@ def _rate_frame(key: np.ndarray, n_groups: int, flags: tuple[np.ndarray, ...]) -
 
     tn, cv = count(two_new), count(covered)
     wm, cwm = count(with_members), count(covered & with_members)
-    return {"two_new": tn, "covered_two_new": cv, "rate_all": _rate(cv, tn),
+    return {"two_new": tn, "covered_two_new": cv, "rate_all": rate(cv, tn),
             "with_members": wm, "covered_with_members": cwm,
-            "rate_with_members": _rate(cwm, wm)}
+            "rate_with_members": rate(cwm, wm)}
 
 
 def coverage_totals(G: RegionalGraph, *, as_of: DateLike = None) -> pd.Series:
@@ -410,10 +276,9 @@ def coverage_totals(G: RegionalGraph, *, as_of: DateLike = None) -> pd.Series:
     Examples
     --------
     >>> import regional_graph as rg
-    >>> t = coverage_totals(rg.datasets.load_sample_district(),
-    ...                     as_of=rg.datasets.REFERENCE_DATE)
-    >>> bool(t["covered_two_new"] <= t["two_new"])
-    True
+    >>> t = coverage_totals(rg.datasets.load_tiny(), as_of="2026-10-01")
+    >>> t[["two_new", "covered_two_new", "with_members", "covered_with_members"]].tolist()
+    [6, 3, 5, 3]
     """
     flags = _flags(G, as_date(as_of))
     key = np.zeros(len(flags[0]), dtype=np.int64)
@@ -446,15 +311,17 @@ def coverage_rates(
     Examples
     --------
     >>> import regional_graph as rg
-    >>> G = rg.datasets.load_sample_district()
-    >>> r = coverage_rates(G, as_of=rg.datasets.REFERENCE_DATE, by="industry")
-    >>> bool(r["rate_all"].between(0, 1).all())
-    True
+    >>> G = rg.datasets.load_tiny()
+    >>> r = coverage_rates(G, as_of="2026-10-01", by="street")
+    >>> r["name"].tolist(), r["two_new"].tolist(), r["rate_all"].tolist()
+    (['东街道', '西街道'], [4, 2], [0.75, 0.0])
+    >>> coverage_rates(G, as_of="2026-10-01", by="industry")["rate_all"].to_dict()
+    {'(未填行业)': 1.0, '物业': 0.0, '物流': 0.0, '软件': 0.5, '餐饮': 1.0}
     """
     day = as_date(as_of)
     flags = _flags(G, day)
     if by == "industry":
-        industry = G.nodes[Label.ORGANIZATION]["industry"].fillna(_MISSING_INDUSTRY)
+        industry = G.nodes[Label.ORGANIZATION]["industry"].fillna(MISSING_INDUSTRY)
         codes, uniques = pd.factorize(industry.where(flags[0]), sort=True)
         data = _rate_frame(np.asarray(codes, dtype=np.int64), len(uniques), flags)
         out = pd.DataFrame(data, index=pd.Index(uniques, dtype="str", name="industry"))
@@ -463,15 +330,15 @@ def coverage_rates(
         raise ValueError(f"by must be district, street, community or industry, not {by!r}")
     arng = G.label_range(Label.AREA)
     areas = G.nodes[Label.AREA]
-    key = _org_places(G)[by]
+    key = org_places(G)[by]
     key = np.where(key >= 0, key - arng.start, -1)
     data = _rate_frame(key, len(areas), flags)
     sel = np.flatnonzero((areas["level"] == by).to_numpy(dtype=bool))
     parent = G.parent_codes()[sel + arng.start]
     out = pd.DataFrame({"level": pd.array(np.full(len(sel), by, dtype=object), dtype="str"),
                         "name": areas["name"].array.take(sel),
-                        "parent_id": _ids(G, parent),
-                        "parent": _area_name(G, parent)},
+                        "parent_id": ids(G, parent),
+                        "parent": area_name(G, parent)},
                        index=areas.index[sel])
     for col, values in data.items():
         out[col] = np.asarray(values)[sel]
@@ -642,49 +509,72 @@ def joint_branch_proposals(
 
     Examples
     --------
+    In the tiny district the only candidate is O6 (软件, 2 Party members, street 西街道),
+    with no related organisation and no joint branch in its street:
+
     >>> import regional_graph as rg
-    >>> G = rg.datasets.load_sample_district()
-    >>> p = joint_branch_proposals(G, as_of=rg.datasets.REFERENCE_DATE)
-    >>> set(p["action"]) <= {"join existing", "new joint branch", "cannot group"}
-    True
-    >>> bool(p["reason"].notna().all())
-    True
+    >>> p = joint_branch_proposals(rg.datasets.load_tiny(), as_of="2026-10-01")
+    >>> p.index.tolist(), p["action"].tolist()
+    (['O6'], ['cannot group'])
+    >>> print(p.loc["O6", "reason"])  # doctest: +NORMALIZE_WHITESPACE
+    no other uncovered organisation with 1–2 Party members of a related industry (sector
+    科技金融) in street 西街道, and no existing joint branch of a related industry with room
+    nearby
     """
     if language not in _PROPOSAL_TEXT:
         raise ValueError(f"`language` must be 'en' or 'zh', not {language!r}")
-    text = _PROPOSAL_TEXT[language]
-    day = as_date(as_of)
     sectors = dict(DEFAULT_RELATED_INDUSTRIES if related_industries is None
                    else related_industries)
-    orng = G.label_range(Label.ORGANIZATION)
-    prng = G.label_range(Label.PARTY_ORG)
-    orgs = G.nodes[Label.ORGANIZATION]
-    pm = _party_members(G)
-    covered = _covered_nodes(G, day)[orng]
-    two_new = _org_kind_mask(G, schema.TWO_NEW_KINDS)
-    cand = np.flatnonzero(two_new & ~covered & (pm >= 1) & (pm < min_members))
-    places = _org_places(G)
-    industry = orgs["industry"].to_numpy(dtype=object, na_value=None)
-    sector_of = np.array([sectors.get(i, i) if i is not None else _MISSING_INDUSTRY
-                          for i in industry], dtype=object) if len(industry) else \
-        np.array([], dtype=object)
-    lat = orgs["lat"].to_numpy(dtype="float64", na_value=np.nan)
-    lon = orgs["lon"].to_numpy(dtype="float64", na_value=np.nan)
-    comm, street = places["community"], places["street"]
+    proposer = _Proposer(G, as_date(as_of), _PROPOSAL_TEXT[language], sectors,
+                         _Limits(max_orgs, min_members, max_km))
+    return proposer.run()
 
-    # existing joint branches: place, sector profile and centre of their covered orgs
+
+@dataclass(frozen=True)
+class _Limits:
+    max_orgs: int
+    min_members: int
+    max_km: float
+
+
+@dataclass
+class _Branches:
+    """The existing joint branches: place, centre of their covered organisations, size and
+    sectors (the last two grow as candidates are proposed to join)."""
+
+    ids: np.ndarray
+    names: np.ndarray
+    comm: np.ndarray
+    street: np.ndarray
+    lat: np.ndarray
+    lon: np.ndarray
+    size: np.ndarray
+    sectors: dict[int, set[str]]
+
+
+@dataclass(frozen=True)
+class _Street:
+    """One street's candidates and the existing joint branches in it."""
+
+    code: int
+    pool: np.ndarray
+    name: object
+    where: str
+    branches: np.ndarray
+
+
+def _existing_branches(G: RegionalGraph, day: np.datetime64, sector_of: np.ndarray,
+                       lat: np.ndarray, lon: np.ndarray) -> _Branches:
+    orng, prng = G.label_range(Label.ORGANIZATION), G.label_range(Label.PARTY_ORG)
     po = G.nodes[Label.PARTY_ORG]
-    jb = np.flatnonzero((po["level"] == "joint_branch").to_numpy(dtype=bool))
-    jb_area = _located_in(G, Label.PARTY_ORG, RelType.LEADS)[jb]
-    jb_comm = G.ancestor_at(jb_area, "community")
-    jb_street = G.ancestor_at(jb_area, "street")
-    c_src, c_tgt, c_start, c_end = _edge_arrays(G, _edge_positions(G, RelType.COVERED_BY))
-    live = _live(c_start, c_end, day)
+    jb = np.flatnonzero((po["level"] == "joint_branch").to_numpy(dtype=bool)
+                        & G.exists(day)[prng])
+    jb_area = located_in(G, Label.PARTY_ORG, RelType.LEADS)[jb]
+    cov = G.links(RelType.COVERED_BY, as_of=day)
     jb_index = np.full(G.number_of_nodes(), -1, dtype=np.int64)
     jb_index[jb + prng.start] = np.arange(len(jb))
-    sel = live & (jb_index[c_tgt] >= 0)
-    cov_jb, cov_org = jb_index[c_tgt[sel]], c_src[sel] - orng.start
-    jb_size = np.bincount(cov_jb, minlength=len(jb))
+    sel = jb_index[cov.target] >= 0
+    cov_jb, cov_org = jb_index[cov.target[sel]], cov.source[sel] - orng.start
     has_geo = ~np.isnan(lat[cov_org]) & ~np.isnan(lon[cov_org])
     geo_n = np.bincount(cov_jb[has_geo], minlength=len(jb))
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -692,162 +582,210 @@ def joint_branch_proposals(
                              minlength=len(jb)) / geo_n
         jb_lon = np.bincount(cov_jb[has_geo], weights=lon[cov_org][has_geo],
                              minlength=len(jb)) / geo_n
-    jb_sectors: dict[int, set[str]] = (
+    sectors: dict[int, set[str]] = (
         pd.Series(sector_of[cov_org]).groupby(cov_jb).agg(set).to_dict() if len(cov_jb) else {})
-    jb_ids = po.index.to_numpy(dtype=object)[jb]
-    jb_names = po["name"].to_numpy(dtype=object, na_value=None)[jb]
+    return _Branches(po.index.to_numpy(dtype=object)[jb],
+                     po["name"].to_numpy(dtype=object, na_value=None)[jb],
+                     G.ancestor_at(jb_area, "community"), G.ancestor_at(jb_area, "street"),
+                     jb_lat, jb_lon, np.bincount(cov_jb, minlength=len(jb)), sectors)
 
-    n_orgs = len(orgs)
-    proposal = np.full(n_orgs, None, dtype=object)
-    action = np.full(n_orgs, None, dtype=object)
-    reason = np.full(n_orgs, None, dtype=object)
-    dist = np.full(n_orgs, np.nan)
-    street_names = np.asarray(_area_name(G, street), dtype=object)
-    comm_names = np.asarray(_area_name(G, comm), dtype=object)
-    counter = 0
 
-    by_street = pd.Series(cand).groupby(street[cand], sort=True) if len(cand) else []
-    for street_code, members in by_street:
-        pool = members.to_numpy()
-        sname = street_names[pool[0]] if street_code >= 0 else None
-        where = text["street"].format(s=sname) if sname is not None else text["no_street"]
-        in_street = np.flatnonzero(jb_street == street_code) if street_code >= 0 else \
-            np.array([], dtype=np.int64)
+class _Proposer:
+    """The proposals of :func:`joint_branch_proposals`, street by street."""
 
-        def join(o: int, *, same_community_only: bool, sname: object = sname,
-                 in_street: np.ndarray = in_street) -> bool:
-            """Propose ``o`` joins the best existing joint branch; False when none fits."""
-            options = in_street
-            if not len(options):
-                return False
-            same_comm = (jb_comm[options] == comm[o]) & (comm[o] >= 0)
-            related = np.array([sector_of[o] in jb_sectors.get(b, set()) for b in options],
-                               dtype=bool)
-            empty = np.array([not jb_sectors.get(b) for b in options], dtype=bool)
-            d = _haversine(lat[o], lon[o], jb_lat[options], jb_lon[options])
-            near = np.isnan(d) | (d <= max_km)
-            eligible = (related | empty) & near & (jb_size[options] < max_orgs)
-            if same_community_only:
-                eligible &= same_comm
-            if not eligible.any():
-                return False
-            rank = np.lexsort((jb_ids[options], np.where(np.isnan(d), np.inf, d),
-                               ~related, ~same_comm, ~eligible))
-            b = options[rank[0]]
-            proposal[o], action[o], dist[o] = jb_ids[b], "join existing", d[rank[0]]
-            inds = text["sep"].join(sorted(jb_sectors.get(b, set()))) or text["none_yet"]
-            size = int(jb_size[b])
-            jb_size[b] += 1  # later candidates see the branch with this one in it
-            jb_sectors.setdefault(int(b), set()).add(sector_of[o])
-            ind = text["related"] if related[rank[0]] else text["other"]
-            km_b = "" if np.isnan(d[rank[0]]) else text["km_away"].format(km=d[rank[0]])
-            where_b = (text["same_comm"].format(c=comm_names[o]) if same_comm[rank[0]]
-                       else text["same_street"].format(s=sname))
-            then = (text["join_rather"] if same_comm[rank[0]] else
-                    text["join_instead"].format(sector=sector_of[o]))
-            reason[o] = text["join"].format(id=jb_ids[b], name=jb_names[b], where=where_b,
-                                            km=km_b, size=size, max=max_orgs, ind=ind,
-                                            inds=inds, then=then)
-            return True
+    def __init__(self, G: RegionalGraph, day: np.datetime64, text: dict[str, str],
+                 sectors: dict[str, str], limits: _Limits) -> None:
+        self.G, self.text, self.limits = G, text, limits
+        orgs = G.nodes[Label.ORGANIZATION]
+        self.orgs = orgs
+        self.pm = party_members(G)
+        covered = covered_nodes(G, day)[G.label_range(Label.ORGANIZATION)]
+        two_new = orgs_of_kind(G, schema.TWO_NEW_KINDS, day)
+        self.cand = np.flatnonzero(two_new & ~covered & (self.pm >= 1)
+                                   & (self.pm < limits.min_members))
+        places = org_places(G)
+        self.industry = orgs["industry"].to_numpy(dtype=object, na_value=None)
+        self.sector_of = np.array(
+            [sectors.get(i, i) if i is not None else MISSING_INDUSTRY for i in self.industry],
+            dtype=object) if len(self.industry) else np.array([], dtype=object)
+        self.lat = orgs["lat"].to_numpy(dtype="float64", na_value=np.nan)
+        self.lon = orgs["lon"].to_numpy(dtype="float64", na_value=np.nan)
+        self.comm, self.street = places["community"], places["street"]
+        self.branches = _existing_branches(G, day, self.sector_of, self.lat, self.lon)
+        n_orgs = len(orgs)
+        self.proposal = np.full(n_orgs, None, dtype=object)
+        self.action = np.full(n_orgs, None, dtype=object)
+        self.reason = np.full(n_orgs, None, dtype=object)
+        self.dist = np.full(n_orgs, np.nan)
+        self.street_names = np.asarray(area_name(G, self.street), dtype=object)
+        self.comm_names = np.asarray(area_name(G, self.comm), dtype=object)
+        self.counter = 0
 
-        # 1. join an existing joint branch of the same community -----------------------------
-        rest = [o for o in pool if not join(o, same_community_only=True)]
-        # 2. new joint branches within a sector --------------------------------------------
-        rest_arr = np.array(rest, dtype=np.int64)
+    def run(self) -> pd.DataFrame:
+        cand = self.cand
+        by_street = pd.Series(cand).groupby(self.street[cand], sort=True) if len(cand) else []
+        for street_code, members in by_street:
+            pool = members.to_numpy()
+            sname = self.street_names[pool[0]] if street_code >= 0 else None
+            where = (self.text["street"].format(s=sname) if sname is not None
+                     else self.text["no_street"])
+            in_street = np.flatnonzero(self.branches.street == street_code) \
+                if street_code >= 0 else np.array([], dtype=np.int64)
+            self._street(_Street(int(street_code), pool, sname, where, in_street))
+        return self._frame()
+
+    def _street(self, st: _Street) -> None:
+        # 1. join an existing joint branch of the same community
+        rest = np.array([o for o in st.pool if not self._join(o, st, same_community_only=True)],
+                        dtype=np.int64)
+        # 2. new joint branches within a sector
         groups: list[list[int]] = []
-        for sector in sorted({sector_of[o] for o in rest_arr}):
-            todo = rest_arr[sector_of[rest_arr] == sector]
-            todo = todo[np.lexsort((todo, comm[todo], -pm[todo]))]
-            free = np.ones(len(todo), dtype=bool)
-            short: list[int] = []
-            short_total: dict[int, tuple[int, int]] = {}
-            sector_groups: list[list[int]] = []
-            for i in range(len(todo)):
-                if not free[i]:
-                    continue
-                seed = int(todo[i])
-                free[i] = False
-                group, total = [seed], pm[seed]
-                order, d = _nearest_order(seed, todo[free], lat, lon, comm)
-                adjacent = np.isnan(d) | (d <= max_km)
-                order, d = order[adjacent], d[adjacent]
-                for o, dk in zip(order, d, strict=True):
-                    if total >= min_members or len(group) >= max_orgs:
-                        break
-                    group.append(int(o))
-                    total += pm[o]
-                    dist[o] = dk
-                    free[np.flatnonzero(todo == o)] = False
-                if total >= min_members:
-                    dist[seed] = 0.0
-                    sector_groups.append(group)
-                else:
-                    short.extend(group)
-                    for o in group:
-                        short_total[o] = (len(group), int(total))
-            for o in short:  # leftovers: nearest adjacent proposal with room, or a branch
-                anchors = np.array([g[0] for g in sector_groups], dtype=np.int64)
-                dd = _haversine(lat[o], lon[o], lat[anchors], lon[anchors])
-                adjacent = np.isnan(dd) | (dd <= max_km)
-                room = adjacent & np.array([len(g) < max_orgs for g in sector_groups],
-                                           dtype=bool)
-                if room.any():
-                    k = int(np.lexsort((np.arange(len(anchors)), comm[anchors] != comm[o],
-                                        np.where(np.isnan(dd), np.inf, dd), ~room))[0])
-                    sector_groups[k].append(o)
-                    dist[o] = dd[k]
-                    continue
-                if join(o, same_community_only=False):
-                    continue
-                dist[o] = np.nan
-                proposal[o], action[o] = None, "cannot group"
-                n_group, total = short_total[o]
-                others = int((sector_of[pool] == sector).sum()) - 1  # incl. those joining
-                if adjacent.any():
-                    reason[o] = text["full"].format(sector=sector, where=where, max=max_orgs,
-                                                    max_km=max_km)
-                elif n_group == 1 and others == 0:
-                    reason[o] = text["alone"].format(sector=sector, where=where)
-                elif n_group == 1:
-                    reason[o] = text["alone_far"].format(sector=sector, where=where,
-                                                         others=others, max_km=max_km)
-                else:
-                    reason[o] = text["too_few"].format(n=n_group, sector=sector, where=where,
-                                                       total=total, need=min_members,
-                                                       max_km=max_km)
-            groups.extend(sector_groups)
+        for sector in sorted({self.sector_of[o] for o in rest}):
+            groups.extend(self._sector(st, sector, rest[self.sector_of[rest] == sector]))
         for group in groups:
-            counter += 1
-            pid = f"P{counter:03d}"
-            g = np.array(group)
-            inds = text["sep"].join(dict.fromkeys(i or _MISSING_INDUSTRY for i in industry[g]))
-            comms = {comm_names[o] for o in g}
-            geo = text["geo_comm"] if len(comms) == 1 else text["geo_street"]
-            known = dist[g[1:]]
-            km = (text["within"].format(km=np.nanmax(known), first=orgs.index[g[0]])
-                  if len(known) and not np.isnan(known).all() else "")
-            why = text["new"].format(pid=pid, where=where, n=len(g),
-                                     ids=text["sep"].join(orgs.index[g]),
-                                     members=int(pm[g].sum()), min=min_members, inds=inds,
-                                     sector=sector_of[g[0]], geo=geo, km=km)
-            proposal[g], action[g], reason[g] = pid, "new joint branch", why
-    rows = cand
-    out = pd.DataFrame(
-        {"proposal": pd.array(proposal[rows], dtype="str"),
-         "action": pd.array(action[rows], dtype="str"),
-         "reason": pd.array(reason[rows], dtype="str"),
-         "name": orgs["name"].array.take(rows),
-         "street_id": _ids(G, street[rows]),
-         "street": pd.array(street_names[rows], dtype="str"),
-         "community_id": _ids(G, comm[rows]),
-         "community": pd.array(comm_names[rows], dtype="str"),
-         "industry": orgs["industry"].array.take(rows),
-         "party_members": orgs["party_members"].array.take(rows),
-         "distance_km": np.round(dist[rows], 3)},
-        index=pd.Index(orgs.index[rows], name="id"),
-    )
-    order = np.lexsort((out.index.to_numpy(dtype=object).astype(str),
-                        out["proposal"].fillna("~").to_numpy(dtype=object).astype(str),
-                        out["action"].map({"join existing": 0, "new joint branch": 1,
-                                           "cannot group": 2}).to_numpy()))
-    return out.iloc[order][list(_PROPOSAL_COLUMNS)]
+            self._name_group(group, st.where)
+
+    def _join(self, o: int, st: _Street, *, same_community_only: bool) -> bool:
+        """Propose ``o`` joins the best existing joint branch; False when none fits."""
+        options, b_, t = st.branches, self.branches, self.text
+        if not len(options):
+            return False
+        comm = self.comm
+        same_comm = (b_.comm[options] == comm[o]) & (comm[o] >= 0)
+        related = np.array([self.sector_of[o] in b_.sectors.get(b, set()) for b in options],
+                           dtype=bool)
+        empty = np.array([not b_.sectors.get(b) for b in options], dtype=bool)
+        d = _haversine(self.lat[o], self.lon[o], b_.lat[options], b_.lon[options])
+        near = np.isnan(d) | (d <= self.limits.max_km)
+        eligible = (related | empty) & near & (b_.size[options] < self.limits.max_orgs)
+        if same_community_only:
+            eligible &= same_comm
+        if not eligible.any():
+            return False
+        best = np.lexsort((b_.ids[options], np.where(np.isnan(d), np.inf, d),
+                           ~related, ~same_comm, ~eligible))[0]
+        b = options[best]
+        self.proposal[o], self.action[o], self.dist[o] = b_.ids[b], "join existing", d[best]
+        inds = t["sep"].join(sorted(b_.sectors.get(b, set()))) or t["none_yet"]
+        size = int(b_.size[b])
+        b_.size[b] += 1  # later candidates see the branch with this one in it
+        b_.sectors.setdefault(int(b), set()).add(self.sector_of[o])
+        km = "" if np.isnan(d[best]) else t["km_away"].format(km=d[best])
+        where = (t["same_comm"].format(c=self.comm_names[o]) if same_comm[best]
+                 else t["same_street"].format(s=st.name))
+        then = (t["join_rather"] if same_comm[best] else
+                t["join_instead"].format(sector=self.sector_of[o]))
+        self.reason[o] = t["join"].format(
+            id=b_.ids[b], name=b_.names[b], where=where, km=km, size=size,
+            max=self.limits.max_orgs, ind=t["related"] if related[best] else t["other"],
+            inds=inds, then=then)
+        return True
+
+    def _sector(self, st: _Street, sector: str, todo: np.ndarray) -> list[list[int]]:
+        """New joint branches of one sector: seeded groups, then the leftovers."""
+        groups, short, short_total = self._seed_groups(todo)
+        for o in short:  # leftovers: nearest adjacent proposal with room, or a branch
+            anchors = np.array([g[0] for g in groups], dtype=np.int64)
+            dd = _haversine(self.lat[o], self.lon[o], self.lat[anchors], self.lon[anchors])
+            adjacent = np.isnan(dd) | (dd <= self.limits.max_km)
+            room = adjacent & np.array([len(g) < self.limits.max_orgs for g in groups],
+                                       dtype=bool)
+            if room.any():
+                k = int(np.lexsort((np.arange(len(anchors)),
+                                    self.comm[anchors] != self.comm[o],
+                                    np.where(np.isnan(dd), np.inf, dd), ~room))[0])
+                groups[k].append(o)
+                self.dist[o] = dd[k]
+            elif not self._join(o, st, same_community_only=False):
+                self._cannot_group(o, st, sector, short_total[o], bool(adjacent.any()))
+        return groups
+
+    def _seed_groups(self, todo: np.ndarray
+                     ) -> tuple[list[list[int]], list[int], dict[int, tuple[int, int]]]:
+        """Groups from the organisation with the most members (ties: community, id) and the
+        nearest adjacent candidates until ``min_members``; those left short."""
+        pm, lim = self.pm, self.limits
+        todo = todo[np.lexsort((todo, self.comm[todo], -pm[todo]))]
+        free = np.ones(len(todo), dtype=bool)
+        groups: list[list[int]] = []
+        short: list[int] = []
+        short_total: dict[int, tuple[int, int]] = {}
+        for i in range(len(todo)):
+            if not free[i]:
+                continue
+            seed = int(todo[i])
+            free[i] = False
+            group, total = [seed], pm[seed]
+            order, d = _nearest_order(seed, todo[free], self.lat, self.lon, self.comm)
+            adjacent = np.isnan(d) | (d <= lim.max_km)
+            for o, dk in zip(order[adjacent], d[adjacent], strict=True):
+                if total >= lim.min_members or len(group) >= lim.max_orgs:
+                    break
+                group.append(int(o))
+                total += pm[o]
+                self.dist[o] = dk
+                free[np.flatnonzero(todo == o)] = False
+            if total >= lim.min_members:
+                self.dist[seed] = 0.0
+                groups.append(group)
+            else:
+                short.extend(group)
+                short_total.update(dict.fromkeys(group, (len(group), int(total))))
+        return groups, short, short_total
+
+    def _cannot_group(self, o: int, st: _Street, sector: str, group: tuple[int, int],
+                      adjacent: bool) -> None:
+        t, lim = self.text, self.limits
+        self.dist[o] = np.nan
+        self.proposal[o], self.action[o] = None, "cannot group"
+        n_group, total = group
+        others = int((self.sector_of[st.pool] == sector).sum()) - 1  # incl. those joining
+        if adjacent:
+            why = t["full"].format(sector=sector, where=st.where, max=lim.max_orgs,
+                                   max_km=lim.max_km)
+        elif n_group == 1 and others == 0:
+            why = t["alone"].format(sector=sector, where=st.where)
+        elif n_group == 1:
+            why = t["alone_far"].format(sector=sector, where=st.where, others=others,
+                                        max_km=lim.max_km)
+        else:
+            why = t["too_few"].format(n=n_group, sector=sector, where=st.where, total=total,
+                                      need=lim.min_members, max_km=lim.max_km)
+        self.reason[o] = why
+
+    def _name_group(self, group: list[int], where: str) -> None:
+        t, orgs = self.text, self.orgs
+        self.counter += 1
+        pid = f"P{self.counter:03d}"
+        g = np.array(group)
+        inds = t["sep"].join(dict.fromkeys(i or MISSING_INDUSTRY for i in self.industry[g]))
+        geo = t["geo_comm"] if len({self.comm_names[o] for o in g}) == 1 else t["geo_street"]
+        known = self.dist[g[1:]]
+        km = (t["within"].format(km=np.nanmax(known), first=orgs.index[g[0]])
+              if len(known) and not np.isnan(known).all() else "")
+        why = t["new"].format(pid=pid, where=where, n=len(g), ids=t["sep"].join(orgs.index[g]),
+                              members=int(self.pm[g].sum()), min=self.limits.min_members,
+                              inds=inds, sector=self.sector_of[g[0]], geo=geo, km=km)
+        self.proposal[g], self.action[g], self.reason[g] = pid, "new joint branch", why
+
+    def _frame(self) -> pd.DataFrame:
+        rows, orgs, G = self.cand, self.orgs, self.G
+        out = pd.DataFrame(
+            {"proposal": pd.array(self.proposal[rows], dtype="str"),
+             "action": pd.array(self.action[rows], dtype="str"),
+             "reason": pd.array(self.reason[rows], dtype="str"),
+             "name": orgs["name"].array.take(rows),
+             "street_id": ids(G, self.street[rows]),
+             "street": pd.array(self.street_names[rows], dtype="str"),
+             "community_id": ids(G, self.comm[rows]),
+             "community": pd.array(self.comm_names[rows], dtype="str"),
+             "industry": orgs["industry"].array.take(rows),
+             "party_members": orgs["party_members"].array.take(rows),
+             "distance_km": np.round(self.dist[rows], 3)},
+            index=pd.Index(orgs.index[rows], name="id"),
+        )
+        order = np.lexsort((out.index.to_numpy(dtype=object).astype(str),
+                            out["proposal"].fillna("~").to_numpy(dtype=object).astype(str),
+                            out["action"].map({"join existing": 0, "new joint branch": 1,
+                                               "cannot group": 2}).to_numpy()))
+        return out.iloc[order][list(_PROPOSAL_COLUMNS)]

@@ -20,19 +20,20 @@ that level. Rates are fractions in [0, 1] (NaN when the denominator is 0). An em
 
 Examples
 --------
+The tiny district's two streets (东街道: 东一, 东二社区; 西街道: 西一社区):
+
 >>> import regional_graph as rg
->>> G = rg.datasets.load_sample_district()
->>> t = indicators(G, level="street", as_of=rg.datasets.REFERENCE_DATE)
->>> len(t)
-13
->>> bool(t["rate_all"].between(0, 1).all())
-True
+>>> t = indicators(rg.datasets.load_tiny(), by="street", as_of="2026-10-01")
+>>> t[["communities", "party_orgs", "two_new", "should_build", "isolated_units"]].to_dict()
+{'communities': {'S1': 2, 'S2': 1}, 'party_orgs': {'S1': 6, 'S2': 2}, \
+'two_new': {'S1': 4, 'S2': 2}, 'should_build': {'S1': 1, 'S2': 0}, \
+'isolated_units': {'S1': 0, 'S2': 1}}
 """
 
 from __future__ import annotations
 
 import logging
-from pathlib import Path
+import warnings
 from typing import Any, Literal
 
 import numpy as np
@@ -42,8 +43,7 @@ from .. import schema, vocab
 from ..graph import DateLike, RegionalGraph, as_date
 from ..schema import Label, RelType
 from . import coverage, isolation
-from .coverage import _org_kind_mask, _rate
-from .structure import _live_edges, actor_codes
+from ._common import actor_codes, orgs_of_kind, rate, served_frame
 
 log = logging.getLogger(__name__)
 
@@ -53,7 +53,6 @@ __all__ = [
     "LEVELS",
     "indicators",
     "to_chinese",
-    "write_indicators",
 ]
 
 Level = Literal["district", "street", "community"]
@@ -92,11 +91,9 @@ class _Counter:
         self.n = len(self.rows)
         row_of_area = np.full(G.number_of_nodes(), -1, dtype=np.int64)
         row_of_area[self.rows] = np.arange(self.n)
-        key = ("regional_graph.indicators", "ancestor", level)
-        if key not in G._cache:
-            G._cache[key] = G.ancestor_at(G.area_of(), level)
-        anc = G._cache[key]
-        self.row_of_node = np.where(anc >= 0, row_of_area[np.maximum(anc, 0)], -1)  # type: ignore[index]
+        anc = G.memo(("analysis", "ancestor", level),
+                     lambda: G.ancestor_at(G.area_of(), level))
+        self.row_of_node = np.where(anc >= 0, row_of_area[np.maximum(anc, 0)], -1)
         self.row_of_area = row_of_area
 
     def key(self, codes: np.ndarray) -> np.ndarray:
@@ -130,34 +127,14 @@ def _codes_in(G: RegionalGraph, label: Label, ids: Any) -> np.ndarray:
 def _shared(G: RegionalGraph, day: np.datetime64) -> dict[str, np.ndarray]:
     """Node codes of the should-build organisations, isolated units and unpaired
     communities as of ``day`` (from coverage / isolation; cached per graph and day)."""
-    key = ("regional_graph.indicators", "shared", day)
-    if key not in G._cache:
-        G._cache[key] = {
-            "should_build": _codes_in(G, Label.ORGANIZATION,
-                                      coverage.should_build(G, as_of=day).index),
-            "isolated_units": _codes_in(G, Label.ORGANIZATION,
-                                        isolation.isolated_units(G, as_of=day).index),
-            "unpaired_communities": _codes_in(
-                G, Label.AREA, isolation.unpaired_communities(G, as_of=day).index),
-        }
-    return G._cache[key]  # type: ignore[return-value]
-
-
-def _served_frame(matching: Any) -> pd.DataFrame:
-    """The per-demand ``served`` (and optional ``quantity``) table of a matching result.
-
-    Accepts a DataFrame indexed by demand id with a ``served`` column, a Series of served
-    quantities, or any object with such a DataFrame as ``.demands``.
-    """
-    frame = matching
-    if not isinstance(frame, pd.DataFrame | pd.Series) and hasattr(matching, "demands"):
-        frame = matching.demands
-    if isinstance(frame, pd.Series):
-        frame = frame.rename("served").to_frame()
-    if not isinstance(frame, pd.DataFrame) or "served" not in frame.columns:
-        raise TypeError("`matching` must be a DataFrame indexed by demand id with a `served` "
-                        f"column (and optionally `quantity`), got {type(matching).__name__}")
-    return frame
+    return G.memo(("analysis", "indicators", "shared", day), lambda: {
+        "should_build": _codes_in(G, Label.ORGANIZATION,
+                                  coverage.should_build(G, as_of=day).index),
+        "isolated_units": _codes_in(G, Label.ORGANIZATION,
+                                    isolation.isolated_units(G, as_of=day).index),
+        "unpaired_communities": _codes_in(
+            G, Label.AREA, isolation.unpaired_communities(G, as_of=day).index),
+    })
 
 
 # --------------------------------------------------------------------------------------------
@@ -168,24 +145,27 @@ def _served_frame(matching: Any) -> pd.DataFrame:
 def indicators(
     G: RegionalGraph,
     *,
-    level: Level = "street",
+    by: Level | None = None,
     as_of: DateLike = None,
     matching: Any = None,
+    level: Level | None = None,
 ) -> pd.DataFrame:
-    """The indicator table: one row per area of ``level``, indexed by area id.
+    """The indicator table: one row per area of level ``by``, indexed by area id.
 
     Parameters
     ----------
     G
         The graph.
-    level
-        ``"district"``, ``"street"`` or ``"community"``.
+    by
+        ``"district"``, ``"street"`` (default) or ``"community"``.
     as_of
         The day links must be live on (default today).
     matching
         Optional matching result: a DataFrame indexed by demand id with columns ``served``
         (and ``quantity``; else the demand's own), or an object with such a ``.demands``.
         Adds ``served``, ``unmet`` and ``served_rate``.
+    level
+        Deprecated spelling of ``by`` (warns).
 
     Returns
     -------
@@ -210,34 +190,69 @@ def indicators(
     --------
     >>> import regional_graph as rg
     >>> G = rg.datasets.load_sample_district()
-    >>> t = indicators(G, level="district", as_of=rg.datasets.REFERENCE_DATE)
+    >>> t = indicators(G, by="district", as_of=rg.datasets.REFERENCE_DATE)
     >>> int(t["communities"].iloc[0])
     116
-    >>> int(t["uncovered"].iloc[0]) == int(t["two_new"].iloc[0] - t["covered_two_new"].iloc[0])
-    True
+    >>> d = indicators(rg.datasets.load_tiny(), by="district", as_of="2026-10-01")
+    >>> d.loc["D1", ["members", "uncovered", "unpaired_communities", "conference_rate"]].tolist()
+    [82.0, 3.0, 2.0, 1.0]
     """
-    if level not in LEVELS:
-        raise ValueError(f"`level` must be one of {', '.join(LEVELS)}, not {level!r}")
+    by = _grouping(by, level)
     day = as_date(as_of)
-    c = _Counter(G, level)
-    base = coverage.coverage_rates(G, as_of=day, by=level)
+    c = _Counter(G, by)
+    base = coverage.coverage_rates(G, as_of=day, by=by)
+    shared = _shared(G, day)
+    data: dict[str, np.ndarray] = {
+        "communities": _communities(G, c),
+        **_party_org_columns(G, c, day),
+        **_unit_columns(G, c, day, shared),
+        **_coverage_columns(base, c, shared),
+        **_tie_columns(G, c, day, shared),
+        **_member_columns(G, c, day),
+    }
+    supply, demand_key, demand_qty = _supply_columns(G, c)
+    data.update(supply)
+    if matching is not None:
+        data.update(_matching_columns(G, c, matching, demand_key, demand_qty))
     out = base[["name", "parent_id", "parent"]].copy()
-    data: dict[str, np.ndarray] = {}
+    sel = c.row_of_area[_codes_in(G, Label.AREA, out.index)]
+    for col, values in data.items():
+        out[col] = np.asarray(values)[sel]
+    out = _with_orders(G, out, by, day)
+    out.index.name = "id"
+    log.debug("indicators(%s): %d rows, %d columns", by, len(out), out.shape[1])
+    return out
 
-    # areas -------------------------------------------------------------------------------
+
+def _grouping(by: Level | None, level: Level | None) -> Level:
+    """The area level to group by (``level=`` is the old spelling of ``by=``)."""
+    if level is not None:
+        warnings.warn("indicators(level=...) is deprecated; use by=...", DeprecationWarning,
+                      stacklevel=3)
+        by = level if by is None else by
+    by = "street" if by is None else by
+    if by not in LEVELS:
+        raise ValueError(f"`by` must be one of {', '.join(LEVELS)}, not {by!r}")
+    return by
+
+
+def _communities(G: RegionalGraph, c: _Counter) -> np.ndarray:
     arng = G.label_range(Label.AREA)
     is_comm = (G.nodes[Label.AREA]["level"] == "community").to_numpy(dtype=bool)
-    data["communities"] = c.count(c.key(np.flatnonzero(is_comm) + arng.start))
+    return c.count(c.key(np.flatnonzero(is_comm) + arng.start))
 
-    # Party orgs, members, span of control ------------------------------------------------
+
+def _party_org_columns(G: RegionalGraph, c: _Counter, day: np.datetime64
+                       ) -> dict[str, np.ndarray]:
+    """Party orgs (existing on ``day``) by level, members and span of control."""
     prng = G.label_range(Label.PARTY_ORG)
     po = G.nodes[Label.PARTY_ORG]
-    po_key = c.key(np.arange(prng.start, prng.stop))
+    po_key = np.where(G.exists(day)[prng], c.key(np.arange(prng.start, prng.stop)), -1)
     lvl = po["level"]
     lvl_codes = lvl.cat.codes.to_numpy()
     cats = list(lvl.cat.categories)
     members = po["members"].to_numpy(dtype="float64", na_value=0.0)
-    data["party_orgs"] = c.count(po_key[lvl_codes >= 0])
+    data: dict[str, np.ndarray] = {"party_orgs": c.count(po_key[lvl_codes >= 0])}
     for code in schema.PARTY_ORG_LEVEL.codes:
         hit = lvl_codes == cats.index(code) if code in cats else np.zeros(len(po), bool)
         data[f"party_orgs_{code}"] = c.count(po_key[hit])
@@ -246,68 +261,80 @@ def indicators(
     branch = np.isin(lvl_codes, [cats.index(x) for x in BRANCH_LEVELS if x in cats])
     data["branches"] = c.count(po_key[branch])
     branch_members = c.count(po_key[branch], members[branch])
-    data["members_per_branch"] = _rate(branch_members, data["branches"])
+    data["members_per_branch"] = rate(branch_members, data["branches"])
     over = members > schema.SPAN_OF_CONTROL_LIMIT
     data["branches_over_limit"] = c.count(po_key[branch & over])
     cc = lvl_codes == cats.index("community_committee")
     data["community_committees"] = c.count(po_key[cc])
     data["community_committees_over_limit"] = c.count(po_key[cc & over])
-    data["community_committees_over_limit_share"] = _rate(
+    data["community_committees_over_limit_share"] = rate(
         data["community_committees_over_limit"], data["community_committees"])
+    return data
 
-    # resident units, conference, isolation -----------------------------------------------
+
+def _unit_columns(G: RegionalGraph, c: _Counter, day: np.datetime64,
+                  shared: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """Resident units, the joint conference, isolation."""
     orng = G.label_range(Label.ORGANIZATION)
-    unit = _org_kind_mask(G, schema.RESIDENT_UNIT_KINDS)
+    unit = orgs_of_kind(G, schema.RESIDENT_UNIT_KINDS, day)
     org_key = c.key(np.arange(orng.start, orng.stop))
     n = G.number_of_nodes()
     hosted = np.zeros(n, dtype=bool)
-    e = G.edges_of(RelType.HOSTED_BY)
-    hosted[e["target"].to_numpy()] = True
-    data["resident_units"] = c.count(org_key[unit])
-    data["resident_units_with_org"] = c.count(org_key[unit & hosted[orng]])
+    hosted[G.links(RelType.HOSTED_BY, as_of=day).target] = True  # a Party org existing
+    data = {"resident_units": c.count(org_key[unit]),
+            "resident_units_with_org": c.count(org_key[unit & hosted[orng]])}
     actor = actor_codes(G, merge_committees=False)
-    src, tgt, _ = _live_edges(G, (RelType.CONFERENCE_MEMBER,), day)
+    conf = G.links(RelType.CONFERENCE_MEMBER, as_of=day)
     in_conf = np.zeros(n, dtype=bool)
-    in_conf[actor[src]] = True
-    in_conf[actor[tgt]] = True
+    in_conf[actor[conf.source]] = True
+    in_conf[actor[conf.target]] = True
     # numerator within the denominator's population: units that host a Party org
     data["conference_units"] = c.count(org_key[unit & hosted[orng] & in_conf[orng]])
-    data["conference_rate"] = _rate(data["conference_units"], data["resident_units_with_org"])
-    shared = _shared(G, day)
+    data["conference_rate"] = rate(data["conference_units"], data["resident_units_with_org"])
     data["isolated_units"] = c.count(c.key(shared["isolated_units"]))
+    return data
 
-    # coverage (from coverage.coverage_rates) ---------------------------------------------
-    for col in ("two_new", "covered_two_new"):
-        data[col] = base[col].to_numpy(dtype=np.int64)
+
+def _coverage_columns(base: pd.DataFrame, c: _Counter,
+                      shared: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """Coverage (from :func:`coverage.coverage_rates`) and 应建未建."""
+    data = {col: base[col].to_numpy(dtype=np.int64) for col in ("two_new", "covered_two_new")}
     data["uncovered"] = data["two_new"] - data["covered_two_new"]
     data["rate_all"] = base["rate_all"].to_numpy(dtype=np.float64)
     for col in ("with_members", "covered_with_members"):
         data[col] = base[col].to_numpy(dtype=np.int64)
     data["rate_with_members"] = base["rate_with_members"].to_numpy(dtype=np.float64)
     data["should_build"] = c.count(c.key(shared["should_build"]))
+    return data
 
-    # pairs, part-time members --------------------------------------------------------------
-    src, tgt, _ = _live_edges(G, (RelType.PAIRED_WITH,), day)
-    t_key = c.key(tgt)
-    data["agreements"] = c.count(t_key)
+
+def _tie_columns(G: RegionalGraph, c: _Counter, day: np.datetime64,
+                 shared: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """Agreements, pairs between actors, unpaired communities, part-time members."""
+    paired = G.links(RelType.PAIRED_WITH, as_of=day)
     merged = actor_codes(G, merge_committees=True)
-    pairs = np.unique(np.stack([merged[src], merged[tgt]], axis=1), axis=0) if len(src) \
-        else np.zeros((0, 2), np.int64)
-    data["pairs"] = c.count(c.key(pairs[:, 1]))
-    data["pairs_per_community"] = _rate(data["pairs"], data["communities"])
+    pairs = np.unique(np.stack([merged[paired.source], merged[paired.target]], axis=1), axis=0) \
+        if len(paired) else np.zeros((0, 2), np.int64)
+    data = {"agreements": c.count(c.key(paired.target)),
+            "pairs": c.count(c.key(pairs[:, 1]))}
+    data["pairs_per_community"] = rate(data["pairs"], _communities(G, c))
     data["unpaired_communities"] = c.count(c.key(shared["unpaired_communities"]))
-    src, tgt, _ = _live_edges(G, (RelType.SITS_ON,), day)
-    data["part_time_members"] = c.count(c.key(tgt))
+    data["part_time_members"] = c.count(c.key(G.links(RelType.SITS_ON, as_of=day).target))
+    return data
 
-    # members reporting -----------------------------------------------------------------------
+
+def _member_columns(G: RegionalGraph, c: _Counter, day: np.datetime64) -> dict[str, np.ndarray]:
+    """Member records and reporting: a member's place is ``residence_area_id``, else the
+    community of a live ``reports_to`` link, else the area of the branch in ``org_id``."""
+    n = G.number_of_nodes()
     mrng = G.label_range(Label.MEMBER)
     mem = G.nodes[Label.MEMBER]
-    src, tgt, _ = _live_edges(G, (RelType.REPORTS_TO,), day)
+    reports_to = G.links(RelType.REPORTS_TO, as_of=day)
     reports = np.zeros(n, dtype=bool)
-    reports[src] = True
+    reports[reports_to.source] = True
     home = _codes_in(G, Label.AREA, mem["residence_area_id"])
     via_link = np.full(n, -1, dtype=np.int64)
-    via_link[src] = tgt
+    via_link[reports_to.source] = reports_to.target
     home = np.where(home >= 0, home, via_link[mrng][:len(home)])
     branch = G.codes(mem["org_id"]) if len(mem) else np.zeros(0, dtype=np.int64)
     branch_area = G.area_of()[np.maximum(branch, 0)]
@@ -316,11 +343,17 @@ def indicators(
     reported = mem["reported"].to_numpy(dtype=bool, na_value=False) if "reported" in mem \
         else np.zeros(len(mem), dtype=bool)
     reported = reported | reports[mrng]
-    data["member_records"] = c.count(m_key)
-    data["members_reporting"] = c.count(m_key[reported])
-    data["reporting_rate"] = _rate(data["members_reporting"], data["member_records"])
+    data = {"member_records": c.count(m_key), "members_reporting": c.count(m_key[reported])}
+    data["reporting_rate"] = rate(data["members_reporting"], data["member_records"])
+    return data
 
-    # resources and demands --------------------------------------------------------------------
+
+def _supply_columns(G: RegionalGraph, c: _Counter
+                    ) -> tuple[dict[str, np.ndarray], np.ndarray, np.ndarray]:
+    """Resources and demands by their area (else their provider's / requester's), and the
+    demands' rows and quantities (for the matching columns)."""
+    n = G.number_of_nodes()
+    data: dict[str, np.ndarray] = {}
     demand_key = demand_qty = np.zeros(0)
     for label, rel, amount, count_col, sum_col in (
         (Label.RESOURCE, RelType.OFFERS, "capacity", "resources", "resource_capacity"),
@@ -328,9 +361,9 @@ def indicators(
     ):
         rng = G.label_range(label)
         codes = np.arange(rng.start, rng.stop)
-        ed = G.edges_of(rel)
+        ed = G.links(rel, state="any")
         owner = np.full(n, -1, dtype=np.int64)
-        owner[ed["target"].to_numpy()] = ed["source"].to_numpy()
+        owner[ed.target] = ed.source
         place = G.area_of()[codes]
         fallback = owner[codes]
         place = np.where(place >= 0, place,
@@ -341,31 +374,26 @@ def indicators(
         data[sum_col] = c.count(key, qty).round().astype(np.int64)
         if label is Label.DEMAND:
             demand_key, demand_qty = key, qty
+    return data, demand_key, demand_qty
 
-    if matching is not None:
-        frame = _served_frame(matching)
-        served = frame["served"].reindex(G.nodes[Label.DEMAND].index)
-        served = served.to_numpy(dtype="float64", na_value=0.0)
-        qty = demand_qty
-        if "quantity" in frame.columns:
-            given = frame["quantity"].reindex(G.nodes[Label.DEMAND].index)
-            given = given.to_numpy(dtype="float64", na_value=np.nan)
-            qty = np.where(np.isnan(given), qty, given)
-        unknown = ~frame.index.isin(G.nodes[Label.DEMAND].index)
-        if unknown.any():
-            log.warning("matching: %d demand ids not in the graph ignored", int(unknown.sum()))
-        data["served"] = c.count(demand_key, served).round().astype(np.int64)
-        data["unmet"] = c.count(demand_key, np.maximum(qty - served, 0)).round().astype(
-            np.int64)
-        data["served_rate"] = _rate(data["served"], data["served"] + data["unmet"])
 
-    sel = c.row_of_area[_codes_in(G, Label.AREA, out.index)]
-    for col, values in data.items():
-        out[col] = np.asarray(values)[sel]
-    out = _with_orders(G, out, level, day)
-    out.index.name = "id"
-    log.debug("indicators(%s): %d rows, %d columns", level, len(out), out.shape[1])
-    return out
+def _matching_columns(G: RegionalGraph, c: _Counter, matching: Any, demand_key: np.ndarray,
+                      demand_qty: np.ndarray) -> dict[str, np.ndarray]:
+    """``served``, ``unmet`` and ``served_rate`` of a matching result."""
+    frame = served_frame(matching)
+    demands = G.nodes[Label.DEMAND].index
+    served = frame["served"].reindex(demands).to_numpy(dtype="float64", na_value=0.0)
+    qty = demand_qty
+    if "quantity" in frame.columns:
+        given = frame["quantity"].reindex(demands).to_numpy(dtype="float64", na_value=np.nan)
+        qty = np.where(np.isnan(given), qty, given)
+    unknown = ~frame.index.isin(demands)
+    if unknown.any():
+        log.warning("matching: %d demand ids not in the graph ignored", int(unknown.sum()))
+    data = {"served": c.count(demand_key, served).round().astype(np.int64),
+            "unmet": c.count(demand_key, np.maximum(qty - served, 0)).round().astype(np.int64)}
+    data["served_rate"] = rate(data["served"], data["served"] + data["unmet"])
+    return data
 
 
 def _with_orders(G: RegionalGraph, out: pd.DataFrame, level: Level,
@@ -390,59 +418,9 @@ def to_chinese(table: pd.DataFrame) -> pd.DataFrame:
     --------
     >>> import regional_graph as rg
     >>> G = rg.datasets.load_sample_district()
-    >>> zh = to_chinese(indicators(G, level="street", as_of=rg.datasets.REFERENCE_DATE))
+    >>> zh = to_chinese(indicators(G, by="street", as_of=rg.datasets.REFERENCE_DATE))
     >>> "覆盖率(全部)" in zh.columns and zh.index.name == "编号"
     True
     """
     out = vocab.translate(table)
     return out.set_index(out.columns[0])
-
-
-def write_indicators(
-    G: RegionalGraph,
-    out_dir: str | Path,
-    *,
-    as_of: DateLike = None,
-    matching: Any = None,
-    lang: vocab.Lang = "zh",
-    source: str | None = None,
-) -> dict[str, Path]:
-    """Write the three indicator tables as CSV (UTF-8 with BOM) and one workbook.
-
-    Files: ``indicators_district.csv``, ``indicators_street.csv``,
-    ``indicators_community.csv`` (first column the id) and ``indicators.xlsx`` (one sheet per
-    level and a 说明 sheet defining every column), in ``lang`` (Chinese by default).
-
-    Parameters
-    ----------
-    out_dir
-        Folder, created if needed.
-    lang
-        ``"zh"`` or ``"en"`` (headers, sheet names, the notes sheet).
-    source
-        Where the data came from (default the graph's name).
-
-    Returns
-    -------
-    dict
-        ``"district"``, ``"street"``, ``"community"``, ``"xlsx"`` → path written.
-
-    Examples
-    --------
-    >>> import tempfile, regional_graph as rg
-    >>> G = rg.datasets.load_sample_district()
-    >>> with tempfile.TemporaryDirectory() as d:
-    ...     paths = write_indicators(G, d, as_of=rg.datasets.REFERENCE_DATE)
-    ...     sorted(paths)
-    ['community', 'district', 'street', 'xlsx']
-    """
-    from ..export.tables import write_tables
-
-    day = as_date(as_of)
-    tables = {lvl: indicators(G, level=lvl, as_of=day, matching=matching) for lvl in LEVELS}
-    title = "量化指标" if lang == "zh" else "indicators"
-    paths = write_tables(tables, out_dir, workbook="indicators", lang=lang, as_of=day,
-                         source=source or G.name, title=title, csv_prefix="indicators_")
-    paths["xlsx"] = paths.pop("indicators")
-    log.info("wrote indicator tables for %s to %s", ", ".join(LEVELS), out_dir)
-    return paths

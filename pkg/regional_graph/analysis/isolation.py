@@ -18,11 +18,15 @@ after as_of do not exist yet as of that day and are ignored.
 
 Examples
 --------
+In the tiny district the school O1 pairs with 东一社区 and sits on the street committee; the
+hospital O2's pair ended on 2023-12-31 and its conference seat on 2022-12-31:
+
 >>> import regional_graph as rg
->>> G = rg.datasets.load_sample_district()
->>> iso = isolated_units(G, as_of=rg.datasets.REFERENCE_DATE)
->>> sorted(iso["reason"].unique())
-['no tie', 'only expired ties']
+>>> G = rg.datasets.load_tiny()
+>>> isolated_units(G, as_of="2026-10-01")["reason"].to_dict()
+{'O2': 'only expired ties'}
+>>> isolated_units(G, as_of="2023-06-01")["reason"].to_dict()  # before O1's links started
+{'O1': 'no tie'}
 """
 
 from __future__ import annotations
@@ -36,20 +40,25 @@ import scipy.sparse as sp
 from scipy.sparse.csgraph import connected_components
 
 from .. import schema
-from ..graph import LABELS, LINK_REL_TYPES, REL_TYPES, DateLike, RegionalGraph, as_date
+from ..graph import (
+    LABELS,
+    LINK_REL_TYPES,
+    REL_TYPES,
+    DateLike,
+    RegionalGraph,
+    as_date,
+)
 from ..schema import Label, RelType
-from .coverage import (
-    _area_name,
-    _edge_arrays,
-    _edge_positions,
-    _ended,
-    _ids,
-    _join_per_row,
-    _last_per,
-    _live,
-    _names,
-    _org_kind_mask,
-    _org_table,
+from ._common import (
+    TIE_RELS,
+    actor_codes,
+    area_name,
+    ids,
+    join_per_row,
+    last_per,
+    names,
+    org_table,
+    orgs_of_kind,
 )
 
 log = logging.getLogger(__name__)
@@ -64,7 +73,6 @@ __all__ = [
     "weakly_tied_units",
 ]
 
-_TIE_RELS = tuple(schema.LINK_RELTYPE[t] for t in schema.TIE_TYPES)
 _UNIT_COLUMNS = ("name", "kind")
 #: Area level → the level of the Party committee that leads it (one territorial actor).
 _TERRITORIAL = {"district": "district_committee", "street": "street_committee",
@@ -72,22 +80,12 @@ _TERRITORIAL = {"district": "district_committee", "street": "street_committee",
                 "building": "building_group"}
 
 
-def _host_actor(G: RegionalGraph) -> np.ndarray:
-    """Every node's actor: a PartyOrg hosted by an organisation is that organisation."""
-    key = ("regional_graph.analysis", "host_actor")
-    if key not in G._cache:
-        actor = np.arange(G.number_of_nodes(), dtype=np.int64)
-        po, host, _, _ = _edge_arrays(G, _edge_positions(G, RelType.HOSTED_BY))
-        actor[po] = host
-        G._cache[key] = actor
-    return G._cache[key]  # type: ignore[return-value]
-
-
 def _territory(G: RegionalGraph) -> np.ndarray:
     """Area code led by each territorial Party committee (``LEADS`` to an area of the
     matching level, e.g. community_committee → community); -1 for every other node."""
     out = np.full(G.number_of_nodes(), -1, dtype=np.int64)
-    po, area, _, _ = _edge_arrays(G, _edge_positions(G, RelType.LEADS))
+    leads = G.links(RelType.LEADS, state="any")
+    po, area = leads.source, leads.target
     prng = G.label_range(Label.PARTY_ORG)
     level = G.nodes[Label.PARTY_ORG]["level"]
     led_level = {p: a for a, p in _TERRITORIAL.items()}
@@ -111,28 +109,34 @@ class _Ties:
     a_tgt: np.ndarray
     live: np.ndarray
     ended: np.ndarray
+    resident: np.ndarray  # per node: a resident unit existing on the day
 
 
 def _ties(G: RegionalGraph, day: np.datetime64) -> _Ties:
-    pos = _edge_positions(G, *_TIE_RELS)
-    src, tgt, start, end = _edge_arrays(G, pos)
-    actor = _host_actor(G)
-    return _Ties(pos, src, tgt, start, end, actor[src], actor[tgt],
-                 _live(start, end, day), _ended(start, end, day))
+    t = G.links(*TIE_RELS, state="any")
+    live = G.links(*TIE_RELS, as_of=day)
+    ended = G.links(*TIE_RELS, as_of=day, state="ended")
+    is_live, is_ended = np.isin(t.pos, live.pos), np.isin(t.pos, ended.pos)
+    start, end = t.start.copy(), t.end.copy()  # dates clipped to the lives of the ends
+    start[is_live], end[is_live] = live.start, live.end
+    start[is_ended], end[is_ended] = ended.start, ended.end
+    actor = actor_codes(G, merge_committees=False)  # a hosted Party org is its unit
+    return _Ties(t.pos, t.source, t.target, start, end, actor[t.source], actor[t.target],
+                 is_live, is_ended, _resident_nodes(G, day))
 
 
-def _resident_nodes(G: RegionalGraph) -> np.ndarray:
-    """Per node code: a resident unit."""
+def _resident_nodes(G: RegionalGraph, day: np.datetime64) -> np.ndarray:
+    """Per node code: a resident unit existing on ``day``."""
     resident = np.zeros(G.number_of_nodes(), dtype=bool)
-    resident[G.label_range(Label.ORGANIZATION)] = _org_kind_mask(G, schema.RESIDENT_UNIT_KINDS)
+    units = orgs_of_kind(G, schema.RESIDENT_UNIT_KINDS, day)
+    resident[G.label_range(Label.ORGANIZATION)] = units
     return resident
 
 
 def _of_units(G: RegionalGraph, t: _Ties) -> np.ndarray:
     """Mask of the links that are ties of a resident unit (DOMAIN: a tie belongs to a unit,
     directly or through the Party org it hosts)."""
-    resident = _resident_nodes(G)
-    return resident[t.a_src] | resident[t.a_tgt]
+    return t.resident[t.a_src] | t.resident[t.a_tgt]
 
 
 def _count(t: _Ties, mask: np.ndarray, n: int) -> np.ndarray:
@@ -165,16 +169,16 @@ def _joined_ids(G: RegionalGraph, keys: np.ndarray, codes: np.ndarray,
     first = np.r_[True, (k[1:] != k[:-1]) | (codes[1:] != codes[:-1])] if len(k) else \
         np.zeros(0, dtype=bool)
     k, codes = k[first], codes[first]
-    return _join_per_row(k, np.asarray(_ids(G, codes), dtype=object), len(rows_codes))
+    return join_per_row(k, np.asarray(ids(G, codes), dtype=object), len(rows_codes))
 
 
 def _hosted_orgs(G: RegionalGraph, rows_codes: np.ndarray) -> pd.api.extensions.ExtensionArray:
-    po, host, _, _ = _edge_arrays(G, _edge_positions(G, RelType.HOSTED_BY))
-    return _joined_ids(G, host, po, rows_codes)
+    hosted = G.links(RelType.HOSTED_BY, state="any")
+    return _joined_ids(G, hosted.target, hosted.source, rows_codes)
 
 
 def _unit_rows(G: RegionalGraph, rows: np.ndarray) -> pd.DataFrame:
-    out = _org_table(G, rows, _UNIT_COLUMNS)
+    out = org_table(G, rows, _UNIT_COLUMNS)
     out["party_org"] = _hosted_orgs(G, rows + G.label_range(Label.ORGANIZATION).start)
     return out
 
@@ -194,21 +198,24 @@ def isolated_units(G: RegionalGraph, *, as_of: DateLike = None) -> pd.DataFrame:
     Examples
     --------
     >>> import regional_graph as rg
-    >>> G = rg.datasets.load_sample_district()
-    >>> iso = isolated_units(G, as_of=rg.datasets.REFERENCE_DATE)
-    >>> set(iso["kind"]) <= set(rg.schema.RESIDENT_UNIT_KINDS)
-    True
+    >>> iso = isolated_units(rg.datasets.load_tiny(), as_of="2026-10-01")
+    >>> iso.loc["O2", "kind"], int(iso.loc["O2", "expired_ties"])
+    ('hospital', 2)
+    >>> iso.loc["O2", "former_partners"]  # in table order
+    'PS2, PC3'
+    >>> str(iso.loc["O2", "last_tie_end"].date())
+    '2023-12-31'
     """
     day = as_date(as_of)
     n = G.number_of_nodes()
     orng = G.label_range(Label.ORGANIZATION)
     t = _ties(G, day)
     ties = _count(t, t.live, n)[orng]
-    rows = np.flatnonzero(_org_kind_mask(G, schema.RESIDENT_UNIT_KINDS) & (ties == 0))
+    rows = np.flatnonzero(orgs_of_kind(G, schema.RESIDENT_UNIT_KINDS, day) & (ties == 0))
     out = _unit_rows(G, rows)
     expired = _count(t, t.ended, n)[orng][rows]
     actor, partner, link = _both_ends(t, t.ended)
-    last = _last_per(actor, t.end[link].astype(np.int64), n)[rows + orng.start]
+    last = last_per(actor, t.end[link].astype(np.int64), n)[rows + orng.start]
     out["expired_ties"] = expired
     out["last_tie_end"] = np.where(last >= 0, t.end[link[np.maximum(last, 0)]] if len(link)
                                    else np.datetime64("NaT"),
@@ -231,18 +238,22 @@ def weakly_tied_units(G: RegionalGraph, *, as_of: DateLike = None) -> pd.DataFra
 
     Examples
     --------
+    O1 has three ties as of 2026-10-01; on 2023-06-01 O2 had one (its pair with PC3):
+
     >>> import regional_graph as rg
-    >>> G = rg.datasets.load_sample_district()
-    >>> w = weakly_tied_units(G, as_of=rg.datasets.REFERENCE_DATE)
-    >>> bool(w.index.is_unique)
-    True
+    >>> G = rg.datasets.load_tiny()
+    >>> len(weakly_tied_units(G, as_of="2026-10-01"))
+    0
+    >>> w = weakly_tied_units(G, as_of="2023-06-01")
+    >>> w.loc["O2", ["type", "partner_id", "partner_name", "via"]].tolist()
+    ['paired_with', 'PC3', '西一社区党委', 'unit itself']
     """
     day = as_date(as_of)
     n = G.number_of_nodes()
     orng = G.label_range(Label.ORGANIZATION)
     t = _ties(G, day)
     ties = _count(t, t.live, n)[orng]
-    rows = np.flatnonzero(_org_kind_mask(G, schema.RESIDENT_UNIT_KINDS) & (ties == 1))
+    rows = np.flatnonzero(orgs_of_kind(G, schema.RESIDENT_UNIT_KINDS, day) & (ties == 1))
     out = _unit_rows(G, rows)
     actor, partner, link = _both_ends(t, t.live)
     slot = np.full(n, -1, dtype=np.int64)
@@ -251,9 +262,9 @@ def weakly_tied_units(G: RegionalGraph, *, as_of: DateLike = None) -> pd.DataFra
     li = link[k]
     own_end = np.where(t.a_src[li] == rows + orng.start, t.src[li], t.tgt[li])
     out["type"] = _link_type(G, t.pos[li])
-    out["partner_id"] = _ids(G, partner[k])
-    out["partner_name"] = pd.array(_names(G, partner[k]), dtype="str")
-    via = np.asarray(_ids(G, own_end), dtype=object)
+    out["partner_id"] = ids(G, partner[k])
+    out["partner_name"] = pd.array(names(G, partner[k]), dtype="str")
+    via = np.asarray(ids(G, own_end), dtype=object)
     out["via"] = pd.array(np.where(own_end == rows + orng.start, "unit itself", via),
                           dtype="str")
     out["start"] = t.start[li]
@@ -274,22 +285,22 @@ def _tie_table(G: RegionalGraph, t: _Ties, idx: np.ndarray) -> pd.DataFrame:
     codes = G.edges["type"].cat.codes.to_numpy()
     link_codes = [REL_TYPES.index(r) for r in LINK_REL_TYPES]
     row = np.cumsum(np.isin(codes, link_codes))[t.pos[idx]]
-    src_ids = np.asarray(_ids(G, t.src[idx]), dtype=object)
-    tgt_ids = np.asarray(_ids(G, t.tgt[idx]), dtype=object)
+    src_ids = np.asarray(ids(G, t.src[idx]), dtype=object)
+    tgt_ids = np.asarray(ids(G, t.tgt[idx]), dtype=object)
     key = [f"{s}->{g}#{r}" for s, g, r in zip(src_ids, tgt_ids, row, strict=True)]
-    resident = _resident_nodes(G)
+    resident = t.resident
     unit = np.where(resident[t.a_src[idx]], t.a_src[idx],
                     np.where(resident[t.a_tgt[idx]], t.a_tgt[idx], -1))
     out = pd.DataFrame({
         "source_id": pd.array(src_ids, dtype="str"),
-        "source_name": pd.array(_names(G, t.src[idx]), dtype="str"),
+        "source_name": pd.array(names(G, t.src[idx]), dtype="str"),
         "target_id": pd.array(tgt_ids, dtype="str"),
-        "target_name": pd.array(_names(G, t.tgt[idx]), dtype="str"),
+        "target_name": pd.array(names(G, t.tgt[idx]), dtype="str"),
         "type": _link_type(G, t.pos[idx]),
         "start": t.start[idx],
         "end": t.end[idx],
         "form": G.edges["kind"].array.take(t.pos[idx]),
-        "unit_id": _ids(G, unit),
+        "unit_id": ids(G, unit),
     }, index=pd.Index(key, dtype="str", name="id"))
     return out
 
@@ -312,11 +323,15 @@ def dormant_ties(G: RegionalGraph, *, as_of: DateLike = None, months: int = 12) 
 
     Examples
     --------
+    The tiny district records one activity, on O1's pair with PC1 (2026-06-01); O1's seat
+    on the street committee (links row 6) and in the joint conference (row 7) have none:
+
     >>> import regional_graph as rg
-    >>> G = rg.datasets.load_sample_district()
-    >>> d = dormant_ties(G, as_of=rg.datasets.REFERENCE_DATE)
-    >>> bool((d["last_activity"].isna() | (d["last_activity"] < "2025-10-01")).all())
-    True
+    >>> d = dormant_ties(rg.datasets.load_tiny(), as_of="2026-10-01")
+    >>> d["type"].to_dict()
+    {'O1->PS1#6': 'sits_on', 'O1->PS1#7': 'conference_member'}
+    >>> d["reason"].unique().tolist()
+    ['no activity recorded']
     """
     day = as_date(as_of)
     t = _ties(G, day)
@@ -361,11 +376,14 @@ def expiring_ties(G: RegionalGraph, *, as_of: DateLike = None, days: int = 30) -
 
     Examples
     --------
+    O2's pair with PC3 ends on 2023-12-31:
+
     >>> import regional_graph as rg
-    >>> G = rg.datasets.load_sample_district()
-    >>> e = expiring_ties(G, as_of=rg.datasets.REFERENCE_DATE)
-    >>> bool(e["days_left"].between(0, 30).all())
-    True
+    >>> G = rg.datasets.load_tiny()
+    >>> expiring_ties(G, as_of="2023-12-01")["days_left"].to_dict()
+    {'O2->PC3#5': 30}
+    >>> len(expiring_ties(G, as_of="2026-10-01"))
+    0
     """
     day = as_date(as_of)
     t = _ties(G, day)
@@ -389,32 +407,37 @@ def unpaired_communities(G: RegionalGraph, *, as_of: DateLike = None) -> pd.Data
 
     Examples
     --------
+    O1 pairs with 东一社区's committee PC1; O2's pair with PC3 (西一社区) has ended:
+
     >>> import regional_graph as rg
-    >>> G = rg.datasets.load_sample_district()
-    >>> u = unpaired_communities(G, as_of=rg.datasets.REFERENCE_DATE)
-    >>> set(u["reason"]) <= {"never paired", "only expired pairs"}
-    True
+    >>> u = unpaired_communities(rg.datasets.load_tiny(), as_of="2026-10-01")
+    >>> u["reason"].to_dict()
+    {'C2': 'never paired', 'C3': 'only expired pairs'}
+    >>> u.loc["C3", "former_partners"]
+    'O2'
     """
     day = as_date(as_of)
     n = G.number_of_nodes()
     arng = G.label_range(Label.AREA)
-    src, tgt, start, end = _edge_arrays(G, _edge_positions(G, RelType.PAIRED_WITH))
     terr = _territory(G)
-    place = np.where(terr[tgt] >= 0, terr[tgt], tgt)
+    live = G.links(RelType.PAIRED_WITH, as_of=day).target
     paired = np.zeros(n, dtype=bool)
-    paired[place[_live(start, end, day)]] = True
-    ended = _ended(start, end, day)
+    paired[np.where(terr[live] >= 0, terr[live], live)] = True
+    gone = G.links(RelType.PAIRED_WITH, as_of=day, state="ended")
+    src, end = gone.source, gone.end
+    place = np.where(terr[gone.target] >= 0, terr[gone.target], gone.target)
+    ended = np.ones(len(gone), dtype=bool)
     areas = G.nodes[Label.AREA]
     is_comm = (areas["level"] == "community").to_numpy(dtype=bool)
     rows = np.flatnonzero(is_comm & ~paired[arng])
     codes = rows + arng.start
     street = G.ancestor_at(codes, "street")
     out = pd.DataFrame({"name": areas["name"].array.take(rows),
-                        "street_id": _ids(G, street), "street": _area_name(G, street)},
+                        "street_id": ids(G, street), "street": area_name(G, street)},
                        index=pd.Index(areas.index[rows], name="id"))
     expired = np.bincount(place[ended], minlength=n)[codes]
     e_idx = np.flatnonzero(ended)
-    last = _last_per(place[e_idx], end[e_idx].astype(np.int64), n)[codes]
+    last = last_per(place[e_idx], end[e_idx].astype(np.int64), n)[codes]
     out["expired_pairs"] = expired.astype(np.int64)
     out["last_pair_end"] = np.where(last >= 0, end[e_idx[np.maximum(last, 0)]] if len(e_idx)
                                     else np.datetime64("NaT"),
@@ -441,14 +464,11 @@ class TieComponents:
     Examples
     --------
     >>> import regional_graph as rg
-    >>> G = rg.datasets.load_sample_district()
-    >>> c = tie_components(G, as_of=rg.datasets.REFERENCE_DATE)
-    >>> isinstance(c, TieComponents)
-    True
+    >>> c = tie_components(rg.datasets.load_tiny(), as_of="2026-10-01")
     >>> list(c.nodes.columns)
     ['label', 'name', 'component', 'size', 'in_largest']
-    >>> len(c.cut_off) > 0, bool((c.cut_off["component"] > 0).all())
-    (True, True)
+    >>> c.cut_off.index.tolist(), c.cut_off["size"].tolist()
+    (['O2'], [1])
     """
 
     nodes: pd.DataFrame
@@ -467,13 +487,13 @@ def tie_components(G: RegionalGraph, *, as_of: DateLike = None) -> TieComponents
 
     Examples
     --------
+    In the tiny district O1 ties 东一社区 (with its committee PC1) and 东街道 (with PS1)
+    together; the isolated hospital O2 is a component of its own:
+
     >>> import regional_graph as rg
-    >>> G = rg.datasets.load_sample_district()
-    >>> c = tie_components(G, as_of=rg.datasets.REFERENCE_DATE)
-    >>> int(c.nodes["component"].min())
-    0
-    >>> bool((~c.cut_off.index.isin(c.nodes.index[c.nodes["in_largest"]])).all())
-    True
+    >>> c = tie_components(rg.datasets.load_tiny(), as_of="2026-10-01")
+    >>> c.nodes["component"].to_dict()
+    {'S1': 0, 'C1': 0, 'O1': 0, 'O2': 1}
     """
     day = as_date(as_of)
     n = G.number_of_nodes()
@@ -486,7 +506,7 @@ def tie_components(G: RegionalGraph, *, as_of: DateLike = None) -> TieComponents
     include = np.zeros(n, dtype=bool)
     include[a_src] = True
     include[a_tgt] = True
-    include |= _resident_nodes(G)
+    include |= t.resident
     codes = np.flatnonzero(include)
     comp = label[codes]
     uniq, inv, size = np.unique(comp, return_inverse=True, return_counts=True)
@@ -496,14 +516,14 @@ def tie_components(G: RegionalGraph, *, as_of: DateLike = None) -> TieComponents
     labels = np.asarray([lbl.value for lbl in LABELS], dtype=object)[G.label_codes[codes]]
     nodes = pd.DataFrame({
         "label": pd.array(labels, dtype="str"),
-        "name": pd.array(_names(G, codes), dtype="str"),
+        "name": pd.array(names(G, codes), dtype="str"),
         "component": component,
         "size": size[inv].astype(np.int64),
         "in_largest": component == 0,
-    }, index=pd.Index(_ids(G, codes), name="id"))
+    }, index=pd.Index(ids(G, codes), name="id"))
     nodes = nodes.sort_values(["component", "label"], kind="stable")
     cut = codes[(component != 0) & (G.label_codes[codes] == LABELS.index(Label.ORGANIZATION))]
-    cut_off = _org_table(G, cut - G.label_range(Label.ORGANIZATION).start, ("name", "kind"))
+    cut_off = org_table(G, cut - G.label_range(Label.ORGANIZATION).start, ("name", "kind"))
     cut_off["component"] = nodes["component"].reindex(cut_off.index).to_numpy()
     cut_off["size"] = nodes["size"].reindex(cut_off.index).to_numpy()
     log.debug("tie_components: %d actors, %d components", len(codes), len(uniq))

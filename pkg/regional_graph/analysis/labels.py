@@ -28,10 +28,9 @@ def to_chinese(df: pd.DataFrame) -> pd.DataFrame:
     --------
     >>> import regional_graph as rg
     >>> from regional_graph.analysis import coverage
-    >>> G = rg.datasets.load_sample_district()
-    >>> zh = to_chinese(coverage.uncovered(G, as_of=rg.datasets.REFERENCE_DATE))
-    >>> "原因" in zh.columns
-    True
+    >>> zh = to_chinese(coverage.uncovered(rg.datasets.load_tiny(), as_of="2026-10-01"))
+    >>> zh.index.name, zh.loc["O8", ["名称", "原因"]].tolist()
+    ('编号', ['东一物业', '无覆盖关系'])
     """
     out = translate(df)
     n_index = sum(1 for n in df.index.names if n is not None)

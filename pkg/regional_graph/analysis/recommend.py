@@ -8,36 +8,41 @@ units, each with a score and its reasons.
 Candidates (no dense all-pairs): the communities (units) of the same street, plus those
 within ``radius_km`` when both have coordinates (a k-d tree query). A community's location is
 the mean lat/lon of the organisations located in it. Each candidate pair (unit *u*,
-community *c*) is scored as the weighted sum
+community *c*) is scored as the weighted sum (weights: :class:`PartnerWeights`)
 
-* ``w_complement`` × share of *c*'s demand categories with unmet quantity in which *u*
+* ``complement`` × share of *c*'s demand categories with unmet quantity in which *u*
   (or the Party org it hosts) offers unused capacity — complementary resources and demands;
-* ``w_capacity`` × share of *c*'s unmet quantity that *u*'s unused capacity could serve
+* ``capacity`` × share of *c*'s unmet quantity that *u*'s unused capacity could serve
   (Σ over categories of min(unused capacity, unmet quantity) / unmet quantity) — capacity
   not yet used; unused capacity = ``capacity`` − quantity already ``ASSIGNED_TO`` demands;
   unmet quantity = ``quantity`` − served (from ``matching``, else from ``ASSIGNED_TO``);
-* ``w_distance`` × proximity: ``exp(-d / distance_scale_km)`` for the great-circle distance
+* ``distance`` × proximity: ``exp(-d / distance_scale_km)`` for the great-circle distance
   *d* when both locations are known, else 1 in the same community, 0.5 in the same street;
-* ``w_same_street`` × [same street] (the joint conference and big working committee are
+* ``same_street`` × [same street] (the joint conference and big working committee are
   per street);
-* ``w_load`` × (1 − min(ties, ``max_ties``) / ``max_ties``) where ``ties`` is the partner's
+* ``load`` × (1 − min(ties, ``max_ties``) / ``max_ties``) where ``ties`` is the partner's
   live tie links (a unit's ties; a community's live pairs) — prefer partners not overloaded;
-* ``w_former`` × [they had a paired_with agreement that has ended] — renewing is easy.
+* ``former`` × [they had a paired_with agreement that has ended] — renewing is easy.
 
 Examples
 --------
+In the tiny district the isolated hospital O2 (西街道) has one candidate, its own community
+西一社区 (C3), which needs the medical help O2 offers; the unpaired communities 东二社区 (C2)
+and 西一社区 (C3) get the one resident unit of their street each (the other street is 9 km
+away, beyond ``radius_km``):
+
 >>> import regional_graph as rg
->>> G = rg.datasets.load_sample_district()
->>> rec = recommend_partners(G, as_of=rg.datasets.REFERENCE_DATE, k=3)
->>> sorted(rec["for_kind"].unique())
-['community', 'unit']
->>> bool((rec.groupby("id")["rank"].max() <= 3).all())
-True
+>>> rec = recommend_partners(rg.datasets.load_tiny(), as_of="2026-10-01")
+>>> list(zip(rec.index, rec["for_kind"], rec["partner_id"]))
+[('O2', 'unit', 'C3'), ('C2', 'community', 'O1'), ('C3', 'community', 'O2')]
+>>> rec.loc["O2", "reason"].split("; ")[:2]
+['complementary: offers medical the community needs', 'unused capacity can serve 2 of 2 unmet']
 """
 
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from typing import Any, Literal
 
 import numpy as np
@@ -50,15 +55,14 @@ from ..geo import haversine_km as _haversine
 from ..graph import DateLike, RegionalGraph, as_date
 from ..schema import Label, RelType
 from . import isolation
-from .structure import _live_edges, _node_names, _positions, actor_codes
+from ._common import TIE_RELS, actor_codes, node_names, orgs_of_kind, served_frame
 
 log = logging.getLogger(__name__)
 
-__all__ = ["COLUMNS", "recommend_partners"]
+__all__ = ["COLUMNS", "PartnerWeights", "recommend_partners"]
 
-#: Columns of the recommendation table.
-COLUMNS = ("id", "for_kind", "partner_id", "partner_name", "rank", "score", "reasons",
-           "distance_km")
+#: Columns of the recommendation table (indexed by ``id``).
+COLUMNS = ("for_kind", "partner_id", "partner_name", "rank", "score", "reason", "distance_km")
 
 _CATS = schema.CATEGORY.codes
 
@@ -91,6 +95,65 @@ def _assigned(G: RegionalGraph, label: Label, end: str) -> np.ndarray:
     return out
 
 
+@dataclass(frozen=True)
+class PartnerWeights:
+    """Weights of the score terms of :func:`recommend_partners` (0 switches a term off).
+
+    Examples
+    --------
+    >>> PartnerWeights(load=0).load, PartnerWeights().complement
+    (0, 3.0)
+    """
+
+    #: × share of the community's unmet categories the unit can serve.
+    complement: float = 3.0
+    #: × share of the community's unmet quantity the unit's unused capacity covers.
+    capacity: float = 2.0
+    #: × proximity.
+    distance: float = 2.0
+    #: × [same street].
+    same_street: float = 1.0
+    #: × (1 − load), the partner's free room.
+    load: float = 1.0
+    #: × [a former, ended agreement].
+    former: float = 0.5
+
+
+@dataclass(frozen=True)
+class _Sides:
+    """The two sides of a pair: resident units and communities (rows and places)."""
+
+    unit_codes: np.ndarray
+    comm_codes: np.ndarray
+    u_row: np.ndarray  # node code → unit row (-1)
+    c_row: np.ndarray  # node code → community row (-1)
+    u_comm: np.ndarray
+    u_street: np.ndarray
+    c_street: np.ndarray
+    u_lat: np.ndarray
+    u_lon: np.ndarray
+    c_lat: np.ndarray
+    c_lon: np.ndarray
+
+
+@dataclass(frozen=True)
+class _Terms:
+    """What the score reads: supply, unmet demand, load and former pairs."""
+
+    supply: np.ndarray  # (units, categories) unused capacity
+    unmet: np.ndarray  # (communities, categories) unmet quantity
+    u_ties: np.ndarray
+    c_pairs: np.ndarray
+    former_keys: np.ndarray
+
+
+@dataclass(frozen=True)
+class _Scales:
+    radius_km: float
+    distance_scale_km: float
+    max_ties: int
+
+
 def recommend_partners(
     G: RegionalGraph,
     *,
@@ -100,12 +163,7 @@ def recommend_partners(
     radius_km: float = 3.0,
     distance_scale_km: float = 2.0,
     max_ties: int = 10,
-    w_complement: float = 3.0,
-    w_capacity: float = 2.0,
-    w_distance: float = 2.0,
-    w_same_street: float = 1.0,
-    w_load: float = 1.0,
-    w_former: float = 0.5,
+    weights: PartnerWeights | None = None,
     language: Literal["en", "zh"] = "en",
 ) -> pd.DataFrame:
     """Top-``k`` partners for every isolated resident unit and every unpaired community.
@@ -123,162 +181,158 @@ def recommend_partners(
         Candidates beyond the same street: those within this great-circle radius.
     distance_scale_km, max_ties
         Scales of the proximity and load terms.
-    w_complement, w_capacity, w_distance, w_same_street, w_load, w_former
-        Weights of the score terms (see the module docstring); 0 switches a term off.
+    weights
+        Weights of the score terms (:class:`PartnerWeights`; see the module docstring).
     language
-        Language of ``reasons`` (``"en"`` or ``"zh"``).
+        Language of ``reason`` (``"en"`` or ``"zh"``).
 
     Returns
     -------
     DataFrame
-        Columns ``id`` (the unit or community), ``for_kind`` (``"unit"`` or
-        ``"community"``), ``partner_id``, ``partner_name``, ``rank`` (1 = best), ``score``,
-        ``reasons`` (``"; "``-separated) and ``distance_km`` (NaN when unknown); units
-        first, then by id and rank. Ties in score go to the nearer, then the smaller id.
+        Indexed by ``id`` (the unit or community; ``k`` rows each): ``for_kind``
+        (``"unit"`` or ``"community"``), ``partner_id``, ``partner_name``, ``rank``
+        (1 = best), ``score``, ``reason`` (``"; "``-separated) and ``distance_km`` (NaN
+        when unknown); units first, then by id and rank. Ties in score go to the nearer,
+        then the smaller id.
 
     Examples
     --------
     >>> import regional_graph as rg
     >>> G = rg.datasets.load_sample_district()
     >>> rec = recommend_partners(G, as_of=rg.datasets.REFERENCE_DATE, k=1, language="zh")
-    >>> list(rec.columns)
-    ['id', 'for_kind', 'partner_id', 'partner_name', 'rank', 'score', 'reasons', 'distance_km']
+    >>> rec.index.name, list(rec.columns)
+    ('id', ['for_kind', 'partner_id', 'partner_name', 'rank', 'score', 'reason', 'distance_km'])
     """
     if k < 1:
         raise ValueError(f"`k` must be ≥ 1, got {k!r}")
     if language not in ("en", "zh"):
         raise ValueError(f"`language` must be 'en' or 'zh', not {language!r}")
     day = as_date(as_of)
+    sides = _sides(G, day)
+    terms = _terms(G, sides, day, matching)
+    scales = _Scales(radius_km, distance_scale_km, max_ties)
+    iso = G.nodes[Label.ORGANIZATION].index.get_indexer(
+        isolation.isolated_units(G, as_of=day).index)
+    iso_rows = sides.u_row[iso[iso >= 0] + G.label_range(Label.ORGANIZATION).start]
+    unp = G.nodes[Label.AREA].index.get_indexer(
+        isolation.unpaired_communities(G, as_of=day).index)
+    unp_rows = sides.c_row[unp[unp >= 0] + G.label_range(Label.AREA).start]
+    lat0 = float(np.nanmean(sides.c_lat)) if np.isfinite(sides.c_lat).any() else 0.0
+    u_xy, c_xy = _xy(sides.u_lat, sides.u_lon, lat0), _xy(sides.c_lat, sides.c_lon, lat0)
+    uu, cc = _candidates(iso_rows, sides.u_street, u_xy, sides.c_street, c_xy, radius_km)
+    c2, u2 = _candidates(unp_rows, sides.c_street, c_xy, sides.u_street, u_xy, radius_km)
+    parts = [_score(kind, pu, pc, sides, terms, scales, weights or PartnerWeights())
+             for kind, pu, pc in (("unit", uu, cc), ("community", u2, c2)) if len(pu)]
+    if not parts:
+        return _empty()
+    out = _top(G, sides, pd.concat(parts, ignore_index=True), k, terms, language)
+    log.info("recommend_partners: %d isolated units, %d unpaired communities, %d rows",
+             len(iso_rows), len(unp_rows), len(out))
+    return out
+
+
+def _sides(G: RegionalGraph, day: np.datetime64) -> _Sides:
+    """Resident units (existing on ``day``) and communities with their streets and locations
+    (a community's location: the mean lat/lon of the organisations located in it)."""
     n = G.number_of_nodes()
     orng, arng = G.label_range(Label.ORGANIZATION), G.label_range(Label.AREA)
     orgs, areas = G.nodes[Label.ORGANIZATION], G.nodes[Label.AREA]
     area_of = G.area_of()
-
-    # units and communities -----------------------------------------------------------------
-    unit_codes = np.flatnonzero(G.organizations_of_kind(schema.RESIDENT_UNIT_KINDS)) + orng.start
+    unit_codes = np.flatnonzero(orgs_of_kind(G, schema.RESIDENT_UNIT_KINDS, day)) + orng.start
     comm_codes = np.flatnonzero((areas["level"] == "community").to_numpy(dtype=bool)) \
         + arng.start
-    nu, nc = len(unit_codes), len(comm_codes)
     u_row = np.full(n, -1, dtype=np.int64)
-    u_row[unit_codes] = np.arange(nu)
+    u_row[unit_codes] = np.arange(len(unit_codes))
     c_row = np.full(n, -1, dtype=np.int64)
-    c_row[comm_codes] = np.arange(nc)
-    u_comm = G.ancestor_at(area_of[unit_codes], "community")
-    u_street = G.ancestor_at(area_of[unit_codes], "street")
-    c_street = G.ancestor_at(comm_codes, "street")
+    c_row[comm_codes] = np.arange(len(comm_codes))
     lat = orgs["lat"].to_numpy(dtype="float64", na_value=np.nan)
     lon = orgs["lon"].to_numpy(dtype="float64", na_value=np.nan)
-    u_lat, u_lon = lat[unit_codes - orng.start], lon[unit_codes - orng.start]
-    org_comm = c_row[np.maximum(G.ancestor_at(area_of[orng], "community"), 0)]
-    org_comm = np.where(G.ancestor_at(area_of[orng], "community") >= 0, org_comm, -1)
+    org_comm = G.ancestor_at(area_of[orng], "community")
+    org_comm = np.where(org_comm >= 0, c_row[np.maximum(org_comm, 0)], -1)
     geo = (org_comm >= 0) & ~np.isnan(lat) & ~np.isnan(lon)
+    nc = len(comm_codes)
     cnt = np.bincount(org_comm[geo], minlength=nc)
     with np.errstate(invalid="ignore", divide="ignore"):
         c_lat = np.bincount(org_comm[geo], weights=lat[geo], minlength=nc) / cnt
         c_lon = np.bincount(org_comm[geo], weights=lon[geo], minlength=nc) / cnt
+    return _Sides(unit_codes, comm_codes, u_row, c_row,
+                  G.ancestor_at(area_of[unit_codes], "community"),
+                  G.ancestor_at(area_of[unit_codes], "street"),
+                  G.ancestor_at(comm_codes, "street"),
+                  lat[unit_codes - orng.start], lon[unit_codes - orng.start], c_lat, c_lon)
 
-    # supply (unused capacity by unit and category), demand (unmet by community) ------------
+
+def _terms(G: RegionalGraph, s: _Sides, day: np.datetime64, matching: Any) -> _Terms:
+    """Unused capacity by unit and category, unmet demand by community and category, the
+    partners' live ties and the (unit, community) pairs whose agreement has ended."""
+    n = G.number_of_nodes()
+    nu, nc = len(s.unit_codes), len(s.comm_codes)
     host = actor_codes(G, merge_committees=False)
     rrng, drng = G.label_range(Label.RESOURCE), G.label_range(Label.DEMAND)
     res, dem = G.nodes[Label.RESOURCE], G.nodes[Label.DEMAND]
-    offers = G.edges_of(RelType.OFFERS)
+    offers = G.links(RelType.OFFERS, state="any")
     provider = np.full(n, -1, dtype=np.int64)
-    provider[offers["target"].to_numpy()] = host[offers["source"].to_numpy()]
-    r_unit = u_row[np.maximum(provider[rrng], 0)]
-    r_unit = np.where(provider[rrng] >= 0, r_unit, -1)
-    r_cat = res["category"].cat.codes.to_numpy().astype(np.int64) if len(res) else \
-        np.zeros(0, np.int64)
+    provider[offers.target] = host[offers.source]
+    r_unit = np.where(provider[rrng] >= 0, s.u_row[np.maximum(provider[rrng], 0)], -1)
     cap = res["capacity"].to_numpy(dtype="float64", na_value=1.0)
     free = np.maximum(cap - _assigned(G, Label.RESOURCE, "source"), 0)
-    supply = _per_category(r_unit, _cat_index(res, r_cat), free, nu)
+    supply = _per_category(r_unit, _cat_index(res), free, nu)
 
-    needs = G.edges_of(RelType.NEEDS)
+    needs = G.links(RelType.NEEDS, state="any")
     requester = np.full(n, -1, dtype=np.int64)
-    requester[needs["target"].to_numpy()] = needs["source"].to_numpy()
-    place = area_of[drng]
-    req = requester[drng]
+    requester[needs.target] = needs.source
+    area_of = G.area_of()
+    place, req = area_of[drng], requester[drng]
     place = np.where(place >= 0, place, np.where(req >= 0, area_of[np.maximum(req, 0)], -1))
     d_comm = G.ancestor_at(place, "community")
-    d_comm = np.where(d_comm >= 0, c_row[np.maximum(d_comm, 0)], -1)
+    d_comm = np.where(d_comm >= 0, s.c_row[np.maximum(d_comm, 0)], -1)
     qty = dem["quantity"].to_numpy(dtype="float64", na_value=1.0)
     if matching is not None:
-        from .indicators import _served_frame
-
-        served = _served_frame(matching)["served"].reindex(dem.index)
+        served = served_frame(matching)["served"].reindex(dem.index)
         served = served.to_numpy(dtype="float64", na_value=0.0)
     else:
         served = _assigned(G, Label.DEMAND, "target")
-    d_cat = dem["category"].cat.codes.to_numpy().astype(np.int64) if len(dem) else \
-        np.zeros(0, np.int64)
-    unmet = _per_category(d_comm, _cat_index(dem, d_cat), np.maximum(qty - served, 0), nc)
+    unmet = _per_category(d_comm, _cat_index(dem), np.maximum(qty - served, 0), nc)
 
-    # load and former partners ----------------------------------------------------------------
     merged = actor_codes(G, merge_committees=True)
-    tie_types = tuple(schema.LINK_RELTYPE[t] for t in schema.TIE_TYPES)
-    src, tgt, _ = _live_edges(G, tie_types, day)
-    a, b = host[src], host[tgt]
-    u_ties = np.bincount(u_row[a][u_row[a] >= 0], minlength=nu) \
-        + np.bincount(u_row[b][(u_row[b] >= 0) & (a != b)], minlength=nu)
-    src, tgt, _ = _live_edges(G, (RelType.PAIRED_WITH,), day)
-    pt = c_row[merged[tgt]]
+    ties = G.links(*TIE_RELS, as_of=day)
+    a, b = s.u_row[host[ties.source]], s.u_row[host[ties.target]]
+    u_ties = np.bincount(a[a >= 0], minlength=nu) \
+        + np.bincount(b[(b >= 0) & (host[ties.source] != host[ties.target])], minlength=nu)
+    pt = s.c_row[merged[G.links(RelType.PAIRED_WITH, as_of=day).target]]
     c_pairs = np.bincount(pt[pt >= 0], minlength=nc)
-    pos = _positions(G, RelType.PAIRED_WITH)
-    e = G.edges
-    start = e["start"].to_numpy(dtype="datetime64[s]")[pos]
-    end = e["end"].to_numpy(dtype="datetime64[s]")[pos]
-    ended = (np.isnat(start) | (start <= day)) & ~np.isnat(end) & (end < day)
-    fs = u_row[host[e["source"].to_numpy()[pos][ended]]]
-    ft = c_row[merged[e["target"].to_numpy()[pos][ended]]]
+    ended = G.links(RelType.PAIRED_WITH, as_of=day, state="ended")
+    fs, ft = s.u_row[host[ended.source]], s.c_row[merged[ended.target]]
     ok = (fs >= 0) & (ft >= 0)
-    former_keys = np.unique(fs[ok] * max(nc, 1) + ft[ok])
+    return _Terms(supply, unmet, u_ties, c_pairs, np.unique(fs[ok] * max(nc, 1) + ft[ok]))
 
-    # candidates ----------------------------------------------------------------------------
-    iso = G.nodes[Label.ORGANIZATION].index.get_indexer(
-        isolation.isolated_units(G, as_of=day).index)
-    iso_rows = u_row[iso[iso >= 0] + orng.start]
-    unp = areas.index.get_indexer(isolation.unpaired_communities(G, as_of=day).index)
-    unp_rows = c_row[unp[unp >= 0] + arng.start]
-    u_xy = _xy(u_lat, u_lon, float(np.nanmean(c_lat)) if np.isfinite(c_lat).any() else 0.0)
-    c_xy = _xy(c_lat, c_lon, float(np.nanmean(c_lat)) if np.isfinite(c_lat).any() else 0.0)
 
-    def candidates(rows: np.ndarray, row_street: np.ndarray, row_xy: np.ndarray,
-                   other_street: np.ndarray, other_xy: np.ndarray) -> tuple[np.ndarray,
-                                                                          np.ndarray]:
-        """(row, other) pairs: same street, or within ``radius_km`` when both are placed."""
-        left = pd.DataFrame({"row": rows, "street": row_street[rows]})
-        left = left[left["street"] >= 0]
-        right = pd.DataFrame({"other": np.arange(len(other_street)), "street": other_street})
-        same = left.merge(right[right["street"] >= 0], on="street")
-        parts = [same[["row", "other"]].to_numpy(dtype=np.int64)]
-        placed = rows[np.isfinite(row_xy[rows]).all(axis=1)]
-        o_placed = np.flatnonzero(np.isfinite(other_xy).all(axis=1))
-        if len(placed) and len(o_placed) and radius_km > 0:
-            near = cKDTree(row_xy[placed]).sparse_distance_matrix(
-                cKDTree(other_xy[o_placed]), radius_km * 1.01, output_type="ndarray")
-            parts.append(np.stack([placed[near["i"]], o_placed[near["j"]]], axis=1))
-        pairs = np.unique(np.concatenate(parts), axis=0) if sum(map(len, parts)) else \
-            np.zeros((0, 2), np.int64)
-        return pairs[:, 0], pairs[:, 1]
+def _candidates(rows: np.ndarray, row_street: np.ndarray, row_xy: np.ndarray,
+                other_street: np.ndarray, other_xy: np.ndarray,
+                radius_km: float) -> tuple[np.ndarray, np.ndarray]:
+    """(row, other) pairs: same street, or within ``radius_km`` when both are placed."""
+    left = pd.DataFrame({"row": rows, "street": row_street[rows]})
+    left = left[left["street"] >= 0]
+    right = pd.DataFrame({"other": np.arange(len(other_street)), "street": other_street})
+    same = left.merge(right[right["street"] >= 0], on="street")
+    parts = [same[["row", "other"]].to_numpy(dtype=np.int64)]
+    placed = rows[np.isfinite(row_xy[rows]).all(axis=1)]
+    o_placed = np.flatnonzero(np.isfinite(other_xy).all(axis=1))
+    if len(placed) and len(o_placed) and radius_km > 0:
+        near = cKDTree(row_xy[placed]).sparse_distance_matrix(
+            cKDTree(other_xy[o_placed]), radius_km * 1.01, output_type="ndarray")
+        parts.append(np.stack([placed[near["i"]], o_placed[near["j"]]], axis=1))
+    pairs = np.unique(np.concatenate(parts), axis=0) if sum(map(len, parts)) else \
+        np.zeros((0, 2), np.int64)
+    return pairs[:, 0], pairs[:, 1]
 
-    uu, cc = candidates(iso_rows, u_street, u_xy, c_street, c_xy)  # unit → communities
-    c2, u2 = candidates(unp_rows, c_street, c_xy, u_street, u_xy)  # community → units
-    parts = []
-    for kind, pu, pc in (("unit", uu, cc), ("community", u2, c2)):
-        if not len(pu):
-            continue
-        parts.append(_score(kind, pu, pc, supply=supply, unmet=unmet, u_lat=u_lat,
-                            u_lon=u_lon, c_lat=c_lat, c_lon=c_lon, u_comm=u_comm,
-                            comm_codes=comm_codes, u_street=u_street, c_street=c_street,
-                            load=(c_pairs if kind == "unit" else u_ties),
-                            former_keys=former_keys, nc=nc, radius_km=radius_km,
-                            distance_scale_km=distance_scale_km, max_ties=max_ties,
-                            weights=(w_complement, w_capacity, w_distance, w_same_street,
-                                     w_load, w_former)))
-    if not parts:
-        return _empty()
-    cand = pd.concat(parts, ignore_index=True)
-    own_code = np.where(cand["kind"] == "unit", unit_codes[cand["u"]], comm_codes[cand["c"]])
-    partner_code = np.where(cand["kind"] == "unit", comm_codes[cand["c"]], unit_codes[cand["u"]])
+
+def _top(G: RegionalGraph, s: _Sides, cand: pd.DataFrame, k: int, terms: _Terms,
+         language: str) -> pd.DataFrame:
+    """The ``k`` best candidates of every unit and community, with their reasons."""
+    unit = (cand["kind"] == "unit").to_numpy()
+    own_code = np.where(unit, s.unit_codes[cand["u"]], s.comm_codes[cand["c"]])
+    partner_code = np.where(unit, s.comm_codes[cand["c"]], s.unit_codes[cand["u"]])
     cand["id"] = G.ids.to_numpy(dtype=object)[own_code]
     cand["partner_id"] = G.ids.to_numpy(dtype=object)[partner_code]
     cand["partner_code"] = partner_code
@@ -288,66 +342,60 @@ def recommend_partners(
     cand = cand.iloc[order].reset_index(drop=True)
     cand["rank"] = cand.groupby(["kind", "id"], sort=False).cumcount() + 1
     top = cand[cand["rank"] <= k].reset_index(drop=True)
-    reasons = _reasons(top, supply=supply, unmet=unmet, language=language)
-    out = pd.DataFrame({
-        "id": pd.array(top["id"], dtype="str"),
+    reasons = _reasons(top, supply=terms.supply, unmet=terms.unmet, language=language)
+    return pd.DataFrame({
         "for_kind": pd.array(top["kind"], dtype="str"),
         "partner_id": pd.array(top["partner_id"], dtype="str"),
-        "partner_name": pd.array(_node_names(G, top["partner_code"].to_numpy()), dtype="str"),
+        "partner_name": pd.array(node_names(G, top["partner_code"].to_numpy()), dtype="str"),
         "rank": top["rank"].to_numpy(dtype=np.int64),
         "score": top["score"].round(4).to_numpy(),
-        "reasons": pd.array(reasons, dtype="str"),
+        "reason": pd.array(reasons, dtype="str"),
         "distance_km": top["distance_km"].round(3).to_numpy(),
-    })
-    log.info("recommend_partners: %d isolated units, %d unpaired communities, %d rows",
-             len(iso_rows), len(unp_rows), len(out))
-    return out
+    }, index=pd.Index(top["id"], dtype="str", name="id"))
 
 
 def _empty() -> pd.DataFrame:
     text = pd.Series(dtype="str")
-    return pd.DataFrame({"id": text, "for_kind": text, "partner_id": text,
+    return pd.DataFrame({"for_kind": text, "partner_id": text,
                          "partner_name": text, "rank": pd.Series(dtype=np.int64),
-                         "score": pd.Series(dtype=np.float64), "reasons": text,
-                         "distance_km": pd.Series(dtype=np.float64)})
+                         "score": pd.Series(dtype=np.float64), "reason": text,
+                         "distance_km": pd.Series(dtype=np.float64)},
+                        index=pd.Index([], dtype="str", name="id"))
 
 
-def _cat_index(frame: pd.DataFrame, codes: np.ndarray) -> np.ndarray:
-    """Category codes of a frame mapped onto :data:`schema.CATEGORY` order (-1 missing)."""
+def _cat_index(frame: pd.DataFrame) -> np.ndarray:
+    """Category codes of a resources/demands frame in :data:`schema.CATEGORY` order (-1
+    missing)."""
     if not len(frame):
-        return codes
+        return np.zeros(0, np.int64)
+    codes = frame["category"].cat.codes.to_numpy().astype(np.int64)
     cats = list(frame["category"].cat.categories)
     remap = np.array([_CATS.index(c) for c in cats] + [-1], dtype=np.int64)
     return remap[np.where(codes >= 0, codes, len(cats))]
 
 
-def _score(kind: str, pu: np.ndarray, pc: np.ndarray, *, supply: np.ndarray,
-           unmet: np.ndarray, u_lat: np.ndarray, u_lon: np.ndarray, c_lat: np.ndarray,
-           c_lon: np.ndarray, u_comm: np.ndarray, comm_codes: np.ndarray,
-           u_street: np.ndarray, c_street: np.ndarray, load: np.ndarray,
-           former_keys: np.ndarray, nc: int, radius_km: float, distance_scale_km: float,
-           max_ties: int, weights: tuple[float, ...]) -> pd.DataFrame:
+def _score(kind: str, pu: np.ndarray, pc: np.ndarray, s: _Sides, t: _Terms, scales: _Scales,
+           w: PartnerWeights) -> pd.DataFrame:
     """Score candidate pairs (unit row ``pu``, community row ``pc``), vectorised."""
-    w_comp, w_cap, w_dist, w_street, w_load, w_former = weights
-    need = unmet[pc] > 0
-    give = supply[pu] > 0
+    need = t.unmet[pc] > 0
+    give = t.supply[pu] > 0
     n_need = need.sum(axis=1)
     matched = (need & give).sum(axis=1)
     complement = np.divide(matched, n_need, out=np.zeros(len(pu)), where=n_need > 0)
-    servable = np.minimum(supply[pu], unmet[pc]).sum(axis=1)
-    total = unmet[pc].sum(axis=1)
+    servable = np.minimum(t.supply[pu], t.unmet[pc]).sum(axis=1)
+    total = t.unmet[pc].sum(axis=1)
     capacity = np.divide(servable, total, out=np.zeros(len(pu)), where=total > 0)
-    dist = _haversine(u_lat[pu], u_lon[pu], c_lat[pc], c_lon[pc])
-    same_comm = u_comm[pu] == comm_codes[pc]
-    same_street = (u_street[pu] == c_street[pc]) & (u_street[pu] >= 0)
+    dist = _haversine(s.u_lat[pu], s.u_lon[pu], s.c_lat[pc], s.c_lon[pc])
+    same_comm = s.u_comm[pu] == s.comm_codes[pc]
+    same_street = (s.u_street[pu] == s.c_street[pc]) & (s.u_street[pu] >= 0)
     prox = np.where(np.isnan(dist), np.where(same_comm, 1.0, np.where(same_street, 0.5, 0.0)),
-                    np.exp(-np.nan_to_num(dist) / distance_scale_km))
-    partner_load = load[pc] if kind == "unit" else load[pu]
-    free_load = 1.0 - np.minimum(partner_load, max_ties) / max(max_ties, 1)
-    former = np.isin(pu * max(nc, 1) + pc, former_keys)
-    score = (w_comp * complement + w_cap * capacity + w_dist * prox
-             + w_street * same_street + w_load * free_load + w_former * former)
-    keep = same_street | (~np.isnan(dist) & (dist <= radius_km))
+                    np.exp(-np.nan_to_num(dist) / scales.distance_scale_km))
+    partner_load = t.c_pairs[pc] if kind == "unit" else t.u_ties[pu]
+    free_load = 1.0 - np.minimum(partner_load, scales.max_ties) / max(scales.max_ties, 1)
+    former = np.isin(pu * max(len(s.comm_codes), 1) + pc, t.former_keys)
+    score = (w.complement * complement + w.capacity * capacity + w.distance * prox
+             + w.same_street * same_street + w.load * free_load + w.former * former)
+    keep = same_street | (~np.isnan(dist) & (dist <= scales.radius_km))
     return pd.DataFrame({
         "kind": kind, "u": pu, "c": pc, "score": score, "distance_km": dist,
         "complement": complement, "matched": matched, "servable": servable, "total": total,

@@ -26,11 +26,11 @@ Examples
 --------
 >>> import regional_graph as rg
 >>> from regional_graph.analysis import structure
+>>> net = structure.tie_network(rg.datasets.load_tiny(), as_of="2026-10-01")
+>>> net.ids.tolist()  # 东街道 (with its committee), 东一社区 (with PC1) and the school O1
+['S1', 'C1', 'O1']
 >>> G = rg.datasets.load_sample_district()
 >>> day = rg.datasets.REFERENCE_DATE
->>> net = structure.tie_network(G, as_of=day)
->>> net.number_of_nodes() > 100
-True
 >>> part = structure.communities(G, as_of=day, seed=1)
 >>> bool(0 < part.modularity < 1)
 True
@@ -50,8 +50,17 @@ import scipy.sparse as sp
 from scipy.sparse import csgraph
 
 from .. import schema
-from ..graph import REL_TYPES, DateLike, RegionalGraph, as_date
-from ..schema import Label, RelType
+from ..graph import DateLike, RegionalGraph, as_date
+from ..schema import Label
+from ._common import (
+    TERRITORIAL_LEVELS,
+    actor_codes,
+    node_kinds,
+    node_names,
+    orgs_of_kind,
+    street_of,
+)
+from ._common import ids as ids_of
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -75,124 +84,6 @@ __all__ = [
     "tie_network",
 ]
 
-#: Party org levels that stand for the area they lead (merged with it as one actor).
-TERRITORIAL_LEVELS = (
-    "district_committee", "street_committee", "community_committee", "grid_branch",
-    "building_group",
-)
-#: Area level → the territorial Party org level that leads it.
-_LEADS_LEVEL = dict(zip(("district", "street", "community", "grid", "building"),
-                        TERRITORIAL_LEVELS, strict=True))
-
-
-# --------------------------------------------------------------------------------------------
-# helpers shared by indicators and recommend
-# --------------------------------------------------------------------------------------------
-
-
-def _positions(G: RegionalGraph, *types: RelType | str) -> np.ndarray:
-    """Row positions in ``G.edges`` of the given relationship types (vectorised)."""
-    codes = G.edges["type"].cat.codes.to_numpy()
-    wanted = [REL_TYPES.index(RelType(t).value) for t in types]
-    return np.flatnonzero(np.isin(codes, wanted))
-
-
-def _live_edges(
-    G: RegionalGraph, types: tuple[RelType | str, ...], day: np.datetime64
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """``(source, target, type code)`` (int64) of the live edges of ``types`` on ``day``."""
-    pos = _positions(G, *types)
-    e = G.edges
-    start = e["start"].to_numpy(dtype="datetime64[s]")[pos]
-    end = e["end"].to_numpy(dtype="datetime64[s]")[pos]
-    live = (np.isnat(start) | (start <= day)) & (np.isnat(end) | (end >= day))
-    pos = pos[live]
-    return (e["source"].to_numpy()[pos].astype(np.int64),
-            e["target"].to_numpy()[pos].astype(np.int64),
-            e["type"].cat.codes.to_numpy()[pos].astype(np.int64))
-
-
-def _node_names(G: RegionalGraph, codes: np.ndarray) -> np.ndarray:
-    """Display names of nodes, falling back to the id (resources, demands, members)."""
-    codes = np.asarray(codes, dtype=np.int64)
-    names = G.display_names(codes)
-    missing = pd.isna(names) & (codes >= 0)
-    names[missing] = G.ids.to_numpy(dtype=object)[codes[missing]]
-    return names
-
-
-def _node_kinds(G: RegionalGraph, codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """``(label, kind)`` of nodes: kind is the organisation kind, area or Party org level."""
-    codes = np.asarray(codes, dtype=np.int64)
-    label = np.full(len(codes), None, dtype=object)
-    kind = np.full(len(codes), None, dtype=object)
-    ok = codes >= 0
-    label[ok] = np.asarray([lbl.value for lbl in _labels()], dtype=object)[
-        G.label_codes[codes[ok]]]
-    for lbl, col in ((Label.AREA, "level"), (Label.PARTY_ORG, "level"),
-                     (Label.ORGANIZATION, "kind"), (Label.RESOURCE, "category"),
-                     (Label.DEMAND, "category")):
-        rng = G.label_range(lbl)
-        hit = (codes >= rng.start) & (codes < rng.stop)
-        if hit.any():
-            values = G.nodes[lbl][col].to_numpy(dtype=object, na_value=None)
-            kind[hit] = values[codes[hit] - rng.start]
-    return label, kind
-
-
-def _labels() -> list[Label]:
-    from ..graph import LABELS
-
-    return LABELS
-
-
-def _street_of(G: RegionalGraph, codes: np.ndarray) -> np.ndarray:
-    """Street area code of each node (through its area; -1 when none)."""
-    codes = np.asarray(codes, dtype=np.int64)
-    area = np.where(codes >= 0, G.area_of()[np.where(codes >= 0, codes, 0)], -1)
-    return G.ancestor_at(area, "street")
-
-
-def _ids_of(G: RegionalGraph, codes: np.ndarray) -> pd.api.extensions.ExtensionArray:
-    return G.ids.array.take(np.asarray(codes, dtype=np.int64), allow_fill=True)
-
-
-def actor_codes(G: RegionalGraph, *, merge_committees: bool = True) -> np.ndarray:
-    """The actor code of every node (itself, its host organisation, or the area it leads).
-
-    Examples
-    --------
-    >>> import regional_graph as rg
-    >>> G = rg.datasets.load_sample_district()
-    >>> a = actor_codes(G)
-    >>> int(a[G.codes(["PU001"])[0]]) == int(G.codes(["O001"])[0])
-    True
-    """
-    key = ("regional_graph.structure", "actors", merge_committees)
-    if key in G._cache:
-        return G._cache[key]  # type: ignore[return-value]
-    actor = np.arange(G.number_of_nodes(), dtype=np.int64)
-    prng = G.label_range(Label.PARTY_ORG)
-    if merge_committees:
-        level = G.nodes[Label.PARTY_ORG]["level"]
-        terr = np.isin(level.cat.codes.to_numpy(),
-                       [i for i, c in enumerate(level.cat.categories) if c in TERRITORIAL_LEVELS])
-        pos = _positions(G, RelType.LEADS)
-        src = G.edges["source"].to_numpy()[pos].astype(np.int64)
-        tgt = G.edges["target"].to_numpy()[pos].astype(np.int64)
-        # a committee is its area only when the levels match (community_committee→community)
-        po_level = np.asarray(level.cat.categories, dtype=object)[
-            level.cat.codes.to_numpy()[src - prng.start]]
-        area_level = G.area_levels()[tgt]
-        keep = terr[src - prng.start] & (
-            po_level == np.array([_LEADS_LEVEL.get(a) for a in area_level], dtype=object))
-        actor[src[keep]] = tgt[keep]
-    pos = _positions(G, RelType.HOSTED_BY)
-    actor[G.edges["source"].to_numpy()[pos]] = G.edges["target"].to_numpy()[pos]
-    G._cache[key] = actor
-    return actor
-
-
 # --------------------------------------------------------------------------------------------
 # the network
 # --------------------------------------------------------------------------------------------
@@ -215,11 +106,13 @@ class TieNetwork:
 
     Examples
     --------
+    In the tiny district the school O1 pairs with 东一社区's committee and sits on 东街道's
+    committee twice (a seat and the joint conference):
+
     >>> import regional_graph as rg
-    >>> G = rg.datasets.load_sample_district()
-    >>> net = tie_network(G, as_of=rg.datasets.REFERENCE_DATE)
-    >>> isinstance(net, TieNetwork), len(net.ids) == len(net.codes) > 0
-    (True, True)
+    >>> net = tie_network(rg.datasets.load_tiny(), as_of="2026-10-01")
+    >>> net.ids.tolist(), net.edges.tolist(), net.weight.tolist()
+    (['S1', 'C1', 'O1'], [[0, 2], [1, 2]], [2, 1])
     >>> net.edges.shape[1], len(net.weight) == len(net.edges), bool((net.weight >= 1).all())
     (2, True, True)
     """
@@ -236,10 +129,8 @@ class TieNetwork:
         Examples
         --------
         >>> import regional_graph as rg
-        >>> G = rg.datasets.load_sample_district()
-        >>> net = tie_network(G, as_of=rg.datasets.REFERENCE_DATE)
-        >>> net.number_of_nodes() == len(net.ids) > 0
-        True
+        >>> tie_network(rg.datasets.load_tiny(), as_of="2026-10-01").number_of_nodes()
+        3
         """
         return len(self.codes)
 
@@ -249,10 +140,9 @@ class TieNetwork:
         Examples
         --------
         >>> import regional_graph as rg
-        >>> G = rg.datasets.load_sample_district()
-        >>> net = tie_network(G, as_of=rg.datasets.REFERENCE_DATE)
-        >>> 0 < net.number_of_edges() <= int(net.weight.sum())  # parallel ties merged
-        True
+        >>> net = tie_network(rg.datasets.load_tiny(), as_of="2026-10-01")
+        >>> net.number_of_edges(), int(net.weight.sum())  # O1's two links to 东街道 merged
+        (2, 3)
         """
         return len(self.edges)
 
@@ -351,13 +241,16 @@ def tie_network(
     True
     """
     day = as_date(as_of)
-    key = ("regional_graph.structure", "net", day, include_coverage, merge_committees)
-    if key in G._cache:
-        return G._cache[key]  # type: ignore[return-value]
+    key = ("analysis", "tie_network", day, include_coverage, merge_committees)
+    return G.memo(key, lambda: _tie_network(G, day, include_coverage, merge_committees))
+
+
+def _tie_network(G: RegionalGraph, day: np.datetime64, include_coverage: bool,
+                 merge_committees: bool) -> TieNetwork:
     types: tuple[str, ...] = schema.TIE_TYPES + (("covered_by",) if include_coverage else ())
-    src, tgt, _ = _live_edges(G, tuple(schema.LINK_RELTYPE[t] for t in types), day)
+    live = G.links(*(schema.LINK_RELTYPE[t] for t in types), as_of=day)
     actor = actor_codes(G, merge_committees=merge_committees)
-    u, v = actor[src], actor[tgt]
+    u, v = actor[live.source], actor[live.target]
     keep = u != v
     a, b = np.minimum(u[keep], v[keep]), np.maximum(u[keep], v[keep])
     codes, inv = np.unique(np.r_[a, b], return_inverse=True)
@@ -365,21 +258,20 @@ def tie_network(
     keys, weight = np.unique(inv[:m].astype(np.int64) * k + inv[m:], return_counts=True)
     edges = np.stack([keys // max(k, 1), keys % max(k, 1)], axis=1)
     net = TieNetwork(codes=codes.astype(np.int64), edges=edges.astype(np.int64),
-                     weight=weight.astype(np.int64), ids=pd.Index(_ids_of(G, codes), name="id"))
+                     weight=weight.astype(np.int64), ids=pd.Index(ids_of(G, codes), name="id"))
     log.debug("tie network: %d actors, %d edges from %d live links", len(codes), len(edges), m)
-    G._cache[key] = net
     return net
 
 
 def _actor_frame(G: RegionalGraph, codes: np.ndarray) -> pd.DataFrame:
     """``name``, ``label``, ``kind``, ``street_id`` of actors, indexed by id."""
-    label, kind = _node_kinds(G, codes)
+    label, kind = node_kinds(G, codes)
     return pd.DataFrame(
-        {"name": pd.array(_node_names(G, codes), dtype="str"),
+        {"name": pd.array(node_names(G, codes), dtype="str"),
          "label": pd.array(label, dtype="str"),
          "kind": pd.array(kind, dtype="str"),
-         "street_id": _ids_of(G, _street_of(G, codes))},
-        index=pd.Index(_ids_of(G, codes), name="id"),
+         "street_id": ids_of(G, street_of(G, codes))},
+        index=pd.Index(ids_of(G, codes), name="id"),
     )
 
 
@@ -413,10 +305,10 @@ def degree(
     Examples
     --------
     >>> import regional_graph as rg
-    >>> G = rg.datasets.load_sample_district()
-    >>> d = degree(G, as_of=rg.datasets.REFERENCE_DATE)
-    >>> bool((d["ties"] >= d["degree"]).all())
-    True
+    >>> d = degree(rg.datasets.load_tiny(), as_of="2026-10-01")
+    >>> d[["degree", "ties"]].to_dict("index")  # the isolated hospital O2 last
+    {'O1': {'degree': 2, 'ties': 3}, 'S1': {'degree': 1, 'ties': 2}, \
+'C1': {'degree': 1, 'ties': 1}, 'O2': {'degree': 0, 'ties': 0}}
     """
     net = tie_network(G, as_of=as_of, include_coverage=include_coverage,
                       merge_committees=merge_committees)
@@ -427,7 +319,8 @@ def degree(
     codes = net.codes
     if include_isolated:
         orng = G.label_range(Label.ORGANIZATION)
-        units = np.flatnonzero(G.organizations_of_kind(schema.RESIDENT_UNIT_KINDS)) + orng.start
+        units = orgs_of_kind(G, schema.RESIDENT_UNIT_KINDS, as_date(as_of))
+        units = np.flatnonzero(units) + orng.start
         extra = np.setdiff1d(units, codes)
         codes = np.r_[codes, extra]
         deg = np.r_[deg, np.zeros(len(extra), np.int64)]
@@ -646,7 +539,7 @@ def brokers(
     comp = np.asarray(comp, dtype=np.int64)
     comp_size = np.bincount(comp, minlength=1)[comp] if n else np.zeros(0, np.int64)
     cut_off = np.where(is_ap, comp_size - 1 - largest, 0)
-    street = _street_of(G, net.codes)
+    street = street_of(G, net.codes)
     u, v = net.edges[:, 0], net.edges[:, 1]
     su, sv = street[u], street[v]
     cross = (su != sv) & (su >= 0) & (sv >= 0)
@@ -922,7 +815,7 @@ def compare_with_streets(
     """
     net = partition.network
     cl = partition.membership.to_numpy().astype(np.int64)
-    street = _street_of(G, net.codes)
+    street = street_of(G, net.codes)
     ok = street >= 0
     nmi = _nmi(cl[ok], street[ok])
     frame = pd.DataFrame({"cluster": cl[ok], "street": street[ok]})
@@ -935,8 +828,8 @@ def compare_with_streets(
     clusters["size"] = size
     clusters["streets"] = by_c.size().reindex(clusters.index, fill_value=0).to_numpy()
     main = top_c["street"].reindex(clusters.index).fillna(-1).to_numpy(dtype=np.int64)
-    clusters["main_street_id"] = _ids_of(G, main)
-    clusters["main_street"] = pd.array(_node_names(G, main), dtype="str")
+    clusters["main_street_id"] = ids_of(G, main)
+    clusters["main_street"] = pd.array(node_names(G, main), dtype="str")
     with_street = np.bincount(cl[ok], minlength=partition.n_clusters)
     main_n = top_c["n"].reindex(clusters.index).fillna(0).to_numpy()
     clusters["main_share"] = np.divide(main_n, with_street, out=np.full(len(main_n), np.nan),
@@ -952,11 +845,11 @@ def compare_with_streets(
     s_codes = top_s.index.to_numpy(dtype=np.int64)
     actors = by_s["n"].sum().to_numpy()
     streets = pd.DataFrame(
-        {"name": pd.array(_node_names(G, s_codes), dtype="str"),
+        {"name": pd.array(node_names(G, s_codes), dtype="str"),
          "actors": actors,
          "clusters": by_s.size().to_numpy(),
          "main_cluster": top_s["cluster"].to_numpy(dtype=np.int64),
          "main_share": top_s["n"].to_numpy() / np.maximum(actors, 1)},
-        index=pd.Index(_ids_of(G, s_codes), name="id"))
+        index=pd.Index(ids_of(G, s_codes), name="id"))
     streets["split"] = (streets["main_share"] < majority).to_numpy()
     return StreetComparison(nmi=nmi, clusters=clusters, streets=streets)

@@ -4,8 +4,9 @@ formats and provenance. Analyses return data; these modules write it.
 Modules: :mod:`~regional_graph.export.tables` (the one table writer, CSV and formatted xlsx),
 :mod:`~regional_graph.export.report` (report.xlsx),
 :mod:`~regional_graph.export.matching` (matching.xlsx, orders.xlsx),
-:mod:`~regional_graph.export.formats` (GraphML, GEXF, Parquet, neo4j-admin import),
-:mod:`~regional_graph.export.provenance`.
+:mod:`~regional_graph.export.indicators` (the indicator tables),
+:mod:`~regional_graph.export.changes` (the change tables), :mod:`~regional_graph.export.formats`
+(GraphML, GEXF, Parquet, neo4j-admin import), :mod:`~regional_graph.export.provenance`.
 
 Examples
 --------
@@ -20,7 +21,8 @@ from .._lazy import attach
 
 __getattr__, __dir__, __all__ = attach(
     __name__,
-    submodules=["formats", "matching", "provenance", "report", "tables"],
+    submodules=["changes", "formats", "indicators", "matching", "provenance", "report",
+                "tables"],
     names={
         **dict.fromkeys(["AS_OF_RULE", "XLSX_MAX_ROWS", "as_of_line", "display_width",
                          "is_rate", "write_tables"], "tables"),
@@ -31,5 +33,7 @@ __getattr__, __dir__, __all__ = attach(
         **dict.fromkeys(["write_matching", "write_orders"], "matching"),
         **dict.fromkeys(["graph_checksum", "provenance", "provenance_line",
                          "write_provenance"], "provenance"),
+        "write_indicators": "indicators",
+        "write_diff": "changes",
     },
 )

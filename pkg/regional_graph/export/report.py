@@ -54,7 +54,7 @@ _BUILDERS: dict[str, Callable[[RegionalGraph, np.datetime64, Lang], pd.DataFrame
     "coverage_by_area": lambda G, day, lang: coverage.coverage_by_area(G, as_of=day),
     "expiring_ties": lambda G, day, lang: isolation.expiring_ties(G, as_of=day),
     "pairing_recommendations": lambda G, day, lang: recommend.recommend_partners(
-        G, as_of=day, k=3, language=lang).set_index("id"),
+        G, as_of=day, k=3, language=lang),
 }
 
 
@@ -167,7 +167,7 @@ def summary_lines(G: RegionalGraph, *, as_of: DateLike = None,
                                            "coverage_by_area"))
     tot = coverage.coverage_totals(G, as_of=day)
     unc, prop, iso = t["uncovered"], t["joint_branch_proposals"], t["isolated_units"]
-    n_units = int(coverage._org_kind_mask(G, schema.RESIDENT_UNIT_KINDS).sum())
+    n_units = int(G.organizations_of_kind(schema.RESIDENT_UNIT_KINDS).sum())
     reasons = unc["reason"].value_counts()
     actions = prop["action"].value_counts()
     title = f" · {G.name}" if G.name else ""

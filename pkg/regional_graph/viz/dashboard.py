@@ -208,7 +208,7 @@ def _measure(G: RegionalGraph, day: np.datetime64, matching: Any) -> _State:
     tables: dict[str, pd.DataFrame] = {}
     served = matching.demands  # computed once for the three levels
     for lvl in LEVELS:
-        ind = indicators(G, level=lvl, as_of=day, matching=served)
+        ind = indicators(G, by=lvl, as_of=day, matching=served)
         t = ind[["name", "parent_id"]].copy()
         for col in TABLE_COLUMNS:
             if col in ind.columns:

@@ -15,7 +15,7 @@ Examples
 >>> from regional_graph.viz import headline, maps
 >>> G = rg.datasets.load_sample_district()
 >>> m = maps.community_map(G, "C004", as_of=rg.datasets.REFERENCE_DATE)
->>> t = indicators(G, level="community", as_of=rg.datasets.REFERENCE_DATE)
+>>> t = indicators(G, by="community", as_of=rg.datasets.REFERENCE_DATE)
 >>> [m.counts[k] == int(t.loc["C004", k]) for k in ("two_new", "uncovered")]
 [True, True]
 >>> headline.index_table([m]).loc[0, ["file", "area_id", "level"]].tolist()
@@ -81,9 +81,9 @@ def _table(G: RegionalGraph, level: str, day: np.datetime64, matching: Any) -> p
 
     key = (_KEY, level, str(day), id(matching))
     if key not in G._cache:
-        G._cache[key] = indicators(G, level=level, as_of=day,  # type: ignore[arg-type]
+        G._cache[key] = indicators(G, by=level, as_of=day,  # type: ignore[arg-type]
                                    matching=matching)
-    return G._cache[key]  # type: ignore[return-value]
+    return G._cache[key]
 
 
 def headline_counts(

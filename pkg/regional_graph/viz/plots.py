@@ -153,7 +153,7 @@ def plot_indicator(table: pd.DataFrame, column: str, *, title: str | None = None
     >>> import regional_graph as rg
     >>> from regional_graph.analysis.indicators import indicators
     >>> G = rg.datasets.load_sample_district()
-    >>> t = indicators(G, level="street", as_of=rg.datasets.REFERENCE_DATE)
+    >>> t = indicators(G, by="street", as_of=rg.datasets.REFERENCE_DATE)
     >>> len(plot_indicator(t, "conference_rate").axes[0].patches)
     13
     """
