@@ -48,9 +48,7 @@ LONG_FUNCTIONS: set[str] = {
 PRIVATE_IMPORTS: set[str] = set()
 
 #: Imports against the data flow, being removed (never add one).
-UPWARD_IMPORTS: set[str] = {
-    "regional_graph.store.queries -> regional_graph.export.report",
-}
+UPWARD_IMPORTS: set[str] = set()
 
 
 def _modules() -> dict[str, ast.Module]:

@@ -126,19 +126,31 @@ def _cmd_report(args: argparse.Namespace) -> int:
     from .export.report import summary_lines, write_report
 
     if getattr(args, "from_neo4j", False):
-        from .store import report_from_neo4j
-
-        _out(_as_of_line(args))
-        files = report_from_neo4j(args.out, as_of=_as_of(args), lang=_lang(args),
-                                  **_conn(args))
-        _out(_wrote(args, len(files), args.out))
-        return 0
+        return _report_from_neo4j(args)
     G = _load(args)
     files = write_report(G, args.out, as_of=_as_of(args), lang=_lang(args),
                          source=str(args.data))
     _record(args, args.out)
     for line in summary_lines(G, as_of=_as_of(args), lang=_lang(args)):
         _out(line)
+    _out(_wrote(args, len(files), args.out))
+    return 0
+
+
+def _report_from_neo4j(args: argparse.Namespace) -> int:
+    """``report --from-neo4j``: the tables computed on the server, written here."""
+    from .export.report import write_report_tables
+    from .store import report_from_neo4j
+
+    _out(_as_of_line(args))
+    conn = _conn(args)
+    given = conn.pop("dataset", None)
+    names: list[str] = list(given) if isinstance(given, list | tuple) else (
+        [str(given)] if given else [])
+    several = {"datasets": names} if len(names) > 1 else {"dataset": (names or [None])[0]}
+    tables = report_from_neo4j(as_of=_as_of(args), **several, **conn)
+    files = write_report_tables(tables, args.out, lang=_lang(args), as_of=_as_of(args),
+                                source="Neo4j" + (": " + ", ".join(names) if names else ""))
     _out(_wrote(args, len(files), args.out))
     return 0
 
@@ -733,7 +745,7 @@ def _add_report_parser(sub: Subparsers) -> None:
     r.add_argument("--from-neo4j", action="store_true",
                    help="answer the questions with server-side Cypher instead")
     _lang_arg(r)
-    _neo4j_args(r)
+    _neo4j_args(r, many=True)
     r.set_defaults(handler=_cmd_report)
 
 
@@ -827,12 +839,16 @@ def _lang_arg(sp: argparse.ArgumentParser) -> None:
                     help="language of the files and the printed summary (default zh: Chinese)")
 
 
-def _neo4j_args(sp: argparse.ArgumentParser) -> None:
+def _neo4j_args(sp: argparse.ArgumentParser, *, many: bool = False) -> None:
     sp.add_argument("--uri", help="bolt://, neo4j://, neo4j+s:// … (default $NEO4J_URI)")
     sp.add_argument("--user", help="user name (default $NEO4J_USERNAME)")
     sp.add_argument("--database", help="database (default $NEO4J_DATABASE)")
+    if many:  # report --from-neo4j: several datasets side by side, a `district` column
+        sp.add_argument("--dataset", action="append", help="dataset name in the database "
+                        "(repeat for several; needed when the database holds several)")
+        return
     sp.add_argument("--dataset", help="dataset name in the database (push: default the "
-                    "DATA folder name; pull/report: needed when the database holds several)")
+                    "DATA folder name; pull: needed when the database holds several)")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

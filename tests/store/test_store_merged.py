@@ -39,3 +39,39 @@ def test_server_side_report_across_merged_districts(bolt: BoltTarget) -> None:
     assert got == want and len(want) > 0
     back = store.load_graph(bolt.driver, database=bolt.database, dataset="city-merged")
     assert back == city
+
+
+def test_report_across_datasets_side_by_side(bolt: BoltTarget, tmp_path, monkeypatch) -> None:
+    """Two districts pushed as two datasets; the server-side report across both equals the
+    in-memory report of ``rg.merge`` of the two (ids namespaced, a ``district`` column)."""
+    from regional_graph import cli
+    from regional_graph.export.report import report_tables
+
+    parts = {name: rg.build.graph_from_tables(rg.datasets.generate_tables(SMALL, seed=s))
+             for name, s in (("east", 23), ("west", 24))}
+    for name, G in parts.items():
+        store.save_graph(G, bolt.driver, database=bolt.database, dataset=name, progress=False)
+    got = queries.report_from_neo4j(bolt.driver, database=bolt.database,
+                                    datasets=list(parts), as_of=DAY)
+    city = rg.merge(list(parts.values()), names=list(parts), city_name="示例市")
+    want = report_tables(city, as_of=DAY, names=got)
+    assert list(got) == list(want)
+    for name, expected in want.items():
+        table, frame = got[name], expected.copy()
+        assert set(table["district"]) <= set(parts), name
+        assert (table["district"] == [i.split(":", 1)[0] for i in table.index]).all(), name
+        table = table.drop(columns="district")
+        if name == "coverage_by_area":  # the merged districts hang under the city area
+            top = frame["level"] == "district"
+            frame.loc[top, ["parent_id", "parent"]] = None
+            table = table.loc[frame.index]
+        pd.testing.assert_frame_equal(table, frame, check_exact=True, obj=name)
+    assert set(got["coverage_by_area"]["district"]) == set(parts) and len(got["uncovered"])
+    s = bolt.settings
+    monkeypatch.setenv("NEO4J_PASSWORD", s.password)
+    args = ["report", "--from-neo4j", "--out", str(tmp_path), "--uri", s.uri, "--user", s.user,
+            "--dataset", "east", "--dataset", "west", "--as-of", "2026-10-01",
+            *(["--database", s.database] if s.database else [])]
+    assert cli.main(args) == 0
+    csv = pd.read_csv(tmp_path / "uncovered.csv", encoding="utf-8-sig")
+    assert len(csv) == len(got["uncovered"]) and csv.shape[1] == got["uncovered"].shape[1] + 1

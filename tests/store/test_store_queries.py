@@ -16,12 +16,19 @@ from regional_graph.store import queries
 if TYPE_CHECKING:
     from conftest import BoltTarget
 
+def by_industry(G: rg.RegionalGraph, *, as_of: object) -> pd.DataFrame:
+    return coverage.coverage_rates(G, as_of=as_of, by="industry")
+
+
 PAIRS: list[tuple[Callable[..., pd.DataFrame], Callable[..., pd.DataFrame]]] = [
     (queries.uncovered, coverage.uncovered),
     (queries.should_build, coverage.should_build),
     (queries.isolated_units, isolation.isolated_units),
     (queries.unpaired_communities, isolation.unpaired_communities),
     (queries.coverage_by_area, coverage.coverage_by_area),
+    (queries.dormant_ties, isolation.dormant_ties),
+    (queries.expiring_ties, isolation.expiring_ties),
+    (queries.coverage_by_industry, by_industry),
 ]
 SMALL = rg.datasets.Scale(1, 2, 3.0, 2, 1, 2.0, 4.0, 3.0, 1.0, 1.0, 1)
 SEEDS = (1, 2, 3, 4)
@@ -59,11 +66,20 @@ def test_parity(bolt: BoltTarget, saved: dict[str, rg.RegionalGraph], dataset: s
                                           obj=f"{memory.__name__} on {dataset} as of {day}")
 
 
-def test_report_tables_use_one_connection(bolt: BoltTarget,
+def test_report_is_computed_on_the_server(bolt: BoltTarget,
                                           saved: dict[str, rg.RegionalGraph]) -> None:
-    with store.connect(bolt.driver, database=bolt.database) as conn:
-        tables = queries.report_tables(conn, dataset="seed1",
-                                       as_of=rg.datasets.REFERENCE_DATE)
-    assert list(tables) == list(queries.SERVER_TABLES)
-    pd.testing.assert_frame_equal(
-        tables["uncovered"], coverage.uncovered(saved["seed1"], as_of=rg.datasets.REFERENCE_DATE))
+    """``report_from_neo4j`` returns the report's tables, equal to the in-memory report,
+    without loading the graph (``load_graph`` is never called)."""
+    from unittest import mock
+
+    from regional_graph.export.report import report_tables
+
+    with mock.patch("regional_graph.store.load.load_graph", side_effect=AssertionError), \
+            store.connect(bolt.driver, database=bolt.database) as conn:
+        tables = queries.report_from_neo4j(conn, dataset="sample",
+                                           as_of=rg.datasets.REFERENCE_DATE)
+    want = report_tables(saved["sample"], as_of=rg.datasets.REFERENCE_DATE, names=tables)
+    assert list(tables) == list(want) == list(queries.SERVER_TABLES)
+    assert len(tables["dormant_ties"]) > 0 and len(tables["expiring_ties"]) > 0
+    for name, frame in want.items():
+        pd.testing.assert_frame_equal(tables[name], frame, check_exact=True, obj=name)

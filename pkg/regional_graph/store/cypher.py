@@ -26,6 +26,7 @@ ValueError: 'Area); MATCH (x' is not a node label of regional_graph
 
 from __future__ import annotations
 
+import re
 from enum import StrEnum
 
 from ..schema import LINK_RELTYPE, TIE_TYPES, Label, RelType
@@ -43,6 +44,7 @@ __all__ = [
     "merge_nodes",
     "merge_relationships",
     "node_keys",
+    "parameters",
     "read_dataset",
     "read_nodes",
     "read_relationships",
@@ -59,8 +61,8 @@ class StoreLabel(StrEnum):
     --------
     >>> StoreLabel.DATASET.value, StoreLabel.ROW.value
     ('RGDataset', 'RGRow')
-    >>> NODE_LABELS[-1] == StoreLabel.ROW
-    True
+    >>> NODE_LABELS[-2:]
+    ('Member', 'RGRow')
     """
 
     DATASET = "RGDataset"  # one per dataset: display name, column order, format version
@@ -89,6 +91,19 @@ def property_name(column: str) -> str:
     if column in RESERVED or column.startswith(ESCAPE_PREFIX):
         return ESCAPE_PREFIX + column
     return column
+
+
+def parameters(query: str) -> list[str]:
+    """The ``$parameters`` a statement takes, sorted (every value goes in as one of them).
+
+    Examples
+    --------
+    >>> parameters(merge_nodes(Label.AREA, replace=False))
+    ['dataset', 'rows']
+    >>> parameters(delete_dataset_nodes(Label.MEMBER))
+    ['batch', 'dataset']
+    """
+    return sorted(set(re.findall(r"\$([A-Za-z_]\w*)", query)))
 
 
 def _label(label: object) -> str:
@@ -163,6 +178,9 @@ def schema_statements() -> list[str]:
         for prop in props:
             out.append(f"CREATE INDEX rg_{_slug(label.value)}_{prop} IF NOT EXISTS "
                        f"FOR (n:{label.value}) ON (n.{prop})")
+    row = StoreLabel.ROW.value  # the activities on a link (dormant ties)
+    out.append(f"CREATE INDEX rg_{_slug(row)}_link IF NOT EXISTS FOR (n:{row}) "
+               "ON (n.dataset, n.source_id, n.target_id)")
     for rel in RelType:
         out.append(f"CREATE INDEX rg_{_slug(rel.value)}_key IF NOT EXISTS "
                    f"FOR ()-[r:{rel.value}]-() ON (r.key)")
@@ -187,8 +205,8 @@ def merge_nodes(label: object, *, replace: bool) -> str:
     SET n = row.props
     >>> import regional_graph as rg
     >>> G = rg.datasets.load_sample_district()
-    >>> all(f"(n:{label} " in merge_nodes(label, replace=False) for label in G.nodes)
-    True
+    >>> [merge_nodes(label, replace=False).splitlines()[1][:15] for label in G.nodes][:3]
+    ['MERGE (n:Area {', 'MERGE (n:PartyO', 'MERGE (n:Organi']
     """
     name = _label(label)
     key = node_key(name)
@@ -220,6 +238,49 @@ def merge_relationships(rel: object, source: object, target: object, *, replace:
             f"MATCH (b:{_label(target)} {{dataset: $dataset, id: row.t}})\n"
             f"MERGE (a)-[r:{_rel(rel)} {{key: row.key}}]->(b)\n"
             f"SET r {op} row.props")
+
+
+def create_relationships(rel: object, source: object, target: object) -> str:
+    """Create a batch ``$rows`` of ``{s, t, props}`` relationships between two labels in
+    ``$dataset``: the bulk path into a fresh version scope, where none exists yet (no
+    ``MERGE`` lookup of the endpoints' relationships per row).
+
+    Examples
+    --------
+    >>> print(create_relationships(RelType.PART_OF, Label.AREA, Label.AREA))
+    UNWIND $rows AS row
+    MATCH (a:Area {dataset: $dataset, id: row.s})
+    MATCH (b:Area {dataset: $dataset, id: row.t})
+    CREATE (a)-[r:PART_OF]->(b)
+    SET r = row.props
+    """
+    return (f"UNWIND $rows AS row\n"
+            f"MATCH (a:{_label(source)} {{dataset: $dataset, id: row.s}})\n"
+            f"MATCH (b:{_label(target)} {{dataset: $dataset, id: row.t}})\n"
+            f"CREATE (a)-[r:{_rel(rel)}]->(b)\n"
+            "SET r = row.props")
+
+
+def schema_name(statement: str) -> str:
+    """The name of the constraint or index a schema statement creates.
+
+    Examples
+    --------
+    >>> schema_name(schema_statements()[0])
+    'rg_area_key'
+    """
+    return statement.split()[2]
+
+
+def existing_schema() -> tuple[str, str]:
+    """The queries listing the names of the constraints and indexes already in the database.
+
+    Examples
+    --------
+    >>> existing_schema()
+    ('SHOW CONSTRAINTS YIELD name', 'SHOW INDEXES YIELD name')
+    """
+    return ("SHOW CONSTRAINTS YIELD name", "SHOW INDEXES YIELD name")
 
 
 def create_nodes(label: object) -> str:
@@ -407,8 +468,8 @@ def read_nodes(label: object) -> str:
     --------
     >>> read_nodes(Label.AREA)
     'MATCH (n:Area {dataset: $dataset}) RETURN properties(n) AS p'
-    >>> "table: $table" in read_nodes(StoreLabel.ROW)
-    True
+    >>> parameters(read_nodes(StoreLabel.ROW))
+    ['dataset', 'table']
     """
     name = _label(label)
     return f"MATCH (n:{name} {{{_scope(name)}}}) RETURN properties(n) AS p"
@@ -471,7 +532,7 @@ def _ended(r: str) -> str:
     return _ENDED.format(r=r)
 
 
-def _up(area: str, into: str) -> str:
+def _up(area: str, into: str) -> tuple[str, str]:
     """Bind ``into`` to the list of ``area`` and its ancestors, nearest first (``[]`` if none).
 
     The path runs to the top of the area hierarchy (at most 15 steps up).
@@ -509,9 +570,8 @@ def uncovered_query() -> str:
 
     Examples
     --------
-    >>> q = uncovered_query()
-    >>> all(p in q for p in ("$dataset", "$day", "$two_new", "$reason_expired"))
-    True
+    >>> parameters(uncovered_query())
+    ['dataset', 'day', 'reason_expired', 'reason_no_link', 'two_new']
     """
     org, po, cov = Label.ORGANIZATION.value, Label.PARTY_ORG.value, RelType.COVERED_BY.value
     return (
@@ -538,9 +598,9 @@ def should_build_query() -> str:
 
     Examples
     --------
-    >>> q = should_build_query()
-    >>> all(p in q for p in ("$min_members", "$own_levels", "$two_new", "$day"))
-    True
+    >>> parameters(should_build_query())  # doctest: +NORMALIZE_WHITESPACE
+    ['dataset', 'day', 'min_members', 'own_levels', 'reason_joint', 'reason_other',
+     'reason_uncovered', 'two_new']
     """
     org, po = Label.ORGANIZATION.value, Label.PARTY_ORG.value
     cov, host = RelType.COVERED_BY.value, RelType.HOSTED_BY.value
@@ -567,9 +627,11 @@ def isolated_units_query() -> str:
 
     Examples
     --------
-    >>> q = isolated_units_query()
-    >>> "$resident" in q, "PAIRED_WITH|SITS_ON|CONFERENCE_MEMBER" in q
-    (True, True)
+    >>> parameters(isolated_units_query())
+    ['dataset', 'day', 'resident']
+    >>> isolated_units_query().splitlines()[6]
+    'OPTIONAL MATCH (m)-[l:PAIRED_WITH|SITS_ON|CONFERENCE_MEMBER]-()'
+
     """
     org, po, host = Label.ORGANIZATION.value, Label.PARTY_ORG.value, RelType.HOSTED_BY.value
     ties = "|".join(LINK_RELTYPE[t].value for t in TIE_TYPES)
@@ -676,4 +738,99 @@ def coverage_counts_query() -> str:
         "     sum(CASE WHEN covered AND with_members THEN 1 ELSE 0 END) AS covered_with_members\n"
         "RETURN id, two_new, covered_two_new, with_members, covered_with_members\n"
         "ORDER BY id"
+    )
+
+
+def _unit_ties() -> str:
+    """Bind ``r`` (a live tie link of ``$dataset``), its ends ``a``/``b`` and ``unit``, the
+    resident unit (kind in ``$resident``) at one end, itself or as host of the Party org
+    there; links of no resident unit are dropped (as ``isolation._of_units``)."""
+    org, host = Label.ORGANIZATION.value, RelType.HOSTED_BY.value
+    ties = "|".join(LINK_RELTYPE[t].value for t in TIE_TYPES)
+    labels = "|".join(lbl.value for lbl in Label)
+    return (
+        f"MATCH (a:{labels} {{dataset: $dataset}})-[r:{ties}]->(b)\n"
+        f"WHERE r.dataset = $dataset AND {_live('r')}\n"
+        f"OPTIONAL MATCH (a)-[:{host}]->(ha:{org})\n"
+        f"OPTIONAL MATCH (b)-[:{host}]->(hb:{org})\n"
+        "WITH r, a, b, coalesce(ha, a) AS xa, coalesce(hb, b) AS xb\n"
+        f"WITH r, a, b, CASE WHEN xa:{org} AND xa.kind IN $resident THEN xa\n"
+        f"                   WHEN xb:{org} AND xb.kind IN $resident THEN xb END AS unit\n"
+        "WHERE unit IS NOT NULL\n"
+    )
+
+
+_TIE_COLUMNS = ("r.pos AS pos, a.id AS source_id, a.name AS source_name, b.id AS target_id,\n"
+                "       b.name AS target_name, toLower(type(r)) AS type, r.start AS start,\n"
+                "       r.end AS end, r.kind AS form, unit.id AS unit_id")
+
+
+def dormant_ties_query() -> str:
+    """Live ties of resident units whose last activity (``RGRow`` of ``$activities`` with
+    the link's ``source_id``/``target_id``, dated ≤ ``$day``) is missing or before
+    ``$window``; nothing when no activity names a link at all.
+
+    Examples
+    --------
+    >>> parameters(dormant_ties_query())
+    ['activities', 'dataset', 'day', 'resident', 'window']
+    >>> print(dormant_ties_query().splitlines()[-1])
+    ORDER BY pos
+    """
+    row = StoreLabel.ROW.value
+    return (
+        f"MATCH (any:{row} {{dataset: $dataset, table: $activities}})\n"
+        "WHERE any.source_id IS NOT NULL\n"
+        "WITH any LIMIT 1\n"
+        + _unit_ties()
+        + f"OPTIONAL MATCH (act:{row} {{dataset: $dataset, table: $activities,\n"
+        "                            source_id: a.id, target_id: b.id})\n"
+        "WHERE act.date <= $day\n"
+        "WITH r, a, b, unit, count(act) AS activities, max(act.date) AS last_activity\n"
+        "WHERE last_activity IS NULL OR last_activity < $window\n"
+        f"RETURN {_TIE_COLUMNS}, activities, last_activity\n"
+        "ORDER BY pos"
+    )
+
+
+def expiring_ties_query() -> str:
+    """Live ties of resident units ending on or before ``$horizon``, with ``days_left``.
+
+    Examples
+    --------
+    >>> parameters(expiring_ties_query())
+    ['dataset', 'day', 'horizon', 'resident']
+    >>> print(expiring_ties_query().splitlines()[0].replace("})-", "})\\n  -"))
+    MATCH (a:Area|PartyOrg|Organization|Resource|Demand|Member {dataset: $dataset})
+      -[r:PAIRED_WITH|SITS_ON|CONFERENCE_MEMBER]->(b)
+    """
+    return (
+        _unit_ties()
+        + "  AND r.end IS NOT NULL AND r.end <= $horizon\n"
+        f"RETURN {_TIE_COLUMNS}, duration.inDays($day, r.end).days AS days_left\n"
+        "ORDER BY pos"
+    )
+
+
+def coverage_by_industry_query() -> str:
+    """Two-new organisations per industry (``$missing`` when empty): counts of covered and
+    with members, as :func:`coverage_counts_query`.
+
+    Examples
+    --------
+    >>> print(coverage_by_industry_query().splitlines()[-1])
+    RETURN industry, two_new, covered_two_new, with_members, covered_with_members
+    """
+    org, po, cov = Label.ORGANIZATION.value, Label.PARTY_ORG.value, RelType.COVERED_BY.value
+    return (
+        f"MATCH (o:{org} {{dataset: $dataset}})\n"
+        "WHERE o.kind IN $two_new\n"
+        "WITH coalesce(o.industry, $missing) AS industry,\n"
+        f"     EXISTS {{ MATCH (o)-[r:{cov}]->(:{po}) WHERE {_live('r')} }} AS covered,\n"
+        "     coalesce(o.party_members, 0) >= 1 AS with_members\n"
+        "WITH industry, count(*) AS two_new,\n"
+        "     sum(CASE WHEN covered THEN 1 ELSE 0 END) AS covered_two_new,\n"
+        "     sum(CASE WHEN with_members THEN 1 ELSE 0 END) AS with_members,\n"
+        "     sum(CASE WHEN covered AND with_members THEN 1 ELSE 0 END) AS covered_with_members\n"
+        "RETURN industry, two_new, covered_two_new, with_members, covered_with_members"
     )

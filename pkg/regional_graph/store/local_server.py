@@ -34,7 +34,7 @@ import weakref
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
-from typing import IO, Self
+from typing import IO, Any, Self
 
 import neo4j
 
@@ -179,7 +179,7 @@ class LocalBoltServer:
         """Whether the server process is alive."""
         return self._process is not None and self._process.poll() is None
 
-    def driver(self, **config: object) -> neo4j.Driver:
+    def driver(self, **config: Any) -> neo4j.Driver:
         """Return a new ``neo4j`` driver for this server (caller closes it).
 
         Examples

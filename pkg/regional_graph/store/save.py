@@ -132,8 +132,8 @@ def rel_key(rel: str, source: str, target: str, occurrence: int) -> str:
 
     Examples
     --------
-    >>> rel_key("PART_OF", "S01", "D01", 0) == rel_key("PART_OF", "S01", "D01", 0)
-    True
+    >>> rel_key("PART_OF", "S01", "D01", 0), rel_key("PART_OF", "S01", "D01", 1)
+    ('c10565394467abdce4ad', 'ae2c13fb7302600113dc')
     """
     text = json.dumps([rel, source, target, occurrence], ensure_ascii=False)
     return hashlib.blake2b(text.encode("utf-8"), digest_size=10).hexdigest()
@@ -292,8 +292,14 @@ def ensure_schema(conn: Connection) -> None:
         ensure_schema(conn)  # idempotent
     ```
     """
-    for statement in [*cypher.schema_statements(), *versions.schema_statements()]:
-        conn.write(statement)
+    statements = [*cypher.schema_statements(), *versions.schema_statements()]
+    try:  # one round trip per missing statement only (a re-save creates nothing)
+        have = {str(r["name"]) for q in cypher.existing_schema() for r in conn.read(q)}
+    except StoreError:  # a server without SHOW: every statement is IF NOT EXISTS anyway
+        have = set()
+    for statement in statements:
+        if cypher.schema_name(statement) not in have:
+            conn.write(statement)
 
 
 def _run_batch(conn: Connection, batch: _Batch, dataset: str) -> None:
@@ -392,7 +398,10 @@ def save_graph(
                 batches += [_Batch(query, chunk, table, merge)
                             for chunk in _chunks(rows, batch_size)]
             for (rel, src, tgt), rows in plan.rels.items():
-                query = cypher.merge_relationships(rel, src, tgt, replace=sync)
+                # a fresh scope: plain CREATE (nobody else writes into this version)
+                query = cypher.merge_relationships(rel, src, tgt, replace=sync) \
+                    if (old is not None and not sync) else cypher.create_relationships(
+                        rel, src, tgt)
                 batches += [_Batch(query, chunk, rels=True)
                             for chunk in _chunks(rows, batch_size)]
             with tqdm(total=n_nodes + n_rels, unit="row", desc=f"saving {dataset}",
@@ -476,8 +485,8 @@ def _copy_scope(conn: Connection, old: str, new: str, batch_size: int) -> None:
                 props = {**r["p"], "dataset": new}
                 by_target.setdefault(r["label"], []).append(
                     {"s": r["s"], "t": r["t"], "key": props.get("key"), "props": props})
-            for target, rows in by_target.items():
-                query = cypher.merge_relationships(rel, source, target, replace=True)
+            for target, rows in by_target.items():  # the new scope is fresh: CREATE
+                query = cypher.create_relationships(rel, source, target)
                 for chunk in _chunks(rows, batch_size):
                     _run_batch(conn, _Batch(query, chunk, rels=True), new)
 
