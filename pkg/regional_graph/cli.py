@@ -147,7 +147,8 @@ def _report_from_neo4j(args: argparse.Namespace) -> int:
     given = conn.pop("dataset", None)
     names: list[str] = list(given) if isinstance(given, list | tuple) else (
         [str(given)] if given else [])
-    several = {"datasets": names} if len(names) > 1 else {"dataset": (names or [None])[0]}
+    several: dict[str, object] = (
+        {"datasets": names} if len(names) > 1 else {"dataset": names[0] if names else None})
     tables = report_from_neo4j(as_of=_as_of(args), **several, **conn)
     files = write_report_tables(tables, args.out, lang=_lang(args), as_of=_as_of(args),
                                 source="Neo4j" + (": " + ", ".join(names) if names else ""))
