@@ -238,7 +238,7 @@ BOOKS: dict[str, list[nbformat.NotebookNode]] = {
            "library, so a dashboard can query it directly?\n\n"
            "Reads the connection from `NEO4J_URI`, `NEO4J_USERNAME`, `NEO4J_PASSWORD`, "
            "`NEO4J_DATABASE`. Without them, this notebook starts the bundled local Bolt server "
-           "(ArcadeDB) for the demonstration."),
+           "(a real Neo4j 5 from the official test harness) for the demonstration."),
         code("import os\nimport regional_graph as rg\nfrom regional_graph import store\n\n"
              + AS_OF + "\nG = rg.datasets.load_sample_district()\n"
              "server = None\n"
