@@ -270,7 +270,7 @@ def write_tables(
         _write_sheet(wb.add_worksheet(sheet), fmts, display.iloc[:max_rows], kinds,
                      pct_rows[:max_rows], _page_header(sheet, day, lang), lang)
         described.extend((sheet, column_label(str(c), lang), str(c),
-                          column_doc(str(c)) or "") for c in english.columns)
+                          column_doc(str(c), lang) or "") for c in english.columns)
     _notes_sheet(wb, fmts["head"], lang, title=title or workbook, day=day, source=source,
                  notes=notes or {}, described=described, cut=cut, max_rows=max_rows)
     wb.close()
@@ -477,7 +477,7 @@ def _notes_sheet(wb: object, head: object, lang: Lang, *, title: str, day: str,
         r += 1
     r += 1
     header = ("工作表", "列", "英文列名(--lang en)", "含义") if zh else \
-        ("sheet", "column", "column (English)", "meaning (Chinese)")
+        ("sheet", "column", "column (code)", "meaning")
     for j, h in enumerate(header):
         ws.write_string(r, j, h, head)
     for sheet, label, english, doc in described:
