@@ -44,7 +44,6 @@ LONG_FUNCTIONS: set[str] = {
     "regional_graph.analysis.recommend.recommend_partners",
     "regional_graph.cli.build_parser",
     "regional_graph.datasets.generator.run",
-    "regional_graph.export.tables.write_tables",
     "regional_graph.matching.flow._solve_components",
     "regional_graph.matching.flow.node_potentials",
     "regional_graph.matching.orders.propose_dispatch",

@@ -352,7 +352,7 @@ def _inline(v: str) -> str:
 
 def _plain_text(values: list[object]) -> bool:
     """Whether no text value needs escaping (one regex over the joined column)."""
-    texts = [v for v in values if v is not None]
+    texts = [v for v in values if isinstance(v, str)]
     joined = _SEP.join(texts)
     if _SPECIAL_JOINED.search(joined) or joined[:1].isspace() or joined[-1:].isspace():
         return False
@@ -384,7 +384,7 @@ def _stream_rows(ws: Any, columns: list[list[object]], kinds: list[str], styles:
             continue
         if kind == "text":
             cells.append([f'<c r="{ref}{i}"{s} t="inlineStr">{_inline(v)}</c>'
-                          if v is not None else "" for i, v in enumerate(values, 2)])
+                          if isinstance(v, str) else "" for i, v in enumerate(values, 2)])
             continue
         col = []
         for i, v in enumerate(values):
