@@ -16,13 +16,11 @@ Usage::
 
 from __future__ import annotations
 
-import argparse
 import csv
 from collections import defaultdict
-from pathlib import Path
 
 import networkx as nx
-from naive_report import RESIDENT, TWO_NEW, build, isolated, live, uncovered
+from naive_report import RESIDENT, TWO_NEW, arguments, build, isolated, live, uncovered
 
 COLUMNS = ["id", "name", "level", "party_orgs", "party_members", "organizations", "two_new",
            "covered_two_new", "rate_all", "resident_units", "isolated_units", "agreements"]
@@ -61,11 +59,7 @@ def community_counts(g: nx.MultiDiGraph, day: str) -> dict[str, dict[str, float]
 
 
 def main() -> None:
-    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("data", type=Path)
-    p.add_argument("out", type=Path)
-    p.add_argument("--as-of", default="2026-10-01")
-    args = p.parse_args()
+    args = arguments(__doc__)
     g = build(args.data)
     base = community_counts(g, args.as_of)
     totals: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
