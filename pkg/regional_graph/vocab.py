@@ -766,6 +766,8 @@ def translate(df: pd.DataFrame, lang: Lang = "zh", *,
     (['编号', '原因'], '覆盖关系均已到期')
     """
     check_lang(lang)
+    attrs = df.attrs  # pandas deep-copies attrs in every operation: drop them once
+    df = pd.DataFrame(df, copy=False)
     out = df.reset_index() if _has_named_index(df) else df.reset_index(drop=True)
     out = out.copy()
     for col in out.columns:
@@ -775,8 +777,8 @@ def translate(df: pd.DataFrame, lang: Lang = "zh", *,
             continue
         if lang == "en":
             continue
-        if col == "reason" and "reason_zh" in df.attrs and len(df.attrs["reason_zh"]) == len(s):
-            out[col] = pd.Series(list(df.attrs["reason_zh"]), index=out.index, dtype=object)
+        if col == "reason" and "reason_zh" in attrs and len(attrs["reason_zh"]) == len(s):
+            out[col] = pd.Series(list(attrs["reason_zh"]), index=out.index, dtype=object)
             continue
         table = _VALUE_TABLES.get(str(col))
         if table is None:

@@ -256,17 +256,18 @@ def write_tables(
     paths: dict[str, Path] = {}
     described: list[tuple[str, str, str, str]] = []
     cut: list[tuple[str, int, str]] = []
-    for name, df in tables.items():
+    for name, frame in tables.items():
+        display = translate(frame, lang)
+        df = pd.DataFrame(frame, copy=False)  # without attrs, which pandas deep-copies often
         english = df.reset_index() if any(n is not None for n in df.index.names) \
             else df.reset_index(drop=True)
-        display = translate(df, lang)
         kinds = [_kind(str(c), english[c]) for c in english.columns]
         paths[name] = folder / f"{csv_prefix}{name}.csv"
         _csv_frame(display, kinds).to_csv(paths[name], index=False, encoding="utf-8-sig")
         sheet = sheet_name(name, lang)
         if len(display) > max_rows:
             cut.append((sheet, len(display), paths[name].name))
-        pct_rows = np.asarray(df.attrs.get("percent_rows", np.zeros(len(df), bool)), bool)
+        pct_rows = np.asarray(frame.attrs.get("percent_rows", np.zeros(len(df), bool)), bool)
         _write_sheet(wb.add_worksheet(sheet), fmts, display.iloc[:max_rows], kinds,
                      pct_rows[:max_rows], _page_header(sheet, day, lang), lang)
         described.extend((sheet, column_label(str(c), lang), str(c),
