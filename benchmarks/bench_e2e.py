@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import os
 import statistics
 import subprocess
 import sys
@@ -34,19 +35,20 @@ AS_OF = "2026-10-01"
 
 BREAKDOWN = r"""
 import sys, time
-t0 = time.perf_counter()
+clock = time.process_time  # CPU seconds: steadier than wall on a shared machine
+t0 = clock()
 import regional_graph as rg
 from regional_graph import build, io, validate
 from regional_graph.export import report
-t1 = time.perf_counter()
+t1 = clock()
 raw = io.read_tables(sys.argv[1])
 typed = validate.validate_tables(raw)
 G = build.graph_from_tables(typed, validate=False)
-t2 = time.perf_counter()
+t2 = clock()
 tables = report.report_tables(G, as_of=sys.argv[3])
-t3 = time.perf_counter()
+t3 = clock()
 report.write_report_tables(tables, sys.argv[2])
-t4 = time.perf_counter()
+t4 = clock()
 print(f"{t1 - t0:.3f} {t2 - t1:.3f} {t3 - t2:.3f} {t4 - t3:.3f}")
 """
 
@@ -71,6 +73,28 @@ def timed(cmd: list[str]) -> dict[str, float]:
                        check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         wall, user, system, rss = f.read().split()[-4:]
     return {"wall": float(wall), "cpu": float(user) + float(system), "rss": int(rss) / 1024}
+
+
+#: Each command's naive baseline (``match`` has none of its own yet: the report script's
+#: time is shown for scale).
+BASELINE = {"report": "naive networkx script", "indicators": "naive indicators script",
+            "match": "naive networkx script"}
+
+
+def check_indicators(out: Path) -> None:
+    """The naive indicator script's counts equal the library's, per street."""
+    import pandas as pd
+
+    ours = pd.read_csv(out / "indicators" / "indicators_street.csv", encoding="utf-8-sig")
+    naive = pd.read_csv(out / "naive_indicators" / "indicators_street.csv",
+                        encoding="utf-8-sig")
+    pairs = {"党组织数": "party_orgs", "两新组织数": "two_new",
+             "已覆盖两新组织数": "covered_two_new", "驻区单位数": "resident_units",
+             "孤岛单位数": "isolated_units", "共建协议数": "agreements"}
+    merged = ours.set_index("编号").join(naive.set_index("id"), how="inner")
+    diff = [zh for zh, en in pairs.items() if not (merged[zh] == merged[en]).all()]
+    print(f"indicators per street ({len(merged):,} streets): "
+          + ("equal" if not diff else f"DIFFERENT in {diff}"))
 
 
 def count_rows(path: Path) -> int:
@@ -99,6 +123,8 @@ def main() -> None:
             "match": [cli, "match", str(data), "--out", str(out / "match"), "--as-of", AS_OF],
             "naive networkx script": [str(exe), str(HERE / "naive_report.py"), str(data),
                                       str(out / "naive"), "--as-of", AS_OF],
+            "naive indicators script": [str(exe), str(HERE / "naive_indicators.py"), str(data),
+                                        str(out / "naive_indicators"), "--as-of", AS_OF],
         }
         results: dict[str, list[dict[str, float]]] = {k: [] for k in runs}
         for i in range(args.repeat):
@@ -110,15 +136,20 @@ def main() -> None:
             naive = count_rows(out / "naive" / f"{q}.csv")
             print(f"{q}: library {ours:,} rows, naive {naive:,} rows"
                   + ("" if ours == naive else "  ← DIFFERENT"))
+        check_indicators(out)
         med = {k: {m: statistics.median(r[m] for r in v) for m in ("wall", "cpu", "rss")}
                for k, v in results.items()}
-        base = med["naive networkx script"]
-        print(f"\nmedians of {args.repeat} runs, each a fresh process:\n")
-        print("| command | wall s | CPU s | peak RSS MB | × naive (wall) | × naive (CPU) |")
-        print("|---|---:|---:|---:|---:|---:|")
+        print(f"\nmedians of {args.repeat} runs, each a fresh process "
+              f"(load average {os.getloadavg()[0]:.1f} at the end):\n")
+        print("| command | wall s | CPU s | peak RSS MB | baseline | × naive (wall) "
+              "| × naive (CPU) |")
+        print("|---|---:|---:|---:|---|---:|---:|")
         for name, m in med.items():
+            base_name = BASELINE.get(name, name)
+            base = med[base_name]
             print(f"| {name} | {m['wall']:.2f} | {m['cpu']:.2f} | {m['rss']:,.0f} | "
-                  f"{base['wall'] / m['wall']:.1f}× | {base['cpu'] / m['cpu']:.1f}× |")
+                  f"{base_name} | {base['wall'] / m['wall']:.1f}× | "
+                  f"{base['cpu'] / m['cpu']:.1f}× |")
         if args.breakdown:
             parts = []
             for _ in range(args.repeat):
@@ -126,7 +157,7 @@ def main() -> None:
                                        AS_OF], check=True, capture_output=True, text=True)
                 parts.append([float(x) for x in done.stdout.split()])
             names = ["import", "read + validate + build", "analyses", "write files"]
-            print("\n`report` inside one process (median wall s):\n")
+            print("\n`report` inside one process (median CPU s):\n")
             print("| " + " | ".join(names) + " |")
             print("|" + "---:|" * len(names))
             print("| " + " | ".join(f"{statistics.median(p[i] for p in parts):.2f}"

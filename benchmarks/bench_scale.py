@@ -42,7 +42,7 @@ out = {"load": time.perf_counter() - t0, "load_cpu": time.process_time() - c0,
 tables = {}
 for name in report.REPORT_TABLES:
     t = time.perf_counter()
-    tables.update(report.report_tables(G, as_of=sys.argv[3], names=[name]))
+    tables.update(report.report_tables(G, as_of=sys.argv[3], names=[name], language="zh"))
     out["queries"][name] = time.perf_counter() - t
 t = time.perf_counter()
 report.write_report_tables(tables, sys.argv[2])

@@ -115,12 +115,17 @@ def write(g: nx.MultiDiGraph, ids: list[str], path: Path) -> None:
                         g.nodes[s].get("name") if s else None])
 
 
-def main() -> None:
-    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def arguments(doc: str) -> argparse.Namespace:
+    """DATA_FOLDER OUT_FOLDER [--as-of DAY] of a naive script (``doc``: its docstring)."""
+    p = argparse.ArgumentParser(description=doc.splitlines()[0])
     p.add_argument("data", type=Path)
     p.add_argument("out", type=Path)
     p.add_argument("--as-of", default="2026-10-01")
-    args = p.parse_args()
+    return p.parse_args()
+
+
+def main() -> None:
+    args = arguments(__doc__)
     g = build(args.data)
     args.out.mkdir(parents=True, exist_ok=True)
     for name, question in (("uncovered", uncovered), ("should_build", should_build),

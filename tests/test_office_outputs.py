@@ -21,6 +21,7 @@ CODED = {"reason", "reasons", "action", "kind", "level", "type", "category", "pr
          "indicator", "covered_by_level", "label", "change_kind"}
 ENGLISH_WORD = re.compile(r"[a-z]{3,}")
 ASCII_LETTER = re.compile(r"[A-Za-z]")
+CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
 @pytest.fixture(scope="module")
@@ -144,6 +145,28 @@ def test_english_on_request(tmp_path) -> None:
     assert wb.sheetnames[0] == "uncovered" and wb.sheetnames[-1] == "notes"
     assert wb["joint_branch_proposals"]["D2"].value.startswith(("existing", "new", "no ",
                                                                 "the ", "every"))
+    rows = list(wb["notes"].iter_rows(values_only=True))
+    head = rows.index(("sheet", "column", "column (code)", "meaning"))
+    described = rows[head + 1:]
+    assert len(described) == sum(ws.max_column for ws in wb.worksheets[:-1])
+    for sheet, label, code, meaning in described:  # every column defined, in English
+        assert label == code and meaning and not CJK.search(meaning), (sheet, code, meaning)
+
+
+def test_chinese_notes_define_every_column_in_chinese(demo) -> None:
+    out, _ = demo
+    for path in sorted(out.rglob("*.xlsx")):
+        for (sheet, _), (_, doc) in _notes(openpyxl.load_workbook(path)).items():
+            assert CJK.search(doc) and not ENGLISH_WORD.search(doc), (path.name, sheet, doc)
+
+
+def test_every_definition_has_both_languages() -> None:
+    from regional_graph.vocab import COLUMN_DOC, COLUMN_DOC_EN, column_doc
+
+    assert set(COLUMN_DOC) == set(COLUMN_DOC_EN)
+    assert not [c for c, doc in COLUMN_DOC_EN.items() if CJK.search(doc)]
+    assert column_doc("served_rate", "en") == "share served = served ÷ requested"
+    assert column_doc("pairs_old", "en").startswith("base: pairings")
 
 
 def test_report_renders_in_libreoffice(tmp_path) -> None:

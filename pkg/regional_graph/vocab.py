@@ -347,6 +347,169 @@ COLUMN_DOC: dict[str, str] = {
     "count": "个数",
 }
 
+#: Column → what it means in English (the notes sheet under ``--lang en``); same keys as
+#: :data:`COLUMN_DOC`.
+COLUMN_DOC_EN: dict[str, str] = {
+    "id": "id of the row's object (as in the ledger)",
+    "name": "name of the row's object",
+    "kind": "kind of organisation (agency, school, private enterprise, social organisation …)",
+    "industry": "industry (as filled in the ledger)",
+    "level": "level of the area or Party organisation",
+    "parent_id": "id of the parent area or parent Party organisation",
+    "parent": "name of the parent area or parent Party organisation",
+    "party_members": "Party members in the organisation (as filled in the ledger)",
+    "community_id": "id of the community it lies in",
+    "community": "community it lies in",
+    "street_id": "id of the street it lies in",
+    "street": "street it lies in",
+    "district_id": "id of the district it lies in",
+    "district": "district it lies in",
+    "reason": "why the row is in this table",
+    "last_end": "end date of the latest covering link",
+    "last_covered_by": "Party organisation of the latest expired covering link",
+    "covered": "whether a covering link is live on the as-of date",
+    "covered_by": "id of the Party organisation covering it",
+    "covered_by_name": "name of the Party organisation covering it",
+    "covered_by_level": "level of the Party organisation covering it",
+    "two_new": "two-new organisations (private enterprises and social organisations)",
+    "covered_two_new": "two-new organisations with a live covering link",
+    "uncovered": "two-new organisations without a live covering link = two_new − covered",
+    "rate_all": "coverage (all) = covered two-new organisations ÷ two-new organisations",
+    "with_members": "two-new organisations with at least 1 Party member",
+    "covered_with_members": "two-new organisations with at least 1 Party member, covered",
+    "rate_with_members": "coverage (with members) = covered with members ÷ with members",
+    "should_build": "two-new organisations with ≥ 3 Party members and no own Party "
+                    "organisation (should build one)",
+    "proposal": "id of the joint-branch proposal (organisations with the same id form one "
+                "joint branch)",
+    "action": "what to do: join an existing joint branch, form a new one, or none possible",
+    "distance_km": "straight-line distance in km (empty or estimated from the levels "
+                   "without coordinates)",
+    "party_org": "id of the organisation's own Party organisation",
+    "ties": "live ties (pairing, part-time committee member, joint conference)",
+    "expired_ties": "ties that have ended",
+    "last_tie_end": "end date of the latest tie",
+    "former_partners": "former partners",
+    "tie_key": "id of the link (type:source->target)",
+    "type": "type of link (pairing, part-time member, conference member …)",
+    "source_id": "id of the link's source",
+    "source_name": "name of the link's source",
+    "target_id": "id of the link's target",
+    "target_name": "name of the link's target",
+    "start": "start date of the link",
+    "end": "end date of the link",
+    "days_left": "days until the end date (0: ends on the as-of date)",
+    "form": "form of the joint work",
+    "unit_id": "id of the resident unit",
+    "activities": "activities in the last 12 months",
+    "last_activity": "date of the latest activity",
+    "expired_pairs": "pairings that have ended",
+    "last_pair_end": "end date of the latest pairing",
+    "component": "id of its connected component",
+    "size": "nodes in its connected component",
+    "in_largest": "whether it belongs to the largest connected component",
+    "label": "kind of node",
+    "partner_id": "id of the recommended partner",
+    "partner_name": "name of the recommended partner",
+    "for_kind": "recommended to whom: a resident unit or a community",
+    "rank": "rank of the recommendation (1 is best)",
+    "score": "score of the recommendation (higher fits better)",
+    "reasons": "reasons for the recommendation",
+    "via": "whether the link goes through the unit itself or its Party organisation",
+    "provider_id": "id of the organisation or Party organisation offering the resource",
+    "provider": "organisation or Party organisation offering the resource",
+    "demand_id": "id of the demand",
+    "requester_id": "id of the community or Party organisation asking",
+    "requester": "community or Party organisation asking",
+    "category": "category of the resource or demand",
+    "quantity": "quantity",
+    "cost": "matching cost (from the distance; lower is better)",
+    "existing_tie": "whether the two sides already have a live pairing",
+    "tier": "where the two sides lie: same community, same street, same district or "
+            "across districts",
+    "tie_since": "start date of the existing pairing",
+    "priority": "priority of the demand",
+    "requested": "quantity requested",
+    "served": "quantity served",
+    "unmet": "quantity not served = requested − served",
+    "capacity": "quantity the resource can provide",
+    "used": "quantity assigned",
+    "idle": "quantity not assigned = capacity − used",
+    "group": "how the totals are grouped: all, by category or by street",
+    "key": "group of the totals (category or street id)",
+    "served_rate": "share served = served ÷ requested",
+    "ordered_at": "when residents placed the order",
+    "dispatched_at": "when the Party organisation dispatched it (later than the as-of "
+                     "date: not counted)",
+    "taken_at": "when it was taken (later than the as-of date: not counted)",
+    "finished_at": "when it was finished (later than the as-of date: not counted)",
+    "dispatcher_id": "id of the community Party organisation dispatching",
+    "dispatcher": "community Party organisation dispatching",
+    "assignee_kind": "proposed assignee: a Party member or a resident unit",
+    "assignee_id": "id of the proposed assignee",
+    "assignee": "name of the proposed assignee",
+    "resource_id": "id of the resource the assignee offers",
+    "status": "status of the order on the as-of date",
+    "orders": "orders placed up to the as-of date",
+    "open": "orders waiting to be dispatched",
+    "dispatched": "orders dispatched, not yet taken",
+    "taken": "orders taken, not yet finished",
+    "done": "orders finished",
+    "cancelled": "orders cancelled",
+    "fulfilment_rate": "fulfilment rate = finished ÷ (orders − cancelled)",
+    "median_hours_to_take": "median hours from order to taken",
+    "median_hours_to_finish": "median hours from order to finished",
+    "communities": "communities in the area",
+    "party_orgs": "Party organisations",
+    **{f"party_orgs_{c}": f"Party organisations of level {c}"
+       for c in schema.PARTY_ORG_LEVEL.codes},
+    "members": "Party members registered by the Party organisations (building groups not "
+               "counted twice)",
+    "branches": "grass-roots Party organisations (community, grid, unit, independent and "
+                "joint branches)",
+    "members_per_branch": "members of grass-roots Party organisations ÷ their number",
+    "branches_over_limit": f"grass-roots Party organisations with more than "
+                           f"{schema.SPAN_OF_CONTROL_LIMIT} members",
+    "community_committees": "community Party committees and general branches",
+    "community_committees_over_limit":
+        f"community Party organisations with more than {schema.SPAN_OF_CONTROL_LIMIT} members",
+    "community_committees_over_limit_share":
+        f"community Party organisations with more than {schema.SPAN_OF_CONTROL_LIMIT} "
+        "members ÷ community Party organisations",
+    "resident_units": "resident units (agencies, schools, hospitals, state enterprises, "
+                      "institutes, garrisons, public institutions)",
+    "resident_units_with_org": "resident units with a Party organisation",
+    "conference_units": "resident units with a Party organisation whose unit or Party "
+                        "organisation sits on the street's joint conference",
+    "conference_rate": "conference rate = units with a Party organisation on the "
+                       "conference ÷ units with a Party organisation",
+    "isolated_units": "resident units without any live tie",
+    "agreements": "live pairing agreements (links)",
+    "pairs": "pairings (several agreements of one unit with one community count once)",
+    "pairs_per_community": "pairings ÷ communities",
+    "unpaired_communities": "communities without any live pairing",
+    "part_time_members": "part-time committee members (live links)",
+    "member_records": "registered in-service Party members",
+    "members_reporting": "in-service Party members who reported to their community",
+    "reporting_rate": "reporting rate = members reporting ÷ in-service members",
+    "resources": "entries in the resource list",
+    "resource_capacity": "total quantity the resources can provide",
+    "demands": "entries in the demand list",
+    "demand_quantity": "total quantity demanded",
+    "old": "value in the base period",
+    "new": "value in the current period",
+    "change": "current − base",
+    "indicator": "indicator",
+    "covered_old": "two-new organisations covered in the base period",
+    "covered_new": "two-new organisations covered in the current period",
+    "new_org": "organisation new in the current data (not in the base data)",
+    "change_kind": "gained or lost",
+    "item": "item of the summary",
+    "value": "value",
+    "what": "kind of node (area, Party organisation, organisation …) or link",
+    "count": "count",
+}
+
 #: Table (file stem) → Chinese sheet name.
 SHEET_ZH: dict[str, str] = {
     # report
@@ -535,20 +698,27 @@ def column_label(col: str, lang: Lang = "zh") -> str:
     return col
 
 
-def column_doc(col: str) -> str | None:
-    """What ``col`` means (Chinese), or ``None`` when the vocabulary lacks it.
+_DERIVED_ZH = {"_old": "基期:", "_new": "本期:", "_change": "本期 − 基期:"}
+_DERIVED_EN = {"_old": "base: ", "_new": "current: ", "_change": "current − base: "}
+
+
+def column_doc(col: str, lang: Lang = "zh") -> str | None:
+    """What ``col`` means in ``lang``, or ``None`` when the vocabulary lacks it.
 
     Examples
     --------
     >>> column_doc("rate_all_old")
     '基期:覆盖率(全部) = 已覆盖两新组织数 ÷ 两新组织数'
+    >>> column_doc("rate_all_change", "en")
+    'current − base: coverage (all) = covered two-new organisations ÷ two-new organisations'
     """
-    if col in COLUMN_DOC:
-        return COLUMN_DOC[col]
+    docs = COLUMN_DOC_EN if lang == "en" else COLUMN_DOC
+    if col in docs:
+        return docs[col]
     base = base_column(col)
-    if base != col and base in COLUMN_DOC:
-        prefix = {"_old": "基期:", "_new": "本期:", "_change": "本期 − 基期:"}
-        return prefix[col[len(base):]] + COLUMN_DOC[base]
+    if base != col and base in docs:
+        prefix = _DERIVED_EN if lang == "en" else _DERIVED_ZH
+        return prefix[col[len(base):]] + docs[base]
     return None
 
 
@@ -596,6 +766,8 @@ def translate(df: pd.DataFrame, lang: Lang = "zh", *,
     (['编号', '原因'], '覆盖关系均已到期')
     """
     check_lang(lang)
+    attrs = df.attrs  # pandas deep-copies attrs in every operation: drop them once
+    df = pd.DataFrame(df, copy=False)
     out = df.reset_index() if _has_named_index(df) else df.reset_index(drop=True)
     out = out.copy()
     for col in out.columns:
@@ -605,8 +777,8 @@ def translate(df: pd.DataFrame, lang: Lang = "zh", *,
             continue
         if lang == "en":
             continue
-        if col == "reason" and "reason_zh" in df.attrs and len(df.attrs["reason_zh"]) == len(s):
-            out[col] = pd.Series(list(df.attrs["reason_zh"]), index=out.index, dtype=object)
+        if col == "reason" and "reason_zh" in attrs and len(attrs["reason_zh"]) == len(s):
+            out[col] = pd.Series(list(attrs["reason_zh"]), index=out.index, dtype=object)
             continue
         table = _VALUE_TABLES.get(str(col))
         if table is None:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -40,7 +41,8 @@ _NAMES = ("uncovered", "should_build", "joint_branch_proposals", "isolated_units
           "pairing_recommendations")
 #: Report table (file stem) → Chinese sheet name of ``report.xlsx``.
 REPORT_TABLES: dict[str, str] = {name: SHEET_ZH[name] for name in _NAMES}
-
+#: Tables with sentences in ``language`` (the others hold codes only).
+_WORDED = frozenset({"joint_branch_proposals", "pairing_recommendations"})
 
 #: How each report table is computed from a graph on a day (reasons in a language).
 _BUILDERS: dict[str, Callable[[RegionalGraph, np.datetime64, Lang], pd.DataFrame]] = {
@@ -68,14 +70,19 @@ def report_tables(G: RegionalGraph, *, as_of: DateLike = None,
     Examples
     --------
     >>> import regional_graph as rg
-    >>> t = report_tables(rg.datasets.load_sample_district(), as_of=rg.datasets.REFERENCE_DATE)
-    >>> list(t) == list(REPORT_TABLES)
-    True
+    >>> t = report_tables(rg.datasets.load_tiny(), as_of="2026-10-01")
+    >>> t["uncovered"].index.tolist(), t["isolated_units"].index.tolist()
+    (['O6', 'O7', 'O8'], ['O2'])
+    >>> list(t)[:4]
+    ['uncovered', 'should_build', 'joint_branch_proposals', 'isolated_units']
     """
     day = as_date(as_of)
     check_lang(language)
     wanted = list(REPORT_TABLES) if names is None else [n for n in REPORT_TABLES if n in names]
-    return {name: _BUILDERS[name](G, day, language) for name in wanted}
+    # once per graph, day and language: the CLI writes the tables, then summarises them
+    return {name: G.memo(("report_table", name, day, language if name in _WORDED else None),
+                         partial(_BUILDERS[name], G, day, language)).copy()
+            for name in wanted}
 
 
 def write_report(G: RegionalGraph, out_dir: str | Path, *,
@@ -161,10 +168,10 @@ def summary_lines(G: RegionalGraph, *, as_of: DateLike = None,
     """
     day = as_date(as_of)
     check_lang(lang)
-    t = report_tables(G, as_of=day, names=("uncovered", "should_build",
-                                           "joint_branch_proposals", "isolated_units",
-                                           "dormant_ties", "unpaired_communities",
-                                           "coverage_by_area"))
+    t = report_tables(G, as_of=day, language=lang,
+                      names=("uncovered", "should_build", "joint_branch_proposals",
+                             "isolated_units", "dormant_ties", "unpaired_communities",
+                             "coverage_by_area"))
     tot = coverage.coverage_totals(G, as_of=day)
     unc, prop, iso = t["uncovered"], t["joint_branch_proposals"], t["isolated_units"]
     n_units = int(G.organizations_of_kind(schema.RESIDENT_UNIT_KINDS).sum())
