@@ -35,9 +35,9 @@ def G() -> rg.RegionalGraph:
 @pytest.fixture(scope="module")
 def tables(G: rg.RegionalGraph) -> dict[str, pd.DataFrame]:
     m = match_resources(G, as_of=DAY)
-    out = {lvl: indicators(G, level=lvl, as_of=DAY, matching=m)
+    out = {lvl: indicators(G, by=lvl, as_of=DAY, matching=m)
            for lvl in ("district", "street", "community")}
-    out["old_district"] = indicators(G, level="district", as_of=OLD_DAY,
+    out["old_district"] = indicators(G, by="district", as_of=OLD_DAY,
                                      matching=match_resources(G, as_of=OLD_DAY))
     out["unmet_demands"] = m.unmet_demands
     out["totals"] = m.totals

@@ -22,6 +22,22 @@ from regional_graph import cli
 from regional_graph.problems import explain, notes_lines, report_lines
 from regional_graph.validate import NOTES, SOURCES
 
+
+def _root_conftest():
+    """tests/conftest.py by path: ``import conftest`` may find tests/store/conftest.py when a
+    worker ran the store tests first."""
+    import importlib.util
+    import sys
+
+    name = "regional_graph_tests_conftest"
+    if name not in sys.modules:
+        spec = importlib.util.spec_from_file_location(name, Path(__file__).with_name("conftest.py"))
+        assert spec is not None and spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        spec.loader.exec_module(module)
+    return sys.modules[name]
+
 Tables = dict[str, pd.DataFrame]
 
 
@@ -241,7 +257,7 @@ _CORRUPTIONS = {
 
 def _cells() -> list[tuple[str, int, str, str]]:
     """Every (table, frame row, column, corruption) that the tiny dataset can carry."""
-    import conftest
+    conftest = _root_conftest()
 
     out = []
     for name, (columns, rows) in conftest.TINY.items():
@@ -265,7 +281,8 @@ CELLS = _cells()
 def test_random_corruptions_are_all_reported_and_nothing_else_changes(planted, workbook):
     import tempfile
 
-    from conftest import tiny_raw_tables, write_csv_folder
+    conftest = _root_conftest()
+    tiny_raw_tables, write_csv_folder = conftest.tiny_raw_tables, conftest.write_csv_folder
 
     assume(not (workbook and any(kind == "control" for *_, kind in planted)))  # xlsx can't
     clean = rg.validate.validate_tables(tiny_raw_tables())

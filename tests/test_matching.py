@@ -48,7 +48,8 @@ def small_tables(*, tie: bool = False, coords: bool = False) -> dict[str, pd.Dat
         ]),
         "party_orgs": frame(["id", "name", "level", "parent_id", "area_id", "host_id"], [
             ["PD1", "区委", "district_committee", _, "D1", _],
-            ["PC2", "西湾社区党委", "community_committee", "PD1", "C2", _],
+            ["PS1", "湖岚街道党工委", "street_committee", "PD1", "S1", _],
+            ["PC2", "西湾社区党委", "community_committee", "PS1", "C2", _],
             ["PU2", "二院党委", "unit_org", "PD1", _, "O2"],
         ]),
         "organizations": frame(["id", "name", "kind", "area_id", "lat", "lon"], [

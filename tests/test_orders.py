@@ -200,6 +200,6 @@ def test_orders_command(tables, write_csv, tmp_path, capsys) -> None:
     assert reasons[1].startswith("驻区单位：同街道")
     assert reasons[2] == "无具备该技能的在职党员，也无该类别资源的单位"
     G = rg.build.graph_from_tables(tables)
-    c1 = indicators(G, level="community", as_of="2026-10-01").loc["C1"]
+    c1 = indicators(G, by="community", as_of="2026-10-01").loc["C1"]
     assert c1[["orders", "open", "done", "cancelled"]].tolist() == [4, 2, 1, 0]
     assert c1["fulfilment_rate"] == pytest.approx(0.25)

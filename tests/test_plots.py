@@ -70,7 +70,7 @@ def test_coverage_by_street(G: rg.RegionalGraph, family: str) -> None:
 
 
 def test_plot_indicator(G: rg.RegionalGraph, family: str) -> None:
-    t = indicators(G, level="street", as_of=DAY)
+    t = indicators(G, by="street", as_of=DAY)
     fig = plots.plot_indicator(t, "conference_rate")
     ax = fig.axes[0]
     assert len(ax.patches) == 13
@@ -81,7 +81,7 @@ def test_plot_indicator(G: rg.RegionalGraph, family: str) -> None:
     assert ax.get_title() == "联席会参与率对比"
     assert_cjk_ticks(fig, family)
     assert not render(fig)
-    c = indicators(G, level="community", as_of=DAY)
+    c = indicators(G, by="community", as_of=DAY)
     assert len(plots.plot_indicator(c, "pairs", sort=False).axes[0].patches) == 116
     with pytest.raises(KeyError, match="nope"):
         plots.plot_indicator(t, "nope")

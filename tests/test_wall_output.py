@@ -83,7 +83,7 @@ def _check_index(index: pd.DataFrame, G: rg.RegionalGraph) -> int:
     its level; returns the number of rows checked."""
     checked = 0
     for level in ("community", "street", "district"):
-        table = indicators(G, level=level, as_of=DAY)
+        table = indicators(G, by=level, as_of=DAY)
         rows = index[index["kind"] == level]
         if level != "district":
             assert sorted(rows["area_id"]) == sorted(table.index), level
@@ -101,7 +101,7 @@ def _check_index(index: pd.DataFrame, G: rg.RegionalGraph) -> int:
             pd.testing.assert_frame_equal(got.loc[brute.index], brute.astype(int),
                                           check_names=False)
     charts = index[index["kind"] == "org_chart"]
-    table = indicators(G, level="street", as_of=DAY)
+    table = indicators(G, by="street", as_of=DAY)
     for _, row in charts.iterrows():
         for key, (col, _) in headline.ORG_CHART_HEADLINE.items():
             assert int(row[key]) == int(table.loc[row["area_id"], col]), (row["file"], key)
