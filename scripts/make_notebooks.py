@@ -216,7 +216,8 @@ BOOKS: dict[str, list[nbformat.NotebookNode]] = {
              ".index[0]\n"
              "m = maps.community_map(G, community, as_of=AS_OF)\n"
              "m.counts"),
-        code("path = m.write_html(out / f\"{community}.html\")\npath.stat().st_size"),
+        code("path = m.write_html(out / f\"{community}.html\")\n"
+             "f\"{path.name}: {path.stat().st_size / 1e6:.1f} MB\""),
         md("Shown inline: the map's `_repr_html_` embeds the whole self-contained page "
            "(an `iframe` with `srcdoc`, no file path), so it works under any Jupyter server "
            "and offline:"),
