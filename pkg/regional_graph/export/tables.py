@@ -35,6 +35,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..frames import safe_frame
 from ..graph import DateLike, as_date
 from ..vocab import Lang, check_lang, column_doc, column_label, sheet_name, translate
 
@@ -263,7 +264,8 @@ def write_tables(
             else df.reset_index(drop=True)
         kinds = [_kind(str(c), english[c]) for c in english.columns]
         paths[name] = folder / f"{csv_prefix}{name}.csv"
-        _csv_frame(display, kinds).to_csv(paths[name], index=False, encoding="utf-8-sig")
+        safe_frame(_csv_frame(display, kinds)).to_csv(paths[name], index=False,
+                                                      encoding="utf-8-sig")
         sheet = sheet_name(name, lang)
         if len(display) > max_rows:
             cut.append((sheet, len(display), paths[name].name))
