@@ -98,14 +98,15 @@ def _timed(fn: Callable[[], Any], name: str = "") -> tuple[Any, float]:
 def _one_run(conn: store.Connection, G: rg.RegionalGraph, run: int,
              memory: dict[str, pd.DataFrame]) -> dict[str, float]:
     name = f"bench{run}"
-    done, t_push = _timed(lambda: store.save_graph(G, conn, dataset=name, progress=False),
+    done, t_push = _timed(lambda: store.save_graph(G, conn, dataset=name, progress=True),
                           "push")
     _, t_sync = _timed(lambda: store.save_graph(G, conn, dataset=name, sync=True,
-                                                progress=False))
+                                                progress=True))
     (n_naive, t_naive), _ = _timed(lambda: _naive(conn, G, f"naive{run}"), "naive")
-    H, t_pull = _timed(lambda: store.load_graph(conn, dataset=name))
+    H, t_pull = _timed(lambda: store.load_graph(conn, dataset=name, progress=True))
     assert H == G, "the pulled graph differs"
-    tables, t_report = _timed(lambda: queries.report_from_neo4j(conn, dataset=name, as_of=DAY))
+    tables, t_report = _timed(lambda: queries.report_from_neo4j(conn, dataset=name, as_of=DAY,
+                                                               progress=True))
     for key, frame in memory.items():
         pd.testing.assert_frame_equal(tables[key], frame, obj=key)
     store.delete_dataset(name, conn)
@@ -185,8 +186,8 @@ def main() -> None:
         store.save_graph(rg.datasets.load_tiny(), conn, dataset="warm-up", progress=False)
         for run in range(args.runs):
             runs.append(_one_run(conn, G, run, memory))
-            print(f"run {run + 1}: " + ", ".join(f"{k} {v:.1f}" for k, v in runs[-1].items()),
-                  flush=True)
+            print(f"run {run + 1}: " + ", ".join(f"{k} {v:.1f}" for k, v in runs[-1].items())
+                  + f"; load average {os.getloadavg()[0]:.1f}", flush=True)
         gds_rows = _gds(conn) if args.gds else []
     print(f"\nDataset: {G!r} (+ {len(G.activities):,} activity and {len(G.orders):,} order "
           f"rows); medians of {len(runs)} runs.\n")

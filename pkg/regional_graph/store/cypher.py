@@ -518,18 +518,92 @@ def count_relationships(rel: object) -> str:
 
 
 # -- server-side analyses --------------------------------------------------------------------
-# Parameters: $dataset, $day (a date: links are live when start ≤ day ≤ end, empty = open).
+# Parameters: $dataset, $day (a date). As RegionalGraph.exists/links: an Organization or
+# PartyOrg exists while founded ≤ day < dissolved (empty = always); a link is live when
+# start ≤ day ≤ end (empty = open) and both its ends exist, and its dates are clipped to
+# the days both ends exist (start no earlier than either ``founded``, end no later than the
+# day before either ``dissolved``).
 
-_LIVE = "({r}.start IS NULL OR {r}.start <= $day) AND ({r}.end IS NULL OR {r}.end >= $day)"
-_ENDED = "({r}.start IS NULL OR {r}.start <= $day) AND {r}.end IS NOT NULL AND {r}.end < $day"
+_DATED = f"['{Label.ORGANIZATION.value}', '{Label.PARTY_ORG.value}']"
 
 
-def _live(r: str) -> str:
-    return _LIVE.format(r=r)
+def _dated(n: str) -> str:
+    """Cypher: node ``n`` is of a label with validity dates."""
+    return f"any(lbl_ IN labels({n}) WHERE lbl_ IN {_DATED})"
 
 
-def _ended(r: str) -> str:
-    return _ENDED.format(r=r)
+def exists(n: str) -> str:
+    """Cypher: node ``n`` exists on ``$day`` (:meth:`~regional_graph.graph.RegionalGraph.exists`).
+
+    Examples
+    --------
+    >>> print(exists("o").replace(" AND (", "\\n  AND ("))  # doctest: +NORMALIZE_WHITESPACE
+    (NOT any(lbl_ IN labels(o) WHERE lbl_ IN ['Organization', 'PartyOrg'])
+     OR ((o.founded IS NULL OR o.founded <= $day)
+      AND (o.dissolved IS NULL OR o.dissolved > $day)))
+    """
+    return (f"(NOT {_dated(n)} OR (({n}.founded IS NULL OR {n}.founded <= $day)"
+            f" AND ({n}.dissolved IS NULL OR {n}.dissolved > $day)))")
+
+
+def _founded_by(n: str) -> str:
+    """Cypher: node ``n`` was founded on or before ``$day`` (or has no date)."""
+    return f"(NOT {_dated(n)} OR {n}.founded IS NULL OR {n}.founded <= $day)"
+
+
+def clipped_start(r: str, a: str, b: str) -> str:
+    """Cypher: the start of link ``r`` between ``a`` and ``b``, no earlier than either
+    end's ``founded`` (``null`` when none of them is known).
+
+    Examples
+    --------
+    >>> clipped_start("r", "a", "b").startswith("reduce(m_ = null, d_ IN [r.start, CASE WHEN")
+    True
+    """
+    items = ", ".join([f"{r}.start", *(f"CASE WHEN {_dated(n)} THEN {n}.founded END"
+                                       for n in (a, b))])
+    return (f"reduce(m_ = null, d_ IN [{items}] | "
+            "CASE WHEN d_ IS NULL OR m_ >= d_ THEN m_ ELSE d_ END)")
+
+
+def clipped_end(r: str, a: str, b: str) -> str:
+    """Cypher: the end of link ``r`` between ``a`` and ``b``, no later than the day before
+    either end's ``dissolved`` (``null`` when open).
+
+    Examples
+    --------
+    >>> "dissolved - duration({days: 1})" in clipped_end("r", "a", "b")
+    True
+    """
+    items = ", ".join([f"{r}.end", *(f"CASE WHEN {_dated(n)} THEN "
+                                     f"{n}.dissolved - duration({{days: 1}}) END"
+                                     for n in (a, b))])
+    return (f"reduce(m_ = null, d_ IN [{items}] | "
+            "CASE WHEN d_ IS NULL OR m_ <= d_ THEN m_ ELSE d_ END)")
+
+
+def live_link(r: str, a: str, b: str) -> str:
+    """Cypher: link ``r`` between nodes ``a`` and ``b`` is live on ``$day`` (both ends exist).
+
+    Examples
+    --------
+    >>> live_link("r", "a", "b").split(" AND (NOT")[0]
+    '(r.start IS NULL OR r.start <= $day) AND (r.end IS NULL OR r.end >= $day)'
+    """
+    return (f"({r}.start IS NULL OR {r}.start <= $day) AND ({r}.end IS NULL OR {r}.end >= $day)"
+            f" AND {exists(a)} AND {exists(b)}")
+
+
+def ended_link(r: str, a: str, b: str) -> str:
+    """Cypher: link ``r`` between ``a`` and ``b`` had started by ``$day`` (both ends founded)
+    and its clipped end is before ``$day``."""
+    return (f"({r}.start IS NULL OR {r}.start <= $day) AND {_founded_by(a)} AND {_founded_by(b)}"
+            f" AND coalesce({clipped_end(r, a, b)} < $day, false)")
+
+
+def _ends(r: str) -> tuple[str, str, str]:
+    """A link expression with its two end nodes (for links collected in a list)."""
+    return r, f"startNode({r})", f"endNode({r})"
 
 
 def _up(area: str, into: str) -> tuple[str, str]:
@@ -576,12 +650,13 @@ def uncovered_query() -> str:
     org, po, cov = Label.ORGANIZATION.value, Label.PARTY_ORG.value, RelType.COVERED_BY.value
     return (
         f"MATCH (o:{org} {{dataset: $dataset}})\n"
-        "WHERE o.kind IN $two_new\n"
-        f"  AND NOT EXISTS {{ MATCH (o)-[r:{cov}]->(:{po}) WHERE {_live('r')} }}\n"
+        f"WHERE o.kind IN $two_new AND {exists('o')}\n"
+        f"  AND NOT EXISTS {{ MATCH (o)-[r:{cov}]->(q:{po}) WHERE {live_link('r', 'o', 'q')} }}\n"
         f"OPTIONAL MATCH (o)-[e:{cov}]->(p:{po})\n"
-        f"WHERE {_ended('e')}\n"
+        f"WHERE {ended_link('e', 'o', 'p')}\n"
         "WITH o, collect(CASE WHEN e IS NULL THEN null\n"
-        "                ELSE {end: e.end, pos: e.pos, target: p.id} END) AS ended\n"
+        f"                ELSE {{end: {clipped_end('e', 'o', 'p')}, pos: e.pos, target: p.id}} END)"
+        " AS ended\n"
         f"WITH o, ended, {_LATEST.format(items='ended')} AS last\n"
         + _org_places("o, ended, last")
         + f"RETURN {_ORG_COLUMNS},\n"
@@ -606,10 +681,11 @@ def should_build_query() -> str:
     cov, host = RelType.COVERED_BY.value, RelType.HOSTED_BY.value
     return (
         f"MATCH (o:{org} {{dataset: $dataset}})\n"
-        "WHERE o.kind IN $two_new AND o.party_members >= $min_members\n"
-        f"  AND NOT EXISTS {{ MATCH (own:{po})-[:{host}]->(o) WHERE own.level IN $own_levels }}\n"
+        f"WHERE o.kind IN $two_new AND o.party_members >= $min_members AND {exists('o')}\n"
+        f"  AND NOT EXISTS {{ MATCH (own:{po})-[:{host}]->(o)\n"
+        f"                   WHERE own.level IN $own_levels AND {exists('own')} }}\n"
         f"OPTIONAL MATCH (o)-[r:{cov}]->(p:{po})\n"
-        f"WHERE {_live('r')}\n"
+        f"WHERE {live_link('r', 'o', 'p')}\n"
         "WITH o, collect(CASE WHEN r IS NULL THEN null\n"
         "                ELSE [r.pos, p.id, p.name, p.level] END) AS cov\n"
         + _org_places("o, cov")
@@ -637,16 +713,16 @@ def isolated_units_query() -> str:
     ties = "|".join(LINK_RELTYPE[t].value for t in TIE_TYPES)
     return (
         f"MATCH (o:{org} {{dataset: $dataset}})\n"
-        "WHERE o.kind IN $resident\n"
+        f"WHERE o.kind IN $resident AND {exists('o')}\n"
         f"OPTIONAL MATCH (hosted:{po})-[:{host}]->(o)\n"
         "WITH o, collect(hosted) AS hosted\n"
         "WITH o, hosted, [o] + hosted AS mine\n"
         "UNWIND mine AS m\n"
         f"OPTIONAL MATCH (m)-[l:{ties}]-()\n"
         "WITH o, hosted, mine, collect(DISTINCT l) AS links\n"
-        f"WHERE size([l IN links WHERE {_live('l')}]) = 0\n"
-        f"WITH o, hosted, [l IN links WHERE {_ended('l')} |\n"
-        "     {key: l.key, end: l.end,\n"
+        f"WHERE size([l IN links WHERE {live_link(*_ends('l'))}]) = 0\n"
+        f"WITH o, hosted, [l IN links WHERE {ended_link(*_ends('l'))} |\n"
+        f"     {{key: l.key, end: {clipped_end(*_ends('l'))},\n"
         "      partner: CASE WHEN startNode(l) IN mine THEN endNode(l) ELSE startNode(l) END}]\n"
         "     AS ended\n"
         "WITH o, hosted, [e IN ended | [e.key, e.end, labels(e.partner), e.partner.pos,\n"
@@ -680,9 +756,10 @@ def unpaired_communities_query() -> str:
         "WHERE cc.level = 'community_committee'\n"
         "WITH c, direct, collect(CASE WHEN l2 IS NULL THEN null ELSE [l2, s2] END) AS via\n"
         "WITH c, direct + via AS pairs\n"
-        f"WHERE size([p IN pairs WHERE {_live('p[0]')}]) = 0\n"
-        f"WITH c, [p IN pairs WHERE {_ended('p[0]')} |\n"
-        "     [p[0].key, p[0].end, labels(p[1]), p[1].pos, p[1].id]] AS ended\n"
+        f"WHERE size([p IN pairs WHERE {live_link(*_ends('p[0]'))}]) = 0\n"
+        f"WITH c, [p IN pairs WHERE {ended_link(*_ends('p[0]'))} |\n"
+        f"     [p[0].key, {clipped_end(*_ends('p[0]'))}, labels(p[1]), p[1].pos, p[1].id]]"
+        " AS ended\n"
         f"{match}"
         f"WITH c, ended, {up}\n"
         "WITH c, ended, [n IN up WHERE n.level = 'street'][0] AS street\n"
@@ -725,12 +802,13 @@ def coverage_counts_query() -> str:
     match, up = _up("x", "up")
     return (
         f"MATCH (o:{org} {{dataset: $dataset}})\n"
-        "WHERE o.kind IN $two_new\n"
+        f"WHERE o.kind IN $two_new AND {exists('o')}\n"
         f"OPTIONAL MATCH (o)-[:{RelType.LOCATED_IN.value}]->(x:{Label.AREA.value})\n"
         f"{match}"
         f"WITH o, {up}\n"
         "WITH o, [n IN up WHERE n.level = $level][0] AS a,\n"
-        f"     EXISTS {{ MATCH (o)-[r:{cov}]->(:{po}) WHERE {_live('r')} }} AS covered,\n"
+        f"     EXISTS {{ MATCH (o)-[r:{cov}]->(q:{po}) WHERE {live_link('r', 'o', 'q')} }}"
+        " AS covered,\n"
         "     coalesce(o.party_members, 0) >= 1 AS with_members\n"
         "WITH coalesce(a.id, $unlocated) AS id, count(*) AS two_new,\n"
         "     sum(CASE WHEN covered THEN 1 ELSE 0 END) AS covered_two_new,\n"
@@ -750,19 +828,22 @@ def _unit_ties() -> str:
     labels = "|".join(lbl.value for lbl in Label)
     return (
         f"MATCH (a:{labels} {{dataset: $dataset}})-[r:{ties}]->(b)\n"
-        f"WHERE r.dataset = $dataset AND {_live('r')}\n"
+        f"WHERE r.dataset = $dataset AND {live_link('r', 'a', 'b')}\n"
         f"OPTIONAL MATCH (a)-[:{host}]->(ha:{org})\n"
         f"OPTIONAL MATCH (b)-[:{host}]->(hb:{org})\n"
         "WITH r, a, b, coalesce(ha, a) AS xa, coalesce(hb, b) AS xb\n"
-        f"WITH r, a, b, CASE WHEN xa:{org} AND xa.kind IN $resident THEN xa\n"
-        f"                   WHEN xb:{org} AND xb.kind IN $resident THEN xb END AS unit\n"
+        f"WITH r, a, b, CASE WHEN xa:{org} AND xa.kind IN $resident AND {exists('xa')} THEN xa\n"
+        f"                   WHEN xb:{org} AND xb.kind IN $resident AND {exists('xb')} THEN xb\n"
+        "              END AS unit\n"
         "WHERE unit IS NOT NULL\n"
+        f"WITH r, a, b, unit, {clipped_start('r', 'a', 'b')} AS s,\n"
+        f"     {clipped_end('r', 'a', 'b')} AS e\n"
     )
 
 
 _TIE_COLUMNS = ("r.pos AS pos, a.id AS source_id, a.name AS source_name, b.id AS target_id,\n"
-                "       b.name AS target_name, toLower(type(r)) AS type, r.start AS start,\n"
-                "       r.end AS end, r.kind AS form, unit.id AS unit_id")
+                "       b.name AS target_name, toLower(type(r)) AS type, s AS start,\n"
+                "       e AS end, r.kind AS form, unit.id AS unit_id")
 
 
 def dormant_ties_query() -> str:
@@ -786,7 +867,7 @@ def dormant_ties_query() -> str:
         + f"OPTIONAL MATCH (act:{row} {{dataset: $dataset, table: $activities,\n"
         "                            source_id: a.id, target_id: b.id})\n"
         "WHERE act.date <= $day\n"
-        "WITH r, a, b, unit, count(act) AS activities, max(act.date) AS last_activity\n"
+        "WITH r, a, b, unit, s, e, count(act) AS activities, max(act.date) AS last_activity\n"
         "WHERE last_activity IS NULL OR last_activity < $window\n"
         f"RETURN {_TIE_COLUMNS}, activities, last_activity\n"
         "ORDER BY pos"
@@ -806,8 +887,8 @@ def expiring_ties_query() -> str:
     """
     return (
         _unit_ties()
-        + "  AND r.end IS NOT NULL AND r.end <= $horizon\n"
-        f"RETURN {_TIE_COLUMNS}, duration.inDays($day, r.end).days AS days_left\n"
+        + "WHERE e IS NOT NULL AND e <= $horizon\n"
+        f"RETURN {_TIE_COLUMNS}, duration.inDays($day, e).days AS days_left\n"
         "ORDER BY pos"
     )
 
@@ -824,9 +905,10 @@ def coverage_by_industry_query() -> str:
     org, po, cov = Label.ORGANIZATION.value, Label.PARTY_ORG.value, RelType.COVERED_BY.value
     return (
         f"MATCH (o:{org} {{dataset: $dataset}})\n"
-        "WHERE o.kind IN $two_new\n"
+        f"WHERE o.kind IN $two_new AND {exists('o')}\n"
         "WITH coalesce(o.industry, $missing) AS industry,\n"
-        f"     EXISTS {{ MATCH (o)-[r:{cov}]->(:{po}) WHERE {_live('r')} }} AS covered,\n"
+        f"     EXISTS {{ MATCH (o)-[r:{cov}]->(q:{po}) WHERE {live_link('r', 'o', 'q')} }}"
+        " AS covered,\n"
         "     coalesce(o.party_members, 0) >= 1 AS with_members\n"
         "WITH industry, count(*) AS two_new,\n"
         "     sum(CASE WHEN covered THEN 1 ELSE 0 END) AS covered_two_new,\n"
@@ -834,3 +916,249 @@ def coverage_by_industry_query() -> str:
         "     sum(CASE WHEN covered AND with_members THEN 1 ELSE 0 END) AS covered_with_members\n"
         "RETURN industry, two_new, covered_two_new, with_members, covered_with_members"
     )
+
+
+# -- the indicator table -------------------------------------------------------------------------
+# Parameters: $dataset, $day, $row_of (area id → id of its ancestor, or itself, of the table's
+# level; '' when it has none). An item belongs to the row of its place, as
+# RegionalGraph.area_of: an area itself; else its ``area_id`` when that is an area; else (a
+# Party org) its host organisation's ``area_id``. Each query returns counts per row.
+
+
+def _row_of(n: str, host: str) -> str:
+    """Cypher: the row of node ``n`` (``host``: its host organisation, or ``null``)."""
+    return (f"CASE WHEN {n}:{Label.AREA.value} THEN $row_of[{n}.id]\n"
+            f"     ELSE coalesce($row_of[{n}.area_id], $row_of[{host}.area_id]) END")
+
+
+def actor(v: str, out: str) -> str:
+    """Cypher: bind ``out`` to the actor of node ``v`` (``analysis.actor_codes``): the
+    organisation hosting it, else the area of the matching level it leads (``$leads``: area
+    level → committee level), else itself.
+
+    Examples
+    --------
+    >>> actor("a", "x").splitlines()[0]
+    'CALL (a) {'
+    """
+    return (f"CALL ({v}) {{\n"
+            f"  OPTIONAL MATCH ({v})-[:{RelType.HOSTED_BY.value}]->(h:{Label.ORGANIZATION.value})\n"
+            f"  WITH {v}, head(collect(h)) AS h\n"
+            f"  OPTIONAL MATCH ({v})-[:{RelType.LEADS.value}]->(l:{Label.AREA.value})"
+            f" WHERE {v}.level = $leads[l.level]\n"
+            f"  WITH {v}, h, head(collect(l)) AS l\n"
+            f"  RETURN coalesce(h, l, {v}) AS {out}\n"
+            "}")
+
+
+def area_rows_query() -> str:
+    """Every area with its level and ``row``: its ancestor (or itself) of level ``$level``.
+
+    Examples
+    --------
+    >>> area_rows_query().splitlines()[-1]
+    'RETURN a.id AS id, a.level AS level, [n IN up WHERE n.level = $level][0].id AS row'
+    """
+    match, up = _up("a", "up")
+    return (f"MATCH (a:{Label.AREA.value} {{dataset: $dataset}})\n"
+            f"{match}"
+            f"WITH a, {up}\n"
+            "RETURN a.id AS id, a.level AS level, [n IN up WHERE n.level = $level][0].id AS row")
+
+
+def party_org_counts_query() -> str:
+    """Party orgs existing on ``$day`` per row and level: count, members (empty = 0) and
+    how many have more than ``$limit`` members.
+
+    Examples
+    --------
+    >>> parameters(party_org_counts_query())
+    ['dataset', 'day', 'limit', 'row_of']
+    """
+    po, org = Label.PARTY_ORG.value, Label.ORGANIZATION.value
+    return (f"MATCH (p:{po} {{dataset: $dataset}})\n"
+            f"WHERE {exists('p')}\n"
+            f"OPTIONAL MATCH (p)-[:{RelType.HOSTED_BY.value}]->(h:{org})\n"
+            f"WITH p, {_row_of('p', 'h')} AS row\n"
+            "WHERE row <> ''\n"
+            "WITH row, p.level AS level, coalesce(p.members, 0) AS members\n"
+            "RETURN row, level, count(*) AS n, sum(members) AS members,\n"
+            "       sum(CASE WHEN members > $limit THEN 1 ELSE 0 END) AS over")
+
+
+def unit_counts_query() -> str:
+    """Resident units (``$resident``) existing on ``$day`` per row: all, those hosting an
+    existing Party org, and of those the ones in a live joint conference (themselves or
+    through a Party org they host).
+
+    Examples
+    --------
+    >>> unit_counts_query().splitlines()[-2]
+    'RETURN row, count(*) AS units, sum(with_org) AS with_org,'
+    """
+    org, po = Label.ORGANIZATION.value, Label.PARTY_ORG.value
+    host, conf = RelType.HOSTED_BY.value, RelType.CONFERENCE_MEMBER.value
+    return (f"MATCH (o:{org} {{dataset: $dataset}})\n"
+            f"WHERE o.kind IN $resident AND {exists('o')}\n"
+            "WITH o, $row_of[o.area_id] AS row\n"
+            "WHERE row <> ''\n"
+            f"WITH o, row, EXISTS {{ MATCH (p:{po})-[:{host}]->(o) WHERE {exists('p')} }}"
+            " AS hosted\n"
+            "WITH row, hosted, hosted AND (\n"
+            f"  EXISTS {{ MATCH (o)-[l:{conf}]-(y) WHERE {live_link('l', 'o', 'y')} }} OR\n"
+            f"  EXISTS {{ MATCH (o)<-[:{host}]-(m:{po})-[l:{conf}]-(y)\n"
+            f"           WHERE {live_link('l', 'm', 'y')} }}) AS conference\n"
+            "WITH row, CASE WHEN hosted THEN 1 ELSE 0 END AS with_org,\n"
+            "     CASE WHEN conference THEN 1 ELSE 0 END AS conference\n"
+            "RETURN row, count(*) AS units, sum(with_org) AS with_org,\n"
+            "       sum(conference) AS conference")
+
+
+def _live_links(types: str) -> str:
+    labels = "|".join(lbl.value for lbl in Label)
+    return (f"MATCH (a:{labels} {{dataset: $dataset}})-[r:{types}]->(b)\n"
+            f"WHERE r.dataset = $dataset AND {live_link('r', 'a', 'b')}\n")
+
+
+def tie_target_counts_query() -> str:
+    """Live ``PAIRED_WITH`` (agreements) and ``SITS_ON`` (part-time members) links per type
+    and row of their target.
+
+    Examples
+    --------
+    >>> tie_target_counts_query().splitlines()[-1]
+    'RETURN type, row, count(*) AS n'
+    """
+    return (_live_links(f"{RelType.PAIRED_WITH.value}|{RelType.SITS_ON.value}")
+            + f"OPTIONAL MATCH (b)-[:{RelType.HOSTED_BY.value}]->(h:{Label.ORGANIZATION.value})\n"
+            f"WITH type(r) AS type, {_row_of('b', 'h')} AS row\n"
+            "WHERE row <> ''\n"
+            "RETURN type, row, count(*) AS n")
+
+
+def pair_counts_query() -> str:
+    """Distinct (actor, actor) pairs of live ``PAIRED_WITH`` links, Party orgs merged into
+    their host and committees into their area, per row of the second actor.
+
+    Examples
+    --------
+    >>> parameters(pair_counts_query())
+    ['dataset', 'day', 'leads', 'row_of']
+    """
+    return (_live_links(RelType.PAIRED_WITH.value)
+            + "WITH DISTINCT a, b\n"
+            f"{actor('a', 'x')}\n{actor('b', 'y')}\n"
+            "WITH DISTINCT x, y\n"
+            f"WITH {_row_of('y', 'null')} AS row\n"
+            "WHERE row <> ''\n"
+            "RETURN row, count(*) AS n")
+
+
+def member_counts_query() -> str:
+    """Member records per row, and those reporting (``reported`` or a live ``REPORTS_TO``).
+    A member's place: ``residence_area_id``, else the target of its last live
+    ``REPORTS_TO``, else its branch's place (``MEMBER_OF``).
+
+    Examples
+    --------
+    >>> member_counts_query().splitlines()[-1]
+    'RETURN row, count(*) AS records, sum(reporting) AS reporting'
+    """
+    area, org = Label.AREA.value, Label.ORGANIZATION.value
+    return (f"MATCH (m:{Label.MEMBER.value} {{dataset: $dataset}})\n"
+            f"OPTIONAL MATCH (m)-[rt:{RelType.REPORTS_TO.value}]->(t)\n"
+            f"WHERE {live_link('rt', 'm', 't')}\n"
+            "WITH m, collect(CASE WHEN rt IS NULL THEN null ELSE {pos: rt.pos, t: t} END) AS via\n"
+            "WITH m, size(via) > 0 AS reports,\n"
+            "     reduce(best = null, x IN via | CASE WHEN best IS NULL OR x.pos > best.pos\n"
+            "            THEN x ELSE best END).t AS t\n"
+            f"OPTIONAL MATCH (m)-[:{RelType.MEMBER_OF.value}]->(b)\n"
+            f"OPTIONAL MATCH (b)-[:{RelType.HOSTED_BY.value}]->(h:{org})\n"
+            "WITH m, reports, coalesce($row_of[m.residence_area_id],\n"
+            f"     CASE WHEN t IS NULL THEN null WHEN t:{area} THEN $row_of[t.id] ELSE '' END,\n"
+            f"     {_row_of('b', 'h')}) AS row\n"
+            "WHERE row <> ''\n"
+            "WITH row, CASE WHEN coalesce(m.reported, false) OR reports THEN 1 ELSE 0 END"
+            " AS reporting\n"
+            "RETURN row, count(*) AS records, sum(reporting) AS reporting")
+
+
+def supply_counts_query(label: object, rel: object, amount: str) -> str:
+    """Resources (or demands) per row of their place (``area_id``, else the place of who
+    offers / needs them, through ``rel``): count and the sum of ``amount`` (empty = 1).
+
+    Examples
+    --------
+    >>> print(supply_counts_query(Label.RESOURCE, RelType.OFFERS, "capacity").splitlines()[1])
+    OPTIONAL MATCH (w)-[:OFFERS]->(x)
+    >>> supply_counts_query(Label.RESOURCE, RelType.OFFERS, "x) DETACH DELETE (x")
+    Traceback (most recent call last):
+    ...
+    ValueError: 'x) DETACH DELETE (x' is not an amount column
+    """
+    if amount not in ("capacity", "quantity"):
+        raise ValueError(f"{amount!r} is not an amount column")
+    return (f"MATCH (x:{_label(label)} {{dataset: $dataset}})\n"
+            f"OPTIONAL MATCH (w)-[:{_rel(rel)}]->(x)\n"
+            "WITH x, head(collect(w)) AS w\n"
+            f"OPTIONAL MATCH (w)-[:{RelType.HOSTED_BY.value}]->(h:{Label.ORGANIZATION.value})\n"
+            f"WITH x, coalesce($row_of[x.area_id], {_row_of('w', 'h')}) AS row\n"
+            "WHERE row <> ''\n"
+            f"RETURN row, count(*) AS n, sum(coalesce(x.{amount}, 1)) AS amount")
+
+
+def order_counts_query() -> str:
+    """The three-order flow per row (orders of ``$orders`` placed before ``$end``, each
+    with its status as of then, ``matching.orders.order_status_as_of``; ``$steps``: the
+    flow's statuses in order): counts per status of ``$statuses`` and the two middle values
+    (seconds) of the sorted times to take and to finish.
+
+    On the community level (``$exact``) an order counts only in the row of its own
+    ``community_id``.
+
+    Examples
+    --------
+    >>> parameters(order_counts_query())
+    ['dataset', 'end', 'exact', 'orders', 'row_of', 'statuses', 'steps']
+    """
+    row = StoreLabel.ROW.value
+    rollback = "".join(
+        f"WITH o, CASE WHEN o.{col} >= $end AND p > {step} THEN {step} ELSE p END AS p\n"
+        for step, col in ((2, "finished_at"), (1, "taken_at"), (0, "dispatched_at")))
+
+    def seconds(col: str) -> str:
+        return (f"CASE WHEN o.{col} < $end THEN duration.inSeconds(o.ordered_at, o.{col}).seconds"
+                " END")
+
+    return (f"MATCH (o:{row} {{dataset: $dataset, table: $orders}})\n"
+            "WHERE o.ordered_at < $end\n"
+            "WITH o, coalesce([i IN range(0, size($steps) - 1) WHERE $steps[i] = o.status][0],"
+            " -1) AS p\n"
+            + rollback
+            + "WITH o, CASE WHEN p >= 0 THEN $steps[p] ELSE o.status END AS status,\n"
+            "     $row_of[o.community_id] AS row\n"
+            "WHERE row <> '' AND (NOT $exact OR row = o.community_id)\n"
+            f"WITH row, status, {seconds('taken_at')} AS take,\n"
+            f"     {seconds('finished_at')} AS finish\n"
+            "ORDER BY take\n"
+            "WITH row, collect(take) AS takes, collect({s: status, f: finish}) AS rest\n"
+            "UNWIND rest AS r\n"
+            "WITH row, takes, r ORDER BY r.f\n"
+            "WITH row, takes, collect(r.f) AS finishes, collect(r.s) AS statuses\n"
+            "RETURN row, [s IN $statuses | size([x IN statuses WHERE x = s])] AS counts,\n"
+            "       takes[(size(takes) - 1) / 2] AS take_lo, takes[size(takes) / 2] AS take_hi,\n"
+            "       finishes[(size(finishes) - 1) / 2] AS finish_lo,\n"
+            "       finishes[size(finishes) / 2] AS finish_hi")
+
+
+def org_rows_query() -> str:
+    """The row of each organisation of ``$ids``.
+
+    Examples
+    --------
+    >>> org_rows_query().splitlines()[-1]
+    'RETURN $row_of[o.area_id] AS row'
+    """
+    return ("UNWIND $ids AS oid\n"
+            f"MATCH (o:{Label.ORGANIZATION.value} {{dataset: $dataset, id: oid}})\n"
+            "RETURN $row_of[o.area_id] AS row")

@@ -41,6 +41,7 @@ import pandas as pd
 from ..errors import StoreError
 from ..graph import DateLike, as_date
 from .connection import Connection, connect, dataset_of
+from .cypher import actor, live_link
 from .load import _resolve_dataset
 from .versions import current_scope
 
@@ -58,20 +59,11 @@ NO_GDS = ("该 Neo4j 服务器没有 Graph Data Science (GDS) 插件，无法在
           "Graph Data Science plugin: Neo4j Community without the plugin and Aura Free lack it; "
           "install GDS or use AuraDS)")
 
-_ACTOR = """CALL ({v}) {{
-  OPTIONAL MATCH ({v})-[:HOSTED_BY]->(h:Organization)
-  WITH {v}, head(collect(h)) AS h
-  OPTIONAL MATCH ({v})-[:LEADS]->(l:Area) WHERE {v}.level = $leads[l.level]
-  WITH {v}, h, head(collect(l)) AS l
-  RETURN coalesce(h, l, {v}) AS {out}
-}}"""
-
 PROJECT = f"""MATCH (a)-[r:PAIRED_WITH|SITS_ON|CONFERENCE_MEMBER]->(b)
-WHERE r.dataset = $scope AND (r.start IS NULL OR r.start <= $day)
-  AND (r.end IS NULL OR r.end >= $day)
+WHERE r.dataset = $scope AND {live_link("r", "a", "b")}
 WITH DISTINCT a, b
-{_ACTOR.format(v="a", out="x")}
-{_ACTOR.format(v="b", out="y")}
+{actor("a", "x")}
+{actor("b", "y")}
 WITH x, y WHERE x <> y
 WITH DISTINCT CASE WHEN elementId(x) < elementId(y) THEN [x, y] ELSE [y, x] END AS pair
 WITH gds.graph.project($name, pair[0], pair[1], {{}},

@@ -26,6 +26,7 @@ from ..build import conform_edges, graph_from_tables
 from ..errors import StoreError
 from ..graph import REL_TYPES, RegionalGraph
 from ..io import Tables
+from ..progress import tqdm
 from ..schema import Label, RelType
 from . import cypher, versions
 from .connection import Connection, connect, dataset_of
@@ -85,6 +86,7 @@ def load_tables(
     user: str | None = None,
     password: str | None = None,
     database: str | None = None,
+    progress: bool | None = None,
 ) -> tuple[Tables, str, pd.DataFrame]:
     """The raw (text) template tables of a stored dataset.
 
@@ -93,6 +95,7 @@ def load_tables(
     tables, name, assigned
         Table name → text DataFrame (as read from a CSV folder), the graph's display name,
         and the ``ASSIGNED_TO`` relationships (``source_id``, ``target_id``, ``quantity``).
+        ``progress`` shows a tqdm bar of the rows read (default: only on a terminal).
 
     Examples
     --------
@@ -105,7 +108,9 @@ def load_tables(
     assert list(assigned.columns) == ["source_id", "target_id", "quantity"]
     ```
     """
-    with connect(driver, uri=uri, user=user, password=password, database=database) as conn:
+    with connect(driver, uri=uri, user=user, password=password, database=database) as conn, \
+            tqdm(unit="row", desc="loading", leave=False,
+                 disable=None if progress is None else not progress) as bar:
         logical = _resolve_dataset(conn, dataset_of(driver, dataset))
         dataset, props = versions.current_scope(conn, logical)  # the complete version
         columns: dict[str, list[str]] = json.loads(props.get("columns") or "{}")
@@ -113,10 +118,12 @@ def load_tables(
         for label, tbl in schema.NODE_TABLES.items():
             recs = [r["p"] for r in conn.read(cypher.read_nodes(label), dataset=dataset)]
             tables[tbl.name] = _frame(recs, columns.get(tbl.name, tbl.names))
+            bar.update(len(recs))
         for name in row_tables():
             found = conn.read(cypher.read_nodes(StoreLabel.ROW), dataset=dataset, table=name)
             tables[name] = _frame([r["p"] for r in found],
                                   columns.get(name, schema.TABLES[name].names))
+            bar.update(len(found))
         links: list[dict[str, Any]] = []
         assigned: list[dict[str, Any]] = []
         rel_to_link = {v.value: k for k, v in schema.LINK_RELTYPE.items()}
@@ -124,9 +131,10 @@ def load_tables(
             rel = schema.LINK_RELTYPE[link_type]
             for s in sources:
                 for t in targets:
-                    for r in conn.read(cypher.read_relationships(rel, s, t), dataset=dataset):
-                        links.append({**r["p"], "source_id": r["s"], "target_id": r["t"],
-                                      "type": rel_to_link[rel.value]})
+                    found = conn.read(cypher.read_relationships(rel, s, t), dataset=dataset)
+                    links += [{**r["p"], "source_id": r["s"], "target_id": r["t"],
+                               "type": rel_to_link[rel.value]} for r in found]
+                    bar.update(len(found))
         for r in conn.read(cypher.read_relationships(RelType.ASSIGNED_TO, Label.RESOURCE,
                                                      Label.DEMAND), dataset=dataset):
             assigned.append({"pos": r["p"].get("pos", 0), "source_id": r["s"],
@@ -150,6 +158,7 @@ def load_graph(
     user: str | None = None,
     password: str | None = None,
     database: str | None = None,
+    progress: bool | None = None,
 ) -> RegionalGraph:
     """Load a stored dataset as a :class:`RegionalGraph` (validated like any input).
 
@@ -160,6 +169,8 @@ def load_graph(
         opened from the settings or the ``NEO4J_*`` variables.
     dataset
         Which dataset; may be omitted when the database holds exactly one.
+    progress
+        Show a tqdm progress bar of the rows read (default: only on a terminal).
 
     Raises
     ------
@@ -176,7 +187,8 @@ def load_graph(
     """
     t0 = time.perf_counter()
     tables, name, assigned = load_tables(driver, dataset=dataset, uri=uri, user=user,
-                                         password=password, database=database)
+                                         password=password, database=database,
+                                         progress=progress)
     G = graph_from_tables(tables, name=name)
     if len(assigned):
         codes_s, codes_t = G.codes(assigned["source_id"]), G.codes(assigned["target_id"])

@@ -57,6 +57,7 @@ from ..analysis.coverage import (
     unlocated_id,
 )
 from ..graph import LABELS, DateLike, as_date
+from ..progress import tqdm
 from . import cypher, versions
 from .connection import Connection, connect, dataset_of
 from .load import _resolve_dataset
@@ -287,15 +288,18 @@ def _rate_columns(counts: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
                                         counts["with_members"])}
 
 
+def _coverage_rates(conn: Connection, scope: str, day: dt.date, level: str) -> pd.DataFrame:
+    """As ``coverage_rates(G, by=level)`` (``level``: district, street or community)."""
+    areas = conn.read(cypher.areas_of_level_query(), dataset=scope, level=level)
+    counts = conn.read(cypher.coverage_counts_query(), dataset=scope, day=day,
+                       level=level, two_new=list(schema.TWO_NEW_KINDS),
+                       unlocated=unlocated_id(level))
+    return _rate_frame(level, areas, counts)
+
+
 def _coverage_by_area(conn: Connection, scope: str, day: dt.date) -> pd.DataFrame:
-    frames = []
-    for level in ("district", "street", "community"):
-        areas = conn.read(cypher.areas_of_level_query(), dataset=scope, level=level)
-        counts = conn.read(cypher.coverage_counts_query(), dataset=scope, day=day,
-                           level=level, two_new=list(schema.TWO_NEW_KINDS),
-                           unlocated=unlocated_id(level))
-        frames.append(_rate_frame(level, areas, counts))
-    return pd.concat(frames)
+    return pd.concat([_coverage_rates(conn, scope, day, level)
+                      for level in ("district", "street", "community")])
 
 
 def _rate_frame(level: str, areas: list[neo4j.Record],
@@ -562,6 +566,7 @@ def report_from_neo4j(
     dataset: str | None = None,
     datasets: Sequence[str] | None = None,
     as_of: DateLike = None,
+    progress: bool | None = None,
     **settings: Any,
 ) -> dict[str, pd.DataFrame]:
     """The report tables of a stored dataset, every one computed on the server.
@@ -577,6 +582,8 @@ def report_from_neo4j(
         Several datasets side by side: each table is the concatenation of the datasets'
         tables, ids namespaced ``"<dataset>:<id>"`` (as :func:`regional_graph.merge`) and a
         first column ``district`` naming the dataset.
+    progress
+        Show a tqdm bar of the tables computed (default: only on a terminal).
 
     Returns
     -------
@@ -600,10 +607,16 @@ def report_from_neo4j(
     ```
     """
     day = _day(as_of)
-    with connect(driver, **settings) as conn:
+    names = [None] if datasets is None else list(datasets)
+    with connect(driver, **settings) as conn, \
+            tqdm(total=len(names) * len(SERVER_TABLES), unit="table", desc="report",
+                 leave=False, disable=None if progress is None else not progress) as bar:
         if datasets is None:
             scope = _scope(conn, dataset_of(driver, dataset))
-            tables = {name: ask(conn, scope, day) for name, ask in SERVER_TABLES.items()}
+            tables = {}
+            for name, ask in SERVER_TABLES.items():
+                tables[name] = ask(conn, scope, day)
+                bar.update()
             log.info("report of %s as of %s computed on the server", scope, day)
             return tables
         parts: dict[str, list[pd.DataFrame]] = {name: [] for name in SERVER_TABLES}
@@ -613,6 +626,7 @@ def report_from_neo4j(
             for table, ask in SERVER_TABLES.items():
                 parts[table].append(_namespaced(ask(conn, scope, day), name, offset,
                                                 ties=table in TIE_TABLES))
+                bar.update()
             offset += _links_count(conn, scope)
     out = {name: pd.concat(frames) for name, frames in parts.items()}
     out["expiring_ties"] = out["expiring_ties"].sort_values(["days_left", "source_id"],
