@@ -12,7 +12,7 @@ import sys
 import zipfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 # only light modules here, so that ``--help`` answers at once: pandas, the graph and the
 # analyses load inside the commands that use them
@@ -142,18 +142,34 @@ def _report_from_neo4j(args: argparse.Namespace) -> int:
     from .export.report import write_report_tables
     from .store import report_from_neo4j
 
+    return _write_from_neo4j(args, report_from_neo4j, write_report_tables)
+
+
+def _write_from_neo4j(args: argparse.Namespace, compute: Callable[..., Any],
+                      write: Callable[..., dict[str, Path]]) -> int:
+    """A ``--from-neo4j`` command: ``compute`` the tables on the server (one dataset, or
+    several side by side), ``write`` them into ``--out``."""
     _out(_as_of_line(args))
+    names, conn = _server_datasets(args)
+    tables = compute(as_of=_as_of(args), **conn)
+    files = write(tables, args.out, lang=_lang(args), as_of=_as_of(args),
+                  source="Neo4j" + (": " + ", ".join(names) if names else ""))
+    _out(_wrote(args, len(files), args.out))
+    return 0
+
+
+def _server_datasets(args: argparse.Namespace) -> tuple[list[str], dict[str, object]]:
+    """The ``--dataset`` names given and the connection arguments of a ``--from-neo4j``
+    command: ``datasets=[...]`` for several (side by side), else ``dataset=``."""
     conn = _conn(args)
     given = conn.pop("dataset", None)
     names: list[str] = list(given) if isinstance(given, list | tuple) else (
         [str(given)] if given else [])
-    several: dict[str, object] = (
-        {"datasets": names} if len(names) > 1 else {"dataset": names[0] if names else None})
-    tables = report_from_neo4j(as_of=_as_of(args), **several, **conn)
-    files = write_report_tables(tables, args.out, lang=_lang(args), as_of=_as_of(args),
-                                source="Neo4j" + (": " + ", ".join(names) if names else ""))
-    _out(_wrote(args, len(files), args.out))
-    return 0
+    if len(names) > 1:
+        conn["datasets"] = names
+    else:
+        conn["dataset"] = names[0] if names else None
+    return names, conn
 
 
 def _cmd_match(args: argparse.Namespace) -> int:
@@ -212,6 +228,8 @@ def _cmd_indicators(args: argparse.Namespace) -> int:
     """Indicator tables per district, street and community."""
     from .export.indicators import write_indicators
 
+    if getattr(args, "from_neo4j", False):
+        return _indicators_from_neo4j(args)
     G = _load(args)
     _out(_as_of_line(args))
     files = write_indicators(G, args.out, as_of=_as_of(args), lang=_lang(args),
@@ -219,6 +237,14 @@ def _cmd_indicators(args: argparse.Namespace) -> int:
     _record(args, args.out)
     _out(_wrote(args, len(files), args.out))
     return 0
+
+
+def _indicators_from_neo4j(args: argparse.Namespace) -> int:
+    """``indicators --from-neo4j``: the tables computed on the server, written here."""
+    from .export.indicators import write_indicator_tables
+    from .store import indicators_tables_from_neo4j
+
+    return _write_from_neo4j(args, indicators_tables_from_neo4j, write_indicator_tables)
 
 
 def _cmd_maps(args: argparse.Namespace) -> int:
@@ -713,10 +739,15 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _data_cmd(sub: Subparsers, name: str, handler: Handler,
-              help_: str) -> argparse.ArgumentParser:
-    """A sub-command reading one dataset (``DATA``, ``--problems-file``)."""
+              help_: str, *, optional: bool = False) -> argparse.ArgumentParser:
+    """A sub-command reading one dataset (``DATA``, ``--problems-file``; ``optional``: DATA
+    may be omitted, with ``--from-neo4j``)."""
     sp = sub.add_parser(name, help=help_, description=help_)
-    sp.add_argument("data", type=Path, help="a folder of CSV files or an .xlsx workbook")
+    if optional:
+        sp.add_argument("data", type=Path, nargs="?",
+                        help="a folder of CSV files or an .xlsx workbook (omit with --from-neo4j)")
+    else:
+        sp.add_argument("data", type=Path, help="a folder of CSV files or an .xlsx workbook")
     sp.add_argument("--problems-file", type=Path, metavar="FILE.csv",
                     help="write every problem of invalid input to this CSV file")
     sp.set_defaults(handler=handler)
@@ -771,8 +802,12 @@ def _add_analysis_commands(sub: Subparsers) -> None:
                    help="pairs this far apart or farther are not admissible")
     _lang_arg(m)
     i = _data_cmd(sub, "indicators", _cmd_indicators,
-                  "indicator tables per level: indicators_<level>.csv and indicators.xlsx")
+                  "indicator tables per level: indicators_<level>.csv and indicators.xlsx",
+                  optional=True)
     _out_as_of_args(i)
+    i.add_argument("--from-neo4j", action="store_true",
+                   help="compute the tables with server-side Cypher instead")
+    _neo4j_args(i, many=True)
     i.add_argument("--chinese", action="store_true", help=argparse.SUPPRESS)  # the default now
     _lang_arg(i)
     o = _data_cmd(sub, "orders", _cmd_orders, "three-order flow (群众点单→党组织下单→党员接单): "
@@ -869,8 +904,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         level=logging.INFO if args.verbose else logging.WARNING,
         format="%(levelname)s %(name)s: %(message)s",
     )
-    if args.command == "report" and args.data is None and not args.from_neo4j:
-        build_parser().error("report: give DATA, or --from-neo4j")
+    if args.command in ("report", "indicators") and args.data is None \
+            and not args.from_neo4j:
+        build_parser().error(f"{args.command}: give DATA, or --from-neo4j")
     try:
         return int(args.handler(args))
     except TableValidationError as err:

@@ -181,3 +181,24 @@ def test_report_across_dated_datasets(bolt: BoltTarget,
         pd.testing.assert_frame_equal(table, frame, check_exact=True, obj=name)
     assert "tiny-dated:O6" not in got["uncovered"].index  # founded 2027
     assert "tiny-dated:O3" in got["uncovered"].index  # its branch dissolved
+
+
+@pytest.mark.parametrize("dataset", ["tiny-dated", "sample-dated"])
+def test_indicator_table_honours_the_dates(bolt: BoltTarget,
+                                           saved: dict[str, rg.RegionalGraph],
+                                           dataset: str) -> None:
+    from regional_graph.analysis.indicators import LEVELS, indicators
+    from regional_graph.store.indicators import indicators_from_neo4j
+
+    G = saved[dataset]
+    for day in (DAY, "2026-06-15") if dataset == "tiny-dated" else SAMPLE_DAYS[::2]:
+        for level in LEVELS:
+            got = indicators_from_neo4j(bolt.driver, database=bolt.database, dataset=dataset,
+                                        by=level, as_of=day)
+            pd.testing.assert_frame_equal(got, indicators(G, by=level, as_of=day),
+                                          check_exact=True, obj=f"{level} as of {day}")
+    if dataset == "tiny-dated":  # by hand: PB1, PJ1, PC1, PS1 dissolved; O2, O7 gone, O6 not yet
+        row = indicators_from_neo4j(bolt.driver, database=bolt.database, dataset=dataset,
+                                    by="district", as_of=DAY).loc["D1"]
+        assert (row["party_orgs"], row["two_new"], row["uncovered"]) == (5, 4, 4)
+        assert (row["resident_units"], row["isolated_units"], row["agreements"]) == (1, 1, 0)

@@ -27,7 +27,7 @@ from .tables import write_tables
 
 log = logging.getLogger(__name__)
 
-__all__ = ["write_indicators"]
+__all__ = ["write_indicator_tables", "write_indicators"]
 
 
 def write_indicators(
@@ -71,9 +71,35 @@ def write_indicators(
     day = as_date(as_of)
     tables: dict[str, pd.DataFrame] = {
         lvl: indicators(G, by=lvl, as_of=day, matching=matching) for lvl in LEVELS}
+    return write_indicator_tables(tables, out_dir, as_of=day, lang=lang,
+                                  source=source or G.name)
+
+
+def write_indicator_tables(
+    tables: dict[str, pd.DataFrame],
+    out_dir: str | Path,
+    *,
+    as_of: DateLike = None,
+    lang: vocab.Lang = "zh",
+    source: str | None = None,
+) -> dict[str, Path]:
+    """Write indicator tables already computed (level → table, e.g. on the server by
+    :func:`regional_graph.store.indicators.indicators_tables_from_neo4j`) as
+    :func:`write_indicators` does.
+
+    Examples
+    --------
+    >>> import tempfile, regional_graph as rg
+    >>> from regional_graph.analysis.indicators import indicators
+    >>> t = {"district": indicators(rg.datasets.load_tiny(), by="district", as_of="2026-10-01")}
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     sorted(p.name for p in write_indicator_tables(t, d, as_of="2026-10-01").values())
+    ['indicators.xlsx', 'indicators_district.csv']
+    """
+    day = as_date(as_of)
     title = "量化指标" if lang == "zh" else "indicators"
     paths = write_tables(tables, out_dir, workbook="indicators", lang=lang, as_of=day,
-                         source=source or G.name, title=title, csv_prefix="indicators_")
+                         source=source, title=title, csv_prefix="indicators_")
     paths["xlsx"] = paths.pop("indicators")
-    log.info("wrote indicator tables for %s to %s", ", ".join(LEVELS), out_dir)
+    log.info("wrote indicator tables for %s to %s", ", ".join(tables), out_dir)
     return paths

@@ -27,10 +27,12 @@ from .._lazy import attach
 # the neo4j driver loads on first use
 __getattr__, __dir__, __all__ = attach(
     __name__,
-    submodules=["connection", "cypher", "gds", "load", "local_server", "queries", "save",
-                "versions"],
+    submodules=["connection", "cypher", "gds", "indicators", "load", "local_server", "queries",
+                "save", "versions"],
     names={"Connection": "connection", "Neo4jSettings": "connection", "connect": "connection",
-           "list_datasets": "load", "load_graph": "load", "load_tables": "load",
+           "indicators_from_neo4j": "indicators",
+           "indicators_tables_from_neo4j": "indicators", "list_datasets": "load",
+           "load_graph": "load", "load_tables": "load",
            "report_from_neo4j": "queries", "SaveSummary": "save", "delete_dataset": "save",
            "ensure_schema": "save", "save_graph": "save"},
 )

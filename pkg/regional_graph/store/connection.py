@@ -216,6 +216,9 @@ class Connection:
                 s.run("RETURN 1").consume()
         ```
         """
+        # "property key does not exist" (e.g. no organisation has a `founded` date) is no
+        # news, also on a driver the caller configured
+        config.setdefault("notifications_min_severity", "OFF")
         return self.driver.session(database=self.database, **config)
 
     def read(self, query: str, **params: Any) -> list[neo4j.Record]:
