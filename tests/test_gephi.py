@@ -70,6 +70,9 @@ def report(tmp_path_factory, graphs) -> dict:
         for fmt in ("gexf", "graphml"):
             path = export_graph(G, folder / f"{name}.{fmt}", format=fmt)[0]
             runs += [(path, "NO_MERGE"), (path, "DEFAULT")]
+    bad = folder / "bad.gexf"  # shows that the checker passes Gephi's complaints on
+    bad.write_text(BAD_GEXF, encoding="utf-8")
+    runs.append((bad, "DEFAULT"))
     out = gephi_check(runs, folder / "gephi.json")
     assert len(out["files"]) == len(runs)
     for (path, merge), got in zip(runs, out["files"], strict=True):
@@ -82,6 +85,19 @@ def report(tmp_path_factory, graphs) -> dict:
 def gephi(report) -> dict[tuple[str, str, str], dict]:
     """(dataset, format, merge strategy) → what Gephi made of the file."""
     return {got["key"]: got for got in report["files"]}
+
+
+BAD_GEXF = """<?xml version="1.0" encoding="UTF-8"?>
+<gexf xmlns="http://gexf.net/1.3" version="1.3">
+  <graph defaultedgetype="sideways">
+    <attributes class="node"><attribute id="0" title="members" type="long"/></attributes>
+    <nodes>
+      <node id="A" label="甲"><attvalues><attvalue for="0" value="many"/></attvalues></node>
+    </nodes>
+    <edges><edge id="0" source="A" target="B"/></edges>
+  </graph>
+</gexf>
+"""
 
 
 def expected_nodes(G: rg.RegionalGraph) -> dict[str, dict[str, object]]:
@@ -265,3 +281,14 @@ def test_gephi_version_is_the_documented_one(report):
     assert match and report["gephi_toolkit"] == match.group(1)
     docs = (REPO / "docs" / "research.md").read_text(encoding="utf-8")
     assert f"Gephi toolkit {match.group(1)}" in docs
+
+
+def test_gephi_complaints_reach_the_report(gephi):
+    """A broken file (an unknown edge default, a word in a number column) comes back with
+    Gephi's SEVERE issues, so the checks above would see them; an edge to a missing node
+    makes Gephi invent the node (an INFO)."""
+    got = gephi["bad", "gexf", "DEFAULT"]
+    severe = [i["message"] for i in got["issues"] if i["level"] == "SEVERE"]
+    assert len(severe) == 2 and any("sideways" in m for m in severe), got["issues"]
+    assert [(n["id"], n["label"], n["attributes"]) for n in got["nodes"]] == [
+        ("A", "甲", {}), ("B", "B", {})]
