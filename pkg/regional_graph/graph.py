@@ -28,7 +28,6 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
-import scipy.sparse as sp
 
 from .frames import concat_arrow, to_text_frame
 from .schema import LINK_PROPERTIES, LINK_RELTYPE, LINKS, NODE_TABLES, Label, RelType
@@ -37,6 +36,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
     import networkx as nx
+    import scipy.sparse as sp
 
 #: Label of each label code (position in schema order).
 LABELS: list[Label] = list(NODE_TABLES)
@@ -130,6 +130,8 @@ class Links:
         src, tgt = self.source, self.target
         if symmetric:
             src, tgt = np.concatenate([src, tgt]), np.concatenate([tgt, src])
+        import scipy.sparse as sp  # on first use: importing scipy costs ~0.2 s
+
         adj = sp.csr_array((np.ones(len(src), dtype=np.int32), (src, tgt)), shape=(n, n))
         adj.sum_duplicates()
         return adj
@@ -481,6 +483,8 @@ class RegionalGraph:
             e = e[mask]
         n = self.number_of_nodes()
         data = np.ones(len(e), dtype=np.int32)
+        import scipy.sparse as sp
+
         adj = sp.csr_array(
             (data, (e["source"].to_numpy(), e["target"].to_numpy())), shape=(n, n)
         )

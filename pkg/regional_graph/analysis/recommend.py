@@ -47,7 +47,6 @@ from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
-from scipy.spatial import cKDTree
 
 from .. import schema
 from ..geo import EARTH_RADIUS_KM
@@ -319,6 +318,8 @@ def _candidates(rows: np.ndarray, row_street: np.ndarray, row_xy: np.ndarray,
     placed = rows[np.isfinite(row_xy[rows]).all(axis=1)]
     o_placed = np.flatnonzero(np.isfinite(other_xy).all(axis=1))
     if len(placed) and len(o_placed) and radius_km > 0:
+        from scipy.spatial import cKDTree  # on first use (importing costs ~0.3 s)
+
         near = cKDTree(row_xy[placed]).sparse_distance_matrix(
             cKDTree(other_xy[o_placed]), radius_km * 1.01, output_type="ndarray")
         parts.append(np.stack([placed[near["i"]], o_placed[near["j"]]], axis=1))
