@@ -17,8 +17,9 @@ Only pandas, networkx, numpy, scipy and the standard library: it does not import
 regional_graph.
 
 ``--check ASSIGNMENTS_CSV`` prices another allocation (the library's ``assignments.csv``:
-resource id, demand id and quantity in columns 1, 2 and 8) with this script's model and
-prints its units, weighted units and scaled cost, to compare with the LP optimum.
+resource id, demand id and quantity in columns 1, 2 and 8) with this script's model: its
+units, weighted units and cost in 1/100 go to ``checked.txt``, the LP optimum's to
+``optimum.txt``.
 
 Usage::
 
@@ -204,17 +205,21 @@ def main() -> None:
     with (args.out / "summary.csv").open("w", encoding="utf-8-sig", newline="") as f:
         csv.writer(f).writerows([["served", "weighted_served", "total_cost", "pairs"],
                                  [served, weighted, f"{total:.4f}", len(rows)]])
-    print(f"pairs {len(rows)}; served {served}; weighted {weighted}; "
-          f"cost {total:.4f}; scaled cost {int(np.dot(x, np.rint(np.asarray(cost) * 100)))}")
+    line = (f"served {served}; weighted {weighted}; "
+            f"scaled cost {int(np.dot(x, np.rint(np.asarray(cost) * 100)))}")
+    (args.out / "optimum.txt").write_text(line + "\n", encoding="utf-8")
+    print(f"pairs {len(rows)}; {line}; cost {total:.4f}")
     if args.check:  # another allocation (the library's) priced by this script's model
         other = pd.read_csv(args.check, encoding="utf-8-sig").iloc[:, [0, 1, 7]]
         index = {(res[rows[k]]["id"], dem[cols[k]]["id"]): k for k in range(len(rows))}
         k = np.array([index[(r, d)]
                       for r, d in zip(other.iloc[:, 0], other.iloc[:, 1], strict=True)])
         q = other.iloc[:, 2].to_numpy()
-        print(f"checked: served {int(q.sum())}; weighted "
-              f"{int(sum(dem[cols[i]]['w'] * v for i, v in zip(k, q, strict=True)))}; scaled cost "
-              f"{int(np.dot(q, np.rint(np.asarray(cost)[k] * 100)))}")
+        line = (f"served {int(q.sum())}; weighted "
+                f"{int(sum(dem[cols[i]]['w'] * v for i, v in zip(k, q, strict=True)))}; "
+                f"scaled cost {int(np.dot(q, np.rint(np.asarray(cost)[k] * 100)))}")
+        (args.out / "checked.txt").write_text(line + "\n", encoding="utf-8")
+        print("checked: " + line)
 
 
 if __name__ == "__main__":
