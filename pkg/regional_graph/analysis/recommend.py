@@ -356,8 +356,8 @@ def _top(G: RegionalGraph, s: _Sides, cand: pd.DataFrame, k: int, terms: _Terms,
     unit = (cand["kind"] == "unit").to_numpy()
     own_code = np.where(unit, s.unit_codes[cand["u"]], s.comm_codes[cand["c"]])
     partner_code = np.where(unit, s.comm_codes[cand["c"]], s.unit_codes[cand["u"]])
-    cand["id"] = G.ids.to_numpy(dtype=object)[own_code]
-    cand["partner_id"] = G.ids.to_numpy(dtype=object)[partner_code]
+    cand["id"] = G.ids[own_code].to_numpy(dtype=object)
+    cand["partner_id"] = G.ids[partner_code].to_numpy(dtype=object)
     cand["partner_code"] = partner_code
     dist_key = np.where(np.isnan(cand["distance_km"]), np.inf, cand["distance_km"])
     order = np.lexsort((cand["partner_id"].to_numpy(dtype=str), dist_key, -cand["score"],
