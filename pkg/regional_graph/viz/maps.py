@@ -52,7 +52,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 import numpy as np
 import pandas as pd
@@ -436,17 +436,78 @@ def _base(G: RegionalGraph, as_of: DateLike, include_personal: bool, analyses: b
 
 def _build_base(G: RegionalGraph, day: np.datetime64, include_personal: bool, analyses: bool,
                 matching: Any, lang: Lang = "zh") -> _Base:
-    def tr(zh: str) -> str:
-        return viz_text(zh, lang)
+    n = G.number_of_nodes()
+    place, community, street, host = _places(G)
+    arng = G.label_range(Label.AREA)
+    area_name = np.full(n, None, dtype=object)
+    area_name[arng] = _obj(_str(G.nodes[Label.AREA]["name"]))
+    nodes = _NodeText.empty(n)
+    reported = _reported_counts(G, day)
+    counts = _place_counts(G, community, street)
+    for lbl in (Label.AREA, Label.PARTY_ORG, Label.ORGANIZATION, Label.RESOURCE, Label.DEMAND):
+        if not len(G.nodes[lbl]):
+            continue
+        rng = G.label_range(lbl)
+        comm_name = _str(area_name[np.maximum(community[rng], 0)]).where(community[rng] >= 0)
+        street_name = _str(area_name[np.maximum(street[rng], 0)]).where(street[rng] >= 0)
+        place_line = _lines(_part(viz_text("社区：", lang), comm_name),
+                            _part(viz_text("街道：", lang), street_name))
+        place_line = place_line.where(place_line != "").str.replace("\n", " · ", regex=False)
+        if lbl is Label.AREA:
+            _area_texts(nodes, G, rng, place_line, counts, reported, lang)
+        elif lbl is Label.PARTY_ORG:
+            _party_org_texts(nodes, G, rng, place_line, lang)
+        elif lbl is Label.ORGANIZATION:
+            _org_texts(nodes, G, rng, place_line, lang)
+        else:
+            _supply_texts(nodes, G, lbl, place_line, lang)
+        if include_personal:
+            nodes.title[rng] = _with_personal(G, lbl, nodes.title[rng])
 
+    # -- analyses: flags with reasons ----------------------------------------------------------
+    flags = np.full(n, None, dtype=object)
+    if analyses:
+        _flag_nodes(G, day, flags, nodes.title, matching, lang)
+    if include_personal:
+        nodes.title = _with_members(G, nodes.title, lang)
+
+    edges = _drawable_edges(G, day, nodes.style, analyses, include_personal, lang)
+    lift = np.where(community >= 0, community, np.arange(n))
+    is_fine_area = np.zeros(n, dtype=bool)
+    is_fine_area[arng] = nodes.fine[arng]
+    e_src, e_tgt, e_type = edges["src"], edges["tgt"], edges["type"]
+    e_tgt_lift = np.where((e_type == "LOCATED_IN") & is_fine_area[e_tgt], lift[e_tgt], e_tgt)
+    live_tie = np.isin(e_type, _TIE_RELS) & (edges["status"] != "expired")
+
+    ends = np.concatenate([e_src, e_tgt, e_tgt_lift])
+    eidx = np.concatenate([np.arange(len(e_src))] * 3)
+    order = np.argsort(ends, kind="stable")
+    drawable = np.flatnonzero(nodes.style != None)  # noqa: E711
+    c_order = drawable[np.argsort(community[drawable], kind="stable")]
+    s_order = drawable[np.argsort(street[drawable], kind="stable")]
+    log.debug("map base: %d drawable nodes, %d drawable edges", len(drawable), len(e_src))
+    return _Base(
+        G=G, day=day, include_personal=include_personal, style=nodes.style,
+        level=nodes.level, kind_zh=nodes.kind_zh, label=nodes.label, title=nodes.title,
+        size=nodes.size, fine=nodes.fine, place=place, community=community, street=street,
+        host=host, flags=flags, area_name=area_name, lat=nodes.lat, lon=nodes.lon,
+        reported=reported, e_pos=edges["pos"], e_src=e_src, e_tgt=e_tgt,
+        e_tgt_lift=e_tgt_lift, e_type=e_type, e_status=edges["status"],
+        e_title=edges["title"], e_live_tie=live_tie, inc_off=np.searchsorted(
+            ends[order], np.arange(n + 1)), inc_edge=eidx[order], comm_order=c_order,
+        comm_sorted=community[c_order], street_order=s_order, street_sorted=street[s_order],
+        lang=lang,
+    )
+
+
+def _places(G: RegionalGraph) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Per node: its area (a resource / demand without one: its provider's or requester's),
+    community and street codes, and the unit hosting it (``-1`` for none)."""
     n = G.number_of_nodes()
     e = G.edges
     type_codes = e["type"].cat.codes.to_numpy()
-    rel_of = np.asarray(REL_TYPES, dtype=object)
     src_all = e["source"].to_numpy().astype(np.int64)
     tgt_all = e["target"].to_numpy().astype(np.int64)
-
-    # -- places ----------------------------------------------------------------------------
     place = G.area_of().copy()
     for rel in (RelType.OFFERS, RelType.NEEDS):  # a resource / demand without area_id
         m = type_codes == REL_TYPES.index(rel.value)
@@ -458,134 +519,153 @@ def _build_base(G: RegionalGraph, day: np.datetime64, include_personal: bool, an
     street = np.full(n, -1, dtype=np.int64)
     community[valid] = G.ancestor_at(place[valid], "community")
     street[valid] = G.ancestor_at(place[valid], "street")
-    arng = G.label_range(Label.AREA)
-    area_name = np.full(n, None, dtype=object)
-    area_name[arng] = _obj(_str(G.nodes[Label.AREA]["name"]))
-
     host = np.full(n, -1, dtype=np.int64)
     m = type_codes == REL_TYPES.index("HOSTED_BY")
     host[src_all[m]] = tgt_all[m]
+    return place, community, street, host
 
-    style = np.full(n, None, dtype=object)
-    level = np.full(n, None, dtype=object)
-    kind_zh = np.full(n, None, dtype=object)
-    label = np.full(n, None, dtype=object)
-    title = np.full(n, "", dtype=object)
-    size = np.full(n, 12.0)
-    fine = np.zeros(n, dtype=bool)
-    lat = np.full(n, np.nan)
-    lon = np.full(n, np.nan)
 
-    # -- member counts (aggregates only) ---------------------------------------------------
-    reported = _reported_counts(G, day)
-    counts = _place_counts(G, community, street)
+@dataclass
+class _NodeText:
+    """What the map shows of every node: style, level code, kind name, label, tooltip, size,
+    fine detail or not, coordinates."""
 
-    # -- per label ---------------------------------------------------------------------------
-    for lbl in (Label.AREA, Label.PARTY_ORG, Label.ORGANIZATION, Label.RESOURCE, Label.DEMAND):
-        frame = G.nodes[lbl]
-        rng = G.label_range(lbl)
-        if not len(frame):
-            continue
-        ids = _str(frame.index)
-        comm_name = _str(area_name[np.maximum(community[rng], 0)]).where(community[rng] >= 0)
-        street_name = _str(area_name[np.maximum(street[rng], 0)]).where(street[rng] >= 0)
-        place_line = _lines(_part(tr("社区："), comm_name), _part(tr("街道："), street_name))
-        place_line = place_line.where(place_line != "").str.replace("\n", " · ", regex=False)
-        if lbl is Label.AREA:
-            lv = frame["level"].astype(object).to_numpy()
-            style[rng] = lv
-            level[rng] = lv
-            kz = _zh(frame["level"], schema.AREA_LEVEL, lang)
-            kind_zh[rng] = _obj(kz)
-            label[rng] = _obj(_str(frame["name"]))
-            size[rng] = pd.Series(lv).map(
-                {"district": 40, "street": 34, "community": 28, "grid": 16, "building": 10}
-            ).fillna(12).to_numpy(dtype=float)
-            fine[rng] = np.isin(lv, _FINE_AREAS)
-            c = counts
-            codes = np.arange(rng.start, rng.stop)
-            stat = _lines(
-                _fill(tr("驻区单位 {} 个"), c["resident"][codes]).where(c["resident"][codes] > 0),
-                _fill(tr("两新组织 {} 个"), c["two_new"][codes]).where(c["two_new"][codes] > 0),
-                _fill(tr("资源 {} 项"), c["resources"][codes]).where(c["resources"][codes] > 0),
-                _fill(tr("需求 {} 项"), c["demands"][codes]).where(c["demands"][codes] > 0),
-                _fill(tr("在职党员报到 {} 人"), reported[codes]).where(
-                    np.isin(lv, ("district", "street", "community"))),
-            )
-            stat = stat.where(stat != "").str.replace("\n", " · ", regex=False)
-            title[rng] = _obj(_lines(_str(frame["name"]), _part(tr("层级："), kz),
-                                     _part(tr("编号："), ids), place_line.where(lv != "street"),
-                                     stat))
-        elif lbl is Label.PARTY_ORG:
-            lv = frame["level"].astype(object).to_numpy()
-            style[rng] = "party_org"
-            level[rng] = lv
-            kz = _zh(frame["level"], schema.PARTY_ORG_LEVEL, lang)
-            kind_zh[rng] = _obj(kz)
-            label[rng] = _obj(_str(frame["name"]))
-            size[rng] = pd.Series(lv).map(
-                {"district_committee": 30, "street_committee": 26, "community_committee": 22,
-                 "grid_branch": 14, "building_group": 10}
-            ).fillna(15).to_numpy(dtype=float)
-            fine[rng] = np.isin(lv, _FINE_ORGS)
-            title[rng] = _obj(_lines(_str(frame["name"]), _part(tr("层级："), kz),
-                                     _part(tr("编号："), ids),
-                                     _fill(tr("党员 {} 人"), frame["members"]), place_line))
-        elif lbl is Label.ORGANIZATION:
-            kind = frame["kind"].astype(object).to_numpy()
-            sty = np.where(np.isin(kind, schema.RESIDENT_UNIT_KINDS), "resident_unit",
-                           np.where(np.isin(kind, schema.TWO_NEW_KINDS), kind, "other_org"))
-            style[rng] = sty
-            level[rng] = kind
-            kz = _zh(frame["kind"], schema.ORG_KIND, lang)
-            kind_zh[rng] = _obj(kz)
-            label[rng] = _obj(_str(frame["name"]))
-            pm = frame["party_members"].to_numpy(dtype="float64", na_value=0.0)
-            size[rng] = np.clip(11 + 3 * np.log2(1 + pm), 11, 28)
-            lat[rng] = frame["lat"].to_numpy(dtype="float64", na_value=np.nan)
-            lon[rng] = frame["lon"].to_numpy(dtype="float64", na_value=np.nan)
-            people = _lines(_fill(tr("职工 {} 人"), frame["employees"]),
-                            _fill(tr("党员 {} 人"), frame["party_members"]))
-            people = people.where(people != "").str.replace("\n", " · ", regex=False)
-            title[rng] = _obj(_lines(_str(frame["name"]), _part(tr("类型："), kz),
-                                     _part(tr("行业："), frame["industry"]),
-                                     _part(tr("编号："), ids), people, place_line))
-        else:
-            is_res = lbl is Label.RESOURCE
-            style[rng] = "resource" if is_res else "demand"
-            cat = frame["category"].astype(object).to_numpy()
-            level[rng] = cat
-            kz = _zh(frame["category"], schema.CATEGORY, lang)
-            kind_zh[rng] = _obj((tr("资源·") if is_res else tr("需求·")) + kz)
-            qty_col = "capacity" if is_res else "quantity"
-            label[rng] = _obj((tr("资源·") if is_res else tr("需求·")) + kz
-                              + _part(" ", frame[qty_col]).fillna(""))
-            size[rng] = 10.0
-            other_col = "provider_id" if is_res else "requester_id"
-            other = G.codes(frame[other_col])
-            other_name = _str(G.display_names(other))
-            if is_res:
-                body = _lines(_part(tr("资源："), kz), _part(tr("数量："), frame["capacity"]),
-                              _part(tr("提供方："), other_name))
-            else:
-                body = _lines(_part(tr("需求："), kz), _part(tr("数量："), frame["quantity"]),
-                              _part(tr("优先级："), _zh(frame["priority"], schema.PRIORITY, lang)),
-                              _part(tr("需求方："), other_name))
-            title[rng] = _obj(_lines(body, _part(tr("编号："), ids), place_line))
-        if include_personal:
-            title[rng] = _with_personal(G, lbl, title[rng])
+    style: np.ndarray
+    level: np.ndarray
+    kind_zh: np.ndarray
+    label: np.ndarray
+    title: np.ndarray
+    size: np.ndarray
+    fine: np.ndarray
+    lat: np.ndarray
+    lon: np.ndarray
 
-    # -- analyses: flags with reasons ----------------------------------------------------------
-    flags = np.full(n, None, dtype=object)
-    if analyses:
-        _flag_nodes(G, day, flags, title, matching, lang)
-    if include_personal:
-        title = _with_members(G, title, lang)
+    @classmethod
+    def empty(cls, n: int) -> _NodeText:
+        return cls(style=np.full(n, None, dtype=object), level=np.full(n, None, dtype=object),
+                   kind_zh=np.full(n, None, dtype=object), label=np.full(n, None, dtype=object),
+                   title=np.full(n, "", dtype=object), size=np.full(n, 12.0),
+                   fine=np.zeros(n, dtype=bool), lat=np.full(n, np.nan), lon=np.full(n, np.nan))
 
-    # -- drawable edges --------------------------------------------------------------------
-    drawn_codes = [REL_TYPES.index(r) for r in _DRAWN_RELS]
-    pos = np.flatnonzero(np.isin(type_codes, drawn_codes))
-    e_src, e_tgt = src_all[pos], tgt_all[pos]
+
+def _area_texts(out: _NodeText, G: RegionalGraph, rng: slice, place_line: pd.Series,
+                counts: Mapping[str, np.ndarray], reported: np.ndarray, lang: Lang) -> None:
+    def tr(zh: str) -> str:
+        return viz_text(zh, lang)
+
+    frame = G.nodes[Label.AREA]
+    lv = frame["level"].astype(object).to_numpy()
+    out.style[rng] = lv
+    out.level[rng] = lv
+    kz = _zh(frame["level"], schema.AREA_LEVEL, lang)
+    out.kind_zh[rng] = _obj(kz)
+    out.label[rng] = _obj(_str(frame["name"]))
+    out.size[rng] = pd.Series(lv).map(
+        {"district": 40, "street": 34, "community": 28, "grid": 16, "building": 10}
+    ).fillna(12).to_numpy(dtype=float)
+    out.fine[rng] = np.isin(lv, _FINE_AREAS)
+    c = counts
+    codes = np.arange(rng.start, rng.stop)
+    stat = _lines(
+        _fill(tr("驻区单位 {} 个"), c["resident"][codes]).where(c["resident"][codes] > 0),
+        _fill(tr("两新组织 {} 个"), c["two_new"][codes]).where(c["two_new"][codes] > 0),
+        _fill(tr("资源 {} 项"), c["resources"][codes]).where(c["resources"][codes] > 0),
+        _fill(tr("需求 {} 项"), c["demands"][codes]).where(c["demands"][codes] > 0),
+        _fill(tr("在职党员报到 {} 人"), reported[codes]).where(
+            np.isin(lv, ("district", "street", "community"))),
+    )
+    stat = stat.where(stat != "").str.replace("\n", " · ", regex=False)
+    out.title[rng] = _obj(_lines(_str(frame["name"]), _part(tr("层级："), kz),
+                                 _part(tr("编号："), _str(frame.index)),
+                                 place_line.where(lv != "street"), stat))
+
+
+def _party_org_texts(out: _NodeText, G: RegionalGraph, rng: slice, place_line: pd.Series,
+                     lang: Lang) -> None:
+    frame = G.nodes[Label.PARTY_ORG]
+    lv = frame["level"].astype(object).to_numpy()
+    out.style[rng] = "party_org"
+    out.level[rng] = lv
+    kz = _zh(frame["level"], schema.PARTY_ORG_LEVEL, lang)
+    out.kind_zh[rng] = _obj(kz)
+    out.label[rng] = _obj(_str(frame["name"]))
+    out.size[rng] = pd.Series(lv).map(
+        {"district_committee": 30, "street_committee": 26, "community_committee": 22,
+         "grid_branch": 14, "building_group": 10}
+    ).fillna(15).to_numpy(dtype=float)
+    out.fine[rng] = np.isin(lv, _FINE_ORGS)
+    out.title[rng] = _obj(_lines(_str(frame["name"]), _part(viz_text("层级：", lang), kz),
+                                 _part(viz_text("编号：", lang), _str(frame.index)),
+                                 _fill(viz_text("党员 {} 人", lang), frame["members"]),
+                                 place_line))
+
+
+def _org_texts(out: _NodeText, G: RegionalGraph, rng: slice, place_line: pd.Series,
+               lang: Lang) -> None:
+    def tr(zh: str) -> str:
+        return viz_text(zh, lang)
+
+    frame = G.nodes[Label.ORGANIZATION]
+    kind = frame["kind"].astype(object).to_numpy()
+    out.style[rng] = np.where(np.isin(kind, schema.RESIDENT_UNIT_KINDS), "resident_unit",
+                              np.where(np.isin(kind, schema.TWO_NEW_KINDS), kind, "other_org"))
+    out.level[rng] = kind
+    kz = _zh(frame["kind"], schema.ORG_KIND, lang)
+    out.kind_zh[rng] = _obj(kz)
+    out.label[rng] = _obj(_str(frame["name"]))
+    pm = frame["party_members"].to_numpy(dtype="float64", na_value=0.0)
+    out.size[rng] = np.clip(11 + 3 * np.log2(1 + pm), 11, 28)
+    out.lat[rng] = frame["lat"].to_numpy(dtype="float64", na_value=np.nan)
+    out.lon[rng] = frame["lon"].to_numpy(dtype="float64", na_value=np.nan)
+    people = _lines(_fill(tr("职工 {} 人"), frame["employees"]),
+                    _fill(tr("党员 {} 人"), frame["party_members"]))
+    people = people.where(people != "").str.replace("\n", " · ", regex=False)
+    out.title[rng] = _obj(_lines(_str(frame["name"]), _part(tr("类型："), kz),
+                                 _part(tr("行业："), frame["industry"]),
+                                 _part(tr("编号："), _str(frame.index)), people, place_line))
+
+
+def _supply_texts(out: _NodeText, G: RegionalGraph, lbl: Label, place_line: pd.Series,
+                  lang: Lang) -> None:
+    """Resources and demands."""
+    def tr(zh: str) -> str:
+        return viz_text(zh, lang)
+
+    frame = G.nodes[lbl]
+    rng = G.label_range(lbl)
+    is_res = lbl is Label.RESOURCE
+    out.style[rng] = "resource" if is_res else "demand"
+    out.level[rng] = frame["category"].astype(object).to_numpy()
+    kz = _zh(frame["category"], schema.CATEGORY, lang)
+    prefix = tr("资源·") if is_res else tr("需求·")
+    out.kind_zh[rng] = _obj(prefix + kz)
+    qty_col = "capacity" if is_res else "quantity"
+    out.label[rng] = _obj(prefix + kz + _part(" ", frame[qty_col]).fillna(""))
+    out.size[rng] = 10.0
+    other = G.codes(frame["provider_id" if is_res else "requester_id"])
+    other_name = _str(G.display_names(other))
+    if is_res:
+        body = _lines(_part(tr("资源："), kz), _part(tr("数量："), frame["capacity"]),
+                      _part(tr("提供方："), other_name))
+    else:
+        body = _lines(_part(tr("需求："), kz), _part(tr("数量："), frame["quantity"]),
+                      _part(tr("优先级："), _zh(frame["priority"], schema.PRIORITY, lang)),
+                      _part(tr("需求方："), other_name))
+    out.title[rng] = _obj(_lines(body, _part(tr("编号："), _str(frame.index)), place_line))
+
+
+def _drawable_edges(G: RegionalGraph, day: np.datetime64, style: np.ndarray, analyses: bool,
+                    include_personal: bool, lang: Lang) -> dict[str, np.ndarray]:
+    """The links a map may draw (both ends drawable; live or ended on the day): positions in
+    ``G.edges``, ends, type, status (``""``, expired, dormant, expiring) and tooltip."""
+    def tr(zh: str) -> str:
+        return viz_text(zh, lang)
+
+    e = G.edges
+    type_codes = e["type"].cat.codes.to_numpy()
+    pos = np.flatnonzero(np.isin(type_codes, [REL_TYPES.index(r) for r in _DRAWN_RELS]))
+    e_src = e["source"].to_numpy().astype(np.int64)[pos]
+    e_tgt = e["target"].to_numpy().astype(np.int64)[pos]
     keep = (style[e_src] != None) & (style[e_tgt] != None)  # noqa: E711
     start = e["start"].to_numpy(dtype="datetime64[s]")[pos]
     end = e["end"].to_numpy(dtype="datetime64[s]")[pos]
@@ -593,9 +673,8 @@ def _build_base(G: RegionalGraph, day: np.datetime64, include_personal: bool, an
     ended = np.isin(pos, G.links(*_DRAWN_RELS, as_of=day, state="ended").pos)
     keep &= ended | np.isin(pos, G.links(*_DRAWN_RELS, as_of=day).pos)
     pos, e_src, e_tgt, start, end = pos[keep], e_src[keep], e_tgt[keep], start[keep], end[keep]
-    e_type = rel_of[type_codes[pos]]
-    dated = np.isin(e_type, _DATED_RELS)
-    expired = dated & ended[keep]
+    e_type = np.asarray(REL_TYPES, dtype=object)[type_codes[pos]]
+    expired = np.isin(e_type, _DATED_RELS) & ended[keep]
     status = np.where(expired, "expired", "").astype(object)
     reason = pd.Series(np.full(len(pos), pd.NA, dtype=object), dtype="string")
     end_text = _day_text(end)
@@ -604,43 +683,16 @@ def _build_base(G: RegionalGraph, day: np.datetime64, include_personal: bool, an
         status, reason = _tie_status(G, day, pos, status, reason, lang)
     kind_text = _str(e["kind"].array.take(pos)) if "kind" in e else _str([None] * len(pos))
     names = pd.Series([tr(EDGE_STYLE[x][2]) for x in EDGE_STYLE], index=list(EDGE_STYLE))
-    type_zh = _str(pd.Series(e_type).map(names))
     has_dates = ~(np.isnat(start) & np.isnat(end))
     period = _fill(tr("期限：{} 至 {}"), _day_text(start).fillna("…"),
                    end_text.fillna("…")).where(has_dates)
-    qty = _fill(tr("数量 {}"), e["quantity"].array.take(pos)) if "quantity" in e else None
-    parts = [type_zh, _part(tr("形式："), kind_text), period, reason]
-    if qty is not None:
-        parts.append(qty)
+    parts = [_str(pd.Series(e_type).map(names)), _part(tr("形式："), kind_text), period, reason]
+    if "quantity" in e:
+        parts.append(_fill(tr("数量 {}"), e["quantity"].array.take(pos)))
     if include_personal and "note" in e:
         parts.append(_part(tr("备注："), e["note"].array.take(pos)))
-    e_title = _obj(_lines(*parts))
-    lift = np.where(community >= 0, community, np.arange(n))
-    is_fine_area = np.zeros(n, dtype=bool)
-    is_fine_area[arng] = fine[arng]
-    e_tgt_lift = np.where((e_type == "LOCATED_IN") & is_fine_area[e_tgt], lift[e_tgt], e_tgt)
-    live_tie = np.isin(e_type, _TIE_RELS) & (status != "expired")
-
-    ends = np.concatenate([e_src, e_tgt, e_tgt_lift])
-    eidx = np.concatenate([np.arange(len(pos))] * 3)
-    order = np.argsort(ends, kind="stable")
-    inc_edge = eidx[order]
-    inc_off = np.searchsorted(ends[order], np.arange(n + 1))
-
-    drawable = np.flatnonzero(style != None)  # noqa: E711
-    c_order = drawable[np.argsort(community[drawable], kind="stable")]
-    s_order = drawable[np.argsort(street[drawable], kind="stable")]
-    log.debug("map base: %d drawable nodes, %d drawable edges", len(drawable), len(pos))
-    return _Base(
-        G=G, day=day, include_personal=include_personal, style=style, level=level,
-        kind_zh=kind_zh, label=label, title=title, size=size, fine=fine, place=place,
-        community=community, street=street, host=host, flags=flags, area_name=area_name,
-        lat=lat, lon=lon, reported=reported, e_pos=pos, e_src=e_src, e_tgt=e_tgt,
-        e_tgt_lift=e_tgt_lift, e_type=e_type, e_status=status, e_title=e_title,
-        e_live_tie=live_tie, inc_off=inc_off, inc_edge=inc_edge, comm_order=c_order,
-        comm_sorted=community[c_order], street_order=s_order, street_sorted=street[s_order],
-        lang=lang,
-    )
+    return {"pos": pos, "src": e_src, "tgt": e_tgt, "type": e_type, "status": status,
+            "title": _obj(_lines(*parts))}
 
 
 def _reported_counts(G: RegionalGraph, day: np.datetime64) -> np.ndarray:
@@ -936,159 +988,204 @@ def _select(b: _Base, core: np.ndarray, *, fine: bool) -> tuple[np.ndarray, np.n
     return nodes, edges
 
 
-def _assemble(
-    b: _Base,
-    nodes: np.ndarray,
-    edges: np.ndarray,
-    *,
-    key: str,
-    kind: str,
-    title: str,
-    extra_counts: Mapping[str, int] | None = None,
-    fine: bool,
-    layout: str,
-    filters_by: Sequence[str],
-    synth: _Synth | None = None,
-    area_id: str | None = None,
-    street_id: str | None = None,
-    parent_index: np.ndarray | None = None,
-    agg_edges: tuple[Any, ...] | None = None,
-    groups: _Groups | None = None,
-    hide_fine: bool = False,
-    xy: np.ndarray | None = None,
-    sizes: np.ndarray | None = None,
-    labels: np.ndarray | None = None,
-) -> NetworkMap:
-    G = b.G
-    ids = G.ids.to_numpy(dtype=object)
+@dataclass
+class _Spec:
+    """How one map is assembled from the base: its identity, what is drawn and how laid out.
+
+    ``synth``: merged nodes added; ``parent_index``: a tree layout; ``agg_edges``: weighted
+    ``(from, to, count[, titles])`` edges between places; ``groups``: clusters; ``xy``,
+    ``sizes``, ``labels``: given instead of computed; ``hide_fine``: grid and building
+    detail hidden until the page's toggle shows it."""
+
+    key: str
+    kind: str
+    title: str
+    fine: bool
+    layout: str
+    filters_by: Sequence[str]
+    extra_counts: Mapping[str, int] | None = None
+    synth: _Synth | None = None
+    area_id: str | None = None
+    street_id: str | None = None
+    parent_index: np.ndarray | None = None
+    agg_edges: tuple[Any, ...] | None = None
+    groups: _Groups | None = None
+    hide_fine: bool = False
+    xy: np.ndarray | None = None
+    sizes: np.ndarray | None = None
+    labels: np.ndarray | None = None
+
+
+@dataclass
+class _Drawn:
+    """The nodes and edges of one map as parallel arrays (real nodes first, then merged
+    ones; edges by position, then merged nodes' and aggregated edges)."""
+
+    real: int  # number of real nodes
+    n_id: np.ndarray
+    fine: np.ndarray
+    label: np.ndarray
+    title: np.ndarray
+    style: np.ndarray
+    level: np.ndarray
+    kind_zh: np.ndarray
+    size: np.ndarray
+    flags: np.ndarray
+    comm: np.ndarray
+    street: np.ndarray
+    lat: np.ndarray
+    lon: np.ndarray
+    e_from: np.ndarray
+    e_to: np.ndarray
+    e_type: np.ndarray
+    e_status: np.ndarray
+    e_title: np.ndarray
+    e_width: np.ndarray
+    e_label: np.ndarray
+
+    def add_nodes(self, **cols: Any) -> None:
+        for name, values in cols.items():
+            setattr(self, name, np.concatenate([getattr(self, name), values]))
+
+    add_edges = add_nodes
+
+
+def _assemble(b: _Base, nodes: np.ndarray, edges: np.ndarray, spec: _Spec) -> NetworkMap:
+    d = _drawn(b, nodes, edges, spec)
+    xy, centres, radii = _positions(d, spec)
+    records, flag_lists = _node_records(b, d, xy, spec)
+    regions = _regions(records, spec, centres, radii, b.t)
+    _mark(records, spec, pd.notna(d.flags))
+    legend, filters = _legend_and_filters(b, d, flag_lists, spec.filters_by)
+    counts = _counts(d.style, d.level, flag_lists, d.e_type, d.e_status)
+    counts.update(spec.extra_counts or {})
+    counts["nodes"] = len(d.n_id)
+    counts["edges"] = len(d.e_from)
+    day = str(b.day)[:10]
+    return NetworkMap(key=spec.key, kind=spec.kind, title=spec.title,
+                      subtitle=_subtitle(day, counts, b.lang), nodes=records,
+                      edges=_edge_records(d), legend=legend, filters=filters, counts=counts,
+                      area_id=spec.area_id, street_id=spec.street_id, as_of=day,
+                      regions=regions, label_side="right" if spec.kind == "org_chart"
+                      else "below", lang=b.lang)
+
+
+def _drawn(b: _Base, nodes: np.ndarray, edges: np.ndarray, spec: _Spec) -> _Drawn:
+    """The arrays of a map: its real nodes and edges, merged nodes and aggregated edges."""
     k = len(nodes)
     local = pd.Series(np.arange(k), index=nodes)
-    tgt_all = b.e_tgt if fine else b.e_tgt_lift
-    e_from = local.reindex(b.e_src[edges]).to_numpy(dtype=np.int64)
-    e_to = local.reindex(tgt_all[edges]).to_numpy(dtype=np.int64)
+    tgt_all = b.e_tgt if spec.fine else b.e_tgt_lift
     e_type = b.e_type[edges].astype(object)
-    e_status = b.e_status[edges].astype(object)
-    e_title = b.e_title[edges].astype(object)
-    e_width = np.array([EDGE_STYLE[t][1] for t in e_type], dtype=float)
-    e_label = np.full(len(edges), None, dtype=object)
+    comm = b.area_name[np.maximum(b.community[nodes], 0)]
+    street = b.area_name[np.maximum(b.street[nodes], 0)]
+    d = _Drawn(
+        real=k, n_id=b.G.ids.to_numpy(dtype=object)[nodes], fine=b.fine[nodes],
+        label=b.label[nodes] if spec.labels is None else np.asarray(spec.labels, dtype=object),
+        title=b.title[nodes], style=b.style[nodes], level=b.level[nodes],
+        kind_zh=b.kind_zh[nodes],
+        size=b.size[nodes] if spec.sizes is None else np.asarray(spec.sizes, dtype=float),
+        flags=b.flags[nodes], comm=np.asarray(np.where(b.community[nodes] >= 0, comm, None)),
+        street=np.asarray(np.where(b.street[nodes] >= 0, street, None)), lat=b.lat[nodes],
+        lon=b.lon[nodes], e_from=local.reindex(b.e_src[edges]).to_numpy(dtype=np.int64),
+        e_to=local.reindex(tgt_all[edges]).to_numpy(dtype=np.int64), e_type=e_type,
+        e_status=b.e_status[edges].astype(object), e_title=b.e_title[edges].astype(object),
+        e_width=np.array([EDGE_STYLE[t][1] for t in e_type], dtype=float),
+        e_label=np.full(len(edges), None, dtype=object))
+    if spec.synth is not None and spec.synth.ids:
+        _add_synth(b, d, spec.synth, local)
+    if spec.agg_edges is not None:
+        _add_aggregated(b, d, spec.agg_edges, local)
+    return d
 
-    n_id = ids[nodes]
-    n_label = b.label[nodes]
-    n_title = b.title[nodes]
-    n_style = b.style[nodes]
-    n_level = b.level[nodes]
-    n_kzh = b.kind_zh[nodes]
-    n_size = b.size[nodes]
-    n_flags = b.flags[nodes]
-    n_comm = b.area_name[np.maximum(b.community[nodes], 0)]
-    n_comm = np.where(b.community[nodes] >= 0, n_comm, None)
-    n_street = b.area_name[np.maximum(b.street[nodes], 0)]
-    n_street = np.where(b.street[nodes] >= 0, n_street, None)
-    lat, lon = b.lat[nodes], b.lon[nodes]
-    if sizes is not None:
-        n_size = np.asarray(sizes, dtype=float)
-    if labels is not None:
-        n_label = np.asarray(labels, dtype=object)
-    if synth is not None and synth.ids:
-        s = len(synth.ids)
-        anchor = local.reindex(synth.anchors).to_numpy(dtype=np.int64)
-        n_id = np.concatenate([n_id, np.asarray(synth.ids, dtype=object)])
-        n_label = np.concatenate([n_label, np.asarray(synth.labels, dtype=object)])
-        n_title = np.concatenate([n_title, np.asarray(synth.titles, dtype=object)])
-        n_style = np.concatenate([n_style, np.asarray(synth.kinds, dtype=object)])
-        n_level = np.concatenate([n_level, np.asarray(synth.kinds, dtype=object)])
-        n_kzh = np.concatenate([n_kzh, [b.t(schema.NODE_STYLE[x][2]) for x in synth.kinds]])
-        n_size = np.concatenate([n_size, np.full(s, 12.0)])
-        n_flags = np.concatenate([n_flags, np.full(s, None, dtype=object)])
-        n_comm = np.concatenate([n_comm, n_comm[anchor]])
-        n_street = np.concatenate([n_street, n_street[anchor]])
-        lat, lon = np.concatenate([lat, np.full(s, np.nan)]), np.concatenate([lon,
-                                                                              np.full(s, np.nan)])
-        e_from = np.concatenate([e_from, k + np.arange(s)])
-        e_to = np.concatenate([e_to, anchor])
-        st_ = synth.edge_type
-        e_type = np.concatenate([e_type, np.full(s, st_, dtype=object)])
-        e_status = np.concatenate([e_status, np.full(s, "", dtype=object)])
-        e_title = np.concatenate([e_title, np.full(s, b.t(EDGE_STYLE[st_][2]), dtype=object)])
-        e_width = np.concatenate([e_width, np.full(s, EDGE_STYLE[st_][1])])
-        e_label = np.concatenate([e_label, np.full(s, None, dtype=object)])
-    if agg_edges is not None:
-        a_from, a_to, a_count = agg_edges[:3]
-        a_titles = agg_edges[3] if len(agg_edges) > 3 else [
-            b.t("共建关系 {} 条（结对、兼职委员、联席会）").format(c) for c in a_count]
-        a_from = local.reindex(a_from).to_numpy(dtype=np.int64)
-        a_to = local.reindex(a_to).to_numpy(dtype=np.int64)
-        m = len(a_count)
-        e_from = np.concatenate([e_from, a_from])
-        e_to = np.concatenate([e_to, a_to])
-        e_type = np.concatenate([e_type, np.full(m, "TIES", dtype=object)])
-        e_status = np.concatenate([e_status, np.full(m, "", dtype=object)])
-        e_title = np.concatenate([e_title, np.asarray(list(a_titles), dtype=object)])
-        e_width = np.concatenate([e_width, 1.5 + 1.5 * np.log2(a_count)])
-        e_label = np.concatenate([e_label, a_count.astype(str).astype(object)])
-    total = len(n_id)
 
-    # -- layout ----------------------------------------------------------------------------
-    if xy is not None:
-        pass
-    elif parent_index is not None:
+def _add_synth(b: _Base, d: _Drawn, synth: _Synth, local: pd.Series) -> None:
+    s = len(synth.ids)
+    anchor = local.reindex(synth.anchors).to_numpy(dtype=np.int64)
+    d.add_nodes(n_id=np.asarray(synth.ids, dtype=object), fine=np.ones(s, dtype=bool),
+                label=np.asarray(synth.labels, dtype=object),
+                title=np.asarray(synth.titles, dtype=object),
+                style=np.asarray(synth.kinds, dtype=object),
+                level=np.asarray(synth.kinds, dtype=object),
+                kind_zh=[b.t(schema.NODE_STYLE[x][2]) for x in synth.kinds],
+                size=np.full(s, 12.0), flags=np.full(s, None, dtype=object),
+                comm=d.comm[anchor], street=d.street[anchor], lat=np.full(s, np.nan),
+                lon=np.full(s, np.nan))
+    st_ = synth.edge_type
+    d.add_edges(e_from=d.real + np.arange(s), e_to=anchor,
+                e_type=np.full(s, st_, dtype=object), e_status=np.full(s, "", dtype=object),
+                e_title=np.full(s, b.t(EDGE_STYLE[st_][2]), dtype=object),
+                e_width=np.full(s, EDGE_STYLE[st_][1]), e_label=np.full(s, None, dtype=object))
+
+
+def _add_aggregated(b: _Base, d: _Drawn, agg_edges: tuple[Any, ...], local: pd.Series) -> None:
+    a_from, a_to, a_count = agg_edges[:3]
+    a_titles = agg_edges[3] if len(agg_edges) > 3 else [
+        b.t("共建关系 {} 条（结对、兼职委员、联席会）").format(c) for c in a_count]
+    m = len(a_count)
+    d.add_edges(e_from=local.reindex(a_from).to_numpy(dtype=np.int64),
+                e_to=local.reindex(a_to).to_numpy(dtype=np.int64),
+                e_type=np.full(m, "TIES", dtype=object), e_status=np.full(m, "", dtype=object),
+                e_title=np.asarray(list(a_titles), dtype=object),
+                e_width=1.5 + 1.5 * np.log2(a_count),
+                e_label=a_count.astype(str).astype(object))
+
+
+def _positions(d: _Drawn, spec: _Spec
+               ) -> tuple[np.ndarray, np.ndarray | None, np.ndarray | None]:
+    """Node positions, and the centres and radii of the groups when laid out by cluster."""
+    total = len(d.n_id)
+    if spec.xy is not None:
+        return spec.xy, None, None
+    if spec.parent_index is not None:
         # left to right: a wall screen is wide, and leaves stacked vertically keep their
         # (long) labels readable
+        parent_index = spec.parent_index
         leaves = max(1, int(total - np.count_nonzero(np.isin(np.arange(total), parent_index))))
         depth = _depth(parent_index)
         xy = tree_layout(parent_index, width=max(1000.0, 40.0 * leaves),
                          height=max(1500.0, 420.0 * depth))[:, ::-1].copy()
-    elif layout == "geo":
-        xy = _geo_positions(lat, lon, e_from, e_to, e_type, total)
-    elif groups is not None:
-        hw, hh = node_boxes(n_size, n_label)
-        xy, centres, radii = cluster_layout(total, e_from, e_to, groups.of, hw, hh,
-                                            centre_group=groups.centre)
-    else:
-        hw, hh = node_boxes(n_size, n_label)
-        xy = remove_overlaps(force_layout(total, e_from, e_to, seed=0), hw, hh)
+        return xy, None, None
+    if spec.layout == "geo":
+        return _geo_positions(d.lat, d.lon, d.e_from, d.e_to, d.e_type, total), None, None
+    hw, hh = node_boxes(d.size, cast(Any, d.label))
+    if spec.groups is not None:
+        return cluster_layout(total, d.e_from, d.e_to, spec.groups.of, hw, hh,
+                              centre_group=spec.groups.centre)
+    return remove_overlaps(force_layout(total, d.e_from, d.e_to, seed=0), hw, hh), None, None
 
-    # -- node dicts --------------------------------------------------------------------------
-    colours = np.array([schema.NODE_STYLE[s][0] for s in n_style], dtype=object)
-    shapes = np.array([schema.NODE_STYLE[s][1] for s in n_style], dtype=object)
-    flagged = pd.notna(n_flags)
-    flag_lists = [f.split(",") if ok else None for f, ok in zip(n_flags, flagged, strict=True)]
+
+def _node_records(b: _Base, d: _Drawn, xy: np.ndarray, spec: _Spec
+                  ) -> tuple[list[dict[str, Any]], list[Any]]:
+    """The node dicts of the page (flagged ones with a dashed black border) and each node's
+    flag codes."""
+    colours = np.array([schema.NODE_STYLE[s][0] for s in d.style], dtype=object)
+    shapes = np.array([schema.NODE_STYLE[s][1] for s in d.style], dtype=object)
+    flagged = pd.notna(d.flags)
+    flag_lists = [f.split(",") if ok else None for f, ok in zip(d.flags, flagged, strict=True)]
     records = [
         {"id": i, "label": lab, "x": float(x), "y": float(y), "color": col, "shape": shp,
          "size": float(sz), "title": tt, "kind": st, "kind_zh": kz, "level": lv,
          "street": stn, "community": cm, "flag": fl}
         for i, lab, (x, y), col, shp, sz, tt, st, kz, lv, stn, cm, fl in zip(
-            n_id, n_label, xy.tolist(), colours, shapes, n_size, n_title, n_style, n_kzh,
-            n_level, n_street, n_comm, flag_lists, strict=True)
+            d.n_id, d.label, xy.tolist(), colours, shapes, d.size, d.title, d.style,
+            d.kind_zh, d.level, d.street, d.comm, flag_lists, strict=True)
     ]
-    n_fine = np.zeros(total, dtype=bool)
-    n_fine[:k] = b.fine[nodes]
-    n_fine[k:] = True  # merged buildings / building groups
-    area_like = np.isin(n_style, ("district", "street", "community"))
-    committee = np.isin(n_level, ("street_committee", "community_committee",
+    n_fine = d.fine  # grid / building detail, merged buildings and building groups
+    area_like = np.isin(d.style, ("district", "street", "community"))
+    committee = np.isin(d.level, ("street_committee", "community_committee",
                                   "district_committee"))
-    prio = n_size + 60.0 * area_like + 30.0 * committee + 15.0 * flagged - 20.0 * n_fine
+    prio = d.size + 60.0 * area_like + 30.0 * committee + 15.0 * flagged - 20.0 * n_fine
     for i, rec in enumerate(records):
         rec["prio"] = float(prio[i])
-        if hide_fine and n_fine[i]:
+        if spec.hide_fine and n_fine[i]:
             rec["fine"] = True
-    regions: list[dict[str, Any]] = []
-    if groups is not None and parent_index is None and layout != "geo":
-        for g, name in enumerate(groups.names):
-            members = np.flatnonzero(groups.of == g)
-            if not len(members) or (g == groups.centre and not name):
-                continue
-            rname = groups.titles[g] if groups.titles else b.t("{}（{}）").format(
-                name, len(members))
-            reg = {"x": float(centres[g, 0]), "y": float(centres[g, 1]),
-                   "r": float(radii[g]), "name": rname}
-            if g in groups.fine:
-                reg["fine"] = True
-            for j in members.tolist():
-                records[j]["region"] = len(regions)
-            regions.append(reg)
-    if groups is not None and groups.href:
-        for i, h in groups.href.items():
+    return records, flag_lists
+
+
+def _mark(records: list[dict[str, Any]], spec: _Spec, flagged: np.ndarray) -> None:
+    """Drill-down links, and the dashed black border of flagged nodes."""
+    if spec.groups is not None and spec.groups.href:
+        for i, h in spec.groups.href.items():
             records[i]["href"] = h
     for i in np.flatnonzero(flagged).tolist():
         rec = records[i]
@@ -1101,34 +1198,62 @@ def _assemble(
                       "shapeProperties": {"borderDashes": [round(0.9 * size, 1),
                                                            round(0.7 * size, 1)]}}
 
-    # -- edge dicts --------------------------------------------------------------------------
-    e_colour = np.array([EDGE_STYLE[t][0] for t in e_type], dtype=object)
-    e_dash: list[Any] = [False] * len(e_type)
+
+def _regions(records: list[dict[str, Any]], spec: _Spec, centres: np.ndarray | None,
+             radii: np.ndarray | None, t: Any) -> list[dict[str, Any]]:
+    """The clusters drawn under the nodes (and each member's ``region`` index)."""
+    groups = spec.groups
+    regions: list[dict[str, Any]] = []
+    if groups is None or centres is None or radii is None:
+        return regions
+    for g, name in enumerate(groups.names):
+        members = np.flatnonzero(groups.of == g)
+        if not len(members) or (g == groups.centre and not name):
+            continue
+        rname = groups.titles[g] if groups.titles else t("{}（{}）").format(name, len(members))
+        reg = {"x": float(centres[g, 0]), "y": float(centres[g, 1]), "r": float(radii[g]),
+               "name": rname}
+        if g in groups.fine:
+            reg["fine"] = True
+        for j in members.tolist():
+            records[j]["region"] = len(regions)
+        regions.append(reg)
+    return regions
+
+
+def _edge_records(d: _Drawn) -> list[dict[str, Any]]:
+    e_colour = np.array([EDGE_STYLE[t][0] for t in d.e_type], dtype=object)
+    e_dash: list[Any] = [False] * len(d.e_type)
     for st_name, (colour, dashes, _) in STATUS_STYLE.items():
-        hit = np.flatnonzero(e_status == st_name)
+        hit = np.flatnonzero(d.e_status == st_name)
         e_colour[hit] = colour
         for j in hit.tolist():
             e_dash[j] = dashes
-    edge_recs = [
-        {"from": n_id[a], "to": n_id[c], "color": col, "width": float(w), "title": tt,
-         "dashes": d, "type": t, "status": s or None, **({"label": lb} if lb else {})}
-        for a, c, col, w, tt, d, t, s, lb in zip(e_from, e_to, e_colour, e_width, e_title,
-                                                 e_dash, e_type, e_status, e_label, strict=True)
+    return [
+        {"from": d.n_id[a], "to": d.n_id[c], "color": col, "width": float(w), "title": tt,
+         "dashes": dash, "type": t, "status": s or None, **({"label": lb} if lb else {})}
+        for a, c, col, w, tt, dash, t, s, lb in zip(
+            d.e_from, d.e_to, e_colour, d.e_width, d.e_title, e_dash, d.e_type, d.e_status,
+            d.e_label, strict=True)
     ]
 
-    # -- legend, filters, counts -------------------------------------------------------------
-    present = set(n_style.tolist())
+
+def _legend_and_filters(b: _Base, d: _Drawn, flag_lists: list[Any], filters_by: Sequence[str]
+                        ) -> tuple[list[tuple[str, str, str]], dict[str, list[tuple[str, str]]]]:
+    """The legend entries (node kinds, edge types and states present, the flag mark) and
+    the filter options of a map."""
     t = b.t
+    present = set(d.style.tolist())
     legend = [(t(v[2]), v[0], v[1]) for k_, v in schema.NODE_STYLE.items() if k_ in present]
-    types_present = set(e_type.tolist())
+    types_present = set(d.e_type.tolist())
     legend += [(t(v[2]), v[0], "line") for k_, v in EDGE_STYLE.items() if k_ in types_present]
-    statuses = set(e_status.tolist())
+    statuses = set(d.e_status.tolist())
     legend += [(t(v[2]), v[0], "dashes") for k_, v in STATUS_STYLE.items() if k_ in statuses]
-    if flagged.any():
+    if any(f is not None for f in flag_lists):
         legend.append(_flag_legend(b.lang))
     filters: dict[str, list[tuple[str, str]]] = {
         "kind": [(k_, t(v[2])) for k_, v in schema.NODE_STYLE.items() if k_ in present]}
-    for fld, values in (("street", n_street), ("community", n_comm)):
+    for fld, values in (("street", d.street), ("community", d.comm)):
         if fld in filters_by:
             opts = sorted({v for v in values if v is not None})
             if len(opts) > 1:
@@ -1136,17 +1261,7 @@ def _assemble(
     present_flags = {f for fl in flag_lists if fl for f in fl}
     if present_flags:
         filters["flag"] = [(f, t(v)) for f, v in FLAG_NAMES.items() if f in present_flags]
-
-    counts = _counts(n_style, n_level, flag_lists, e_type, e_status)
-    counts.update(extra_counts or {})
-    counts["nodes"] = total
-    counts["edges"] = len(edge_recs)
-    day = str(b.day)[:10]
-    subtitle = _subtitle(day, counts, b.lang)
-    return NetworkMap(key=key, kind=kind, title=title, subtitle=subtitle, nodes=records,
-                      edges=edge_recs, legend=legend, filters=filters, counts=counts,
-                      area_id=area_id, street_id=street_id, as_of=day, regions=regions,
-                      label_side="right" if kind == "org_chart" else "below", lang=b.lang)
+    return legend, filters
 
 
 def _depth(parent: np.ndarray) -> int:
@@ -1378,13 +1493,13 @@ def community_map(
         _, edges = _select_edges(b, nodes, edges)
     street = int(b.street[code])
     groups = _kind_groups(b, nodes, len(synth.ids), code)
-    return apply_headline(_assemble(
-        b, nodes, edges, key=f"community_{_safe_name(community_id)}", kind="community",
+    return apply_headline(_assemble(b, nodes, edges, _Spec(
+        key=f"community_{_safe_name(community_id)}", kind="community",
         title=b.t("{}区域化党建资源网络图").format(b.area_name[code]),
         extra_counts={"reported": int(b.reported[code])}, fine=True, layout=layout,
         filters_by=("street",), synth=synth, area_id=community_id,
         street_id=str(G.ids[street]) if street >= 0 else None, groups=groups, hide_fine=True,
-    ), G, matching=matching)
+    )), G, matching=matching)
 
 
 #: Groups of a community map, in drawing order: the resource network first.
@@ -1454,13 +1569,13 @@ def street_map(
     code = _area_code(G, street_id, "street")
     b = _base(G, as_of, include_personal, analyses, matching, lang)
     nodes, edges = _select(b, b.group("street", code), fine=False)
-    return apply_headline(_assemble(
-        b, nodes, edges, key=f"street_{_safe_name(street_id)}", kind="street",
+    return apply_headline(_assemble(b, nodes, edges, _Spec(
+        key=f"street_{_safe_name(street_id)}", kind="street",
         title=b.t("{}区域化党建资源网络图").format(b.area_name[code]),
         extra_counts={"reported": int(b.reported[code])}, fine=False, layout=layout,
         filters_by=("community",), area_id=street_id, street_id=street_id,
         groups=_community_groups(b, nodes, code),
-    ), G, matching=matching)
+    )), G, matching=matching)
 
 
 def _community_groups(b: _Base, nodes: np.ndarray, street: int) -> _Groups:
@@ -1540,11 +1655,10 @@ def district_overview(
         inc = b.incident(nodes)
         keep = (b.e_src[inc] != b.e_tgt_lift[inc]) & ~b.fine[b.e_src[inc]] \
             & ~b.fine[b.e_tgt_lift[inc]]
-        return apply_headline(_assemble(b, nodes, inc[keep], key="district", kind="district",
-                                        title=b.t("{}区域化党建资源网络总览图").format(name),
-                                        extra_counts={"reported": reported}, fine=False,
-                                        layout=layout, filters_by=("street",)),
-                              G, matching=matching)
+        return apply_headline(_assemble(b, nodes, inc[keep], _Spec(
+            key="district", kind="district", title=b.t("{}区域化党建资源网络总览图").format(name),
+            extra_counts={"reported": reported}, fine=False, layout=layout,
+            filters_by=("street",))), G, matching=matching)
     arng = G.label_range(Label.AREA)
     lv = b.level[arng]
     streets = np.flatnonzero(lv == "street") + arng.start
@@ -1575,11 +1689,11 @@ def district_overview(
             for i, (c, s_) in enumerate(zip(nodes, is_street, strict=True))}
     groups, labels = _overview_groups(G, b, nodes, streets, with_comms, n_orgs, attention,
                                       att, href, labels)
-    m = _assemble(b, nodes, np.zeros(0, dtype=np.int64), key="district", kind="district",
-                  title=b.t("{}区域化党建资源网络总览图").format(name),
-                  extra_counts={"reported": reported}, fine=False, layout="force",
-                  filters_by=("street",), agg_edges=(*agg, titles) if len(agg[0]) else None,
-                  groups=groups, sizes=sizes, labels=labels)
+    m = _assemble(b, nodes, np.zeros(0, dtype=np.int64), _Spec(
+        key="district", kind="district", title=b.t("{}区域化党建资源网络总览图").format(name),
+        extra_counts={"reported": reported}, fine=False, layout="force",
+        filters_by=("street",), agg_edges=(*agg, titles) if len(agg[0]) else None,
+        groups=groups, sizes=sizes, labels=labels))
     _overview_finish(m, b, nodes, drawable, n_orgs, att, is_street & with_comms)
     return apply_headline(m, G, matching=matching)
 
@@ -1744,12 +1858,11 @@ def org_chart(
     members = G.nodes[Label.PARTY_ORG]["members"]
     prng = G.label_range(Label.PARTY_ORG)
     total_members = int(members.iloc[cand - prng.start].fillna(0).sum()) if len(cand) else 0
-    m = _assemble(b, nodes, np.concatenate([edges, seat]),
-                  key=f"org_chart_{_safe_name(street_id)}", kind="org_chart",
-                  title=b.t("{}党组织架构图（含大工委、大党委）").format(b.area_name[code]),
-                  fine=True,
-                  layout="force", filters_by=("community",), synth=synth, area_id=street_id,
-                  street_id=street_id, xy=xy, extra_counts={"members": total_members})
+    m = _assemble(b, nodes, np.concatenate([edges, seat]), _Spec(
+        key=f"org_chart_{_safe_name(street_id)}", kind="org_chart",
+        title=b.t("{}党组织架构图（含大工委、大党委）").format(b.area_name[code]), fine=True,
+        layout="force", filters_by=("community",), synth=synth, area_id=street_id,
+        street_id=street_id, xy=xy, extra_counts={"members": total_members}))
     n_seats = int((b.e_type[seat] == "SITS_ON").sum())
     n_conf = int((b.e_type[seat] == "CONFERENCE_MEMBER").sum())
     for rec in m.nodes[len(cand):len(nodes)]:
@@ -1805,6 +1918,20 @@ def _chart_grid(columns: list[list[tuple[int, int]]], starts: np.ndarray, row_w:
     return best[1], best[2]
 
 
+def _seated(b: _Base, seat: np.ndarray, local: Mapping[int, int], unit_local: Mapping[int, int]
+            ) -> dict[int, list[int]]:
+    """Committee (local index) → the units (local index) listed under it: each unit once,
+    under its first seat (``seat`` holds SITS_ON first, then conference memberships)."""
+    seated: dict[int, list[int]] = {}
+    seen: set[int] = set()
+    for e in seat:
+        x = unit_local[int(b.e_src[e])]
+        if x not in seen:
+            seen.add(x)
+            seated.setdefault(local[int(b.e_tgt[e])], []).append(x)
+    return seated
+
+
 def _chart_positions(b: _Base, cand: np.ndarray, units: np.ndarray, seat: np.ndarray,
                      synth: _Synth, parent: np.ndarray) -> np.ndarray:
     """Org chart positions: one column per committee (the street's first), its part-time
@@ -1821,13 +1948,7 @@ def _chart_positions(b: _Base, cand: np.ndarray, units: np.ndarray, seat: np.nda
             kids.setdefault(p, []).append(i)
     for j, a in enumerate(synth.anchors):
         kids.setdefault(local[int(a)], []).append(k + u + j)
-    seated: dict[int, list[int]] = {}
-    seen: set[int] = set()
-    for e in seat:  # SITS_ON first, then conference-only units
-        x = unit_local[int(b.e_src[e])]
-        if x not in seen:
-            seen.add(x)
-            seated.setdefault(local[int(b.e_tgt[e])], []).append(x)
+    seated = _seated(b, seat, local, unit_local)
     synth_of = {int(local[int(a)]): k + u + j for j, a in enumerate(synth.anchors)}
     columns: list[list[tuple[int, int]]] = []
     placed: set[int] = set()
@@ -2230,7 +2351,7 @@ def build_map(G: RegionalGraph, kind: str, area: str, *, as_of: DateLike = None,
     raise ValueError(f"unknown map kind {kind!r}")
 
 
-def write_maps(
+def write_maps(  # noqa: PLR0913 (public: one keyword per option, as the `maps` flags)
     G: RegionalGraph,
     out_dir: str | Path,
     *,

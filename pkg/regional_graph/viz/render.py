@@ -208,7 +208,7 @@ def map_text(
     return "".join(parts)
 
 
-def render_map_html(
+def render_map_html(  # noqa: PLR0913 (public: one keyword per page option)
     nodes: Sequence[NodeDict],
     edges: Sequence[EdgeDict],
     *,
