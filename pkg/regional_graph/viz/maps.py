@@ -58,6 +58,7 @@ import numpy as np
 import pandas as pd
 
 from .. import schema
+from ..frames import safe_frame
 from ..graph import REL_TYPES, DateLike, RegionalGraph, as_date
 from ..schema import Label, RelType
 from ..vocab import Lang, check_lang, viz_text
@@ -73,7 +74,7 @@ from .layout import (
     remove_overlaps,
     tree_layout,
 )
-from .render import html_lang, map_text, render_map_html
+from .render import map_text, page_head, render_map_html
 
 log = logging.getLogger(__name__)
 
@@ -2012,7 +2013,8 @@ LAYOUT_COLUMNS = ("map", "id", "x", "y")
 
 def layout_table(maps: Iterable[NetworkMap]) -> pd.DataFrame:
     """The positions of every node of ``maps``: columns ``map`` (file stem), ``id``, ``x``,
-    ``y`` (pixels, y down) — what ``write_maps`` saves as ``layout.csv``.
+    ``y`` (pixels, y down) — what ``write_maps`` saves as ``layout.csv`` (formula-safe,
+    :func:`regional_graph.frames.safe_frame`; :func:`read_layout` reads it back).
 
     Examples
     --------
@@ -2052,6 +2054,10 @@ def read_layout(path: str | Path) -> dict[str, dict[str, tuple[float, float]]]:
     except (OSError, UnicodeDecodeError, pd.errors.ParserError) as exc:
         raise ValueError(f"布局文件 {p} 无法读取：{exc}") from exc
     missing = [c for c in LAYOUT_COLUMNS if c not in t.columns]
+    for c in ("map", "id"):  # written formula-safe (frames.safe_frame): '=X is =X
+        if c in t.columns:
+            hit = t[c].str.match(r"'+[=+\-@\t\r]", na=False)
+            t[c] = t[c].where(~hit, t[c].str.slice(1))
     if missing:
         raise ValueError(f"布局文件 {p} 缺少列：{'、'.join(missing)}"
                          f"（应有 {', '.join(LAYOUT_COLUMNS)}）")
@@ -2240,11 +2246,9 @@ def index_page(
     css = font_css if font_css is not None else cjk_font_face_css(title + sub + body
                                                                   + "全区社区个节点")
     return (
-        f"<!DOCTYPE html>\n<html lang=\"{html_lang(lang)}\">\n<head>\n<meta charset=\"utf-8\">\n"
-        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-        "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
-        "style-src 'unsafe-inline'; font-src data:; img-src data:\">\n"
-        f"<title>{esc(title)}</title>\n<style>\n{css}\n"
+        page_head(esc(title), lang, sources="style-src 'unsafe-inline'; font-src data:; "
+                  "img-src data:")
+        + f"{css}\n"
         f"body {{ font-family: var(--rg-font-family, {FONT_STACK}); margin: 24px 40px; "
         "background: #fbfaf7; color: #1f2328; font-size: 20px; }\n"
         "h1 { color: #a31515; font-size: 34px; margin: 0 0 4px; }\n"
@@ -2449,7 +2453,7 @@ def write_maps(  # noqa: PLR0913 (public: one keyword per option, as the `maps` 
         for m in built:
             if m.key in previous:
                 keep_layout(m, previous[m.key])
-        layout_table(built).to_csv(layout_path, index=False, encoding="utf-8")
+        safe_frame(layout_table(built)).to_csv(layout_path, index=False, encoding="utf-8")
 
     maps, written, links = write_all(
         G, out, as_of=as_of, layout=layout, include_personal=include_personal,

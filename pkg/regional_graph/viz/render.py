@@ -26,6 +26,7 @@ __all__ = [
     "html_lang",
     "localise",
     "map_text",
+    "page_head",
     "render_map_html",
     "vis_network_js",
     "write_map_html",
@@ -91,10 +92,27 @@ def localise(template: str, texts: Iterable[str], lang: Lang) -> str:
     return out
 
 
+def page_head(title: str, lang: Lang = "zh", *, sources: str) -> str:
+    """The start of every offline page (map, index, wall screen) up to an open ``<style>``:
+    doctype, ``<html lang>``, charset, viewport, a Content-Security-Policy that loads
+    nothing from outside (``default-src 'none'`` plus ``sources``) and the ``<title>``
+    (``title`` already HTML-escaped).
+
+    Examples
+    --------
+    >>> page_head("T", "en", sources="style-src 'unsafe-inline'").splitlines()[:2]
+    ['<!DOCTYPE html>', '<html lang="en">']
+    """
+    return ("<!DOCTYPE html>\n"
+            f'<html lang="{html_lang(lang)}">\n<head>\n<meta charset="utf-8">\n'
+            '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+            f'<meta http-equiv="Content-Security-Policy" content="default-src \'none\';\n'
+            f' {sources}">\n<title>{title}</title>\n<style>\n')
+
+
 @functools.cache
-def _page_parts(lang: Lang) -> tuple[str, str, str]:
-    return (localise(_HEAD, (), lang), localise(_BODY, _BODY_TEXTS, lang),
-            localise(_APP_JS, _JS_TEXTS, lang))
+def _page_parts(lang: Lang) -> tuple[str, str]:
+    return localise(_BODY, _BODY_TEXTS, lang), localise(_APP_JS, _JS_TEXTS, lang)
 
 
 NodeDict = Mapping[str, Any]
@@ -295,7 +313,7 @@ def render_map_html(  # noqa: PLR0913 (public: one keyword per page option)
         raise ValueError("font_css must not contain '</' or '<!--'")
     defaults = {k: viz_text(v, lang) for k, v in _DEFAULT_FILTER_LABELS.items()}
     labels = {**defaults, **(filter_labels or {})}
-    head, body, app_js = _page_parts(check_lang(lang))
+    body, app_js = _page_parts(check_lang(lang))
     payload = {
         "title": title,
         "subtitle": subtitle,
@@ -318,7 +336,7 @@ def render_map_html(  # noqa: PLR0913 (public: one keyword per page option)
     }
     esc_title, esc_sub = _esc(title), _esc(subtitle)
     parts = [
-        head.replace("@@TITLE@@", esc_title),
+        page_head(esc_title, lang, sources=_SOURCES),
         font_css,
         f"\n:root {{ --rg-stack: {FONT_STACK}; }}\n",
         _CSS,
@@ -356,16 +374,9 @@ def write_map_html(path: str | Path, html_text: str) -> Path:
     return p
 
 
-_HEAD = """<!DOCTYPE html>
-<html lang="zh-CN">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none';
- script-src 'unsafe-inline'; style-src 'unsafe-inline'; font-src data:; img-src data: blob:">
-<title>@@TITLE@@</title>
-<style>
-"""
+#: What a map page may load (all inline or ``data:``; see :func:`page_head`).
+_SOURCES = ("script-src 'unsafe-inline'; style-src 'unsafe-inline'; font-src data:; "
+            "img-src data: blob:")
 
 _CSS = """
 html, body { margin: 0; padding: 0; height: 100%; overflow: hidden; background: #fbfaf7; }

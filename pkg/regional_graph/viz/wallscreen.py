@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Literal
 
 from ..vocab import Lang, check_lang, viz_text
 from .fonts import FONT_STACK, cjk_font_face_css
-from .render import localise
+from .render import localise, page_head
 
 if TYPE_CHECKING:
     from .maps import NetworkMap
@@ -139,8 +139,9 @@ def wallscreen_page(
     data = json.dumps({"interval": interval, "pages": pages}, ensure_ascii=False)
     data = data.replace("</", "<\\/")
     font = cjk_font_face_css(title + _UI + "".join(p["title"] for p in pages))
-    return (localise(_PAGE, (), lang).replace("@@TITLE@@", html.escape(title))
-            .replace("@@FONT@@", font).replace("@@STACK@@", FONT_STACK)
+    head = page_head(html.escape(title), lang, sources="script-src 'unsafe-inline'; "
+                     "style-src 'unsafe-inline'; font-src data:; frame-src 'self' file:")
+    return (head + _PAGE.replace("@@FONT@@", font).replace("@@STACK@@", FONT_STACK)
             .replace("@@DATA@@", data).replace("@@JS@@", localise(_JS, _JS_TEXTS, lang)))
 
 
@@ -163,16 +164,8 @@ def write_wallscreen(maps: Sequence[NetworkMap], path: str | Path, **kwargs: obj
     return p
 
 
-_PAGE = """<!DOCTYPE html>
-<html lang="zh-CN">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none';
- script-src 'unsafe-inline'; style-src 'unsafe-inline'; font-src data:; frame-src 'self' file:">
-<title>@@TITLE@@</title>
-<style>
-@@FONT@@
+#: The page after its head (:func:`~.render.page_head`).
+_PAGE = """@@FONT@@
 html, body { margin: 0; height: 100%; overflow: hidden; background: #fbfaf7; cursor: none; }
 body { font-family: var(--rg-font-family, @@STACK@@); }
 iframe { position: absolute; inset: 0; width: 100vw; height: 100vh; border: 0;
