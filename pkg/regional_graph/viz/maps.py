@@ -39,8 +39,8 @@ Examples
 >>> m = maps.community_map(G, "C001", as_of=rg.datasets.REFERENCE_DATE)
 >>> m.kind, m.counts["nodes"] == len(m.nodes)
 ('community', True)
->>> {n["kind"] for n in m.nodes} <= set(rg.schema.NODE_STYLE)
-True
+>>> sorted({n["kind"] for n in m.nodes})[:5]
+['building', 'community', 'demand', 'enterprise', 'grid']
 """
 
 from __future__ import annotations
@@ -253,8 +253,8 @@ class NetworkMap:
         >>> from regional_graph.viz import maps
         >>> G = rg.datasets.load_sample_district()
         >>> page = maps.org_chart(G, "S01").to_html()
-        >>> page.startswith("<!DOCTYPE html>") and "RG CJK" in page
-        True
+        >>> page[:15], page.count("@font-face")
+        ('<!DOCTYPE html>', 1)
         """
         css = cjk_font_face_css(self.text()) if font_css is None else font_css
         return render_map_html(self.nodes, self.edges, title=self.title,
@@ -1480,10 +1480,11 @@ def community_map(
     --------
     >>> import regional_graph as rg
     >>> from regional_graph.viz import maps
-    >>> G = rg.datasets.load_sample_district()
-    >>> m = maps.community_map(G, "C001", as_of=rg.datasets.REFERENCE_DATE)
-    >>> m.title.endswith("区域化党建资源网络图")
-    True
+    >>> G = rg.datasets.load_tiny()
+    >>> maps.community_map(G, "C1", as_of="2024-06-30").title
+    '东一社区区域化党建资源网络图'
+    >>> maps.community_map(G, "C1", as_of="2024-06-30", lang="en").title
+    '东一社区: regional Party-building resource network'
     """
     _check_layout(layout)
     code = _area_code(G, community_id, "community")
@@ -1561,10 +1562,10 @@ def street_map(
     --------
     >>> import regional_graph as rg
     >>> from regional_graph.viz import maps
-    >>> G = rg.datasets.load_sample_district()
-    >>> m = maps.street_map(G, "S01", as_of=rg.datasets.REFERENCE_DATE)
-    >>> any(n["kind"] == "community" for n in m.nodes)
-    True
+    >>> G = rg.datasets.load_tiny()
+    >>> m = maps.street_map(G, "S1", as_of="2024-06-30")
+    >>> sorted({n["kind"] for n in m.nodes})[:4]
+    ['community', 'demand', 'enterprise', 'party_org']
     """
     _check_layout(layout)
     code = _area_code(G, street_id, "street")
@@ -2043,9 +2044,8 @@ def read_layout(path: str | Path) -> dict[str, dict[str, tuple[float, float]]]:
     >>> p = Path(tempfile.mkdtemp()) / "layout.csv"
     >>> layout_table([m]).to_csv(p, index=False)
     >>> pos = read_layout(p)
-    >>> pos["org_chart_S01"][m.nodes[0]["id"]] == (round(m.nodes[0]["x"], 2),
-    ...                                             round(m.nodes[0]["y"], 2))
-    True
+    >>> m.nodes[0]["id"], pos["org_chart_S01"][m.nodes[0]["id"]]
+    ('PS01', (0.0, 0.0))
     """
     p = Path(path)
     try:
@@ -2093,10 +2093,12 @@ def keep_layout(m: NetworkMap, previous: Mapping[str, tuple[float, float]]) -> N
     >>> import regional_graph as rg
     >>> G = rg.datasets.load_sample_district()
     >>> m = community_map(G, "C001", as_of=rg.datasets.REFERENCE_DATE)
+    >>> x1 = m.nodes[1]["x"]
     >>> prev = {n["id"]: (n["x"] + 5.0, n["y"]) for n in m.nodes[1:]}
     >>> m = keep_layout(m, prev)
-    >>> all(m.nodes[i]["x"] == prev[m.nodes[i]["id"]][0] for i in range(1, len(m.nodes)))
-    True
+    >>> round(m.nodes[1]["x"] - x1, 6), sum(m.nodes[i]["x"] != prev[m.nodes[i]["id"]][0]
+    ...                                    for i in range(1, len(m.nodes)))
+    (5.0, 0)
     """
     from .layout import place_near
 
@@ -2194,8 +2196,8 @@ def index_page(
     >>> from regional_graph.viz import maps
     >>> G = rg.datasets.load_sample_district()
     >>> page = maps.index_page([maps.org_chart(G, "S01")])
-    >>> 'href="org_chart_S01.html"' in page
-    True
+    >>> import re; re.findall(r'href="([^"]+)"', page)
+    ['org_chart_S01.html']
     """
     from .headline import area_name
 
@@ -2286,8 +2288,8 @@ def all_maps(
     ...                    progress=False))
     >>> [m.key for m in ms[:3]]
     ['street_S01', 'org_chart_S01', 'community_C001']
-    >>> all(m.street_id == "S01" for m in ms)
-    True
+    >>> {m.street_id for m in ms}
+    {'S01'}
     """
     from ..progress import tqdm
 

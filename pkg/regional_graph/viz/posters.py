@@ -529,8 +529,8 @@ def flag_notes(m: NetworkMap) -> list[tuple[int, str, list[str]]]:
     >>> notes = flag_notes(maps.community_map(G, "C004", as_of=rg.datasets.REFERENCE_DATE))
     >>> len(notes) > 0, all(r for _, _, r in notes)
     (True, True)
-    >>> notes[0][2][0].split("：")[0] in ("未覆盖", "应建未建", "孤立单位", "无结对", "未满足需求")
-    True
+    >>> notes[0]
+    (44, '需求·托育 2', ['未满足需求：全区没有托育类资源'])
     """
     flagged = [i for i, n in enumerate(m.nodes) if n.get("flag") and not n.get("fine")]
     if not flagged:

@@ -122,8 +122,8 @@ def wallscreen_page(
     >>> from regional_graph.viz import maps
     >>> G = rg.datasets.load_sample_district()
     >>> page = wallscreen_page([maps.street_map(G, "S01")], interval=5)
-    >>> page.startswith("<!DOCTYPE html>") and "Content-Security-Policy" in page
-    True
+    >>> page[:15], page.count("<iframe"), page.count("Content-Security-Policy")
+    ('<!DOCTYPE html>', 2, 1)
     """
     if not interval >= 2:
         raise ValueError(f"`interval` must be at least 2 seconds, got {interval!r}")
