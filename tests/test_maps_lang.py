@@ -135,6 +135,9 @@ def test_write_maps_from_the_command_line_in_english(tmp_path: Path, capsys) -> 
                 x in n for n in names)}):
             problems[p.name] = bad
     assert not problems, problems
+    header = (out / "index.csv").read_text(encoding="utf-8-sig").splitlines()[0]
+    assert header.startswith("file,kind,level,area_id,area_name,as_of,") and not CJK.search(
+        header)
     index = (out / "index.html").read_text(encoding="utf-8")
     assert " · resource network maps</h1>" in index and "Whole district" in index
 

@@ -937,6 +937,13 @@ VIZ_EN: dict[str, str] = {
 }
 
 
+#: The map index (``index.csv``): its own columns in Chinese (the counts take the headers
+#: of the indicator tables).
+INDEX_COLUMN_ZH: dict[str, str] = {"file": "文件", "kind": "地图类型", "level": "层级",
+                                   "area_id": "区域编号", "area_name": "区域名称",
+                                   "as_of": "数据日期"}
+
+
 def viz_text(zh: str, lang: Lang = "zh") -> str:
     """The text ``zh`` of a map, poster or page in ``lang`` (``{}`` placeholders kept).
 

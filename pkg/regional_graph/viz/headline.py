@@ -34,7 +34,7 @@ import pandas as pd
 
 from ..frames import safe_frame
 from ..graph import DateLike, RegionalGraph, as_date
-from ..vocab import Lang, viz_text
+from ..vocab import INDEX_COLUMN_ZH, Lang, column_label, viz_text
 
 if TYPE_CHECKING:
     from .maps import NetworkMap
@@ -42,7 +42,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 __all__ = ["HEADLINE", "ORG_CHART_HEADLINE", "apply_headline", "area_name",
-           "headline_counts", "index_table", "write_index_csv"]
+           "headline_counts", "index_columns", "index_table", "write_index_csv"]
 
 #: Map count key → (indicator column, Chinese text with ``{}`` for the number; English in
 #: :data:`regional_graph.vocab.VIZ_EN`): the title
@@ -241,9 +241,27 @@ def index_table(maps: Iterable[NetworkMap], *, files: Mapping[str, str] | None =
     return out.astype({c: "Int64" for c in present})
 
 
+def index_columns(lang: Lang = "zh") -> dict[str, str]:
+    """Column of :func:`index_table` → its header in ``index.csv``: in Chinese the headers
+    of the indicator tables for the counts (``indicators_<level>.csv``); in English the
+    column names.
+
+    Examples
+    --------
+    >>> cols = index_columns()
+    >>> cols["area_id"], cols["two_new"], cols["isolated"], index_columns("en")["isolated"]
+    ('区域编号', '两新组织数', '孤岛单位数', 'isolated')
+    """
+    spec = {**HEADLINE, **ORG_CHART_HEADLINE}
+    if lang == "en":
+        return {c: c for c in [*INDEX_COLUMN_ZH, *spec]}
+    return {**INDEX_COLUMN_ZH, **{k: column_label(col) for k, (col, _) in spec.items()}}
+
+
 def write_index_csv(maps: Sequence[NetworkMap], path: str | Path, *,
-                    files: Mapping[str, str] | None = None) -> Path:
-    """Write :func:`index_table` as ``path`` (UTF-8 with BOM, like the indicator tables).
+                    files: Mapping[str, str] | None = None, lang: Lang = "zh") -> Path:
+    """Write :func:`index_table` as ``path`` (UTF-8 with BOM, like the indicator tables),
+    headers in ``lang`` (:func:`index_columns`), formula-safe cells.
 
     Examples
     --------
@@ -252,9 +270,10 @@ def write_index_csv(maps: Sequence[NetworkMap], path: str | Path, *,
     >>> G = rg.datasets.load_sample_district()
     >>> out = pathlib.Path(tempfile.mkdtemp()) / "index.csv"
     >>> p = write_index_csv([maps.org_chart(G, "S01")], out)
-    >>> p.read_text(encoding="utf-8-sig").splitlines()[0][:45]
-    'file,kind,level,area_id,area_name,as_of,stree'
+    >>> p.read_text(encoding="utf-8-sig").splitlines()[0][:38]
+    '文件,地图类型,层级,区域编号,区域名称,数据日期,街道党工委数,社区党委数'
     """
     p = Path(path)
-    safe_frame(index_table(maps, files=files)).to_csv(p, index=False, encoding="utf-8-sig")
+    table = index_table(maps, files=files).rename(columns=index_columns(lang))
+    safe_frame(table).to_csv(p, index=False, encoding="utf-8-sig")
     return p

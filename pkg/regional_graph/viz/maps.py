@@ -2464,7 +2464,7 @@ def write_maps(  # noqa: PLR0913 (public: one keyword per option, as the `maps` 
     written["layout"] = layout_path
     files = {m.key: (f"{m.key}.html" if "html" in formats
                      else next((h for _, h in links.get(m.key, ())), m.key)) for m in maps}
-    written["index.csv"] = write_index_csv(maps, out / "index.csv", files=files)
+    written["index.csv"] = write_index_csv(maps, out / "index.csv", files=files, lang=lang)
     if "html" in formats and any(m.kind in ("street", "community") for m in maps):
         written["wall"] = write_wallscreen(maps, out / "wall.html", **(wall or {}))
     index = out / "index.html"
