@@ -875,7 +875,7 @@ VIZ_EN: dict[str, str] = {
     "楼栋 {} 个": "{} buildings",
     "{}：楼栋 {} 个、楼栋党小组 {} 个（合并显示）":
         "{}: {} buildings, {} building Party groups (merged)",
-    "楼栋党小组 {}": "Building Party groups: {}",
+    "楼栋党小组 {}": "Bldg Party groups: {}",
     "{}：楼栋党小组 {} 个（合并显示）": "{}: {} building Party groups (merged)",
     "单位 {} 个 · 需关注 {} 个": "{} organisations · {} need attention",
     "双击打开详图": "double-click to open the detailed map",
