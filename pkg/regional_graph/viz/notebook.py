@@ -11,11 +11,10 @@ Examples
 --------
 >>> import regional_graph as rg
 >>> from regional_graph.viz import maps
->>> G = rg.datasets.load_sample_district()
->>> m = maps.org_chart(G, "S01", as_of=rg.datasets.REFERENCE_DATE)
->>> snippet = repr_html(m)
->>> snippet.startswith("<iframe") and "srcdoc=" in snippet and "/tmp" not in snippet
-True
+>>> m = maps.org_chart(rg.datasets.load_tiny(), "S1", as_of=rg.datasets.REFERENCE_DATE)
+>>> snippet = repr_html(m)  # the whole page inline: no file path, no server
+>>> snippet[:7], snippet.count("srcdoc="), snippet.count("/tmp")
+('<iframe', 1, 0)
 """
 
 from __future__ import annotations
@@ -39,10 +38,10 @@ def repr_html(m: NetworkMap, *, height: int = 640) -> str:
     --------
     >>> import regional_graph as rg
     >>> from regional_graph.viz import maps
-    >>> G = rg.datasets.load_sample_district()
-    >>> m = maps.org_chart(G, "S01")
-    >>> html.unescape(repr_html(m).split('srcdoc="', 1)[1]).startswith("<!DOCTYPE html>")
-    True
+    >>> m = maps.org_chart(rg.datasets.load_tiny(), "S1")
+    >>> page = repr_html(m, height=400)
+    >>> page[:7], html.unescape(page.split('srcdoc="', 1)[1])[:15], "height:400px" in page
+    ('<iframe', '<!DOCTYPE html>', True)
     """
     page = m.to_html()
     return (f'<iframe title="{html.escape(m.title)}" srcdoc="{html.escape(page, quote=True)}" '
@@ -58,13 +57,13 @@ def to_pyvis(m: NetworkMap, *, height: str = "800px", width: str = "100%") -> Ne
     --------
     >>> import regional_graph as rg
     >>> from regional_graph.viz import maps
-    >>> G = rg.datasets.load_sample_district()
-    >>> m = maps.org_chart(G, "S01")
+    >>> m = maps.org_chart(rg.datasets.load_tiny(), "S1")  # 东街道: PS1, its committees, O1
     >>> net = to_pyvis(m)
-    >>> len(net.nodes) == len(m.nodes), net.nodes[0]["x"] == m.nodes[0]["x"]
-    (True, True)
-    >>> net.options.physics.enabled
-    False
+    >>> [(n["id"], n["label"]) for n in net.nodes]
+    [('PS1', '东街道党工委'), ('PC1', '东一社区党委'), ('PC2', '东二社区党委'), ('O1', '小岚中学')]
+    >>> same_place = [(n["x"], n["y"]) for n in net.nodes] == [(n["x"], n["y"]) for n in m.nodes]
+    >>> same_place, net.options.physics.enabled
+    (True, False)
     """
     from pyvis.network import Network
 

@@ -60,9 +60,11 @@ def configure_cjk_font() -> str | None:
 
     Examples
     --------
-    >>> family = configure_cjk_font()
-    >>> family is None or "CJK" in family or isinstance(family, str)
-    True
+    >>> family = configure_cjk_font()  # 'Noto Sans CJK SC' where fonts-noto-cjk is installed
+    >>> mpl.rcParams["font.sans-serif"][0] == family, mpl.rcParams["font.family"]
+    (True, ['sans-serif'])
+    >>> mpl.rcParams["axes.unicode_minus"]
+    False
     """
     from .fonts import matplotlib_cjk_family
 
