@@ -620,6 +620,40 @@ LABEL_ZH: dict[str, str] = {
     "ASSIGNED_TO": "资源对接",
 }
 
+#: The lines of the report summary (``regional_graph.export.report.summary_lines``): key →
+#: template per language, each filled from the same figures (rates as percentages).
+SUMMARY_LINES: dict[str, dict[Lang, str]] = {
+    "two_new": {
+        "zh": "两新组织 {two_new} 家，已覆盖 {covered_two_new} 家，覆盖率(全部) {rate_all}；"
+              "覆盖率(有党员) {rate_with_members}（{covered_with_members}/{with_members}）",
+        "en": "Two-new organisations (两新组织): {two_new}, covered {covered_two_new} — coverage "
+              "{rate_all} (all), {rate_with_members} (with Party members: "
+              "{covered_with_members}/{with_members})"},
+    "uncovered": {"zh": "未覆盖两新组织 {uncovered} 家{reason}",
+                  "en": "Uncovered (未覆盖): {uncovered}{reason}"},
+    "should_build": {"zh": "应建未建 {should_build} 家",
+                     "en": "Should build own branch (应建未建): {should_build}"},
+    "proposals": {"zh": "联建建议：{action}", "en": "Joint-branch proposals (联合建立): {action}"},
+    "isolated": {"zh": "孤岛驻区单位 {isolated} 家（共 {units} 家驻区单位）",
+                 "en": "Isolated resident units (孤岛单位): {isolated} of {units}"},
+    "dormant": {"zh": "休眠共建关系 {dormant} 条；无结对社区 {unpaired} 个",
+                "en": "Dormant ties (休眠共建): {dormant}; unpaired communities (无结对社区): "
+                      "{unpaired}"},
+    "district": {
+        "zh": "  {name}：覆盖率(全部) {rate_all}（{covered_two_new}/{two_new}），覆盖率(有党员) "
+              "{rate_with_members}（{covered_with_members}/{with_members}）",
+        "en": "  {name}: coverage {rate_all} (all, {covered_two_new}/{two_new}), "
+              "{rate_with_members} (with members, {covered_with_members}/{with_members})"},
+}
+#: A count of each value in a summary line: (one value, separator) per language.
+SUMMARY_COUNT: dict[Lang, tuple[str, str]] = {"zh": ("{value} {count}", "，"),
+                                              "en": ("{value}: {count}", ", ")}
+#: Counted column of a summary line → (around the counts, when there are none) per language.
+SUMMARY_COUNTS: dict[str, dict[Lang, tuple[str, str]]] = {
+    "reason": {"zh": ("（{}）", ""), "en": (" ({})", "")},
+    "action": {"zh": ("{}", "无"), "en": ("{}", "none")},
+}
+
 #: English word of booleans per language.
 _BOOL: dict[Lang, dict[bool, str]] = {"zh": {True: "是", False: "否"},
                                       "en": {True: "yes", False: "no"}}
@@ -747,6 +781,41 @@ def value_label(value: object, lang: Lang = "zh", column: str = "reason") -> obj
     if lang == "en" or not isinstance(value, str):
         return value
     return _VALUE_TABLES.get(column, VALUE_ZH).get(value, value)
+
+
+def summary_line(key: str, values: Mapping[str, object], lang: Lang = "zh") -> str:
+    """One line of the report summary (:data:`SUMMARY_LINES`) in ``lang``: rates (``rate_*``)
+    as percentages, value counts (a Series indexed by the ``reason`` or ``action`` codes) as
+    a list of fixed values.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> counts = pd.Series([3], index=pd.Index(["no covered_by link"], name="reason"))
+    >>> summary_line("uncovered", {"uncovered": 3, "reason": counts})
+    '未覆盖两新组织 3 家（无覆盖关系 3）'
+    >>> summary_line("uncovered", {"uncovered": 3, "reason": counts}, "en")
+    'Uncovered (未覆盖): 3 (no covered_by link: 3)'
+    >>> summary_line("proposals", {"action": counts.iloc[:0].rename_axis("action")})
+    '联建建议：无'
+    """
+    fields: dict[str, object] = {}
+    for name, value in values.items():
+        if isinstance(value, pd.Series):
+            item, sep = SUMMARY_COUNT[lang]
+            listed = sep.join(item.format(value=value_label(k, lang, name), count=int(n))
+                              for k, n in value.items())
+            around, none = SUMMARY_COUNTS[name][lang]
+            fields[name] = around.format(listed) if listed else none
+        elif name.startswith("rate_"):
+            fields[name] = _percent(value)
+        else:
+            fields[name] = value
+    return SUMMARY_LINES[key][lang].format(**fields)
+
+
+def _percent(x: object) -> str:
+    return "n/a" if x is None or pd.isna(x) else f"{100 * float(x):.1f} %"  # type: ignore[arg-type]
 
 
 def translate(df: pd.DataFrame, lang: Lang = "zh", *,
