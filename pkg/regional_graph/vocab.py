@@ -165,6 +165,8 @@ COLUMN_ZH: dict[str, str] = {
     "pairs_per_community": "平均每社区结对数",
     "unpaired_communities": "无结对社区数",
     "part_time_members": "兼职委员数",
+    "dormant_ties": "休眠共建关系数",
+    "expiring_ties": "30天内到期共建数",
     "member_records": "在职党员数",
     "members_reporting": "已报到党员数",
     "reporting_rate": "报到率",
@@ -326,6 +328,9 @@ COLUMN_DOC: dict[str, str] = {
     "pairs_per_community": "结对数 ÷ 社区数",
     "unpaired_communities": "没有任何有效结对的社区数",
     "part_time_members": "兼职委员人数(有效的兼职委员关系)",
+    "dormant_ties": "近 12 个月没有活动记录的有效共建关系数(结对、兼职委员、联席会)，"
+                    "按关系对象所在区域统计",
+    "expiring_ties": "30 天内(含统计日)到期的有效共建关系数，按关系对象所在区域统计",
     "member_records": "在职党员登记数",
     "members_reporting": "已到社区报到的在职党员数",
     "reporting_rate": "报到率 = 已报到党员数 ÷ 在职党员数",
@@ -489,6 +494,10 @@ COLUMN_DOC_EN: dict[str, str] = {
     "pairs_per_community": "pairings ÷ communities",
     "unpaired_communities": "communities without any live pairing",
     "part_time_members": "part-time committee members (live links)",
+    "dormant_ties": "live ties (pairing, part-time committee member, joint conference) with no "
+                    "activity in the last 12 months, counted in the area of the tie's target",
+    "expiring_ties": "live ties ending within 30 days (the day itself included), counted in "
+                     "the area of the tie's target",
     "member_records": "registered in-service Party members",
     "members_reporting": "in-service Party members who reported to their community",
     "reporting_rate": "reporting rate = members reporting ÷ in-service members",
