@@ -369,23 +369,7 @@ class Column:
         >>> AREAS.column("parent_id").expects_zh
         '已有区域的编号'
         """
-        if self.enum is not None:
-            return "以下之一：" + self.enum.describe_zh()
-        if self.dtype == "ref":
-            return "已有" + "或".join(LABEL_ZH[lbl] for lbl in self.refs) + "的编号"
-        if self.dtype in {"int", "float"}:
-            kind = "整数" if self.dtype == "int" else "数字"
-            if self.minimum is not None and self.maximum is not None:
-                return f"{self.minimum:g} 到 {self.maximum:g} 之间的{kind}"
-            if self.minimum is not None:
-                return f"不小于 {self.minimum:g} 的{kind}"
-            return kind
-        return {
-            "id": "非空编号，在所有表格中唯一",
-            "date": "日期，如 2024-03-01、2024/3/1 或 2024年3月1日",
-            "datetime": "日期和时间，如 2024-03-01 14:30（或只写日期）",
-            "bool": "是/否",
-        }.get(self.dtype, "文字")
+        return self._expects("zh")
 
     @property
     def expects(self) -> str:
@@ -398,23 +382,46 @@ class Column:
         >>> AREAS.column("level").expects.split(", ")[:3]
         ['one of district (区)', 'street (街道)', 'community (社区)']
         """
+        return self._expects("en")
+
+    def _expects(self, lang: str) -> str:
+        words = _EXPECTS[lang]
         if self.enum is not None:
-            return "one of " + self.enum.describe()
+            return words["enum"].format(
+                self.enum.describe_zh() if lang == "zh" else self.enum.describe())
         if self.dtype == "ref":
-            return "the id of an existing " + " or ".join(lbl.value for lbl in self.refs)
+            names = (LABEL_ZH[lbl] if lang == "zh" else lbl.value for lbl in self.refs)
+            return words["ref"].format(words["or"].join(names))
         if self.dtype in {"int", "float"}:
-            kind = "a whole number" if self.dtype == "int" else "a number"
+            kind = words[self.dtype]
             if self.minimum is not None and self.maximum is not None:
-                return f"{kind} from {self.minimum:g} to {self.maximum:g}"
+                return words["range"].format(kind=kind, low=self.minimum, high=self.maximum)
             if self.minimum is not None:
-                return f"{kind} ≥ {self.minimum:g}"
+                return words["minimum"].format(kind=kind, low=self.minimum)
             return kind
-        return {
-            "id": "a non-empty id, unique across all tables",
-            "date": "a date such as 2024-03-01, 2024/3/1 or 2024年3月1日",
-            "datetime": "a date and time such as 2024-03-01 14:30 (or a date)",
-            "bool": "是/否 or true/false",
-        }.get(self.dtype, "text")
+        return words.get(self.dtype, words["str"])
+
+
+#: The words of :attr:`Column.expects` (``en``) and :attr:`Column.expects_zh` (``zh``).
+_EXPECTS: dict[str, dict[str, str]] = {
+    "zh": {
+        "enum": "以下之一：{}", "ref": "已有{}的编号", "or": "或", "int": "整数", "float": "数字",
+        "range": "{low:g} 到 {high:g} 之间的{kind}", "minimum": "不小于 {low:g} 的{kind}",
+        "id": "非空编号，在所有表格中唯一",
+        "date": "日期，如 2024-03-01、2024/3/1 或 2024年3月1日",
+        "datetime": "日期和时间，如 2024-03-01 14:30（或只写日期）",
+        "bool": "是/否", "str": "文字",
+    },
+    "en": {
+        "enum": "one of {}", "ref": "the id of an existing {}", "or": " or ",
+        "int": "a whole number", "float": "a number",
+        "range": "{kind} from {low:g} to {high:g}", "minimum": "{kind} ≥ {low:g}",
+        "id": "a non-empty id, unique across all tables",
+        "date": "a date such as 2024-03-01, 2024/3/1 or 2024年3月1日",
+        "datetime": "a date and time such as 2024-03-01 14:30 (or a date)",
+        "bool": "是/否 or true/false", "str": "text",
+    },
+}
 
 
 @dataclass(frozen=True)

@@ -117,11 +117,13 @@ def write_report(G: RegionalGraph, out_dir: str | Path, *,
     Examples
     --------
     >>> import tempfile, regional_graph as rg
-    >>> G = rg.datasets.load_sample_district()
     >>> with tempfile.TemporaryDirectory() as tmp:
-    ...     paths = write_report(G, tmp, as_of=rg.datasets.REFERENCE_DATE)
-    ...     paths["uncovered"].read_text(encoding="utf-8-sig").split(",")[0]
-    '编号'
+    ...     paths = write_report(rg.datasets.load_tiny(), tmp, as_of="2026-10-01")
+    ...     lines = paths["uncovered"].read_text(encoding="utf-8-sig").splitlines()
+    >>> lines[0].split(",")[:4]
+    ['编号', '名称', '类型', '行业']
+    >>> lines[1]  # the three enterprises with no covering link: O6, O7, O8
+    'O6,西一软件,非公企业,软件,2,C3,西一社区,S2,西街道,无覆盖关系,,'
     """
     day = as_date(as_of)
     tables = report_tables(G, as_of=day, language=lang)
