@@ -14,12 +14,12 @@ areas, kinds, industries, counts, dates, reasons): no member, no personal column
 Examples
 --------
 >>> import regional_graph as rg
->>> G = rg.datasets.load_sample_district()
->>> d = dashboard_data(G, as_of=rg.datasets.REFERENCE_DATE)
->>> d["root"], d["areas"]["D01"]["name"], len(d["kpis"])
-('D01', '海岚区', 12)
->>> sorted(d["lists"])[:3]
-['dormant', 'expiring', 'isolated']
+>>> d = dashboard_data(rg.datasets.load_tiny(), as_of="2026-10-01")
+>>> d["root"], d["areas"]["D1"]["name"], [k["key"] for k in d["kpis"]][:3]
+('D1', '小岚区', ['rate_all', 'rate_with_members', 'uncovered'])
+>>> {key: [row[0] for row in attention["rows"]] for key, attention in d["lists"].items()}
+{'uncovered': ['O6', 'O7', 'O8'], 'should_build': ['O8'], 'isolated': ['O2'], \
+'unmet': ['Q3'], 'expiring': [], 'dormant': ['O1->PS1#6', 'O1->PS1#7'], 'unpaired': ['C2', 'C3']}
 """
 
 from __future__ import annotations
@@ -402,11 +402,13 @@ def dashboard_data(
 
     Examples
     --------
+    On 2023-01-01 only O3 of the six two-new organisations was covered (O4 and O5 from
+    2023-03-01):
+
     >>> import regional_graph as rg
-    >>> G = rg.datasets.load_sample_district()
-    >>> d = dashboard_data(G, as_of=rg.datasets.REFERENCE_DATE, compare="2025-10-01")
-    >>> d["meta"]["compare"], d["old"]["D01"]["rate_all"] is not None
-    ('2025-10-01', True)
+    >>> d = dashboard_data(rg.datasets.load_tiny(), as_of="2026-10-01", compare="2023-01-01")
+    >>> d["meta"]["compare"], d["old"]["D1"]["rate_all"], d["values"]["D1"]["rate_all"]
+    ('2023-01-01', 0.166667, 0.5)
     """
     t0 = time.perf_counter()
     day = as_date(as_of)
