@@ -25,7 +25,8 @@ import numpy as np
 import pandas as pd
 
 from ..graph import DateLike, RegionalGraph
-from .indicators import INDICATOR_ZH, indicators
+from ..vocab import column_label
+from .indicators import indicators
 
 __all__ = ["HEADLINE", "RATES", "TOTAL", "compare_districts"]
 
@@ -113,6 +114,6 @@ def compare_districts(
         out = pd.concat([out, extra.astype({c: out[c].dtype for c in columns
                                             if pd.api.types.is_integer_dtype(out[c].dtype)})])
     if chinese:
-        out = out.rename(columns=INDICATOR_ZH)
+        out = out.rename(columns=column_label)
         out.index.name = "编号"
     return out
