@@ -224,12 +224,14 @@ COLUMN_DOC: dict[str, str] = {
     "covered_by_level": "覆盖该单位的党组织层级",
     "two_new": "两新组织(非公企业、社会组织)总数",
     "covered_two_new": "有有效覆盖关系的两新组织数",
-    "uncovered": "没有有效覆盖关系的两新组织数 = 两新组织数 − 已覆盖数",
+    "uncovered": "没有有效覆盖关系的两新组织数(从未覆盖，或覆盖关系均已到期) = "
+                 "两新组织数 − 已覆盖数",
     "rate_all": "覆盖率(全部) = 已覆盖两新组织数 ÷ 两新组织数",
     "with_members": "党员数 ≥ 1 的两新组织数",
     "covered_with_members": "党员数 ≥ 1 且已覆盖的两新组织数",
     "rate_with_members": "覆盖率(有党员) = 有党员且已覆盖数 ÷ 有党员的两新组织数",
-    "should_build": "党员 ≥ 3 人而未单独建立党组织的两新组织数(应建未建)",
+    "should_build": "党员 ≥ 3 人而未单独建立党组织的两新组织数(应建未建；"
+                    "由联合党支部覆盖不算已建)",
     "proposal": "联建方案编号(同一编号的单位组成一个联合党支部)",
     "action": "建议的做法:加入现有联合党支部、新建联合党支部或暂无法联建",
     "distance_km": "直线距离(公里,无坐标时为空或按层级估计)",
@@ -278,7 +280,8 @@ COLUMN_DOC: dict[str, str] = {
     "priority": "需求优先级",
     "requested": "需求量",
     "served": "已满足的需求量",
-    "unmet": "未满足的需求量 = 需求量 − 已满足需求量",
+    "unmet": "未满足的需求量 = 需求量 − 已满足需求量(匹配只用同类别资源、不超过资源数量，"
+             "先按优先级满足最多需求，再就近、优先已结对单位)",
     "capacity": "资源可提供的数量",
     "used": "已分配出去的数量",
     "idle": "尚未分配的数量 = 供给量 − 已使用",
@@ -378,13 +381,15 @@ COLUMN_DOC_EN: dict[str, str] = {
     "covered_by_level": "level of the Party organisation covering it",
     "two_new": "two-new organisations (private enterprises and social organisations)",
     "covered_two_new": "two-new organisations with a live covering link",
-    "uncovered": "two-new organisations without a live covering link = two_new − covered",
+    "uncovered": "two-new organisations without a live covering link (never covered, or every "
+                 "covering link ended) = two_new − covered",
     "rate_all": "coverage (all) = covered two-new organisations ÷ two-new organisations",
     "with_members": "two-new organisations with at least 1 Party member",
     "covered_with_members": "two-new organisations with at least 1 Party member, covered",
     "rate_with_members": "coverage (with members) = covered with members ÷ with members",
     "should_build": "two-new organisations with ≥ 3 Party members and no own Party "
-                    "organisation (should build one)",
+                    "organisation (should build one; coverage by a joint branch does not "
+                    "count)",
     "proposal": "id of the joint-branch proposal (organisations with the same id form one "
                 "joint branch)",
     "action": "what to do: join an existing joint branch, form a new one, or none possible",
@@ -436,7 +441,9 @@ COLUMN_DOC_EN: dict[str, str] = {
     "priority": "priority of the demand",
     "requested": "quantity requested",
     "served": "quantity served",
-    "unmet": "quantity not served = requested − served",
+    "unmet": "quantity not served = requested − served (matching uses resources of the same "
+             "category up to their capacity, serves the most demand by priority first, then "
+             "the nearest and already paired units)",
     "capacity": "quantity the resource can provide",
     "used": "quantity assigned",
     "idle": "quantity not assigned = capacity − used",
