@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..graph import DateLike, RegionalGraph
+from ..vocab import Lang, viz_text
 
 if TYPE_CHECKING:
     from .maps import NetworkMap
@@ -129,6 +130,7 @@ def write_all(
     matching: Any = None,
     workers: int | None = None,
     prepare: Callable[[list[NetworkMap]], None] | None = None,
+    lang: Lang = "zh",
 ) -> tuple[list[NetworkMap], dict[str, Path], dict[str, list[tuple[str, str]]]]:
     """Build every map of :func:`~regional_graph.viz.maps.map_jobs` and write its HTML page
     and posters into ``out_dir``, in parallel; ``prepare`` (if given) may change the built
@@ -146,9 +148,9 @@ def write_all(
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     jobs = map_jobs(G, streets)
-    _base(G, as_of, include_personal, analyses, matching)  # computed once, shared by fork
+    _base(G, as_of, include_personal, analyses, matching, lang)  # once, shared by fork
     kw = {"as_of": as_of, "layout": layout, "include_personal": include_personal,
-          "analyses": analyses, "matching": matching}
+          "analyses": analyses, "matching": matching, "lang": lang}
     maps: list[NetworkMap] = parallel_map(_build, jobs, shared={"G": G, "kw": kw},
                                           workers=workers, desc="maps", unit="map",
                                           progress=progress)
@@ -177,6 +179,7 @@ def write_all(
         for key, path in done[m.key]:
             written[key] = path
             if key != m.key:
-                links.setdefault(m.key, []).append((f"海报 {path.suffix[1:].upper()}",
+                links.setdefault(m.key, []).append((viz_text("海报 {}", m.lang).format(
+                                                        path.suffix[1:].upper()),
                                                     path.name))
     return maps, written, links
