@@ -2080,14 +2080,12 @@ def all_maps(
     >>> all(m.street_id == "S01" for m in ms)
     True
     """
-    from ..progress import tqdm
+    from .batch import iter_maps
 
-    jobs = map_jobs(G, streets)
-    disable = None if progress is None else not progress  # None: on a terminal only
-    for kind, area in tqdm(jobs, desc="maps", unit="map", disable=disable):
-        yield build_map(G, kind, area, as_of=as_of, layout=layout,
-                        include_personal=include_personal, analyses=analyses,
-                        matching=matching)
+    yield from iter_maps(G, map_jobs(G, streets), workers=1, progress=progress,
+                         options={"as_of": as_of, "layout": layout,
+                                  "include_personal": include_personal,
+                                  "analyses": analyses, "matching": matching})
 
 
 def map_jobs(G: RegionalGraph, streets: Sequence[str] | None = None
@@ -2242,9 +2240,11 @@ def write_maps(
         layout_table(built).to_csv(layout_path, index=False, encoding="utf-8")
 
     maps, written, links = write_all(
-        G, out, as_of=as_of, layout=layout, include_personal=include_personal,
-        analyses=analyses, streets=streets, formats=formats, paper=paper, progress=progress,
-        matching=matching, workers=workers, prepare=keep_positions)
+        G, out, options={"as_of": as_of, "layout": layout,
+                         "include_personal": include_personal, "analyses": analyses,
+                         "matching": matching},
+        streets=streets, formats=formats, paper=paper, progress=progress, workers=workers,
+        prepare=keep_positions)
     written["layout"] = layout_path
     files = {m.key: (f"{m.key}.html" if "html" in formats
                      else next((h for _, h in links.get(m.key, ())), m.key)) for m in maps}
