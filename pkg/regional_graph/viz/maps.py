@@ -1003,12 +1003,14 @@ def _assemble(
         depth = _depth(parent_index)
         xy = tree_layout(parent_index, width=max(1000.0, 40.0 * leaves),
                          height=max(1500.0, 420.0 * depth))[:, ::-1].copy()
-    elif layout == "geo":
-        xy = _geo_positions(lat, lon, e_from, e_to, e_type, total)
     elif groups is not None:
         hw, hh = node_boxes(n_size, n_label)
+        start = _geo_start(layout, lat, lon, e_from, e_to, e_type, total)
         xy, centres, radii = cluster_layout(total, e_from, e_to, groups.of, hw, hh,
-                                            centre_group=groups.centre)
+                                            centre_group=groups.centre, start=start)
+    elif layout == "geo":
+        hw, hh = node_boxes(n_size, n_label)
+        xy = remove_overlaps(_geo_positions(lat, lon, e_from, e_to, e_type, total), hw, hh)
     else:
         hw, hh = node_boxes(n_size, n_label)
         xy = remove_overlaps(force_layout(total, e_from, e_to, seed=0), hw, hh)
@@ -1038,7 +1040,7 @@ def _assemble(
         if hide_fine and n_fine[i]:
             rec["fine"] = True
     regions: list[dict[str, Any]] = []
-    if groups is not None and parent_index is None and layout != "geo":
+    if groups is not None and parent_index is None:
         for g, name in enumerate(groups.names):
             members = np.flatnonzero(groups.of == g)
             if not len(members) or (g == groups.centre and not name):
@@ -1158,6 +1160,15 @@ def _subtitle(day: str, c: Mapping[str, int]) -> str:
         parts.append("需关注：" + "、".join(alerts))
     parts.append(f"共 {c['nodes']} 个节点")
     return " · ".join(parts)
+
+
+def _geo_start(layout: str, lat: np.ndarray, lon: np.ndarray, e_from: np.ndarray,
+               e_to: np.ndarray, e_type: np.ndarray, n: int) -> np.ndarray | None:
+    """The geographic positions a clustered ``"geo"`` map starts from (None: the force
+    layout, also when no node on the map has coordinates)."""
+    if layout != "geo" or not (np.isfinite(lat) & np.isfinite(lon)).any():
+        return None
+    return _geo_positions(lat, lon, e_from, e_to, e_type, n)
 
 
 def _geo_positions(lat: np.ndarray, lon: np.ndarray, e_from: np.ndarray, e_to: np.ndarray,
