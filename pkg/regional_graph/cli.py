@@ -243,7 +243,8 @@ def _cmd_maps(args: argparse.Namespace) -> int:
         files = write_maps(G, args.out, as_of=_as_of(args), layout=engine,
                            include_personal=args.include_personal, formats=formats,
                            paper=args.paper, layout_file=layout_file, workers=args.workers,
-                           wall={"interval": args.wall_interval, "order": args.wall_order})
+                           wall={"interval": args.wall_interval, "order": args.wall_order},
+                           shared_assets=args.shared_assets)
     except ValueError as exc:
         if layout_file is None or "布局文件" not in str(exc):
             raise
@@ -818,6 +819,10 @@ def _add_maps_parser(sub: Subparsers) -> None:
                     help="wall.html: seconds per map (default 30)")
     mp.add_argument("--wall-order", choices=("street", "attention"), default="street",
                     help="wall.html: street by street (default), or most attention first")
+    mp.add_argument("--shared-assets", action="store_true",
+                    help="one copy of the map script and of the font in OUT/assets/, linked "
+                         "by every page (much smaller for a city; copy the folder with the "
+                         "pages) instead of self-contained pages")
 
 
 def _add_demo_parser(sub: Subparsers) -> None:

@@ -35,7 +35,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-__all__ = ["default_workers", "iter_maps", "iter_parallel", "parallel_map", "write_all"]
+__all__ = ["default_workers", "iter_maps", "iter_parallel", "parallel_map", "write_all",
+           "write_assets"]
 
 _SHARED: dict[str, Any] = {}  # set in the parent before forking; read in the workers
 _FONT_SHARED_MAX_CHARS = 4000
@@ -149,7 +150,8 @@ def _write(m: NetworkMap) -> list[tuple[str, Path]]:
     out: Path = _SHARED["out"]
     done: list[tuple[str, Path]] = []
     if _SHARED["html"]:
-        done.append((m.key, m.write_html(out / f"{m.key}.html", font_css=_SHARED["css"])))
+        done.append((m.key, m.write_html(out / f"{m.key}.html", font_css=_SHARED["css"],
+                                         assets=_SHARED["assets"])))
     if _SHARED["posters"]:
         from .posters import write_poster
 
@@ -170,10 +172,13 @@ def write_all(
     progress: bool | None = None,
     workers: int | None = None,
     prepare: Callable[[list[NetworkMap]], None] | None = None,
+    shared_assets: bool = False,
 ) -> tuple[list[NetworkMap], dict[str, Path], dict[str, list[tuple[str, str]]]]:
     """Build every map of :func:`~regional_graph.viz.maps.map_jobs` (with ``options``, as
     :func:`iter_maps`) and write its HTML page and posters into ``out_dir``, in parallel;
     ``prepare`` (if given) may change the built maps in place before they are written.
+    With ``shared_assets`` the pages link one copy of vis-network and one font subset in
+    ``out_dir/assets/`` (see :func:`write_assets`) instead of embedding their own.
 
     Returns
     -------
@@ -190,8 +195,14 @@ def write_all(
     if prepare is not None:  # e.g. keep the positions of an earlier layout file
         prepare(maps)
     posters = [f for f in formats if f != "html"]
-    shared = {"out": out, "html": "html" in formats, "posters": posters, "paper": paper,
-              "css": _shared_css(maps) if "html" in formats else None}
+    html = "html" in formats
+    shared = {"out": out, "html": html, "posters": posters, "paper": paper, "css": None,
+              "assets": None}
+    if html and shared_assets:
+        write_assets(out / "assets", maps)
+        shared["assets"] = "assets/"
+    elif html:
+        shared["css"] = _shared_css(maps)
     if posters:
         from .posters import poster_family
 
@@ -209,6 +220,32 @@ def write_all(
                 links.setdefault(m.key, []).append((f"海报 {path.suffix[1:].upper()}",
                                                     path.name))
     return maps, written, links
+
+
+def write_assets(folder: str | Path, maps: Sequence[NetworkMap]) -> dict[str, Path]:
+    """Write the assets the pages of ``maps`` share: vis-network and one CJK font subset
+    holding every character they show (``@font-face`` CSS, the font inline), whatever
+    their number.
+
+    Examples
+    --------
+    >>> import tempfile, regional_graph as rg
+    >>> from regional_graph.viz import maps
+    >>> G = rg.datasets.load_tiny()
+    >>> out = write_assets(tempfile.mkdtemp(), [maps.community_map(G, "C1")])
+    >>> sorted(out), out["css"].read_text(encoding="utf-8").count("@font-face") <= 1
+    (['css', 'js'], True)
+    """
+    from .fonts import cjk_font_face_css
+    from .render import ASSET_CSS, ASSET_JS, UI_TEXT, vis_network_js
+
+    d = Path(folder)
+    d.mkdir(parents=True, exist_ok=True)
+    chars = set(UI_TEXT).union(*(set(m.text()) for m in maps))
+    js, css = d / ASSET_JS, d / ASSET_CSS
+    js.write_text(vis_network_js(), encoding="utf-8")
+    css.write_text(cjk_font_face_css("".join(sorted(chars))), encoding="utf-8")
+    return {"js": js, "css": css}
 
 
 def _shared_css(maps: Sequence[NetworkMap]) -> str | None:

@@ -232,7 +232,7 @@ class NetworkMap:
                         fields=("label", "title", "kind_zh")) \
             + "".join(str(r["name"]) for r in self.regions)
 
-    def to_html(self, *, font_css: str | None = None) -> str:
+    def to_html(self, *, font_css: str | None = None, assets: str | None = None) -> str:
         """The self-contained offline page.
 
         Parameters
@@ -240,6 +240,9 @@ class NetworkMap:
         font_css
             A ready ``@font-face`` rule covering :meth:`text` (e.g. one shared by many maps);
             default: a subset made for this page.
+        assets
+            Link the shared script and font of this folder (relative URL) instead of
+            embedding them (see :func:`~regional_graph.viz.render.render_map_html`).
 
         Examples
         --------
@@ -250,13 +253,15 @@ class NetworkMap:
         >>> page.startswith("<!DOCTYPE html>") and "RG CJK" in page
         True
         """
-        css = cjk_font_face_css(self.text()) if font_css is None else font_css
+        css = "" if assets is not None else (
+            cjk_font_face_css(self.text()) if font_css is None else font_css)
         return render_map_html(self.nodes, self.edges, title=self.title,
                                subtitle=self.subtitle, legend=self.legend,
                                filters=self.filters, font_css=css,
                                search_fields=_SEARCH_FIELDS,
                                filter_labels={"flag": "关注", "kind": "类型"},
-                               regions=self.regions, label_side=self.label_side)
+                               regions=self.regions, label_side=self.label_side,
+                               assets=assets)
 
     def _repr_html_(self) -> str:
         """Inline preview in Jupyter: the whole offline page in an ``iframe`` ``srcdoc``
@@ -272,7 +277,8 @@ class NetworkMap:
 
         return to_pyvis(self, **kwargs)
 
-    def write_html(self, path: str | Path, *, font_css: str | None = None) -> Path:
+    def write_html(self, path: str | Path, *, font_css: str | None = None,
+                   assets: str | None = None) -> Path:
         """Write :meth:`to_html` to ``path`` (UTF-8) and return the path.
 
         Examples
@@ -288,7 +294,7 @@ class NetworkMap:
         ('org_chart_S01.html', True, True)
         """
         p = Path(path)
-        p.write_text(self.to_html(font_css=font_css), encoding="utf-8")
+        p.write_text(self.to_html(font_css=font_css, assets=assets), encoding="utf-8")
         return p
 
 
@@ -2171,6 +2177,7 @@ def write_maps(
     workers: int | None = None,
     wall: Mapping[str, Any] | None = None,
     layout_file: str | Path | None = None,
+    shared_assets: bool = False,
 ) -> dict[str, Path]:
     """Write every map of the graph, an ``index.html`` linking them, ``index.csv`` (the
     headline counts of every map, equal to the indicator tables) and ``wall.html`` (the
@@ -2207,6 +2214,10 @@ def write_maps(
         ones are placed near their anchor without overlaps (see :func:`keep_layout`), so
         this year's map can be compared with last year's. The positions used are always
         written to ``layout.csv`` in ``out_dir``.
+    shared_assets
+        Write vis-network and one font subset once into ``out_dir/assets/`` and link them
+        from every page instead of embedding them in each (for a city: a tenth of the
+        size; the folder must be copied with the pages). Default: self-contained pages.
 
     Returns
     -------
@@ -2255,7 +2266,7 @@ def write_maps(
                          "include_personal": include_personal, "analyses": analyses,
                          "matching": matching},
         streets=streets, formats=formats, paper=paper, progress=progress, workers=workers,
-        prepare=keep_positions)
+        prepare=keep_positions, shared_assets=shared_assets)
     written["layout"] = layout_path
     files = {m.key: (f"{m.key}.html" if "html" in formats
                      else next((h for _, h in links.get(m.key, ())), m.key)) for m in maps}

@@ -20,6 +20,8 @@ import numpy as np
 from .fonts import FONT_STACK
 
 __all__ = [
+    "ASSET_CSS",
+    "ASSET_JS",
     "UI_TEXT",
     "VIS_NETWORK_VERSION",
     "map_text",
@@ -170,6 +172,7 @@ def render_map_html(
     filter_labels: Mapping[str, str] | None = None,
     regions: Sequence[Mapping[str, Any]] = (),
     label_side: str = "below",
+    assets: str | None = None,
 ) -> str:
     """Render a self-contained offline HTML network map.
 
@@ -203,6 +206,11 @@ def render_map_html(
         ``region`` field (index) counts its hidden label as "+N" on the region's name.
     label_side
         Preferred label spot: ``"below"`` the node (default) or ``"right"`` of it.
+    assets
+        A folder (relative URL ending in ``/``, e.g. ``"assets/"``) holding
+        :data:`ASSET_JS` and :data:`ASSET_CSS` (one copy of vis-network and one font subset
+        for a whole output folder): the page links them instead of embedding them, so it
+        is much smaller but needs that folder beside it. Default: self-contained.
 
     Notes
     -----
@@ -252,7 +260,7 @@ def render_map_html(
             for f, opts in filters.items()
         ],
         "searchFields": list(search_fields),
-        "hasFont": bool(font_css),
+        "hasFont": bool(font_css) or assets is not None,
         "regions": list(regions),
         "labelSide": label_side,
         "fineLabel": "显示网格、楼栋",
@@ -260,8 +268,11 @@ def render_map_html(
         "edges": edges,
     }
     esc_title, esc_sub = _esc(title), _esc(subtitle)
+    head, vis_js = _HEAD, vis_network_js()
+    if assets is not None:
+        head, vis_js, font_css = _linked_assets(assets, font_css)
     parts = [
-        _HEAD.replace("@@TITLE@@", esc_title),
+        head.replace("@@TITLE@@", esc_title),
         font_css,
         f"\n:root {{ --rg-stack: {FONT_STACK}; }}\n",
         _CSS,
@@ -270,12 +281,31 @@ def render_map_html(
         '<script type="application/json" id="rg-data">',
         _script_json(payload),
         "</script>\n<script>\n",
-        vis_network_js(),
+        vis_js,
         "\n</script>\n<script>\n",
         _APP_JS,
         "</script>\n</body>\n</html>\n",
     ]
     return "".join(parts)
+
+
+#: File names of the shared assets of an output folder (see ``render_map_html(assets=)``).
+ASSET_JS = "vis-network.min.js"
+ASSET_CSS = "rg-cjk.css"
+
+
+def _linked_assets(folder: str, font_css: str) -> tuple[str, str, str]:
+    """The head (its policy also allowing scripts and styles from local files), the
+    script body and the font CSS of a page that links the shared assets in ``folder``."""
+    if any(c in folder for c in "\"'<>") or "//" in folder or ":" in folder:
+        raise ValueError(f"`assets` must be a relative folder URL, got {folder!r}")
+    head = _HEAD.replace("script-src 'unsafe-inline'; style-src 'unsafe-inline';",
+                         "script-src 'unsafe-inline' 'self' file:; "
+                         "style-src 'unsafe-inline' 'self' file:;")
+    assert head != _HEAD, "the page's security policy changed"
+    head = head.replace("<style>\n", f'<link rel="stylesheet" href="{folder}{ASSET_CSS}">\n'
+                        f'<script src="{folder}{ASSET_JS}"></script>\n<style>\n')
+    return head, "", ""
 
 
 def write_map_html(path: str | Path, html_text: str) -> Path:
