@@ -139,13 +139,15 @@ def tiny_dir(raw_tables: dict[str, pd.DataFrame], write_csv: Callable[..., Path]
 
 #: Markers of tests that need a real outside part (registered in pyproject.toml). The fast
 #: subset (CONTRIBUTING.md): ``-m "not chromium and not neo4j and not libreoffice and not
-#: notebooks"``. They are set here, from where a test lives, not on each test:
+#: notebooks and not gephi"``. They are set here, from where a test lives, not on each test:
 #: * ``chromium`` — the test module drives headless Chromium through ``tests/browser.py``;
 #: * ``neo4j`` — ``tests/store/`` and the local server's tests (Java, a Bolt server);
 #: * ``libreoffice`` — a test whose name says it (``…_libreoffice…``) converts with soffice;
-#: * ``notebooks`` — ``tests/test_notebooks.py`` executes the notebooks (Jupyter kernel).
+#: * ``notebooks`` — ``tests/test_notebooks.py`` executes the notebooks (Jupyter kernel);
+#: * ``gephi`` — ``tests/test_gephi.py`` opens exported files with the Gephi toolkit (Java).
 NEO4J_FILES = {"test_local_server.py"}
 NOTEBOOK_FILES = {"test_notebooks.py"}
+GEPHI_FILES = {"test_gephi.py"}
 
 
 def _needs(item: pytest.Item) -> set[str]:
@@ -161,11 +163,14 @@ def _needs(item: pytest.Item) -> set[str]:
         needs.add("libreoffice")
     if path.name in NOTEBOOK_FILES:
         needs.add("notebooks")
+    if path.name in GEPHI_FILES:
+        needs.add("gephi")
     return needs
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Mark the tests that need Chromium, Neo4j (Java), LibreOffice or a notebook kernel."""
+    """Mark the tests that need Chromium, Neo4j (Java), LibreOffice, a notebook kernel or the
+    Gephi toolkit (Java)."""
     for item in items:
         for name in sorted(_needs(item)):
             item.add_marker(name)

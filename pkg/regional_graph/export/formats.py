@@ -11,8 +11,8 @@ the files back with the same nodes, edges and attributes.
   (``Area``, ``PartyOrg``, …), edge attribute ``type`` its relationship type.
 * ``gexf`` — one ``.gexf`` file for Gephi: the GEXF label is the node's display name (its id
   when it has none), the label (``Area``, …) is the attribute ``node_label``, the
-  relationship type the edge attribute ``rel_type``, and ``start``/``end`` of a link its
-  time interval (Gephi's timeline).
+  relationship type the edge attribute ``rel_type`` and the edge's ``kind`` (Gephi's edge
+  type), and ``start``/``end`` of a link its time interval (Gephi's timeline).
 * ``parquet`` — a folder with one ``<table>.parquet`` per template table.
 * ``neo4j-import`` — a folder of CSV files in the layout ``neo4j-admin database import``
   expects (``id:ID(Area)``, ``:LABEL``, ``:START_ID(Organization)``, ``:END_ID(PartyOrg)``,
@@ -202,8 +202,8 @@ def write_graphml(G: RegionalGraph, path: str | Path, *, include_personal: bool 
 def write_gexf(G: RegionalGraph, path: str | Path, *, include_personal: bool = False) -> Path:
     """Write GEXF 1.2 for Gephi: the GEXF label is the display name, the node's label
     (``Area``, …) the attribute ``node_label``, the relationship type the edge attribute
-    ``rel_type``; a link's ``start``/``end`` are its GEXF time interval (Gephi's timeline
-    shows the network as of any day).
+    ``rel_type`` and the edge's ``kind`` (Gephi's edge type); a link's ``start``/``end``
+    are its GEXF time interval (Gephi's timeline shows the network as of any day).
 
     Examples
     --------
@@ -215,7 +215,7 @@ def write_gexf(G: RegionalGraph, path: str | Path, *, include_personal: bool = F
     >>> g.nodes["D01"]["label"], g.nodes["D01"]["node_label"]
     ('海岚区', 'Area')
     """
-    import networkx as nx
+    from networkx.readwrite.gexf import GEXFWriter
 
     g = plain_networkx(G, include_personal=include_personal)
     for nid, data in g.nodes(data=True):
@@ -223,9 +223,15 @@ def write_gexf(G: RegionalGraph, path: str | Path, *, include_personal: bool = F
         data["label"] = str(data.get("name", nid))
     for *_, data in g.edges(data=True):  # GEXF's own edge `type` is directed/undirected
         data["rel_type"] = data.pop("type")
+    writer = GEXFWriter(encoding="utf-8", prettyprint=True, version="1.2draft")
+    writer.add_graph(g)
+    # the edge's `kind` is Gephi's edge type: links of different types between the same two
+    # nodes stay apart under Gephi's default merge strategy instead of being summed into one
+    for edge, (*_, data) in zip(writer.xml.iter("edge"), g.edges(data=True), strict=True):
+        edge.set("kind", data["rel_type"])  # the writer wrote the edges in this order
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    nx.write_gexf(g, path, version="1.2draft")
+    writer.write(path)
     return path
 
 
