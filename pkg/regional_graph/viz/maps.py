@@ -1245,7 +1245,7 @@ def _geo_positions(lat: np.ndarray, lon: np.ndarray, e_from: np.ndarray, e_to: n
 
 
 def _area_code(G: RegionalGraph, area_id: str, level: str) -> int:
-    code = int(G.codes([area_id])[0])
+    code = _area_codes(G).get(str(area_id), -1)
     arng = G.label_range(Label.AREA)
     if code < arng.start or code >= arng.stop:
         raise KeyError(f"`{level}_id` {area_id!r} is not an area of this graph")
@@ -1253,6 +1253,16 @@ def _area_code(G: RegionalGraph, area_id: str, level: str) -> int:
     if actual != level:
         raise ValueError(f"`{level}_id` {area_id!r} is a {actual}, expected a {level}")
     return code
+
+
+def _area_codes(G: RegionalGraph) -> dict[str, int]:
+    """Area id → node code, built once per graph: ``G.codes`` hashes every id of the graph
+    on each call (0.1 s at city scale, once per map of 1,400)."""
+    def compute() -> dict[str, int]:
+        arng = G.label_range(Label.AREA)
+        return {str(i): arng.start + k for k, i in enumerate(G.ids[arng].tolist())}
+
+    return G.memo((_KEY, "area_codes"), compute)
 
 
 def _check_layout(layout: str) -> None:
