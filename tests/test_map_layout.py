@@ -142,3 +142,18 @@ def test_cli_layout_file_errors(tmp_path: Path, capsys: pytest.CaptureFixture[st
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(pytest.main([__file__]))
+
+
+def test_layout_file_is_formula_safe_and_reads_back(tmp_path: Path) -> None:
+    """An id a spreadsheet would run (``=X``, ``-1a``) is written as ``'=X`` and read back as
+    ``=X``; a number-like id (``-3``) is left alone."""
+    from regional_graph.frames import safe_frame
+
+    t = pd.DataFrame({"map": ["community_C1"] * 3, "id": ["=X", "-1a", "-3"],
+                      "x": [1.0, 2.0, 3.0], "y": [-1.0, -2.0, -3.0]})
+    p = tmp_path / "layout.csv"
+    safe_frame(t).to_csv(p, index=False)
+    assert p.read_text(encoding="utf-8").splitlines()[1:3] == [
+        "community_C1,'=X,1.0,-1.0", "community_C1,'-1a,2.0,-2.0"]
+    assert maps.read_layout(p) == {"community_C1": {"=X": (1.0, -1.0), "-1a": (2.0, -2.0),
+                                                    "-3": (3.0, -3.0)}}

@@ -56,6 +56,13 @@ def second_out(second: rg.RegionalGraph, tmp_path_factory: pytest.TempPathFactor
     return out
 
 
+def read_index(path: Path) -> pd.DataFrame:
+    """``index.csv`` (Chinese headers) with the column names of ``headline.index_table``."""
+    back = {v: k for k, v in headline.index_columns().items()}
+    return pd.read_csv(path, encoding="utf-8-sig", dtype={"区域编号": str},
+                       keep_default_na=False).rename(columns=back)
+
+
 def _brute_counts(G: rg.RegionalGraph, level: str) -> pd.DataFrame:
     """Two-new organisations and resident units per area, straight from the tables (the
     organisation's area_id walked up parent_id), not through the library's code."""
@@ -119,8 +126,11 @@ def test_index_equals_indicator_tables_sample(sample_index: pd.DataFrame,
 
 def test_index_csv_written_equals_indicator_tables_second_district(
         second_out: Path, second: rg.RegionalGraph) -> None:
-    index = pd.read_csv(second_out / "index.csv", encoding="utf-8-sig",
-                        dtype={"area_id": str}, keep_default_na=False)
+    header = pd.read_csv(second_out / "index.csv", encoding="utf-8-sig", nrows=0)
+    assert list(header.columns[:6]) == ["文件", "地图类型", "层级", "区域编号", "区域名称",
+                                        "数据日期"]
+    assert "两新组织数" in header.columns  # the indicator tables' own header
+    index = read_index(second_out / "index.csv")
     assert _check_index(index, second) == 20 + 4 + 1
     assert set(index["file"]) <= {p.name for p in second_out.iterdir()}
     assert set(index["as_of"]) == {DAY.isoformat()}
@@ -225,6 +235,6 @@ def test_cli_maps_quiet_with_index_and_wall(tiny_dir: Path, tmp_path: Path,
                          "--workers", "1", "--wall-interval", "10"]) == 0
     assert not [r for r in caplog.records if r.name.startswith("fontTools")
                 and r.levelno < logging.WARNING]
-    index = pd.read_csv(out / "index.csv", encoding="utf-8-sig")
+    index = read_index(out / "index.csv")
     assert {"community_C1.html", "street_S1.html"} <= set(index["file"])
     assert '"interval": 10' in (out / "wall.html").read_text(encoding="utf-8")

@@ -244,7 +244,7 @@ def _cmd_maps(args: argparse.Namespace) -> int:
                            include_personal=args.include_personal, formats=formats,
                            paper=args.paper, layout_file=layout_file, workers=args.workers,
                            wall={"interval": args.wall_interval, "order": args.wall_order},
-                           shared_assets=args.shared_assets)
+                           lang=_lang(args), shared_assets=args.shared_assets)
     except ValueError as exc:
         if layout_file is None or "布局文件" not in str(exc):
             raise
@@ -428,11 +428,12 @@ def _demo_steps(lang: Lang = "zh"
         from .viz.posters import write_posters
 
         matching = shared.get("matching")
-        files = write_maps(G, target, as_of=as_of, progress=False, matching=matching)
+        files = write_maps(G, target, as_of=as_of, progress=False, matching=matching,
+                           lang=lang)
         first = sorted(k for k in files if k.startswith("street_"))[:1]
         if first:  # posters of one street only, to keep the demo fast
             sid = first[0].removeprefix("street_")
-            write_posters([street_map(G, sid, as_of=as_of, matching=matching)],
+            write_posters([street_map(G, sid, as_of=as_of, matching=matching, lang=lang)],
                           target / "posters", formats=("pdf", "png"), dpi=100)
         return files["index"]
 
@@ -823,6 +824,10 @@ def _add_maps_parser(sub: Subparsers) -> None:
                     help="one copy of the map script and of the font in OUT/assets/, linked "
                          "by every page (much smaller for a city; copy the folder with the "
                          "pages) instead of self-contained pages")
+    mp.add_argument("--lang", choices=("zh", "en"), default="zh",
+                    help="language of the maps' texts (titles, legends, tooltips, buttons, "
+                         "posters, index and wall pages; default zh: Chinese); names stay "
+                         "as in the data")
 
 
 def _add_demo_parser(sub: Subparsers) -> None:

@@ -793,3 +793,170 @@ def translate(df: pd.DataFrame, lang: Lang = "zh", *,
 
 def _has_named_index(df: pd.DataFrame) -> bool:
     return any(n is not None for n in df.index.names)
+
+
+# --------------------------------------------------------------------------------------------
+# maps, posters and their pages (regional_graph.viz)
+# --------------------------------------------------------------------------------------------
+
+#: Every fixed text of the wall maps, posters, wall screen and index pages, keyed by its
+#: Chinese (the default, what the pages show under ``lang="zh"``) → English. ``{}`` stands
+#: for a number or a name. The display names of the schema's codes that maps show (levels,
+#: kinds, categories, priorities) are keys too.
+VIZ_EN: dict[str, str] = {
+    # node kinds (schema.NODE_STYLE) and the schema's display names
+    "市": "City", "区": "District", "街道": "Street", "社区": "Community", "网格": "Grid",
+    "楼栋": "Building", "党组织": "Party organisation", "驻区单位": "Resident unit",
+    "非公企业": "Private enterprise", "社会组织": "Social organisation",
+    "其他单位": "Other organisation", "资源": "Resource", "需求": "Demand",
+    "区委": "District Party committee", "街道党工委": "Street Party working committee",
+    "社区党委": "Community Party committee", "网格党支部": "Grid Party branch",
+    "楼栋党小组": "Building Party group", "单位党组织": "Unit Party organisation",
+    "独立党支部": "Independent Party branch", "联合党支部": "Joint Party branch",
+    "行业党委": "Industry Party committee",
+    "机关": "Government agency", "学校": "School", "医院": "Hospital",
+    "国有企业": "State-owned enterprise", "科研院所": "Research institute",
+    "驻军": "Military unit", "事业单位": "Public institution",
+    "物业公司": "Property company", "业主委员会": "Owners' committee",
+    "居民委员会": "Residents' committee",
+    "场地": "venues", "医疗": "medical care", "法律": "legal aid", "教育": "education",
+    "文体": "culture & sports", "养老": "elderly care", "托育": "childcare",
+    "志愿服务": "volunteering", "资金": "funds", "就业": "employment", "物业": "property",
+    "平安": "safety", "其他": "Other",
+    "高": "high", "中": "medium", "低": "low",
+    # relationships (edges) and tie states
+    "区域隶属": "Area hierarchy", "党组织隶属": "Party hierarchy",
+    "党组织领导": "Party org leads area", "所在单位": "Host unit", "位于": "Located in",
+    "党组织覆盖": "Party coverage", "结对共建": "Pairing (joint building)",
+    "兼职委员": "Part-time committee member", "联席会成员": "Joint-conference member",
+    "提供资源": "Offers resource", "提出需求": "Raises demand", "认领匹配": "Matched",
+    "共建关系（线宽 = 条数）": "Ties (width = count)", "已到期的关系": "Expired tie",
+    "休眠关系（12 个月无活动）": "Dormant tie (no activity for 12 months)",
+    "即将到期（30 天内）": "Expiring (within 30 days)",
+    "休眠关系": "Dormant ties", "即将到期": "Expiring", "已到期的关系 ": "Expired ties ",
+    # flags
+    "未覆盖": "Uncovered", "应建未建": "Should build", "孤立单位": "Isolated unit",
+    "无结对社区": "Unpaired community", "未满足需求": "Unmet demand",
+    "需关注（黑色虚线框，原因见提示）": "Needs attention (black dashed border; reason in tooltip)",
+    "需关注（黑色虚线框，编号见下方脚注）": "Needs attention (see the footnotes)",
+    "需关注（编号与图中黑色虚线框节点对应）":
+        "Needs attention (numbers match the dashed nodes)",
+    "……另有 {} 项，见网页版地图的提示": "… {} more: see the tooltips of the web map",
+    "关注": "Attention", "类型": "Type", "区县": "District",
+    # tooltips
+    "社区：": "Community: ", "街道：": "Street: ", "层级：": "Level: ", "编号：": "ID: ",
+    "类型：": "Type: ", "行业：": "Industry: ", "资源：": "Resource: ", "需求：": "Demand: ",
+    "数量：": "Quantity: ", "提供方：": "Provider: ", "优先级：": "Priority: ",
+    "需求方：": "Requester: ", "形式：": "Form: ", "备注：": "Note: ",
+    "居住党员：": "Resident members: ", "党员名单：": "Members: ",
+    "驻区单位 {} 个": "{} resident units", "两新组织 {} 个": "{} two-new organisations",
+    "资源 {} 项": "{} resources", "需求 {} 项": "{} demands",
+    "在职党员报到 {} 人": "{} in-service members reporting", "党员 {} 人": "{} Party members",
+    "职工 {} 人": "{} employees", "资源·": "Resource · ", "需求·": "Demand · ",
+    "已到期：{}": "Expired: {}", "期限：{} 至 {}": "Term: {} to {}", "数量 {}": "Quantity {}",
+    "未覆盖：党组织覆盖关系已于 {} 到期": "Uncovered: Party coverage expired on {}",
+    "未覆盖：没有党组织覆盖（无覆盖关系）": "Uncovered: no Party organisation covers it",
+    "应建未建：党员 {} 人，未单独建立党组织":
+        "Should build: {} Party members but no Party organisation of its own",
+    "孤立单位：共建关系均已到期（最后到期 {}）":
+        "Isolated unit: every tie has expired (last on {})",
+    "孤立单位：没有共建、兼职委员或联席会关系":
+        "Isolated unit: no pairing, part-time seat or joint-conference membership",
+    "无结对：结对共建均已到期（最后到期 {}）": "Unpaired: every pairing has expired (last on {})",
+    "无结对：没有单位与本社区结对共建": "Unpaired: no unit is paired with this community",
+    "未满足需求：需要 {}，已认领 {}": "Unmet demand: needs {}, {} claimed",
+    "未满足需求：本街道没有{}类资源": "Unmet demand: no {} resource in this street",
+    "未满足需求：全区没有{}类资源": "Unmet demand: no {} resource in the district",
+    "休眠：12 个月内无活动（最近活动 {}）": "Dormant: no activity for 12 months (last on {})",
+    "休眠：没有活动记录": "Dormant: no activity recorded",
+    "即将到期：还剩 {} 天（{}）": "Expiring: {} days left ({})",
+    "共建关系 {} 条（结对、兼职委员、联席会）":
+        "{} ties (pairings, part-time seats, joint conference)",
+    "楼栋 {} 个": "{} buildings",
+    "{}：楼栋 {} 个、楼栋党小组 {} 个（合并显示）":
+        "{}: {} buildings, {} building Party groups (merged)",
+    "楼栋党小组 {}": "Bldg Party groups: {}",
+    "{}：楼栋党小组 {} 个（合并显示）": "{}: {} building Party groups (merged)",
+    "单位 {} 个 · 需关注 {} 个": "{} organisations · {} need attention",
+    "双击打开详图": "double-click to open the detailed map",
+    "跨区域联系 {} 条：{}": "{} ties across areas: {}",
+    "结对共建 {}": "pairings {}", "兼职委员 {}": "part-time seats {}",
+    "联席会 {}": "joint conference {}", "跨区域党组织覆盖 {}": "coverage across areas {}",
+    # titles, groups and title blocks
+    "{}区域化党建资源网络图": "{}: regional Party-building resource network",
+    "{}区域化党建资源网络总览图": "{}: regional Party-building network overview",
+    "{}区域化党建资源网络总览图（按街道、社区汇总）":
+        "{}: regional Party-building network overview (by street and community)",
+    "{}党组织架构图（含大工委、大党委）":
+        "{}: Party organisation chart (with the joint Party committees)",
+    "{}党组织架构图": "{}: Party organisation chart",
+    "全区": "Whole district", "、": ", ", "{}（{}）": "{} ({})",
+    "两新组织": "Two-new organisations", "外部共建方": "Partners from elsewhere",
+    "网格与楼栋": "Grids and buildings", "其他街道": "Other streets",
+    "{}（单位 {} · 需关注 {}）": "{} ({} organisations · {} need attention)",
+    "{}（需关注 {}）": "{} ({} need attention)", "{}（街道 {} 个）": "{} ({} streets)",
+    "数据日期 {}": "As of {}",
+    "单位 {} 个（驻区单位 {}、两新组织 {}）":
+        "{} organisations ({} resident units, {} two-new organisations)",
+    "党组织 {} 个": "{} Party organisations", "共建关系 {} 条": "{} ties",
+    "需关注：": "Needs attention: ", "共 {} 个节点": "{} nodes", "图中 {} 个节点": "{} nodes drawn",
+    "{} {}": "{} {}", "{} {} 个": "{}: {}", "楼栋党小组 {} 个（按网格合并）":
+        "{} building Party groups (merged by grid)",
+    "兼职委员 {} 名": "{} part-time committee members",
+    "联席会成员单位 {} 个": "{} joint-conference member units",
+    "共建协议 {} 项": "{} agreements", "党组织 {} 个 ": "{} Party organisations ",
+    "街道党工委 {} 个": "{} street Party working committees",
+    "社区党组织 {} 个": "{} community Party organisations",
+    "网格党支部 {} 个": "{} grid Party branches", "楼栋党小组 {} 个": "{} building Party groups",
+    "未覆盖 {}": "uncovered {}", "应建未建 {}": "should build {}", "孤立单位 {}": "isolated {}",
+    "无结对社区 {}": "unpaired {}", "未满足需求量 {}": "unmet demand {}",
+    # index page, wall screen, posters
+    "区域化党建资源网络图": "Regional Party-building resource network",
+    "区域化党建": "Regional Party building", "{} · 资源网络图": "{} · resource network maps",
+    "{} 个节点": "{} nodes", "社区（{} 个）": "Communities ({})",
+    "数据日期 {} · 共 {} 张图": "As of {} · {} maps", "共 {} 张图": "{} maps",
+    "海报 {}": "Poster {}", "区域化党建资源网络图 · 大屏轮播":
+        "Regional Party-building resource network · wall screen",
+    "图例": "Legend", "分组": "Group", "同类节点": "Nodes of one kind",
+    "社区（圈内为该社区的单位）": "Community (its units inside the circle)",
+    "街道（圈内为该街道的社区）": "Street (its communities inside the circle)",
+    "图中另有 {} 个名称因篇幅未标注（+N 为该圈内未标注的名称数；网页版地图放大后显示）":
+        "{} more names not printed for lack of room (+N: names left out in that circle; "
+        "zoom in on the web map to see them)",
+    "数据日期 {} · regional_graph": "As of {} · regional_graph",
+    # page interface (search, buttons, status line)
+    "搜索名称或关键词…": "Search names or keywords…", "清除": "Clear", "全图": "Fit",
+    "地图加载失败: ": "The map failed to load: ", "共 ": "", " 个节点": " nodes",
+    "显示 ": "Showing ", "（另有 ": " (",
+    " 个名称，放大后显示）": " more names: zoom in to see them)",
+    "未找到：": "Not found: ", "找到 ": "Found ", " 个（": " (", "）：": "): ",
+    "：": ": ", "；": "; ", "【{}】": "[{}]", "全部": "All",
+    "显示网格、楼栋": "Show grids and buildings",
+    "（双击打开详图）": " (double-click to open the detailed map)",
+    "暂停 · ": "Paused · ", "第 ": "Map ", " 张 · ": " · ", " · 数据日期 ": " · as of ",
+}
+
+
+#: The map index (``index.csv``): its own columns in Chinese (the counts take the headers
+#: of the indicator tables).
+INDEX_COLUMN_ZH: dict[str, str] = {"file": "文件", "kind": "地图类型", "level": "层级",
+                                   "area_id": "区域编号", "area_name": "区域名称",
+                                   "as_of": "数据日期"}
+
+
+def viz_text(zh: str, lang: Lang = "zh") -> str:
+    """The text ``zh`` of a map, poster or page in ``lang`` (``{}`` placeholders kept).
+
+    Examples
+    --------
+    >>> viz_text("未覆盖", "en"), viz_text("未覆盖")
+    ('Uncovered', '未覆盖')
+    >>> viz_text("{}区域化党建资源网络图", "en").format("海岚区")
+    '海岚区: regional Party-building resource network'
+    """
+    if lang == "zh":
+        return zh
+    try:
+        return VIZ_EN[zh]
+    except KeyError:
+        raise KeyError(f"no English for the map text {zh!r}: add it to vocab.VIZ_EN") from None

@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..graph import RegionalGraph
+from ..vocab import viz_text
 
 if TYPE_CHECKING:
     from .maps import NetworkMap
@@ -114,7 +115,7 @@ def iter_maps(G: RegionalGraph, jobs: Sequence[tuple[str, str]], *,
     """The maps of ``jobs`` (``(kind, area)`` of :func:`~regional_graph.viz.maps.map_jobs`)
     in job order: the per-graph map data computed once, then each map built by
     :func:`~regional_graph.viz.maps.build_map` with ``options`` (``as_of``, ``layout``,
-    ``include_personal``, ``analyses``, ``matching``), in ``workers`` processes. The one
+    ``include_personal``, ``analyses``, ``matching``, ``lang``), in ``workers`` processes. The one
     loop over the jobs, used by :func:`write_all` and
     :func:`~regional_graph.viz.maps.all_maps`.
 
@@ -129,8 +130,9 @@ def iter_maps(G: RegionalGraph, jobs: Sequence[tuple[str, str]], *,
     from .maps import _base
 
     kw = {"as_of": None, "layout": "force", "include_personal": False, "analyses": True,
-          "matching": None, **options}
-    _base(G, kw["as_of"], kw["include_personal"], kw["analyses"], kw["matching"])  # shared
+          "matching": None, "lang": "zh", **options}
+    _base(G, kw["as_of"], kw["include_personal"], kw["analyses"], kw["matching"],
+          kw["lang"])  # once, shared by fork
     yield from iter_parallel(_build, jobs, shared={"G": G, "kw": kw}, workers=workers,
                              desc="maps", unit="map", progress=progress)
 
@@ -217,7 +219,8 @@ def write_all(
         for key, path in done[m.key]:
             written[key] = path
             if key != m.key:
-                links.setdefault(m.key, []).append((f"海报 {path.suffix[1:].upper()}",
+                links.setdefault(m.key, []).append((viz_text("海报 {}", m.lang).format(
+                                                        path.suffix[1:].upper()),
                                                     path.name))
     return maps, written, links
 

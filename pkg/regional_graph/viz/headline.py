@@ -32,17 +32,20 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from ..frames import safe_frame
 from ..graph import DateLike, RegionalGraph, as_date
+from ..vocab import INDEX_COLUMN_ZH, Lang, column_label, viz_text
 
 if TYPE_CHECKING:
     from .maps import NetworkMap
 
 log = logging.getLogger(__name__)
 
-__all__ = ["HEADLINE", "ORG_CHART_HEADLINE", "apply_headline", "headline_counts",
-           "index_table", "write_index_csv"]
+__all__ = ["HEADLINE", "ORG_CHART_HEADLINE", "apply_headline", "area_name",
+           "headline_counts", "index_columns", "index_table", "write_index_csv"]
 
-#: Map count key → (indicator column, Chinese text with ``{}`` for the number): the title
+#: Map count key → (indicator column, Chinese text with ``{}`` for the number; English in
+#: :data:`regional_graph.vocab.VIZ_EN`): the title
 #: block of street, community and district maps, in this order. ``unmet`` (demand quantity
 #: not served) only when a matching result is given.
 HEADLINE: dict[str, tuple[str, str]] = {
@@ -134,15 +137,19 @@ def headline_counts(
             if col in rows.columns}
 
 
-def _subtitle(as_of: str, kind: str, counts: Mapping[str, int], nodes: int) -> str:
+def _subtitle(as_of: str, kind: str, counts: Mapping[str, int], nodes: int,
+              lang: Lang = "zh") -> str:
+    def t(zh: str) -> str:
+        return viz_text(zh, lang)
+
     spec = ORG_CHART_HEADLINE if kind == "org_chart" else HEADLINE
-    parts = [f"数据日期 {as_of}"]
-    parts += [text.format(counts[k]) for k, (_, text) in spec.items()
+    parts = [t("数据日期 {}").format(as_of)]
+    parts += [t(text).format(counts[k]) for k, (_, text) in spec.items()
               if k in counts and k not in _ATTENTION]
-    alerts = [spec[k][1].format(counts[k]) for k in _ATTENTION if counts.get(k)]
+    alerts = [t(spec[k][1]).format(counts[k]) for k in _ATTENTION if counts.get(k)]
     if alerts:
-        parts.append("需关注：" + "、".join(alerts))
-    parts.append(f"图中 {nodes} 个节点")
+        parts.append(t("需关注：") + t("、").join(alerts))
+    parts.append(t("图中 {} 个节点").format(nodes))
     return " · ".join(parts)
 
 
@@ -165,15 +172,33 @@ def apply_headline(m: NetworkMap, G: RegionalGraph, *, matching: Any = None
     for k in _ATTENTION:  # drawn-node flag counts are not headline numbers
         m.counts.pop(k, None)
     m.counts.update(counts)
-    m.subtitle = _subtitle(m.as_of, m.kind, counts, int(m.counts.get("nodes", len(m.nodes))))
+    m.subtitle = _subtitle(m.as_of, m.kind, counts, int(m.counts.get("nodes", len(m.nodes))),
+                           m.lang)
     return m
 
 
-def _area_name(m: NetworkMap) -> str:
-    for suffix in ("区域化党建资源网络总览图（按街道、社区汇总）", "区域化党建资源网络总览图",
-                   "区域化党建资源网络图", "党组织架构图"):
-        if m.title.endswith(suffix):
-            return m.title[: -len(suffix)]
+#: Title templates of the maps (Chinese keys of :data:`regional_graph.vocab.VIZ_EN`).
+_TITLES = ("{}区域化党建资源网络总览图（按街道、社区汇总）", "{}区域化党建资源网络总览图",
+           "{}区域化党建资源网络图", "{}党组织架构图（含大工委、大党委）", "{}党组织架构图")
+
+
+def area_name(m: NetworkMap) -> str:
+    """The area's name in the title of ``m`` (the title itself if no template matches).
+
+    Examples
+    --------
+    >>> import regional_graph as rg
+    >>> from regional_graph.viz import maps
+    >>> G = rg.datasets.load_tiny()
+    >>> area_name(maps.org_chart(G, "S1", as_of="2024-06-30")), area_name(
+    ...     maps.street_map(G, "S1", as_of="2024-06-30", lang="en"))
+    ('东街道', '东街道')
+    """
+    for template in _TITLES:
+        head, tail = viz_text(template, m.lang).split("{}")
+        if m.title.startswith(head) and m.title.endswith(tail) \
+                and len(m.title) > len(head) + len(tail):
+            return m.title[len(head): len(m.title) - len(tail)]
     return m.title
 
 
@@ -205,7 +230,7 @@ def index_table(maps: Iterable[NetworkMap], *, files: Mapping[str, str] | None =
             "file": files.get(m.key, f"{m.key}.html"), "kind": m.kind,
             "level": _LEVEL_OF_KIND.get(m.kind, m.kind),
             "area_id": "" if m.kind == "district" else (m.area_id or ""),
-            "area_name": _area_name(m), "as_of": m.as_of,
+            "area_name": area_name(m), "as_of": m.as_of,
         }
         row.update({k: m.counts[k] for k in spec if k in m.counts})
         rows.append(row)
@@ -216,9 +241,27 @@ def index_table(maps: Iterable[NetworkMap], *, files: Mapping[str, str] | None =
     return out.astype({c: "Int64" for c in present})
 
 
+def index_columns(lang: Lang = "zh") -> dict[str, str]:
+    """Column of :func:`index_table` → its header in ``index.csv``: in Chinese the headers
+    of the indicator tables for the counts (``indicators_<level>.csv``); in English the
+    column names.
+
+    Examples
+    --------
+    >>> cols = index_columns()
+    >>> cols["area_id"], cols["two_new"], cols["isolated"], index_columns("en")["isolated"]
+    ('区域编号', '两新组织数', '孤岛单位数', 'isolated')
+    """
+    spec = {**HEADLINE, **ORG_CHART_HEADLINE}
+    if lang == "en":
+        return {c: c for c in [*INDEX_COLUMN_ZH, *spec]}
+    return {**INDEX_COLUMN_ZH, **{k: column_label(col) for k, (col, _) in spec.items()}}
+
+
 def write_index_csv(maps: Sequence[NetworkMap], path: str | Path, *,
-                    files: Mapping[str, str] | None = None) -> Path:
-    """Write :func:`index_table` as ``path`` (UTF-8 with BOM, like the indicator tables).
+                    files: Mapping[str, str] | None = None, lang: Lang = "zh") -> Path:
+    """Write :func:`index_table` as ``path`` (UTF-8 with BOM, like the indicator tables),
+    headers in ``lang`` (:func:`index_columns`), formula-safe cells.
 
     Examples
     --------
@@ -227,9 +270,10 @@ def write_index_csv(maps: Sequence[NetworkMap], path: str | Path, *,
     >>> G = rg.datasets.load_sample_district()
     >>> out = pathlib.Path(tempfile.mkdtemp()) / "index.csv"
     >>> p = write_index_csv([maps.org_chart(G, "S01")], out)
-    >>> p.read_text(encoding="utf-8-sig").splitlines()[0].startswith("file,kind,level,area_id")
-    True
+    >>> p.read_text(encoding="utf-8-sig").splitlines()[0][:38]
+    '文件,地图类型,层级,区域编号,区域名称,数据日期,街道党工委数,社区党委数'
     """
     p = Path(path)
-    index_table(maps, files=files).to_csv(p, index=False, encoding="utf-8-sig")
+    table = index_table(maps, files=files).rename(columns=index_columns(lang))
+    safe_frame(table).to_csv(p, index=False, encoding="utf-8-sig")
     return p

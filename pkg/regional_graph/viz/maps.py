@@ -39,8 +39,8 @@ Examples
 >>> m = maps.community_map(G, "C001", as_of=rg.datasets.REFERENCE_DATE)
 >>> m.kind, m.counts["nodes"] == len(m.nodes)
 ('community', True)
->>> {n["kind"] for n in m.nodes} <= set(rg.schema.NODE_STYLE)
-True
+>>> sorted({n["kind"] for n in m.nodes})[:5]
+['building', 'community', 'demand', 'enterprise', 'grid']
 """
 
 from __future__ import annotations
@@ -52,14 +52,16 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 import numpy as np
 import pandas as pd
 
 from .. import schema
+from ..frames import safe_frame
 from ..graph import REL_TYPES, DateLike, RegionalGraph, as_date
 from ..schema import Label, RelType
+from ..vocab import Lang, check_lang, viz_text
 from .fonts import FONT_STACK, cjk_font_face_css
 from .headline import apply_headline
 from .layout import (
@@ -72,13 +74,15 @@ from .layout import (
     remove_overlaps,
     tree_layout,
 )
-from .render import map_text, render_map_html
+from .layoutfile import LAYOUT_COLUMNS, keep_layout, layout_table, read_layout
+from .render import map_text, page_head, render_map_html
 
 log = logging.getLogger(__name__)
 
 __all__ = [
     "ALLOWED_FIELDS",
     "EDGE_STYLE",
+    "LAYOUT_COLUMNS",
     "NetworkMap",
     "community_map",
     "district_overview",
@@ -188,6 +192,9 @@ class NetworkMap:
         community map): ``x``, ``y``, ``r`` and ``name``; a node's ``region`` is its index.
     label_side
         Where labels go first: ``"below"`` the node or ``"right"`` of it (org charts).
+    lang
+        Language of every fixed text of the map, its page and its poster (``"zh"`` or
+        ``"en"``); data (names) stay as written.
 
     Examples
     --------
@@ -214,6 +221,7 @@ class NetworkMap:
     as_of: str = ""
     regions: list[dict[str, Any]] = field(default_factory=list)
     label_side: str = "below"
+    lang: Lang = "zh"
 
     def text(self) -> str:
         """Every string the page displays (for the font subset).
@@ -250,8 +258,8 @@ class NetworkMap:
         >>> from regional_graph.viz import maps
         >>> G = rg.datasets.load_sample_district()
         >>> page = maps.org_chart(G, "S01").to_html()
-        >>> page.startswith("<!DOCTYPE html>") and "RG CJK" in page
-        True
+        >>> page[:15], page.count("@font-face")
+        ('<!DOCTYPE html>', 1)
         """
         css = "" if assets is not None else (
             cjk_font_face_css(self.text()) if font_css is None else font_css)
@@ -259,9 +267,10 @@ class NetworkMap:
                                subtitle=self.subtitle, legend=self.legend,
                                filters=self.filters, font_css=css,
                                search_fields=_SEARCH_FIELDS,
-                               filter_labels={"flag": "关注", "kind": "类型"},
+                               filter_labels={"flag": viz_text("关注", self.lang),
+                                              "kind": viz_text("类型", self.lang)},
                                regions=self.regions, label_side=self.label_side,
-                               assets=assets)
+                               lang=self.lang, assets=assets)
 
     def _repr_html_(self) -> str:
         """Inline preview in Jupyter: the whole offline page in an ``iframe`` ``srcdoc``
@@ -315,6 +324,15 @@ def _part(prefix: str, values: Any, suffix: str = "") -> pd.Series:
     return prefix + _str(values) + suffix
 
 
+def _fill(template: str, *values: Any) -> pd.Series:
+    """``template``'s ``{}`` filled row by row with ``values`` (``<NA>`` propagates)."""
+    pieces = template.split("{}")
+    out = pieces[0] + _str(values[0]) + pieces[1]
+    for v, piece in zip(values[1:], pieces[2:], strict=True):
+        out = out + _str(v) + piece
+    return out
+
+
 def _lines(*parts: pd.Series) -> pd.Series:
     """Join the non-missing parts of each row with newlines."""
     out = parts[0].fillna("")
@@ -323,8 +341,8 @@ def _lines(*parts: pd.Series) -> pd.Series:
     return out.str.strip("\n")
 
 
-def _zh(values: pd.Series, enum: schema.Enum) -> pd.Series:
-    mapping = {c: enum.zh(c) for c in enum.codes}
+def _zh(values: pd.Series, enum: schema.Enum, lang: Lang = "zh") -> pd.Series:
+    mapping = {c: viz_text(enum.zh(c), lang) for c in enum.codes}
     return _str(values.astype(object).map(mapping))
 
 
@@ -383,6 +401,11 @@ class _Base:
     comm_sorted: np.ndarray
     street_order: np.ndarray
     street_sorted: np.ndarray
+    lang: Lang = "zh"
+
+    def t(self, zh: str) -> str:
+        """``zh`` in the map's language."""
+        return viz_text(zh, self.lang)
 
     # -- selection helpers ---------------------------------------------------------------
     def group(self, by: str, code: int) -> np.ndarray:
@@ -404,29 +427,95 @@ class _Base:
 
 
 def _base(G: RegionalGraph, as_of: DateLike, include_personal: bool, analyses: bool,
-          matching: Any = None) -> _Base:
+          matching: Any = None, lang: Lang = "zh") -> _Base:
     day = as_date(as_of)
+    lang = check_lang(lang)
 
     def compute() -> _Base:
         if include_personal:
             log.warning("include_personal=True: the maps will show personal data (member "
                         "names, phone and ID numbers, free text and extra columns); do not "
                         "hang them in public or share them")
-        return _build_base(G, day, include_personal, analyses, matching)
+        return _build_base(G, day, include_personal, analyses, matching, lang)
 
-    return G.memo((_KEY, "base", str(day), include_personal, analyses, id(matching)), compute)
+    key = (_KEY, "base", str(day), include_personal, analyses, id(matching))
+    return G.memo(key if lang == "zh" else (*key, lang), compute)
 
 
 def _build_base(G: RegionalGraph, day: np.datetime64, include_personal: bool, analyses: bool,
-                matching: Any) -> _Base:
+                matching: Any, lang: Lang = "zh") -> _Base:
+    n = G.number_of_nodes()
+    place, community, street, host = _places(G)
+    arng = G.label_range(Label.AREA)
+    area_name = np.full(n, None, dtype=object)
+    area_name[arng] = _obj(_str(G.nodes[Label.AREA]["name"]))
+    nodes = _NodeText.empty(n)
+    reported = _reported_counts(G, day)
+    counts = _place_counts(G, community, street)
+    for lbl in (Label.AREA, Label.PARTY_ORG, Label.ORGANIZATION, Label.RESOURCE, Label.DEMAND):
+        if not len(G.nodes[lbl]):
+            continue
+        rng = G.label_range(lbl)
+        comm_name = _str(area_name[np.maximum(community[rng], 0)]).where(community[rng] >= 0)
+        street_name = _str(area_name[np.maximum(street[rng], 0)]).where(street[rng] >= 0)
+        place_line = _lines(_part(viz_text("社区：", lang), comm_name),
+                            _part(viz_text("街道：", lang), street_name))
+        place_line = place_line.where(place_line != "").str.replace("\n", " · ", regex=False)
+        if lbl is Label.AREA:
+            _area_texts(nodes, G, rng, place_line, counts, reported, lang)
+        elif lbl is Label.PARTY_ORG:
+            _party_org_texts(nodes, G, rng, place_line, lang)
+        elif lbl is Label.ORGANIZATION:
+            _org_texts(nodes, G, rng, place_line, lang)
+        else:
+            _supply_texts(nodes, G, lbl, place_line, lang)
+        if include_personal:
+            nodes.title[rng] = _with_personal(G, lbl, nodes.title[rng])
+
+    # -- analyses: flags with reasons ----------------------------------------------------------
+    flags = np.full(n, None, dtype=object)
+    if analyses:
+        _flag_nodes(G, day, flags, nodes.title, matching, lang)
+    if include_personal:
+        nodes.title = _with_members(G, nodes.title, lang)
+
+    edges = _drawable_edges(G, day, nodes.style, analyses, include_personal, lang)
+    lift = np.where(community >= 0, community, np.arange(n))
+    is_fine_area = np.zeros(n, dtype=bool)
+    is_fine_area[arng] = nodes.fine[arng]
+    e_src, e_tgt, e_type = edges["src"], edges["tgt"], edges["type"]
+    e_tgt_lift = np.where((e_type == "LOCATED_IN") & is_fine_area[e_tgt], lift[e_tgt], e_tgt)
+    live_tie = np.isin(e_type, _TIE_RELS) & (edges["status"] != "expired")
+
+    ends = np.concatenate([e_src, e_tgt, e_tgt_lift])
+    eidx = np.concatenate([np.arange(len(e_src))] * 3)
+    order = np.argsort(ends, kind="stable")
+    drawable = np.flatnonzero(nodes.style != None)  # noqa: E711
+    c_order = drawable[np.argsort(community[drawable], kind="stable")]
+    s_order = drawable[np.argsort(street[drawable], kind="stable")]
+    log.debug("map base: %d drawable nodes, %d drawable edges", len(drawable), len(e_src))
+    return _Base(
+        G=G, day=day, include_personal=include_personal, style=nodes.style,
+        level=nodes.level, kind_zh=nodes.kind_zh, label=nodes.label, title=nodes.title,
+        size=nodes.size, fine=nodes.fine, place=place, community=community, street=street,
+        host=host, flags=flags, area_name=area_name, lat=nodes.lat, lon=nodes.lon,
+        reported=reported, e_pos=edges["pos"], e_src=e_src, e_tgt=e_tgt,
+        e_tgt_lift=e_tgt_lift, e_type=e_type, e_status=edges["status"],
+        e_title=edges["title"], e_live_tie=live_tie, inc_off=np.searchsorted(
+            ends[order], np.arange(n + 1)), inc_edge=eidx[order], comm_order=c_order,
+        comm_sorted=community[c_order], street_order=s_order, street_sorted=street[s_order],
+        lang=lang,
+    )
+
+
+def _places(G: RegionalGraph) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Per node: its area (a resource / demand without one: its provider's or requester's),
+    community and street codes, and the unit hosting it (``-1`` for none)."""
     n = G.number_of_nodes()
     e = G.edges
     type_codes = e["type"].cat.codes.to_numpy()
-    rel_of = np.asarray(REL_TYPES, dtype=object)
     src_all = e["source"].to_numpy().astype(np.int64)
     tgt_all = e["target"].to_numpy().astype(np.int64)
-
-    # -- places ----------------------------------------------------------------------------
     place = G.area_of().copy()
     for rel in (RelType.OFFERS, RelType.NEEDS):  # a resource / demand without area_id
         m = type_codes == REL_TYPES.index(rel.value)
@@ -438,134 +527,153 @@ def _build_base(G: RegionalGraph, day: np.datetime64, include_personal: bool, an
     street = np.full(n, -1, dtype=np.int64)
     community[valid] = G.ancestor_at(place[valid], "community")
     street[valid] = G.ancestor_at(place[valid], "street")
-    arng = G.label_range(Label.AREA)
-    area_name = np.full(n, None, dtype=object)
-    area_name[arng] = _obj(_str(G.nodes[Label.AREA]["name"]))
-
     host = np.full(n, -1, dtype=np.int64)
     m = type_codes == REL_TYPES.index("HOSTED_BY")
     host[src_all[m]] = tgt_all[m]
+    return place, community, street, host
 
-    style = np.full(n, None, dtype=object)
-    level = np.full(n, None, dtype=object)
-    kind_zh = np.full(n, None, dtype=object)
-    label = np.full(n, None, dtype=object)
-    title = np.full(n, "", dtype=object)
-    size = np.full(n, 12.0)
-    fine = np.zeros(n, dtype=bool)
-    lat = np.full(n, np.nan)
-    lon = np.full(n, np.nan)
 
-    # -- member counts (aggregates only) ---------------------------------------------------
-    reported = _reported_counts(G, day)
-    counts = _place_counts(G, community, street)
+@dataclass
+class _NodeText:
+    """What the map shows of every node: style, level code, kind name, label, tooltip, size,
+    fine detail or not, coordinates."""
 
-    # -- per label ---------------------------------------------------------------------------
-    for lbl in (Label.AREA, Label.PARTY_ORG, Label.ORGANIZATION, Label.RESOURCE, Label.DEMAND):
-        frame = G.nodes[lbl]
-        rng = G.label_range(lbl)
-        if not len(frame):
-            continue
-        ids = _str(frame.index)
-        comm_name = _str(area_name[np.maximum(community[rng], 0)]).where(community[rng] >= 0)
-        street_name = _str(area_name[np.maximum(street[rng], 0)]).where(street[rng] >= 0)
-        place_line = _lines(_part("社区：", comm_name), _part("街道：", street_name))
-        place_line = place_line.where(place_line != "").str.replace("\n", " · ", regex=False)
-        if lbl is Label.AREA:
-            lv = frame["level"].astype(object).to_numpy()
-            style[rng] = lv
-            level[rng] = lv
-            kz = _zh(frame["level"], schema.AREA_LEVEL)
-            kind_zh[rng] = _obj(kz)
-            label[rng] = _obj(_str(frame["name"]))
-            size[rng] = pd.Series(lv).map(
-                {"district": 40, "street": 34, "community": 28, "grid": 16, "building": 10}
-            ).fillna(12).to_numpy(dtype=float)
-            fine[rng] = np.isin(lv, _FINE_AREAS)
-            c = counts
-            codes = np.arange(rng.start, rng.stop)
-            stat = _lines(
-                _part("驻区单位 ", c["resident"][codes], " 个").where(c["resident"][codes] > 0),
-                _part("两新组织 ", c["two_new"][codes], " 个").where(c["two_new"][codes] > 0),
-                _part("资源 ", c["resources"][codes], " 项").where(c["resources"][codes] > 0),
-                _part("需求 ", c["demands"][codes], " 项").where(c["demands"][codes] > 0),
-                _part("在职党员报到 ", reported[codes], " 人").where(
-                    np.isin(lv, ("district", "street", "community"))),
-            )
-            stat = stat.where(stat != "").str.replace("\n", " · ", regex=False)
-            title[rng] = _obj(_lines(_str(frame["name"]), _part("层级：", kz),
-                                     _part("编号：", ids), place_line.where(lv != "street"),
-                                     stat))
-        elif lbl is Label.PARTY_ORG:
-            lv = frame["level"].astype(object).to_numpy()
-            style[rng] = "party_org"
-            level[rng] = lv
-            kz = _zh(frame["level"], schema.PARTY_ORG_LEVEL)
-            kind_zh[rng] = _obj(kz)
-            label[rng] = _obj(_str(frame["name"]))
-            size[rng] = pd.Series(lv).map(
-                {"district_committee": 30, "street_committee": 26, "community_committee": 22,
-                 "grid_branch": 14, "building_group": 10}
-            ).fillna(15).to_numpy(dtype=float)
-            fine[rng] = np.isin(lv, _FINE_ORGS)
-            title[rng] = _obj(_lines(_str(frame["name"]), _part("层级：", kz),
-                                     _part("编号：", ids),
-                                     _part("党员 ", frame["members"], " 人"), place_line))
-        elif lbl is Label.ORGANIZATION:
-            kind = frame["kind"].astype(object).to_numpy()
-            sty = np.where(np.isin(kind, schema.RESIDENT_UNIT_KINDS), "resident_unit",
-                           np.where(np.isin(kind, schema.TWO_NEW_KINDS), kind, "other_org"))
-            style[rng] = sty
-            level[rng] = kind
-            kz = _zh(frame["kind"], schema.ORG_KIND)
-            kind_zh[rng] = _obj(kz)
-            label[rng] = _obj(_str(frame["name"]))
-            pm = frame["party_members"].to_numpy(dtype="float64", na_value=0.0)
-            size[rng] = np.clip(11 + 3 * np.log2(1 + pm), 11, 28)
-            lat[rng] = frame["lat"].to_numpy(dtype="float64", na_value=np.nan)
-            lon[rng] = frame["lon"].to_numpy(dtype="float64", na_value=np.nan)
-            people = _lines(_part("职工 ", frame["employees"], " 人"),
-                            _part("党员 ", frame["party_members"], " 人"))
-            people = people.where(people != "").str.replace("\n", " · ", regex=False)
-            title[rng] = _obj(_lines(_str(frame["name"]), _part("类型：", kz),
-                                     _part("行业：", frame["industry"]),
-                                     _part("编号：", ids), people, place_line))
-        else:
-            is_res = lbl is Label.RESOURCE
-            style[rng] = "resource" if is_res else "demand"
-            cat = frame["category"].astype(object).to_numpy()
-            level[rng] = cat
-            kz = _zh(frame["category"], schema.CATEGORY)
-            kind_zh[rng] = _obj("资源·" + kz if is_res else "需求·" + kz)
-            qty_col = "capacity" if is_res else "quantity"
-            label[rng] = _obj(("资源·" if is_res else "需求·") + kz
-                              + _part(" ", frame[qty_col]).fillna(""))
-            size[rng] = 10.0
-            other_col = "provider_id" if is_res else "requester_id"
-            other = G.codes(frame[other_col])
-            other_name = _str(G.display_names(other))
-            if is_res:
-                body = _lines(_part("资源：", kz), _part("数量：", frame["capacity"]),
-                              _part("提供方：", other_name))
-            else:
-                body = _lines(_part("需求：", kz), _part("数量：", frame["quantity"]),
-                              _part("优先级：", _zh(frame["priority"], schema.PRIORITY)),
-                              _part("需求方：", other_name))
-            title[rng] = _obj(_lines(body, _part("编号：", ids), place_line))
-        if include_personal:
-            title[rng] = _with_personal(G, lbl, title[rng])
+    style: np.ndarray
+    level: np.ndarray
+    kind_zh: np.ndarray
+    label: np.ndarray
+    title: np.ndarray
+    size: np.ndarray
+    fine: np.ndarray
+    lat: np.ndarray
+    lon: np.ndarray
 
-    # -- analyses: flags with reasons ----------------------------------------------------------
-    flags = np.full(n, None, dtype=object)
-    if analyses:
-        _flag_nodes(G, day, flags, title, matching)
-    if include_personal:
-        title = _with_members(G, title)
+    @classmethod
+    def empty(cls, n: int) -> _NodeText:
+        return cls(style=np.full(n, None, dtype=object), level=np.full(n, None, dtype=object),
+                   kind_zh=np.full(n, None, dtype=object), label=np.full(n, None, dtype=object),
+                   title=np.full(n, "", dtype=object), size=np.full(n, 12.0),
+                   fine=np.zeros(n, dtype=bool), lat=np.full(n, np.nan), lon=np.full(n, np.nan))
 
-    # -- drawable edges --------------------------------------------------------------------
-    drawn_codes = [REL_TYPES.index(r) for r in _DRAWN_RELS]
-    pos = np.flatnonzero(np.isin(type_codes, drawn_codes))
-    e_src, e_tgt = src_all[pos], tgt_all[pos]
+
+def _area_texts(out: _NodeText, G: RegionalGraph, rng: slice, place_line: pd.Series,
+                counts: Mapping[str, np.ndarray], reported: np.ndarray, lang: Lang) -> None:
+    def tr(zh: str) -> str:
+        return viz_text(zh, lang)
+
+    frame = G.nodes[Label.AREA]
+    lv = frame["level"].astype(object).to_numpy()
+    out.style[rng] = lv
+    out.level[rng] = lv
+    kz = _zh(frame["level"], schema.AREA_LEVEL, lang)
+    out.kind_zh[rng] = _obj(kz)
+    out.label[rng] = _obj(_str(frame["name"]))
+    out.size[rng] = pd.Series(lv).map(
+        {"district": 40, "street": 34, "community": 28, "grid": 16, "building": 10}
+    ).fillna(12).to_numpy(dtype=float)
+    out.fine[rng] = np.isin(lv, _FINE_AREAS)
+    c = counts
+    codes = np.arange(rng.start, rng.stop)
+    stat = _lines(
+        _fill(tr("驻区单位 {} 个"), c["resident"][codes]).where(c["resident"][codes] > 0),
+        _fill(tr("两新组织 {} 个"), c["two_new"][codes]).where(c["two_new"][codes] > 0),
+        _fill(tr("资源 {} 项"), c["resources"][codes]).where(c["resources"][codes] > 0),
+        _fill(tr("需求 {} 项"), c["demands"][codes]).where(c["demands"][codes] > 0),
+        _fill(tr("在职党员报到 {} 人"), reported[codes]).where(
+            np.isin(lv, ("district", "street", "community"))),
+    )
+    stat = stat.where(stat != "").str.replace("\n", " · ", regex=False)
+    out.title[rng] = _obj(_lines(_str(frame["name"]), _part(tr("层级："), kz),
+                                 _part(tr("编号："), _str(frame.index)),
+                                 place_line.where(lv != "street"), stat))
+
+
+def _party_org_texts(out: _NodeText, G: RegionalGraph, rng: slice, place_line: pd.Series,
+                     lang: Lang) -> None:
+    frame = G.nodes[Label.PARTY_ORG]
+    lv = frame["level"].astype(object).to_numpy()
+    out.style[rng] = "party_org"
+    out.level[rng] = lv
+    kz = _zh(frame["level"], schema.PARTY_ORG_LEVEL, lang)
+    out.kind_zh[rng] = _obj(kz)
+    out.label[rng] = _obj(_str(frame["name"]))
+    out.size[rng] = pd.Series(lv).map(
+        {"district_committee": 30, "street_committee": 26, "community_committee": 22,
+         "grid_branch": 14, "building_group": 10}
+    ).fillna(15).to_numpy(dtype=float)
+    out.fine[rng] = np.isin(lv, _FINE_ORGS)
+    out.title[rng] = _obj(_lines(_str(frame["name"]), _part(viz_text("层级：", lang), kz),
+                                 _part(viz_text("编号：", lang), _str(frame.index)),
+                                 _fill(viz_text("党员 {} 人", lang), frame["members"]),
+                                 place_line))
+
+
+def _org_texts(out: _NodeText, G: RegionalGraph, rng: slice, place_line: pd.Series,
+               lang: Lang) -> None:
+    def tr(zh: str) -> str:
+        return viz_text(zh, lang)
+
+    frame = G.nodes[Label.ORGANIZATION]
+    kind = frame["kind"].astype(object).to_numpy()
+    out.style[rng] = np.where(np.isin(kind, schema.RESIDENT_UNIT_KINDS), "resident_unit",
+                              np.where(np.isin(kind, schema.TWO_NEW_KINDS), kind, "other_org"))
+    out.level[rng] = kind
+    kz = _zh(frame["kind"], schema.ORG_KIND, lang)
+    out.kind_zh[rng] = _obj(kz)
+    out.label[rng] = _obj(_str(frame["name"]))
+    pm = frame["party_members"].to_numpy(dtype="float64", na_value=0.0)
+    out.size[rng] = np.clip(11 + 3 * np.log2(1 + pm), 11, 28)
+    out.lat[rng] = frame["lat"].to_numpy(dtype="float64", na_value=np.nan)
+    out.lon[rng] = frame["lon"].to_numpy(dtype="float64", na_value=np.nan)
+    people = _lines(_fill(tr("职工 {} 人"), frame["employees"]),
+                    _fill(tr("党员 {} 人"), frame["party_members"]))
+    people = people.where(people != "").str.replace("\n", " · ", regex=False)
+    out.title[rng] = _obj(_lines(_str(frame["name"]), _part(tr("类型："), kz),
+                                 _part(tr("行业："), frame["industry"]),
+                                 _part(tr("编号："), _str(frame.index)), people, place_line))
+
+
+def _supply_texts(out: _NodeText, G: RegionalGraph, lbl: Label, place_line: pd.Series,
+                  lang: Lang) -> None:
+    """Resources and demands."""
+    def tr(zh: str) -> str:
+        return viz_text(zh, lang)
+
+    frame = G.nodes[lbl]
+    rng = G.label_range(lbl)
+    is_res = lbl is Label.RESOURCE
+    out.style[rng] = "resource" if is_res else "demand"
+    out.level[rng] = frame["category"].astype(object).to_numpy()
+    kz = _zh(frame["category"], schema.CATEGORY, lang)
+    prefix = tr("资源·") if is_res else tr("需求·")
+    out.kind_zh[rng] = _obj(prefix + kz)
+    qty_col = "capacity" if is_res else "quantity"
+    out.label[rng] = _obj(prefix + kz + _part(" ", frame[qty_col]).fillna(""))
+    out.size[rng] = 10.0
+    other = G.codes(frame["provider_id" if is_res else "requester_id"])
+    other_name = _str(G.display_names(other))
+    if is_res:
+        body = _lines(_part(tr("资源："), kz), _part(tr("数量："), frame["capacity"]),
+                      _part(tr("提供方："), other_name))
+    else:
+        body = _lines(_part(tr("需求："), kz), _part(tr("数量："), frame["quantity"]),
+                      _part(tr("优先级："), _zh(frame["priority"], schema.PRIORITY, lang)),
+                      _part(tr("需求方："), other_name))
+    out.title[rng] = _obj(_lines(body, _part(tr("编号："), _str(frame.index)), place_line))
+
+
+def _drawable_edges(G: RegionalGraph, day: np.datetime64, style: np.ndarray, analyses: bool,
+                    include_personal: bool, lang: Lang) -> dict[str, np.ndarray]:
+    """The links a map may draw (both ends drawable; live or ended on the day): positions in
+    ``G.edges``, ends, type, status (``""``, expired, dormant, expiring) and tooltip."""
+    def tr(zh: str) -> str:
+        return viz_text(zh, lang)
+
+    e = G.edges
+    type_codes = e["type"].cat.codes.to_numpy()
+    pos = np.flatnonzero(np.isin(type_codes, [REL_TYPES.index(r) for r in _DRAWN_RELS]))
+    e_src = e["source"].to_numpy().astype(np.int64)[pos]
+    e_tgt = e["target"].to_numpy().astype(np.int64)[pos]
     keep = (style[e_src] != None) & (style[e_tgt] != None)  # noqa: E711
     start = e["start"].to_numpy(dtype="datetime64[s]")[pos]
     end = e["end"].to_numpy(dtype="datetime64[s]")[pos]
@@ -573,53 +681,26 @@ def _build_base(G: RegionalGraph, day: np.datetime64, include_personal: bool, an
     ended = np.isin(pos, G.links(*_DRAWN_RELS, as_of=day, state="ended").pos)
     keep &= ended | np.isin(pos, G.links(*_DRAWN_RELS, as_of=day).pos)
     pos, e_src, e_tgt, start, end = pos[keep], e_src[keep], e_tgt[keep], start[keep], end[keep]
-    e_type = rel_of[type_codes[pos]]
-    dated = np.isin(e_type, _DATED_RELS)
-    expired = dated & ended[keep]
+    e_type = np.asarray(REL_TYPES, dtype=object)[type_codes[pos]]
+    expired = np.isin(e_type, _DATED_RELS) & ended[keep]
     status = np.where(expired, "expired", "").astype(object)
     reason = pd.Series(np.full(len(pos), pd.NA, dtype=object), dtype="string")
     end_text = _day_text(end)
-    reason = reason.mask(expired, "已到期：" + end_text.fillna(""))
+    reason = reason.mask(expired, _fill(tr("已到期：{}"), end_text.fillna("")))
     if analyses:
-        status, reason = _tie_status(G, day, pos, status, reason)
+        status, reason = _tie_status(G, day, pos, status, reason, lang)
     kind_text = _str(e["kind"].array.take(pos)) if "kind" in e else _str([None] * len(pos))
-    names = pd.Series([EDGE_STYLE[t][2] for t in EDGE_STYLE], index=list(EDGE_STYLE))
-    type_zh = _str(pd.Series(e_type).map(names))
+    names = pd.Series([tr(EDGE_STYLE[x][2]) for x in EDGE_STYLE], index=list(EDGE_STYLE))
     has_dates = ~(np.isnat(start) & np.isnat(end))
-    period = ("期限：" + _day_text(start).fillna("…") + " 至 " + end_text.fillna("…")).where(
-        has_dates)
-    qty = _part("数量 ", e["quantity"].array.take(pos)) if "quantity" in e else None
-    parts = [type_zh, _part("形式：", kind_text), period, reason]
-    if qty is not None:
-        parts.append(qty)
+    period = _fill(tr("期限：{} 至 {}"), _day_text(start).fillna("…"),
+                   end_text.fillna("…")).where(has_dates)
+    parts = [_str(pd.Series(e_type).map(names)), _part(tr("形式："), kind_text), period, reason]
+    if "quantity" in e:
+        parts.append(_fill(tr("数量 {}"), e["quantity"].array.take(pos)))
     if include_personal and "note" in e:
-        parts.append(_part("备注：", e["note"].array.take(pos)))
-    e_title = _obj(_lines(*parts))
-    lift = np.where(community >= 0, community, np.arange(n))
-    is_fine_area = np.zeros(n, dtype=bool)
-    is_fine_area[arng] = fine[arng]
-    e_tgt_lift = np.where((e_type == "LOCATED_IN") & is_fine_area[e_tgt], lift[e_tgt], e_tgt)
-    live_tie = np.isin(e_type, _TIE_RELS) & (status != "expired")
-
-    ends = np.concatenate([e_src, e_tgt, e_tgt_lift])
-    eidx = np.concatenate([np.arange(len(pos))] * 3)
-    order = np.argsort(ends, kind="stable")
-    inc_edge = eidx[order]
-    inc_off = np.searchsorted(ends[order], np.arange(n + 1))
-
-    drawable = np.flatnonzero(style != None)  # noqa: E711
-    c_order = drawable[np.argsort(community[drawable], kind="stable")]
-    s_order = drawable[np.argsort(street[drawable], kind="stable")]
-    log.debug("map base: %d drawable nodes, %d drawable edges", len(drawable), len(pos))
-    return _Base(
-        G=G, day=day, include_personal=include_personal, style=style, level=level,
-        kind_zh=kind_zh, label=label, title=title, size=size, fine=fine, place=place,
-        community=community, street=street, host=host, flags=flags, area_name=area_name,
-        lat=lat, lon=lon, reported=reported, e_pos=pos, e_src=e_src, e_tgt=e_tgt,
-        e_tgt_lift=e_tgt_lift, e_type=e_type, e_status=status, e_title=e_title,
-        e_live_tie=live_tie, inc_off=inc_off, inc_edge=inc_edge, comm_order=c_order,
-        comm_sorted=community[c_order], street_order=s_order, street_sorted=street[s_order],
-    )
+        parts.append(_part(tr("备注："), e["note"].array.take(pos)))
+    return {"pos": pos, "src": e_src, "tgt": e_tgt, "type": e_type, "status": status,
+            "title": _obj(_lines(*parts))}
 
 
 def _reported_counts(G: RegionalGraph, day: np.datetime64) -> np.ndarray:
@@ -691,7 +772,7 @@ def _with_personal(G: RegionalGraph, lbl: Label, titles: np.ndarray) -> np.ndarr
     return _obj(_lines(*parts))
 
 
-def _with_members(G: RegionalGraph, title: np.ndarray) -> np.ndarray:
+def _with_members(G: RegionalGraph, title: np.ndarray, lang: Lang = "zh") -> np.ndarray:
     """Append the members reporting to each area / belonging to each Party org (personal)."""
     members = G.nodes[Label.MEMBER]
     if not len(members):
@@ -702,7 +783,8 @@ def _with_members(G: RegionalGraph, title: np.ndarray) -> np.ndarray:
         text = text + (" " + _str(members[c].astype(object))).fillna("")
     text_arr = _obj(text)
     out = title.copy()
-    for key_col, prefix in (("residence_area_id", "居住党员："), ("org_id", "党员名单：")):
+    for key_col, prefix in (("residence_area_id", viz_text("居住党员：", lang)),
+                            ("org_id", viz_text("党员名单：", lang))):
         if key_col not in members.columns:
             continue
         codes = G.codes(members[key_col])
@@ -715,7 +797,7 @@ def _with_members(G: RegionalGraph, title: np.ndarray) -> np.ndarray:
 
 
 def _add_flag(flags: np.ndarray, title: np.ndarray, codes: np.ndarray, flag: str,
-              reasons: pd.Series) -> None:
+              reasons: pd.Series, lang: Lang = "zh") -> None:
     codes = np.asarray(codes, dtype=np.int64)
     ok = codes >= 0
     codes, text = codes[ok], _obj(reasons)[ok]
@@ -723,40 +805,46 @@ def _add_flag(flags: np.ndarray, title: np.ndarray, codes: np.ndarray, flag: str
         return
     cur = flags[codes]
     flags[codes] = np.where(pd.isna(cur), flag, cur.astype(str) + "," + flag)
-    title[codes] = np.asarray([f"【{r}】\n{t}" for r, t in zip(text, title[codes],
-                                                              strict=True)], dtype=object)
+    mark = viz_text("【{}】", lang)
+    title[codes] = np.asarray([mark.format(r) + f"\n{t}" for r, t in zip(text, title[codes],
+                                                                       strict=True)],
+                              dtype=object)
 
 
 def _flag_nodes(G: RegionalGraph, day: np.datetime64, flags: np.ndarray, title: np.ndarray,
-                matching: Any) -> None:
+                matching: Any, lang: Lang = "zh") -> None:
     from ..analysis import coverage, isolation
+
+    def t(zh: str) -> str:
+        return viz_text(zh, lang)
 
     u = coverage.uncovered(G, as_of=day)
     _add_flag(flags, title, G.codes(u.index), "uncovered", pd.Series(np.where(
         u["reason"].to_numpy(dtype=object) == coverage.REASON_EXPIRED,
-        ("未覆盖：党组织覆盖关系已于 " + _day_text(u["last_end"]).fillna("") + " 到期")
+        _fill(t("未覆盖：党组织覆盖关系已于 {} 到期"), _day_text(u["last_end"]).fillna(""))
         .to_numpy(dtype=object),
-        "未覆盖：没有党组织覆盖（无覆盖关系）")))
+        t("未覆盖：没有党组织覆盖（无覆盖关系）"))), lang)
     s = coverage.should_build(G, as_of=day)
     _add_flag(flags, title, G.codes(s.index), "should_build",
-              "应建未建：党员 " + _str(s["party_members"]) + " 人，未单独建立党组织")
+              _fill(t("应建未建：党员 {} 人，未单独建立党组织"), s["party_members"]), lang)
     iso = isolation.isolated_units(G, as_of=day)
     _add_flag(flags, title, G.codes(iso.index), "isolated", pd.Series(np.where(
         iso["reason"].to_numpy(dtype=object) == "only expired ties",
-        ("孤立单位：共建关系均已到期（最后到期 " + _day_text(iso["last_tie_end"]).fillna("")
-         + "）").to_numpy(dtype=object),
-        "孤立单位：没有共建、兼职委员或联席会关系")))
+        _fill(t("孤立单位：共建关系均已到期（最后到期 {}）"),
+              _day_text(iso["last_tie_end"]).fillna("")).to_numpy(dtype=object),
+        t("孤立单位：没有共建、兼职委员或联席会关系"))), lang)
     up = isolation.unpaired_communities(G, as_of=day)
     _add_flag(flags, title, G.codes(up.index), "unpaired", pd.Series(np.where(
         up["reason"].to_numpy(dtype=object) == "only expired pairs",
-        ("无结对：结对共建均已到期（最后到期 " + _day_text(up["last_pair_end"]).fillna("")
-         + "）").to_numpy(dtype=object),
-        "无结对：没有单位与本社区结对共建")))
-    codes, reasons = _unmet(G, matching)
-    _add_flag(flags, title, codes, "unmet", reasons)
+        _fill(t("无结对：结对共建均已到期（最后到期 {}）"),
+              _day_text(up["last_pair_end"]).fillna("")).to_numpy(dtype=object),
+        t("无结对：没有单位与本社区结对共建"))), lang)
+    codes, reasons = _unmet(G, matching, lang)
+    _add_flag(flags, title, codes, "unmet", reasons, lang)
 
 
-def _unmet(G: RegionalGraph, matching: Any) -> tuple[np.ndarray, pd.Series]:
+def _unmet(G: RegionalGraph, matching: Any, lang: Lang = "zh"
+           ) -> tuple[np.ndarray, pd.Series]:
     """Unmet demands and why.
 
     With a matching result (``matching``: a DataFrame indexed by demand id with ``served``,
@@ -784,8 +872,8 @@ def _unmet(G: RegionalGraph, matching: Any) -> tuple[np.ndarray, pd.Series]:
             q = assigned["quantity"].to_numpy(dtype="float64", na_value=0.0)
             np.add.at(served, rows, q)
         short = np.flatnonzero(served < qty)
-        reasons = ("未满足需求：需要 " + _str(qty[short].astype(np.int64)) + "，已认领 "
-                   + _str(served[short].astype(np.int64)))
+        reasons = _fill(viz_text("未满足需求：需要 {}，已认领 {}", lang),
+                        qty[short].astype(np.int64), served[short].astype(np.int64))
         return short + drng.start, reasons
     # no matching: a category nobody in the street offers
     place = G.area_of()
@@ -808,14 +896,15 @@ def _unmet(G: RegionalGraph, matching: Any) -> tuple[np.ndarray, pd.Series]:
     d_key = d_street * len(cats) + d_cat.to_numpy(dtype=np.int64)
     anywhere = np.isin(d_cat.to_numpy(dtype=np.int64), r_cat.to_numpy(dtype=np.int64))
     rows = np.flatnonzero(~np.isin(d_key, r_key))
-    zh = _zh(dem["category"], schema.CATEGORY).to_numpy(dtype=object)
-    text = np.where(anywhere[rows], "未满足需求：本街道没有" + zh[rows].astype(str) + "类资源",
-                    "未满足需求：全区没有" + zh[rows].astype(str) + "类资源")
+    zh = _zh(dem["category"], schema.CATEGORY, lang).to_numpy(dtype=object)
+    text = np.where(anywhere[rows],
+                    _fill(viz_text("未满足需求：本街道没有{}类资源", lang), zh[rows].astype(str)),
+                    _fill(viz_text("未满足需求：全区没有{}类资源", lang), zh[rows].astype(str)))
     return rows + drng.start, pd.Series(text, dtype="string")
 
 
 def _tie_status(G: RegionalGraph, day: np.datetime64, pos: np.ndarray, status: np.ndarray,
-                reason: pd.Series) -> tuple[np.ndarray, pd.Series]:
+                reason: pd.Series, lang: Lang = "zh") -> tuple[np.ndarray, pd.Series]:
     """Mark dormant and expiring tie links (positions in ``G.edges``)."""
     from ..analysis import isolation
 
@@ -836,9 +925,9 @@ def _tie_status(G: RegionalGraph, day: np.datetime64, pos: np.ndarray, status: n
     if ok.any():
         rr = r[ok].astype(np.int64)
         text = np.where(d["activities"].to_numpy()[ok] > 0,
-                        ("休眠：12 个月内无活动（最近活动 " + _day_text(d["last_activity"])
-                         .fillna("") + "）").to_numpy(dtype=object)[ok],
-                        "休眠：没有活动记录")
+                        _fill(viz_text("休眠：12 个月内无活动（最近活动 {}）", lang),
+                              _day_text(d["last_activity"]).fillna("")).to_numpy(dtype=object)[ok],
+                        viz_text("休眠：没有活动记录", lang))
         live = status[rr] == ""
         status[rr[live]] = "dormant"
         reason.iloc[rr[live]] = text[live]
@@ -847,8 +936,8 @@ def _tie_status(G: RegionalGraph, day: np.datetime64, pos: np.ndarray, status: n
     ok = ~np.isnan(r.astype(float))
     if ok.any():
         rr = r[ok].astype(np.int64)
-        text = ("即将到期：还剩 " + _str(x["days_left"]) + " 天（" + _day_text(x["end"])
-                + "）").to_numpy(dtype=object)[ok]
+        text = _fill(viz_text("即将到期：还剩 {} 天（{}）", lang), x["days_left"],
+                     _day_text(x["end"])).to_numpy(dtype=object)[ok]
         prev = reason.iloc[rr].to_numpy(dtype=object)
         reason.iloc[rr] = [t if pd.isna(p) else f"{p}\n{t}" for p, t in zip(prev, text,
                                                                               strict=True)]
@@ -907,160 +996,206 @@ def _select(b: _Base, core: np.ndarray, *, fine: bool) -> tuple[np.ndarray, np.n
     return nodes, edges
 
 
-def _assemble(
-    b: _Base,
-    nodes: np.ndarray,
-    edges: np.ndarray,
-    *,
-    key: str,
-    kind: str,
-    title: str,
-    extra_counts: Mapping[str, int] | None = None,
-    fine: bool,
-    layout: str,
-    filters_by: Sequence[str],
-    synth: _Synth | None = None,
-    area_id: str | None = None,
-    street_id: str | None = None,
-    parent_index: np.ndarray | None = None,
-    agg_edges: tuple[Any, ...] | None = None,
-    groups: _Groups | None = None,
-    hide_fine: bool = False,
-    xy: np.ndarray | None = None,
-    sizes: np.ndarray | None = None,
-    labels: np.ndarray | None = None,
-) -> NetworkMap:
-    G = b.G
-    ids = G.ids.to_numpy(dtype=object)
+@dataclass
+class _Spec:
+    """How one map is assembled from the base: its identity, what is drawn and how laid out.
+
+    ``synth``: merged nodes added; ``parent_index``: a tree layout; ``agg_edges``: weighted
+    ``(from, to, count[, titles])`` edges between places; ``groups``: clusters; ``xy``,
+    ``sizes``, ``labels``: given instead of computed; ``hide_fine``: grid and building
+    detail hidden until the page's toggle shows it."""
+
+    key: str
+    kind: str
+    title: str
+    fine: bool
+    layout: str
+    filters_by: Sequence[str]
+    extra_counts: Mapping[str, int] | None = None
+    synth: _Synth | None = None
+    area_id: str | None = None
+    street_id: str | None = None
+    parent_index: np.ndarray | None = None
+    agg_edges: tuple[Any, ...] | None = None
+    groups: _Groups | None = None
+    hide_fine: bool = False
+    xy: np.ndarray | None = None
+    sizes: np.ndarray | None = None
+    labels: np.ndarray | None = None
+
+
+@dataclass
+class _Drawn:
+    """The nodes and edges of one map as parallel arrays (real nodes first, then merged
+    ones; edges by position, then merged nodes' and aggregated edges)."""
+
+    real: int  # number of real nodes
+    n_id: np.ndarray
+    fine: np.ndarray
+    label: np.ndarray
+    title: np.ndarray
+    style: np.ndarray
+    level: np.ndarray
+    kind_zh: np.ndarray
+    size: np.ndarray
+    flags: np.ndarray
+    comm: np.ndarray
+    street: np.ndarray
+    lat: np.ndarray
+    lon: np.ndarray
+    e_from: np.ndarray
+    e_to: np.ndarray
+    e_type: np.ndarray
+    e_status: np.ndarray
+    e_title: np.ndarray
+    e_width: np.ndarray
+    e_label: np.ndarray
+
+    def add_nodes(self, **cols: Any) -> None:
+        for name, values in cols.items():
+            setattr(self, name, np.concatenate([getattr(self, name), values]))
+
+    add_edges = add_nodes
+
+
+def _assemble(b: _Base, nodes: np.ndarray, edges: np.ndarray, spec: _Spec) -> NetworkMap:
+    d = _drawn(b, nodes, edges, spec)
+    xy, centres, radii = _positions(d, spec)
+    records, flag_lists = _node_records(b, d, xy, spec)
+    regions = _regions(records, spec, centres, radii, b.t)
+    _mark(records, spec, pd.notna(d.flags))
+    legend, filters = _legend_and_filters(b, d, flag_lists, spec.filters_by)
+    counts = _counts(d.style, d.level, flag_lists, d.e_type, d.e_status)
+    counts.update(spec.extra_counts or {})
+    counts["nodes"] = len(d.n_id)
+    counts["edges"] = len(d.e_from)
+    day = str(b.day)[:10]
+    return NetworkMap(key=spec.key, kind=spec.kind, title=spec.title,
+                      subtitle=_subtitle(day, counts, b.lang), nodes=records,
+                      edges=_edge_records(d), legend=legend, filters=filters, counts=counts,
+                      area_id=spec.area_id, street_id=spec.street_id, as_of=day,
+                      regions=regions, label_side="right" if spec.kind == "org_chart"
+                      else "below", lang=b.lang)
+
+
+def _drawn(b: _Base, nodes: np.ndarray, edges: np.ndarray, spec: _Spec) -> _Drawn:
+    """The arrays of a map: its real nodes and edges, merged nodes and aggregated edges."""
     k = len(nodes)
     local = pd.Series(np.arange(k), index=nodes)
-    tgt_all = b.e_tgt if fine else b.e_tgt_lift
-    e_from = local.reindex(b.e_src[edges]).to_numpy(dtype=np.int64)
-    e_to = local.reindex(tgt_all[edges]).to_numpy(dtype=np.int64)
+    tgt_all = b.e_tgt if spec.fine else b.e_tgt_lift
     e_type = b.e_type[edges].astype(object)
-    e_status = b.e_status[edges].astype(object)
-    e_title = b.e_title[edges].astype(object)
-    e_width = np.array([EDGE_STYLE[t][1] for t in e_type], dtype=float)
-    e_label = np.full(len(edges), None, dtype=object)
+    comm = b.area_name[np.maximum(b.community[nodes], 0)]
+    street = b.area_name[np.maximum(b.street[nodes], 0)]
+    d = _Drawn(
+        real=k, n_id=b.G.ids.to_numpy(dtype=object)[nodes], fine=b.fine[nodes],
+        label=b.label[nodes] if spec.labels is None else np.asarray(spec.labels, dtype=object),
+        title=b.title[nodes], style=b.style[nodes], level=b.level[nodes],
+        kind_zh=b.kind_zh[nodes],
+        size=b.size[nodes] if spec.sizes is None else np.asarray(spec.sizes, dtype=float),
+        flags=b.flags[nodes], comm=np.asarray(np.where(b.community[nodes] >= 0, comm, None)),
+        street=np.asarray(np.where(b.street[nodes] >= 0, street, None)), lat=b.lat[nodes],
+        lon=b.lon[nodes], e_from=local.reindex(b.e_src[edges]).to_numpy(dtype=np.int64),
+        e_to=local.reindex(tgt_all[edges]).to_numpy(dtype=np.int64), e_type=e_type,
+        e_status=b.e_status[edges].astype(object), e_title=b.e_title[edges].astype(object),
+        e_width=np.array([EDGE_STYLE[t][1] for t in e_type], dtype=float),
+        e_label=np.full(len(edges), None, dtype=object))
+    if spec.synth is not None and spec.synth.ids:
+        _add_synth(b, d, spec.synth, local)
+    if spec.agg_edges is not None:
+        _add_aggregated(b, d, spec.agg_edges, local)
+    return d
 
-    n_id = ids[nodes]
-    n_label = b.label[nodes]
-    n_title = b.title[nodes]
-    n_style = b.style[nodes]
-    n_level = b.level[nodes]
-    n_kzh = b.kind_zh[nodes]
-    n_size = b.size[nodes]
-    n_flags = b.flags[nodes]
-    n_comm = b.area_name[np.maximum(b.community[nodes], 0)]
-    n_comm = np.where(b.community[nodes] >= 0, n_comm, None)
-    n_street = b.area_name[np.maximum(b.street[nodes], 0)]
-    n_street = np.where(b.street[nodes] >= 0, n_street, None)
-    lat, lon = b.lat[nodes], b.lon[nodes]
-    if sizes is not None:
-        n_size = np.asarray(sizes, dtype=float)
-    if labels is not None:
-        n_label = np.asarray(labels, dtype=object)
-    if synth is not None and synth.ids:
-        s = len(synth.ids)
-        anchor = local.reindex(synth.anchors).to_numpy(dtype=np.int64)
-        n_id = np.concatenate([n_id, np.asarray(synth.ids, dtype=object)])
-        n_label = np.concatenate([n_label, np.asarray(synth.labels, dtype=object)])
-        n_title = np.concatenate([n_title, np.asarray(synth.titles, dtype=object)])
-        n_style = np.concatenate([n_style, np.asarray(synth.kinds, dtype=object)])
-        n_level = np.concatenate([n_level, np.asarray(synth.kinds, dtype=object)])
-        n_kzh = np.concatenate([n_kzh, [schema.NODE_STYLE[x][2] for x in synth.kinds]])
-        n_size = np.concatenate([n_size, np.full(s, 12.0)])
-        n_flags = np.concatenate([n_flags, np.full(s, None, dtype=object)])
-        n_comm = np.concatenate([n_comm, n_comm[anchor]])
-        n_street = np.concatenate([n_street, n_street[anchor]])
-        lat, lon = np.concatenate([lat, np.full(s, np.nan)]), np.concatenate([lon,
-                                                                              np.full(s, np.nan)])
-        e_from = np.concatenate([e_from, k + np.arange(s)])
-        e_to = np.concatenate([e_to, anchor])
-        st_ = synth.edge_type
-        e_type = np.concatenate([e_type, np.full(s, st_, dtype=object)])
-        e_status = np.concatenate([e_status, np.full(s, "", dtype=object)])
-        e_title = np.concatenate([e_title, np.full(s, EDGE_STYLE[st_][2], dtype=object)])
-        e_width = np.concatenate([e_width, np.full(s, EDGE_STYLE[st_][1])])
-        e_label = np.concatenate([e_label, np.full(s, None, dtype=object)])
-    if agg_edges is not None:
-        a_from, a_to, a_count = agg_edges[:3]
-        a_titles = agg_edges[3] if len(agg_edges) > 3 else [
-            f"共建关系 {c} 条（结对、兼职委员、联席会）" for c in a_count]
-        a_from = local.reindex(a_from).to_numpy(dtype=np.int64)
-        a_to = local.reindex(a_to).to_numpy(dtype=np.int64)
-        m = len(a_count)
-        e_from = np.concatenate([e_from, a_from])
-        e_to = np.concatenate([e_to, a_to])
-        e_type = np.concatenate([e_type, np.full(m, "TIES", dtype=object)])
-        e_status = np.concatenate([e_status, np.full(m, "", dtype=object)])
-        e_title = np.concatenate([e_title, np.asarray(list(a_titles), dtype=object)])
-        e_width = np.concatenate([e_width, 1.5 + 1.5 * np.log2(a_count)])
-        e_label = np.concatenate([e_label, a_count.astype(str).astype(object)])
-    total = len(n_id)
 
-    # -- layout ----------------------------------------------------------------------------
-    if xy is not None:
-        pass
-    elif parent_index is not None:
+def _add_synth(b: _Base, d: _Drawn, synth: _Synth, local: pd.Series) -> None:
+    s = len(synth.ids)
+    anchor = local.reindex(synth.anchors).to_numpy(dtype=np.int64)
+    d.add_nodes(n_id=np.asarray(synth.ids, dtype=object), fine=np.ones(s, dtype=bool),
+                label=np.asarray(synth.labels, dtype=object),
+                title=np.asarray(synth.titles, dtype=object),
+                style=np.asarray(synth.kinds, dtype=object),
+                level=np.asarray(synth.kinds, dtype=object),
+                kind_zh=[b.t(schema.NODE_STYLE[x][2]) for x in synth.kinds],
+                size=np.full(s, 12.0), flags=np.full(s, None, dtype=object),
+                comm=d.comm[anchor], street=d.street[anchor], lat=np.full(s, np.nan),
+                lon=np.full(s, np.nan))
+    st_ = synth.edge_type
+    d.add_edges(e_from=d.real + np.arange(s), e_to=anchor,
+                e_type=np.full(s, st_, dtype=object), e_status=np.full(s, "", dtype=object),
+                e_title=np.full(s, b.t(EDGE_STYLE[st_][2]), dtype=object),
+                e_width=np.full(s, EDGE_STYLE[st_][1]), e_label=np.full(s, None, dtype=object))
+
+
+def _add_aggregated(b: _Base, d: _Drawn, agg_edges: tuple[Any, ...], local: pd.Series) -> None:
+    a_from, a_to, a_count = agg_edges[:3]
+    a_titles = agg_edges[3] if len(agg_edges) > 3 else [
+        b.t("共建关系 {} 条（结对、兼职委员、联席会）").format(c) for c in a_count]
+    m = len(a_count)
+    d.add_edges(e_from=local.reindex(a_from).to_numpy(dtype=np.int64),
+                e_to=local.reindex(a_to).to_numpy(dtype=np.int64),
+                e_type=np.full(m, "TIES", dtype=object), e_status=np.full(m, "", dtype=object),
+                e_title=np.asarray(list(a_titles), dtype=object),
+                e_width=1.5 + 1.5 * np.log2(a_count),
+                e_label=a_count.astype(str).astype(object))
+
+
+def _positions(d: _Drawn, spec: _Spec
+               ) -> tuple[np.ndarray, np.ndarray | None, np.ndarray | None]:
+    """Node positions, and the centres and radii of the groups when laid out by cluster."""
+    total = len(d.n_id)
+    if spec.xy is not None:
+        return spec.xy, None, None
+    if spec.parent_index is not None:
         # left to right: a wall screen is wide, and leaves stacked vertically keep their
         # (long) labels readable
+        parent_index = spec.parent_index
         leaves = max(1, int(total - np.count_nonzero(np.isin(np.arange(total), parent_index))))
         depth = _depth(parent_index)
         xy = tree_layout(parent_index, width=max(1000.0, 40.0 * leaves),
                          height=max(1500.0, 420.0 * depth))[:, ::-1].copy()
-    elif groups is not None:
-        hw, hh = node_boxes(n_size, n_label)
-        start = _geo_start(layout, lat, lon, e_from, e_to, e_type, total)
-        xy, centres, radii = cluster_layout(total, e_from, e_to, groups.of, hw, hh,
-                                            centre_group=groups.centre, start=start)
-    elif layout == "geo":
-        hw, hh = node_boxes(n_size, n_label)
-        xy = remove_overlaps(_geo_positions(lat, lon, e_from, e_to, e_type, total), hw, hh)
-    else:
-        hw, hh = node_boxes(n_size, n_label)
-        xy = remove_overlaps(force_layout(total, e_from, e_to, seed=0), hw, hh)
+        return xy, None, None
+    hw, hh = node_boxes(d.size, cast(Any, d.label))
+    if spec.groups is not None:
+        start = _geo_start(spec.layout, d.lat, d.lon, d.e_from, d.e_to, d.e_type, total)
+        return cluster_layout(total, d.e_from, d.e_to, spec.groups.of, hw, hh,
+                              centre_group=spec.groups.centre, start=start)
+    if spec.layout == "geo":
+        xy = _geo_positions(d.lat, d.lon, d.e_from, d.e_to, d.e_type, total)
+        return remove_overlaps(xy, hw, hh), None, None
+    return remove_overlaps(force_layout(total, d.e_from, d.e_to, seed=0), hw, hh), None, None
 
-    # -- node dicts --------------------------------------------------------------------------
-    colours = np.array([schema.NODE_STYLE[s][0] for s in n_style], dtype=object)
-    shapes = np.array([schema.NODE_STYLE[s][1] for s in n_style], dtype=object)
-    flagged = pd.notna(n_flags)
-    flag_lists = [f.split(",") if ok else None for f, ok in zip(n_flags, flagged, strict=True)]
+
+def _node_records(b: _Base, d: _Drawn, xy: np.ndarray, spec: _Spec
+                  ) -> tuple[list[dict[str, Any]], list[Any]]:
+    """The node dicts of the page (flagged ones with a dashed black border) and each node's
+    flag codes."""
+    colours = np.array([schema.NODE_STYLE[s][0] for s in d.style], dtype=object)
+    shapes = np.array([schema.NODE_STYLE[s][1] for s in d.style], dtype=object)
+    flagged = pd.notna(d.flags)
+    flag_lists = [f.split(",") if ok else None for f, ok in zip(d.flags, flagged, strict=True)]
     records = [
         {"id": i, "label": lab, "x": float(x), "y": float(y), "color": col, "shape": shp,
          "size": float(sz), "title": tt, "kind": st, "kind_zh": kz, "level": lv,
          "street": stn, "community": cm, "flag": fl}
         for i, lab, (x, y), col, shp, sz, tt, st, kz, lv, stn, cm, fl in zip(
-            n_id, n_label, xy.tolist(), colours, shapes, n_size, n_title, n_style, n_kzh,
-            n_level, n_street, n_comm, flag_lists, strict=True)
+            d.n_id, d.label, xy.tolist(), colours, shapes, d.size, d.title, d.style,
+            d.kind_zh, d.level, d.street, d.comm, flag_lists, strict=True)
     ]
-    n_fine = np.zeros(total, dtype=bool)
-    n_fine[:k] = b.fine[nodes]
-    n_fine[k:] = True  # merged buildings / building groups
-    area_like = np.isin(n_style, ("district", "street", "community"))
-    committee = np.isin(n_level, ("street_committee", "community_committee",
+    n_fine = d.fine  # grid / building detail, merged buildings and building groups
+    area_like = np.isin(d.style, ("district", "street", "community"))
+    committee = np.isin(d.level, ("street_committee", "community_committee",
                                   "district_committee"))
-    prio = n_size + 60.0 * area_like + 30.0 * committee + 15.0 * flagged - 20.0 * n_fine
+    prio = d.size + 60.0 * area_like + 30.0 * committee + 15.0 * flagged - 20.0 * n_fine
     for i, rec in enumerate(records):
         rec["prio"] = float(prio[i])
-        if hide_fine and n_fine[i]:
+        if spec.hide_fine and n_fine[i]:
             rec["fine"] = True
-    regions: list[dict[str, Any]] = []
-    if groups is not None and parent_index is None:
-        for g, name in enumerate(groups.names):
-            members = np.flatnonzero(groups.of == g)
-            if not len(members) or (g == groups.centre and not name):
-                continue
-            rname = groups.titles[g] if groups.titles else f"{name}（{len(members)}）"
-            reg = {"x": float(centres[g, 0]), "y": float(centres[g, 1]),
-                   "r": float(radii[g]), "name": rname}
-            if g in groups.fine:
-                reg["fine"] = True
-            for j in members.tolist():
-                records[j]["region"] = len(regions)
-            regions.append(reg)
-    if groups is not None and groups.href:
-        for i, h in groups.href.items():
+    return records, flag_lists
+
+
+def _mark(records: list[dict[str, Any]], spec: _Spec, flagged: np.ndarray) -> None:
+    """Drill-down links, and the dashed black border of flagged nodes."""
+    if spec.groups is not None and spec.groups.href:
+        for i, h in spec.groups.href.items():
             records[i]["href"] = h
     for i in np.flatnonzero(flagged).tolist():
         rec = records[i]
@@ -1073,51 +1208,70 @@ def _assemble(
                       "shapeProperties": {"borderDashes": [round(0.9 * size, 1),
                                                            round(0.7 * size, 1)]}}
 
-    # -- edge dicts --------------------------------------------------------------------------
-    e_colour = np.array([EDGE_STYLE[t][0] for t in e_type], dtype=object)
-    e_dash: list[Any] = [False] * len(e_type)
+
+def _regions(records: list[dict[str, Any]], spec: _Spec, centres: np.ndarray | None,
+             radii: np.ndarray | None, t: Any) -> list[dict[str, Any]]:
+    """The clusters drawn under the nodes (and each member's ``region`` index)."""
+    groups = spec.groups
+    regions: list[dict[str, Any]] = []
+    if groups is None or centres is None or radii is None:
+        return regions
+    for g, name in enumerate(groups.names):
+        members = np.flatnonzero(groups.of == g)
+        if not len(members) or (g == groups.centre and not name):
+            continue
+        rname = groups.titles[g] if groups.titles else t("{}（{}）").format(name, len(members))
+        reg = {"x": float(centres[g, 0]), "y": float(centres[g, 1]), "r": float(radii[g]),
+               "name": rname}
+        if g in groups.fine:
+            reg["fine"] = True
+        for j in members.tolist():
+            records[j]["region"] = len(regions)
+        regions.append(reg)
+    return regions
+
+
+def _edge_records(d: _Drawn) -> list[dict[str, Any]]:
+    e_colour = np.array([EDGE_STYLE[t][0] for t in d.e_type], dtype=object)
+    e_dash: list[Any] = [False] * len(d.e_type)
     for st_name, (colour, dashes, _) in STATUS_STYLE.items():
-        hit = np.flatnonzero(e_status == st_name)
+        hit = np.flatnonzero(d.e_status == st_name)
         e_colour[hit] = colour
         for j in hit.tolist():
             e_dash[j] = dashes
-    edge_recs = [
-        {"from": n_id[a], "to": n_id[c], "color": col, "width": float(w), "title": tt,
-         "dashes": d, "type": t, "status": s or None, **({"label": lb} if lb else {})}
-        for a, c, col, w, tt, d, t, s, lb in zip(e_from, e_to, e_colour, e_width, e_title,
-                                                 e_dash, e_type, e_status, e_label, strict=True)
+    return [
+        {"from": d.n_id[a], "to": d.n_id[c], "color": col, "width": float(w), "title": tt,
+         "dashes": dash, "type": t, "status": s or None, **({"label": lb} if lb else {})}
+        for a, c, col, w, tt, dash, t, s, lb in zip(
+            d.e_from, d.e_to, e_colour, d.e_width, d.e_title, e_dash, d.e_type, d.e_status,
+            d.e_label, strict=True)
     ]
 
-    # -- legend, filters, counts -------------------------------------------------------------
-    present = set(n_style.tolist())
-    legend = [(v[2], v[0], v[1]) for k_, v in schema.NODE_STYLE.items() if k_ in present]
-    types_present = set(e_type.tolist())
-    legend += [(v[2], v[0], "line") for k_, v in EDGE_STYLE.items() if k_ in types_present]
-    statuses = set(e_status.tolist())
-    legend += [(v[2], v[0], "dashes") for k_, v in STATUS_STYLE.items() if k_ in statuses]
-    if flagged.any():
-        legend.append(FLAG_LEGEND)
+
+def _legend_and_filters(b: _Base, d: _Drawn, flag_lists: list[Any], filters_by: Sequence[str]
+                        ) -> tuple[list[tuple[str, str, str]], dict[str, list[tuple[str, str]]]]:
+    """The legend entries (node kinds, edge types and states present, the flag mark) and
+    the filter options of a map."""
+    t = b.t
+    present = set(d.style.tolist())
+    legend = [(t(v[2]), v[0], v[1]) for k_, v in schema.NODE_STYLE.items() if k_ in present]
+    types_present = set(d.e_type.tolist())
+    legend += [(t(v[2]), v[0], "line") for k_, v in EDGE_STYLE.items() if k_ in types_present]
+    statuses = set(d.e_status.tolist())
+    legend += [(t(v[2]), v[0], "dashes") for k_, v in STATUS_STYLE.items() if k_ in statuses]
+    if any(f is not None for f in flag_lists):
+        legend.append(_flag_legend(b.lang))
     filters: dict[str, list[tuple[str, str]]] = {
-        "kind": [(k_, v[2]) for k_, v in schema.NODE_STYLE.items() if k_ in present]}
-    for fld, values in (("street", n_street), ("community", n_comm)):
+        "kind": [(k_, t(v[2])) for k_, v in schema.NODE_STYLE.items() if k_ in present]}
+    for fld, values in (("street", d.street), ("community", d.comm)):
         if fld in filters_by:
             opts = sorted({v for v in values if v is not None})
             if len(opts) > 1:
                 filters[fld] = [(v, v) for v in opts]
     present_flags = {f for fl in flag_lists if fl for f in fl}
     if present_flags:
-        filters["flag"] = [(f, v) for f, v in FLAG_NAMES.items() if f in present_flags]
-
-    counts = _counts(n_style, n_level, flag_lists, e_type, e_status)
-    counts.update(extra_counts or {})
-    counts["nodes"] = total
-    counts["edges"] = len(edge_recs)
-    day = str(b.day)[:10]
-    subtitle = _subtitle(day, counts)
-    return NetworkMap(key=key, kind=kind, title=title, subtitle=subtitle, nodes=records,
-                      edges=edge_recs, legend=legend, filters=filters, counts=counts,
-                      area_id=area_id, street_id=street_id, as_of=day, regions=regions,
-                      label_side="right" if kind == "org_chart" else "below")
+        filters["flag"] = [(f, t(v)) for f, v in FLAG_NAMES.items() if f in present_flags]
+    return legend, filters
 
 
 def _depth(parent: np.ndarray) -> int:
@@ -1154,17 +1308,27 @@ def _counts(style: np.ndarray, level: np.ndarray, flags: list[Any], e_type: np.n
     }
 
 
-def _subtitle(day: str, c: Mapping[str, int]) -> str:
-    parts = [f"数据日期 {day}", f"单位 {c['organizations']} 个（驻区单位 {c['resident_units']}"
-             f"、两新组织 {c['two_new']}）", f"党组织 {c['party_orgs']} 个",
-             f"共建关系 {c['ties']} 条", f"资源 {c['resources']} 项", f"需求 {c['demands']} 项"]
+def _flag_legend(lang: Lang) -> tuple[str, str, str]:
+    return (viz_text(FLAG_LEGEND[0], lang), FLAG_LEGEND[1], FLAG_LEGEND[2])
+
+
+def _subtitle(day: str, c: Mapping[str, int], lang: Lang = "zh") -> str:
+    def t(zh: str) -> str:
+        return viz_text(zh, lang)
+
+    parts = [t("数据日期 {}").format(day),
+             t("单位 {} 个（驻区单位 {}、两新组织 {}）").format(
+                 c["organizations"], c["resident_units"], c["two_new"]),
+             t("党组织 {} 个").format(c["party_orgs"]), t("共建关系 {} 条").format(c["ties"]),
+             t("资源 {} 项").format(c["resources"]), t("需求 {} 项").format(c["demands"])]
     if c.get("reported") is not None:
-        parts.append(f"在职党员报到 {c['reported']} 人")
-    alerts = [f"{FLAG_NAMES[f]} {c[f]}" for f in FLAG_NAMES if c.get(f)]
-    alerts += [f"{STATUS_STYLE[s][2].split('（')[0]} {c[s]}" for s in STATUS_STYLE if c.get(s)]
+        parts.append(t("在职党员报到 {} 人").format(c["reported"]))
+    alerts = [f"{t(FLAG_NAMES[f])} {c[f]}" for f in FLAG_NAMES if c.get(f)]
+    alerts += [f"{t(STATUS_STYLE[s][2].split('（')[0])} {c[s]}" for s in STATUS_STYLE
+               if c.get(s)]
     if alerts:
-        parts.append("需关注：" + "、".join(alerts))
-    parts.append(f"共 {c['nodes']} 个节点")
+        parts.append(t("需关注：") + t("、").join(alerts))
+    parts.append(t("共 {} 个节点").format(c["nodes"]))
     return " · ".join(parts)
 
 
@@ -1289,8 +1453,9 @@ def _community_synth(b: _Base, nodes: np.ndarray, collapse: int) -> tuple[np.nda
         nb = int((grid_of_b == grid).sum())
         ng = int((grid_of_g == grid).sum())
         synth.ids.append(f"~楼栋@{ids[grid]}")
-        synth.labels.append(f"楼栋 {nb} 个")
-        synth.titles.append(f"{b.label[grid]}：楼栋 {nb} 个、楼栋党小组 {ng} 个（合并显示）")
+        synth.labels.append(b.t("楼栋 {} 个").format(nb))
+        synth.titles.append(b.t("{}：楼栋 {} 个、楼栋党小组 {} 个（合并显示）").format(
+            b.label[grid], nb, ng))
         synth.kinds.append("building")
         synth.anchors.append(int(grid))
     return nodes[~(is_bldg | is_group)], synth
@@ -1306,6 +1471,7 @@ def community_map(
     include_personal: bool = False,
     collapse_buildings: int = 40,
     matching: Any = None,
+    lang: Lang = "zh",
 ) -> NetworkMap:
     """The resource network map (资联网地图) of one community.
 
@@ -1330,6 +1496,9 @@ def community_map(
     matching
         Optional matching result (DataFrame indexed by demand id with a ``served`` column,
         or an object with such ``.demands``) for the unmet-demand marks.
+    lang
+        ``"zh"`` (default) or ``"en"``: the language of every fixed text (titles, legend,
+        tooltips, headline, buttons); names stay as the data has them.
 
     Returns
     -------
@@ -1339,27 +1508,28 @@ def community_map(
     --------
     >>> import regional_graph as rg
     >>> from regional_graph.viz import maps
-    >>> G = rg.datasets.load_sample_district()
-    >>> m = maps.community_map(G, "C001", as_of=rg.datasets.REFERENCE_DATE)
-    >>> m.title.endswith("区域化党建资源网络图")
-    True
+    >>> G = rg.datasets.load_tiny()
+    >>> maps.community_map(G, "C1", as_of="2024-06-30").title
+    '东一社区区域化党建资源网络图'
+    >>> maps.community_map(G, "C1", as_of="2024-06-30", lang="en").title
+    '东一社区: regional Party-building resource network'
     """
     _check_layout(layout)
     code = _area_code(G, community_id, "community")
-    b = _base(G, as_of, include_personal, analyses, matching)
+    b = _base(G, as_of, include_personal, analyses, matching, lang)
     nodes, edges = _select(b, b.group("community", code), fine=True)
     nodes, synth = _community_synth(b, nodes, collapse_buildings)
     if synth.ids:
         _, edges = _select_edges(b, nodes, edges)
     street = int(b.street[code])
     groups = _kind_groups(b, nodes, len(synth.ids), code)
-    return apply_headline(_assemble(
-        b, nodes, edges, key=f"community_{_safe_name(community_id)}", kind="community",
-        title=f"{b.area_name[code]}区域化党建资源网络图",
+    return apply_headline(_assemble(b, nodes, edges, _Spec(
+        key=f"community_{_safe_name(community_id)}", kind="community",
+        title=b.t("{}区域化党建资源网络图").format(b.area_name[code]),
         extra_counts={"reported": int(b.reported[code])}, fine=True, layout=layout,
         filters_by=("street",), synth=synth, area_id=community_id,
         street_id=str(G.ids[street]) if street >= 0 else None, groups=groups, hide_fine=True,
-    ), G, matching=matching)
+    )), G, matching=matching)
 
 
 #: Groups of a community map, in drawing order: the resource network first.
@@ -1386,7 +1556,8 @@ def _kind_groups(b: _Base, nodes: np.ndarray, n_synth: int, code: int) -> _Group
     g[centre] = 0
     g[b.fine[nodes]] = 7
     of = np.concatenate([g, np.full(n_synth, 7, dtype=np.int64)])
-    return _Groups(of=of, names=list(_KIND_GROUPS), centre=0, fine={7})
+    return _Groups(of=of, names=[b.t(x) if x else x for x in _KIND_GROUPS], centre=0,
+                   fine={7})
 
 
 def _select_edges(b: _Base, nodes: np.ndarray, edges: np.ndarray
@@ -1404,6 +1575,7 @@ def street_map(
     analyses: bool = True,
     include_personal: bool = False,
     matching: Any = None,
+    lang: Lang = "zh",
 ) -> NetworkMap:
     """The network map of one street: communities, committees, organisations, their ties,
     coverage, resources and demands (grids and buildings left out).
@@ -1418,22 +1590,22 @@ def street_map(
     --------
     >>> import regional_graph as rg
     >>> from regional_graph.viz import maps
-    >>> G = rg.datasets.load_sample_district()
-    >>> m = maps.street_map(G, "S01", as_of=rg.datasets.REFERENCE_DATE)
-    >>> any(n["kind"] == "community" for n in m.nodes)
-    True
+    >>> G = rg.datasets.load_tiny()
+    >>> m = maps.street_map(G, "S1", as_of="2024-06-30")
+    >>> sorted({n["kind"] for n in m.nodes})[:4]
+    ['community', 'demand', 'enterprise', 'party_org']
     """
     _check_layout(layout)
     code = _area_code(G, street_id, "street")
-    b = _base(G, as_of, include_personal, analyses, matching)
+    b = _base(G, as_of, include_personal, analyses, matching, lang)
     nodes, edges = _select(b, b.group("street", code), fine=False)
-    return apply_headline(_assemble(
-        b, nodes, edges, key=f"street_{_safe_name(street_id)}", kind="street",
-        title=f"{b.area_name[code]}区域化党建资源网络图",
+    return apply_headline(_assemble(b, nodes, edges, _Spec(
+        key=f"street_{_safe_name(street_id)}", kind="street",
+        title=b.t("{}区域化党建资源网络图").format(b.area_name[code]),
         extra_counts={"reported": int(b.reported[code])}, fine=False, layout=layout,
         filters_by=("community",), area_id=street_id, street_id=street_id,
         groups=_community_groups(b, nodes, code),
-    ), G, matching=matching)
+    )), G, matching=matching)
 
 
 def _community_groups(b: _Base, nodes: np.ndarray, street: int) -> _Groups:
@@ -1443,7 +1615,7 @@ def _community_groups(b: _Base, nodes: np.ndarray, street: int) -> _Groups:
     comm = b.community[nodes]
     own = b.street[nodes] == street
     codes = np.unique(comm[own & (comm >= 0)])
-    names = ["", *(str(b.area_name[c]) for c in codes), "其他街道"]
+    names = ["", *(str(b.area_name[c]) for c in codes), b.t("其他街道")]
     g = np.zeros(len(nodes), dtype=np.int64)
     inside = own & (comm >= 0)
     g[inside] = 1 + np.searchsorted(codes, comm[inside])
@@ -1465,6 +1637,7 @@ def district_overview(
     max_nodes: int = 400,
     max_communities: int = 160,
     matching: Any = None,
+    lang: Lang = "zh",
 ) -> NetworkMap:
     """The whole district (or every district of the graph) on one map.
 
@@ -1482,7 +1655,7 @@ def district_overview(
         Threshold for ``aggregate=None``.
     max_communities
         Above this many communities only the streets are drawn.
-    G, as_of, layout, analyses, include_personal, matching
+    G, as_of, layout, analyses, include_personal, matching, lang
         As for :func:`community_map`.
 
     Returns
@@ -1499,11 +1672,11 @@ def district_overview(
     ['community', 'street']
     """
     _check_layout(layout)
-    b = _base(G, as_of, include_personal, analyses, matching)
+    b = _base(G, as_of, include_personal, analyses, matching, lang)
     drawable = np.flatnonzero((b.style != None) & ~b.fine)  # noqa: E711
     districts = np.flatnonzero(b.level[G.label_range(Label.AREA)] == "district") \
         + G.label_range(Label.AREA).start
-    name = "、".join(str(b.area_name[d]) for d in districts[:3]) or (G.name or "全区")
+    name = b.t("、").join(str(b.area_name[d]) for d in districts[:3]) or (G.name or b.t("全区"))
     reported = int(b.reported[districts].sum()) if len(districts) else 0
     if aggregate is None:
         aggregate = len(drawable) > max_nodes
@@ -1512,11 +1685,10 @@ def district_overview(
         inc = b.incident(nodes)
         keep = (b.e_src[inc] != b.e_tgt_lift[inc]) & ~b.fine[b.e_src[inc]] \
             & ~b.fine[b.e_tgt_lift[inc]]
-        return apply_headline(_assemble(b, nodes, inc[keep], key="district", kind="district",
-                                        title=f"{name}区域化党建资源网络总览图",
-                                        extra_counts={"reported": reported}, fine=False,
-                                        layout=layout, filters_by=("street",)),
-                              G, matching=matching)
+        return apply_headline(_assemble(b, nodes, inc[keep], _Spec(
+            key="district", kind="district", title=b.t("{}区域化党建资源网络总览图").format(name),
+            extra_counts={"reported": reported}, fine=False, layout=layout,
+            filters_by=("street",))), G, matching=matching)
     arng = G.label_range(Label.AREA)
     lv = b.level[arng]
     streets = np.flatnonzero(lv == "street") + arng.start
@@ -1547,11 +1719,11 @@ def district_overview(
             for i, (c, s_) in enumerate(zip(nodes, is_street, strict=True))}
     groups, labels = _overview_groups(G, b, nodes, streets, with_comms, n_orgs, attention,
                                       att, href, labels)
-    m = _assemble(b, nodes, np.zeros(0, dtype=np.int64), key="district", kind="district",
-                  title=f"{name}区域化党建资源网络总览图",
-                  extra_counts={"reported": reported}, fine=False, layout="force",
-                  filters_by=("street",), agg_edges=(*agg, titles) if len(agg[0]) else None,
-                  groups=groups, sizes=sizes, labels=labels)
+    m = _assemble(b, nodes, np.zeros(0, dtype=np.int64), _Spec(
+        key="district", kind="district", title=b.t("{}区域化党建资源网络总览图").format(name),
+        extra_counts={"reported": reported}, fine=False, layout="force",
+        filters_by=("street",), agg_edges=(*agg, titles) if len(agg[0]) else None,
+        groups=groups, sizes=sizes, labels=labels))
     _overview_finish(m, b, nodes, drawable, n_orgs, att, is_street & with_comms)
     return apply_headline(m, G, matching=matching)
 
@@ -1565,17 +1737,17 @@ def _overview_groups(G: RegionalGraph, b: _Base, nodes: np.ndarray, streets: np.
     if with_comms:
         of = np.where(np.isin(b.street[nodes], streets),
                       np.searchsorted(streets, b.street[nodes]), len(streets))
-        titles_ = [f"{b.area_name[c]}（单位 {int(n_orgs[c])} · 需关注 {int(attention[c])}）"
-                   for c in streets]
-        return _Groups(of=of, names=[str(b.area_name[c]) for c in streets] + ["其他"],
-                       titles=[*titles_, "其他"], href=href), labels
-    labels = np.asarray([f"{b.area_name[c]}（需关注 {int(a)}）"
+        titles_ = [b.t("{}（单位 {} · 需关注 {}）").format(b.area_name[c], int(n_orgs[c]),
+                                                         int(attention[c])) for c in streets]
+        return _Groups(of=of, names=[str(b.area_name[c]) for c in streets] + [b.t("其他")],
+                       titles=[*titles_, b.t("其他")], href=href), labels
+    labels = np.asarray([b.t("{}（需关注 {}）").format(b.area_name[c], int(a))
                          for c, a in zip(nodes, att, strict=True)], dtype=object)
     dist = np.array([G.ancestor_at(np.asarray([c]), "district")[0] for c in nodes])
     codes = np.unique(dist)
     of = np.searchsorted(codes, dist)
-    titles_ = [f"{b.area_name[d] if d >= 0 else '其他'}（街道 {int((dist == d).sum())} 个）"
-               for d in codes]
+    titles_ = [b.t("{}（街道 {} 个）").format(b.area_name[d] if d >= 0 else b.t("其他"),
+                                           int((dist == d).sum())) for d in codes]
     return _Groups(of=of, names=titles_, titles=titles_, href=href), labels
 
 
@@ -1586,17 +1758,18 @@ def _overview_finish(m: NetworkMap, b: _Base, nodes: np.ndarray, drawable: np.nd
     for rec, c, a, quiet in zip(m.nodes, nodes, att, unlabelled, strict=True):
         if quiet:  # a street with its communities: the region's name says it all
             rec["nolabel"] = True
-        rec["title"] = (f"{rec['title']}\n单位 {int(n_orgs[c])} 个 · 需关注 {int(a)} 个"
-                        "\n双击打开详图")
+        rec["title"] = (f"{rec['title']}\n"
+                        + b.t("单位 {} 个 · 需关注 {} 个").format(int(n_orgs[c]), int(a))
+                        + "\n" + b.t("双击打开详图"))
         rec.pop("vis", None)  # attention is counted, not marked node by node
         if isinstance(rec["color"], dict):
             rec["color"] = rec["color"]["background"]
-    m.legend = [e for e in m.legend if e != FLAG_LEGEND]
+    m.legend = [e for e in m.legend if e != _flag_legend(b.lang)]
     whole = _counts(b.style[drawable], b.level[drawable],
                     [f.split(",") if isinstance(f, str) else None for f in b.flags[drawable]],
                     b.e_type[b.e_live_tie], b.e_status[b.e_live_tie])
     m.counts.update({k: v for k, v in whole.items() if k not in ("expired",)})
-    m.subtitle = _subtitle(m.as_of, m.counts)
+    m.subtitle = _subtitle(m.as_of, m.counts, b.lang)
 
 
 #: Ties aggregated on the district overview, with their names in the tooltip.
@@ -1620,9 +1793,10 @@ def _aggregate_ties(b: _Base, communities: bool
                           "t": types[ok]})
     table = frame.groupby(["a", "b", "t"]).size().unstack("t", fill_value=0)
     total = table.sum(axis=1).to_numpy()
-    titles = ["、".join(f"{_AGG_RELS[t]} {int(row[t])}" for t in _AGG_RELS
-                       if t in row.index and row[t]) for _, row in table.iterrows()]
-    titles = [f"跨区域联系 {int(c)} 条：{t}" for c, t in zip(total, titles, strict=True)]
+    titles = [b.t("、").join(b.t(_AGG_RELS[t] + " {}").format(int(row[t])) for t in _AGG_RELS
+                           if t in row.index and row[t]) for _, row in table.iterrows()]
+    titles = [b.t("跨区域联系 {} 条：{}").format(int(c), t)
+              for c, t in zip(total, titles, strict=True)]
     a = table.index.get_level_values("a").to_numpy(dtype=np.int64)
     bb = table.index.get_level_values("b").to_numpy(dtype=np.int64)
     return (a, bb, total.astype(np.int64)), titles
@@ -1637,6 +1811,7 @@ def org_chart(
     collapse_buildings: int = 40,
     analyses: bool = True,
     matching: Any = None,
+    lang: Lang = "zh",
 ) -> NetworkMap:
     """The Party organisation chart of a street (组织架构图): street committee → community
     committees → grid branches → building groups, in a top-down tree layout.
@@ -1655,6 +1830,8 @@ def org_chart(
         Above this many building groups, those of each grid branch become one node.
     analyses, matching
         Only to share the precomputed map data with the other maps (a chart shows no marks).
+    lang
+        As for :func:`community_map`.
 
     Returns
     -------
@@ -1670,7 +1847,7 @@ def org_chart(
     'street_committee'
     """
     code = _area_code(G, street_id, "street")
-    b = _base(G, as_of, include_personal, analyses, matching)
+    b = _base(G, as_of, include_personal, analyses, matching, lang)
     cand = b.group("street", code)
     cand = cand[np.isin(b.level[cand], _ORG_CHART_LEVELS) & (b.style[cand] == "party_org")]
     rank = pd.Series(b.level[cand]).map({lv: i for i, lv in enumerate(_ORG_CHART_LEVELS)})
@@ -1688,9 +1865,9 @@ def org_chart(
             lo, hi = np.searchsorted(sp_, [p, p + 1])
             k = int(hi - lo)
             synth.ids.append(f"~楼栋党小组@{ids[p]}")
-            synth.labels.append(f"楼栋党小组 {k}")
-            synth.titles.append(f"{b.label[p]}：楼栋党小组 {k} 个（合并显示）\n"
-                                + "、".join(str(x) for x in b.label[sg[lo:hi]]))
+            synth.labels.append(b.t("楼栋党小组 {}").format(k))
+            synth.titles.append(b.t("{}：楼栋党小组 {} 个（合并显示）").format(b.label[p], k)
+                                + "\n" + b.t("、").join(str(x) for x in b.label[sg[lo:hi]]))
             synth.kinds.append("party_org")
             synth.anchors.append(int(p))
     inc = b.incident(cand)
@@ -1711,11 +1888,11 @@ def org_chart(
     members = G.nodes[Label.PARTY_ORG]["members"]
     prng = G.label_range(Label.PARTY_ORG)
     total_members = int(members.iloc[cand - prng.start].fillna(0).sum()) if len(cand) else 0
-    m = _assemble(b, nodes, np.concatenate([edges, seat]),
-                  key=f"org_chart_{_safe_name(street_id)}", kind="org_chart",
-                  title=f"{b.area_name[code]}党组织架构图（含大工委、大党委）", fine=True,
-                  layout="force", filters_by=("community",), synth=synth, area_id=street_id,
-                  street_id=street_id, xy=xy, extra_counts={"members": total_members})
+    m = _assemble(b, nodes, np.concatenate([edges, seat]), _Spec(
+        key=f"org_chart_{_safe_name(street_id)}", kind="org_chart",
+        title=b.t("{}党组织架构图（含大工委、大党委）").format(b.area_name[code]), fine=True,
+        layout="force", filters_by=("community",), synth=synth, area_id=street_id,
+        street_id=street_id, xy=xy, extra_counts={"members": total_members}))
     n_seats = int((b.e_type[seat] == "SITS_ON").sum())
     n_conf = int((b.e_type[seat] == "CONFERENCE_MEMBER").sum())
     for rec in m.nodes[len(cand):len(nodes)]:
@@ -1727,15 +1904,25 @@ def org_chart(
                 and str(rec["label"]).startswith(str(rec["community"])):
             # under its community's committee: "第3网格党支部" says enough (tooltip: all)
             rec["label"] = str(rec["label"])[len(str(rec["community"])):]
-    lv = pd.Series(b.level[cand]).value_counts()
-    parts = [f"数据日期 {m.as_of}"] + [f"{schema.PARTY_ORG_LEVEL.zh(x)} {int(lv.get(x, 0))} 个"
-                                      for x in _ORG_CHART_LEVELS if lv.get(x, 0)]
-    if synth.ids:
-        parts.append(f"楼栋党小组 {len(groups)} 个（按网格合并）")
-    parts += [f"兼职委员 {n_seats} 名", f"联席会成员单位 {n_conf} 个",
-              f"党员 {total_members} 人", f"共 {m.counts['nodes']} 个节点"]
-    m.subtitle = " · ".join(parts)
+    m.subtitle = _chart_subtitle(b, m, cand, len(groups) if synth.ids else 0, n_seats, n_conf,
+                                 total_members)
     return apply_headline(m, G, matching=matching)
+
+
+def _chart_subtitle(b: _Base, m: NetworkMap, cand: np.ndarray, merged: int, n_seats: int,
+                    n_conf: int, total_members: int) -> str:
+    """The org chart's own title block (:func:`apply_headline` replaces it with the
+    indicator table's numbers)."""
+    t = b.t
+    lv = pd.Series(b.level[cand]).value_counts()
+    parts = [t("数据日期 {}").format(m.as_of)] + [
+        t("{} {} 个").format(t(schema.PARTY_ORG_LEVEL.zh(x)), int(lv.get(x, 0)))
+        for x in _ORG_CHART_LEVELS if lv.get(x, 0)]
+    if merged:
+        parts.append(t("楼栋党小组 {} 个（按网格合并）").format(merged))
+    parts += [t("兼职委员 {} 名").format(n_seats), t("联席会成员单位 {} 个").format(n_conf),
+              t("党员 {} 人").format(total_members), t("共 {} 个节点").format(m.counts["nodes"])]
+    return " · ".join(parts)
 
 
 _CHART_INDENT = 34.0
@@ -1761,6 +1948,20 @@ def _chart_grid(columns: list[list[tuple[int, int]]], starts: np.ndarray, row_w:
     return best[1], best[2]
 
 
+def _seated(b: _Base, seat: np.ndarray, local: Mapping[int, int], unit_local: Mapping[int, int]
+            ) -> dict[int, list[int]]:
+    """Committee (local index) → the units (local index) listed under it: each unit once,
+    under its first seat (``seat`` holds SITS_ON first, then conference memberships)."""
+    seated: dict[int, list[int]] = {}
+    seen: set[int] = set()
+    for e in seat:
+        x = unit_local[int(b.e_src[e])]
+        if x not in seen:
+            seen.add(x)
+            seated.setdefault(local[int(b.e_tgt[e])], []).append(x)
+    return seated
+
+
 def _chart_positions(b: _Base, cand: np.ndarray, units: np.ndarray, seat: np.ndarray,
                      synth: _Synth, parent: np.ndarray) -> np.ndarray:
     """Org chart positions: one column per committee (the street's first), its part-time
@@ -1777,13 +1978,7 @@ def _chart_positions(b: _Base, cand: np.ndarray, units: np.ndarray, seat: np.nda
             kids.setdefault(p, []).append(i)
     for j, a in enumerate(synth.anchors):
         kids.setdefault(local[int(a)], []).append(k + u + j)
-    seated: dict[int, list[int]] = {}
-    seen: set[int] = set()
-    for e in seat:  # SITS_ON first, then conference-only units
-        x = unit_local[int(b.e_src[e])]
-        if x not in seen:
-            seen.add(x)
-            seated.setdefault(local[int(b.e_tgt[e])], []).append(x)
+    seated = _seated(b, seat, local, unit_local)
     synth_of = {int(local[int(a)]): k + u + j for j, a in enumerate(synth.anchors)}
     columns: list[list[tuple[int, int]]] = []
     placed: set[int] = set()
@@ -1839,146 +2034,6 @@ def _chart_positions(b: _Base, cand: np.ndarray, units: np.ndarray, seat: np.nda
 
 
 # --------------------------------------------------------------------------------------------
-# stable layouts: layout.csv written and read back
-# --------------------------------------------------------------------------------------------
-
-LAYOUT_COLUMNS = ("map", "id", "x", "y")
-
-
-def layout_table(maps: Iterable[NetworkMap]) -> pd.DataFrame:
-    """The positions of every node of ``maps``: columns ``map`` (file stem), ``id``, ``x``,
-    ``y`` (pixels, y down) — what ``write_maps`` saves as ``layout.csv``.
-
-    Examples
-    --------
-    >>> import regional_graph as rg
-    >>> G = rg.datasets.load_sample_district()
-    >>> t = layout_table([org_chart(G, "S01", as_of=rg.datasets.REFERENCE_DATE)])
-    >>> list(t.columns), t["map"].iloc[0]
-    (['map', 'id', 'x', 'y'], 'org_chart_S01')
-    """
-    rows = [(m.key, str(n["id"]), round(float(n["x"]), 2), round(float(n["y"]), 2))
-            for m in maps for n in m.nodes]
-    return pd.DataFrame(rows, columns=list(LAYOUT_COLUMNS))
-
-
-def read_layout(path: str | Path) -> dict[str, dict[str, tuple[float, float]]]:
-    """Read a ``layout.csv`` back: map → node id → ``(x, y)``.
-
-    Raises ``ValueError`` naming the file, rows and columns of every problem (missing
-    columns, non-numeric or missing coordinates, a node twice on one map).
-
-    Examples
-    --------
-    >>> import tempfile, regional_graph as rg
-    >>> G = rg.datasets.load_sample_district()
-    >>> m = org_chart(G, "S01", as_of=rg.datasets.REFERENCE_DATE)
-    >>> p = Path(tempfile.mkdtemp()) / "layout.csv"
-    >>> layout_table([m]).to_csv(p, index=False)
-    >>> pos = read_layout(p)
-    >>> pos["org_chart_S01"][m.nodes[0]["id"]] == (round(m.nodes[0]["x"], 2),
-    ...                                             round(m.nodes[0]["y"], 2))
-    True
-    """
-    p = Path(path)
-    try:
-        t = pd.read_csv(p, dtype={"map": str, "id": str}, keep_default_na=False,
-                        encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError, pd.errors.ParserError) as exc:
-        raise ValueError(f"布局文件 {p} 无法读取：{exc}") from exc
-    missing = [c for c in LAYOUT_COLUMNS if c not in t.columns]
-    if missing:
-        raise ValueError(f"布局文件 {p} 缺少列：{'、'.join(missing)}"
-                         f"（应有 {', '.join(LAYOUT_COLUMNS)}）")
-    problems: list[str] = []
-    xy = {c: pd.to_numeric(t[c].replace("", np.nan), errors="coerce") for c in ("x", "y")}
-    for c in ("x", "y"):
-        bad = np.flatnonzero(~np.isfinite(xy[c].to_numpy(dtype=float)))
-        if len(bad):
-            rows = "、".join(str(r + 2) for r in bad[:10])
-            problems.append(f"第 {rows} 行 {c} 列应为数字（像素坐标）")
-    blank = np.flatnonzero((t["map"] == "") | (t["id"] == ""))
-    if len(blank):
-        problems.append(f"第 {'、'.join(str(r + 2) for r in blank[:10])} 行 map 或 id 列为空")
-    dup = np.flatnonzero(t.duplicated(["map", "id"]).to_numpy())
-    if len(dup):
-        problems.append(f"第 {'、'.join(str(r + 2) for r in dup[:10])} 行：同一张图上的节点重复")
-    if problems:
-        raise ValueError(f"布局文件 {p} 有误：" + "；".join(problems))
-    out: dict[str, dict[str, tuple[float, float]]] = {}
-    for key, i, x, y in zip(t["map"], t["id"], xy["x"], xy["y"], strict=True):
-        out.setdefault(key, {})[i] = (float(x), float(y))
-    return out
-
-
-def keep_layout(m: NetworkMap, previous: Mapping[str, tuple[float, float]]) -> NetworkMap:
-    """Put every node of ``m`` that has a previous position back there; place the new ones
-    near their anchor (the previous nodes they link to, else the rest of their region, else
-    the map's centre) on a spot where their box overlaps no other; redraw the regions
-    around their members. Changes ``m`` in place and returns it.
-
-    Examples
-    --------
-    >>> import regional_graph as rg
-    >>> G = rg.datasets.load_sample_district()
-    >>> m = community_map(G, "C001", as_of=rg.datasets.REFERENCE_DATE)
-    >>> prev = {n["id"]: (n["x"] + 5.0, n["y"]) for n in m.nodes[1:]}
-    >>> m = keep_layout(m, prev)
-    >>> all(m.nodes[i]["x"] == prev[m.nodes[i]["id"]][0] for i in range(1, len(m.nodes)))
-    True
-    """
-    from .layout import place_near
-
-    n = len(m.nodes)
-    if not n:
-        return m
-    ids = [str(x["id"]) for x in m.nodes]
-    xy = np.array([[x["x"], x["y"]] for x in m.nodes], dtype=float)
-    old = np.array([i in previous for i in ids])
-    if not old.any():
-        return m
-    xy[old] = [previous[i] for i, o in zip(ids, old, strict=True) if o]
-    todo = np.flatnonzero(~old)
-    if len(todo):
-        where = {i: k for k, i in enumerate(ids)}
-        nbrs: dict[int, list[int]] = {}
-        for e in m.edges:
-            a, c = where.get(str(e["from"])), where.get(str(e["to"]))
-            if a is not None and c is not None:
-                nbrs.setdefault(a, []).append(c)
-                nbrs.setdefault(c, []).append(a)
-        region = np.array([x.get("region", -1) for x in m.nodes])
-        centre = xy[old].mean(axis=0)
-        anchors = []
-        for i in todo:
-            near = [j for j in nbrs.get(int(i), []) if old[j]]
-            same = np.flatnonzero(old & (region == region[i])) if region[i] >= 0 \
-                else np.zeros(0, dtype=np.int64)
-            anchors.append(xy[near].mean(axis=0) if near else
-                           xy[same].mean(axis=0) if len(same) else centre)
-        size = np.array([float(x.get("size") or 14.0) for x in m.nodes])
-        hw, hh = node_boxes(size, [x.get("label") for x in m.nodes])
-        xy = place_near(xy, hw, hh, todo, np.asarray(anchors))
-    for rec, (x, y) in zip(m.nodes, xy.tolist(), strict=True):
-        rec["x"], rec["y"] = float(x), float(y)
-    if m.regions:
-        size = np.array([float(x.get("size") or 14.0) for x in m.nodes])
-        hw, hh = node_boxes(size, [x.get("label") for x in m.nodes])
-        region = np.array([x.get("region", -1) for x in m.nodes])
-        for k, reg in enumerate(m.regions):
-            mem = np.flatnonzero(region == k)
-            if not len(mem):
-                continue
-            lo = (xy[mem] - np.column_stack([hw[mem], hh[mem]])).min(axis=0)
-            hi = (xy[mem] + np.column_stack([hw[mem], hh[mem]])).max(axis=0)
-            c = (lo + hi) / 2.0
-            corner = np.hypot(np.abs(xy[mem, 0] - c[0]) + hw[mem],
-                              np.abs(xy[mem, 1] - c[1]) + hh[mem])
-            reg.update(x=float(c[0]), y=float(c[1]), r=float(corner.max()) + 45.0)
-    return m
-
-
-# --------------------------------------------------------------------------------------------
 # index and export
 # --------------------------------------------------------------------------------------------
 
@@ -1988,10 +2043,11 @@ _KIND_ORDER = {"district": 0, "street": 1, "org_chart": 2, "community": 3}
 def index_page(
     maps: Iterable[NetworkMap],
     *,
-    title: str = "区域化党建资源网络图",
+    title: str | None = None,
     links: Mapping[str, Sequence[tuple[str, str]]] | None = None,
     font_css: str | None = None,
     html_pages: bool = True,
+    lang: Lang = "zh",
 ) -> str:
     """An offline HTML page linking every map, grouped by street.
 
@@ -2000,7 +2056,7 @@ def index_page(
     maps
         The maps (their ``key`` + ``.html`` is the link target).
     title
-        Page heading.
+        Page heading (default: 区域化党建资源网络图, in ``lang``).
     links
         Optional extra links per map key: ``(text, href)`` pairs (e.g. the posters).
     font_css
@@ -2008,6 +2064,8 @@ def index_page(
     html_pages
         The maps were written as HTML (``key.html``); otherwise each title links to the
         first of its ``links``.
+    lang
+        ``"zh"`` (default) or ``"en"``: the page's own texts.
 
     Returns
     -------
@@ -2020,9 +2078,15 @@ def index_page(
     >>> from regional_graph.viz import maps
     >>> G = rg.datasets.load_sample_district()
     >>> page = maps.index_page([maps.org_chart(G, "S01")])
-    >>> 'href="org_chart_S01.html"' in page
-    True
+    >>> import re; re.findall(r'href="([^"]+)"', page)
+    ['org_chart_S01.html']
     """
+    from .headline import area_name
+
+    def t(zh: str) -> str:
+        return viz_text(zh, lang)
+
+    title = t("区域化党建资源网络图") if title is None else title
     items = sorted(maps, key=lambda m: (m.street_id or "", _KIND_ORDER.get(m.kind, 9),
                                         m.area_id or ""))
     links = links or {}
@@ -2030,19 +2094,20 @@ def index_page(
 
     def entry(m: NetworkMap) -> str:
         c = m.counts
-        alert = "、".join(f"{FLAG_NAMES[f]} {c[f]}" for f in FLAG_NAMES if c.get(f))
+        alert = t("、").join(f"{t(FLAG_NAMES[f])} {c[f]}" for f in FLAG_NAMES if c.get(f))
         extra = "".join(f' <a class="alt" href="{esc(h)}">{esc(t)}</a>'
                         for t, h in links.get(m.key, ()))
         note = f'<span class="alert">{esc(alert)}</span>' if alert else ""
         own = links.get(m.key, ())
         href = f"{m.key}.html" if html_pages or not own else own[0][1]
         return (f'<li><a href="{esc(href)}">{esc(m.title)}</a> '
-                f'<span class="n">{c.get("nodes", 0)} 个节点</span> {note}{extra}</li>')
+                f'<span class="n">{t("{} 个节点").format(c.get("nodes", 0))}</span> '
+                f'{note}{extra}</li>')
 
     blocks: list[str] = []
     top = [m for m in items if m.kind == "district"]
     if top:
-        blocks.append("<section><h2>全区</h2><ul>" + "".join(entry(m) for m in top)
+        blocks.append(f"<section><h2>{t('全区')}</h2><ul>" + "".join(entry(m) for m in top)
                       + "</ul></section>")
     streets: dict[str, list[NetworkMap]] = {}
     for m in items:
@@ -2050,24 +2115,24 @@ def index_page(
             streets.setdefault(m.street_id or "", []).append(m)
     for _, group in streets.items():
         head = next((m for m in group if m.kind == "street"), group[0])
-        name = head.title.replace("区域化党建资源网络图", "").replace("党组织架构图", "")
+        name = area_name(head)
         comm = [m for m in group if m.kind == "community"]
         rest = [m for m in group if m.kind != "community"]
         blocks.append(f"<section><h2>{esc(name)}</h2><ul>" + "".join(entry(m) for m in rest)
-                      + "</ul>" + (f"<details open><summary>社区（{len(comm)} 个）</summary>"
+                      + "</ul>" + (f"<details open><summary>{t('社区（{} 个）').format(len(comm))}"
+                                   "</summary>"
                                    "<ul class=\"cols\">" + "".join(entry(m) for m in comm)
                                    + "</ul></details>" if comm else "") + "</section>")
     date = next((m.as_of for m in items if m.as_of), "")
     body = "".join(blocks)
-    sub = f"数据日期 {date} · 共 {len(items)} 张图" if date else f"共 {len(items)} 张图"
+    sub = (t("数据日期 {} · 共 {} 张图").format(date, len(items)) if date
+           else t("共 {} 张图").format(len(items)))
     css = font_css if font_css is not None else cjk_font_face_css(title + sub + body
                                                                   + "全区社区个节点")
     return (
-        "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n"
-        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-        "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
-        "style-src 'unsafe-inline'; font-src data:; img-src data:\">\n"
-        f"<title>{esc(title)}</title>\n<style>\n{css}\n"
+        page_head(esc(title), lang, sources="style-src 'unsafe-inline'; font-src data:; "
+                  "img-src data:")
+        + f"{css}\n"
         f"body {{ font-family: var(--rg-font-family, {FONT_STACK}); margin: 24px 40px; "
         "background: #fbfaf7; color: #1f2328; font-size: 20px; }\n"
         "h1 { color: #a31515; font-size: 34px; margin: 0 0 4px; }\n"
@@ -2092,6 +2157,7 @@ def all_maps(
     streets: Sequence[str] | None = None,
     progress: bool | None = None,
     matching: Any = None,
+    lang: Lang = "zh",
 ) -> Iterable[NetworkMap]:
     """Yield every map of :func:`write_maps` (overview, then per street: street map, org
     chart, community maps), built one at a time.
@@ -2104,15 +2170,15 @@ def all_maps(
     ...                    progress=False))
     >>> [m.key for m in ms[:3]]
     ['street_S01', 'org_chart_S01', 'community_C001']
-    >>> all(m.street_id == "S01" for m in ms)
-    True
+    >>> {m.street_id for m in ms}
+    {'S01'}
     """
     from .batch import iter_maps
 
     yield from iter_maps(G, map_jobs(G, streets), workers=1, progress=progress,
                          options={"as_of": as_of, "layout": layout,
                                   "include_personal": include_personal,
-                                  "analyses": analyses, "matching": matching})
+                                  "analyses": analyses, "matching": matching, "lang": lang})
 
 
 def map_jobs(G: RegionalGraph, streets: Sequence[str] | None = None
@@ -2148,7 +2214,7 @@ def map_jobs(G: RegionalGraph, streets: Sequence[str] | None = None
 
 def build_map(G: RegionalGraph, kind: str, area: str, *, as_of: DateLike = None,
               layout: Layout = "force", include_personal: bool = False,
-              analyses: bool = True, matching: Any = None) -> NetworkMap:
+              analyses: bool = True, matching: Any = None, lang: Lang = "zh") -> NetworkMap:
     """One map of :func:`map_jobs`: ``kind`` ∈ district, street, org_chart, community.
 
     Examples
@@ -2159,7 +2225,7 @@ def build_map(G: RegionalGraph, kind: str, area: str, *, as_of: DateLike = None,
     'org_chart_S01'
     """
     common = {"as_of": as_of, "include_personal": include_personal, "analyses": analyses,
-              "matching": matching}
+              "matching": matching, "lang": lang}
     if kind == "district":
         return district_overview(G, layout=layout, **common)
     if kind == "street":
@@ -2171,7 +2237,7 @@ def build_map(G: RegionalGraph, kind: str, area: str, *, as_of: DateLike = None,
     raise ValueError(f"unknown map kind {kind!r}")
 
 
-def write_maps(
+def write_maps(  # noqa: PLR0913 (public: one keyword per option, as the `maps` flags)
     G: RegionalGraph,
     out_dir: str | Path,
     *,
@@ -2187,6 +2253,7 @@ def write_maps(
     workers: int | None = None,
     wall: Mapping[str, Any] | None = None,
     layout_file: str | Path | None = None,
+    lang: Lang = "zh",
     shared_assets: bool = False,
 ) -> dict[str, Path]:
     """Write every map of the graph, an ``index.html`` linking them, ``index.csv`` (the
@@ -2226,8 +2293,11 @@ def write_maps(
         written to ``layout.csv`` in ``out_dir``.
     shared_assets
         Write vis-network and one font subset once into ``out_dir/assets/`` and link them
-        from every page instead of embedding them in each (for a city: a tenth of the
+        from every page instead of embedding them in each (for a city: a fifth of the
         size; the folder must be copied with the pages). Default: self-contained pages.
+    lang
+        ``"zh"`` (default) or ``"en"``: every fixed text of the maps, posters, index and
+        wall-screen pages (see :func:`community_map`).
 
     Returns
     -------
@@ -2256,6 +2326,7 @@ def write_maps(
     if bad:
         raise ValueError(f"`formats` must be among html, png, svg, pdf; got {bad}")
     _check_layout(layout)
+    lang = check_lang(lang)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     from .batch import write_all
@@ -2269,24 +2340,24 @@ def write_maps(
         for m in built:
             if m.key in previous:
                 keep_layout(m, previous[m.key])
-        layout_table(built).to_csv(layout_path, index=False, encoding="utf-8")
+        safe_frame(layout_table(built)).to_csv(layout_path, index=False, encoding="utf-8")
 
     maps, written, links = write_all(
         G, out, options={"as_of": as_of, "layout": layout,
                          "include_personal": include_personal, "analyses": analyses,
-                         "matching": matching},
+                         "matching": matching, "lang": lang},
         streets=streets, formats=formats, paper=paper, progress=progress, workers=workers,
         prepare=keep_positions, shared_assets=shared_assets)
     written["layout"] = layout_path
     files = {m.key: (f"{m.key}.html" if "html" in formats
                      else next((h for _, h in links.get(m.key, ())), m.key)) for m in maps}
-    written["index.csv"] = write_index_csv(maps, out / "index.csv", files=files)
+    written["index.csv"] = write_index_csv(maps, out / "index.csv", files=files, lang=lang)
     if "html" in formats and any(m.kind in ("street", "community") for m in maps):
         written["wall"] = write_wallscreen(maps, out / "wall.html", **(wall or {}))
     index = out / "index.html"
-    index.write_text(index_page(maps, title=f"{G.name or '区域化党建'} · 资源网络图",
-                                links=links, html_pages="html" in formats),
-                     encoding="utf-8")
+    title = viz_text("{} · 资源网络图", lang).format(G.name or viz_text("区域化党建", lang))
+    index.write_text(index_page(maps, title=title, links=links, html_pages="html" in formats,
+                                lang=lang), encoding="utf-8")
     written["index"] = index
     log.info("wrote %d maps (%s) under %s", len(maps), ", ".join(formats), out)
     return written

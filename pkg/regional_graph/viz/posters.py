@@ -16,8 +16,8 @@ Examples
 >>> G = rg.datasets.load_sample_district()
 >>> m = maps.org_chart(G, "S01", as_of=rg.datasets.REFERENCE_DATE)
 >>> path = posters.write_poster(m, pathlib.Path(tempfile.mkdtemp()) / "chart.pdf")
->>> b"/FontFile2" in path.read_bytes()
-True
+>>> path.read_bytes().count(b"/FontFile2")  # the CJK subset, embedded once
+1
 """
 
 from __future__ import annotations
@@ -42,6 +42,7 @@ from matplotlib.patches import Circle, Patch
 from matplotlib.text import Text
 
 from .. import schema
+from ..vocab import Lang, viz_text
 from .fonts import matplotlib_cjk_family, matplotlib_subset_family
 from .layout import remove_overlaps
 from .maps import FLAG_BORDER, FLAG_LEGEND, FLAG_NAMES
@@ -85,7 +86,8 @@ FLAG_DASH: tuple[float, tuple[float, float]] = (0.0, (3.0, 2.0))
 #: The legend entry of flagged nodes on paper (the HTML's points at tooltips).
 POSTER_FLAG_LEGEND = "需关注（黑色虚线框，编号见下方脚注）"
 FLAG_LEGEND_NAME = FLAG_LEGEND[0]
-_REASON = re.compile(r"【([^】]+)】")
+#: A reason in a tooltip: ``【…】`` (Chinese) or a whole ``[…]`` line (English).
+_REASON = re.compile(r"【([^】]+)】|^\[(.+)\]$", re.M)
 _FOOT_TITLE = "需关注（编号与图中黑色虚线框节点对应）"
 _FOOT_MORE = "……另有 {} 项，见网页版地图的提示"
 _POSTER_TEXT = (POSTER_FLAG_LEGEND + _FOOT_TITLE + _FOOT_MORE + "图例数据日期 regional_graph"
@@ -198,7 +200,7 @@ def poster_figure(m: NetworkMap, *, paper: str = "A1", label_all: bool | None = 
         _title_block(sheet, m, hidden)
         leg = _legend(sheet, m, _drawn_legend(m, shown, drawn, bool(notes)))
         if notes:
-            _footnotes(fig, leg, notes, scale=sheet.scale, fam_kw=sheet.fam_kw)
+            _footnotes(fig, leg, notes, scale=sheet.scale, fam_kw=sheet.fam_kw, lang=m.lang)
     return fig
 
 
@@ -270,7 +272,7 @@ def _drawn_legend(m: NetworkMap, shown: Sequence[int], edge_colours: set[str],
     marks = {(_bg(m.nodes[i].get("color")), m.nodes[i].get("shape") or "dot") for i in shown}
     out = []
     for name, colour, shape in m.legend:
-        if name == FLAG_LEGEND_NAME:
+        if name == viz_text(FLAG_LEGEND_NAME, m.lang):
             keep = flagged
         elif shape in ("line", "dashes"):
             keep = colour in edge_colours
@@ -475,9 +477,11 @@ def _title_block(s: _Sheet, m: NetworkMap, hidden: int) -> None:
     _wrapped_text(fig, 0.02, 0.925, m.subtitle, fontsize=15 * scale, color="#333333",
                   va="center", **s.fam_kw)
     if hidden:
-        fig.text(0.02, 0.012, _HIDDEN_NOTE.format(hidden), fontsize=11 * scale,
+        fig.text(0.02, 0.012, viz_text(_HIDDEN_NOTE, m.lang).format(hidden),
+                 fontsize=11 * scale,
                  color="#666666", gid="rg-hidden-note", **s.fam_kw)
-    fig.text(0.98, 0.012, f"数据日期 {m.as_of} · regional_graph", ha="right",
+    fig.text(0.98, 0.012, viz_text("数据日期 {} · regional_graph", m.lang).format(m.as_of),
+             ha="right",
              fontsize=11 * scale, color="#666666", **s.fam_kw)
 
 
@@ -523,11 +527,12 @@ def _wrapped_text(fig: Figure, x: float, y: float, text: str, **kw: Any) -> Text
 def _legend(s: _Sheet, m: NetworkMap, entries: Sequence[tuple[str, str, str]]) -> Any:
     scale = s.scale
     handles: list[Any] = []
+    flag_label = viz_text(POSTER_FLAG_LEGEND, m.lang)
     for name, colour, shape in entries:
-        if name == FLAG_LEGEND_NAME:
+        if name == viz_text(FLAG_LEGEND_NAME, m.lang):
             handles.append(Patch(facecolor="#ffffff", edgecolor=FLAG_EDGE,
                                  linestyle=FLAG_DASH, linewidth=2.5 * scale,
-                                 label=POSTER_FLAG_LEGEND))
+                                 label=flag_label))
         elif shape in ("line", "dashes"):
             handles.append(Line2D([], [], color=colour, lw=3 * scale,
                                   ls="--" if shape == "dashes" else "-", label=name))
@@ -538,13 +543,13 @@ def _legend(s: _Sheet, m: NetworkMap, entries: Sequence[tuple[str, str, str]]) -
     if m.regions:
         handles.append(Patch(facecolor=(0.94, 0.27, 0.27, 0.05),
                              edgecolor=(0.64, 0.08, 0.08, 0.45), linestyle=(0, (5, 4)),
-                             label=_REGION_LEGEND.get(m.kind, "分组")))
+                             label=viz_text(_REGION_LEGEND.get(m.kind, "分组"), m.lang)))
     leg = s.fig.legend(handles=handles, loc="upper left", bbox_to_anchor=(0.83, 0.88),
-                       frameon=True, prop=s.prop(14 * scale), title="图例",
+                       frameon=True, prop=s.prop(14 * scale), title=viz_text("图例", m.lang),
                        title_fontproperties=s.prop(18 * scale), labelspacing=0.35)
     leg.get_frame().set_edgecolor("#d8d4cc")
     for handle, text in zip(leg.legend_handles, leg.get_texts(), strict=True):
-        if text.get_text() == POSTER_FLAG_LEGEND:  # the legend copy keeps the dashes
+        if text.get_text() == flag_label:  # the legend copy keeps the dashes
             handle.set_linestyle(FLAG_DASH)  # type: ignore[union-attr]
     return leg
 
@@ -563,8 +568,8 @@ def flag_notes(m: NetworkMap) -> list[tuple[int, str, list[str]]]:
     >>> notes = flag_notes(maps.community_map(G, "C004", as_of=rg.datasets.REFERENCE_DATE))
     >>> len(notes) > 0, all(r for _, _, r in notes)
     (True, True)
-    >>> notes[0][2][0].split("：")[0] in ("未覆盖", "应建未建", "孤立单位", "无结对", "未满足需求")
-    True
+    >>> notes[0]
+    (44, '需求·托育 2', ['未满足需求：全区没有托育类资源'])
     """
     flagged = [i for i, n in enumerate(m.nodes) if n.get("flag") and not n.get("fine")]
     if not flagged:
@@ -576,32 +581,55 @@ def flag_notes(m: NetworkMap) -> list[tuple[int, str, list[str]]]:
     out = []
     for i in order:
         n = m.nodes[i]
-        reasons = _REASON.findall(str(n.get("title") or ""))
+        reasons = [a or b for a, b in _REASON.findall(str(n.get("title") or ""))]
         if not reasons:  # a flag without a stated reason: name the flag
-            reasons = [FLAG_NAMES.get(f, f) for f in n.get("flag") or ()]
+            reasons = [viz_text(FLAG_NAMES[f], m.lang) if f in FLAG_NAMES else f
+                       for f in n.get("flag") or ()]
         out.append((i, str(n.get("label") or n["id"]), reasons))
     return out
 
 
-def _chunks(text: str, width: int) -> list[str]:
-    """Cut ``text`` into lines of ``width`` characters (CJK has no spaces to break at);
-    continuation lines indented.
+#: A footnote's pieces: a run of spaces, one CJK glyph or punctuation mark (a line may
+#: break before it), or a run of anything else (a word, a number, a date: never broken).
+_TOKEN = re.compile(r"[ \t]+|[\u2e80-\uffff]|[^\s\u2e80-\uffff]+")
+
+
+def _ems(text: str) -> float:
+    """Width of ``text`` in ems, roughly: a CJK glyph 1, any other character 0.6."""
+    return sum(1.0 if ord(c) >= 0x2E80 else 0.6 for c in text)
+
+
+def _chunks(text: str, width: float) -> list[str]:
+    """Cut ``text`` into lines of about ``width`` ems, breaking between CJK glyphs or at
+    spaces, never inside a word, a number or a date; continuation lines indented.
 
     Examples
     --------
     >>> _chunks("1  社区党委资源网络图", 8)
-    ['1  社区党委资', '    源网络图']
+    ['1  社区党委资源', '    网络图']
+    >>> _chunks("3  孤立单位：共建关系均已到期（最后到期 2025-01-27）", 18)
+    ['3  孤立单位：共建关系均已到期（最后', '    到期 2025-01-27）']
+    >>> _chunks("7  Isolated unit: every tie has expired (last on 2025-01-27)", 20)
+    ['7  Isolated unit: every tie has', '    expired (last on 2025-01-27)']
     """
-    out = [text[:width]]
-    rest = text[width:]
-    while rest:
-        out.append("    " + rest[: width - 4])
-        rest = rest[width - 4:]
-    return out
+    indent = "    "
+    lines: list[str] = []
+    cur, used = "", 0.0
+    for tok in _TOKEN.findall(text):
+        blank = tok.isspace()
+        if not blank and cur.strip() and used + _ems(tok) > width:
+            lines.append(cur.rstrip())
+            cur, used = indent, _ems(indent)
+        if blank and cur == indent:
+            continue
+        cur += tok
+        used += _ems(tok)
+    lines.append(cur.rstrip())
+    return lines
 
 
 def _footnotes(fig: Figure, leg: Any, notes: Sequence[tuple[int, str, list[str]]], *,
-               scale: float, fam_kw: dict[str, Any]) -> None:
+               scale: float, fam_kw: dict[str, Any], lang: Lang = "zh") -> None:
     """Print the numbered reasons in the right column under the legend (smaller type, and
     a closing "…" line, when they do not all fit)."""
     renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
@@ -609,7 +637,7 @@ def _footnotes(fig: Figure, leg: Any, notes: Sequence[tuple[int, str, list[str]]
     top, bottom, left = box.y0 - 0.015, 0.035, 0.83
     height_pt = (top - bottom) * fig.get_figheight() * 72
     width_pt = (0.995 - left) * fig.get_figwidth() * 72
-    lines = [f"{k}  {label}：" + "；".join(reasons)
+    lines = [f"{k}  {label}" + viz_text("：", lang) + viz_text("；", lang).join(reasons)
              for k, (_, label, reasons) in enumerate(notes, start=1)]
     size = 14.0 * scale
     while True:
@@ -623,10 +651,10 @@ def _footnotes(fig: Figure, leg: Any, notes: Sequence[tuple[int, str, list[str]]
     body: list[str] = []
     for k, w in enumerate(wrapped):
         if len(body) + len(w) > fit:
-            body.append(_FOOT_MORE.format(len(wrapped) - k))
+            body.append(viz_text(_FOOT_MORE, lang).format(len(wrapped) - k))
             break
         body.extend(w)
-    fig.text(left, top, _FOOT_TITLE, fontsize=size * 1.15,
+    fig.text(left, top, viz_text(_FOOT_TITLE, lang), fontsize=size * 1.15,
              color="#a31515", va="top", gid="rg-footnotes-title", **fam_kw)
     fig.text(left, top - size * 1.3 * 1.4 / (fig.get_figheight() * 72), "\n".join(body),
              fontsize=size, color="#1f2328", va="top", linespacing=1.3, gid="rg-footnotes",
@@ -681,12 +709,13 @@ def write_poster(m: NetworkMap, path: str | Path, *, paper: str = "A1",
     # the data date, never today's: no creation date in the file, the as-of date instead
     meta: dict[str, Any] = {"Title": m.title}
     if kind == "pdf":
-        meta.update({"Creator": "regional_graph", "Subject": f"数据日期 {m.as_of}",
+        meta.update({"Creator": "regional_graph",
+                     "Subject": viz_text("数据日期 {}", m.lang).format(m.as_of),
                      "CreationDate": None})
     elif kind == "svg":
         meta["Date"] = m.as_of
     else:
-        meta["Description"] = f"数据日期 {m.as_of}"
+        meta["Description"] = viz_text("数据日期 {}", m.lang).format(m.as_of)
     with mpl.rc_context(_RC):
         fig.savefig(p, format=kind, dpi=dpi, facecolor="#ffffff", metadata=meta or None)
     log.debug("poster %s (%s, %s)", p, paper, kind)

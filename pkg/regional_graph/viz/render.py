@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 
+from ..vocab import Lang, check_lang, viz_text
 from .fonts import FONT_STACK
 
 __all__ = [
@@ -24,7 +25,10 @@ __all__ = [
     "ASSET_JS",
     "UI_TEXT",
     "VIS_NETWORK_VERSION",
+    "html_lang",
+    "localise",
     "map_text",
+    "page_head",
     "render_map_html",
     "vis_network_js",
     "write_map_html",
@@ -47,6 +51,71 @@ _DEFAULT_FILTER_LABELS = {
     "district": "区县",
     "grid": "网格",
 }
+
+#: Interface texts of the page template (HTML and script), translated by :func:`localise`.
+_BODY_TEXTS = ('"搜索名称或关键词…"', ">清除<", ">全图<", ">图例<")
+_JS_TEXTS = (
+    '"地图加载失败: "', '"共 "',
+    '" 个节点"', '"显示 "', '"（另有 "', '" 个名称，放大后显示）"', '"未找到："', '"找到 "',
+    '" 个（"', '"）："', '"："', '"全部"', '"显示网格、楼栋"', '"（双击打开详图）"', '"社区"',
+)
+
+
+def html_lang(lang: Lang) -> str:
+    """The ``<html lang>`` attribute of a page in ``lang``.
+
+    Examples
+    --------
+    >>> html_lang("zh"), html_lang("en")
+    ('zh-CN', 'en')
+    """
+    return "zh-CN" if check_lang(lang) == "zh" else "en"
+
+
+def localise(template: str, texts: Iterable[str], lang: Lang) -> str:
+    """``template`` with each of ``texts`` (a quoted Chinese literal, ``"…"`` or ``>…<``)
+    replaced by its ``lang`` version from :data:`regional_graph.vocab.VIZ_EN`, and the
+    ``<html lang>`` attribute set; unchanged for Chinese.
+
+    Examples
+    --------
+    >>> localise('<html lang="zh-CN"><b>清除</b>', ['>清除<'], "en")
+    '<html lang="en"><b>Clear</b>'
+    """
+    if check_lang(lang) == "zh":
+        return template
+    out = template.replace('<html lang="zh-CN">', f'<html lang="{html_lang(lang)}">')
+    for quoted in texts:
+        if quoted not in out:
+            raise ValueError(f"page text {quoted} is not in the template")
+        inner = viz_text(quoted[1:-1], lang)
+        new = json.dumps(inner, ensure_ascii=False) if quoted[0] == '"' else f">{inner}<"
+        out = out.replace(quoted, new)
+    return out
+
+
+def page_head(title: str, lang: Lang = "zh", *, sources: str) -> str:
+    """The start of every offline page (map, index, wall screen) up to an open ``<style>``:
+    doctype, ``<html lang>``, charset, viewport, a Content-Security-Policy that loads
+    nothing from outside (``default-src 'none'`` plus ``sources``) and the ``<title>``
+    (``title`` already HTML-escaped).
+
+    Examples
+    --------
+    >>> page_head("T", "en", sources="style-src 'unsafe-inline'").splitlines()[:2]
+    ['<!DOCTYPE html>', '<html lang="en">']
+    """
+    return ("<!DOCTYPE html>\n"
+            f'<html lang="{html_lang(lang)}">\n<head>\n<meta charset="utf-8">\n'
+            '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+            f'<meta http-equiv="Content-Security-Policy" content="default-src \'none\';\n'
+            f' {sources}">\n<title>{title}</title>\n<style>\n')
+
+
+@functools.cache
+def _page_parts(lang: Lang) -> tuple[str, str]:
+    return localise(_BODY, _BODY_TEXTS, lang), localise(_APP_JS, _JS_TEXTS, lang)
+
 
 NodeDict = Mapping[str, Any]
 EdgeDict = Mapping[str, Any]
@@ -159,7 +228,7 @@ def map_text(
     return "".join(parts)
 
 
-def render_map_html(
+def render_map_html(  # noqa: PLR0913 (public: one keyword per page option)
     nodes: Sequence[NodeDict],
     edges: Sequence[EdgeDict],
     *,
@@ -172,6 +241,7 @@ def render_map_html(
     filter_labels: Mapping[str, str] | None = None,
     regions: Sequence[Mapping[str, Any]] = (),
     label_side: str = "below",
+    lang: Lang = "zh",
     assets: str | None = None,
 ) -> str:
     """Render a self-contained offline HTML network map.
@@ -206,6 +276,9 @@ def render_map_html(
         ``region`` field (index) counts its hidden label as "+N" on the region's name.
     label_side
         Preferred label spot: ``"below"`` the node (default) or ``"right"`` of it.
+    lang
+        Language of the page's interface (search box, buttons, status line, ``<html lang>``):
+        ``"zh"`` (default) or ``"en"``; the texts passed in are shown as given.
     assets
         A folder (relative URL ending in ``/``, e.g. ``"assets/"``) holding
         :data:`ASSET_JS` and :data:`ASSET_CSS` (one copy of vis-network and one font subset
@@ -246,7 +319,9 @@ def render_map_html(
         raise ValueError("node ids must be unique")
     if "</" in font_css or "<!--" in font_css:
         raise ValueError("font_css must not contain '</' or '<!--'")
-    labels = {**_DEFAULT_FILTER_LABELS, **(filter_labels or {})}
+    defaults = {k: viz_text(v, lang) for k, v in _DEFAULT_FILTER_LABELS.items()}
+    labels = {**defaults, **(filter_labels or {})}
+    body, app_js = _page_parts(check_lang(lang))
     payload = {
         "title": title,
         "subtitle": subtitle,
@@ -263,27 +338,27 @@ def render_map_html(
         "hasFont": bool(font_css) or assets is not None,
         "regions": list(regions),
         "labelSide": label_side,
-        "fineLabel": "显示网格、楼栋",
+        "fineLabel": viz_text("显示网格、楼栋", lang),
         "nodes": nodes,
         "edges": edges,
     }
     esc_title, esc_sub = _esc(title), _esc(subtitle)
-    head, vis_js = _HEAD, vis_network_js()
+    head, vis_js = page_head(esc_title, lang, sources=_SOURCES), vis_network_js()
     if assets is not None:
-        head, vis_js, font_css = _linked_assets(assets, font_css)
+        head, vis_js, font_css = _linked_assets(head, assets)
     parts = [
-        head.replace("@@TITLE@@", esc_title),
+        head,
         font_css,
         f"\n:root {{ --rg-stack: {FONT_STACK}; }}\n",
         _CSS,
         "</style>\n</head>\n<body>\n",
-        _BODY.replace("@@TITLE@@", esc_title).replace("@@SUBTITLE@@", esc_sub),
+        body.replace("@@TITLE@@", esc_title).replace("@@SUBTITLE@@", esc_sub),
         '<script type="application/json" id="rg-data">',
         _script_json(payload),
         "</script>\n<script>\n",
         vis_js,
         "\n</script>\n<script>\n",
-        _APP_JS,
+        app_js,
         "</script>\n</body>\n</html>\n",
     ]
     return "".join(parts)
@@ -294,18 +369,18 @@ ASSET_JS = "vis-network.min.js"
 ASSET_CSS = "rg-cjk.css"
 
 
-def _linked_assets(folder: str, font_css: str) -> tuple[str, str, str]:
+def _linked_assets(head: str, folder: str) -> tuple[str, str, str]:
     """The head (its policy also allowing scripts and styles from local files), the
     script body and the font CSS of a page that links the shared assets in ``folder``."""
     if any(c in folder for c in "\"'<>") or "//" in folder or ":" in folder:
         raise ValueError(f"`assets` must be a relative folder URL, got {folder!r}")
-    head = _HEAD.replace("script-src 'unsafe-inline'; style-src 'unsafe-inline';",
-                         "script-src 'unsafe-inline' 'self' file:; "
-                         "style-src 'unsafe-inline' 'self' file:;")
-    assert head != _HEAD, "the page's security policy changed"
-    head = head.replace("<style>\n", f'<link rel="stylesheet" href="{folder}{ASSET_CSS}">\n'
-                        f'<script src="{folder}{ASSET_JS}"></script>\n<style>\n')
-    return head, "", ""
+    linked = head.replace("script-src 'unsafe-inline'; style-src 'unsafe-inline';",
+                          "script-src 'unsafe-inline' 'self' file:; "
+                          "style-src 'unsafe-inline' 'self' file:;")
+    assert linked != head, "the page's security policy changed"
+    linked = linked.replace("<style>\n", f'<link rel="stylesheet" href="{folder}{ASSET_CSS}">\n'
+                            f'<script src="{folder}{ASSET_JS}"></script>\n<style>\n')
+    return linked, "", ""
 
 
 def write_map_html(path: str | Path, html_text: str) -> Path:
@@ -329,16 +404,9 @@ def write_map_html(path: str | Path, html_text: str) -> Path:
     return p
 
 
-_HEAD = """<!DOCTYPE html>
-<html lang="zh-CN">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none';
- script-src 'unsafe-inline'; style-src 'unsafe-inline'; font-src data:; img-src data: blob:">
-<title>@@TITLE@@</title>
-<style>
-"""
+#: What a map page may load (all inline or ``data:``; see :func:`page_head`).
+_SOURCES = ("script-src 'unsafe-inline'; style-src 'unsafe-inline'; font-src data:; "
+            "img-src data: blob:")
 
 _CSS = """
 html, body { margin: 0; padding: 0; height: 100%; overflow: hidden; background: #fbfaf7; }

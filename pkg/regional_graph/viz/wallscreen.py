@@ -28,7 +28,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
+from ..vocab import Lang, check_lang, viz_text
 from .fonts import FONT_STACK, cjk_font_face_css
+from .render import localise, page_head
 
 if TYPE_CHECKING:
     from .maps import NetworkMap
@@ -42,6 +44,8 @@ WALL_KINDS = ("street", "community")
 Order = Literal["street", "attention"]
 _ATTENTION = ("uncovered", "should_build", "isolated", "unpaired", "unmet")
 _UI = "暂停播放中秒第张共键空格上一张下一张全屏轮播数据日期需关注：/·0123456789 "
+#: Interface texts of the script, translated by :func:`~.render.localise`.
+_JS_TEXTS = ('"暂停 · "', '"第 "', '" 张 · "', '" · 数据日期 "')
 
 
 def wall_order(maps: Sequence[NetworkMap], order: Order | Sequence[str] = "street",
@@ -91,8 +95,9 @@ def wallscreen_page(
     interval: float = 30.0,
     order: Order | Sequence[str] = "street",
     kinds: Sequence[str] = WALL_KINDS,
-    title: str = "区域化党建资源网络图 · 大屏轮播",
+    title: str | None = None,
     files: dict[str, str] | None = None,
+    lang: Lang | None = None,
 ) -> str:
     """The wall-screen page (HTML) cycling through ``maps`` every ``interval`` seconds.
 
@@ -106,6 +111,10 @@ def wallscreen_page(
         As for :func:`wall_order`.
     files
         Map key → file name relative to the page (default ``<key>.html``).
+    title
+        Page title (default: 区域化党建资源网络图 · 大屏轮播, in ``lang``).
+    lang
+        ``"zh"`` or ``"en"``: the status line; default: the language of the maps.
 
     Examples
     --------
@@ -113,23 +122,27 @@ def wallscreen_page(
     >>> from regional_graph.viz import maps
     >>> G = rg.datasets.load_sample_district()
     >>> page = wallscreen_page([maps.street_map(G, "S01")], interval=5)
-    >>> page.startswith("<!DOCTYPE html>") and "Content-Security-Policy" in page
-    True
+    >>> page[:15], page.count("<iframe"), page.count("Content-Security-Policy")
+    ('<!DOCTYPE html>', 2, 1)
     """
     if not interval >= 2:
         raise ValueError(f"`interval` must be at least 2 seconds, got {interval!r}")
     shown = wall_order(maps, order, kinds)
     if not shown:
         raise ValueError("no maps to show on the wall screen")
+    lang = check_lang(lang or shown[0].lang)
+    if title is None:
+        title = viz_text("区域化党建资源网络图 · 大屏轮播", lang)
     files = files or {}
     pages = [{"file": files.get(m.key, f"{m.key}.html"), "key": m.key, "title": m.title,
               "kind": m.kind, "asOf": m.as_of} for m in shown]
     data = json.dumps({"interval": interval, "pages": pages}, ensure_ascii=False)
     data = data.replace("</", "<\\/")
     font = cjk_font_face_css(title + _UI + "".join(p["title"] for p in pages))
-    return (_PAGE.replace("@@TITLE@@", html.escape(title)).replace("@@FONT@@", font)
-            .replace("@@STACK@@", FONT_STACK).replace("@@DATA@@", data)
-            .replace("@@JS@@", _JS))
+    head = page_head(html.escape(title), lang, sources="script-src 'unsafe-inline'; "
+                     "style-src 'unsafe-inline'; font-src data:; frame-src 'self' file:")
+    return (head + _PAGE.replace("@@FONT@@", font).replace("@@STACK@@", FONT_STACK)
+            .replace("@@DATA@@", data).replace("@@JS@@", localise(_JS, _JS_TEXTS, lang)))
 
 
 def write_wallscreen(maps: Sequence[NetworkMap], path: str | Path, **kwargs: object) -> Path:
@@ -151,16 +164,8 @@ def write_wallscreen(maps: Sequence[NetworkMap], path: str | Path, **kwargs: obj
     return p
 
 
-_PAGE = """<!DOCTYPE html>
-<html lang="zh-CN">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none';
- script-src 'unsafe-inline'; style-src 'unsafe-inline'; font-src data:; frame-src 'self' file:">
-<title>@@TITLE@@</title>
-<style>
-@@FONT@@
+#: The page after its head (:func:`~.render.page_head`).
+_PAGE = """@@FONT@@
 html, body { margin: 0; height: 100%; overflow: hidden; background: #fbfaf7; cursor: none; }
 body { font-family: var(--rg-font-family, @@STACK@@); }
 iframe { position: absolute; inset: 0; width: 100vw; height: 100vh; border: 0;
