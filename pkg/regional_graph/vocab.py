@@ -899,7 +899,8 @@ VIZ_EN: dict[str, str] = {
     "单位 {} 个（驻区单位 {}、两新组织 {}）":
         "{} organisations ({} resident units, {} two-new organisations)",
     "党组织 {} 个": "Party organisations: {}", "共建关系 {} 条": "Ties: {}",
-    "需关注：": "Needs attention: ", "共 {} 个节点": "Nodes: {}", "图中 {} 个节点": "Nodes drawn: {}",
+    "需关注：": "Needs attention: ", "共 {} 个节点": "Nodes: {}",
+    "图中 {} 个节点": "Nodes drawn: {}",
     "{} {}": "{} {}", "{} {} 个": "{}: {}", "楼栋党小组 {} 个（按网格合并）":
         "{} building Party groups (merged by grid)",
     "兼职委员 {} 名": "Part-time committee members: {}",
