@@ -2,16 +2,19 @@
 
 CSV in, files out, process start included. The generator writes the dataset as CSV files into a
 temporary folder (not timed); then every command runs ``--repeat`` times as its own process,
-interleaved with the naive networkx script (``benchmarks/naive_report.py``) on the same
-folder, so project and baseline share the machine's state in the same run. Each process is
-measured by ``/usr/bin/time``: wall seconds, CPU seconds (user + system: steadier than wall on
-a shared machine) and peak RSS. Medians are printed as a markdown table with the ratios.
+interleaved with its naive baseline on the same folder (``benchmarks/naive_report.py``,
+``naive_indicators.py``, ``naive_match.py``), so project and baseline share the machine's state
+in the same run. The package is byte-compiled first (as an installed wheel is). Each process
+is measured by ``/usr/bin/time``: wall seconds, CPU seconds (user + system: steadier than wall
+on a shared machine) and peak RSS. Medians are printed as a markdown table with the ratios.
 
 ``--breakdown`` adds where one ``report`` run spends its time (import, read + validate +
 build, analyses, writing files), measured inside one process.
 
-The naive script answers three of the report's questions; its counts are checked against the
-library's ``uncovered``, ``should_build`` and ``isolated_units`` files of the same run.
+Answers are checked in the same run: the naive report script's three questions against the
+library's ``uncovered``, ``should_build`` and ``isolated_units`` files; the naive indicator
+counts per street; and the library's ``match`` allocation, priced by the naive match script's
+own cost model, against that script's LP optimum over every same-category pair.
 
 Usage::
 
@@ -75,10 +78,9 @@ def timed(cmd: list[str]) -> dict[str, float]:
     return {"wall": float(wall), "cpu": float(user) + float(system), "rss": int(rss) / 1024}
 
 
-#: Each command's naive baseline (``match`` has none of its own yet: the report script's
-#: time is shown for scale).
+#: Each command's naive baseline.
 BASELINE = {"report": "naive networkx script", "indicators": "naive indicators script",
-            "match": "naive networkx script"}
+            "match": "naive match script"}
 
 
 def check_indicators(out: Path) -> None:
@@ -97,6 +99,19 @@ def check_indicators(out: Path) -> None:
           + ("equal" if not diff else f"DIFFERENT in {diff}"))
 
 
+def check_match(out: Path) -> None:
+    """The library's allocation, priced by the naive script's own model (``--check``), equals
+    the naive LP optimum (units, priority-weighted units, cost in 1/100)."""
+    folder = out / "naive_match"
+    if not (folder / "checked.txt").exists():
+        print("match: the naive match script did not run")
+        return
+    optimum = (folder / "optimum.txt").read_text(encoding="utf-8").strip()
+    ours = (folder / "checked.txt").read_text(encoding="utf-8").strip()
+    print(f"match: naive LP optimum {optimum}; the library's allocation priced by the naive "
+          f"script: {ours}" + ("  (equal)" if optimum == ours else "  ← DIFFERENT"))
+
+
 def count_rows(path: Path) -> int:
     with path.open(encoding="utf-8-sig", newline="") as f:
         return sum(1 for _ in csv.reader(f)) - 1
@@ -107,15 +122,28 @@ def main() -> None:
     p.add_argument("--factor", type=float, default=1.0, help="× city scale (default 1)")
     p.add_argument("--repeat", type=int, default=3)
     p.add_argument("--breakdown", action="store_true")
+    p.add_argument("--naive-repeat", type=int, default=None,
+                   help="run the naive scripts in the first N rounds only (default all: "
+                        "they take minutes each at city scale)")
+    p.add_argument("--skip", nargs="*", default=[], metavar="RUN",
+                   help="runs to leave out, e.g. 'naive match script'")
+    p.add_argument("--data", type=Path, default=None,
+                   help="use this folder of CSV files instead of generating one")
     args = p.parse_args()
     exe = Path(sys.executable)
     cli = str(exe.parent / "regional-graph")
+    # the bytecode an installed wheel has (PYTHONDONTWRITEBYTECODE may be set in a checkout)
+    subprocess.run([str(exe), "-m", "compileall", "-q", str(HERE.parent / "pkg")], check=True,
+                   stdout=subprocess.DEVNULL)
     with tempfile.TemporaryDirectory() as tmp:
         data, out = Path(tmp) / "data", Path(tmp) / "out"
-        rows = write_city(data, args.factor)
-        print(f"{args.factor:g} × city: {rows['links']:,} links, "
-              f"{sum(rows[t] for t in ('areas', 'party_orgs', 'organizations')):,} "
-              "areas + Party orgs + organisations")
+        if args.data is not None:
+            data = args.data
+        else:
+            rows = write_city(data, args.factor)
+            print(f"{args.factor:g} × city: {rows['links']:,} links, "
+                  f"{sum(rows[t] for t in ('areas', 'party_orgs', 'organizations')):,} "
+                  "areas + Party orgs + organisations")
         runs = {
             "report": [cli, "report", str(data), "--out", str(out / "report"), "--as-of", AS_OF],
             "indicators": [cli, "indicators", str(data), "--out", str(out / "indicators"),
@@ -125,10 +153,17 @@ def main() -> None:
                                       str(out / "naive"), "--as-of", AS_OF],
             "naive indicators script": [str(exe), str(HERE / "naive_indicators.py"), str(data),
                                         str(out / "naive_indicators"), "--as-of", AS_OF],
+            "naive match script": [str(exe), str(HERE / "naive_match.py"), str(data),
+                                   str(out / "naive_match"), "--as-of", AS_OF,
+                                   "--check", str(out / "match" / "assignments.csv")],
         }
+        runs = {k: v for k, v in runs.items() if k not in args.skip}
         results: dict[str, list[dict[str, float]]] = {k: [] for k in runs}
+        naive_rounds = args.repeat if args.naive_repeat is None else args.naive_repeat
         for i in range(args.repeat):
             for name, cmd in runs.items():
+                if name.startswith("naive") and i >= naive_rounds:
+                    continue
                 results[name].append(timed(cmd))
                 print(f"  run {i + 1} {name}: {results[name][-1]}", file=sys.stderr)
         for q in ("uncovered", "should_build", "isolated_units"):
@@ -137,19 +172,22 @@ def main() -> None:
             print(f"{q}: library {ours:,} rows, naive {naive:,} rows"
                   + ("" if ours == naive else "  ← DIFFERENT"))
         check_indicators(out)
+        check_match(out)
         med = {k: {m: statistics.median(r[m] for r in v) for m in ("wall", "cpu", "rss")}
                for k, v in results.items()}
-        print(f"\nmedians of {args.repeat} runs, each a fresh process "
+        print(f"\nmedians of {args.repeat} runs (naive scripts: {naive_rounds}), each a fresh "
+              "process "
               f"(load average {os.getloadavg()[0]:.1f} at the end):\n")
         print("| command | wall s | CPU s | peak RSS MB | baseline | × naive (wall) "
               "| × naive (CPU) |")
         print("|---|---:|---:|---:|---|---:|---:|")
         for name, m in med.items():
             base_name = BASELINE.get(name, name)
-            base = med[base_name]
+            base = med.get(base_name)
+            ratio = (f"{base['wall'] / m['wall']:.1f}× | {base['cpu'] / m['cpu']:.1f}×"
+                     if base else "— | —")
             print(f"| {name} | {m['wall']:.2f} | {m['cpu']:.2f} | {m['rss']:,.0f} | "
-                  f"{base_name} | {base['wall'] / m['wall']:.1f}× | "
-                  f"{base['cpu'] / m['cpu']:.1f}× |")
+                  f"{base_name} | {ratio} |")
         if args.breakdown:
             parts = []
             for _ in range(args.repeat):

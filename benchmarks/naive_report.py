@@ -115,12 +115,15 @@ def write(g: nx.MultiDiGraph, ids: list[str], path: Path) -> None:
                         g.nodes[s].get("name") if s else None])
 
 
-def arguments(doc: str) -> argparse.Namespace:
-    """DATA_FOLDER OUT_FOLDER [--as-of DAY] of a naive script (``doc``: its docstring)."""
+def arguments(doc: str, *, check: bool = False) -> argparse.Namespace:
+    """DATA_FOLDER OUT_FOLDER [--as-of DAY] of a naive script (``doc``: its docstring);
+    ``check`` adds ``--check FILE``."""
     p = argparse.ArgumentParser(description=doc.splitlines()[0])
     p.add_argument("data", type=Path)
     p.add_argument("out", type=Path)
     p.add_argument("--as-of", default="2026-10-01")
+    if check:
+        p.add_argument("--check", type=Path)
     return p.parse_args()
 
 

@@ -118,8 +118,11 @@ def safe_frame(df: pd.DataFrame) -> pd.DataFrame:
         if not (pd.api.types.is_string_dtype(s.dtype) or s.dtype == object):
             continue
         text = s.astype("str")
-        risky = text.str.lstrip("'").str.startswith(FORMULA_STARTS, na=False) & \
-            ~text.str.fullmatch(_NUMBER, na=False)
+        risky = np.array(text.str.lstrip("'").str.startswith(FORMULA_STARTS, na=False),
+                         dtype=bool)
+        if risky.any():  # numbers such as -3 stay (the regex only where a cell may be risky)
+            at = np.flatnonzero(risky)
+            risky[at] = ~text.iloc[at].str.fullmatch(_NUMBER, na=False).to_numpy(dtype=bool)
         if risky.any():
             if out is df:
                 out = df.copy()

@@ -28,7 +28,6 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
-import scipy.sparse as sp
 
 from .frames import concat_arrow, to_text_frame
 from .schema import LINK_PROPERTIES, LINK_RELTYPE, LINKS, NODE_TABLES, Label, RelType
@@ -37,6 +36,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
     import networkx as nx
+    import scipy.sparse as sp
 
 #: Label of each label code (position in schema order).
 LABELS: list[Label] = list(NODE_TABLES)
@@ -130,6 +130,8 @@ class Links:
         src, tgt = self.source, self.target
         if symmetric:
             src, tgt = np.concatenate([src, tgt]), np.concatenate([tgt, src])
+        import scipy.sparse as sp  # on first use: importing scipy costs ~0.2 s
+
         adj = sp.csr_array((np.ones(len(src), dtype=np.int32), (src, tgt)), shape=(n, n))
         adj.sum_duplicates()
         return adj
@@ -235,8 +237,9 @@ class RegionalGraph:
         """
         return np.repeat(np.arange(len(LABELS), dtype=np.int8), np.diff(self.offsets))
 
-    def codes(self, ids: object) -> np.ndarray:
-        """Node codes of ``ids`` (-1 where unknown).
+    def codes(self, ids: object, label: Label | None = None) -> np.ndarray:
+        """Node codes of ``ids`` (-1 where unknown); with ``label``, only nodes of that label
+        are looked at (a smaller hash table: faster when ids are known to be of one label).
 
         Examples
         --------
@@ -244,10 +247,17 @@ class RegionalGraph:
         >>> G = rg.datasets.load_sample_district()
         >>> G.codes(["D01", "nope"]).tolist()
         [0, -1]
+        >>> G.codes(["S01", "O001"], Label.AREA).tolist() == [G.codes(["S01"])[0], -1]
+        True
         """
         values = pa.array(pd.Series(ids, dtype="str"), type=pa.large_string(), from_pandas=True)
-        found = pc.index_in(values, value_set=self._ids)
-        return pc.fill_null(found, -1).to_numpy().astype(np.int64)
+        if label is None:
+            found = pc.index_in(values, value_set=self._ids)
+            return pc.fill_null(found, -1).to_numpy().astype(np.int64)
+        rng = self.label_range(label)
+        found = pc.index_in(values, value_set=self._ids.slice(rng.start, rng.stop - rng.start))
+        out = pc.fill_null(found, -1).to_numpy().astype(np.int64)
+        return np.where(out >= 0, out + rng.start, -1)
 
     def label_range(self, label: Label) -> slice:
         """The codes of one label, as a slice.
@@ -471,6 +481,8 @@ class RegionalGraph:
             e = e[mask]
         n = self.number_of_nodes()
         data = np.ones(len(e), dtype=np.int32)
+        import scipy.sparse as sp
+
         adj = sp.csr_array(
             (data, (e["source"].to_numpy(), e["target"].to_numpy())), shape=(n, n)
         )
@@ -519,11 +531,17 @@ class RegionalGraph:
         out = np.full(n, -1, dtype=np.int64)
         areas = self.label_range(Label.AREA)
         out[areas] = np.arange(areas.start, areas.stop)
+        ranges, columns = [], []
         for label in (Label.ORGANIZATION, Label.PARTY_ORG, Label.RESOURCE, Label.DEMAND):
             frame = self.nodes[label]
-            rng = self.label_range(label)
             if "area_id" in frame.columns and len(frame):
-                out[rng] = self.codes(frame["area_id"])
+                ranges.append(self.label_range(label))
+                columns.append(frame["area_id"].astype("str"))
+        if columns:  # one id lookup for all of them
+            found = self.codes(pd.concat(columns, ignore_index=True), Label.AREA)
+            bounds = np.cumsum([0, *(r.stop - r.start for r in ranges)])
+            for rng, lo, hi in zip(ranges, bounds[:-1], bounds[1:], strict=True):
+                out[rng] = found[lo:hi]
         e = self.edges_of(RelType.HOSTED_BY)
         src, host = e["source"].to_numpy(), e["target"].to_numpy()
         missing = out[src] < 0

@@ -129,6 +129,27 @@ _TABLE_NAMES = "a file or sheet named after its table: " + ", ".join(
     f"{n}/{t.zh}" for n, t in schema.TABLES.items())
 
 
+def _check_utf8(data: bytes) -> None:
+    """Raise :class:`UnicodeDecodeError` (as ``bytes.decode`` does) unless ``data`` is valid
+    UTF-8; Arrow validates without building a Python string first (strict UTF-8 both ways:
+    no surrogates, no overlong forms).
+
+    Examples
+    --------
+    >>> _check_utf8("编号".encode())
+    >>> try:
+    ...     _check_utf8(b"ab\\xed\\xa0\\x80")  # a surrogate: not UTF-8
+    ... except UnicodeDecodeError as err:
+    ...     print(err.start, err.reason)
+    2 invalid continuation byte
+    """
+    try:
+        pa.array([data], type=pa.large_binary()).cast(pa.large_string())
+    except pa.ArrowInvalid:
+        data.decode("utf-8")  # raises with the position of the first bad byte
+        raise  # pragma: no cover - Arrow and Python agree on what UTF-8 is
+
+
 def detect_encoding(data: bytes) -> str:
     """Encoding of CSV bytes: UTF-8 (with or without BOM), GB18030/GBK, else a best guess.
 
@@ -141,7 +162,7 @@ def detect_encoding(data: bytes) -> str:
     """
     if data.startswith(b"\xef\xbb\xbf"):
         try:
-            data.decode("utf-8")
+            _check_utf8(data)
         except UnicodeDecodeError as err:
             line = data[: err.start].count(b"\n") + 1
             raise ValueError(f"invalid UTF-8 byte {data[err.start:err.start + 1]!r} on line "
@@ -158,7 +179,7 @@ def detect_encoding(data: bytes) -> str:
             return "utf-16-be"
         raise ValueError("not a text file (binary data; 不是文本文件)")
     try:
-        data.decode("utf-8")
+        _check_utf8(data)
     except UnicodeDecodeError as err:
         bad = data[: err.start].count(b"\n") + 1
         rest = data.decode("utf-8", errors="replace")

@@ -525,12 +525,16 @@ class _Run:
                 self.fail_rows(table, mask, column, s.map(repr, na_action="ignore"),
                                "control character in text",
                                "text without control characters (tabs and line breaks are fine)")
-        excel = pc.fill_null(pc.match_substring_regex(pc.utf8_trim_whitespace(arr), _EXCEL_ERROR),
-                             False).to_numpy(zero_copy_only=False)
-        if excel.any():
-            self.fail_rows(table, excel, column, s, "Excel error value",
-                           "a value, not the error a formula shows (fix the formula in the "
-                           "file, or type the value)")
+        if _bytes_hit(arr, _HASH_BYTES):  # every Excel error starts with "#"
+            excel = pc.fill_null(pc.match_substring_regex(pc.utf8_trim_whitespace(arr),
+                                                          _EXCEL_ERROR),
+                                 False).to_numpy(zero_copy_only=False)
+            if excel.any():
+                self.fail_rows(table, excel, column, s, "Excel error value",
+                               "a value, not the error a formula shows (fix the formula in "
+                               "the file, or type the value)")
+        if (pc.max(pc.binary_length(arr)).as_py() or 0) <= MAX_TEXT:  # bytes ≥ characters
+            return
         length = pc.utf8_length(arr).to_numpy(zero_copy_only=False)
         long = np.nan_to_num(length.astype("float64"), nan=0) > MAX_TEXT
         if long.any():
@@ -871,10 +875,25 @@ def _may_hold_control(arr: pa.Array | pa.ChunkedArray) -> bool:
     >>> _may_hold_control(pa.array([f"a{tab}b"])), _may_hold_control(pa.array([vertical_tab]))
     (False, True)
     """
+    return _bytes_hit(arr, _CONTROL_BYTES)
+
+
+def _bytes_hit(arr: pa.Array | pa.ChunkedArray, table: np.ndarray) -> bool:
+    """True when a data byte of the string array ``arr`` is marked in ``table``: the smallest
+    and largest byte first (two fast reductions), each byte only when the range holds one.
+
+    Examples
+    --------
+    >>> [_bytes_hit(pa.array(v), _QUOTE_BYTES) for v in (["abc", None], ["a'"])]
+    [False, True]
+    """
     chunks = arr.chunks if isinstance(arr, pa.ChunkedArray) else [arr]
     for chunk in chunks:
         data = chunk.buffers()[2]
-        if data is not None and _CONTROL_BYTES[np.frombuffer(data, dtype=np.uint8)].any():
+        if data is None or not len(data):
+            continue
+        buf = np.frombuffer(data, dtype=np.uint8)
+        if table[int(buf.min()):int(buf.max()) + 1].any() and table[buf].any():
             return True
     return False
 
@@ -911,8 +930,8 @@ def _strip(s: pd.Series) -> pd.Series:
     ['a', 'b', nan, nan, nan]
     """
     s = s.astype("str")
-    if not _may_hold(s, _SPACE_BYTES, empty=True):  # nothing to strip or blank out
-        return s
+    if not _may_hold(s, _SPACE_BYTES, empty=True) or not _edge_space(s):
+        return s  # nothing to strip or blank out
     stripped = s.str.strip()
     return stripped.where(stripped != "")
 
@@ -921,12 +940,48 @@ def _may_hold(s: pd.Series, table: np.ndarray, *, empty: bool = False) -> bool:
     """False when no cell of the text column ``s`` holds a byte marked in ``table`` (nor,
     with ``empty``, is an empty string): a quick exact-or-over test on the Arrow buffers."""
     arr = pa.array(s, type=pa.large_string(), from_pandas=True)
-    chunks = arr.chunks if isinstance(arr, pa.ChunkedArray) else [arr]
-    for chunk in chunks:
-        if empty and len(chunk) and pc.any(pc.equal(pc.binary_length(chunk), 0)).as_py():
+    if empty and len(arr) and pc.any(pc.equal(pc.binary_length(arr), 0)).as_py():
+        return True
+    return _bytes_hit(arr, table)
+
+
+#: Lead bytes of the multi-byte whitespace characters (U+0085, U+00A0; U+1680; U+2000–205F;
+#: U+3000) and the ASCII whitespace bytes.
+_ASCII_SPACE = np.zeros(256, dtype=bool)
+_ASCII_SPACE[[*range(0x09, 0x0E), *range(0x1C, 0x21)]] = True
+
+
+def _edge_space(s: pd.Series) -> bool:
+    """False when no cell of ``s`` can start or end with whitespace or be empty: the first
+    byte of each cell and the lead byte of its last one-, two- or three-byte character looked
+    up (an over-estimate: only then is the column stripped).
+
+    Examples
+    --------
+    >>> _edge_space(pd.Series(["a b", "名称", None], dtype="str"))
+    False
+    >>> [_edge_space(pd.Series([v], dtype="str")) for v in ("a ", "\u3000名", "名\u3000", "")]
+    [True, True, True, True]
+    """
+    arr = pa.array(s, type=pa.large_string(), from_pandas=True)
+    for chunk in arr.chunks if isinstance(arr, pa.ChunkedArray) else [arr]:
+        if not len(chunk):
+            continue
+        offsets = np.frombuffer(chunk.buffers()[1], dtype=np.int64)[
+            chunk.offset:chunk.offset + len(chunk) + 1]
+        length = np.diff(offsets)
+        valid = chunk.is_valid().to_numpy(zero_copy_only=False)
+        if (valid & (length == 0)).any():
             return True
         data = chunk.buffers()[2]
-        if data is not None and table[np.frombuffer(data, dtype=np.uint8)].any():
+        if data is None:
+            continue
+        buf = np.frombuffer(data, dtype=np.uint8)
+        filled = valid & (length > 0)
+        start, end, n = offsets[:-1][filled], offsets[1:][filled], length[filled]
+        if (_SPACE_BYTES[buf[start]].any() or _ASCII_SPACE[buf[end - 1]].any()
+                or (buf[end[n >= 2] - 2] == 0xC2).any()
+                or ((buf[end[n >= 3] - 3] >= 0xE1) & (buf[end[n >= 3] - 3] <= 0xE3)).any()):
             return True
     return False
 
@@ -944,6 +999,8 @@ _HIGH_BYTES = np.zeros(256, dtype=bool)
 _HIGH_BYTES[0x80:] = True
 _QUOTE_BYTES = np.zeros(256, dtype=bool)
 _QUOTE_BYTES[ord("'")] = True
+_HASH_BYTES = np.zeros(256, dtype=bool)
+_HASH_BYTES[ord("#")] = True
 
 
 def _map_unique(

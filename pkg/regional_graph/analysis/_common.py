@@ -108,7 +108,8 @@ def node_names(G: RegionalGraph, codes: np.ndarray) -> np.ndarray:
     codes = np.asarray(codes, dtype=np.int64)
     out = G.display_names(codes)
     missing = pd.isna(out) & (codes >= 0)
-    out[missing] = G.ids.to_numpy(dtype=object)[codes[missing]]
+    if missing.any():  # only those ids as text (not all of the graph's)
+        out[missing] = G.ids[codes[missing]].to_numpy(dtype=object)
     return out
 
 

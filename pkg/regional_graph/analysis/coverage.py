@@ -582,8 +582,9 @@ def _existing_branches(G: RegionalGraph, day: np.datetime64, sector_of: np.ndarr
                              minlength=len(jb)) / geo_n
         jb_lon = np.bincount(cov_jb[has_geo], weights=lon[cov_org][has_geo],
                              minlength=len(jb)) / geo_n
-    sectors: dict[int, set[str]] = (
-        pd.Series(sector_of[cov_org]).groupby(cov_jb).agg(set).to_dict() if len(cov_jb) else {})
+    sectors: dict[int, set[str]] = {}
+    for b, sector in zip(cov_jb.tolist(), sector_of[cov_org].tolist(), strict=True):
+        sectors.setdefault(b, set()).add(sector)
     return _Branches(po.index.to_numpy(dtype=object)[jb],
                      po["name"].to_numpy(dtype=object, na_value=None)[jb],
                      G.ancestor_at(jb_area, "community"), G.ancestor_at(jb_area, "street"),
@@ -651,6 +652,10 @@ class _Proposer:
         if not len(options):
             return False
         comm = self.comm
+        if same_community_only:  # only these can be chosen: look at them alone
+            options = options[(b_.comm[options] == comm[o]) & (comm[o] >= 0)]
+            if not len(options):
+                return False
         same_comm = (b_.comm[options] == comm[o]) & (comm[o] >= 0)
         related = np.array([self.sector_of[o] in b_.sectors.get(b, set()) for b in options],
                            dtype=bool)

@@ -326,6 +326,16 @@ def _tie_columns(G: RegionalGraph, c: _Counter, day: np.datetime64,
 def _member_columns(G: RegionalGraph, c: _Counter, day: np.datetime64) -> dict[str, np.ndarray]:
     """Member records and reporting: a member's place is ``residence_area_id``, else the
     community of a live ``reports_to`` link, else the area of the branch in ``org_id``."""
+    home, reported = G.memo(("analysis", "indicators", "member_home", day),
+                            lambda: _member_home(G, day))  # the same for every level
+    m_key = c.area_row(home)
+    data = {"member_records": c.count(m_key), "members_reporting": c.count(m_key[reported])}
+    data["reporting_rate"] = rate(data["members_reporting"], data["member_records"])
+    return data
+
+
+def _member_home(G: RegionalGraph, day: np.datetime64) -> tuple[np.ndarray, np.ndarray]:
+    """Each member's area code (see :func:`_member_columns`) and whether they reported."""
     n = G.number_of_nodes()
     mrng = G.label_range(Label.MEMBER)
     mem = G.nodes[Label.MEMBER]
@@ -339,13 +349,9 @@ def _member_columns(G: RegionalGraph, c: _Counter, day: np.datetime64) -> dict[s
     branch = G.codes(mem["org_id"]) if len(mem) else np.zeros(0, dtype=np.int64)
     branch_area = G.area_of()[np.maximum(branch, 0)]
     home = np.where(home >= 0, home, np.where(branch >= 0, branch_area, -1))
-    m_key = c.area_row(home)
     reported = mem["reported"].to_numpy(dtype=bool, na_value=False) if "reported" in mem \
         else np.zeros(len(mem), dtype=bool)
-    reported = reported | reports[mrng]
-    data = {"member_records": c.count(m_key), "members_reporting": c.count(m_key[reported])}
-    data["reporting_rate"] = rate(data["members_reporting"], data["member_records"])
-    return data
+    return home, reported | reports[mrng]
 
 
 def _supply_columns(G: RegionalGraph, c: _Counter

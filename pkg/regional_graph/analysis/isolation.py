@@ -36,8 +36,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-import scipy.sparse as sp
-from scipy.sparse.csgraph import connected_components
 
 from .. import schema
 from ..graph import (
@@ -501,6 +499,9 @@ def tie_components(G: RegionalGraph, *, as_of: DateLike = None) -> TieComponents
     terr = _territory(G)
     a_src = np.where(terr[t.a_src] >= 0, terr[t.a_src], t.a_src)[t.live]
     a_tgt = np.where(terr[t.a_tgt] >= 0, terr[t.a_tgt], t.a_tgt)[t.live]
+    import scipy.sparse as sp  # on first use (scipy costs ~0.2 s to import)
+    from scipy.sparse.csgraph import connected_components
+
     adj = sp.csr_array((np.ones(len(a_src), dtype=np.int8), (a_src, a_tgt)), shape=(n, n))
     _, label = connected_components(adj, directed=False)
     include = np.zeros(n, dtype=bool)

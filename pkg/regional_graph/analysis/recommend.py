@@ -5,8 +5,8 @@ the top-``k`` communities to pair with, and for each **unpaired community**
 (:func:`~regional_graph.analysis.isolation.unpaired_communities`) the top-``k`` resident
 units, each with a score and its reasons.
 
-Candidates (no dense all-pairs): the communities (units) of the same street, plus those
-within ``radius_km`` when both have coordinates (a k-d tree query). A community's location is
+Candidates: the communities (units) of the same street, plus those within ``radius_km`` when
+both have coordinates (planar distances, in bounded blocks). A community's location is
 the mean lat/lon of the organisations located in it. Each candidate pair (unit *u*,
 community *c*) is scored as the weighted sum (weights: :class:`PartnerWeights`)
 
@@ -47,7 +47,6 @@ from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
-from scipy.spatial import cKDTree
 
 from .. import schema
 from ..geo import EARTH_RADIUS_KM
@@ -319,12 +318,36 @@ def _candidates(rows: np.ndarray, row_street: np.ndarray, row_xy: np.ndarray,
     placed = rows[np.isfinite(row_xy[rows]).all(axis=1)]
     o_placed = np.flatnonzero(np.isfinite(other_xy).all(axis=1))
     if len(placed) and len(o_placed) and radius_km > 0:
-        near = cKDTree(row_xy[placed]).sparse_distance_matrix(
-            cKDTree(other_xy[o_placed]), radius_km * 1.01, output_type="ndarray")
-        parts.append(np.stack([placed[near["i"]], o_placed[near["j"]]], axis=1))
+        i, j = _within(row_xy[placed], other_xy[o_placed], radius_km * 1.01)
+        parts.append(np.stack([placed[i], o_placed[j]], axis=1))
     pairs = np.unique(np.concatenate(parts), axis=0) if sum(map(len, parts)) else \
         np.zeros((0, 2), np.int64)
     return pairs[:, 0], pairs[:, 1]
+
+
+def _within(a: np.ndarray, b: np.ndarray, radius: float,
+            block: int = 4_000_000) -> tuple[np.ndarray, np.ndarray]:
+    """Index pairs ``(i, j)`` of planar points ``a[i]``, ``b[j]`` at most ``radius`` apart, in
+    dense blocks of at most ``block`` pairs (isolated units × communities are thousands, so
+    this is faster than building k-d trees, and spares importing scipy.spatial).
+
+    Examples
+    --------
+    >>> a = np.array([[0.0, 0.0], [10.0, 0.0]])
+    >>> b = np.array([[0.0, 3.0], [0.0, 4.0], [10.0, 2.0]])
+    >>> [x.tolist() for x in _within(a, b, 3.0)]
+    [[0, 1], [0, 2]]
+    """
+    r2, out_i, out_j = radius * radius, [], []
+    step = max(1, block // max(len(b), 1))
+    for lo in range(0, len(a), step):
+        d2 = ((a[lo:lo + step, None, :] - b[None, :, :]) ** 2).sum(axis=2)
+        i, j = np.nonzero(d2 <= r2)
+        out_i.append(i + lo)
+        out_j.append(j)
+    if not out_i:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    return np.concatenate(out_i).astype(np.int64), np.concatenate(out_j).astype(np.int64)
 
 
 def _top(G: RegionalGraph, s: _Sides, cand: pd.DataFrame, k: int, terms: _Terms,
@@ -333,8 +356,8 @@ def _top(G: RegionalGraph, s: _Sides, cand: pd.DataFrame, k: int, terms: _Terms,
     unit = (cand["kind"] == "unit").to_numpy()
     own_code = np.where(unit, s.unit_codes[cand["u"]], s.comm_codes[cand["c"]])
     partner_code = np.where(unit, s.comm_codes[cand["c"]], s.unit_codes[cand["u"]])
-    cand["id"] = G.ids.to_numpy(dtype=object)[own_code]
-    cand["partner_id"] = G.ids.to_numpy(dtype=object)[partner_code]
+    cand["id"] = G.ids[own_code].to_numpy(dtype=object)
+    cand["partner_id"] = G.ids[partner_code].to_numpy(dtype=object)
     cand["partner_code"] = partner_code
     dist_key = np.where(np.isnan(cand["distance_km"]), np.inf, cand["distance_km"])
     order = np.lexsort((cand["partner_id"].to_numpy(dtype=str), dist_key, -cand["score"],

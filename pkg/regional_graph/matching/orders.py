@@ -403,19 +403,20 @@ def order_indicators(
     status = order_status_as_of(ords, day) if len(ords) else pd.Series([], dtype="str")
     placed = status.notna().to_numpy(dtype=bool)
     ords, status = ords[placed], status[placed]
-    names = G.display_names()
+    code = np.zeros(0, dtype=np.int64)
     if by is None:
         key = np.full(len(ords), "all", dtype=object)
     elif by == "category":
         key = ords["category"].astype(object).to_numpy()
     else:
-        code = G.codes(ords["community_id"])
+        code = G.codes(ords["community_id"], Label.AREA)
         if by != "community":
             ok = code >= 0
             up = np.full(len(code), -1, dtype=np.int64)
             up[ok] = G.ancestor_at(code[ok], by)
             code = up
-        key = name_of(G.ids.to_numpy(dtype=object), code)
+        key = np.full(len(code), None, dtype=object)
+        key[code >= 0] = G.ids[code[code >= 0]].to_numpy(dtype=object)
     ordered = ords["ordered_at"].to_numpy(dtype="datetime64[s]")
     hours = {}
     for col in ("taken_at", "finished_at"):
@@ -444,7 +445,9 @@ def order_indicators(
     elif by is None:
         label = {"all": "全部"}
     else:
-        label = dict(zip(G.ids.to_numpy(dtype=object), names, strict=False))
+        used = np.unique(code[code >= 0])  # the names of the areas listed only
+        label = dict(zip(G.ids[used].to_numpy(dtype=object), G.display_names(used),
+                         strict=True))
     out.insert(0, "name", pd.Series(out.index.map(label.get), index=out.index,
                                     dtype="str"))
     out.index = pd.Index(out.index, dtype="str", name="id")

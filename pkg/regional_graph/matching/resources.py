@@ -642,18 +642,27 @@ def _idle(inst: _Instance, sol: AllocationResult, names: np.ndarray) -> pd.DataF
     return _text(out, ("provider_id", "provider"))
 
 
+def _street_ids(codes: np.ndarray, streets: np.ndarray, ids: np.ndarray) -> np.ndarray:
+    """The id of each street code (``""`` for -1), ``streets`` sorted with their ``ids``."""
+    out = np.full(len(codes), "", dtype=object)
+    ok = codes >= 0
+    out[ok] = ids[np.searchsorted(streets, codes[ok])]
+    return out
+
+
 def _totals(G: RegionalGraph, names: np.ndarray, res: Side, dem: Side, cap: np.ndarray,
             used: np.ndarray, qty: np.ndarray, served: np.ndarray) -> pd.DataFrame:
     """Served/unmet (and supply) in all, by category and by street."""
     cats = np.asarray(schema.CATEGORY.codes, dtype=object)
+    streets = np.unique(np.concatenate([dem.street, res.street]))
+    streets = streets[streets >= 0]  # ids and names of these streets only (not every node's)
+    street_ids = G.ids[streets].to_numpy(dtype=object)
     frames = []
     for group, dkey, rkey in (
         ("all", np.full(len(qty), "all", dtype=object), np.full(len(cap), "all", dtype=object)),
         ("category", cats[dem.cat], cats[res.cat]),
-        ("street", np.where(dem.street >= 0, G.ids.to_numpy(dtype=object)[
-            np.maximum(dem.street, 0)] if G.number_of_nodes() else "", ""),
-         np.where(res.street >= 0, G.ids.to_numpy(dtype=object)[np.maximum(res.street, 0)]
-                  if G.number_of_nodes() else "", "")),
+        ("street", _street_ids(dem.street, streets, street_ids),
+         _street_ids(res.street, streets, street_ids)),
     ):
         d = pd.DataFrame({"key": dkey, "requested": qty, "served": served}).groupby("key").agg(
             demands=("requested", "size"), requested=("requested", "sum"),
@@ -672,8 +681,7 @@ def _totals(G: RegionalGraph, names: np.ndarray, res: Side, dem: Side, cap: np.n
                             "served": [0], "resources": [0], "capacity": [0], "used": [0],
                             "unmet": [0], "served_rate": [np.nan]})
     zh = {c: schema.CATEGORY.zh(c) for c in schema.CATEGORY.codes}
-    street_names = dict(zip(G.ids.to_numpy(dtype=object), names, strict=False)) \
-        if G.number_of_nodes() else {}
+    street_names = dict(zip(street_ids, names[streets], strict=True))
     out["name"] = np.select(
         [out["group"] == "all", out["group"] == "category"],
         ["全部", out["key"].map(zh).fillna("")],
