@@ -45,7 +45,7 @@ import numpy as np
 import pandas as pd
 
 from .. import schema
-from ..frames import format_datetimes, safe_frame
+from ..frames import format_datetimes
 from ..graph import LABELS, RegionalGraph
 from ..schema import Label
 
@@ -292,8 +292,10 @@ def _import_frame(typed: pd.DataFrame) -> pd.DataFrame:
 
 
 def _write_import_csv(frame: pd.DataFrame, path: Path) -> Path:
-    """One import file (UTF-8, formula-safe cells: :func:`~regional_graph.frames.safe_frame`)."""
-    safe_frame(frame).to_csv(path, index=False, encoding="utf-8")
+    """One import file (UTF-8). Cells are written exactly, not formula-escaped like the
+    office CSVs (:func:`~regional_graph.frames.safe_frame`): neo4j-admin, not a spreadsheet,
+    reads these files, and an escape would change the value stored in the database."""
+    frame.to_csv(path, index=False, encoding="utf-8")
     return path
 
 
