@@ -190,6 +190,22 @@ def test_neo4j_import_layout(out, G):
     assert script.count("--nodes=") == len(rg.graph.LABELS)
 
 
+def test_neo4j_import_cells_are_written_exactly(tmp_path):
+    """The import files are read by neo4j-admin, not a spreadsheet: a name that looks like a
+    formula and a negative number reach the database as written (no ' escape), every other
+    cell too (the tiny district, one name changed)."""
+    raw = rg.io.read_tables(rg.datasets.TINY)
+    raw["organizations"].loc[0, "name"] = "=HYPERLINK(\"http://x\")"  # O1
+    raw["links"].loc[3, "note"] = "-3"  # O1–PC1's note: a number, left alone
+    G = rg.build.graph_from_tables(raw)
+    export_formats.write_neo4j_import(G, tmp_path)
+    _, orgs = _read_import_csv(tmp_path / "nodes_Organization.csv")
+    names = {r["id:ID(Organization)"]: r["name"] for r in orgs}
+    assert names["O1"] == "=HYPERLINK(\"http://x\")" and names["O2"] == "小岚医院"
+    _, pairs = _read_import_csv(tmp_path / "rels_PAIRED_WITH_Organization_PartyOrg.csv")
+    assert [r["note"] for r in pairs] == ["-3", ""]
+
+
 def test_to_networkx_writes_with_networkx(tmp_path, G):
     """networkx's own writers accept G.to_networkx() (dates are ISO strings)."""
     g = G.to_networkx()

@@ -242,8 +242,12 @@ def test_layouts_deterministic_and_geo(G: rg.RegionalGraph) -> None:
     ys = np.array([n["y"] for n, _ in placed])
     lon = np.array([float(r["lon"]) for _, r in placed])
     lat = np.array([float(r["lat"]) for _, r in placed])
-    assert np.corrcoef(xs, lon)[0, 1] > 0.99  # east is right
-    assert np.corrcoef(ys, lat)[0, 1] < -0.99  # north is up
+    # east is right, north is up: each community's disc at its members' mean position and
+    # the members by their relative geography inside it, moved apart only as far as the
+    # discs and the labels need (a pure projection would give ±1)
+    assert np.corrcoef(xs, lon)[0, 1] > 0.95
+    assert np.corrcoef(ys, lat)[0, 1] < -0.95
+    assert geo.regions  # the communities stay named regions on a geographic map
     assert all(np.isfinite([n["x"], n["y"]]).all() for n in geo.nodes)
 
 

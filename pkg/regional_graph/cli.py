@@ -270,7 +270,7 @@ def _cmd_maps(args: argparse.Namespace) -> int:
                            include_personal=args.include_personal, formats=formats,
                            paper=args.paper, layout_file=layout_file, workers=args.workers,
                            wall={"interval": args.wall_interval, "order": args.wall_order},
-                           lang=_lang(args))
+                           lang=_lang(args), shared_assets=args.shared_assets)
     except ValueError as exc:
         if layout_file is None or "布局文件" not in str(exc):
             raise
@@ -855,6 +855,10 @@ def _add_maps_parser(sub: Subparsers) -> None:
                     help="wall.html: seconds per map (default 30)")
     mp.add_argument("--wall-order", choices=("street", "attention"), default="street",
                     help="wall.html: street by street (default), or most attention first")
+    mp.add_argument("--shared-assets", action="store_true",
+                    help="one copy of the map script and of the font in OUT/assets/, linked "
+                         "by every page (much smaller for a city; copy the folder with the "
+                         "pages) instead of self-contained pages")
     mp.add_argument("--lang", choices=("zh", "en"), default="zh",
                     help="language of the maps' texts (titles, legends, tooltips, buttons, "
                          "posters, index and wall pages; default zh: Chinese); names stay "

@@ -63,18 +63,17 @@ class TableValidationError(RegionalGraphError, ValueError):
     Examples
     --------
     >>> import regional_graph as rg
-    >>> raw = {n: rg.frames.to_text_frame(df)
-    ...        for n, df in rg.datasets.sample_district_tables().items()}
-    >>> raw["areas"].loc[5, "level"] = "镇区"
+    >>> raw = rg.io.read_tables(rg.datasets.TINY)
+    >>> raw["areas"].loc[5, "level"] = "镇区"  # C3, line 7 of areas.csv
     >>> try:
     ...     rg.validate.validate_tables(raw)
     ... except TableValidationError as err:
     ...     failures = err.failures
-    >>> list(failures.columns) == FAILURE_COLUMNS, len(failures)
-    (True, 1)
-    >>> f = failures.iloc[0]
-    >>> f["table"], int(f["row"]), f["value"]
-    ('areas', 7, '镇区')
+    >>> list(failures.columns)
+    ['table', 'row', 'column', 'value', 'problem', 'expected']
+    >>> failures[["table", "row", "column", "value", "problem"]].to_dict("records")
+    [{'table': 'areas', 'row': 7, 'column': 'level', 'value': '镇区', \
+'problem': 'unknown area level'}]
     """
 
     def __init__(self, failures: pd.DataFrame, *, max_lines: int = 50) -> None:

@@ -52,12 +52,14 @@ def to_text_frame(df: pd.DataFrame) -> pd.DataFrame:
     Examples
     --------
     >>> import regional_graph as rg
-    >>> typed = rg.datasets.sample_district_tables()["organizations"]
+    >>> typed = rg.validate.validate_tables(rg.io.read_tables(rg.datasets.TINY))["organizations"]
+    >>> typed[["employees", "lat"]].dtypes.astype(str).tolist()
+    ['Int64', 'float64']
     >>> raw = to_text_frame(typed)
-    >>> all(raw[c].dtype == "str" for c in raw.columns)
-    True
-    >>> raw["party_members"].iloc[0] == str(typed["party_members"].iloc[0])
-    True
+    >>> raw[["employees", "lat"]].dtypes.astype(str).tolist()
+    ['str', 'str']
+    >>> raw.loc[0, ["employees", "lat", "industry"]].tolist()  # the CSV's 37.5000 is now 37.5
+    ['120', '37.5', nan]
     """
     out = {}
     for col in df.columns:
@@ -146,8 +148,9 @@ def area_file_name(name: str, node_id: str, suffix: str = "") -> str:
     '东湾社区_C1.html'
     >>> area_file_name("a/b", "C:1", ".csv")
     'a_b_C_1-c85fe4.csv'
-    >>> len(area_file_name("很长的名字" * 100, "C1", ".html").encode()) <= MAX_FILE_BYTES
-    True
+    >>> long = area_file_name("很长的名字" * 100, "C1", ".html")  # 37 characters of the name
+    >>> len(long), len(long.encode()), long[-10:]  # 37 × 3 + 8 bytes ≤ MAX_FILE_BYTES
+    (45, 119, '很长_C1.html')
     """
     import hashlib
     import re

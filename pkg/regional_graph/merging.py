@@ -10,11 +10,11 @@ indicators side by side.
 Examples
 --------
 >>> import regional_graph as rg
->>> G = rg.datasets.load_sample_district()
+>>> G = rg.datasets.load_tiny()
 >>> city = merge([G, G], names=["east", "west"])
->>> city.number_of_nodes() == 2 * G.number_of_nodes() + 1
-True
->>> city.nodes[rg.schema.Label.AREA].loc[["CITY", "east:D01", "west:D01"], "parent_id"].tolist()
+>>> city.number_of_nodes(), city.ids[:3].tolist()  # 2 × 30 nodes and the new city
+(61, ['CITY', 'east:D1', 'east:S1'])
+>>> city.nodes[rg.schema.Label.AREA].loc[["CITY", "east:D1", "west:D1"], "parent_id"].tolist()
 [nan, 'CITY', 'CITY']
 """
 

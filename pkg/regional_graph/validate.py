@@ -91,8 +91,8 @@ def parse_date(text: str) -> dt.date | None:
     --------
     >>> parse_date("2024年3月1日")
     datetime.date(2024, 3, 1)
-    >>> parse_date("2024-02-30") is None
-    True
+    >>> parse_date("2024/3/1"), parse_date("2024-02-30")  # no 30 February
+    (datetime.date(2024, 3, 1), None)
     """
     text = text.strip()
     m = _DATE_RE.match(text) or _COMPACT_DATE_RE.match(text)
@@ -165,16 +165,17 @@ def check_tables(raw: Mapping[str, pd.DataFrame]) -> tuple[Tables, pd.DataFrame]
     Examples
     --------
     >>> import regional_graph as rg
-    >>> raw = {name: to_text_frame(df)
-    ...        for name, df in rg.datasets.sample_district_tables().items()}
+    >>> raw = rg.io.read_tables(rg.datasets.TINY)
     >>> typed, failures = check_tables(raw)
-    >>> len(failures), list(failures.columns) == FAILURE_COLUMNS
-    (0, True)
-    >>> raw["areas"].loc[5, "level"] = "镇区"
+    >>> len(typed["organizations"]), len(failures)
+    (8, 0)
+    >>> raw["areas"].loc[5, "level"] = "镇区"  # C3, line 7 of areas.csv
+    >>> raw["organizations"].loc[6, "party_members"] = "三"  # O7, line 8
     >>> _, failures = check_tables(raw)
-    >>> print(failures[["table", "row", "column", "value"]].to_string(index=False))
-    table  row column value
-    areas    7  level    镇区
+    >>> print(failures[["table", "row", "column", "value", "problem"]].to_string(index=False))
+            table  row        column value            problem
+            areas    7         level    镇区 unknown area level
+    organizations    8 party_members     三       not a number
     """
     run = _Run()
     frames: dict[str, pd.DataFrame] = {}
@@ -905,8 +906,8 @@ def _plain_numbers(s: pd.Series) -> np.ndarray | None:
     --------
     >>> _plain_numbers(pd.Series(["12", None, "-0.5"], dtype="str")).tolist()
     [12.0, nan, -0.5]
-    >>> _plain_numbers(pd.Series(["1e3"], dtype="str")) is None
-    True
+    >>> print(_plain_numbers(pd.Series(["1e3"], dtype="str")))  # not plain: the slow path
+    None
     """
     arr = pa.array(s.astype("str"), type=pa.large_string(), from_pandas=True)
     if not pc.all(pc.match_substring_regex(arr, r"^-?\d{1,15}(\.\d+)?$")).as_py():

@@ -165,6 +165,8 @@ COLUMN_ZH: dict[str, str] = {
     "pairs_per_community": "平均每社区结对数",
     "unpaired_communities": "无结对社区数",
     "part_time_members": "兼职委员数",
+    "dormant_ties": "休眠共建关系数",
+    "expiring_ties": "30天内到期共建数",
     "member_records": "在职党员数",
     "members_reporting": "已报到党员数",
     "reporting_rate": "报到率",
@@ -222,12 +224,14 @@ COLUMN_DOC: dict[str, str] = {
     "covered_by_level": "覆盖该单位的党组织层级",
     "two_new": "两新组织(非公企业、社会组织)总数",
     "covered_two_new": "有有效覆盖关系的两新组织数",
-    "uncovered": "没有有效覆盖关系的两新组织数 = 两新组织数 − 已覆盖数",
+    "uncovered": "没有有效覆盖关系的两新组织数(从未覆盖，或覆盖关系均已到期) = "
+                 "两新组织数 − 已覆盖数",
     "rate_all": "覆盖率(全部) = 已覆盖两新组织数 ÷ 两新组织数",
     "with_members": "党员数 ≥ 1 的两新组织数",
     "covered_with_members": "党员数 ≥ 1 且已覆盖的两新组织数",
     "rate_with_members": "覆盖率(有党员) = 有党员且已覆盖数 ÷ 有党员的两新组织数",
-    "should_build": "党员 ≥ 3 人而未单独建立党组织的两新组织数(应建未建)",
+    "should_build": "党员 ≥ 3 人而未单独建立党组织的两新组织数(应建未建；"
+                    "由联合党支部覆盖不算已建)",
     "proposal": "联建方案编号(同一编号的单位组成一个联合党支部)",
     "action": "建议的做法:加入现有联合党支部、新建联合党支部或暂无法联建",
     "distance_km": "直线距离(公里,无坐标时为空或按层级估计)",
@@ -276,7 +280,8 @@ COLUMN_DOC: dict[str, str] = {
     "priority": "需求优先级",
     "requested": "需求量",
     "served": "已满足的需求量",
-    "unmet": "未满足的需求量 = 需求量 − 已满足需求量",
+    "unmet": "未满足的需求量 = 需求量 − 已满足需求量(匹配只用同类别资源、不超过资源数量，"
+             "先按优先级满足最多需求，再就近、优先已结对单位)",
     "capacity": "资源可提供的数量",
     "used": "已分配出去的数量",
     "idle": "尚未分配的数量 = 供给量 − 已使用",
@@ -326,6 +331,9 @@ COLUMN_DOC: dict[str, str] = {
     "pairs_per_community": "结对数 ÷ 社区数",
     "unpaired_communities": "没有任何有效结对的社区数",
     "part_time_members": "兼职委员人数(有效的兼职委员关系)",
+    "dormant_ties": "近 12 个月没有活动记录的有效共建关系数(结对、兼职委员、联席会)，"
+                    "按关系对象所在区域统计",
+    "expiring_ties": "30 天内(含统计日)到期的有效共建关系数，按关系对象所在区域统计",
     "member_records": "在职党员登记数",
     "members_reporting": "已到社区报到的在职党员数",
     "reporting_rate": "报到率 = 已报到党员数 ÷ 在职党员数",
@@ -373,13 +381,15 @@ COLUMN_DOC_EN: dict[str, str] = {
     "covered_by_level": "level of the Party organisation covering it",
     "two_new": "two-new organisations (private enterprises and social organisations)",
     "covered_two_new": "two-new organisations with a live covering link",
-    "uncovered": "two-new organisations without a live covering link = two_new − covered",
+    "uncovered": "two-new organisations without a live covering link (never covered, or every "
+                 "covering link ended) = two_new − covered",
     "rate_all": "coverage (all) = covered two-new organisations ÷ two-new organisations",
     "with_members": "two-new organisations with at least 1 Party member",
     "covered_with_members": "two-new organisations with at least 1 Party member, covered",
     "rate_with_members": "coverage (with members) = covered with members ÷ with members",
     "should_build": "two-new organisations with ≥ 3 Party members and no own Party "
-                    "organisation (should build one)",
+                    "organisation (should build one; coverage by a joint branch does not "
+                    "count)",
     "proposal": "id of the joint-branch proposal (organisations with the same id form one "
                 "joint branch)",
     "action": "what to do: join an existing joint branch, form a new one, or none possible",
@@ -431,7 +441,9 @@ COLUMN_DOC_EN: dict[str, str] = {
     "priority": "priority of the demand",
     "requested": "quantity requested",
     "served": "quantity served",
-    "unmet": "quantity not served = requested − served",
+    "unmet": "quantity not served = requested − served (matching uses resources of the same "
+             "category up to their capacity, serves the most demand by priority first, then "
+             "the nearest and already paired units)",
     "capacity": "quantity the resource can provide",
     "used": "quantity assigned",
     "idle": "quantity not assigned = capacity − used",
@@ -489,6 +501,10 @@ COLUMN_DOC_EN: dict[str, str] = {
     "pairs_per_community": "pairings ÷ communities",
     "unpaired_communities": "communities without any live pairing",
     "part_time_members": "part-time committee members (live links)",
+    "dormant_ties": "live ties (pairing, part-time committee member, joint conference) with no "
+                    "activity in the last 12 months, counted in the area of the tie's target",
+    "expiring_ties": "live ties ending within 30 days (the day itself included), counted in "
+                     "the area of the tie's target",
     "member_records": "registered in-service Party members",
     "members_reporting": "in-service Party members who reported to their community",
     "reporting_rate": "reporting rate = members reporting ÷ in-service members",
@@ -620,6 +636,40 @@ LABEL_ZH: dict[str, str] = {
     "ASSIGNED_TO": "资源对接",
 }
 
+#: The lines of the report summary (``regional_graph.export.report.summary_lines``): key →
+#: template per language, each filled from the same figures (rates as percentages).
+SUMMARY_LINES: dict[str, dict[Lang, str]] = {
+    "two_new": {
+        "zh": "两新组织 {two_new} 家，已覆盖 {covered_two_new} 家，覆盖率(全部) {rate_all}；"
+              "覆盖率(有党员) {rate_with_members}（{covered_with_members}/{with_members}）",
+        "en": "Two-new organisations (两新组织): {two_new}, covered {covered_two_new} — coverage "
+              "{rate_all} (all), {rate_with_members} (with Party members: "
+              "{covered_with_members}/{with_members})"},
+    "uncovered": {"zh": "未覆盖两新组织 {uncovered} 家{reason}",
+                  "en": "Uncovered (未覆盖): {uncovered}{reason}"},
+    "should_build": {"zh": "应建未建 {should_build} 家",
+                     "en": "Should build own branch (应建未建): {should_build}"},
+    "proposals": {"zh": "联建建议：{action}", "en": "Joint-branch proposals (联合建立): {action}"},
+    "isolated": {"zh": "孤岛驻区单位 {isolated} 家（共 {units} 家驻区单位）",
+                 "en": "Isolated resident units (孤岛单位): {isolated} of {units}"},
+    "dormant": {"zh": "休眠共建关系 {dormant} 条；无结对社区 {unpaired} 个",
+                "en": "Dormant ties (休眠共建): {dormant}; unpaired communities (无结对社区): "
+                      "{unpaired}"},
+    "district": {
+        "zh": "  {name}：覆盖率(全部) {rate_all}（{covered_two_new}/{two_new}），覆盖率(有党员) "
+              "{rate_with_members}（{covered_with_members}/{with_members}）",
+        "en": "  {name}: coverage {rate_all} (all, {covered_two_new}/{two_new}), "
+              "{rate_with_members} (with members, {covered_with_members}/{with_members})"},
+}
+#: A count of each value in a summary line: (one value, separator) per language.
+SUMMARY_COUNT: dict[Lang, tuple[str, str]] = {"zh": ("{value} {count}", "，"),
+                                              "en": ("{value}: {count}", ", ")}
+#: Counted column of a summary line → (around the counts, when there are none) per language.
+SUMMARY_COUNTS: dict[str, dict[Lang, tuple[str, str]]] = {
+    "reason": {"zh": ("（{}）", ""), "en": (" ({})", "")},
+    "action": {"zh": ("{}", "无"), "en": ("{}", "none")},
+}
+
 #: English word of booleans per language.
 _BOOL: dict[Lang, dict[bool, str]] = {"zh": {True: "是", False: "否"},
                                       "en": {True: "yes", False: "no"}}
@@ -747,6 +797,41 @@ def value_label(value: object, lang: Lang = "zh", column: str = "reason") -> obj
     if lang == "en" or not isinstance(value, str):
         return value
     return _VALUE_TABLES.get(column, VALUE_ZH).get(value, value)
+
+
+def summary_line(key: str, values: Mapping[str, object], lang: Lang = "zh") -> str:
+    """One line of the report summary (:data:`SUMMARY_LINES`) in ``lang``: rates (``rate_*``)
+    as percentages, value counts (a Series indexed by the ``reason`` or ``action`` codes) as
+    a list of fixed values.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> counts = pd.Series([3], index=pd.Index(["no covered_by link"], name="reason"))
+    >>> summary_line("uncovered", {"uncovered": 3, "reason": counts})
+    '未覆盖两新组织 3 家（无覆盖关系 3）'
+    >>> summary_line("uncovered", {"uncovered": 3, "reason": counts}, "en")
+    'Uncovered (未覆盖): 3 (no covered_by link: 3)'
+    >>> summary_line("proposals", {"action": counts.iloc[:0].rename_axis("action")})
+    '联建建议：无'
+    """
+    fields: dict[str, object] = {}
+    for name, value in values.items():
+        if isinstance(value, pd.Series):
+            item, sep = SUMMARY_COUNT[lang]
+            listed = sep.join(item.format(value=value_label(k, lang, name), count=int(n))
+                              for k, n in value.items())
+            around, none = SUMMARY_COUNTS[name][lang]
+            fields[name] = around.format(listed) if listed else none
+        elif name.startswith("rate_"):
+            fields[name] = _percent(value)
+        else:
+            fields[name] = value
+    return SUMMARY_LINES[key][lang].format(**fields)
+
+
+def _percent(x: object) -> str:
+    return "n/a" if x is None or pd.isna(x) else f"{100 * float(x):.1f} %"  # type: ignore[arg-type]
 
 
 def translate(df: pd.DataFrame, lang: Lang = "zh", *,
@@ -899,7 +984,8 @@ VIZ_EN: dict[str, str] = {
     "单位 {} 个（驻区单位 {}、两新组织 {}）":
         "{} organisations ({} resident units, {} two-new organisations)",
     "党组织 {} 个": "Party organisations: {}", "共建关系 {} 条": "Ties: {}",
-    "需关注：": "Needs attention: ", "共 {} 个节点": "Nodes: {}", "图中 {} 个节点": "Nodes drawn: {}",
+    "需关注：": "Needs attention: ", "共 {} 个节点": "Nodes: {}",
+    "图中 {} 个节点": "Nodes drawn: {}",
     "{} {}": "{} {}", "{} {} 个": "{}: {}", "楼栋党小组 {} 个（按网格合并）":
         "{} building Party groups (merged by grid)",
     "兼职委员 {} 名": "Part-time committee members: {}",

@@ -26,8 +26,8 @@ __getattr__, __dir__, __all__ = attach(
     names={
         **dict.fromkeys(["AS_OF_RULE", "XLSX_MAX_ROWS", "as_of_line", "display_width",
                          "is_rate", "write_tables"], "tables"),
-        **dict.fromkeys(["REPORT_TABLES", "report_tables", "summary_lines", "write_report",
-                         "write_report_tables"], "report"),
+        **dict.fromkeys(["REPORT_TABLES", "report_tables", "summary_figures", "summary_lines",
+                         "write_report", "write_report_tables"], "report"),
         **dict.fromkeys(["FORMATS", "export_graph", "plain_networkx", "write_gexf",
                          "write_graphml", "write_neo4j_import", "write_parquet"], "formats"),
         **dict.fromkeys(["write_matching", "write_orders"], "matching"),

@@ -256,11 +256,8 @@ def write_parquet(G: RegionalGraph, folder: str | Path, *,
     folder.mkdir(parents=True, exist_ok=True)
     paths = []
     for name, table in graph_to_tables(G).items():
-        cols = ["id", *_allowed(name, [c for c in table.columns if c != "id"],
-                                include_personal)] if "id" in table.columns \
-            else _allowed(name, list(table.columns), include_personal)
         path = folder / f"{name}.parquet"
-        table[cols].to_parquet(path, index=False)
+        table[_allowed(name, list(table.columns), include_personal)].to_parquet(path, index=False)
         paths.append(path)
     return paths
 
@@ -280,7 +277,8 @@ def _neo4j_type(s: pd.Series) -> str:
 
 
 def _import_frame(typed: pd.DataFrame) -> pd.DataFrame:
-    """Values as neo4j-admin reads them: ISO dates (``T`` between date and time), true/false."""
+    """Values as neo4j-admin reads them (ISO dates with ``T`` between date and time,
+    true/false) under typed headers (``members:long``)."""
     out = {}
     for col in typed.columns:
         s = typed[col]
@@ -288,9 +286,17 @@ def _import_frame(typed: pd.DataFrame) -> pd.DataFrame:
             s = format_datetimes(s).str.replace(" ", "T", regex=False)
         elif pd.api.types.is_bool_dtype(s.dtype):
             s = s.map({True: "true", False: "false"}, na_action="ignore")
-        out[col] = s.astype(object).where(s.notna(), None) if not \
-            pd.api.types.is_integer_dtype(s.dtype) else s
+        out[f"{col}{_neo4j_type(typed[col])}"] = s.astype(object).where(s.notna(), None) \
+            if not pd.api.types.is_integer_dtype(s.dtype) else s
     return pd.DataFrame(out, index=typed.index)
+
+
+def _write_import_csv(frame: pd.DataFrame, path: Path) -> Path:
+    """One import file (UTF-8). Cells are written exactly, not formula-escaped like the
+    office CSVs (:func:`~regional_graph.frames.safe_frame`): neo4j-admin, not a spreadsheet,
+    reads these files, and an escape would change the value stored in the database."""
+    frame.to_csv(path, index=False, encoding="utf-8")
+    return path
 
 
 def write_neo4j_import(G: RegionalGraph, folder: str | Path, *,
@@ -300,7 +306,9 @@ def write_neo4j_import(G: RegionalGraph, folder: str | Path, *,
     Node files ``nodes_<Label>.csv`` (header ``id:ID(<Label>)``, properties with their types,
     ``:LABEL``); relationship files ``rels_<TYPE>_<Start>_<End>.csv`` (``:START_ID(<Start>)``,
     ``:END_ID(<End>)``, ``:TYPE``, properties). Each label is its own id space. An empty
-    cell is a missing property.
+    cell is a missing property. As in every CSV the library writes, a text cell a spreadsheet
+    would run as a formula (starting with ``= + - @``) is written with a leading ``'``
+    (:func:`~regional_graph.frames.safe_cell`), and so imported.
 
     Examples
     --------
@@ -323,16 +331,11 @@ def write_neo4j_import(G: RegionalGraph, folder: str | Path, *,
     node_files: list[str] = []
     for label, typed, _ in node_frames(G, include_personal=include_personal):
         frame = _import_frame(typed)
-        frame.columns = [f"{c}{_neo4j_type(typed[c])}" for c in typed.columns]
         frame.insert(0, f"id:ID({label.value})", typed.index.astype(str))
         frame[":LABEL"] = label.value
-        path = folder / f"nodes_{label.value}.csv"
-        frame.to_csv(path, index=False, encoding="utf-8")
-        paths.append(path)
-        node_files.append(path.name)
-    typed, _ = edge_frames(G, include_personal=include_personal)
-    frame = _import_frame(typed)
-    frame.columns = [f"{c}{_neo4j_type(typed[c])}" for c in typed.columns]
+        paths.append(_write_import_csv(frame, folder / f"nodes_{label.value}.csv"))
+        node_files.append(paths[-1].name)
+    frame = _import_frame(edge_frames(G, include_personal=include_personal)[0])
     ids = G.ids.to_numpy(dtype=object)
     src, tgt = G.edges["source"].to_numpy(), G.edges["target"].to_numpy()
     lab = G.label_codes
@@ -347,10 +350,8 @@ def write_neo4j_import(G: RegionalGraph, folder: str | Path, *,
         out = pd.DataFrame({f":START_ID({start})": ids[src[rows]],
                             f":END_ID({end})": ids[tgt[rows]], ":TYPE": rel})
         out = pd.concat([out, part.reset_index(drop=True)], axis=1)
-        path = folder / f"rels_{rel}_{start}_{end}.csv"
-        out.to_csv(path, index=False, encoding="utf-8")
-        paths.append(path)
-        rel_files.append(path.name)
+        paths.append(_write_import_csv(out, folder / f"rels_{rel}_{start}_{end}.csv"))
+        rel_files.append(paths[-1].name)
     script = folder / "import.sh"
     args = [f"--nodes={n}" for n in node_files] + [f"--relationships={r}" for r in rel_files]
     script.write_text(

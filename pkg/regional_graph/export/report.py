@@ -27,13 +27,14 @@ import pandas as pd
 from .. import schema
 from ..analysis import coverage, isolation, recommend
 from ..graph import DateLike, RegionalGraph, as_date
-from ..vocab import SHEET_ZH, Lang, check_lang, value_label
+from ..vocab import SHEET_ZH, Lang, check_lang, summary_line
 from .tables import as_of_line, write_tables
 
 log = logging.getLogger(__name__)
 
 __all__ = [
-    "REPORT_TABLES", "report_tables", "summary_lines", "write_report", "write_report_tables",
+    "REPORT_TABLES", "report_tables", "summary_figures", "summary_lines", "write_report",
+    "write_report_tables",
 ]
 
 _NAMES = ("uncovered", "should_build", "joint_branch_proposals", "isolated_units",
@@ -41,6 +42,9 @@ _NAMES = ("uncovered", "should_build", "joint_branch_proposals", "isolated_units
           "pairing_recommendations")
 #: Report table (file stem) → Chinese sheet name of ``report.xlsx``.
 REPORT_TABLES: dict[str, str] = {name: SHEET_ZH[name] for name in _NAMES}
+#: The report tables :func:`summary_figures` counts.
+_SUMMARISED = ("uncovered", "should_build", "joint_branch_proposals", "isolated_units",
+               "dormant_ties", "unpaired_communities", "coverage_by_area")
 #: Tables with sentences in ``language`` (the others hold codes only).
 _WORDED = frozenset({"joint_branch_proposals", "pairing_recommendations"})
 
@@ -113,11 +117,13 @@ def write_report(G: RegionalGraph, out_dir: str | Path, *,
     Examples
     --------
     >>> import tempfile, regional_graph as rg
-    >>> G = rg.datasets.load_sample_district()
     >>> with tempfile.TemporaryDirectory() as tmp:
-    ...     paths = write_report(G, tmp, as_of=rg.datasets.REFERENCE_DATE)
-    ...     paths["uncovered"].read_text(encoding="utf-8-sig").split(",")[0]
-    '编号'
+    ...     paths = write_report(rg.datasets.load_tiny(), tmp, as_of="2026-10-01")
+    ...     lines = paths["uncovered"].read_text(encoding="utf-8-sig").splitlines()
+    >>> lines[0].split(",")[:4]
+    ['编号', '名称', '类型', '行业']
+    >>> lines[1]  # the three enterprises with no covering link: O6, O7, O8
+    'O6,西一软件,非公企业,软件,2,C3,西一社区,S2,西街道,无覆盖关系,,'
     """
     day = as_date(as_of)
     tables = report_tables(G, as_of=day, language=lang)
@@ -149,10 +155,6 @@ def write_report_tables(tables: dict[str, pd.DataFrame], out_dir: str | Path, *,
                         source=source, title=title)
 
 
-def _pct(x: float) -> str:
-    return "n/a" if x is None or np.isnan(x) else f"{100 * x:.1f} %"
-
-
 def summary_lines(G: RegionalGraph, *, as_of: DateLike = None,
                   lang: Lang = "zh") -> list[str]:
     """A short human summary: the as-of date, counts and the district coverage rates.
@@ -165,72 +167,47 @@ def summary_lines(G: RegionalGraph, *, as_of: DateLike = None,
     '数据日期 2026-10-01(未指定 --as-of 时为运行当天) · 海岚区 (sample)'
     >>> summary_lines(G, as_of=rg.datasets.REFERENCE_DATE, lang="en")[0]
     'As of 2026-10-01 (the day of the run unless --as-of is given) · 海岚区 (sample)'
+    >>> summary_lines(rg.datasets.load_tiny(), as_of="2026-10-01")[1:3]
+    ['两新组织 6 家，已覆盖 3 家，覆盖率(全部) 50.0 %；覆盖率(有党员) 60.0 %（3/5）', \
+'未覆盖两新组织 3 家（无覆盖关系 3）']
     """
     day = as_date(as_of)
     check_lang(lang)
-    t = report_tables(G, as_of=day, language=lang,
-                      names=("uncovered", "should_build", "joint_branch_proposals",
-                             "isolated_units", "dormant_ties", "unpaired_communities",
-                             "coverage_by_area"))
-    tot = coverage.coverage_totals(G, as_of=day)
-    unc, prop, iso = t["uncovered"], t["joint_branch_proposals"], t["isolated_units"]
-    n_units = int(G.organizations_of_kind(schema.RESIDENT_UNIT_KINDS).sum())
-    reasons = unc["reason"].value_counts()
-    actions = prop["action"].value_counts()
     title = f" · {G.name}" if G.name else ""
-    if lang == "zh":
-        return _summary_zh(as_of_line(day) + title, t, tot, n_units, reasons, actions)
-    lines = [
-        as_of_line(day, "en") + title,
-        f"Two-new organisations (两新组织): {tot['two_new']}, covered {tot['covered_two_new']}"
-        f" — coverage {_pct(tot['rate_all'])} (all), {_pct(tot['rate_with_members'])}"
-        f" (with Party members: {tot['covered_with_members']}/{tot['with_members']})",
-        f"Uncovered (未覆盖): {len(unc)}"
-        + (" (" + ", ".join(f"{k}: {int(v)}" for k, v in reasons.items()) + ")"
-           if len(reasons) else ""),
-        f"Should build own branch (应建未建): {len(t['should_build'])}",
-        "Joint-branch proposals (联合建立): "
-        + (", ".join(f"{k}: {int(v)}" for k, v in actions.items()) or "none"),
-        f"Isolated resident units (孤岛单位): {len(iso)} of {n_units}",
-        f"Dormant ties (休眠共建): {len(t['dormant_ties'])}; "
-        f"unpaired communities (无结对社区): {len(t['unpaired_communities'])}",
-    ]
+    return [as_of_line(day, lang) + title,
+            *(summary_line(key, values, lang)
+              for key, values in summary_figures(G, day, language=lang))]
+
+
+def summary_figures(G: RegionalGraph, as_of: DateLike = None, *, language: Lang = "zh"
+                    ) -> list[tuple[str, dict[str, object]]]:
+    """The figures of :func:`summary_lines`, the same in every language: (line key of
+    :data:`~regional_graph.vocab.SUMMARY_LINES`, values). ``language`` only picks the
+    report tables already computed (:func:`report_tables`; the figures use codes only).
+
+    Examples
+    --------
+    >>> import regional_graph as rg
+    >>> figures = summary_figures(rg.datasets.load_tiny(), as_of="2026-10-01")
+    >>> [key for key, _ in figures]
+    ['two_new', 'uncovered', 'should_build', 'proposals', 'isolated', 'dormant', 'district']
+    >>> figures[4][1]  # the hospital O2 of two resident units (O1, O2)
+    {'isolated': 1, 'units': 2}
+    """
+    day = as_date(as_of)
+    t = report_tables(G, as_of=day, language=language, names=_SUMMARISED)
+    tot = coverage.coverage_totals(G, as_of=day)
     districts = t["coverage_by_area"]
     districts = districts[districts["level"] == "district"]
-    lines.extend(
-        f"  {row['name']}: coverage {_pct(row['rate_all'])} (all, "
-        f"{row['covered_two_new']}/{row['two_new']}), {_pct(row['rate_with_members'])} "
-        f"(with members, {row['covered_with_members']}/{row['with_members']})"
-        for _, row in districts.iterrows()
-    )
-    return lines
-
-
-def _summary_zh(first: str, t: dict[str, pd.DataFrame], tot: dict, n_units: int,
-                reasons: pd.Series, actions: pd.Series) -> list[str]:
-    """The Chinese summary (same figures as the English one)."""
-    def parts(counts: pd.Series, column: str) -> str:
-        return "，".join(f"{value_label(k, 'zh', column)} {int(v)}" for k, v in counts.items())
-
-    unc = t["uncovered"]
-    lines = [
-        first,
-        f"两新组织 {tot['two_new']} 家，已覆盖 {tot['covered_two_new']} 家，"
-        f"覆盖率(全部) {_pct(tot['rate_all'])}；覆盖率(有党员) {_pct(tot['rate_with_members'])}"
-        f"（{tot['covered_with_members']}/{tot['with_members']}）",
-        f"未覆盖两新组织 {len(unc)} 家" + (f"（{parts(reasons, 'reason')}）" if len(reasons)
-                                       else ""),
-        f"应建未建 {len(t['should_build'])} 家",
-        "联建建议：" + (parts(actions, "action") or "无"),
-        f"孤岛驻区单位 {len(t['isolated_units'])} 家（共 {n_units} 家驻区单位）",
-        f"休眠共建关系 {len(t['dormant_ties'])} 条；无结对社区 {len(t['unpaired_communities'])} 个",
+    return [
+        ("two_new", tot.to_dict()),
+        ("uncovered", {"uncovered": len(t["uncovered"]),
+                       "reason": t["uncovered"]["reason"].value_counts()}),
+        ("should_build", {"should_build": len(t["should_build"])}),
+        ("proposals", {"action": t["joint_branch_proposals"]["action"].value_counts()}),
+        ("isolated", {"isolated": len(t["isolated_units"]),
+                      "units": int(G.organizations_of_kind(schema.RESIDENT_UNIT_KINDS).sum())}),
+        ("dormant", {"dormant": len(t["dormant_ties"]),
+                     "unpaired": len(t["unpaired_communities"])}),
+        *(("district", row.to_dict()) for _, row in districts.iterrows()),
     ]
-    districts = t["coverage_by_area"]
-    districts = districts[districts["level"] == "district"]
-    lines.extend(
-        f"  {row['name']}：覆盖率(全部) {_pct(row['rate_all'])}（{row['covered_two_new']}/"
-        f"{row['two_new']}），覆盖率(有党员) {_pct(row['rate_with_members'])}"
-        f"（{row['covered_with_members']}/{row['with_members']}）"
-        for _, row in districts.iterrows()
-    )
-    return lines

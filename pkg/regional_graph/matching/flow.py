@@ -75,7 +75,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import numpy.typing as npt
@@ -159,16 +159,51 @@ def _as_int_array(values: Any, name: str, *, minimum: int) -> npt.NDArray[np.int
     return out
 
 
+class _Instance(NamedTuple):
+    """A checked allocation instance (the arrays every solver here takes)."""
+
+    cap: npt.NDArray[np.int64]
+    qty: npt.NDArray[np.int64]
+    w: npt.NDArray[np.int64]
+    pr: npt.NDArray[np.int64]
+    pd_: npt.NDArray[np.int64]
+    cost: npt.NDArray[np.float64]
+
+
 def _check_pairs(
-    pair_resource: Any, pair_demand: Any, n_res: int, n_dem: int
-) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    capacity: Any, quantity: Any, pair_resource: Any, pair_demand: Any, *,
+    priority: Any = None, pair_cost: Any = None,
+) -> _Instance:
+    """The one check of an instance (the priorities default to 1, the costs to 0).
+
+    Examples
+    --------
+    >>> _check_pairs([1], [1, 1], [0, 0], [0, 1], priority=[1, 3]).w.tolist()
+    [1, 3]
+    >>> _check_pairs([1], [1], [0], [1])
+    Traceback (most recent call last):
+    ValueError: pair index out of range
+    """
+    cap = _as_int_array(capacity, "capacity", minimum=0)
+    qty = _as_int_array(quantity, "quantity", minimum=0)
+    n_res, n_dem = cap.size, qty.size
+    w = np.ones(n_dem, np.int64) if priority is None else \
+        _as_int_array(priority, "priority", minimum=1)
+    if w.size != n_dem:
+        raise ValueError("priority must have one entry per demand")
     pr = _as_int_array(pair_resource, "pair_resource", minimum=0)
     pd_ = _as_int_array(pair_demand, "pair_demand", minimum=0)
     if pr.shape != pd_.shape:
         raise ValueError("pair_resource and pair_demand must have the same length")
     if pr.size and (pr.max() >= n_res or pd_.max() >= n_dem):
         raise ValueError("pair index out of range")
-    return pr, pd_
+    cost = np.zeros(pr.size) if pair_cost is None else \
+        np.asarray(pair_cost, dtype=np.float64).reshape(-1)
+    if cost.shape != pr.shape:
+        raise ValueError("pair_cost must have one entry per pair")
+    if cost.size and (not np.all(np.isfinite(cost)) or cost.min() < 0):
+        raise ValueError("pair_cost must be finite and >= 0")
+    return _Instance(cap, qty, w, pr, pd_, cost)
 
 
 def _check_providers(
@@ -445,18 +480,9 @@ def solve_allocation(
     >>> res.flow.tolist(), res.weighted_served, res.total_cost
     ([0, 1], 3, 5.0)
     """
-    cap = _as_int_array(capacity, "capacity", minimum=0)
-    qty = _as_int_array(quantity, "quantity", minimum=0)
-    w = _as_int_array(priority, "priority", minimum=1)
+    cap, qty, w, pr, pd_, cost_f = _check_pairs(capacity, quantity, pair_resource, pair_demand,
+                                                priority=priority, pair_cost=pair_cost)
     n_res, n_dem = cap.size, qty.size
-    if w.size != n_dem:
-        raise ValueError("priority must have one entry per demand")
-    pr, pd_ = _check_pairs(pair_resource, pair_demand, n_res, n_dem)
-    cost_f = np.asarray(pair_cost, dtype=np.float64).reshape(-1)
-    if cost_f.shape != pr.shape:
-        raise ValueError("pair_cost must have one entry per pair")
-    if cost_f.size and (not np.all(np.isfinite(cost_f)) or cost_f.min() < 0):
-        raise ValueError("pair_cost must be finite and >= 0")
     if not (np.isfinite(cost_scale) and cost_scale > 0):
         raise ValueError("cost_scale must be a positive finite number")
     provs = _check_providers(provider, provider_limit, n_res)
@@ -535,10 +561,8 @@ def max_served(
     from scipy.sparse import csr_array
     from scipy.sparse.csgraph import maximum_flow
 
-    cap = _as_int_array(capacity, "capacity", minimum=0)
-    qty = _as_int_array(quantity, "quantity", minimum=0)
+    cap, qty, _, pr, pd_, _ = _check_pairs(capacity, quantity, pair_resource, pair_demand)
     n_res, n_dem = cap.size, qty.size
-    pr, pd_ = _check_pairs(pair_resource, pair_demand, n_res, n_dem)
     provs = _check_providers(provider, provider_limit, n_res)
     total_cap = int(cap.sum())
     if pr.size == 0 or total_cap == 0 or int(qty.sum()) == 0:
@@ -710,13 +734,11 @@ def node_potentials(
     >>> int(100 + pr[0] - pd_[1])
     -2000
     """
-    cap = _as_int_array(capacity, "capacity", minimum=0)
-    qty = _as_int_array(quantity, "quantity", minimum=0)
-    w = _as_int_array(priority, "priority", minimum=1)
+    cap, qty, w, pr, pd_, cost = _check_pairs(capacity, quantity, pair_resource, pair_demand,
+                                              priority=priority, pair_cost=pair_cost)
     n_res, n_dem = cap.size, qty.size
-    pr, pd_ = _check_pairs(pair_resource, pair_demand, n_res, n_dem)
     x = _as_int_array(flow, "flow", minimum=0) if len(flow) else np.zeros(0, np.int64)
-    cost_i = np.rint(np.asarray(pair_cost, dtype=np.float64) * cost_scale).astype(np.int64)
+    cost_i = np.rint(cost * cost_scale).astype(np.int64)
     keep = _cheapest_unique(pr, pd_, cost_i, n_dem) if pr.size else np.zeros(0, np.intp)
     # duplicates carry no flow (solve_allocation) but merge it anyway to stay general
     key = pr * max(n_dem, 1) + pd_

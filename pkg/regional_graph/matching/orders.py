@@ -472,8 +472,11 @@ def order_tables(G: RegionalGraph, *, as_of: DateLike = None,
     --------
     >>> import regional_graph as rg
     >>> t = order_tables(rg.datasets.load_tiny(), as_of=rg.datasets.REFERENCE_DATE)
-    >>> list(t) == list(ORDER_TABLES)
-    True
+    >>> list(t)
+    ['order_status', 'dispatch_proposals', 'order_indicators', 'order_indicators_street', \
+'order_indicators_category']
+    >>> t["order_status"]["status"].tolist()
+    ['done', 'open']
     >>> t["order_status"][["status", "assignee_kind", "assignee_id"]].to_dict("index")
     {'OD1': {'status': 'done', 'assignee_kind': 'unit', 'assignee_id': 'O1'}, \
 'OD2': {'status': 'open', 'assignee_kind': nan, 'assignee_id': nan}}

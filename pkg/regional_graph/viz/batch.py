@@ -12,8 +12,8 @@ Examples
 >>> from regional_graph.viz import batch
 >>> G = rg.datasets.load_sample_district()
 >>> ms, files, links = batch.write_all(G, tempfile.mkdtemp(), streets=["S01"],
-...                                    as_of=rg.datasets.REFERENCE_DATE, workers=2,
-...                                    progress=False)
+...                                    options={"as_of": rg.datasets.REFERENCE_DATE},
+...                                    workers=2, progress=False)
 >>> [m.key for m in ms[:2]], files["street_S01"].name
 (['street_S01', 'org_chart_S01'], 'street_S01.html')
 """
@@ -23,20 +23,21 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..graph import DateLike, RegionalGraph
-from ..vocab import Lang, viz_text
+from ..graph import RegionalGraph
+from ..vocab import viz_text
 
 if TYPE_CHECKING:
     from .maps import NetworkMap
 
 log = logging.getLogger(__name__)
 
-__all__ = ["default_workers", "parallel_map", "write_all"]
+__all__ = ["default_workers", "iter_maps", "iter_parallel", "parallel_map", "write_all",
+           "write_assets"]
 
 _SHARED: dict[str, Any] = {}  # set in the parent before forking; read in the workers
 _FONT_SHARED_MAX_CHARS = 4000
@@ -68,6 +69,22 @@ def parallel_map(fn: Callable[[Any], Any], items: Sequence[Any], *, shared: dict
     >>> parallel_map(_square, [1, 2, 3], shared={"k": 10}, workers=2, progress=False)
     [10, 40, 90]
     """
+    return list(iter_parallel(fn, items, shared=shared, workers=workers, desc=desc,
+                              unit=unit, progress=progress))
+
+
+def iter_parallel(fn: Callable[[Any], Any], items: Sequence[Any], *, shared: dict[str, Any],
+                  workers: int | None = None, desc: str = "", unit: str = "it",
+                  progress: bool | None = None) -> Iterator[Any]:
+    """Yield ``fn(x)`` for each of ``items`` in order, as :func:`parallel_map`; with one
+    worker (or without ``fork``) one at a time in this process, as they are consumed.
+
+    Examples
+    --------
+    >>> it = iter_parallel(_square, [1, 2, 3], shared={"k": 10}, workers=1, progress=False)
+    >>> next(it), list(it)
+    (10, [40, 90])
+    """
     from ..progress import tqdm
 
     workers = default_workers() if workers is None else max(1, int(workers))
@@ -77,7 +94,9 @@ def parallel_map(fn: Callable[[Any], Any], items: Sequence[Any], *, shared: dict
     _SHARED.update(shared)
     try:
         if workers == 1 or len(items) < 2 or not can_fork:
-            return [fn(x) for x in tqdm(items, desc=desc, unit=unit, disable=disable)]
+            for x in tqdm(items, desc=desc, unit=unit, disable=disable):
+                yield fn(x)
+            return
         out: list[Any] = [None] * len(items)
         ctx = multiprocessing.get_context("fork")
         with ProcessPoolExecutor(min(workers, len(items)), mp_context=ctx) as ex:
@@ -85,9 +104,37 @@ def parallel_map(fn: Callable[[Any], Any], items: Sequence[Any], *, shared: dict
             for f in tqdm(as_completed(futures), total=len(items), desc=desc, unit=unit,
                           disable=disable):
                 out[futures[f]] = f.result()
-        return out
+        yield from out
     finally:
         _SHARED.clear()
+
+
+def iter_maps(G: RegionalGraph, jobs: Sequence[tuple[str, str]], *,
+              options: Mapping[str, Any], workers: int | None = None,
+              progress: bool | None = None) -> Iterator[NetworkMap]:
+    """The maps of ``jobs`` (``(kind, area)`` of :func:`~regional_graph.viz.maps.map_jobs`)
+    in job order: the per-graph map data computed once, then each map built by
+    :func:`~regional_graph.viz.maps.build_map` with ``options`` (``as_of``, ``layout``,
+    ``include_personal``, ``analyses``, ``matching``, ``lang``), in ``workers`` processes. The one
+    loop over the jobs, used by :func:`write_all` and
+    :func:`~regional_graph.viz.maps.all_maps`.
+
+    Examples
+    --------
+    >>> import regional_graph as rg
+    >>> G = rg.datasets.load_tiny()
+    >>> [m.key for m in iter_maps(G, [("street", "S1"), ("community", "C1")],
+    ...                           options={"as_of": "2024-06-30"}, workers=1, progress=False)]
+    ['street_S1', 'community_C1']
+    """
+    from .maps import _base
+
+    kw = {"as_of": None, "layout": "force", "include_personal": False, "analyses": True,
+          "matching": None, "lang": "zh", **options}
+    _base(G, kw["as_of"], kw["include_personal"], kw["analyses"], kw["matching"],
+          kw["lang"])  # once, shared by fork
+    yield from iter_parallel(_build, jobs, shared={"G": G, "kw": kw}, workers=workers,
+                             desc="maps", unit="map", progress=progress)
 
 
 def _square(x: int) -> int:
@@ -105,7 +152,8 @@ def _write(m: NetworkMap) -> list[tuple[str, Path]]:
     out: Path = _SHARED["out"]
     done: list[tuple[str, Path]] = []
     if _SHARED["html"]:
-        done.append((m.key, m.write_html(out / f"{m.key}.html", font_css=_SHARED["css"])))
+        done.append((m.key, m.write_html(out / f"{m.key}.html", font_css=_SHARED["css"],
+                                         assets=_SHARED["assets"])))
     if _SHARED["posters"]:
         from .posters import write_poster
 
@@ -119,22 +167,20 @@ def write_all(
     G: RegionalGraph,
     out_dir: str | Path,
     *,
-    as_of: DateLike = None,
-    layout: str = "force",
-    include_personal: bool = False,
-    analyses: bool = True,
+    options: Mapping[str, Any],
     streets: Sequence[str] | None = None,
     formats: Sequence[str] = ("html",),
     paper: str = "A1",
     progress: bool | None = None,
-    matching: Any = None,
     workers: int | None = None,
     prepare: Callable[[list[NetworkMap]], None] | None = None,
-    lang: Lang = "zh",
+    shared_assets: bool = False,
 ) -> tuple[list[NetworkMap], dict[str, Path], dict[str, list[tuple[str, str]]]]:
-    """Build every map of :func:`~regional_graph.viz.maps.map_jobs` and write its HTML page
-    and posters into ``out_dir``, in parallel; ``prepare`` (if given) may change the built
-    maps in place before they are written.
+    """Build every map of :func:`~regional_graph.viz.maps.map_jobs` (with ``options``, as
+    :func:`iter_maps`) and write its HTML page and posters into ``out_dir``, in parallel;
+    ``prepare`` (if given) may change the built maps in place before they are written.
+    With ``shared_assets`` the pages link one copy of vis-network and one font subset in
+    ``out_dir/assets/`` (see :func:`write_assets`) instead of embedding their own.
 
     Returns
     -------
@@ -142,39 +188,33 @@ def write_all(
         The maps (in job order), map key (``key`` or ``key.fmt``) → file written, and map key
         → ``(text, file name)`` links to its posters (for the index page).
     """
-    from .fonts import cjk_font_face_css
-    from .maps import _base, map_jobs
+    from .maps import map_jobs
 
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    jobs = map_jobs(G, streets)
-    _base(G, as_of, include_personal, analyses, matching, lang)  # once, shared by fork
-    kw = {"as_of": as_of, "layout": layout, "include_personal": include_personal,
-          "analyses": analyses, "matching": matching, "lang": lang}
-    maps: list[NetworkMap] = parallel_map(_build, jobs, shared={"G": G, "kw": kw},
-                                          workers=workers, desc="maps", unit="map",
-                                          progress=progress)
+    maps = list(iter_maps(G, map_jobs(G, streets), options=options, workers=workers,
+                          progress=progress))
     if prepare is not None:  # e.g. keep the positions of an earlier layout file
         prepare(maps)
-    html = "html" in formats
     posters = [f for f in formats if f != "html"]
-    css = None
-    if html:  # one embedded CJK subset for every page when small enough
-        chars = set().union(*(set(m.text()) for m in maps)) if maps else set()
-        if len(chars) <= _FONT_SHARED_MAX_CHARS:
-            css = cjk_font_face_css("".join(sorted(chars)))
+    html = "html" in formats
+    shared = {"out": out, "html": html, "posters": posters, "paper": paper, "css": None,
+              "assets": None}
+    if html and shared_assets:
+        write_assets(out / "assets", maps)
+        shared["assets"] = "assets/"
+    elif html:
+        shared["css"] = _shared_css(maps)
     if posters:
         from .posters import poster_family
 
         poster_family(maps)  # one small font subset, inherited by the workers
     order = sorted(range(len(maps)), key=lambda k: -len(maps[k].nodes))  # big ones first
-    results = parallel_map(_write, [maps[k] for k in order],
-                           shared={"out": out, "html": html, "css": css, "posters": posters,
-                                   "paper": paper},
-                           workers=workers, desc="files", unit="map", progress=progress)
+    results = parallel_map(_write, [maps[k] for k in order], shared=shared, workers=workers,
+                           desc="files", unit="map", progress=progress)
+    done = {maps[k].key: r for k, r in zip(order, results, strict=True)}
     written: dict[str, Path] = {}
     links: dict[str, list[tuple[str, str]]] = {}
-    done = {maps[k].key: r for k, r in zip(order, results, strict=True)}
     for m in maps:  # job order, whatever order the workers finished in
         for key, path in done[m.key]:
             written[key] = path
@@ -183,3 +223,40 @@ def write_all(
                                                         path.suffix[1:].upper()),
                                                     path.name))
     return maps, written, links
+
+
+def write_assets(folder: str | Path, maps: Sequence[NetworkMap]) -> dict[str, Path]:
+    """Write the assets the pages of ``maps`` share: vis-network and one CJK font subset
+    holding every character they show (``@font-face`` CSS, the font inline), whatever
+    their number.
+
+    Examples
+    --------
+    >>> import tempfile, regional_graph as rg
+    >>> from regional_graph.viz import maps
+    >>> G = rg.datasets.load_tiny()
+    >>> out = write_assets(tempfile.mkdtemp(), [maps.community_map(G, "C1")])
+    >>> sorted(out), out["css"].read_text(encoding="utf-8").count("@font-face") <= 1
+    (['css', 'js'], True)
+    """
+    from .fonts import cjk_font_face_css
+    from .render import ASSET_CSS, ASSET_JS, UI_TEXT, vis_network_js
+
+    d = Path(folder)
+    d.mkdir(parents=True, exist_ok=True)
+    chars = set(UI_TEXT).union(*(set(m.text()) for m in maps))
+    js, css = d / ASSET_JS, d / ASSET_CSS
+    js.write_text(vis_network_js(), encoding="utf-8")
+    css.write_text(cjk_font_face_css("".join(sorted(chars))), encoding="utf-8")
+    return {"js": js, "css": css}
+
+
+def _shared_css(maps: Sequence[NetworkMap]) -> str | None:
+    """One embedded CJK subset for every page when small enough (None: a subset per
+    page)."""
+    from .fonts import cjk_font_face_css
+
+    chars = set().union(*(set(m.text()) for m in maps)) if maps else set()
+    if len(chars) > _FONT_SHARED_MAX_CHARS:
+        return None
+    return cjk_font_face_css("".join(sorted(chars)))

@@ -14,12 +14,12 @@ areas, kinds, industries, counts, dates, reasons): no member, no personal column
 Examples
 --------
 >>> import regional_graph as rg
->>> G = rg.datasets.load_sample_district()
->>> d = dashboard_data(G, as_of=rg.datasets.REFERENCE_DATE)
->>> d["root"], d["areas"]["D01"]["name"], len(d["kpis"])
-('D01', '海岚区', 12)
->>> sorted(d["lists"])[:3]
-['dormant', 'expiring', 'isolated']
+>>> d = dashboard_data(rg.datasets.load_tiny(), as_of="2026-10-01")
+>>> d["root"], d["areas"]["D1"]["name"], [k["key"] for k in d["kpis"]][:3]
+('D1', '小岚区', ['rate_all', 'rate_with_members', 'uncovered'])
+>>> {key: [row[0] for row in attention["rows"]] for key, attention in d["lists"].items()}
+{'uncovered': ['O6', 'O7', 'O8'], 'should_build': ['O8'], 'isolated': ['O2'], \
+'unmet': ['Q3'], 'expiring': [], 'dormant': ['O1->PS1#6', 'O1->PS1#7'], 'unpaired': ['C2', 'C3']}
 """
 
 from __future__ import annotations
@@ -40,9 +40,9 @@ import pandas as pd
 from .. import schema
 from ..analysis import coverage, isolation
 from ..analysis.indicators import LEVELS, indicators
-from ..analysis.labels import VALUE_ZH
 from ..graph import DateLike, RegionalGraph, as_date
 from ..schema import Label
+from ..vocab import SHEET_ZH, VALUE_ZH, column_doc, column_label
 from .fonts import cjk_font_face_css
 
 log = logging.getLogger(__name__)
@@ -51,80 +51,57 @@ __all__ = ["KPIS", "TABLE_COLUMNS", "Kpi", "dashboard_data", "render_dashboard_h
            "write_dashboard"]
 
 
+def _unit(col: str) -> str:
+    """``"rate"`` for a rate column (a fraction shown as a percentage), else ``"count"``."""
+    return "rate" if col.startswith("rate_") or col.endswith("_rate") else "count"
+
+
 @dataclass(frozen=True)
 class Kpi:
-    """One headline figure: column key, Chinese label, ``"rate"`` or ``"count"``, the
-    definition shown on hover/click, and whether up is good."""
+    """One headline figure: its indicator column and whether up is good; its label and the
+    definition shown on hover/click are the vocabulary's (:func:`~regional_graph.vocab.
+    column_label`, :func:`~regional_graph.vocab.column_doc`).
+
+    Examples
+    --------
+    >>> k = Kpi("rate_all", up_is_good=True)
+    >>> k.label, k.unit, k.definition
+    ('覆盖率(全部)', 'rate', '覆盖率(全部) = 已覆盖两新组织数 ÷ 两新组织数')
+    """
 
     key: str
-    label: str
-    unit: str
-    definition: str
     up_is_good: bool
+
+    @property
+    def label(self) -> str:
+        return column_label(self.key)
+
+    @property
+    def unit(self) -> str:
+        return _unit(self.key)
+
+    @property
+    def definition(self) -> str:
+        return column_doc(self.key) or ""
 
 
 #: The headline figures, in page order.
-KPIS: tuple[Kpi, ...] = (
-    Kpi("rate_all", "覆盖率（全部）", "rate",
-        "已覆盖的两新组织 ÷ 全部两新组织。两新组织（非公企业、社会组织）有至少一条有效的"
-        "“覆盖”关系即为已覆盖。", True),
-    Kpi("rate_with_members", "覆盖率（有党员）", "rate",
-        "有党员且已覆盖的两新组织 ÷ 有党员（≥1 人）的两新组织（苏州口径）。", True),
-    Kpi("uncovered", "未覆盖两新组织", "count",
-        "没有任何有效覆盖关系的两新组织（从未覆盖，或覆盖关系均已到期）。", False),
-    Kpi("should_build", "应建未建", "count",
-        "党员 ≥ 3 人、却没有本单位党组织（单独建立的党支部或单位党组织）的两新组织；"
-        "由联合党支部覆盖不算已建。", False),
-    Kpi("isolated_units", "孤岛驻区单位", "count",
-        "没有任何有效共建关系（结对共建、兼职委员、联席会成员，含本单位党组织的关系）的驻区单位。",
-        False),
-    Kpi("unpaired_communities", "无结对社区", "count",
-        "社区本身及其社区党组织都不是任何有效结对共建关系的对象。", False),
-    Kpi("dormant_ties", "休眠共建关系", "count",
-        "有效的共建关系（结对、兼职委员、联席会）中，近 12 个月没有活动记录的；"
-        "按关系对象所在区域统计。",
-        False),
-    Kpi("expiring_ties", "30天内到期共建", "count",
-        "有效的共建关系中，将在 30 天内（含统计日）到期的；按关系对象所在区域统计。", False),
-    Kpi("unmet", "未满足需求量", "count",
-        "资源清单与需求清单匹配后仍未满足的需求数量（分类别见“未满足需求·按类别”）。匹配只用同类别"
-        "资源、不超过资源数量，先按优先级满足最多需求，再就近、优先已结对单位。", False),
-    Kpi("conference_rate", "联席会参与率", "rate",
-        "建有党组织、且是街道党建联席会有效成员的驻区单位 ÷ 建有党组织的驻区单位。", True),
-    Kpi("reporting_rate", "在职党员报到率", "rate",
-        "已到居住社区报到的在职党员 ÷ 在职党员（报到标记为“是”或有有效报到关系）。", True),
-    Kpi("fulfilment_rate", "三单办结率", "rate",
-        "群众点单中截至统计日已办结的 ÷（点单数 − 已取消）。群众点单 → 党组织派单 → 党员接单。",
-        True),
-)
+KPIS: tuple[Kpi, ...] = tuple(Kpi(key, up) for key, up in (
+    ("rate_all", True), ("rate_with_members", True), ("uncovered", False),
+    ("should_build", False), ("isolated_units", False), ("unpaired_communities", False),
+    ("dormant_ties", False), ("expiring_ties", False), ("unmet", False),
+    ("conference_rate", True), ("reporting_rate", True), ("fulfilment_rate", True),
+))
 
-#: Indicator column → Chinese label, for the per-area charts and table (rates are fractions).
-TABLE_COLUMNS: dict[str, str] = {
-    "rate_all": "覆盖率（全部）",
-    "rate_with_members": "覆盖率（有党员）",
-    "two_new": "两新组织数",
-    "uncovered": "未覆盖两新组织数",
-    "should_build": "应建未建数",
-    "resident_units": "驻区单位数",
-    "isolated_units": "孤岛单位数",
-    "conference_rate": "联席会参与率",
-    "unpaired_communities": "无结对社区数",
-    "pairs": "结对数",
-    "part_time_members": "兼职委员数",
-    "dormant_ties": "休眠共建关系数",
-    "expiring_ties": "30天内到期共建数",
-    "reporting_rate": "在职党员报到率",
-    "members": "党员数",
-    "branches": "基层党组织数",
-    "members_per_branch": "平均每个基层党组织党员数",
-    "resources": "资源数",
-    "demand_quantity": "需求总量",
-    "served": "已满足需求量",
-    "unmet": "未满足需求量",
-    "served_rate": "需求满足率",
-    "orders": "群众点单数",
-    "fulfilment_rate": "三单办结率",
-}
+#: Indicator columns of the per-area charts and table (rates are fractions), in page order;
+#: labels from :func:`~regional_graph.vocab.column_label`.
+TABLE_COLUMNS: tuple[str, ...] = (
+    "rate_all", "rate_with_members", "two_new", "uncovered", "should_build", "resident_units",
+    "isolated_units", "conference_rate", "unpaired_communities", "pairs", "part_time_members",
+    "dormant_ties", "expiring_ties", "reporting_rate", "members", "branches",
+    "members_per_branch", "resources", "demand_quantity", "served", "unmet", "served_rate",
+    "orders", "fulfilment_rate",
+)
 _RATES = {  # rate column → (numerator, denominator) columns, to total a rate over rows
     "rate_all": ("covered_two_new", "two_new"),
     "rate_with_members": ("covered_with_members", "with_members"),
@@ -138,16 +115,13 @@ _HELPERS = ("covered_two_new", "covered_with_members", "with_members", "conferen
             "resident_units_with_org", "members_reporting", "member_records", "done",
             "_served_den", "_orders_den", "_branch_members")
 ROOT_ID = "__all__"
-#: The attention lists: key → Chinese title (page order).
-LISTS: dict[str, str] = {
-    "uncovered": "未覆盖两新组织",
-    "should_build": "应建未建",
-    "isolated": "孤岛驻区单位",
-    "unmet": "未满足需求",
-    "expiring": "即将到期共建",
-    "dormant": "休眠共建关系",
-    "unpaired": "无结对社区",
-}
+#: The attention lists: key → Chinese title (page order), the sheet name of the same table
+#: in the report and matching workbooks.
+LISTS: dict[str, str] = {key: SHEET_ZH[table] for key, table in (
+    ("uncovered", "uncovered"), ("should_build", "should_build"),
+    ("isolated", "isolated_units"), ("unmet", "unmet_demands"), ("expiring", "expiring_ties"),
+    ("dormant", "dormant_ties"), ("unpaired", "unpaired_communities"),
+)}
 LIST_COLUMNS = ("id", "name", "kind", "industry", "district", "street", "community", "reason",
                 "detail")
 
@@ -428,11 +402,13 @@ def dashboard_data(
 
     Examples
     --------
+    On 2023-01-01 only O3 of the six two-new organisations was covered (O4 and O5 from
+    2023-03-01):
+
     >>> import regional_graph as rg
-    >>> G = rg.datasets.load_sample_district()
-    >>> d = dashboard_data(G, as_of=rg.datasets.REFERENCE_DATE, compare="2025-10-01")
-    >>> d["meta"]["compare"], d["old"]["D01"]["rate_all"] is not None
-    ('2025-10-01', True)
+    >>> d = dashboard_data(rg.datasets.load_tiny(), as_of="2026-10-01", compare="2023-01-01")
+    >>> d["meta"]["compare"], d["old"]["D1"]["rate_all"], d["values"]["D1"]["rate_all"]
+    ('2023-01-01', 0.166667, 0.5)
     """
     t0 = time.perf_counter()
     day = as_date(as_of)
@@ -493,8 +469,8 @@ def dashboard_data(
         "areas": areas,
         "kpis": [{"key": k.key, "label": k.label, "unit": k.unit, "definition": k.definition,
                   "up": k.up_is_good} for k in KPIS],
-        "columns": [{"key": k, "label": v, "unit": "rate" if k.endswith("_rate")
-                     or k.startswith("rate_") else "count"} for k, v in TABLE_COLUMNS.items()],
+        "columns": [{"key": k, "label": column_label(k), "unit": _unit(k)}
+                    for k in TABLE_COLUMNS],
         "values": vals,
         "old": values(old) if old is not None else None,
         "unmet_by_category": by_cat,

@@ -233,11 +233,22 @@ def _subset(data: bytes, chars: str, flavor: str | None) -> bytes:
     opts.name_IDs = [1, 2]
     opts.notdef_outline = True
     opts.glyph_names = False
-    font = TTFont(io.BytesIO(data), recalcBBoxes=False)
+    font = _lean_face(data, opts.drop_tables)
     sub = ft_subset.Subsetter(options=opts)
     sub.populate(unicodes=[ord(c) for c in chars])
     sub.subset(font)
     return _save(font, flavor)
+
+
+def _lean_face(data: bytes, drop: list[str]) -> TTFont:
+    """The font in ``data`` (lazily read) without the tables a subset drops anyway: the
+    subsetter would otherwise parse the CJK face's large GSUB/GPOS tables (seconds) before
+    dropping them. The subset is the same."""
+    font = TTFont(io.BytesIO(data), recalcBBoxes=False)
+    for tag in drop:
+        if tag in font:
+            del font[tag]
+    return font
 
 
 @functools.lru_cache(maxsize=32)
@@ -358,7 +369,7 @@ def matplotlib_subset_family(text: str) -> str | None:
         opts.name_IDs = ["*"]
         opts.notdef_outline = True
         opts.glyph_names = False
-        font = TTFont(io.BytesIO(_face_bytes(Path(path))), recalcBBoxes=False)
+        font = _lean_face(_face_bytes(Path(path)), opts.drop_tables)
         sub = ft_subset.Subsetter(options=opts)
         sub.populate(unicodes=[ord(c) for c in chars])
         sub.subset(font)

@@ -446,10 +446,16 @@ def cluster_layout(
     *,
     centre_group: int | None = None,
     seed: int = 0,
+    start: npt.ArrayLike | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Layout with one cluster per group: each group laid out on its own (force-directed,
     then overlap removal of the node + label boxes), groups placed by the ties between them
     (force-directed on the group graph) and moved apart until their discs do not overlap.
+
+    With ``start`` (e.g. geographic positions, see :func:`geo_layout`) the map follows the
+    geography instead: each group sits at the mean position of its members, and inside a
+    group each member keeps its direction and relative distance from that mean; the boxes
+    and discs are then moved apart as above.
 
     Parameters
     ----------
@@ -475,12 +481,23 @@ def cluster_layout(
     True
     >>> bool((np.hypot(*(xy[:3] - c[0]).T) <= r[0]).all())  # members inside their disc
     True
+
+    Geographic: group 1 lies east of group 0, and node 5 east of node 3, on the map too.
+
+    >>> geo = [[0, 0], [5, 1], [2, 4], [900, 0], [910, 2], [950, 0]]
+    >>> xy, c, r = cluster_layout(6, [0, 1, 3, 4, 2], [1, 2, 4, 5, 3], [0, 0, 0, 1, 1, 1],
+    ...                           [30.0] * 6, [20.0] * 6, start=geo)
+    >>> bool(c[1, 0] > c[0, 0]), bool(xy[5, 0] > xy[3, 0])
+    (True, True)
+    >>> bool(np.hypot(*(c[0] - c[1])) >= r[0] + r[1])
+    True
     """
     grp = np.asarray(group, dtype=np.int64).ravel()
     hw = np.asarray(half_w, dtype=np.float64).ravel()
     hh = np.asarray(half_h, dtype=np.float64).ravel()
     el = _edge_list(n, edges_src, edges_dst)
     g_count = int(grp.max()) + 1 if n else 0
+    geo = None if start is None else np.asarray(start, dtype=np.float64).reshape(n, 2)
     xy = np.zeros((n, 2))
     radii = np.zeros(g_count)
     for g in range(g_count):
@@ -495,13 +512,15 @@ def cluster_layout(
         rad = np.sqrt(area / np.pi)
         if k == 1:
             pts = np.zeros((1, 2))
+        elif geo is not None:
+            pts = _spread(geo[members], 1.2 * rad)
         elif len(inner) < k / 2:  # hardly linked inside: rows, like a list on a board
             pts = _grid(k, 2.0 * float(hw[members].max()), 2.0 * float(hh[members].max()))
         else:
             pts = force_layout(k, local[inner[:, 0]] if len(inner) else [],
                                local[inner[:, 1]] if len(inner) else [], seed=seed,
                                width=1.2 * rad, height=1.2 * rad)
-        if len(inner) >= k / 2:
+        if len(inner) >= k / 2 or (geo is not None and k > 1):
             pts = remove_overlaps(pts, hw[members], hh[members])
         pts -= (pts.max(axis=0) + pts.min(axis=0)) / 2.0
         xy[members] = pts
@@ -512,7 +531,12 @@ def cluster_layout(
         gs = grp[el[:, 0]] if len(el) else np.zeros(0, np.int64)
         gd = grp[el[:, 1]] if len(el) else np.zeros(0, np.int64)
         ok = gs != gd
-        if ok.sum() < g_count / 2:  # hardly any ties between the groups: a grid of discs
+        if geo is not None:  # where the members are
+            sums = np.zeros((g_count, 2))
+            np.add.at(sums, grp, geo)
+            gl = sums / np.maximum(np.bincount(grp, minlength=g_count), 1)[:, None]
+            gl = gl + _golden_jitter(g_count, 1e-6 * (float(np.ptp(gl)) + 1.0))
+        elif ok.sum() < g_count / 2:  # hardly any ties between the groups: a grid of discs
             cell = 2.0 * float(radii.max())
             gl = _grid(g_count, cell, cell)
         else:
@@ -532,6 +556,23 @@ def cluster_layout(
     else:
         centres = np.zeros((g_count, 2))
     return xy + centres[grp], centres, radii
+
+
+def _spread(pts: np.ndarray, size: float) -> np.ndarray:
+    """``pts`` centred on their mean and scaled so that they span about ``size`` (their
+    shape kept); all on one spot → a small spiral, so that overlap removal can part them."""
+    pts = pts - pts.mean(axis=0)
+    span = float(np.ptp(pts, axis=0).max())
+    if span <= 1e-9:
+        return _golden_jitter(len(pts), size / 4)
+    return pts * (size / span)
+
+
+def _golden_jitter(k: int, step: float) -> np.ndarray:
+    """``k`` points on a sunflower spiral of spacing ``step`` (distinct, deterministic)."""
+    i = np.arange(k, dtype=np.float64)
+    r, a = step * np.sqrt(i), i * np.pi * (3 - np.sqrt(5))
+    return np.column_stack([r * np.cos(a), r * np.sin(a)])
 
 
 def _grid(k: int, cell_w: float, cell_h: float, aspect: float = 1.7) -> np.ndarray:

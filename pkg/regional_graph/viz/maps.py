@@ -240,7 +240,7 @@ class NetworkMap:
                         fields=("label", "title", "kind_zh")) \
             + "".join(str(r["name"]) for r in self.regions)
 
-    def to_html(self, *, font_css: str | None = None) -> str:
+    def to_html(self, *, font_css: str | None = None, assets: str | None = None) -> str:
         """The self-contained offline page.
 
         Parameters
@@ -248,6 +248,9 @@ class NetworkMap:
         font_css
             A ready ``@font-face`` rule covering :meth:`text` (e.g. one shared by many maps);
             default: a subset made for this page.
+        assets
+            Link the shared script and font of this folder (relative URL) instead of
+            embedding them (see :func:`~regional_graph.viz.render.render_map_html`).
 
         Examples
         --------
@@ -258,7 +261,8 @@ class NetworkMap:
         >>> page[:15], page.count("@font-face")
         ('<!DOCTYPE html>', 1)
         """
-        css = cjk_font_face_css(self.text()) if font_css is None else font_css
+        css = "" if assets is not None else (
+            cjk_font_face_css(self.text()) if font_css is None else font_css)
         return render_map_html(self.nodes, self.edges, title=self.title,
                                subtitle=self.subtitle, legend=self.legend,
                                filters=self.filters, font_css=css,
@@ -266,7 +270,7 @@ class NetworkMap:
                                filter_labels={"flag": viz_text("关注", self.lang),
                                               "kind": viz_text("类型", self.lang)},
                                regions=self.regions, label_side=self.label_side,
-                               lang=self.lang)
+                               lang=self.lang, assets=assets)
 
     def _repr_html_(self) -> str:
         """Inline preview in Jupyter: the whole offline page in an ``iframe`` ``srcdoc``
@@ -282,7 +286,8 @@ class NetworkMap:
 
         return to_pyvis(self, **kwargs)
 
-    def write_html(self, path: str | Path, *, font_css: str | None = None) -> Path:
+    def write_html(self, path: str | Path, *, font_css: str | None = None,
+                   assets: str | None = None) -> Path:
         """Write :meth:`to_html` to ``path`` (UTF-8) and return the path.
 
         Examples
@@ -298,7 +303,7 @@ class NetworkMap:
         ('org_chart_S01.html', True, True)
         """
         p = Path(path)
-        p.write_text(self.to_html(font_css=font_css), encoding="utf-8")
+        p.write_text(self.to_html(font_css=font_css, assets=assets), encoding="utf-8")
         return p
 
 
@@ -1148,12 +1153,14 @@ def _positions(d: _Drawn, spec: _Spec
         xy = tree_layout(parent_index, width=max(1000.0, 40.0 * leaves),
                          height=max(1500.0, 420.0 * depth))[:, ::-1].copy()
         return xy, None, None
-    if spec.layout == "geo":
-        return _geo_positions(d.lat, d.lon, d.e_from, d.e_to, d.e_type, total), None, None
     hw, hh = node_boxes(d.size, cast(Any, d.label))
     if spec.groups is not None:
+        start = _geo_start(spec.layout, d.lat, d.lon, d.e_from, d.e_to, d.e_type, total)
         return cluster_layout(total, d.e_from, d.e_to, spec.groups.of, hw, hh,
-                              centre_group=spec.groups.centre)
+                              centre_group=spec.groups.centre, start=start)
+    if spec.layout == "geo":
+        xy = _geo_positions(d.lat, d.lon, d.e_from, d.e_to, d.e_type, total)
+        return remove_overlaps(xy, hw, hh), None, None
     return remove_overlaps(force_layout(total, d.e_from, d.e_to, seed=0), hw, hh), None, None
 
 
@@ -1325,6 +1332,15 @@ def _subtitle(day: str, c: Mapping[str, int], lang: Lang = "zh") -> str:
     return " · ".join(parts)
 
 
+def _geo_start(layout: str, lat: np.ndarray, lon: np.ndarray, e_from: np.ndarray,
+               e_to: np.ndarray, e_type: np.ndarray, n: int) -> np.ndarray | None:
+    """The geographic positions a clustered ``"geo"`` map starts from (None: the force
+    layout, also when no node on the map has coordinates)."""
+    if layout != "geo" or not (np.isfinite(lat) & np.isfinite(lon)).any():
+        return None
+    return _geo_positions(lat, lon, e_from, e_to, e_type, n)
+
+
 def _geo_positions(lat: np.ndarray, lon: np.ndarray, e_from: np.ndarray, e_to: np.ndarray,
                    e_type: np.ndarray, n: int) -> np.ndarray:
     """Projected positions for nodes with lat/lon; every other node near its anchor (the
@@ -1393,7 +1409,7 @@ def _geo_positions(lat: np.ndarray, lon: np.ndarray, e_from: np.ndarray, e_to: n
 
 
 def _area_code(G: RegionalGraph, area_id: str, level: str) -> int:
-    code = int(G.codes([area_id])[0])
+    code = _area_codes(G).get(str(area_id), -1)
     arng = G.label_range(Label.AREA)
     if code < arng.start or code >= arng.stop:
         raise KeyError(f"`{level}_id` {area_id!r} is not an area of this graph")
@@ -1401,6 +1417,16 @@ def _area_code(G: RegionalGraph, area_id: str, level: str) -> int:
     if actual != level:
         raise ValueError(f"`{level}_id` {area_id!r} is a {actual}, expected a {level}")
     return code
+
+
+def _area_codes(G: RegionalGraph) -> dict[str, int]:
+    """Area id → node code, built once per graph: ``G.codes`` hashes every id of the graph
+    on each call (0.1 s at city scale, once per map of 1,400)."""
+    def compute() -> dict[str, int]:
+        arng = G.label_range(Label.AREA)
+        return {str(i): arng.start + k for k, i in enumerate(G.ids[arng].tolist())}
+
+    return G.memo((_KEY, "area_codes"), compute)
 
 
 def _check_layout(layout: str) -> None:
@@ -2147,14 +2173,12 @@ def all_maps(
     >>> {m.street_id for m in ms}
     {'S01'}
     """
-    from ..progress import tqdm
+    from .batch import iter_maps
 
-    jobs = map_jobs(G, streets)
-    disable = None if progress is None else not progress  # None: on a terminal only
-    for kind, area in tqdm(jobs, desc="maps", unit="map", disable=disable):
-        yield build_map(G, kind, area, as_of=as_of, layout=layout,
-                        include_personal=include_personal, analyses=analyses,
-                        matching=matching, lang=lang)
+    yield from iter_maps(G, map_jobs(G, streets), workers=1, progress=progress,
+                         options={"as_of": as_of, "layout": layout,
+                                  "include_personal": include_personal,
+                                  "analyses": analyses, "matching": matching, "lang": lang})
 
 
 def map_jobs(G: RegionalGraph, streets: Sequence[str] | None = None
@@ -2230,6 +2254,7 @@ def write_maps(  # noqa: PLR0913 (public: one keyword per option, as the `maps` 
     wall: Mapping[str, Any] | None = None,
     layout_file: str | Path | None = None,
     lang: Lang = "zh",
+    shared_assets: bool = False,
 ) -> dict[str, Path]:
     """Write every map of the graph, an ``index.html`` linking them, ``index.csv`` (the
     headline counts of every map, equal to the indicator tables) and ``wall.html`` (the
@@ -2266,6 +2291,10 @@ def write_maps(  # noqa: PLR0913 (public: one keyword per option, as the `maps` 
         ones are placed near their anchor without overlaps (see :func:`keep_layout`), so
         this year's map can be compared with last year's. The positions used are always
         written to ``layout.csv`` in ``out_dir``.
+    shared_assets
+        Write vis-network and one font subset once into ``out_dir/assets/`` and link them
+        from every page instead of embedding them in each (for a city: a fifth of the
+        size; the folder must be copied with the pages). Default: self-contained pages.
     lang
         ``"zh"`` (default) or ``"en"``: every fixed text of the maps, posters, index and
         wall-screen pages (see :func:`community_map`).
@@ -2314,9 +2343,11 @@ def write_maps(  # noqa: PLR0913 (public: one keyword per option, as the `maps` 
         safe_frame(layout_table(built)).to_csv(layout_path, index=False, encoding="utf-8")
 
     maps, written, links = write_all(
-        G, out, as_of=as_of, layout=layout, include_personal=include_personal,
-        analyses=analyses, streets=streets, formats=formats, paper=paper, progress=progress,
-        matching=matching, workers=workers, prepare=keep_positions, lang=lang)
+        G, out, options={"as_of": as_of, "layout": layout,
+                         "include_personal": include_personal, "analyses": analyses,
+                         "matching": matching, "lang": lang},
+        streets=streets, formats=formats, paper=paper, progress=progress, workers=workers,
+        prepare=keep_positions, shared_assets=shared_assets)
     written["layout"] = layout_path
     files = {m.key: (f"{m.key}.html" if "html" in formats
                      else next((h for _, h in links.get(m.key, ())), m.key)) for m in maps}

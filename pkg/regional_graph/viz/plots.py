@@ -28,6 +28,7 @@ from matplotlib.figure import Figure
 
 from .. import schema
 from ..graph import DateLike, RegionalGraph, as_date, live_mask
+from ..vocab import column_label
 
 log = logging.getLogger(__name__)
 
@@ -60,9 +61,11 @@ def configure_cjk_font() -> str | None:
 
     Examples
     --------
-    >>> family = configure_cjk_font()
-    >>> family is None or "CJK" in family or isinstance(family, str)
-    True
+    >>> family = configure_cjk_font()  # 'Noto Sans CJK SC' where fonts-noto-cjk is installed
+    >>> mpl.rcParams["font.sans-serif"][0] == family, mpl.rcParams["font.family"]
+    (True, ['sans-serif'])
+    >>> mpl.rcParams["axes.unicode_minus"]
+    False
     """
     from .fonts import matplotlib_cjk_family
 
@@ -157,8 +160,6 @@ def plot_indicator(table: pd.DataFrame, column: str, *, title: str | None = None
     >>> len(plot_indicator(t, "conference_rate").axes[0].patches)
     13
     """
-    from ..analysis.indicators import INDICATOR_ZH
-
     if column not in table.columns:
         raise KeyError(f"`column` {column!r} is not in the table; have {list(table.columns)}")
     values = pd.to_numeric(table[column], errors="coerce").astype("float64")
@@ -179,7 +180,7 @@ def plot_indicator(table: pd.DataFrame, column: str, *, title: str | None = None
                label=f"平均 {mean:.1f}{'%' if is_rate else ''}")
     ax.set_xticks(x, frame["label"], rotation=45 if n > 8 else 0,
                   ha="right" if n > 8 else "center")
-    zh = INDICATOR_ZH.get(column, column)
+    zh = column_label(column)
     ax.set_ylabel(f"{zh} (%)" if is_rate else zh)
     ax.set_title(title or f"{zh}对比")
     ax.legend(loc="upper right")
@@ -329,7 +330,6 @@ def plot_district_comparison(
     (8, ['合计', '海岚区', '海岚区'])
     """
     from ..analysis.compare import TOTAL
-    from ..analysis.indicators import INDICATOR_ZH
 
     missing = [c for c in columns if c not in table.columns]
     if missing:
@@ -351,7 +351,7 @@ def plot_district_comparison(
             if pd.notna(v):
                 ax.hlines(float(v) * 100, i - 0.45, i + 0.45, colors="#111827",
                           linestyles="--", linewidth=1.2, label="合计" if i == 0 else "_")
-    ax.set_xticks(x, [INDICATOR_ZH.get(c, c) for c in columns])
+    ax.set_xticks(x, [column_label(c) for c in columns])
     ax.set_ylim(0, 118)
     ax.set_ylabel("%")
     ax.set_title(title)

@@ -21,6 +21,8 @@ from ..vocab import Lang, check_lang, viz_text
 from .fonts import FONT_STACK
 
 __all__ = [
+    "ASSET_CSS",
+    "ASSET_JS",
     "UI_TEXT",
     "VIS_NETWORK_VERSION",
     "html_lang",
@@ -240,6 +242,7 @@ def render_map_html(  # noqa: PLR0913 (public: one keyword per page option)
     regions: Sequence[Mapping[str, Any]] = (),
     label_side: str = "below",
     lang: Lang = "zh",
+    assets: str | None = None,
 ) -> str:
     """Render a self-contained offline HTML network map.
 
@@ -276,6 +279,11 @@ def render_map_html(  # noqa: PLR0913 (public: one keyword per page option)
     lang
         Language of the page's interface (search box, buttons, status line, ``<html lang>``):
         ``"zh"`` (default) or ``"en"``; the texts passed in are shown as given.
+    assets
+        A folder (relative URL ending in ``/``, e.g. ``"assets/"``) holding
+        :data:`ASSET_JS` and :data:`ASSET_CSS` (one copy of vis-network and one font subset
+        for a whole output folder): the page links them instead of embedding them, so it
+        is much smaller but needs that folder beside it. Default: self-contained.
 
     Notes
     -----
@@ -327,7 +335,7 @@ def render_map_html(  # noqa: PLR0913 (public: one keyword per page option)
             for f, opts in filters.items()
         ],
         "searchFields": list(search_fields),
-        "hasFont": bool(font_css),
+        "hasFont": bool(font_css) or assets is not None,
         "regions": list(regions),
         "labelSide": label_side,
         "fineLabel": viz_text("显示网格、楼栋", lang),
@@ -335,8 +343,11 @@ def render_map_html(  # noqa: PLR0913 (public: one keyword per page option)
         "edges": edges,
     }
     esc_title, esc_sub = _esc(title), _esc(subtitle)
+    head, vis_js = page_head(esc_title, lang, sources=_SOURCES), vis_network_js()
+    if assets is not None:
+        head, vis_js, font_css = _linked_assets(head, assets)
     parts = [
-        page_head(esc_title, lang, sources=_SOURCES),
+        head,
         font_css,
         f"\n:root {{ --rg-stack: {FONT_STACK}; }}\n",
         _CSS,
@@ -345,12 +356,31 @@ def render_map_html(  # noqa: PLR0913 (public: one keyword per page option)
         '<script type="application/json" id="rg-data">',
         _script_json(payload),
         "</script>\n<script>\n",
-        vis_network_js(),
+        vis_js,
         "\n</script>\n<script>\n",
         app_js,
         "</script>\n</body>\n</html>\n",
     ]
     return "".join(parts)
+
+
+#: File names of the shared assets of an output folder (see ``render_map_html(assets=)``).
+ASSET_JS = "vis-network.min.js"
+ASSET_CSS = "rg-cjk.css"
+
+
+def _linked_assets(head: str, folder: str) -> tuple[str, str, str]:
+    """The head (its policy also allowing scripts and styles from local files), the
+    script body and the font CSS of a page that links the shared assets in ``folder``."""
+    if any(c in folder for c in "\"'<>") or "//" in folder or ":" in folder:
+        raise ValueError(f"`assets` must be a relative folder URL, got {folder!r}")
+    linked = head.replace("script-src 'unsafe-inline'; style-src 'unsafe-inline';",
+                          "script-src 'unsafe-inline' 'self' file:; "
+                          "style-src 'unsafe-inline' 'self' file:;")
+    assert linked != head, "the page's security policy changed"
+    linked = linked.replace("<style>\n", f'<link rel="stylesheet" href="{folder}{ASSET_CSS}">\n'
+                            f'<script src="{folder}{ASSET_JS}"></script>\n<style>\n')
+    return linked, "", ""
 
 
 def write_map_html(path: str | Path, html_text: str) -> Path:
