@@ -466,3 +466,18 @@ def test_every_rate_lies_in_unit_interval(level) -> None:
                 "community_committees_over_limit_share", "fulfilment_rate"):
         values = t[col].dropna()
         assert values.between(0, 1).all(), (level, col, values.max())
+
+
+def test_unlocated_row_has_no_counts_of_another_area():
+    """An organisation placed at the district (no street) gets the coverage's "(unlocated
+    street)" row: its coverage counts (1 two-new, 1 uncovered) and 0 / NaN elsewhere, never the
+    last street's values (it used to get S2's communities = 1)."""
+    raw = rg.io.read_tables(rg.datasets.TINY)
+    raw["organizations"].loc[raw["organizations"]["id"] == "O8", "area_id"] = "D1"
+    G = rg.build.graph_from_tables(raw)
+    t = rg.analysis.indicators.indicators(G, by="street", as_of="2026-10-01")
+    row = t.loc["(unlocated street)"]
+    assert (row["two_new"], row["uncovered"]) == (1, 1)
+    assert (row["communities"], row["resident_units"], row["party_orgs"]) == (0, 0, 0)
+    assert np.isnan(row["members_per_branch"])
+    assert t.loc["S2", "communities"] == 1

@@ -215,13 +215,29 @@ def indicators(
     if matching is not None:
         data.update(_matching_columns(G, c, matching, demand_key, demand_qty))
     out = base[["name", "parent_id", "parent"]].copy()
-    sel = c.row_of_area[_codes_in(G, Label.AREA, out.index)]
-    for col, values in data.items():
-        out[col] = np.asarray(values)[sel]
+    codes = _codes_in(G, Label.AREA, out.index)
+    sel = np.where(codes >= 0, c.row_of_area[np.maximum(codes, 0)], -1)
+    for col, values in data.items():  # coverage columns come per row of ``base`` already
+        out[col] = values if col in _PER_BASE_ROW else _take_rows(np.asarray(values), sel)
     out = _with_orders(G, out, by, day)
     out.index.name = "id"
     log.debug("indicators(%s): %d rows, %d columns", by, len(out), out.shape[1])
     return out
+
+
+def _take_rows(values: np.ndarray, sel: np.ndarray) -> np.ndarray:
+    """``values`` of the rows ``sel``; a row of -1 (the coverage's "(unlocated …)" row: no
+    area, so no count of its own) gets 0, or NaN in a float column.
+
+    Examples
+    --------
+    >>> _take_rows(np.array([5, 7]), np.array([1, -1])).tolist()
+    [7, 0]
+    >>> _take_rows(np.array([0.5, 0.25]), np.array([-1, 0])).tolist()
+    [nan, 0.5]
+    """
+    fill = np.array([np.nan if values.dtype.kind == "f" else 0], dtype=values.dtype)
+    return np.r_[values, fill][np.where(sel >= 0, sel, len(values))]
 
 
 def _grouping(by: Level | None, level: Level | None) -> Level:
@@ -293,6 +309,12 @@ def _unit_columns(G: RegionalGraph, c: _Counter, day: np.datetime64,
     data["conference_rate"] = rate(data["conference_units"], data["resident_units_with_org"])
     data["isolated_units"] = c.count(c.key(shared["isolated_units"]))
     return data
+
+
+#: Columns :func:`_coverage_columns` takes from the coverage table row by row (its
+#: "(unlocated …)" row included); every other column is per counter row.
+_PER_BASE_ROW = frozenset({"two_new", "covered_two_new", "uncovered", "rate_all", "with_members",
+                           "covered_with_members", "rate_with_members"})
 
 
 def _coverage_columns(base: pd.DataFrame, c: _Counter,
