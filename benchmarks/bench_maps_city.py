@@ -11,6 +11,7 @@ too (the machine is shared). Prints a markdown table of medians.
 Usage::
 
     python benchmarks/bench_maps_city.py [--factor 1.0] [--repeat 3] [--workers N]
+        [--only self-contained|shared]
 """
 
 from __future__ import annotations
@@ -44,9 +45,13 @@ def main() -> None:
     p.add_argument("--factor", type=float, default=1.0, help="× city scale (default 1)")
     p.add_argument("--repeat", type=int, default=3)
     p.add_argument("--workers", type=int, help="pool processes (default: every core)")
+    p.add_argument("--only", choices=("self-contained", "shared"),
+                   help="run one variant only (default: both, interleaved)")
     args = p.parse_args()
     cli = str(Path(sys.executable).parent / "regional-graph")
     variants = {"self-contained pages": [], "--shared-assets": ["--shared-assets"]}
+    if args.only:
+        variants = {k: v for k, v in variants.items() if bool(v) == (args.only == "shared")}
     results: dict[str, list[dict[str, float]]] = {k: [] for k in variants}
     with tempfile.TemporaryDirectory() as tmp:
         data, out = Path(tmp) / "data", Path(tmp) / "out"
