@@ -127,7 +127,9 @@ def data_template_markdown() -> str:
         "",
         "Every CSV file the library writes puts a `'` before a text cell starting with `=`, "
         "`+`, `-`, `@`, a tab or a CR (numbers such as `-3` stay), so that no spreadsheet runs "
-        "it as a formula; reading removes it again.",
+        "it as a formula; reading removes it again. The one exception is `export --format "
+        "neo4j-import`: neo4j-admin reads those files, and the database keeps each value "
+        "exactly as written.",
         "",
     ]
     return "\n".join(out)
