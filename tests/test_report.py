@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import logging
+import re
+import zipfile
+
 import pandas as pd
 import pytest
 from test_coverage import DAY, SAMPLE_DAY, build
@@ -98,9 +102,34 @@ def test_summary_lines_chinese():
     assert not any(c.isascii() and c.isalpha() for c in text.replace("--as-of", ""))
 
 
-def test_sample_district_report(tmp_path):
-    G = rg.datasets.load_sample_district()
-    paths = report.write_report(G, tmp_path, as_of=SAMPLE_DAY)
+#: The time of writing in a workbook: its created/modified stamps and the 生成时间 row.
+_STAMPS = re.compile(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:)|(" +
+                     "生成时间".encode() + rb"</t></is></c><c [^>]*><is><t>)[0-9: -]+(</t>)")
+
+
+def _parts(xlsx):
+    """The unzipped parts of a workbook, the time of writing masked."""
+    with zipfile.ZipFile(xlsx) as z:
+        return {n: _STAMPS.sub(rb"\1\3#\2\4", z.read(n)) for n in z.namelist()}
+
+
+def test_sample_district_report_parallel_equals_serial(tmp_path, caplog):
+    """A forked worker computing and writing the slowest tables gives the same files,
+    byte for byte (the workbook's parts unzipped), and the same printed summary."""
+    runs = {}
+    for workers in (1, 2):
+        G = rg.datasets.load_sample_district()
+        with caplog.at_level(logging.INFO, logger="regional_graph.export.report"):
+            paths = report.write_report(G, tmp_path / str(workers), as_of=SAMPLE_DAY,
+                                        workers=workers)
+        runs[workers] = paths, report.summary_lines(G, as_of=SAMPLE_DAY)
+    assert "2 in a worker process" in caplog.text  # the parallel path ran
+    (serial, lines1), (parallel, lines2) = runs[1], runs[2]
+    assert lines1 == lines2 and len(lines1) >= 8
+    assert sorted(serial) == sorted(parallel) == sorted([*report.REPORT_TABLES, "report"])
     for name in report.REPORT_TABLES:
-        assert len(pd.read_csv(paths[name], encoding="utf-8-sig")) > 0, name
-    assert len(report.summary_lines(G, as_of=SAMPLE_DAY)) >= 8
+        assert len(pd.read_csv(serial[name], encoding="utf-8-sig")) > 0, name
+        assert serial[name].read_bytes() == parallel[name].read_bytes(), name
+    a, b = _parts(serial["report"]), _parts(parallel["report"])
+    assert a.keys() == b.keys() and len(a) > 10
+    assert [n for n in a if a[n] != b[n]] == []

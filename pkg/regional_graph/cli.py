@@ -129,7 +129,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
         return _report_from_neo4j(args)
     G = _load(args)
     files = write_report(G, args.out, as_of=_as_of(args), lang=_lang(args),
-                         source=str(args.data))
+                         source=str(args.data), workers=args.workers)
     _record(args, args.out)
     for line in summary_lines(G, as_of=_as_of(args), lang=_lang(args)):
         _out(line)
@@ -779,6 +779,9 @@ def _add_report_parser(sub: Subparsers) -> None:
     r.add_argument("--from-neo4j", action="store_true",
                    help="answer the questions with server-side Cypher instead")
     _lang_arg(r)
+    r.add_argument("--workers", type=int, metavar="N",
+                   help="processes computing and writing in parallel (default: every core; "
+                        "1: one process)")
     _neo4j_args(r, many=True)
     r.set_defaults(handler=_cmd_report)
 

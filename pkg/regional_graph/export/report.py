@@ -28,13 +28,20 @@ from .. import schema
 from ..analysis import coverage, isolation, recommend
 from ..graph import DateLike, RegionalGraph, as_date
 from ..vocab import SHEET_ZH, Lang, check_lang, summary_line
-from .tables import as_of_line, write_tables
+from ._fork import available_workers, fork_call
+from .tables import (
+    PreparedTable,
+    as_of_line,
+    prepare_table,
+    write_tables,
+    write_workbook,
+)
 
 log = logging.getLogger(__name__)
 
 __all__ = [
-    "REPORT_TABLES", "report_tables", "summary_figures", "summary_lines", "write_report",
-    "write_report_tables",
+    "PARALLEL_TABLES", "REPORT_TABLES", "report_tables", "summary_figures", "summary_lines",
+    "write_report", "write_report_tables",
 ]
 
 _NAMES = ("uncovered", "should_build", "joint_branch_proposals", "isolated_units",
@@ -84,14 +91,14 @@ def report_tables(G: RegionalGraph, *, as_of: DateLike = None,
     check_lang(language)
     wanted = list(REPORT_TABLES) if names is None else [n for n in REPORT_TABLES if n in names]
     # once per graph, day and language: the CLI writes the tables, then summarises them
-    return {name: G.memo(("report_table", name, day, language if name in _WORDED else None),
+    return {name: G.memo(_memo_key(name, day, language),
                          partial(_BUILDERS[name], G, day, language)).copy()
             for name in wanted}
 
 
 def write_report(G: RegionalGraph, out_dir: str | Path, *,
                  as_of: DateLike = None, lang: Lang = "zh",
-                 source: str | None = None) -> dict[str, Path]:
+                 source: str | None = None, workers: int | None = 1) -> dict[str, Path]:
     """Write the report tables as CSV (UTF-8 with BOM, first column the id) and
     ``report.xlsx`` (one sheet per table and a 说明 sheet), in ``lang`` (Chinese by default:
     headers, sheet names, values and reasons; ``"en"`` for English).
@@ -108,6 +115,10 @@ def write_report(G: RegionalGraph, out_dir: str | Path, *,
         ``"zh"`` or ``"en"``.
     source
         Where the data came from (stated in the 说明 sheet; default the graph's name).
+    workers
+        Processes to use (``None``: every core this process may run on). With 2 or more
+        (on Linux), a forked worker computes and writes the slowest tables
+        (:data:`PARALLEL_TABLES`) while this process does the rest; the files are the same.
 
     Returns
     -------
@@ -126,11 +137,53 @@ def write_report(G: RegionalGraph, out_dir: str | Path, *,
     'O6,西一软件,非公企业,软件,2,C3,西一社区,S2,西街道,无覆盖关系,,'
     """
     day = as_date(as_of)
-    tables = report_tables(G, as_of=day, language=lang)
-    paths = write_report_tables(tables, out_dir, lang=lang, as_of=day, source=source or G.name)
-    log.info("wrote report as of %s to %s (%d tables)", np.datetime_as_string(day, "D"),
-             out_dir, len(tables))
+    check_lang(lang)
+    remote = [n for n in REPORT_TABLES if n in PARALLEL_TABLES]
+    workers = available_workers() if workers is None else workers
+    with fork_call(_prepare_tables, G, remote, day, lang, out_dir, workers=workers) as pending:
+        local = _prepare_tables(G, [n for n in REPORT_TABLES if n not in remote], day, lang,
+                                out_dir)
+        done = pending.result()
+    if pending.forked:  # the worker's tables, for the summary that follows
+        for name, (frame, _) in done.items():
+            G.memo(_memo_key(name, day, lang), partial(_same, frame))
+    prepared = {**local, **done}
+    paths = write_workbook([prepared[name][1] for name in REPORT_TABLES], out_dir,
+                           workbook="report", lang=lang, as_of=day, source=source or G.name,
+                           title=_title(lang))
+    log.info("wrote report as of %s to %s (%d tables%s)", np.datetime_as_string(day, "D"),
+             out_dir, len(REPORT_TABLES), f", {len(remote)} in a worker process"
+             if pending.forked else "")
     return paths
+
+
+#: The report tables :func:`write_report` leaves to a worker process: together about as
+#: long to compute as all the others and the workbook.
+PARALLEL_TABLES = ("joint_branch_proposals", "pairing_recommendations")
+
+
+def _prepare_tables(G: RegionalGraph, names: list[str], day: np.datetime64, lang: Lang,
+                    out_dir: str | Path) -> dict[str, tuple[pd.DataFrame, PreparedTable]]:
+    """Compute report tables, write their CSV files and render their sheets."""
+    tables = report_tables(G, as_of=day, names=names, language=lang)
+    return {name: (frame, prepare_table(name, _with_id(frame), out_dir, lang=lang))
+            for name, frame in tables.items()}
+
+
+def _memo_key(name: str, day: np.datetime64, lang: Lang) -> tuple[object, ...]:
+    return ("report_table", name, day, lang if name in _WORDED else None)
+
+
+def _same(frame: pd.DataFrame) -> pd.DataFrame:
+    return frame
+
+
+def _with_id(df: pd.DataFrame) -> pd.DataFrame:
+    return df.rename_axis(df.index.name or "id")
+
+
+def _title(lang: Lang) -> str:
+    return "区域化党建覆盖与孤岛单位报告" if lang == "zh" else "coverage and isolation report"
 
 
 def write_report_tables(tables: dict[str, pd.DataFrame], out_dir: str | Path, *,
@@ -149,10 +202,9 @@ def write_report_tables(tables: dict[str, pd.DataFrame], out_dir: str | Path, *,
     ...     sorted(write_report_tables(t, tmp))
     ['isolated_units', 'report']
     """
-    named = {name: df.rename_axis(df.index.name or "id") for name, df in tables.items()}
-    title = "区域化党建覆盖与孤岛单位报告" if lang == "zh" else "coverage and isolation report"
+    named = {name: _with_id(df) for name, df in tables.items()}
     return write_tables(named, out_dir, workbook="report", lang=lang, as_of=as_of,
-                        source=source, title=title)
+                        source=source, title=_title(lang))
 
 
 def summary_lines(G: RegionalGraph, *, as_of: DateLike = None,
