@@ -150,7 +150,9 @@ def _column_values(s: pd.Series, kind: str) -> list[object]:
             for v in vals]
 
 
-def _widths(display: pd.DataFrame, kinds: list[str]) -> list[float]:
+def _widths(display: pd.DataFrame, kinds: list[str], columns: list[list[object]]
+            ) -> list[float]:
+    """Column widths from the header and the first rows (``columns``: the cell values)."""
     head = display.head(_WIDTH_SAMPLE)
     out = []
     for j, col in enumerate(display.columns):
@@ -167,7 +169,7 @@ def _widths(display: pd.DataFrame, kinds: list[str]) -> list[float]:
             big = float(np.abs(v).max()) if len(v) else 0.0
             body = len(f"{big:,.0f}") + (3 if kinds[j] == "float" else 0) + 2
         else:
-            widths = _text_widths(s.astype(object).where(s.notna(), None).tolist())[0]
+            widths = _text_widths(columns[j][:_WIDTH_SAMPLE])[0]
             body = int(widths.max()) if len(widths) else 0
         header = display_width(str(col))
         out.append(float(min(max(body, header) + 2, _MAX_WIDTH)))
@@ -297,8 +299,8 @@ def prepare_table(name: str, frame: pd.DataFrame, out_dir: str | Path, *, lang: 
     sheet = sheet_name(name, lang)
     pct_rows = np.asarray(frame.attrs.get("percent_rows", np.zeros(len(df), bool)), bool)
     shown = display.iloc[:max_rows]
-    widths = _widths(shown, kinds)
     columns = [_column_values(shown.iloc[:, j], kinds[j]) for j in range(shown.shape[1])]
+    widths = _widths(shown, kinds, columns)
     wide = [k == "text" and w >= _MAX_WIDTH for k, w in zip(kinds, widths, strict=True)]
     lines = _wrapped_lines([c for c, w in zip(columns, wide, strict=True) if w],
                            [w for w, x in zip(widths, wide, strict=True) if x], len(shown))
@@ -353,11 +355,11 @@ def _close(wb: Any) -> None:
     import xlsxwriter.workbook as xw
 
     zip_file = xw.ZipFile  # xlsxwriter has no option for the level: give it for this call
-    xw.ZipFile = partial(zip_file, compresslevel=ZIP_LEVEL)  # type: ignore[misc]
+    xw.ZipFile = partial(zip_file, compresslevel=ZIP_LEVEL)
     try:
         wb.close()
     finally:
-        xw.ZipFile = zip_file  # type: ignore[misc]
+        xw.ZipFile = zip_file
 
 
 def _formats(wb: Any) -> dict[str, Any]:
@@ -422,8 +424,10 @@ def _token(name: str) -> str:
 
 
 _SEP = "\ue000"  # a private-use character: no whitespace, nothing to escape
-_SPECIAL_JOINED = re.compile(
-    r"[&<>\x00-\x08\x0b-\x1f\ufffe\uffff]|_x[0-9a-fA-F]{4}_|\s\ue000|\ue000\s")
+#: Text that needs escaping (:func:`_inline`), searched in a column's joined values.
+_ESCAPED = re.compile(r"[&<>\x00-\x08\x0b-\x1f\ufffe\uffff]")
+_HEX_ESCAPE = re.compile(r"_x[0-9a-fA-F]{4}_")
+_BLANK_EDGE = re.compile(r"\ue000\s")  # a value starting (or, reversed, ending) blank
 _SPECIAL = re.compile(r"[&<>\x00-\x08\x0b-\x1f\ufffe\uffff]|_x[0-9a-fA-F]{4}_|^\s|\s$")
 
 
@@ -443,10 +447,11 @@ def _inline(v: str) -> str:
 
 
 def _plain_text(values: list[object]) -> bool:
-    """Whether no text value needs escaping (one regex over the joined column)."""
+    """Whether no text value needs escaping (a few scans of the joined column)."""
     texts = [v for v in values if isinstance(v, str)]
-    joined = _SEP.join(texts)
-    if _SPECIAL_JOINED.search(joined) or joined[:1].isspace() or joined[-1:].isspace():
+    joined = _SEP + _SEP.join(texts) + _SEP
+    if _ESCAPED.search(joined) or _BLANK_EDGE.search(joined) \
+            or _BLANK_EDGE.search(joined[::-1]) or ("_x" in joined and _HEX_ESCAPE.search(joined)):
         return False
     return len(joined) <= _MAX_CELL_CHARS // 2 or max(map(len, texts)) <= _MAX_CELL_CHARS // 2
 
@@ -464,16 +469,19 @@ def _rows_xml(columns: list[list[object]], kinds: list[str], styles: list[str],
     if not n:
         return ""
     letters = [_col_letters(j) for j in range(len(columns))]
+    rows = [str(i) for i in range(2, n + 2)]
     cells: list[list[str]] = []
     for j, (values, kind) in enumerate(zip(columns, kinds, strict=True)):
         ref, s, p = letters[j], styles[j], pct_styles[j]
-        if kind == "text" and _plain_text(values):
-            cells.append([f'<c r="{ref}{i}"{s} t="inlineStr"><is><t>{v}</t></is></c>'
-                          if v is not None else "" for i, v in enumerate(values, 2)])
-            continue
+        head = f'<c r="{ref}'
         if kind == "text":
-            cells.append([f'<c r="{ref}{i}"{s} t="inlineStr">{_inline(v)}</c>'
-                          if isinstance(v, str) else "" for i, v in enumerate(values, 2)])
+            mid = f'"{s} t="inlineStr">'
+            if _plain_text(values):
+                cells.append([f"{head}{r}{mid}<is><t>{v}</t></is></c>" if v is not None else ""
+                              for r, v in zip(rows, values, strict=True)])
+            else:
+                cells.append([f"{head}{r}{mid}{_inline(v)}</c>" if isinstance(v, str) else ""
+                              for r, v in zip(rows, values, strict=True)])
             continue
         col = []
         for i, v in enumerate(values):
@@ -486,13 +494,13 @@ def _rows_xml(columns: list[list[object]], kinds: list[str], styles: list[str],
                 x = int_xf  # whole numbers without decimals
             else:
                 x = s
-            col.append(f'<c r="{ref}{i + 2}"{x}><v>{v:.16G}</v></c>')
+            col.append(f'{head}{rows[i]}"{x}><v>{v:.16G}</v></c>')
         cells.append(col)
     out = []
     for i, row in enumerate(zip(*cells, strict=True)):
         tall = f' ht="{_LINE_HEIGHT * min(lines[i], 15)}" customHeight="1"' \
             if lines[i] > 1 else ""
-        out.append(f'<row r="{i + 2}"{tall}>{"".join(row)}</row>')
+        out.append(f'<row r="{rows[i]}"{tall}>{"".join(row)}</row>')
     return "".join(out)
 
 
