@@ -309,20 +309,38 @@ def _terms(G: RegionalGraph, s: _Sides, day: np.datetime64, matching: Any) -> _T
 def _candidates(rows: np.ndarray, row_street: np.ndarray, row_xy: np.ndarray,
                 other_street: np.ndarray, other_xy: np.ndarray,
                 radius_km: float) -> tuple[np.ndarray, np.ndarray]:
-    """(row, other) pairs: same street, or within ``radius_km`` when both are placed."""
-    left = pd.DataFrame({"row": rows, "street": row_street[rows]})
-    left = left[left["street"] >= 0]
-    right = pd.DataFrame({"other": np.arange(len(other_street)), "street": other_street})
-    same = left.merge(right[right["street"] >= 0], on="street")
-    parts = [same[["row", "other"]].to_numpy(dtype=np.int64)]
+    """(row, other) pairs, sorted: same street, or within ``radius_km`` when both are placed.
+
+    Examples
+    --------
+    Rows 0 and 1 are in streets 5 and 6, row 2 in none; rows 0 and 2 lie 1 km from other 3,
+    which has no street:
+
+    >>> xy, other_xy = np.array([[0, 0], [9, 9], [0, 0.0]]), np.full((4, 2), np.nan)
+    >>> other_xy[3] = [1, 0]
+    >>> [a.tolist() for a in _candidates(np.array([0, 1, 2]), np.array([5, 6, -1]), xy,
+    ...                                  np.array([6, 5, 5, -1]), other_xy, 3)]
+    [[0, 0, 0, 1, 2], [1, 2, 3, 0, 3]]
+    """
+    streeted = rows[row_street[rows] >= 0]
+    others = np.flatnonzero(other_street >= 0)
+    others = others[np.argsort(other_street[others], kind="stable")]
+    by_street = other_street[others]
+    lo = np.searchsorted(by_street, row_street[streeted], "left")
+    count = np.searchsorted(by_street, row_street[streeted], "right") - lo
+    start = np.repeat(lo - np.cumsum(count) + count, count)  # each row's run of others
+    parts_i = [np.repeat(streeted, count)]
+    parts_j = [others[start + np.arange(int(count.sum()))]]
     placed = rows[np.isfinite(row_xy[rows]).all(axis=1)]
     o_placed = np.flatnonzero(np.isfinite(other_xy).all(axis=1))
     if len(placed) and len(o_placed) and radius_km > 0:
         i, j = _within(row_xy[placed], other_xy[o_placed], radius_km * 1.01)
-        parts.append(np.stack([placed[i], o_placed[j]], axis=1))
-    pairs = np.unique(np.concatenate(parts), axis=0) if sum(map(len, parts)) else \
-        np.zeros((0, 2), np.int64)
-    return pairs[:, 0], pairs[:, 1]
+        parts_i.append(placed[i])
+        parts_j.append(o_placed[j])
+    width = max(len(other_street), 1)
+    keys = np.unique(np.concatenate(parts_i).astype(np.int64) * width
+                     + np.concatenate(parts_j).astype(np.int64))
+    return keys // width, keys % width
 
 
 def _within(a: np.ndarray, b: np.ndarray, radius: float,
@@ -360,11 +378,14 @@ def _top(G: RegionalGraph, s: _Sides, cand: pd.DataFrame, k: int, terms: _Terms,
     cand["partner_id"] = G.ids[partner_code].to_numpy(dtype=object)
     cand["partner_code"] = partner_code
     dist_key = np.where(np.isnan(cand["distance_km"]), np.inf, cand["distance_km"])
-    order = np.lexsort((cand["partner_id"].to_numpy(dtype=str), dist_key, -cand["score"],
-                        cand["id"].to_numpy(dtype=str), cand["kind"] != "unit"))
+    own = _id_order(G, own_code)
+    order = np.lexsort((_id_order(G, partner_code), dist_key, -cand["score"], own, ~unit))
+    group = (own + (own.max(initial=0) + 1) * ~unit)[order]  # (kind, id), sorted
+    starts = np.flatnonzero(np.r_[True, group[1:] != group[:-1]])
+    rank = np.arange(len(group)) - np.repeat(starts, np.diff(np.r_[starts, len(group)])) + 1
     cand = cand.iloc[order].reset_index(drop=True)
-    cand["rank"] = cand.groupby(["kind", "id"], sort=False).cumcount() + 1
-    top = cand[cand["rank"] <= k].reset_index(drop=True)
+    cand["rank"] = rank
+    top = cand[rank <= k].reset_index(drop=True)
     reasons = _reasons(top, supply=terms.supply, unmet=terms.unmet, language=language)
     return pd.DataFrame({
         "for_kind": pd.array(top["kind"], dtype="str"),
@@ -375,6 +396,22 @@ def _top(G: RegionalGraph, s: _Sides, cand: pd.DataFrame, k: int, terms: _Terms,
         "reason": pd.array(reasons, dtype="str"),
         "distance_km": top["distance_km"].round(3).to_numpy(),
     }, index=pd.Index(top["id"], dtype="str", name="id"))
+
+
+def _id_order(G: RegionalGraph, codes: np.ndarray) -> np.ndarray:
+    """Integers in the order of the nodes' ids as text (equal ids equal), for sorting.
+
+    Examples
+    --------
+    >>> import regional_graph as rg
+    >>> G = rg.datasets.load_tiny()
+    >>> codes = G.ids.get_indexer(["O2", "C3", "O1", "C3"])
+    >>> _id_order(G, codes).tolist()
+    [2, 0, 1, 0]
+    """
+    distinct, back = np.unique(codes, return_inverse=True)
+    _, rank = np.unique(G.ids[distinct].to_numpy(dtype=str), return_inverse=True)
+    return rank.reshape(-1)[back.reshape(-1)]
 
 
 def _empty() -> pd.DataFrame:

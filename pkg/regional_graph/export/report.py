@@ -16,7 +16,9 @@ Examples
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import threading
 from collections.abc import Callable, Iterable
 from functools import partial
 from pathlib import Path
@@ -29,6 +31,7 @@ from ..analysis import coverage, isolation, recommend
 from ..graph import DateLike, RegionalGraph, as_date
 from ..vocab import SHEET_ZH, Lang, check_lang, summary_line
 from ._fork import available_workers, fork_call
+from .provenance import provenance
 from .tables import (
     PreparedTable,
     as_of_line,
@@ -141,9 +144,12 @@ def write_report(G: RegionalGraph, out_dir: str | Path, *,
     remote = [n for n in REPORT_TABLES if n in PARALLEL_TABLES]
     workers = available_workers() if workers is None else workers
     with fork_call(_prepare_tables, G, remote, day, lang, out_dir, workers=workers) as pending:
+        checksum = _checksum_meanwhile(source)
         local = _prepare_tables(G, [n for n in REPORT_TABLES if n not in remote], day, lang,
                                 out_dir)
         done = pending.result()
+    if checksum is not None:
+        checksum.join()
     if pending.forked:  # the worker's tables, for the summary that follows
         for name, (frame, _) in done.items():
             G.memo(_memo_key(name, day, lang), partial(_same, frame))
@@ -168,6 +174,21 @@ def _prepare_tables(G: RegionalGraph, names: list[str], day: np.datetime64, lang
     tables = report_tables(G, as_of=day, names=names, language=lang)
     return {name: (frame, prepare_table(name, _with_id(frame), out_dir, lang=lang))
             for name, frame in tables.items()}
+
+
+def _checksum_meanwhile(source: str | None) -> threading.Thread | None:
+    """Checksum the input files (for the notes sheet) in a thread while the tables are made:
+    hashing runs outside the GIL; the result is cached where the notes sheet asks."""
+    if not source or not Path(source).exists():
+        return None
+
+    def run() -> None:
+        with contextlib.suppress(OSError):  # the notes sheet tries again, and says why
+            provenance(source)
+
+    thread = threading.Thread(target=run, name="regional_graph checksum", daemon=True)
+    thread.start()
+    return thread
 
 
 def _memo_key(name: str, day: np.datetime64, lang: Lang) -> tuple[object, ...]:
