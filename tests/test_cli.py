@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
+import io
 import subprocess
 import sys
 from pathlib import Path
@@ -149,6 +151,23 @@ def test_installed_console_script(tmp_path: Path) -> None:
     assert done.returncode == 1
     assert "areas" in done.stderr
     assert "level" in done.stderr
+
+
+def test_report_from_the_command_line_ends_at_once(tmp_path: Path) -> None:
+    """``report`` run as the console script ends without the interpreter's teardown: its
+    status, its whole printed summary and every file are there, as in-process."""
+    script = Path(sys.executable).with_name("regional-graph")
+    args = ["report", str(SAMPLE), "--as-of", "2026-10-01", "--workers", "2"]
+    done = subprocess.run([str(script), *args, "--out", str(tmp_path / "cli")],
+                          capture_output=True, text=True, timeout=300, check=False)
+    assert done.returncode == 0, done.stderr
+    with contextlib.redirect_stdout(io.StringIO()) as out:
+        assert cli.main([*args, "--out", str(tmp_path / "lib")]) == 0
+    assert done.stdout.replace("cli", "lib") == out.getvalue()
+    assert done.stdout.rstrip().endswith(f"已写出 10 个文件，位于 {tmp_path / 'cli'}")
+    written = sorted(p.name for p in (tmp_path / "cli").iterdir())
+    assert written == sorted(p.name for p in (tmp_path / "lib").iterdir())
+    assert len(written) == 11 and "provenance.json" in written
 
 
 @pytest.mark.parametrize("argv", [

@@ -134,6 +134,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
     for line in summary_lines(G, as_of=_as_of(args), lang=_lang(args)):
         _out(line)
     _out(_wrote(args, len(files), args.out))
+    args.exit_at_once = True  # every file is closed; nothing is left to tear down
     return 0
 
 
@@ -921,13 +922,28 @@ def main(argv: Sequence[str] | None = None) -> int:
             and not args.from_neo4j:
         build_parser().error(f"{args.command}: give DATA, or --from-neo4j")
     try:
-        return int(args.handler(args))
+        status = int(args.handler(args))
     except TableValidationError as err:
         _write_problems(err.failures, getattr(args, "problems_file", None), _lang(args))
         return 1
     except (StoreError, RegionalGraphError, OSError, zipfile.BadZipFile, ValueError) as err:
         sys.stderr.write(f"error: {err}\n")
         return 2 if isinstance(err, StoreError) else 1
+    if argv is None and getattr(args, "exit_at_once", False):
+        _exit_at_once(status)
+    return status
+
+
+def _exit_at_once(status: int) -> None:
+    """End the process now, skipping the interpreter's teardown (0.15 s of freeing a city's
+    graph object by object): for a command whose files are all written and closed, run from
+    the command line (``main()`` without ``argv``)."""
+    import os
+
+    sys.stdout.flush()
+    sys.stderr.flush()
+    logging.shutdown()
+    os._exit(status)
 
 
 if __name__ == "__main__":  # pragma: no cover
