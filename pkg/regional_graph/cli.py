@@ -127,7 +127,12 @@ def _cmd_report(args: argparse.Namespace) -> int:
 
     if getattr(args, "from_neo4j", False):
         return _report_from_neo4j(args)
+    from .export.provenance import checksum_meanwhile
+
+    checksum = checksum_meanwhile(args.data)  # beside reading: the notes sheet needs them
     G = _load(args)
+    if checksum is not None:
+        checksum.join()
     files = write_report(G, args.out, as_of=_as_of(args), lang=_lang(args),
                          source=str(args.data), workers=args.workers)
     _record(args, args.out)

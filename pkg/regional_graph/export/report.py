@@ -16,9 +16,7 @@ Examples
 
 from __future__ import annotations
 
-import contextlib
 import logging
-import threading
 from collections.abc import Callable, Iterable
 from functools import partial
 from pathlib import Path
@@ -31,7 +29,7 @@ from ..analysis import coverage, isolation, recommend
 from ..graph import DateLike, RegionalGraph, as_date
 from ..vocab import SHEET_ZH, Lang, check_lang, summary_line
 from ._fork import available_workers, fork_call
-from .provenance import provenance
+from .provenance import checksum_meanwhile
 from .tables import (
     PreparedTable,
     as_of_line,
@@ -144,7 +142,7 @@ def write_report(G: RegionalGraph, out_dir: str | Path, *,
     remote = [n for n in REPORT_TABLES if n in PARALLEL_TABLES]
     workers = available_workers() if workers is None else workers
     with fork_call(_prepare_tables, G, remote, day, lang, out_dir, workers=workers) as pending:
-        checksum = _checksum_meanwhile(source)
+        checksum = checksum_meanwhile(source)  # for the notes sheet
         local = _prepare_tables(G, [n for n in REPORT_TABLES if n not in remote], day, lang,
                                 out_dir)
         done = pending.result()
@@ -175,21 +173,6 @@ def _prepare_tables(G: RegionalGraph, names: list[str], day: np.datetime64, lang
     tables = report_tables(G, as_of=day, names=names, language=lang)
     return {name: (frame, prepare_table(name, _with_id(frame), out_dir, lang=lang))
             for name, frame in tables.items()}
-
-
-def _checksum_meanwhile(source: str | None) -> threading.Thread | None:
-    """Checksum the input files (for the notes sheet) in a thread while the tables are made:
-    hashing runs outside the GIL; the result is cached where the notes sheet asks."""
-    if not source or not Path(source).exists():
-        return None
-
-    def run() -> None:
-        with contextlib.suppress(OSError):  # the notes sheet tries again, and says why
-            provenance(source)
-
-    thread = threading.Thread(target=run, name="regional_graph checksum", daemon=True)
-    thread.start()
-    return thread
 
 
 def _memo_key(name: str, day: np.datetime64, lang: Lang) -> tuple[object, ...]:
