@@ -401,11 +401,9 @@ def _write_sheet(ws: Any, fmts: dict[str, Any], t: PreparedTable, page_header: s
     if n:
         ws._write_single_row(1)  # flush the header row; the row file now ends after it
         ws._check_dimensions(n, m - 1)
-        body = t.body
-        for name, attr in xf.items():
-            if name != "text":
-                body = body.replace(_token(name), attr)
-        ws.fh.write(body)
+        parts = t.body.split("\x00")  # text, token, text, token, …, text
+        parts[1::2] = [xf[name] for name in parts[1::2]]
+        ws.fh.write("".join(parts))
         ws.previous_row = n + 1
     ws.freeze_panes(1, 1 if m > 2 else 0)
     if m:
