@@ -145,7 +145,11 @@ def _column_values(s: pd.Series, kind: str) -> list[object]:
             out = [int(x) if kind == "int" and good else (x if good else None)
                    for x, good in zip(out, ok.tolist(), strict=True)]
         return out
-    vals = s.astype(object).where(s.notna(), None).tolist()
+    vals = (s.to_numpy(dtype=object, na_value=None) if isinstance(s.dtype, pd.StringDtype)
+            else s.astype(object).where(s.notna(), None)).tolist()
+    if pd.api.types.infer_dtype(vals, skipna=True) in ("string", "empty") \
+            and max(map(len, filter(None, vals)), default=0) <= _MAX_CELL_CHARS:
+        return vals  # text only, none too long (checked in C, not value by value)
     return [None if v is None else (v if isinstance(v, str) else str(v))[:_MAX_CELL_CHARS]
             for v in vals]
 
