@@ -15,6 +15,7 @@ Examples
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import sys
@@ -143,14 +144,25 @@ def fork_call(fn: Callable[..., T], *args: Any, workers: int = 2) -> Iterator[Pe
     """``fn(*args)`` in a forked worker process when ``workers`` ≥ 2 and the platform
     forks safely (:func:`can_fork`), else in this process when the result is asked for.
     The block's end waits for a result not yet asked for (raising the call's exception);
-    an exception inside the block stops the worker."""
-    pending = Pending(fn, args, forked=workers >= 2 and can_fork())
-    log.debug("%s runs %s", "a worker process" if pending.forked else "this process",
-              getattr(fn, "__name__", fn))
+    an exception inside the block stops the worker.
+
+    While the worker runs, the objects that exist when it starts are left out of garbage
+    collection (:func:`gc.freeze`): a collection writes to every object it visits, and each
+    page written is copied, in whichever process writes it, from the memory both share."""
+    forked = workers >= 2 and can_fork()
+    if forked:
+        gc.freeze()
     try:
-        yield pending
-    except BaseException:
-        pending.cancel()
-        raise
-    if not pending.done:
-        pending.result()
+        pending = Pending(fn, args, forked=forked)
+        log.debug("%s runs %s", "a worker process" if pending.forked else "this process",
+                  getattr(fn, "__name__", fn))
+        try:
+            yield pending
+        except BaseException:
+            pending.cancel()
+            raise
+        if not pending.done:
+            pending.result()
+    finally:
+        if forked:
+            gc.unfreeze()
