@@ -135,8 +135,8 @@ def write_layout(G: RegionalGraph, maps: Sequence[NetworkMap], folder: str | Pat
 
 def read_layout(path: str | Path) -> dict[str, dict[str, tuple[float, float]]]:
     """Read positions back: map → node id → ``(x, y)``, from the ``layout`` folder of
-    :func:`write_layout` (every CSV in it), an output folder holding one, or a single
-    ``layout.csv`` of an earlier version.
+    :func:`write_layout` (every CSV in it), an output folder holding one, or the single
+    ``layout.csv`` of a run of 0.x (or its output folder).
 
     Raises ``ValueError`` naming the file, rows and columns of every problem in every file
     at once (missing columns, non-numeric or missing coordinates, a node twice on one map,
@@ -194,8 +194,8 @@ def _layout_folder(p: Path) -> list[Path]:
         return [p / OLD_LAYOUT_FILE]
     files = _csv_files(p)
     if not files:
-        raise ValueError(f"布局文件夹 {p} 中没有 CSV 文件（应为上次输出的 {LAYOUT_DIR} "
-                         f"文件夹，或其中的 {OLD_LAYOUT_FILE}）")
+        raise ValueError(f"布局文件夹 {p} 中没有 CSV 文件（应为上次输出的 {LAYOUT_DIR} 文件夹、"
+                         f"上次的输出文件夹，或 0.x 版输出的 {OLD_LAYOUT_FILE}）")
     return files
 
 
