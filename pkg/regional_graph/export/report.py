@@ -163,8 +163,9 @@ def write_report(G: RegionalGraph, out_dir: str | Path, *,
 
 #: The report tables :func:`write_report` leaves to a worker process: about half of the
 #: time to compute and write all tables (at city scale: joint-branch proposals 0.50 s,
-#: dormant ties 0.13 s; the other seven 0.62 s).
-PARALLEL_TABLES = ("joint_branch_proposals", "dormant_ties")
+#: dormant ties 0.13 s, expiring ties 0.05 s; the other six 0.57 s, and this process then
+#: writes the workbook).
+PARALLEL_TABLES = ("joint_branch_proposals", "dormant_ties", "expiring_ties")
 
 
 def _prepare_tables(G: RegionalGraph, names: list[str], day: np.datetime64, lang: Lang,
