@@ -46,3 +46,17 @@ def test_exception_is_raised_in_the_parent() -> None:
 def test_worker_that_dies() -> None:
     with fork_call(_die, workers=2) as pending, pytest.raises(RuntimeError, match="exit code 3"):
         pending.result()
+
+
+def test_no_fork_runs_here(monkeypatch, caplog) -> None:
+    """When the system cannot start a process, the call runs in this one (and says so)."""
+    import multiprocessing.process
+
+    def refuse(self):
+        raise OSError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(multiprocessing.process.BaseProcess, "start", refuse)
+    with fork_call(_pid_and_square, 5, workers=2) as pending:
+        pid, value = pending.result()
+    assert not pending.forked and pid == os.getpid() and value == 25
+    assert "no worker process" in caplog.text

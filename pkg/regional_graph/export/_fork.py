@@ -69,13 +69,21 @@ class Pending(Generic[T]):
 
         ctx = mp.get_context("fork")
         self._conn, child_end = ctx.Pipe(duplex=False)
-        with warnings.catch_warnings():  # Python 3.12+ warns about forking with threads;
-            # the ones here are Arrow's and numpy's pools, which are fork-safe
-            warnings.filterwarnings("ignore", message=".*fork.*", category=DeprecationWarning)
-            self._process = ctx.Process(target=_child, args=(child_end, self._fn, self._args),
-                                        daemon=True, name="regional_graph worker")
-            self._process.start()
-        child_end.close()  # only the child writes: a child that dies ends the pipe
+        process = ctx.Process(target=_child, args=(child_end, self._fn, self._args),
+                              daemon=True, name="regional_graph worker")
+        try:
+            with warnings.catch_warnings():  # Python 3.12+ warns about forking with
+                # threads; the ones here are Arrow's and numpy's pools, which are fork-safe
+                warnings.filterwarnings("ignore", message=".*fork.*",
+                                        category=DeprecationWarning)
+                process.start()
+        except OSError as exc:  # no memory or no process left: the call runs here
+            log.warning("no worker process (%s); computing in this process", exc)
+            self._conn.close()
+            return
+        finally:
+            child_end.close()  # only the child writes: a child that dies ends the pipe
+        self._process = process
 
     @property
     def done(self) -> bool:
