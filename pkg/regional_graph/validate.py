@@ -232,7 +232,59 @@ def check_tables(raw: Mapping[str, pd.DataFrame]) -> tuple[Tables, pd.DataFrame]
         failures = failures[ragged | ~keys.isin(broken)].reset_index(drop=True)
     failures.attrs[SOURCES] = run.sources
     failures.attrs[NOTES] = run.notes_table()
-    return run.typed, failures
+    return run.typed_tables(), failures
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """What validation computed on the way that building the graph needs again: every node
+    id in code order (node tables in template order, rows in order) and each reference
+    column's codes (position of the id, -1 when empty or unknown)."""
+
+    ids: pa.Array
+    codes: Mapping[tuple[str, str], np.ndarray]
+    #: the columns these were computed from (their Arrow data), to tell they are unchanged
+    sources: Mapping[tuple[str, str], object]
+
+    def codes_of(self, typed: Mapping[str, pd.DataFrame], keys: list[tuple[str, str]]
+                 ) -> list[np.ndarray] | None:
+        """The codes of the reference columns ``keys`` of ``typed``, or ``None`` unless these
+        tables' ids and reference columns are still the very ones validated.
+
+        Examples
+        --------
+        >>> import regional_graph as rg
+        >>> typed = validate_tables(rg.io.read_tables(rg.datasets.TINY))
+        >>> keys = [("links", "source_id"), ("links", "target_id")]
+        >>> [rg.datasets.load_tiny().ids[c[0]] for c in typed.resolved.codes_of(typed, keys)]
+        ['O3', 'PB1']
+        >>> changed = dict(typed, links=typed["links"].head(3).copy())
+        >>> changed["links"].loc[0, "source_id"] = "O4"
+        >>> print(typed.resolved.codes_of(changed, keys))
+        None
+        """
+        if self.ids.null_count:  # an empty id matches an empty reference in the graph
+            return None
+        ids = [(tbl.name, "id") for tbl in schema.NODE_TABLES.values()]
+        for table, column in ids + keys:
+            if len(typed[table]) and self.sources.get((table, column)) is not \
+                    _identity(typed[table][column]):
+                return None
+        return [self.codes.get(key, np.zeros(0, np.int64)) for key in keys]
+
+
+class TypedTables(dict[str, pd.DataFrame]):
+    """Typed tables (a dict of DataFrames, as :func:`validate_tables` returns them) that also
+    carry :class:`Resolved`: what :func:`regional_graph.build.graph_from_tables` reuses."""
+
+    resolved: Resolved | None = None
+
+
+def _identity(s: pd.Series) -> object:
+    """The Arrow data behind a text column (the same object while the column is unchanged:
+    pandas replaces it on any edit), or a fresh object that matches nothing."""
+    to_arrow = getattr(s.array, "__arrow_array__", None)
+    return to_arrow() if to_arrow is not None else object()
 
 
 # --------------------------------------------------------------------------------------------
@@ -247,6 +299,9 @@ class _Run:
     ids: pa.Array | None = None
     labels: np.ndarray | None = None
     ref_codes: dict[tuple[str, str], np.ndarray] = field(default_factory=dict)
+    ref_arrays: dict[tuple[str, str], pd.Series] = field(default_factory=dict)  # looked up
+    id_offsets: dict[str, int] = field(default_factory=dict)  # first position of each table
+    unique_ids: bool = False
     unreadable: set[str] = field(default_factory=set)  # tables whose file could not be read
     sources: dict[str, dict[str, object]] = field(default_factory=dict)  # as the user named
     notes: list[pd.DataFrame] = field(default_factory=list)  # what was normalised
@@ -259,6 +314,16 @@ class _Run:
             example = str(np.asarray(values, dtype=object)[mask][0])
             self.notes.append(pd.DataFrame([[table, column, note, int(mask.sum()), example]],
                                            columns=NOTE_COLUMNS))
+
+    def typed_tables(self) -> TypedTables:
+        """The typed tables, with the ids and reference codes found on the way."""
+        typed = TypedTables(self.typed)
+        if self.ids is not None:
+            typed.resolved = Resolved(self.ids, self.ref_codes, {
+                key: _identity(s) for key, s in self.ref_arrays.items()} | {
+                (tbl.name, "id"): _identity(self.typed[tbl.name]["id"])
+                for tbl in schema.NODE_TABLES.values()})
+        return typed
 
     def notes_table(self) -> pd.DataFrame:
         if not self.notes:
@@ -543,47 +608,49 @@ class _Run:
 
     # -- across tables -------------------------------------------------------------------
     def check_ids(self) -> None:
-        chunks, labels, tables, rows = [], [], [], []
-        for code, (label, tbl) in enumerate(schema.NODE_TABLES.items()):
+        """Duplicate ids, and every reference resolved, in one hash table of all ids: the ids
+        and the reference columns are looked up together (building the table of millions of
+        ids costs as much as looking up all references, so it is built once)."""
+        chunks: list[pa.Array | pa.ChunkedArray] = []
+        labels, tables, rows = [], [], []
+        start = 0
+        for code, tbl in enumerate(schema.NODE_TABLES.values()):
             ids = self.typed[tbl.name]["id"]
+            self.id_offsets[tbl.name] = start
+            start += len(ids)
             chunks.append(_arrow(ids))
             labels.append(np.full(len(ids), code, dtype=np.int8))
             tables.append(np.full(len(ids), code, dtype=np.int8))
             rows.append(self.rows[tbl.name])
-            del label
         all_ids = concat_arrow(chunks).combine_chunks()
         self.ids = all_ids
         self.labels = np.concatenate(labels) if labels else np.zeros(0, np.int8)
-        counts = pc.value_counts(all_ids.drop_null())
-        repeated = counts.filter(pc.greater(counts.field("counts"), 1)).field("values")
-        if not len(repeated):
+        own = self.resolve_references(all_ids)  # own[i]: first position of id i (-1 empty)
+        dup = (own >= 0) & (own != np.arange(len(own)))
+        self.unique_ids = not dup.any()
+        if self.unique_ids:
             return
-        dup = pc.is_in(all_ids, value_set=repeated).to_numpy(zero_copy_only=False)
-        ids = np.asarray(all_ids.to_pylist(), dtype=object) if dup.any() else None
-        assert ids is not None
         names = list(schema.NODE_TABLES.values())
         tcode = np.concatenate(tables)
         rownum = np.concatenate(rows)
-        where = pd.DataFrame({"id": ids[dup], "t": tcode[dup], "r": rownum[dup]})
-        first = where.groupby("id", sort=False).first()
-        for rec in where.itertuples(index=False):
-            f = first.loc[rec.id]
-            if f.t == rec.t and f.r == rec.r:
-                continue
-            self.fail(names[rec.t].name, int(rec.r), "id", rec.id, "duplicate id",
-                      f"a unique id; {rec.id!r} is already used in {names[f.t].name} row {f.r}")
+        for i in np.flatnonzero(dup):  # every later row of a repeated id, in table order
+            first, value = own[i], all_ids[int(i)].as_py()
+            self.fail(names[tcode[i]].name, int(rownum[i]), "id", value, "duplicate id",
+                      f"a unique id; {value!r} is already used in {names[tcode[first]].name} "
+                      f"row {rownum[first]}")
 
-    def resolve_references(self) -> None:
-        """Look every reference column up in one pass (one hash table for all ids)."""
+    def resolve_references(self, all_ids: pa.Array) -> np.ndarray:
+        """Look every reference column up in one pass (one hash table for all ids), together
+        with the ids themselves; returns the first position of each id (-1 when empty)."""
         keys = [(t.name, c.name) for t in schema.TABLES.values() for c in t.columns
                 if c.dtype == "ref" and len(self.typed[t.name])]
-        if not keys:
-            return
         parts = [_arrow(self.typed[t][c]) for t, c in keys]
-        found = self.codes_of(concat_arrow(parts))
-        bounds = np.cumsum([0, *(len(p) for p in parts)])
+        found = self.codes_of(concat_arrow([all_ids, *parts]))
+        bounds = np.cumsum([len(all_ids), *(len(p) for p in parts)])
         for key, (lo, hi) in zip(keys, itertools.pairwise(bounds), strict=True):
             self.ref_codes[key] = found[lo:hi]
+            self.ref_arrays[key] = self.typed[key[0]][key[1]]
+        return found[:len(all_ids)]
 
     def codes_of(self, values: pa.Array | pa.ChunkedArray) -> np.ndarray:
         assert self.ids is not None
@@ -592,7 +659,6 @@ class _Run:
 
     def check_references(self) -> None:
         assert self.labels is not None
-        self.resolve_references()
         label_list = list(schema.NODE_TABLES)
         for tbl in schema.TABLES.values():
             df = self.typed[tbl.name]
@@ -684,10 +750,7 @@ class _Run:
             df = self.typed[tname]
             if not len(df):
                 continue
-            # a duplicated id resolves to its first row; an empty id is nobody's parent
-            found = pc.index_in(_arrow(df["parent_id"]), value_set=_arrow(df["id"]),
-                                skip_nulls=True)
-            parent = pc.fill_null(found, -1).to_numpy().astype(np.int64)
+            parent = self.parents(tname, df)
             self.check_level_order(tname, df, parent)
             on_cycle = cycle_members(parent)
             on_cycle &= parent != np.arange(len(parent))  # self-parents reported already
@@ -705,6 +768,16 @@ class _Run:
             prob[on_cycle] = [f"hierarchy cycle: its own ancestor ({p})" for p in paths]
             self.fail_rows(tname, on_cycle, "parent_id", df["parent_id"], prob,
                            "a parent chain that ends at a top-level node")
+
+    def parents(self, tname: str, df: pd.DataFrame) -> np.ndarray:
+        """Row of each row's parent in its own table (-1: none, or not in this table)."""
+        code = self.ref_codes.get((tname, "parent_id"))
+        if self.unique_ids and code is not None:  # the lookup of all references, shifted
+            lo = self.id_offsets[tname]
+            return np.where((code >= lo) & (code < lo + len(df)), code - lo, -1)
+        # a duplicated id resolves to its first row; an empty id is nobody's parent
+        found = pc.index_in(_arrow(df["parent_id"]), value_set=_arrow(df["id"]), skip_nulls=True)
+        return pc.fill_null(found, -1).to_numpy().astype(np.int64)
 
     def check_level_order(self, tname: str, df: pd.DataFrame, parent: np.ndarray) -> None:
         """A street's parent must be a district, a community's a street, …; a street Party
