@@ -540,7 +540,7 @@ class _Run:
         given = s.notna().to_numpy()
         text = self.normalise_digits(t, col.name, s) if not _plain_ascii(s) else s
         parse = parse_date if col.dtype == "date" else parse_datetime
-        dates = _map_unique(text, parse, dtype="datetime64[s]", missing=nat)  # None → NaT
+        dates = _map_unique_dates(text, parse, _ISO_FORMATS[col.dtype])
         unparsed = given & np.isnat(dates)
         if not unparsed.any():  # the common case: every date as written
             return pd.Series(dates)
@@ -1074,6 +1074,62 @@ _QUOTE_BYTES = np.zeros(256, dtype=bool)
 _QUOTE_BYTES[ord("'")] = True
 _HASH_BYTES = np.zeros(256, dtype=bool)
 _HASH_BYTES[ord("#")] = True
+
+
+#: The formats :func:`_iso_dates` reads in Arrow (each exactly as written).
+_ISO_FORMATS = {"date": ("%Y-%m-%d",),
+                "datetime": ("%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d")}
+
+
+def _iso_dates(s: pd.Series, formats: tuple[str, ...]) -> np.ndarray:
+    """Cells written exactly in one of ``formats`` as ``datetime64[s]`` (NaT elsewhere),
+    parsed in Arrow: a cell counts only when formatting its time gives the cell back (so
+    ``2024-02-30``, which ``strptime`` rolls over into March, is left to :func:`parse_date`,
+    as are years before 1000), giving the very values :func:`parse_date` and
+    :func:`parse_datetime` give.
+
+    Examples
+    --------
+    >>> cells = pd.Series(["2024-02-29", "2024-02-30", "2024-3-1", None], dtype="str")
+    >>> _iso_dates(cells, _ISO_FORMATS["date"]).astype(str).tolist()
+    ['2024-02-29T00:00:00', 'NaT', 'NaT', 'NaT']
+    >>> [parse_date(v) for v in cells[1:3]]  # the rest, as written
+    [None, datetime.date(2024, 3, 1)]
+    >>> times = pd.Series(["2026-09-22 19:20", "2026-09-22 24:00", "2026-09-22"], dtype="str")
+    >>> _iso_dates(times, _ISO_FORMATS["datetime"]).astype(str).tolist()
+    ['2026-09-22T19:20:00', 'NaT', '2026-09-22T00:00:00']
+    """
+    out = np.full(len(s), np.datetime64("NaT"), dtype="datetime64[s]")
+    if not len(s):
+        return out
+    arr = pa.array(s, type=pa.large_string(), from_pandas=True)
+    for fmt in formats:
+        parsed = pc.strptime(arr, format=fmt, unit="s", error_is_null=True)
+        exact = pc.fill_null(pc.equal(pc.strftime(parsed, format=fmt), arr), False)
+        hit = exact.to_numpy(zero_copy_only=False)
+        if hit.any():
+            values = parsed.to_numpy(zero_copy_only=False).astype("datetime64[s]")
+            hit &= values >= _EARLIEST_ISO
+            out = np.where(hit & np.isnat(out), values, out)
+        if not (s.notna().to_numpy() & np.isnat(out)).any():
+            break
+    return out
+
+
+_EARLIEST_ISO = np.datetime64("1000-01-01", "s")
+
+
+def _map_unique_dates(s: pd.Series, parse: Callable[[str], object],
+                      formats: tuple[str, ...]) -> np.ndarray:
+    """``_map_unique(s, parse)`` as ``datetime64[s]``: the distinct values written in one of
+    ``formats`` parsed in Arrow (:func:`_iso_dates`), only the others by ``parse``."""
+    codes, uniques = pd.factorize(s, use_na_sentinel=True)
+    distinct = pd.Series(uniques, dtype="str")
+    parsed = np.append(_iso_dates(distinct, formats), np.datetime64("NaT", "s"))
+    rest = np.flatnonzero(np.isnat(parsed[:-1]))
+    if len(rest):
+        parsed[rest] = np.array([parse(v) for v in distinct.iloc[rest]], dtype="datetime64[s]")
+    return parsed[codes]  # code -1 (missing) picks the trailing NaT
 
 
 def _map_unique(
