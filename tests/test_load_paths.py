@@ -132,3 +132,33 @@ def test_concurrent_folder_read_equals_file_by_file() -> None:
     assert list(together) == list(one_by_one)
     assert_tables_equal(together, one_by_one)
     assert all(together[n].attrs == one_by_one[n].attrs for n in together)
+
+
+def test_tables_parsed_in_threads_equal_one_by_one(tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """Problems and notes of every table come out the same, in the same order, whether the
+    tables are parsed one after the other or side by side."""
+    folder = Path(shutil.copytree(rg.datasets.SAMPLE_DISTRICT, tmp_path / "d"))
+    frames = {f.stem: pd.read_csv(f, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+              for f in folder.glob("*.csv")}
+    orgs, links = frames["organizations"], frames["links"]
+    orgs.loc[[3, 9], "employees"] = ["三", "１２３"]
+    orgs.loc[5, "founded"] = "45566"
+    links.loc[[2, 7, 9], "start"] = ["2024-02-30", "2024年3月1日", "２０２４-03-01"]
+    frames["areas"].loc[4, "level"] = "镇区"
+    frames["members"].loc[1, "reported"] = "maybe"
+    for name, df in frames.items():
+        df.to_csv(folder / f"{name}.csv", index=False, encoding="utf-8-sig")
+    text = (folder / "party_orgs.csv").read_text(encoding="utf-8-sig")
+    (folder / "party_orgs.csv").write_text("党组织台账（2026年）\n" + text, encoding="utf-8-sig")
+    raw = rg.io.read_tables(folder)
+    monkeypatch.setattr(validate, "PARALLEL_CELLS", 10**12)
+    typed_one, failures_one = validate.check_tables(raw)
+    monkeypatch.setattr(validate, "PARALLEL_CELLS", 0)
+    typed_two, failures_two = validate.check_tables(raw)
+    assert len(failures_one) >= 4 and len(failures_one.attrs[validate.NOTES]) >= 3
+    pd.testing.assert_frame_equal(failures_two, failures_one, check_exact=True)
+    for key in (validate.NOTES, validate.SOURCES):
+        assert str(failures_two.attrs[key]) == str(failures_one.attrs[key])
+    assert list(typed_two) == list(typed_one)
+    assert_tables_equal(typed_two, typed_one)

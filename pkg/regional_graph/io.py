@@ -157,8 +157,10 @@ def _check_utf8(data: bytes) -> None:
     ...     print(err.start, err.reason)
     2 invalid continuation byte
     """
+    offsets = pa.py_buffer(np.array([0, len(data)], dtype=np.int64))
+    whole = pa.Array.from_buffers(pa.large_binary(), 1, [None, offsets, pa.py_buffer(data)])
     try:
-        pa.array([data], type=pa.large_binary()).cast(pa.large_string())
+        whole.cast(pa.large_string())  # the bytes are wrapped, not copied
     except pa.ArrowInvalid:
         data.decode("utf-8")  # raises with the position of the first bad byte
         raise  # pragma: no cover - Arrow and Python agree on what UTF-8 is
@@ -201,7 +203,9 @@ def detect_encoding(data: bytes) -> str:
             # mostly UTF-8 with a few broken bytes: reading it as GB18030 would garble it
             raise ValueError(f"invalid UTF-8 byte {data[err.start:err.start + 1]!r} on line "
                              f"{bad} (UTF-8编码错误; save the file as UTF-8)") from None
-    for enc in _ENCODINGS:
+    else:
+        return "utf-8"  # what decoding it would tell, without a copy of the text
+    for enc in _ENCODINGS[1:]:
         try:
             data.decode(enc)
         except UnicodeDecodeError:
@@ -350,7 +354,7 @@ def _read_csv(path: Path, *, keep_going: bool) -> pd.DataFrame:
         return "skip"
 
     table = pacsv.read_csv(
-        _io.BytesIO(data),
+        pa.BufferReader(data),  # no copy of the file's bytes
         read_options=pacsv.ReadOptions(
             encoding=py_encoding, column_names=names, skip_rows=k + 1,
             block_size=max(1 << 24, min(len(data) + 1, 1 << 31 - 1)),  # one huge cell fits

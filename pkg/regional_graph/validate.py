@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import os
 import re
 import unicodedata
 from collections.abc import Callable, Mapping
@@ -66,6 +67,8 @@ _DATETIME_RE = re.compile(
 _CONTROL_RE = "[\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f]"
 #: What Excel shows in a cell whose formula failed (never a name or an id).
 _EXCEL_ERROR = r"^#(N/A|REF!|VALUE!|DIV/0!|NAME\?|NUM!|NULL!|SPILL!|CALC!|GETTING_DATA)$"
+#: Tables of at least this many cells in all are parsed in two threads.
+PARALLEL_CELLS = 200_000
 #: Longest text accepted in a cell (Excel's own limit).
 MAX_TEXT = 32_767
 _BOOL = {**dict.fromkeys(schema.BOOL_TRUE, True), **dict.fromkeys(schema.BOOL_FALSE, False)}
@@ -206,8 +209,7 @@ def check_tables(raw: Mapping[str, pd.DataFrame]) -> tuple[Tables, pd.DataFrame]
     for name, tbl in schema.TABLES.items():
         if name not in frames and not tbl.optional:
             run.fail(name, None, "", None, "missing table", f"a {name} ({tbl.zh}) table")
-    for name, tbl in schema.TABLES.items():
-        run.parse_table(tbl, frames.get(name))
+    run.parse_tables([(tbl, frames.get(name)) for name, tbl in schema.TABLES.items()])
     run.check_ids()
     run.check_references()
     run.check_links()
@@ -375,6 +377,30 @@ class _Run:
         return out.drop(columns="_t").reset_index(drop=True)
 
     # -- per table ----------------------------------------------------------------------
+    def parse_tables(self, work: list[tuple[schema.Table, pd.DataFrame | None]]) -> None:
+        """Parse the tables, large ones side by side in threads (most of the work is in
+        Arrow and numpy, which release the GIL); each thread records into its own run, merged
+        in table order, so that problems and notes come out as from one thread."""
+        size = sum(len(df) * len(df.columns) for _, df in work if df is not None)
+        if size < PARALLEL_CELLS or (os.cpu_count() or 1) < 2:
+            for tbl, df in work:
+                self.parse_table(tbl, df)
+            return
+        from concurrent.futures import ThreadPoolExecutor
+
+        parts = [_Run(unreadable=self.unreadable) for _ in work]
+        rows = [0 if df is None else len(df) for _, df in work]
+        order = sorted(range(len(work)), key=lambda i: -rows[i])  # largest first
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            list(pool.map(lambda i: parts[i].parse_table(*work[i]), order))
+        for part in parts:
+            self.typed.update(part.typed)
+            self.rows.update(part.rows)
+            self.parts.extend(part.parts)
+            self.present.update(part.present)
+            self.sources.update(part.sources)
+            self.notes.extend(part.notes)
+
     def parse_table(self, tbl: schema.Table, df: pd.DataFrame | None) -> None:
         if df is None:
             df = pd.DataFrame({c: pd.Series([], dtype="str") for c in tbl.required})
