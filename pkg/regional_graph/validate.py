@@ -34,6 +34,7 @@ import os
 import re
 import unicodedata
 from collections.abc import Callable, Mapping
+from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -67,7 +68,8 @@ _DATETIME_RE = re.compile(
 _CONTROL_RE = "[\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f]"
 #: What Excel shows in a cell whose formula failed (never a name or an id).
 _EXCEL_ERROR = r"^#(N/A|REF!|VALUE!|DIV/0!|NAME\?|NUM!|NULL!|SPILL!|CALC!|GETTING_DATA)$"
-#: Tables of at least this many cells in all are parsed in two threads.
+#: Tables of at least this many cells in all are parsed in two threads (the columns of each
+#: table of at least a quarter of it).
 PARALLEL_CELLS = 200_000
 #: Longest text accepted in a cell (Excel's own limit).
 MAX_TEXT = 32_767
@@ -378,9 +380,8 @@ class _Run:
 
     # -- per table ----------------------------------------------------------------------
     def parse_tables(self, work: list[tuple[schema.Table, pd.DataFrame | None]]) -> None:
-        """Parse the tables, large ones side by side in threads (most of the work is in
-        Arrow and numpy, which release the GIL); each thread records into its own run, merged
-        in table order, so that problems and notes come out as from one thread."""
+        """Parse the tables one after the other, the columns of a large table side by side
+        in two threads (most of the work is in Arrow and numpy, which release the GIL)."""
         size = sum(len(df) * len(df.columns) for _, df in work if df is not None)
         if size < PARALLEL_CELLS or (os.cpu_count() or 1) < 2:
             for tbl, df in work:
@@ -388,20 +389,25 @@ class _Run:
             return
         from concurrent.futures import ThreadPoolExecutor
 
-        parts = [_Run(unreadable=self.unreadable) for _ in work]
-        rows = [0 if df is None else len(df) for _, df in work]
-        order = sorted(range(len(work)), key=lambda i: -rows[i])  # largest first
         with ThreadPoolExecutor(max_workers=2) as pool:
-            list(pool.map(lambda i: parts[i].parse_table(*work[i]), order))
-        for part in parts:
-            self.typed.update(part.typed)
-            self.rows.update(part.rows)
-            self.parts.extend(part.parts)
-            self.present.update(part.present)
-            self.sources.update(part.sources)
-            self.notes.extend(part.notes)
+            for tbl, df in work:
+                self.parse_table(tbl, df, pool)
 
-    def parse_table(self, tbl: schema.Table, df: pd.DataFrame | None) -> None:
+    def parse_columns(self, tbl: schema.Table, todo: list[tuple[schema.Column, pd.Series]],
+                      pool: Executor | None) -> list[object]:
+        """Parse columns; in ``pool``, each into its own run, merged in column order, so that
+        problems and notes come out as from one thread."""
+        if pool is None or len(todo) < 2:
+            return [self.parse_column(tbl, spec, s) for spec, s in todo]
+        runs = [_Run(unreadable=self.unreadable, rows=self.rows) for _ in todo]
+        values = list(pool.map(lambda i: runs[i].parse_column(tbl, *todo[i]), range(len(todo))))
+        for run in runs:
+            self.parts.extend(run.parts)
+            self.notes.extend(run.notes)
+        return values
+
+    def parse_table(self, tbl: schema.Table, df: pd.DataFrame | None,
+                    pool: Executor | None = None) -> None:
         if df is None:
             df = pd.DataFrame({c: pd.Series([], dtype="str") for c in tbl.required})
         source = dict(df.attrs.get(SOURCE, {}))
@@ -436,16 +442,20 @@ class _Run:
         df = df.iloc[np.flatnonzero(keep)] if not keep.all() else df
         self.rows[tbl.name] = rows
         n = len(df)
-        out: dict[str, pd.Series | np.ndarray | pd.Categorical] = {}
+        out: dict[str, object] = {}
+        todo = []
         for spec in tbl.columns:
             header = next((h for h, c in rename.items() if c == spec.name), None)
             if header is None:
                 out[spec.name] = _empty(spec, n)
                 continue
             s = df.iloc[:, list(df.columns).index(header)] if _dup(df, header) else df[header]
-            s = s.reset_index(drop=True)
-            out[spec.name] = self.parse_column(tbl, spec, s)
-        typed = pd.DataFrame(out)
+            todo.append((spec, s.reset_index(drop=True)))
+        if len(df) * len(df.columns) < PARALLEL_CELLS // 4:
+            pool = None  # a small table: not worth the threads
+        out.update(zip([spec.name for spec, _ in todo], self.parse_columns(tbl, todo, pool),
+                       strict=True))
+        typed = pd.DataFrame({spec.name: out[spec.name] for spec in tbl.columns})
         positions = [i for i, h in enumerate(df.columns) if str(h) in extras]
         for pos in positions:  # by position: a ledger may carry two columns of one name
             header = str(df.columns[pos]).strip()
