@@ -436,7 +436,7 @@ class _Run:
                 self.fail(tbl.name, 1, col, None, "missing required column",
                           f"a column {c.name!r} (or {c.zh!r})")
         # drop entirely empty rows, remember file row numbers (header = row 1)
-        keep = df.notna().to_numpy().any(axis=1) if len(df.columns) else np.zeros(len(df), bool)
+        keep = _non_empty_rows(df)
         header_row = int(df.attrs.get(SOURCE, {}).get("header_row", 1))
         rows = np.flatnonzero(keep) + header_row + 1
         df = df.iloc[np.flatnonzero(keep)] if not keep.all() else df
@@ -1190,6 +1190,26 @@ def _empty(col: schema.Column, n: int) -> object:
     if col.dtype == "bool":
         return pd.array([pd.NA] * n, dtype="boolean")
     return pd.Series([None] * n, dtype="str")
+
+
+def _non_empty_rows(df: pd.DataFrame) -> np.ndarray:
+    """Mask of the rows with at least one cell filled (all of them at once when some column
+    has no empty cell: the usual case, told by Arrow's null count).
+
+    Examples
+    --------
+    >>> _non_empty_rows(pd.DataFrame({"a": ["x", None], "b": [None, None]}, dtype="str"))
+    array([ True, False])
+    >>> _non_empty_rows(pd.DataFrame({"a": ["x", "y"], "b": [None, None]}, dtype="str"))
+    array([ True,  True])
+    """
+    if not len(df.columns):
+        return np.zeros(len(df), dtype=bool)
+    for j in range(df.shape[1]):
+        to_arrow = getattr(df.iloc[:, j].array, "__arrow_array__", None)
+        if to_arrow is not None and to_arrow().null_count == 0:
+            return np.ones(len(df), dtype=bool)
+    return df.notna().to_numpy().any(axis=1)
 
 
 def _dup(df: pd.DataFrame, header: str) -> bool:
