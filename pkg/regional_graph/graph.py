@@ -429,7 +429,7 @@ class RegionalGraph:
             return Links(at, source[at].astype(np.int64), target[at].astype(np.int64),
                          start[at], end[at])
 
-        def cut(values: np.ndarray, dtype: object = None) -> np.ndarray:
+        def cut(values: np.ndarray, dtype: type | None = None) -> np.ndarray:
             out = np.concatenate([values[part] for part in parts]) if parts \
                 else values[:0].copy()
             return out if dtype is None else out.astype(dtype, copy=False)
