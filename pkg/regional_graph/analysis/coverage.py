@@ -253,7 +253,13 @@ _RATE_COLUMNS = ("two_new", "covered_two_new", "rate_all", "with_members",
 
 
 def _flags(G: RegionalGraph, day: np.datetime64) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Per organisation: two-new, covered (live), has ≥ 1 Party member."""
+    """Per organisation: two-new, covered (live), has ≥ 1 Party member (once per day: every
+    level of the rates and the indicator tables share them; read only)."""
+    return G.memo(("analysis", "coverage_flags", day), lambda: _compute_flags(G, day))
+
+
+def _compute_flags(G: RegionalGraph, day: np.datetime64
+                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     orng = G.label_range(Label.ORGANIZATION)
     two_new = orgs_of_kind(G, schema.TWO_NEW_KINDS, day)
     covered = covered_nodes(G, day)[orng] & two_new

@@ -43,7 +43,14 @@ from .. import schema, vocab
 from ..graph import DateLike, RegionalGraph, as_date
 from ..schema import Label, RelType
 from . import coverage, isolation
-from ._common import actor_codes, orgs_of_kind, rate, served_frame
+from ._common import (
+    actor_codes,
+    area_ancestor,
+    located_in,
+    orgs_of_kind,
+    rate,
+    served_frame,
+)
 
 log = logging.getLogger(__name__)
 
@@ -91,8 +98,7 @@ class _Counter:
         self.n = len(self.rows)
         row_of_area = np.full(G.number_of_nodes(), -1, dtype=np.int64)
         row_of_area[self.rows] = np.arange(self.n)
-        anc = G.memo(("analysis", "ancestor", level),
-                     lambda: G.ancestor_at(G.area_of(), level))
+        anc = area_ancestor(G, G.area_of(), level)
         self.row_of_node = np.where(anc >= 0, row_of_area[np.maximum(anc, 0)], -1)
         self.row_of_area = row_of_area
 
@@ -106,7 +112,7 @@ class _Counter:
         area = np.asarray(area, dtype=np.int64)
         if not self.n or not len(area):
             return np.full(len(area), -1, dtype=np.int64)
-        anc = self.G.ancestor_at(area, self.level)
+        anc = area_ancestor(self.G, area, self.level)
         return np.where(anc >= 0, self.row_of_area[np.maximum(anc, 0)], -1)
 
     def count(self, keys: np.ndarray, weights: np.ndarray | None = None) -> np.ndarray:
@@ -214,13 +220,13 @@ def indicators(
     data.update(supply)
     if matching is not None:
         data.update(_matching_columns(G, c, matching, demand_key, demand_qty))
-    out = base[["name", "parent_id", "parent"]].copy()
-    codes = _codes_in(G, Label.AREA, out.index)
+    codes = _codes_in(G, Label.AREA, base.index)
     sel = np.where(codes >= 0, c.row_of_area[np.maximum(codes, 0)], -1)
+    columns: dict[str, Any] = {col: base[col].array for col in ("name", "parent_id", "parent")}
     for col, values in data.items():  # coverage columns come per row of ``base`` already
-        out[col] = values if col in _PER_BASE_ROW else _take_rows(np.asarray(values), sel)
-    out = _with_orders(G, out, by, day)
-    out.index.name = "id"
+        columns[col] = values if col in _PER_BASE_ROW else _take_rows(np.asarray(values), sel)
+    columns.update(_order_columns(G, base.index, by, day))
+    out = pd.DataFrame(columns, index=base.index.rename("id"))  # one step, not 60 inserts
     log.debug("indicators(%s): %d rows, %d columns", by, len(out), out.shape[1])
     return out
 
@@ -368,7 +374,7 @@ def _member_home(G: RegionalGraph, day: np.datetime64) -> tuple[np.ndarray, np.n
     via_link = np.full(n, -1, dtype=np.int64)
     via_link[reports_to.source] = reports_to.target
     home = np.where(home >= 0, home, via_link[mrng][:len(home)])
-    branch = G.codes(mem["org_id"]) if len(mem) else np.zeros(0, dtype=np.int64)
+    branch = located_in(G, Label.MEMBER, RelType.MEMBER_OF)  # org_id, as resolved
     branch_area = G.area_of()[np.maximum(branch, 0)]
     home = np.where(home >= 0, home, np.where(branch >= 0, branch_area, -1))
     reported = mem["reported"].to_numpy(dtype=bool, na_value=False) if "reported" in mem \
@@ -424,12 +430,13 @@ def _matching_columns(G: RegionalGraph, c: _Counter, matching: Any, demand_key: 
     return data
 
 
-def _with_orders(G: RegionalGraph, out: pd.DataFrame, level: Level,
-                 day: np.datetime64) -> pd.DataFrame:
-    """``out`` with the three-order flow's columns (0 orders where none were placed)."""
+def _order_columns(G: RegionalGraph, index: pd.Index, level: Level,
+                   day: np.datetime64) -> dict[str, np.ndarray]:
+    """The three-order flow's columns for the rows ``index`` (0 orders where none)."""
     from ..matching.orders import order_indicators
 
-    flow = order_indicators(G, as_of=day, by=level).reindex(out.index)
+    flow = order_indicators(G, as_of=day, by=level).reindex(index)
+    out: dict[str, np.ndarray] = {}
     for col in ORDER_COLUMNS:
         values = flow[col]
         if col in ("fulfilment_rate", "median_hours_to_take", "median_hours_to_finish"):
