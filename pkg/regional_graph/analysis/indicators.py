@@ -58,6 +58,7 @@ __all__ = [
     "BRANCH_LEVELS",
     "INDICATOR_ZH",
     "LEVELS",
+    "NOT_SUMMED",
     "indicators",
     "to_chinese",
 ]
@@ -71,7 +72,7 @@ BRANCH_LEVELS = ("community_committee", "grid_branch", "unit_org", "independent_
                  "joint_branch")
 #: Party org levels whose ``members`` are not added to an area's members (a building group
 #: 楼栋党小组 is part of a branch; its members are counted in the branch).
-_NOT_SUMMED = ("building_group",)
+NOT_SUMMED = ("building_group",)
 
 #: Indicator column → Chinese name (from the one vocabulary, :mod:`regional_graph.vocab`).
 INDICATOR_ZH: dict[str, str] = vocab.COLUMN_ZH
@@ -278,7 +279,7 @@ def _party_org_columns(G: RegionalGraph, c: _Counter, day: np.datetime64
     for code in schema.PARTY_ORG_LEVEL.codes:
         hit = lvl_codes == cats.index(code) if code in cats else np.zeros(len(po), bool)
         data[f"party_orgs_{code}"] = c.count(po_key[hit])
-    summed = ~np.isin(lvl_codes, [cats.index(x) for x in _NOT_SUMMED if x in cats])
+    summed = ~np.isin(lvl_codes, [cats.index(x) for x in NOT_SUMMED if x in cats])
     data["members"] = c.count(po_key[summed], members[summed]).round().astype(np.int64)
     branch = np.isin(lvl_codes, [cats.index(x) for x in BRANCH_LEVELS if x in cats])
     data["branches"] = c.count(po_key[branch])

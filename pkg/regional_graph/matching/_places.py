@@ -16,7 +16,7 @@ import pandas as pd
 
 from .. import schema
 from ..geo import EARTH_RADIUS_KM, haversine_km, unit_sphere
-from ..graph import RegionalGraph
+from ..graph import RegionalGraph, live_mask
 from ..schema import Label, RelType
 from .weights import TIERS, TIERS_ZH, MatchWeights
 
@@ -61,9 +61,9 @@ class Places:
         self.G = G
         n = G.number_of_nodes()
         self.area_of = G.area_of()
-        host = G.edges_of(RelType.HOSTED_BY)
+        host = G.links(RelType.HOSTED_BY, state="any")
         self.host_of = np.arange(n, dtype=np.int64)
-        self.host_of[host["source"].to_numpy()] = host["target"].to_numpy()
+        self.host_of[host.source] = host.target
         self.lat = np.full(n, np.nan)
         self.lon = np.full(n, np.nan)
         orgs = G.nodes[Label.ORGANIZATION]
@@ -101,10 +101,10 @@ class Places:
     def _ties(self, as_of: np.datetime64) -> pd.DataFrame:
         """Live ``paired_with`` ties as (unit code, community code) → earliest start."""
         G = self.G
-        e = G.edges_of(RelType.PAIRED_WITH)
-        e = e[G.live(e, as_of)]
-        src = self.host_of[e["source"].to_numpy(dtype=np.int64)]
-        tgt = e["target"].to_numpy(dtype=np.int64)
+        every = G.links(RelType.PAIRED_WITH, state="any")  # the recorded dates, as before
+        e = every.select(live_mask(every.start, every.end, as_of))
+        src = self.host_of[e.source]
+        tgt = e.target
         comm = np.full(len(tgt), -1, dtype=np.int64)
         levels = G.area_levels()
         is_area = levels[tgt] == "community"
@@ -118,7 +118,7 @@ class Places:
             comm[cc] = self.community(tgt[cc])
         keep = comm >= 0
         out = pd.DataFrame({"unit": src[keep], "community": comm[keep],
-                            "since": e["start"].to_numpy(dtype="datetime64[s]")[keep]})
+                            "since": e.start[keep]})
         return out.groupby(["unit", "community"], as_index=False)["since"].min()
 
     def side(self, cat: np.ndarray, area: np.ndarray, lat: np.ndarray, lon: np.ndarray,
