@@ -5,8 +5,9 @@ The city (``bench_e2e.write_city``: the generator's city scale, about 1,440 maps
 as CSV files into a temporary folder (not timed); then each variant runs ``--repeat`` times
 as its own process, interleaved, measured by ``/usr/bin/time`` (wall, CPU = user + system of
 the process and its pool workers, peak RSS) with the files it wrote: their total size, the
-largest page and the number of files over 3 MB. The load average after each run is printed
-too (the machine is shared). Prints a markdown table of medians.
+largest page, the largest file of any kind (pages, the layout CSVs, index, assets), the
+largest layout file and the number of files of any kind over 3 MB. The load average after
+each run is printed too (the machine is shared). Prints a markdown table of medians.
 
 Usage::
 
@@ -33,11 +34,16 @@ LIMIT = 3e6  # bytes: the largest file a wall PC should have to open
 
 
 def files_of(out: Path) -> dict[str, float]:
-    """Total MB written, the largest page (MB) and how many files exceed :data:`LIMIT`."""
+    """Total MB written, the largest page and the largest file of any kind (pages, layout
+    CSVs, index, assets; MB), the largest layout file (KB) and how many files of any kind
+    exceed :data:`LIMIT`."""
     sizes = {p: p.stat().st_size for p in out.rglob("*") if p.is_file()}
     pages = [s for p, s in sizes.items() if p.suffix == ".html"]
+    layout = [s for p, s in sizes.items() if p.parent.name == "layout" or p.name == "layout.csv"]
     return {"files": len(sizes), "total_mb": sum(sizes.values()) / 1e6,
-            "page_mb": max(pages) / 1e6, "over": sum(s > LIMIT for s in pages)}
+            "page_mb": max(pages) / 1e6, "file_mb": max(sizes.values()) / 1e6,
+            "layout_kb": max(layout, default=0) / 1e3,
+            "over": sum(s > LIMIT for s in sizes.values())}
 
 
 def main() -> None:
@@ -69,14 +75,15 @@ def main() -> None:
                 print(f"  run {i + 1} {name}: " + ", ".join(f"{k} {v:.1f}" for k, v in r.items()),
                       file=sys.stderr)
     print("| maps of a city | wall s | CPU s | peak MB | files | written MB | largest page MB "
-          "| pages > 3 MB | load avg |")
-    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+          "| largest file MB | largest layout file KB | files > 3 MB | load avg |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for name, rs in results.items():
         med = {k: statistics.median(r[k] for r in rs) for k in rs[0]}
         loads = ", ".join(f"{r['load']:.1f}" for r in rs)
         print(f"| {name} | {med['wall']:.1f} | {med['cpu']:.1f} | {med['rss']:,.0f} "
               f"| {med['files']:,.0f} | {med['total_mb']:,.0f} | {med['page_mb']:.2f} "
-              f"| {med['over']:.0f} | {loads} |")
+              f"| {med['file_mb']:.2f} | {med['layout_kb']:,.0f} | {med['over']:.0f} "
+              f"| {loads} |")
 
 
 if __name__ == "__main__":

@@ -1,12 +1,7 @@
 #!/usr/bin/env bash
 # Build gephi-check/target/gephi-check.jar (opens GEXF/GraphML with the Gephi toolkit for the
 # interchange tests). Idempotent: nothing to do while the jar is newer than pom.xml and the
-# sources; offline from ~/.m2 when it holds everything.
+# sources; offline from ~/.m2 when it holds everything (scripts/maven_build.sh).
 set -euo pipefail
-cd "$(dirname "$0")"
-jar=target/gephi-check.jar
-if [ -f "$jar" ] && [ -d target/lib ] && [ -z "$(find pom.xml src -newer "$jar" -print -quit)" ]; then
-  exit 0
-fi
-mvn -B -q -o package -DskipTests >/dev/null 2>&1 || mvn -B -q package -DskipTests
-test -f "$jar"
+here="$(cd "$(dirname "$0")" && pwd)"
+exec bash "$here/../scripts/maven_build.sh" "$here" gephi-check.jar

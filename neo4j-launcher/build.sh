@@ -1,11 +1,7 @@
 #!/usr/bin/env bash
 # Build neo4j-launcher/target/neo4j-launcher.jar (a local Neo4j 5 + GDS for the store tests).
-# Idempotent: nothing to do while the jar is newer than pom.xml and the sources.
+# Idempotent: nothing to do while the jar is newer than pom.xml and the sources; offline from
+# ~/.m2 when it holds everything (scripts/maven_build.sh).
 set -euo pipefail
-cd "$(dirname "$0")"
-jar=target/neo4j-launcher.jar
-if [ -f "$jar" ] && [ -d target/lib ] && [ -z "$(find pom.xml src -newer "$jar" -print -quit)" ]; then
-  exit 0
-fi
-mvn -B -q -o package -DskipTests >/dev/null 2>&1 || mvn -B -q package -DskipTests
-test -f "$jar"
+here="$(cd "$(dirname "$0")" && pwd)"
+exec bash "$here/../scripts/maven_build.sh" "$here" neo4j-launcher.jar

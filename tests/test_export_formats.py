@@ -13,13 +13,12 @@ import igraph
 import networkx as nx
 import pandas as pd
 import pytest
+from expected import PERSONAL, expected_nodes, same
 
 import regional_graph as rg
 from regional_graph import schema
 from regional_graph.export import formats as export_formats
 from regional_graph.schema import Label
-
-PERSONAL = {"name", "phone", "id_number"}
 
 
 @pytest.fixture(scope="module")
@@ -34,31 +33,6 @@ def out(tmp_path_factory, G) -> Path:
                         ("parquet", "parquet"), ("neo4j-import", "neo4j")):
         export_formats.export_graph(G, folder / target, format=fmt)
     return folder
-
-
-def expected_nodes(G: rg.RegionalGraph) -> dict[str, dict[str, object]]:
-    """Node id → the allow-listed, non-missing properties as plain Python values, derived from
-    the node frames directly."""
-    out: dict[str, dict[str, object]] = {}
-    for label in rg.graph.LABELS:
-        frame = G.nodes[label]
-        allowed = [c for c in frame.columns if c in schema.NODE_TABLES[label].names
-                   and (label is not Label.MEMBER or c not in PERSONAL)]
-        for nid, row in frame[allowed].iterrows():
-            props: dict[str, object] = {"label": label.value}
-            for col, value in row.items():
-                if pd.isna(value):
-                    continue
-                props[col] = value.isoformat()[:10] if isinstance(value, pd.Timestamp) \
-                    else value.item() if hasattr(value, "item") else value
-            out[str(nid)] = props
-    return out
-
-
-def same(a: object, b: object) -> bool:
-    if isinstance(a, float) or isinstance(b, float):
-        return math.isclose(float(a), float(b), rel_tol=1e-12)  # type: ignore[arg-type]
-    return a == b
 
 
 def test_graphml_reads_back_in_networkx(out, G):

@@ -11,7 +11,6 @@ is "don't merge" (``NO_MERGE``): every file is imported both ways.
 from __future__ import annotations
 
 import json
-import math
 import re
 import shutil
 import subprocess
@@ -20,16 +19,14 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from expected import expected_nodes, plain, same
 
 import regional_graph as rg
-from regional_graph import schema
 from regional_graph.export.formats import export_graph
-from regional_graph.schema import Label
 
 REPO = Path(__file__).resolve().parents[1]
 PROJECT = REPO / "gephi-check"
 JAR = PROJECT / "target" / "gephi-check.jar"
-PERSONAL = {"name", "phone", "id_number"}
 #: the one warning Gephi may give: GraphML's graph-level `name` (the dataset's name, kept for
 #: networkx and igraph) has no place in a Gephi workspace
 ALLOWED_WARNINGS = {"graphml": {"Graph attributes 'name' ignored as not supported by Gephi"},
@@ -100,27 +97,6 @@ BAD_GEXF = """<?xml version="1.0" encoding="UTF-8"?>
 """
 
 
-def expected_nodes(G: rg.RegionalGraph) -> dict[str, dict[str, object]]:
-    """Node id → allow-listed, non-missing properties as plain values, from the node frames."""
-    out: dict[str, dict[str, object]] = {}
-    for label in rg.graph.LABELS:
-        frame = G.nodes[label]
-        allowed = [c for c in frame.columns if c in schema.NODE_TABLES[label].names
-                   and (label is not Label.MEMBER or c not in PERSONAL)]
-        for nid, row in frame[allowed].iterrows():
-            props: dict[str, object] = {"label": label.value}
-            props.update((col, plain(value)) for col, value in row.items() if not pd.isna(value))
-            out[str(nid)] = props
-    return out
-
-
-def plain(value: object) -> object:
-    """A table value as the files carry it: dates as ISO text, numpy scalars as Python's."""
-    if isinstance(value, pd.Timestamp):
-        return value.isoformat()[:10]
-    return value.item() if hasattr(value, "item") else value
-
-
 def java_type(value: object) -> str:
     """The Gephi column type a plain value should get: numbers stay numbers."""
     if isinstance(value, bool):
@@ -156,12 +132,6 @@ def columns(got: dict, kind: str) -> dict[str, str]:
 def values(got: dict, element: dict, kind: str) -> dict[str, object]:
     titles = {c["id"]: c["title"] for c in got[f"{kind}_columns"]}
     return {titles[k]: v for k, v in element["attributes"].items()}
-
-
-def same(a: object, b: object) -> bool:
-    if isinstance(a, float) or isinstance(b, float):
-        return math.isclose(float(a), float(b), rel_tol=1e-12)  # type: ignore[arg-type]
-    return a == b
 
 
 @pytest.mark.parametrize("dataset", ["tiny", "sample"])

@@ -11,9 +11,11 @@ pandas nor any other heavy library, so a script or the command line pays only fo
 Examples
 --------
 >>> import regional_graph as rg
->>> G = rg.load_graph(rg.datasets.SAMPLE_DISTRICT)
->>> G.number_of_nodes() == rg.datasets.load_sample_district().number_of_nodes()
-True
+>>> G = rg.load_graph(rg.datasets.TINY)  # a folder of CSV files: 小岚区, the tiny district
+>>> G.number_of_nodes(), G.number_of_edges()
+(30, 48)
+>>> G.ids[G.label_range("Area")].tolist()
+['D1', 'S1', 'S2', 'C1', 'C2', 'C3']
 """
 
 from __future__ import annotations

@@ -255,12 +255,13 @@ def _cmd_maps(args: argparse.Namespace) -> int:
         sys.stderr.write("WARNING: --include-personal puts personal data (member names, phone "
                          "and ID numbers, extra columns) into the maps; do not hang or share "
                          "them in public\n")
-    # --layout: an engine (force / geo) or a layout.csv of an earlier run to keep positions
+    # --layout: an engine (force / geo) or the layout folder (0.x: layout.csv) of an earlier
+    # run to keep positions
     engine: Literal["force", "geo"] = "geo" if args.layout == "geo" else "force"
     layout_file = None if args.layout in ("force", "geo") else Path(args.layout)
-    if layout_file is not None and not layout_file.is_file():
-        sys.stderr.write(f"错误：找不到布局文件 {layout_file}（--layout 应为 force、geo 或上次"
-                         "输出的 layout.csv）\n")
+    if layout_file is not None and not layout_file.exists():
+        sys.stderr.write(f"错误：找不到布局文件 {layout_file}（--layout 应为 force、geo、上次"
+                         "输出的 layout 文件夹，或 0.x 版输出的 layout.csv）\n")
         return 2
     G = _load(args)
     _out(_as_of_line(args))
@@ -840,9 +841,10 @@ def _add_maps_parser(sub: Subparsers) -> None:
     mp = _data_cmd(sub, "maps", _cmd_maps, "offline wall maps (HTML) and print posters: every "
                    "community, street, the district overview, org charts, index.html")
     _out_as_of_args(mp, "data date: links live as of this day (default: today)")
-    mp.add_argument("--layout", default="force", metavar="{force,geo,FILE}",
+    mp.add_argument("--layout", default="force", metavar="{force,geo,FOLDER}",
                     help="force-directed (default), geographic (organisations' lat/lon), or "
-                         "the layout.csv of an earlier run: nodes keep their positions")
+                         "the layout folder of an earlier run (OUT/layout, or OUT itself; "
+                         "a layout.csv of 0.x too): nodes keep their positions")
     mp.add_argument("--format", choices=("html", "png", "svg", "pdf"), nargs="+",
                     help="one or more output formats (default: html)")
     mp.add_argument("--paper", choices=("A0", "A1", "A2", "A3"), default="A1",

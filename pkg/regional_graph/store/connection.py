@@ -13,9 +13,8 @@ or a ``repr``.
 
 Examples
 --------
->>> s = Neo4jSettings("bolt://db:7687", "neo4j", "s3cret!!", "neo4j")
->>> "s3cret" in repr(s)
-False
+>>> Neo4jSettings("bolt://db:7687", "neo4j", "s3cret!!", "neo4j")  # no password in the repr
+Neo4jSettings(uri='bolt://db:7687', user='neo4j', database='neo4j')
 """
 
 from __future__ import annotations

@@ -115,12 +115,12 @@ def headline_counts(
     Examples
     --------
     >>> import regional_graph as rg
-    >>> G = rg.datasets.load_sample_district()
-    >>> c = headline_counts(G, "street", "S01", as_of=rg.datasets.REFERENCE_DATE)
-    >>> list(c)[:3], all(isinstance(v, int) for v in c.values())
-    (['resident_units', 'two_new', 'party_orgs'], True)
-    >>> "unmet" in c
-    False
+    >>> G = rg.datasets.load_tiny()  # 西一社区 C3: O6, O7 uncovered, O2 isolated, its pair ended
+    >>> headline_counts(G, "community", "C3", as_of=rg.datasets.REFERENCE_DATE)
+    ... # doctest: +NORMALIZE_WHITESPACE
+    {'resident_units': 1, 'two_new': 2, 'party_orgs': 1, 'agreements': 0, 'part_time_members': 0,
+     'conference_units': 0, 'resources': 1, 'demands': 1, 'reported': 0, 'uncovered': 2,
+     'should_build': 0, 'isolated': 1, 'unpaired': 1}
     """
     level = _LEVEL_OF_KIND.get(kind)
     if level is None:
@@ -162,10 +162,17 @@ def apply_headline(m: NetworkMap, G: RegionalGraph, *, matching: Any = None
     --------
     >>> import regional_graph as rg
     >>> from regional_graph.viz import maps
-    >>> G = rg.datasets.load_sample_district()
-    >>> m = maps.org_chart(G, "S01", as_of=rg.datasets.REFERENCE_DATE)
-    >>> apply_headline(m, G) is m, m.subtitle.startswith("数据日期 2026-10-01 · 街道党工委 1 个")
-    (True, True)
+    >>> G = rg.datasets.load_tiny()
+    >>> m = maps.org_chart(G, "S1", as_of=rg.datasets.REFERENCE_DATE)
+    >>> # 党员 62: the street's six Party organisations, PS1 7 + PC1 11 + PC2 8 + PU1 30 + 3 + 3
+    >>> print(*apply_headline(m, G).subtitle.split(" · "), sep="\\n")
+    数据日期 2026-10-01
+    街道党工委 1 个
+    社区党组织 2 个
+    网格党支部 0 个
+    楼栋党小组 0 个
+    党员 62 人
+    图中 4 个节点
     """
     area = None if m.kind == "district" else m.area_id
     counts = headline_counts(G, m.kind, area, as_of=m.as_of or None, matching=matching)

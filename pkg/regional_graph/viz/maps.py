@@ -58,7 +58,6 @@ import numpy as np
 import pandas as pd
 
 from .. import schema
-from ..frames import safe_frame
 from ..graph import REL_TYPES, DateLike, RegionalGraph, as_date
 from ..schema import Label, RelType
 from ..vocab import Lang, check_lang, viz_text
@@ -74,7 +73,15 @@ from .layout import (
     remove_overlaps,
     tree_layout,
 )
-from .layoutfile import LAYOUT_COLUMNS, keep_layout, layout_table, read_layout
+from .layoutfile import (
+    LAYOUT_COLUMNS,
+    LAYOUT_DIR,
+    keep_layout,
+    layout_files,
+    layout_table,
+    read_layout,
+    write_layout,
+)
 from .render import map_text, page_head, render_map_html
 
 log = logging.getLogger(__name__)
@@ -83,15 +90,18 @@ __all__ = [
     "ALLOWED_FIELDS",
     "EDGE_STYLE",
     "LAYOUT_COLUMNS",
+    "LAYOUT_DIR",
     "NetworkMap",
     "community_map",
     "district_overview",
     "index_page",
     "keep_layout",
+    "layout_files",
     "layout_table",
     "org_chart",
     "read_layout",
     "street_map",
+    "write_layout",
     "write_maps",
 ]
 
@@ -2287,10 +2297,11 @@ def write_maps(  # noqa: PLR0913 (public: one keyword per option, as the `maps` 
         Options of :func:`regional_graph.viz.wallscreen.wallscreen_page` (``interval``,
         ``order``, ``kinds``).
     layout_file
-        A ``layout.csv`` of an earlier run: every node still there keeps its position, new
+        The ``layout`` folder of an earlier run (or that run's output folder, or the single
+        ``layout.csv`` of a run of 0.x): every node still there keeps its position, new
         ones are placed near their anchor without overlaps (see :func:`keep_layout`), so
         this year's map can be compared with last year's. The positions used are always
-        written to ``layout.csv`` in ``out_dir``.
+        written to ``out_dir/layout/``, one CSV per district (see :func:`write_layout`).
     shared_assets
         Write vis-network and one font subset once into ``out_dir/assets/`` and link them
         from every page instead of embedding them in each (for a city: a fifth of the
@@ -2303,7 +2314,8 @@ def write_maps(  # noqa: PLR0913 (public: one keyword per option, as the `maps` 
     -------
     dict
         Map key (``community_C001``, …; ``community_C001.pdf`` for posters) → path, plus
-        ``"index"``, ``"index.csv"``, ``"layout"`` and (with HTML) ``"wall"``.
+        ``"index"``, ``"index.csv"``, ``"layout"`` (the folder of layout CSVs) and (with
+        HTML) ``"wall"``.
 
     Notes
     -----
@@ -2334,13 +2346,13 @@ def write_maps(  # noqa: PLR0913 (public: one keyword per option, as the `maps` 
     from .wallscreen import write_wallscreen
 
     previous = read_layout(layout_file) if layout_file is not None else {}
-    layout_path = out / "layout.csv"
+    layout_path = out / LAYOUT_DIR
 
     def keep_positions(built: list[NetworkMap]) -> None:
         for m in built:
             if m.key in previous:
                 keep_layout(m, previous[m.key])
-        safe_frame(layout_table(built)).to_csv(layout_path, index=False, encoding="utf-8")
+        write_layout(G, built, layout_path)
 
     maps, written, links = write_all(
         G, out, options={"as_of": as_of, "layout": layout,

@@ -10,13 +10,15 @@ makes no network request: it only loads its sibling files.
 
 Examples
 --------
+>>> import json
 >>> import regional_graph as rg
 >>> from regional_graph.viz import maps
->>> G = rg.datasets.load_sample_district()
->>> ms = [maps.street_map(G, "S01"), maps.community_map(G, "C001")]
+>>> G = rg.datasets.load_tiny()
+>>> ms = [maps.street_map(G, "S1"), maps.community_map(G, "C1")]
 >>> page = wallscreen_page(ms, interval=15)
->>> '"interval": 15' in page, "street_S01.html" in page, "://" in page
-(True, True, False)
+>>> config = json.loads(page.split('id="rg-wall">')[1].split("</script>")[0])
+>>> config["interval"], [p["file"] for p in config["pages"]], "://" in page
+(15, ['street_S1.html', 'community_C1.html'], False)
 """
 
 from __future__ import annotations
