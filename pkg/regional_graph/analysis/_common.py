@@ -176,7 +176,7 @@ def org_places(G: RegionalGraph) -> dict[str, np.ndarray]:
 
 def area_ancestor(G: RegionalGraph, area: np.ndarray, level: str) -> np.ndarray:
     """:meth:`~regional_graph.graph.RegionalGraph.ancestor_at` of area codes (-1 stays -1),
-    looked up in a table of every area's ancestors (one walk up the areas per graph).
+    looked up in a table of every area's ancestor of that level (made once per graph).
 
     Examples
     --------
@@ -186,40 +186,31 @@ def area_ancestor(G: RegionalGraph, area: np.ndarray, level: str) -> np.ndarray:
     ['S2', 'S1']
     """
     arng = G.label_range(Label.AREA)
-    table = G.memo(("analysis", "area_ancestors"), lambda: _area_ancestors(G)).get(level)
+    table = G.memo(("analysis", "area_ancestor", level), lambda: _ancestor_table(G, level))
     area = np.asarray(area, dtype=np.int64)
-    if table is None:  # no area of that level
-        return np.full(len(area), -1, dtype=np.int64)
     inside = (area >= arng.start) & (area < arng.stop)
     return table[np.where(inside, area - arng.start, len(table) - 1)]
 
 
-def _area_ancestors(G: RegionalGraph) -> dict[str, np.ndarray]:
-    """Level → the ancestor (or itself) of that level of every area, then a -1 (the nearest
-    one going up, within 16 steps, as :meth:`RegionalGraph.ancestor_at`)."""
+def _ancestor_table(G: RegionalGraph, level: str) -> np.ndarray:
+    """The ancestor (or itself) of ``level`` of every area, then a -1: the nearest one going
+    up, as :meth:`RegionalGraph.ancestor_at` (whose walk stops after 16 steps: deeper than
+    any area hierarchy). Each step hands every area still without one the answer of the
+    area its walk has reached (areas of the level keep themselves)."""
     arng = G.label_range(Label.AREA)
     n_areas = arng.stop - arng.start
-    level = G.nodes[Label.AREA]["level"].astype("category")
-    lvl = level.cat.codes.to_numpy()
+    own = (G.nodes[Label.AREA]["level"] == level).to_numpy(dtype=bool)
     parent = G.parent_codes()[arng]
-    up = np.where((parent >= arng.start) & (parent < arng.stop), parent - arng.start, -1)
-    found = {str(name): np.where(lvl == i, np.arange(n_areas), -1)
-             for i, name in enumerate(level.cat.categories)}
-    at = np.flatnonzero(up >= 0)  # areas still walking up, and where they are
-    cur = up[at]
+    up = np.where((parent >= arng.start) & (parent < arng.stop), parent - arng.start, n_areas)
+    found = np.r_[np.where(own, np.arange(n_areas), -1), -1]  # index n_areas: above the top
+    reach = np.r_[up, n_areas]  # the area whose answer a step copies
     for _ in range(15):  # steps 1..15 (step 0: the area itself)
-        if not len(at):
+        take = (found < 0) & (reach < n_areas)
+        if not take.any():
             break
-        cur_level = lvl[cur]
-        for i, name in enumerate(level.cat.categories):
-            table = found[str(name)]
-            hit = (cur_level == i) & (table[at] < 0)
-            table[at[hit]] = cur[hit]
-        nxt = up[cur]
-        keep = nxt >= 0
-        at, cur = at[keep], nxt[keep]
-    return {name: np.r_[np.where(t >= 0, t + arng.start, -1), -1]
-            for name, t in found.items()}
+        found = np.where(take, found[reach], found)
+        reach = np.where(take, np.r_[up, n_areas][reach], reach)
+    return np.where(found >= 0, found + arng.start, -1)
 
 
 def texts(which: np.ndarray, choices: tuple[str | None, ...]) -> Text:
