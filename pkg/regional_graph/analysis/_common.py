@@ -201,15 +201,18 @@ def _ancestor_table(G: RegionalGraph, level: str) -> np.ndarray:
     n_areas = arng.stop - arng.start
     own = (G.nodes[Label.AREA]["level"] == level).to_numpy(dtype=bool)
     parent = G.parent_codes()[arng]
-    up = np.where((parent >= arng.start) & (parent < arng.stop), parent - arng.start, n_areas)
-    found = np.r_[np.where(own, np.arange(n_areas), -1), -1]  # index n_areas: above the top
-    reach = np.r_[up, n_areas]  # the area whose answer a step copies
+    up = np.full(n_areas + 1, n_areas, dtype=np.int64)  # index n_areas: above the top
+    inside = (parent >= arng.start) & (parent < arng.stop)
+    up[:n_areas][inside] = parent[inside] - arng.start
+    found = np.full(n_areas + 1, -1, dtype=np.int64)
+    found[:n_areas][own] = np.flatnonzero(own)
+    reach = up.copy()  # the area whose answer a step copies
     for _ in range(15):  # steps 1..15 (step 0: the area itself)
         take = (found < 0) & (reach < n_areas)
         if not take.any():
             break
         found = np.where(take, found[reach], found)
-        reach = np.where(take, np.r_[up, n_areas][reach], reach)
+        reach = np.where(take, up[reach], reach)
     return np.where(found >= 0, found + arng.start, -1)
 
 
