@@ -9,18 +9,22 @@ For each scale the generator writes the dataset as CSV files into a temporary fo
 timed); then, each in a fresh subprocess so peak RSS is its own:
 
 * **regional_graph**: ``read_tables`` → ``validate_tables`` → ``graph_from_tables``
-  (timed in two parts: reading the CSV files, and validation + build);
+  (timed in two parts: reading the CSV files, and validation + build; *load* is the two
+  together, wall and CPU seconds of the process, all threads; medians of ``--repeat`` runs;
+  the library's imports are done before the clock starts and printed apart);
 * **naive networkx**: the same CSV files read with ``pandas.read_csv``, then one
   ``G.add_node`` per node row and one ``G.add_edge`` per reference and link row.
 
-Prints a markdown table (time, peak RSS, ratio).
+Prints a markdown table (time, peak RSS, ratio) and the load average before each scale.
 """
 
 from __future__ import annotations
 
 import argparse
 import multiprocessing as mp
+import os
 import resource
+import statistics
 import tempfile
 import time
 from pathlib import Path
@@ -29,27 +33,51 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 
 
+def peak_mb() -> float:
+    """Peak RSS of this process in MB: ``VmHWM`` (Linux), which starts afresh at ``exec``.
+
+    ``getrusage``'s ``ru_maxrss`` does not: a child spawned by a parent that holds a
+    province's generated tables reports the parent's RSS when that is larger.
+    """
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 def _write(tables: dict, folder: Path) -> None:
     for name, df in tables.items():
         pacsv.write_csv(pa.Table.from_pandas(df, preserve_index=False), folder / f"{name}.csv")
 
 
 def _ours(folder: str, q: mp.Queue) -> None:
-    import regional_graph as rg
+    i0 = time.perf_counter()
+    import pyarrow.csv  # noqa: F401  (imports are timed apart: `import` below)
 
-    t0 = time.perf_counter()
+    import regional_graph as rg
+    from regional_graph import build, io, validate  # noqa: F401
+
+    c0, t0 = time.process_time(), time.perf_counter()
     raw = rg.io.read_tables(folder)
     t1 = time.perf_counter()
     typed = rg.validate.validate_tables(raw)
+    del raw  # as load_graph does: the text tables are not needed once typed
     G = rg.build.graph_from_tables(typed, validate=False)
     t2 = time.perf_counter()
     q.put(
         {
             "read": t1 - t0,
             "build": t2 - t1,
+            "load": t2 - t0,
+            "load_cpu": time.process_time() - c0,
+            "import": t0 - i0,
             "nodes": G.number_of_nodes(),
             "edges": G.number_of_edges(),
-            "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+            "rss_mb": peak_mb(),
         }
     )
 
@@ -91,7 +119,7 @@ def _naive(folder: str, q: mp.Queue) -> None:
             "build": t2 - t1,
             "nodes": G.number_of_nodes(),
             "edges": G.number_of_edges(),
-            "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+            "rss_mb": peak_mb(),
         }
     )
 
@@ -115,6 +143,8 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--scales", nargs="+", default=["district", "city"])
     ap.add_argument("--naive-timeout", type=float, default=300)
+    ap.add_argument("--repeat", type=int, default=3, help="runs of ours per scale (median)")
+    ap.add_argument("--no-naive", action="store_true", help="skip the naive networkx build")
     args = ap.parse_args()
     import regional_graph as rg
 
@@ -125,16 +155,25 @@ def main() -> None:
             tables = rg.datasets.generate_tables(scale, seed=1)
             _write(tables, folder)
             del tables
-            ours = _run(_ours, folder, 600)
-            naive = _run(_naive, folder, args.naive_timeout)
-        assert ours is not None, f"regional_graph did not finish at {scale} scale"
+            load_avg = os.getloadavg()[0]
+            runs = [_run(_ours, folder, 600) for _ in range(args.repeat)]
+            naive = None if args.no_naive else _run(_naive, folder, args.naive_timeout)
+        assert all(runs), f"regional_graph did not finish at {scale} scale"
+        ours = {k: statistics.median(r[k] for r in runs) for k in runs[0]}
+        ours.update(nodes=runs[0]["nodes"], edges=runs[0]["edges"])
         ratio = f"{naive['build'] / ours['build']:.1f}×" if naive else "n/a"
+        print(f"{scale}: load wall {[round(r['load'], 2) for r in runs]}, CPU "
+              f"{[round(r['load_cpu'], 2) for r in runs]}, imports before it "
+              f"{[round(r['import'], 2) for r in runs]}, load average {load_avg:.1f}",
+              flush=True)
         rows.append(
             f"| {scale} | {ours['nodes']:,} | {ours['edges']:,} | {ours['read']:.2f} | "
-            f"{ours['build']:.2f} | {ours['rss_mb']:,.0f} | "
+            f"{ours['build']:.2f} | {ours['load']:.2f} | {ours['load_cpu']:.2f} | "
+            f"{ours['rss_mb']:,.0f} | "
             + (
                 f"{naive['read']:.2f} | {naive['build']:.2f} | {naive['rss_mb']:,.0f} | "
                 if naive
+                else "not run | – | – | " if args.no_naive
                 else f"> {args.naive_timeout:.0f} s | – | – | "
             )
             + f"{ratio} |"
@@ -143,10 +182,10 @@ def main() -> None:
     print()
     print(
         "| scale | nodes | relationships | ours: read CSV s | ours: validate + build s | "
-        "ours: peak RSS MB | naive: read CSV s | naive: networkx build s | "
-        "naive: peak RSS MB | build speed-up |"
+        "ours: load s | ours: load CPU s | ours: peak RSS MB | naive: read CSV s | "
+        "naive: networkx build s | naive: peak RSS MB | build speed-up |"
     )
-    print("|---|---|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
     for row in rows:
         print(row)
 

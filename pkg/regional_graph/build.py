@@ -75,7 +75,9 @@ def graph_from_tables(
     ('小岚区', 30, 48)
     """
     t0 = time.perf_counter()
-    typed = validate_tables(tables) if validate else dict(tables)
+    typed = validate_tables(tables) if validate else tables
+    resolved = getattr(typed, "resolved", None)
+    typed = dict(typed)
     nodes: dict[Label, pd.DataFrame] = {}
     for label, tbl in schema.NODE_TABLES.items():
         frame = typed[tbl.name]
@@ -85,22 +87,23 @@ def graph_from_tables(
     activities = typed["activities"].reset_index(drop=True)
     orders = typed["orders"].reset_index(drop=True)
     skeleton = RegionalGraph(nodes=nodes, edges=pd.DataFrame(), activities=activities, name=name)
-    value_set = skeleton._ids
 
-    # every reference column resolved in one pass over one hash table of all ids
+    # every reference column resolved in one pass over one hash table of all ids (done
+    # already when the tables come straight from validation: reused)
     refs = [(label, tbl, col) for label, tbl in schema.NODE_TABLES.items()
             for col in tbl.columns if col.rel is not None]
     links = typed["links"]
-    columns = [typed[tbl.name][col.name] for _, tbl, col in refs]
-    columns += [links["source_id"], links["target_id"]]
-    parts = [pa.array(c, type=pa.large_string(), from_pandas=True) for c in columns]
-    found = pc.fill_null(pc.index_in(concat_arrow(parts), value_set=value_set), -1)
-    found = found.to_numpy().astype(np.int64)
-    bounds = np.cumsum([0, *(len(p) for p in parts)])
-    resolved = [found[lo:hi] for lo, hi in itertools.pairwise(bounds)]
+    keys = [(tbl.name, col.name) for _, tbl, col in refs]
+    keys += [("links", "source_id"), ("links", "target_id")]
+    reused = resolved.codes_of(typed, keys) if resolved is not None else None
+    if resolved is not None and reused is not None:
+        value_set, resolved_codes = resolved.ids, reused
+    else:
+        value_set = skeleton._ids
+        resolved_codes = _resolve([typed[t][c] for t, c in keys], value_set)
 
     types, sources, targets = [], [], []
-    for (label, tbl, col), other in zip(refs, resolved, strict=False):
+    for (label, tbl, col), other in zip(refs, resolved_codes, strict=False):
         frame = typed[tbl.name]
         own = np.arange(len(frame), dtype=np.int64) + skeleton.offsets[LABELS.index(label)]
         ok = other >= 0
@@ -123,8 +126,8 @@ def graph_from_tables(
             "type": pd.Categorical.from_codes(
                 link_type_codes[links["type"].cat.codes.to_numpy()], categories=REL_TYPES
             ),
-            "source": resolved[-2].astype(np.int32),
-            "target": resolved[-1].astype(np.int32),
+            "source": resolved_codes[-2].astype(np.int32),
+            "target": resolved_codes[-1].astype(np.int32),
         }
     )
     for col in links.columns:
@@ -140,6 +143,15 @@ def graph_from_tables(
         f"{G.number_of_nodes():,}", f"{G.number_of_edges():,}", time.perf_counter() - t0,
     )
     return G
+
+
+def _resolve(columns: list[pd.Series], value_set: pa.Array) -> list[np.ndarray]:
+    """Position of each value of each column in ``value_set`` (-1: empty or unknown)."""
+    parts = [pa.array(c, type=pa.large_string(), from_pandas=True) for c in columns]
+    found = pc.fill_null(pc.index_in(concat_arrow(parts), value_set=value_set), -1)
+    codes = found.to_numpy().astype(np.int64)
+    bounds = np.cumsum([0, *(len(p) for p in parts)])
+    return [codes[lo:hi] for lo, hi in itertools.pairwise(bounds)]
 
 
 def conform_edges(edges: pd.DataFrame) -> pd.DataFrame:

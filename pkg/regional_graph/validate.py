@@ -30,9 +30,11 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import os
 import re
 import unicodedata
 from collections.abc import Callable, Mapping
+from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -66,6 +68,9 @@ _DATETIME_RE = re.compile(
 _CONTROL_RE = "[\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f]"
 #: What Excel shows in a cell whose formula failed (never a name or an id).
 _EXCEL_ERROR = r"^#(N/A|REF!|VALUE!|DIV/0!|NAME\?|NUM!|NULL!|SPILL!|CALC!|GETTING_DATA)$"
+#: Tables of at least this many cells in all are parsed in two threads (the columns of each
+#: table of at least a quarter of it).
+PARALLEL_CELLS = 200_000
 #: Longest text accepted in a cell (Excel's own limit).
 MAX_TEXT = 32_767
 _BOOL = {**dict.fromkeys(schema.BOOL_TRUE, True), **dict.fromkeys(schema.BOOL_FALSE, False)}
@@ -206,8 +211,7 @@ def check_tables(raw: Mapping[str, pd.DataFrame]) -> tuple[Tables, pd.DataFrame]
     for name, tbl in schema.TABLES.items():
         if name not in frames and not tbl.optional:
             run.fail(name, None, "", None, "missing table", f"a {name} ({tbl.zh}) table")
-    for name, tbl in schema.TABLES.items():
-        run.parse_table(tbl, frames.get(name))
+    run.parse_tables([(tbl, frames.get(name)) for name, tbl in schema.TABLES.items()])
     run.check_ids()
     run.check_references()
     run.check_links()
@@ -232,7 +236,59 @@ def check_tables(raw: Mapping[str, pd.DataFrame]) -> tuple[Tables, pd.DataFrame]
         failures = failures[ragged | ~keys.isin(broken)].reset_index(drop=True)
     failures.attrs[SOURCES] = run.sources
     failures.attrs[NOTES] = run.notes_table()
-    return run.typed, failures
+    return run.typed_tables(), failures
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """What validation computed on the way that building the graph needs again: every node
+    id in code order (node tables in template order, rows in order) and each reference
+    column's codes (position of the id, -1 when empty or unknown)."""
+
+    ids: pa.Array
+    codes: Mapping[tuple[str, str], np.ndarray]
+    #: the columns these were computed from (their Arrow data), to tell they are unchanged
+    sources: Mapping[tuple[str, str], object]
+
+    def codes_of(self, typed: Mapping[str, pd.DataFrame], keys: list[tuple[str, str]]
+                 ) -> list[np.ndarray] | None:
+        """The codes of the reference columns ``keys`` of ``typed``, or ``None`` unless these
+        tables' ids and reference columns are still the very ones validated.
+
+        Examples
+        --------
+        >>> import regional_graph as rg
+        >>> typed = validate_tables(rg.io.read_tables(rg.datasets.TINY))
+        >>> keys = [("links", "source_id"), ("links", "target_id")]
+        >>> [rg.datasets.load_tiny().ids[c[0]] for c in typed.resolved.codes_of(typed, keys)]
+        ['O3', 'PB1']
+        >>> changed = dict(typed, links=typed["links"].head(3).copy())
+        >>> changed["links"].loc[0, "source_id"] = "O4"
+        >>> print(typed.resolved.codes_of(changed, keys))
+        None
+        """
+        if self.ids.null_count:  # an empty id matches an empty reference in the graph
+            return None
+        ids = [(tbl.name, "id") for tbl in schema.NODE_TABLES.values()]
+        for table, column in ids + keys:
+            if len(typed[table]) and self.sources.get((table, column)) is not \
+                    _identity(typed[table][column]):
+                return None
+        return [self.codes.get(key, np.zeros(0, np.int64)) for key in keys]
+
+
+class TypedTables(dict[str, pd.DataFrame]):
+    """Typed tables (a dict of DataFrames, as :func:`validate_tables` returns them) that also
+    carry :class:`Resolved`: what :func:`regional_graph.build.graph_from_tables` reuses."""
+
+    resolved: Resolved | None = None
+
+
+def _identity(s: pd.Series) -> object:
+    """The Arrow data behind a text column (the same object while the column is unchanged:
+    pandas replaces it on any edit), or a fresh object that matches nothing."""
+    to_arrow = getattr(s.array, "__arrow_array__", None)
+    return to_arrow() if to_arrow is not None else object()
 
 
 # --------------------------------------------------------------------------------------------
@@ -247,6 +303,9 @@ class _Run:
     ids: pa.Array | None = None
     labels: np.ndarray | None = None
     ref_codes: dict[tuple[str, str], np.ndarray] = field(default_factory=dict)
+    ref_arrays: dict[tuple[str, str], pd.Series] = field(default_factory=dict)  # looked up
+    id_offsets: dict[str, int] = field(default_factory=dict)  # first position of each table
+    unique_ids: bool = False
     unreadable: set[str] = field(default_factory=set)  # tables whose file could not be read
     sources: dict[str, dict[str, object]] = field(default_factory=dict)  # as the user named
     notes: list[pd.DataFrame] = field(default_factory=list)  # what was normalised
@@ -259,6 +318,16 @@ class _Run:
             example = str(np.asarray(values, dtype=object)[mask][0])
             self.notes.append(pd.DataFrame([[table, column, note, int(mask.sum()), example]],
                                            columns=NOTE_COLUMNS))
+
+    def typed_tables(self) -> TypedTables:
+        """The typed tables, with the ids and reference codes found on the way."""
+        typed = TypedTables(self.typed)
+        if self.ids is not None:
+            typed.resolved = Resolved(self.ids, self.ref_codes, {
+                key: _identity(s) for key, s in self.ref_arrays.items()} | {
+                (tbl.name, "id"): _identity(self.typed[tbl.name]["id"])
+                for tbl in schema.NODE_TABLES.values()})
+        return typed
 
     def notes_table(self) -> pd.DataFrame:
         if not self.notes:
@@ -310,7 +379,35 @@ class _Run:
         return out.drop(columns="_t").reset_index(drop=True)
 
     # -- per table ----------------------------------------------------------------------
-    def parse_table(self, tbl: schema.Table, df: pd.DataFrame | None) -> None:
+    def parse_tables(self, work: list[tuple[schema.Table, pd.DataFrame | None]]) -> None:
+        """Parse the tables one after the other, the columns of a large table side by side
+        in two threads (most of the work is in Arrow and numpy, which release the GIL)."""
+        size = sum(len(df) * len(df.columns) for _, df in work if df is not None)
+        if size < PARALLEL_CELLS or (os.cpu_count() or 1) < 2:
+            for tbl, df in work:
+                self.parse_table(tbl, df)
+            return
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            for tbl, df in work:
+                self.parse_table(tbl, df, pool)
+
+    def parse_columns(self, tbl: schema.Table, todo: list[tuple[schema.Column, pd.Series]],
+                      pool: Executor | None) -> list[object]:
+        """Parse columns; in ``pool``, each into its own run, merged in column order, so that
+        problems and notes come out as from one thread."""
+        if pool is None or len(todo) < 2:
+            return [self.parse_column(tbl, spec, s) for spec, s in todo]
+        runs = [_Run(unreadable=self.unreadable, rows=self.rows) for _ in todo]
+        values = list(pool.map(lambda i: runs[i].parse_column(tbl, *todo[i]), range(len(todo))))
+        for run in runs:
+            self.parts.extend(run.parts)
+            self.notes.extend(run.notes)
+        return values
+
+    def parse_table(self, tbl: schema.Table, df: pd.DataFrame | None,
+                    pool: Executor | None = None) -> None:
         if df is None:
             df = pd.DataFrame({c: pd.Series([], dtype="str") for c in tbl.required})
         source = dict(df.attrs.get(SOURCE, {}))
@@ -339,22 +436,26 @@ class _Run:
                 self.fail(tbl.name, 1, col, None, "missing required column",
                           f"a column {c.name!r} (or {c.zh!r})")
         # drop entirely empty rows, remember file row numbers (header = row 1)
-        keep = df.notna().to_numpy().any(axis=1) if len(df.columns) else np.zeros(len(df), bool)
+        keep = _non_empty_rows(df)
         header_row = int(df.attrs.get(SOURCE, {}).get("header_row", 1))
         rows = np.flatnonzero(keep) + header_row + 1
         df = df.iloc[np.flatnonzero(keep)] if not keep.all() else df
         self.rows[tbl.name] = rows
         n = len(df)
-        out: dict[str, pd.Series | np.ndarray | pd.Categorical] = {}
+        out: dict[str, object] = {}
+        todo = []
         for spec in tbl.columns:
             header = next((h for h, c in rename.items() if c == spec.name), None)
             if header is None:
                 out[spec.name] = _empty(spec, n)
                 continue
             s = df.iloc[:, list(df.columns).index(header)] if _dup(df, header) else df[header]
-            s = s.reset_index(drop=True)
-            out[spec.name] = self.parse_column(tbl, spec, s)
-        typed = pd.DataFrame(out)
+            todo.append((spec, s.reset_index(drop=True)))
+        if len(df) * len(df.columns) < PARALLEL_CELLS // 4:
+            pool = None  # a small table: not worth the threads
+        out.update(zip([spec.name for spec, _ in todo], self.parse_columns(tbl, todo, pool),
+                       strict=True))
+        typed = pd.DataFrame({spec.name: out[spec.name] for spec in tbl.columns})
         positions = [i for i, h in enumerate(df.columns) if str(h) in extras]
         for pos in positions:  # by position: a ledger may carry two columns of one name
             header = str(df.columns[pos]).strip()
@@ -475,7 +576,7 @@ class _Run:
         given = s.notna().to_numpy()
         text = self.normalise_digits(t, col.name, s) if not _plain_ascii(s) else s
         parse = parse_date if col.dtype == "date" else parse_datetime
-        dates = _map_unique(text, parse, dtype="datetime64[s]", missing=nat)  # None → NaT
+        dates = _map_unique_dates(text, parse, _ISO_FORMATS[col.dtype])
         unparsed = given & np.isnat(dates)
         if not unparsed.any():  # the common case: every date as written
             return pd.Series(dates)
@@ -543,47 +644,49 @@ class _Run:
 
     # -- across tables -------------------------------------------------------------------
     def check_ids(self) -> None:
-        chunks, labels, tables, rows = [], [], [], []
-        for code, (label, tbl) in enumerate(schema.NODE_TABLES.items()):
+        """Duplicate ids, and every reference resolved, in one hash table of all ids: the ids
+        and the reference columns are looked up together (building the table of millions of
+        ids costs as much as looking up all references, so it is built once)."""
+        chunks: list[pa.Array | pa.ChunkedArray] = []
+        labels, tables, rows = [], [], []
+        start = 0
+        for code, tbl in enumerate(schema.NODE_TABLES.values()):
             ids = self.typed[tbl.name]["id"]
+            self.id_offsets[tbl.name] = start
+            start += len(ids)
             chunks.append(_arrow(ids))
             labels.append(np.full(len(ids), code, dtype=np.int8))
             tables.append(np.full(len(ids), code, dtype=np.int8))
             rows.append(self.rows[tbl.name])
-            del label
         all_ids = concat_arrow(chunks).combine_chunks()
         self.ids = all_ids
         self.labels = np.concatenate(labels) if labels else np.zeros(0, np.int8)
-        counts = pc.value_counts(all_ids.drop_null())
-        repeated = counts.filter(pc.greater(counts.field("counts"), 1)).field("values")
-        if not len(repeated):
+        own = self.resolve_references(all_ids)  # own[i]: first position of id i (-1 empty)
+        dup = (own >= 0) & (own != np.arange(len(own)))
+        self.unique_ids = not dup.any()
+        if self.unique_ids:
             return
-        dup = pc.is_in(all_ids, value_set=repeated).to_numpy(zero_copy_only=False)
-        ids = np.asarray(all_ids.to_pylist(), dtype=object) if dup.any() else None
-        assert ids is not None
         names = list(schema.NODE_TABLES.values())
         tcode = np.concatenate(tables)
         rownum = np.concatenate(rows)
-        where = pd.DataFrame({"id": ids[dup], "t": tcode[dup], "r": rownum[dup]})
-        first = where.groupby("id", sort=False).first()
-        for rec in where.itertuples(index=False):
-            f = first.loc[rec.id]
-            if f.t == rec.t and f.r == rec.r:
-                continue
-            self.fail(names[rec.t].name, int(rec.r), "id", rec.id, "duplicate id",
-                      f"a unique id; {rec.id!r} is already used in {names[f.t].name} row {f.r}")
+        for i in np.flatnonzero(dup):  # every later row of a repeated id, in table order
+            first, value = own[i], all_ids[int(i)].as_py()
+            self.fail(names[tcode[i]].name, int(rownum[i]), "id", value, "duplicate id",
+                      f"a unique id; {value!r} is already used in {names[tcode[first]].name} "
+                      f"row {rownum[first]}")
 
-    def resolve_references(self) -> None:
-        """Look every reference column up in one pass (one hash table for all ids)."""
+    def resolve_references(self, all_ids: pa.Array) -> np.ndarray:
+        """Look every reference column up in one pass (one hash table for all ids), together
+        with the ids themselves; returns the first position of each id (-1 when empty)."""
         keys = [(t.name, c.name) for t in schema.TABLES.values() for c in t.columns
                 if c.dtype == "ref" and len(self.typed[t.name])]
-        if not keys:
-            return
         parts = [_arrow(self.typed[t][c]) for t, c in keys]
-        found = self.codes_of(concat_arrow(parts))
-        bounds = np.cumsum([0, *(len(p) for p in parts)])
+        found = self.codes_of(concat_arrow([all_ids, *parts]))
+        bounds = np.cumsum([len(all_ids), *(len(p) for p in parts)])
         for key, (lo, hi) in zip(keys, itertools.pairwise(bounds), strict=True):
             self.ref_codes[key] = found[lo:hi]
+            self.ref_arrays[key] = self.typed[key[0]][key[1]]
+        return found[:len(all_ids)]
 
     def codes_of(self, values: pa.Array | pa.ChunkedArray) -> np.ndarray:
         assert self.ids is not None
@@ -592,7 +695,6 @@ class _Run:
 
     def check_references(self) -> None:
         assert self.labels is not None
-        self.resolve_references()
         label_list = list(schema.NODE_TABLES)
         for tbl in schema.TABLES.values():
             df = self.typed[tbl.name]
@@ -684,10 +786,7 @@ class _Run:
             df = self.typed[tname]
             if not len(df):
                 continue
-            # a duplicated id resolves to its first row; an empty id is nobody's parent
-            found = pc.index_in(_arrow(df["parent_id"]), value_set=_arrow(df["id"]),
-                                skip_nulls=True)
-            parent = pc.fill_null(found, -1).to_numpy().astype(np.int64)
+            parent = self.parents(tname, df)
             self.check_level_order(tname, df, parent)
             on_cycle = cycle_members(parent)
             on_cycle &= parent != np.arange(len(parent))  # self-parents reported already
@@ -705,6 +804,16 @@ class _Run:
             prob[on_cycle] = [f"hierarchy cycle: its own ancestor ({p})" for p in paths]
             self.fail_rows(tname, on_cycle, "parent_id", df["parent_id"], prob,
                            "a parent chain that ends at a top-level node")
+
+    def parents(self, tname: str, df: pd.DataFrame) -> np.ndarray:
+        """Row of each row's parent in its own table (-1: none, or not in this table)."""
+        code = self.ref_codes.get((tname, "parent_id"))
+        if self.unique_ids and code is not None:  # the lookup of all references, shifted
+            lo = self.id_offsets[tname]
+            return np.where((code >= lo) & (code < lo + len(df)), code - lo, -1)
+        # a duplicated id resolves to its first row; an empty id is nobody's parent
+        found = pc.index_in(_arrow(df["parent_id"]), value_set=_arrow(df["id"]), skip_nulls=True)
+        return pc.fill_null(found, -1).to_numpy().astype(np.int64)
 
     def check_level_order(self, tname: str, df: pd.DataFrame, parent: np.ndarray) -> None:
         """A street's parent must be a district, a community's a street, …; a street Party
@@ -1003,6 +1112,62 @@ _HASH_BYTES = np.zeros(256, dtype=bool)
 _HASH_BYTES[ord("#")] = True
 
 
+#: The formats :func:`_iso_dates` reads in Arrow (each exactly as written).
+_ISO_FORMATS = {"date": ("%Y-%m-%d",),
+                "datetime": ("%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d")}
+
+
+def _iso_dates(s: pd.Series, formats: tuple[str, ...]) -> np.ndarray:
+    """Cells written exactly in one of ``formats`` as ``datetime64[s]`` (NaT elsewhere),
+    parsed in Arrow: a cell counts only when formatting its time gives the cell back (so
+    ``2024-02-30``, which ``strptime`` rolls over into March, is left to :func:`parse_date`,
+    as are years before 1000), giving the very values :func:`parse_date` and
+    :func:`parse_datetime` give.
+
+    Examples
+    --------
+    >>> cells = pd.Series(["2024-02-29", "2024-02-30", "2024-3-1", None], dtype="str")
+    >>> _iso_dates(cells, _ISO_FORMATS["date"]).astype(str).tolist()
+    ['2024-02-29T00:00:00', 'NaT', 'NaT', 'NaT']
+    >>> [parse_date(v) for v in cells[1:3]]  # the rest, as written
+    [None, datetime.date(2024, 3, 1)]
+    >>> times = pd.Series(["2026-09-22 19:20", "2026-09-22 24:00", "2026-09-22"], dtype="str")
+    >>> _iso_dates(times, _ISO_FORMATS["datetime"]).astype(str).tolist()
+    ['2026-09-22T19:20:00', 'NaT', '2026-09-22T00:00:00']
+    """
+    out = np.full(len(s), np.datetime64("NaT"), dtype="datetime64[s]")
+    if not len(s):
+        return out
+    arr = pa.array(s, type=pa.large_string(), from_pandas=True)
+    for fmt in formats:
+        parsed = pc.strptime(arr, format=fmt, unit="s", error_is_null=True)
+        exact = pc.fill_null(pc.equal(pc.strftime(parsed, format=fmt), arr), False)
+        hit = exact.to_numpy(zero_copy_only=False)
+        if hit.any():
+            values = parsed.to_numpy(zero_copy_only=False).astype("datetime64[s]")
+            hit &= values >= _EARLIEST_ISO
+            out = np.where(hit & np.isnat(out), values, out)
+        if not (s.notna().to_numpy() & np.isnat(out)).any():
+            break
+    return out
+
+
+_EARLIEST_ISO = np.datetime64("1000-01-01", "s")
+
+
+def _map_unique_dates(s: pd.Series, parse: Callable[[str], object],
+                      formats: tuple[str, ...]) -> np.ndarray:
+    """``_map_unique(s, parse)`` as ``datetime64[s]``: the distinct values written in one of
+    ``formats`` parsed in Arrow (:func:`_iso_dates`), only the others by ``parse``."""
+    codes, uniques = pd.factorize(s, use_na_sentinel=True)
+    distinct = pd.Series(uniques, dtype="str")
+    parsed = np.append(_iso_dates(distinct, formats), np.datetime64("NaT", "s"))
+    rest = np.flatnonzero(np.isnat(parsed[:-1]))
+    if len(rest):
+        parsed[rest] = np.array([parse(v) for v in distinct.iloc[rest]], dtype="datetime64[s]")
+    return parsed[codes]  # code -1 (missing) picks the trailing NaT
+
+
 def _map_unique(
     s: pd.Series, fn: Callable[[str], object], *, dtype: Any = object, missing: object = None
 ) -> np.ndarray:
@@ -1025,6 +1190,26 @@ def _empty(col: schema.Column, n: int) -> object:
     if col.dtype == "bool":
         return pd.array([pd.NA] * n, dtype="boolean")
     return pd.Series([None] * n, dtype="str")
+
+
+def _non_empty_rows(df: pd.DataFrame) -> np.ndarray:
+    """Mask of the rows with at least one cell filled (all of them at once when some column
+    has no empty cell: the usual case, told by Arrow's null count).
+
+    Examples
+    --------
+    >>> _non_empty_rows(pd.DataFrame({"a": ["x", None], "b": [None, None]}, dtype="str"))
+    array([ True, False])
+    >>> _non_empty_rows(pd.DataFrame({"a": ["x", "y"], "b": [None, None]}, dtype="str"))
+    array([ True,  True])
+    """
+    if not len(df.columns):
+        return np.zeros(len(df), dtype=bool)
+    for j in range(df.shape[1]):
+        to_arrow = getattr(df.iloc[:, j].array, "__arrow_array__", None)
+        if to_arrow is not None and to_arrow().null_count == 0:
+            return np.ones(len(df), dtype=bool)
+    return df.notna().to_numpy().any(axis=1)
 
 
 def _dup(df: pd.DataFrame, header: str) -> bool:
