@@ -48,6 +48,8 @@ DateLike: TypeAlias = dt.date | str | np.datetime64 | pd.Timestamp | None
 #: Which links :meth:`RegionalGraph.links` returns, relative to its ``as_of`` day.
 LinkState = Literal["live", "ended", "any"]
 _T = TypeVar("_T")
+#: Above this many runs of one edge type, :meth:`RegionalGraph.links` selects by a mask.
+_MAX_RUNS = 256
 
 
 def live_mask(start: np.ndarray, end: np.ndarray, day: np.datetime64) -> np.ndarray:
@@ -112,8 +114,9 @@ class Links:
         >>> G.ids[seats.select(np.isnat(seats.end)).source].tolist()
         ['O1']
         """
-        return Links(self.pos[mask], self.source[mask], self.target[mask], self.start[mask],
-                     self.end[mask])
+        at = np.flatnonzero(mask)  # one pass over the mask, then five cheap takes
+        return Links(self.pos[at], self.source[at], self.target[at], self.start[at],
+                     self.end[at])
 
     def adjacency(self, n: int, *, symmetric: bool = False) -> sp.csr_array:
         """``n × n`` CSR adjacency counting the links (``source → target``; both ways when
@@ -377,9 +380,10 @@ class RegionalGraph:
     def _dated(self) -> bool:
         """Whether any node carries a ``founded`` or ``dissolved`` date."""
         def compute() -> bool:
-            return any(col in self.nodes[label].columns and self.nodes[label][col].notna().any()
-                       for label in (Label.ORGANIZATION, Label.PARTY_ORG)
-                       for col in ("founded", "dissolved"))
+            return any(col in self.nodes[label].columns and not np.isnat(
+                self.nodes[label][col].to_numpy(dtype="datetime64[s]")).all()
+                for label in (Label.ORGANIZATION, Label.PARTY_ORG)
+                for col in ("founded", "dissolved"))
 
         return self.memo(("validity", "any"), compute)
 
@@ -409,24 +413,47 @@ class RegionalGraph:
         return Links(links.pos, links.source, links.target, start, end)
 
     def _links_of(self, types: tuple[RelType | str, ...]) -> Links:
-        codes, every = self.memo(("links", "columns"), self._edge_columns)
+        codes, source, target, start, end = self.memo(("links", "columns"), self._edge_columns)
+        wanted = [REL_TYPES.index(RelType(t).value) for t in types]
+        run_type, run_start, run_stop = self.memo(("links", "runs"), self._edge_runs)
         if not types:
-            return every
-        mask = np.zeros(len(codes), dtype=bool)
-        for t in types:  # a few equality passes beat np.isin on a million small codes
-            mask |= codes == REL_TYPES.index(RelType(t).value)
-        return every.select(mask)
+            parts = [slice(0, len(codes))]
+        elif len(run_type) <= _MAX_RUNS:  # edges grouped by type (as built): slices
+            parts = [slice(run_start[i], run_stop[i])
+                     for i in np.flatnonzero(np.isin(run_type, wanted))]
+        else:
+            mask = codes == wanted[0]
+            for w in wanted[1:]:  # a few equality passes beat np.isin on a million codes
+                mask |= codes == w
+            at = np.flatnonzero(mask)
+            return Links(at, source[at].astype(np.int64), target[at].astype(np.int64),
+                         start[at], end[at])
 
-    def _edge_columns(self) -> tuple[np.ndarray, Links]:
-        """The edge type codes and every relationship as arrays (read from the frame once)."""
+        def cut(values: np.ndarray, dtype: type | None = None) -> np.ndarray:
+            out = np.concatenate([values[part] for part in parts]) if parts \
+                else values[:0].copy()
+            return out if dtype is None else out.astype(dtype, copy=False)
+
+        # only the rows of these types are copied (codes as int64), not the whole frame
+        pos = np.concatenate([np.arange(p.start, p.stop) for p in parts]) if parts \
+            else np.zeros(0, dtype=np.int64)
+        return Links(pos, cut(source, np.int64), cut(target, np.int64), cut(start), cut(end))
+
+    def _edge_runs(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Type, first and past-last position of each run of edges of one type."""
+        codes = self.memo(("links", "columns"), self._edge_columns)[0]
+        cut = np.flatnonzero(codes[1:] != codes[:-1]) + 1
+        start = np.r_[0, cut].astype(np.int64) if len(codes) else np.zeros(0, dtype=np.int64)
+        stop = np.r_[cut, len(codes)].astype(np.int64) if len(codes) else start
+        return codes[start], start, stop
+
+    def _edge_columns(self) -> tuple[np.ndarray, ...]:
+        """The edge frame's type codes, source, target, start and end as arrays (views of
+        the frame's columns where their dtypes allow: nothing is copied)."""
         e = self.edges
-        return e["type"].cat.codes.to_numpy(), Links(
-            np.arange(len(e)),
-            e["source"].to_numpy().astype(np.int64),
-            e["target"].to_numpy().astype(np.int64),
-            e["start"].to_numpy(dtype="datetime64[s]"),
-            e["end"].to_numpy(dtype="datetime64[s]"),
-        )
+        return (e["type"].cat.codes.to_numpy(), e["source"].to_numpy(), e["target"].to_numpy(),
+                e["start"].to_numpy(dtype="datetime64[s]"),
+                e["end"].to_numpy(dtype="datetime64[s]"))
 
     def memo(self, key: object, compute: Callable[[], _T]) -> _T:
         """``compute()``, computed once per graph and ``key`` (a graph never changes).
@@ -621,8 +648,8 @@ class RegionalGraph:
         ['O1', 'O2']
         """
         kind = self.nodes[Label.ORGANIZATION]["kind"]
-        wanted = [i for i, c in enumerate(kind.cat.categories) if c in kinds]
-        return np.isin(kind.cat.codes.to_numpy(), wanted)
+        hit = np.array([c in kinds for c in kind.cat.categories] + [False], dtype=bool)
+        return hit[kind.cat.codes.to_numpy()]  # a missing kind (code -1) picks the False
 
     def area_levels(self) -> np.ndarray:
         """Area level of every node (object array; ``None`` for non-areas).

@@ -20,6 +20,7 @@ from typing import Any, TypeAlias
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from .. import schema
 from ..graph import LABELS, DateLike, RegionalGraph, as_date
@@ -168,12 +169,67 @@ def org_places(G: RegionalGraph) -> dict[str, np.ndarray]:
     """Community, street and district area code of every organisation (-1 when none)."""
     def compute() -> dict[str, np.ndarray]:
         area = located_in(G, Label.ORGANIZATION, RelType.LOCATED_IN)
-        return {lvl: G.ancestor_at(area, lvl) for lvl in ("community", "street", "district")}
+        return {lvl: area_ancestor(G, area, lvl) for lvl in ("community", "street", "district")}
 
     return G.memo(("analysis", "org_places"), compute)
 
 
-def join_per_row(k: np.ndarray, values: np.ndarray, n_rows: int) -> Text:
+def area_ancestor(G: RegionalGraph, area: np.ndarray, level: str) -> np.ndarray:
+    """:meth:`~regional_graph.graph.RegionalGraph.ancestor_at` of area codes (-1 stays -1),
+    looked up in a table of every area's ancestor of that level (made once per graph).
+
+    Examples
+    --------
+    >>> import regional_graph as rg
+    >>> G = rg.datasets.load_tiny()
+    >>> G.ids[area_ancestor(G, G.codes(["C3", "C1"]), "street")].tolist()
+    ['S2', 'S1']
+    """
+    arng = G.label_range(Label.AREA)
+    table = G.memo(("analysis", "area_ancestor", level), lambda: _ancestor_table(G, level))
+    area = np.asarray(area, dtype=np.int64)
+    inside = (area >= arng.start) & (area < arng.stop)
+    return table[np.where(inside, area - arng.start, len(table) - 1)]
+
+
+def _ancestor_table(G: RegionalGraph, level: str) -> np.ndarray:
+    """The ancestor (or itself) of ``level`` of every area, then a -1: the nearest one going
+    up, as :meth:`RegionalGraph.ancestor_at` (whose walk stops after 16 steps: deeper than
+    any area hierarchy). Each step hands every area still without one the answer of the
+    area its walk has reached (areas of the level keep themselves)."""
+    arng = G.label_range(Label.AREA)
+    n_areas = arng.stop - arng.start
+    own = (G.nodes[Label.AREA]["level"] == level).to_numpy(dtype=bool)
+    parent = G.parent_codes()[arng]
+    up = np.full(n_areas + 1, n_areas, dtype=np.int64)  # index n_areas: above the top
+    inside = (parent >= arng.start) & (parent < arng.stop)
+    up[:n_areas][inside] = parent[inside] - arng.start
+    found = np.full(n_areas + 1, -1, dtype=np.int64)
+    found[:n_areas][own] = np.flatnonzero(own)
+    reach = up.copy()  # the area whose answer a step copies
+    for _ in range(15):  # steps 1..15 (step 0: the area itself)
+        take = (found < 0) & (reach < n_areas)
+        if not take.any():
+            break
+        found = np.where(take, found[reach], found)
+        reach = np.where(take, up[reach], reach)
+    return np.where(found >= 0, found + arng.start, -1)
+
+
+def texts(which: np.ndarray, choices: tuple[str | None, ...]) -> Text:
+    """``choices[i]`` for each ``i`` of ``which`` as text (one Arrow take; building text
+    from a NumPy string array costs ~100× more).
+
+    Examples
+    --------
+    >>> list(texts(np.array([1, 0, 1]), ("no", "yes")))
+    ['yes', 'no', 'yes']
+    """
+    pool = pa.array(choices, type=pa.large_string())
+    return pd.array(pool.take(np.asarray(which, dtype=np.int64)), dtype="str")
+
+
+def join_per_row(k: np.ndarray, values: np.ndarray | Text, n_rows: int) -> Text:
     """Comma-join ``values`` (text or None) grouped by row ``k`` (in order, duplicates
     dropped) into ``n_rows`` cells; rows with one value take it as is (the usual case).
 
@@ -182,16 +238,21 @@ def join_per_row(k: np.ndarray, values: np.ndarray, n_rows: int) -> Text:
     >>> list(join_per_row(np.array([0, 0, 2]), np.array(["a", "b", "c"], dtype=object), 3))
     ['a, b', nan, 'c']
     """
-    out = np.full(n_rows, None, dtype=object)
+    text = values if isinstance(values, pd.api.extensions.ExtensionArray) \
+        else pd.array(np.asarray(values, dtype=object), dtype="str")
     count = np.bincount(k, minlength=n_rows)
+    src = np.full(n_rows, -1, dtype=np.int64)  # the value each row shows (-1: none)
     single = count[k] == 1
-    out[k[single]] = values[single]
+    src[k[single]] = np.flatnonzero(single)
     multi = ~single
-    if multi.any():
-        joined = pd.Series(values[multi], dtype=object).groupby(k[multi], sort=True).agg(
+    if multi.any():  # few rows: joined in Python, appended after the values
+        many = text[multi].to_numpy(dtype=object, na_value=None)
+        joined = pd.Series(many, dtype=object).groupby(k[multi], sort=True).agg(
             lambda s: ", ".join(dict.fromkeys(str(v) for v in s if v is not None)))
-        out[joined.index.to_numpy()] = joined.to_numpy(dtype=object)
-    return pd.array(out, dtype="str")
+        src[joined.index.to_numpy()] = len(text) + np.arange(len(joined))
+        text = text._concat_same_type([text, pd.array(joined.to_numpy(dtype=object),
+                                                      dtype="str")])
+    return text.take(src, allow_fill=True)
 
 
 def party_members(G: RegionalGraph) -> np.ndarray:
@@ -203,15 +264,27 @@ def party_members(G: RegionalGraph) -> np.ndarray:
 def org_table(G: RegionalGraph, rows: np.ndarray, columns: tuple[str, ...] = ORG_COLUMNS,
               places: tuple[str, ...] = ("community", "street")) -> pd.DataFrame:
     """Organisation rows (positions in the Organization frame) with their places."""
+    return org_frame(G, rows, org_columns(G, rows, columns, places))
+
+
+def org_columns(G: RegionalGraph, rows: np.ndarray, columns: tuple[str, ...] = ORG_COLUMNS,
+                places: tuple[str, ...] = ("community", "street")) -> dict[str, Any]:
+    """The columns of :func:`org_table` (to add more before making the frame once)."""
     frame = G.nodes[Label.ORGANIZATION]
-    out = frame.iloc[rows][list(columns)].copy()
-    out.index.name = "id"
+    data: dict[str, Any] = {col: frame[col].array.take(rows) for col in columns}
     where = org_places(G)
     for lvl in places:
         codes = where[lvl][rows]
-        out[f"{lvl}_id"] = ids(G, codes)
-        out[lvl] = area_name(G, codes)
-    return out
+        data[f"{lvl}_id"] = ids(G, codes)
+        data[lvl] = area_name(G, codes)
+    return data
+
+
+def org_frame(G: RegionalGraph, rows: np.ndarray, data: dict[str, Any]) -> pd.DataFrame:
+    """A frame of organisation ``rows`` indexed by ``id`` from ``data`` (made in one step:
+    adding columns one by one costs ~1 ms each)."""
+    index = G.nodes[Label.ORGANIZATION].index.take(rows).rename("id")
+    return pd.DataFrame(data, index=index)
 
 
 def orgs_of_kind(G: RegionalGraph, kinds: tuple[str, ...], as_of: DateLike) -> np.ndarray:

@@ -54,11 +54,13 @@ from ._common import (
     last_per,
     located_in,
     names,
+    org_columns,
+    org_frame,
     org_places,
-    org_table,
     orgs_of_kind,
     party_members,
     rate,
+    texts,
 )
 
 log = logging.getLogger(__name__)
@@ -158,16 +160,16 @@ def uncovered(G: RegionalGraph, *, as_of: DateLike = None) -> pd.DataFrame:
     n = G.number_of_nodes()
     covered = covered_nodes(G, day)
     ended = G.links(RelType.COVERED_BY, as_of=day, state="ended")
-    last = last_per(ended.source, ended.end.astype(np.int64), n)
-    rows = np.flatnonzero(orgs_of_kind(G, schema.TWO_NEW_KINDS, day) & ~covered[orng])
-    out = org_table(G, rows)
-    lst = last[rows + orng.start]  # -1 picks the sentinel appended below
-    out["reason"] = np.where(lst >= 0, REASON_EXPIRED, REASON_NO_LINK)
-    out["last_end"] = np.r_[ended.end, np.datetime64("NaT", "s")][lst]
-    out["last_covered_by"] = ids(G, np.r_[ended.target, -1][lst])
-    log.debug("uncovered: %d of %d two-new organisations", len(out),
-              int(orgs_of_kind(G, schema.TWO_NEW_KINDS, day).sum()))
-    return out
+    two_new = orgs_of_kind(G, schema.TWO_NEW_KINDS, day)
+    rows = np.flatnonzero(two_new & ~covered[orng])
+    data = org_columns(G, rows)
+    # the latest ended link of each row only (not of every node)
+    lst = last_per(ended.source, ended.end.astype(np.int64), n)[rows + orng.start]
+    data["reason"] = texts(lst >= 0, (REASON_NO_LINK, REASON_EXPIRED))
+    data["last_end"] = np.r_[ended.end, np.datetime64("NaT", "s")][lst]  # -1: the NaT
+    data["last_covered_by"] = ids(G, np.r_[ended.target, -1][lst])
+    log.debug("uncovered: %d of %d two-new organisations", len(rows), int(two_new.sum()))
+    return org_frame(G, rows, data)
 
 
 def should_build(G: RegionalGraph, *, as_of: DateLike = None) -> pd.DataFrame:
@@ -207,7 +209,7 @@ def should_build(G: RegionalGraph, *, as_of: DateLike = None) -> pd.DataFrame:
     has_own[host[own]] = True
     big = party_members(G) >= schema.MIN_MEMBERS_INDEPENDENT
     rows = np.flatnonzero(orgs_of_kind(G, schema.TWO_NEW_KINDS, day) & big & ~has_own[orng])
-    out = org_table(G, rows)
+    data = org_columns(G, rows)
 
     cov = G.links(RelType.COVERED_BY, as_of=day)
     in_rows = np.zeros(n, dtype=bool)
@@ -222,20 +224,23 @@ def should_build(G: RegionalGraph, *, as_of: DateLike = None) -> pd.DataFrame:
     slot[rows + orng.start] = np.arange(len(rows))
     k = slot[o]
     n_cov = np.bincount(k, minlength=len(rows))
-    is_joint = level_codes[t - prng.start] == list(level.cat.categories).index("joint_branch")
+    t_level = level_codes[t - prng.start]
+    is_joint = t_level == list(level.cat.categories).index("joint_branch")
     n_joint = np.bincount(k, weights=is_joint, minlength=len(rows))
-    level_names = np.asarray(level.cat.categories, dtype=object)[level_codes[t - prng.start]]
-    texts = {"covered_by": np.asarray(ids(G, t), dtype=object),
-             "covered_by_name": names(G, t), "covered_by_level": level_names}
-    out["covered"] = n_cov > 0
-    for col, values in texts.items():
-        out[col] = join_per_row(k, values, len(rows))
-    out["reason"] = np.select(
-        [n_cov == 0, n_joint == n_cov],
-        [REASON_BUILD_UNCOVERED, REASON_BUILD_JOINT],
-        REASON_BUILD_OTHER,
-    )
-    return out
+    # text of the covering Party orgs only (-1, a missing level, picks the last category
+    # as NumPy indexing always did)
+    level_text = pd.array(level.cat.categories, dtype="str").take(t_level)
+    po_names = G.nodes[Label.PARTY_ORG]["name"].array
+    on_text = {"covered_by": ids(G, t),
+               "covered_by_name": po_names.take(t - prng.start) if len(t) and
+               t.min() >= prng.start and t.max() < prng.stop else names(G, t),
+               "covered_by_level": level_text}
+    data["covered"] = n_cov > 0
+    for col, values in on_text.items():
+        data[col] = join_per_row(k, values, len(rows))
+    data["reason"] = texts(np.select([n_cov == 0, n_joint == n_cov], [0, 1], 2),
+                           (REASON_BUILD_UNCOVERED, REASON_BUILD_JOINT, REASON_BUILD_OTHER))
+    return org_frame(G, rows, data)
 
 
 # --------------------------------------------------------------------------------------------
@@ -248,7 +253,13 @@ _RATE_COLUMNS = ("two_new", "covered_two_new", "rate_all", "with_members",
 
 
 def _flags(G: RegionalGraph, day: np.datetime64) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Per organisation: two-new, covered (live), has ≥ 1 Party member."""
+    """Per organisation: two-new, covered (live), has ≥ 1 Party member (once per day: every
+    level of the rates and the indicator tables share them; read only)."""
+    return G.memo(("analysis", "coverage_flags", day), lambda: _compute_flags(G, day))
+
+
+def _compute_flags(G: RegionalGraph, day: np.datetime64
+                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     orng = G.label_range(Label.ORGANIZATION)
     two_new = orgs_of_kind(G, schema.TWO_NEW_KINDS, day)
     covered = covered_nodes(G, day)[orng] & two_new

@@ -398,18 +398,15 @@ def order_indicators(
     if by not in {"community", "street", "district", "category", None}:
         raise ValueError("by must be 'community', 'street', 'district', 'category' or None")
     day = as_date(as_of)
-    end = day + np.timedelta64(1, "D")
-    ords = G.orders.reset_index(drop=True)
-    status = order_status_as_of(ords, day) if len(ords) else pd.Series([], dtype="str")
-    placed = status.notna().to_numpy(dtype=bool)
-    ords, status = ords[placed], status[placed]
+    ords, status, comm, hours = G.memo(("matching", "orders", "placed", day),
+                                       lambda: _placed(G, day))  # shared by every level
     code = np.zeros(0, dtype=np.int64)
     if by is None:
         key = np.full(len(ords), "all", dtype=object)
     elif by == "category":
         key = ords["category"].astype(object).to_numpy()
     else:
-        code = G.codes(ords["community_id"], Label.AREA)
+        code = comm
         if by != "community":
             ok = code >= 0
             up = np.full(len(code), -1, dtype=np.int64)
@@ -417,29 +414,22 @@ def order_indicators(
             code = up
         key = np.full(len(code), None, dtype=object)
         key[code >= 0] = G.ids[code[code >= 0]].to_numpy(dtype=object)
-    ordered = ords["ordered_at"].to_numpy(dtype="datetime64[s]")
-    hours = {}
-    for col in ("taken_at", "finished_at"):
-        t = ords[col].to_numpy(dtype="datetime64[s]")
-        ok = ~np.isnat(t) & (t < end) & ~np.isnat(ordered)
-        h = np.full(len(ords), np.nan)
-        h[ok] = (t[ok] - ordered[ok]).astype(np.int64) / 3600.0
-        hours[col] = h
-    frame = pd.DataFrame({"key": pd.Series(key, dtype="str").fillna("(none)").to_numpy(),
-                          "status": status.to_numpy(dtype=object),
-                          "take": hours["taken_at"], "finish": hours["finished_at"]})
-    counts = pd.crosstab(frame["key"], frame["status"]).reindex(
-        columns=[*_STEPS, "cancelled"], fill_value=0)
-    out = pd.DataFrame(index=counts.index)
-    out["orders"] = counts.sum(axis=1)
-    for s in (*_STEPS, "cancelled"):
-        out[s] = counts[s]
+    text = pd.Series(key, dtype="str").fillna("(none)").to_numpy(dtype=object)
+    keys, row = np.unique(text, return_inverse=True) if len(text) \
+        else (np.zeros(0, dtype=object), np.zeros(0, dtype=np.int64))
+    state = status.to_numpy(dtype=object)
+    counts = {s: np.bincount(row[state == s], minlength=len(keys)).astype(np.int64)
+              for s in (*_STEPS, "cancelled")}
+    data: dict[str, np.ndarray] = {"orders": sum(counts.values(),
+                                                 np.zeros(len(keys), dtype=np.int64))}
+    data.update(counts)
+    left = (data["orders"] - data["cancelled"]).astype(np.float64)
     with np.errstate(invalid="ignore", divide="ignore"):
-        out["fulfilment_rate"] = out["done"] / (out["orders"] - out["cancelled"]).replace(
-            0, np.nan)
-    med = frame.groupby("key")[["take", "finish"]].median()
-    out["median_hours_to_take"] = med["take"].round(2)
-    out["median_hours_to_finish"] = med["finish"].round(2)
+        data["fulfilment_rate"] = data["done"] / np.where(left == 0, np.nan, left)
+    data["median_hours_to_take"] = _group_median(row, hours["taken_at"], len(keys)).round(2)
+    data["median_hours_to_finish"] = _group_median(row, hours["finished_at"],
+                                                   len(keys)).round(2)
+    out = pd.DataFrame(data, index=pd.Index(keys, dtype="str"))
     if by == "category":
         label = {c: schema.CATEGORY.zh(c) for c in schema.CATEGORY.codes}
     elif by is None:
@@ -453,6 +443,50 @@ def order_indicators(
     out.index = pd.Index(out.index, dtype="str", name="id")
     out.columns.name = None
     return out
+
+
+def _group_median(row: np.ndarray, values: np.ndarray, n: int) -> np.ndarray:
+    """Median of ``values`` (NaN left out) per ``row`` in ``0..n-1``; NaN where none.
+
+    Examples
+    --------
+    >>> _group_median(np.array([0, 0, 1, 0, 1]), np.array([3.0, 1.0, np.nan, 2.5, 4.0]),
+    ...               3).tolist()
+    [2.5, 4.0, nan]
+    """
+    ok = ~np.isnan(values)
+    g, v = row[ok], values[ok]
+    order = np.lexsort((v, g))
+    g, v = g[order], v[order]
+    count = np.bincount(g, minlength=n)
+    first = np.cumsum(count) - count
+    out = np.full(n, np.nan)
+    has = count > 0
+    lo, hi = (first + (count - 1) // 2)[has], (first + count // 2)[has]
+    out[has] = (v[hi] + v[lo]) / 2  # the middle value, or the mean of the two middle ones
+    return out
+
+
+def _placed(G: RegionalGraph, day: np.datetime64
+            ) -> tuple[pd.DataFrame, pd.Series, np.ndarray, dict[str, np.ndarray]]:
+    """The orders placed by the end of ``day``: rows, status that day, community codes and
+    the hours to take and to finish (NaN when not yet)."""
+    end = day + np.timedelta64(1, "D")
+    ords = G.orders.reset_index(drop=True)
+    status = order_status_as_of(ords, day) if len(ords) else pd.Series([], dtype="str")
+    placed = status.notna().to_numpy(dtype=bool)
+    ords, status = ords[placed], status[placed]
+    comm = G.codes(ords["community_id"], Label.AREA) if len(ords) \
+        else np.zeros(0, dtype=np.int64)
+    ordered = ords["ordered_at"].to_numpy(dtype="datetime64[s]")
+    hours = {}
+    for col in ("taken_at", "finished_at"):
+        t = ords[col].to_numpy(dtype="datetime64[s]")
+        ok = ~np.isnat(t) & (t < end) & ~np.isnat(ordered)
+        h = np.full(len(ords), np.nan)
+        h[ok] = (t[ok] - ordered[ok]).astype(np.int64) / 3600.0
+        hours[col] = h
+    return ords, status, comm, hours
 
 
 #: The orders workbook's tables (file stems) in sheet order.

@@ -89,6 +89,7 @@ from ._places import (
     name_of,
     pair_reasons,
     price,
+    reference_codes,
 )
 from .flow import AllocationResult, max_served, solve_allocation
 from .weights import TIERS, TIERS_ZH, MatchWeights
@@ -208,8 +209,34 @@ class MatchResult:
 _SLACK = 2  # scaled cost units of slack for the fast (matrix) distances; rechecked exactly
 
 
-def _pricing_pairs(inst: _Instance, pairs: Pairs,
-                   sol: AllocationResult) -> tuple[np.ndarray, np.ndarray]:
+#: Same-category pair distances kept between pricing rounds up to this many pairs (8 bytes
+#: each; above it, each round computes them again).
+_KEEP_BLOCKS = 4_000_000
+
+
+def _blocks(inst: _Instance, kept: list[tuple[np.ndarray, np.ndarray, np.ndarray]] | None
+            ) -> Iterable[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    """:func:`category_blocks` of the instance, kept in ``kept`` (when small enough) for the
+    next pricing round: they do not depend on the flow."""
+    if kept:
+        yield from kept
+        return
+    allowed = ~inst.excluded & (inst.cap > 0)
+    size = 0
+    for block in category_blocks(inst.res, inst.dem, inst.weights, allowed, inst.qty > 0):
+        size += block[2].size
+        if kept is not None and size <= _KEEP_BLOCKS:
+            kept.append(block)
+        elif kept:
+            kept.clear()  # too many to keep
+        yield block
+    if kept is not None and size > _KEEP_BLOCKS:
+        kept.clear()
+
+
+def _pricing_pairs(inst: _Instance, pairs: Pairs, sol: AllocationResult,
+                   kept: list[tuple[np.ndarray, np.ndarray, np.ndarray]] | None = None,
+                   ) -> tuple[np.ndarray, np.ndarray]:
     """Admissible pairs outside ``pairs`` with a negative reduced cost under the dual
     potentials of ``sol`` (at most ``k_nearest`` per demand, most negative first).
 
@@ -220,7 +247,6 @@ def _pricing_pairs(inst: _Instance, pairs: Pairs,
 
     res, dem, cap, qty, weights, max_km = (inst.res, inst.dem, inst.cap, inst.qty,
                                            inst.weights, inst.max_km)
-    allowed = ~inst.excluded & (cap > 0)
     n_dem = max(len(qty), 1)
     units = min(int((cap > 0).sum()), int((qty > 0).sum()))
     far = EARTH_RADIUS_KM * np.pi if max_km is None else max_km
@@ -237,7 +263,7 @@ def _pricing_pairs(inst: _Instance, pairs: Pairs,
     known = np.sort(pairs.r * n_dem + pairs.d)
     scale = weights.cost_scale
     out_r, out_d = [], []
-    for r_idx, d_idx, km in category_blocks(res, dem, weights, allowed, qty > 0):
+    for r_idx, d_idx, km in _blocks(inst, kept):
         approx = (weights.base + weights.per_km * km) * scale
         near = approx + pi_r[r_idx][None, :] - pi_d[d_idx][:, None] < _SLACK
         if max_km is not None:
@@ -401,7 +427,7 @@ def _instance(G: RegionalGraph, day: np.datetime64, max_km: float | None,
                     "one of " + ", ".join(schema.PRIORITY_WEIGHT))
     excluded_ids = pd.Index(list(exclude_providers), dtype="str")
     provider_ids = R["provider_id"].astype("str")
-    prov_code = G.codes(provider_ids)
+    prov_code = reference_codes(G)[0]
     excluded = provider_ids.isin(excluded_ids).to_numpy(dtype=bool, copy=True)
     if len(excluded_ids):
         ex_codes = G.codes(excluded_ids)
@@ -453,8 +479,9 @@ def _optimise(inst: _Instance, pairs: Pairs) -> tuple[Pairs, AllocationResult]:
     flow is the lexicographic optimum over *all* admissible pairs.
     """
     sol = _solve(inst, pairs)
+    kept: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []  # distances between rounds
     for _ in range(inst.weights.completion_rounds):
-        extra = _pricing_pairs(inst, pairs, sol)
+        extra = _pricing_pairs(inst, pairs, sol, kept)
         if not len(extra[0]):
             return pairs, sol
         more = price(inst.res, inst.dem, inst.places.ties, inst.weights, *extra)
@@ -463,7 +490,7 @@ def _optimise(inst: _Instance, pairs: Pairs) -> tuple[Pairs, AllocationResult]:
                          for k in vars(pairs)})
         sol = _resolve_touched(pairs, n_old, sol, inst.cap, inst.qty, inst.w,
                                partial(_solve, inst), inst.solver_prov)
-    if len(_pricing_pairs(inst, pairs, sol)[0]):
+    if len(_pricing_pairs(inst, pairs, sol, kept)[0]):
         log.warning("matching: stopped after %d pricing rounds before proving the optimum "
                     "(raise MatchWeights.completion_rounds)", inst.weights.completion_rounds)
     return pairs, sol
@@ -572,7 +599,7 @@ def _assignments(inst: _Instance, pairs: Pairs, sol: AllocationResult,
         "provider_id": inst.provider_ids.to_numpy()[a.r],
         "provider": name_of(names, inst.prov_code[a.r]),
         "requester_id": D["requester_id"].to_numpy()[a.d],
-        "requester": name_of(names, G.codes(D["requester_id"])[a.d]),
+        "requester": name_of(names, reference_codes(G)[1][a.d]),
         "category": pd.Categorical.from_codes(inst.res.cat[a.r],
                                               categories=schema.CATEGORY.codes),
         "quantity": qa.astype(np.int64),
@@ -615,7 +642,7 @@ def _unmet(inst: _Instance, pairs: Pairs, sol: AllocationResult, names: np.ndarr
     mask = unmet > 0
     out = pd.DataFrame({
         "requester_id": D["requester_id"].to_numpy()[mask],
-        "requester": name_of(names, G.codes(D["requester_id"])[mask]),
+        "requester": name_of(names, reference_codes(G)[1][mask]),
         "category": D["category"].to_numpy()[mask],
         "priority": inst.prio.to_numpy(dtype=object)[mask],
         "requested": inst.qty[mask],

@@ -40,7 +40,7 @@ import numpy as np
 import pandas as pd
 
 from .. import schema
-from ..analysis.indicators import BRANCH_LEVELS, LEVELS
+from ..analysis.indicators import BRANCH_LEVELS, LEVELS, NOT_SUMMED
 from ..graph import DateLike
 from ..schema import Label, RelType
 from . import cypher, queries
@@ -53,9 +53,6 @@ log = logging.getLogger(__name__)
 
 #: The levels of the indicator tables, in file order.
 LEVEL_ORDER = LEVELS
-#: Party org levels whose ``members`` are not added to an area's members (as the in-memory
-#: table: a building group's members are counted in its branch).
-NOT_SUMMED = ("building_group",)
 #: The order flow's statuses (``schema.ORDER_STATUS``): the steps in order, then cancelled.
 STATUSES = tuple(schema.ORDER_STATUS.codes)
 STEPS = tuple(s for s in STATUSES if s != "cancelled")
