@@ -139,3 +139,26 @@ def test_sample_district() -> None:
     assert not rec.reset_index().duplicated(["id", "partner_id"]).any()
     # the same street or within the radius: nothing far away
     assert (rec["distance_km"].fillna(0) < 50).all()
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_neighbour_pairs_equal_every_pair_checked(seed: int) -> None:
+    """The grid search of ``_within`` finds exactly the pairs a check of every pair finds,
+    in the same order: points at exactly the radius, on cell borders, repeated, far apart."""
+    from regional_graph.analysis.recommend import _within
+
+    rng = np.random.default_rng(seed)
+    for _ in range(60):
+        na, nb = (int(n) for n in rng.integers(0, 40, 2))
+        scale = float(rng.choice([0.5, 5.0, 80.0]))
+        a, b = rng.normal(size=(na, 2)) * scale, rng.normal(size=(nb, 2)) * scale
+        radius = float(rng.choice([0.3, 3.0, 3.03]))
+        if na and nb:
+            m = min(na, nb)
+            b[:m] = a[:m] + np.array([radius, 0.0])  # exactly at the radius (or a rounding off it)
+            b[-1] = a[0]
+            a[-1] = np.round(a[-1] / radius) * radius  # on a cell border
+        d2 = ((a[:, None, :] - b[None, :, :]) ** 2).sum(axis=2)
+        want_i, want_j = np.nonzero(d2 <= radius * radius)
+        got_i, got_j = _within(a, b, radius)
+        assert got_i.tolist() == want_i.tolist() and got_j.tolist() == want_j.tolist()

@@ -343,11 +343,12 @@ def _candidates(rows: np.ndarray, row_street: np.ndarray, row_xy: np.ndarray,
     return keys // width, keys % width
 
 
-def _within(a: np.ndarray, b: np.ndarray, radius: float,
-            block: int = 4_000_000) -> tuple[np.ndarray, np.ndarray]:
-    """Index pairs ``(i, j)`` of planar points ``a[i]``, ``b[j]`` at most ``radius`` apart, in
-    dense blocks of at most ``block`` pairs (isolated units × communities are thousands, so
-    this is faster than building k-d trees, and spares importing scipy.spatial).
+def _within(a: np.ndarray, b: np.ndarray, radius: float) -> tuple[np.ndarray, np.ndarray]:
+    """Index pairs ``(i, j)`` of planar points ``a[i]``, ``b[j]`` at most ``radius`` apart,
+    sorted by ``i`` then ``j``. The points are binned in a grid of ``radius``-sized cells and
+    each point of ``a`` is compared only with the points of ``b`` in its own and the eight
+    cells around it, so the work grows with the pairs found, not with ``len(a) * len(b)``
+    (no k-d tree, so scipy.spatial is not imported).
 
     Examples
     --------
@@ -356,16 +357,33 @@ def _within(a: np.ndarray, b: np.ndarray, radius: float,
     >>> [x.tolist() for x in _within(a, b, 3.0)]
     [[0, 1], [0, 2]]
     """
+    empty = np.zeros(0, np.int64)
+    if not len(a) or not len(b) or not radius > 0:
+        return empty, empty
+    low = np.minimum(a.min(axis=0), b.min(axis=0))
+    # cells counted from 1, with an empty column and row on each side: a neighbour of an
+    # occupied cell is never out of the grid, so the nine neighbours are nine distinct cells
+    ca = np.floor((a - low) / radius).astype(np.int64) + 1
+    cb = np.floor((b - low) / radius).astype(np.int64) + 1
+    height = int(max(ca[:, 1].max(), cb[:, 1].max())) + 2
+    key_b = cb[:, 0] * height + cb[:, 1]
+    order = np.argsort(key_b, kind="stable")
+    sorted_keys = key_b[order]
     r2, out_i, out_j = radius * radius, [], []
-    step = max(1, block // max(len(b), 1))
-    for lo in range(0, len(a), step):
-        d2 = ((a[lo:lo + step, None, :] - b[None, :, :]) ** 2).sum(axis=2)
-        i, j = np.nonzero(d2 <= r2)
-        out_i.append(i + lo)
-        out_j.append(j)
-    if not out_i:
-        return np.zeros(0, np.int64), np.zeros(0, np.int64)
-    return np.concatenate(out_i).astype(np.int64), np.concatenate(out_j).astype(np.int64)
+    for dx in (-1, 0, 1):
+        for dy in (-1, 0, 1):
+            key = (ca[:, 0] + dx) * height + ca[:, 1] + dy
+            lo = np.searchsorted(sorted_keys, key, "left")
+            count = np.searchsorted(sorted_keys, key, "right") - lo
+            i = np.repeat(np.arange(len(a)), count)
+            j = order[np.repeat(lo - np.cumsum(count) + count, count)
+                      + np.arange(int(count.sum()))]
+            near = ((a[i] - b[j]) ** 2).sum(axis=1) <= r2
+            out_i.append(i[near])
+            out_j.append(j[near])
+    i, j = np.concatenate(out_i), np.concatenate(out_j)
+    first = np.lexsort((j, i))
+    return i[first].astype(np.int64), j[first].astype(np.int64)
 
 
 def _top(G: RegionalGraph, s: _Sides, cand: pd.DataFrame, k: int, terms: _Terms,
