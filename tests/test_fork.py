@@ -7,7 +7,8 @@ import os
 
 import pytest
 
-from regional_graph.export._fork import available_workers, can_fork, fork_call
+from regional_graph.export._fork import can_fork, fork_call
+from regional_graph.progress import available_cores
 
 
 def _pid_and_square(x: int) -> tuple[int, int]:
@@ -23,7 +24,7 @@ def _die() -> None:
 
 
 def test_result_comes_from_a_worker_process() -> None:
-    assert can_fork() and available_workers() >= 1  # Linux: the tests run there
+    assert can_fork() and available_cores() >= 1  # Linux: the tests run there
     with fork_call(_pid_and_square, 7, workers=2) as pending:
         assert pending.forked
     pid, value = pending.result()

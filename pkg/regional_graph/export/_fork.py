@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import gc
 import logging
-import os
 import sys
 import traceback
 import warnings
@@ -29,21 +28,7 @@ log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
-__all__ = ["available_workers", "can_fork", "fork_call"]
-
-
-def available_workers() -> int:
-    """The cores this process may run on (its CPU affinity where the platform tells).
-
-    Examples
-    --------
-    >>> available_workers() >= 1
-    True
-    """
-    try:
-        return max(len(os.sched_getaffinity(0)), 1)
-    except AttributeError:  # not on Linux
-        return max(os.cpu_count() or 1, 1)
+__all__ = ["can_fork", "fork_call"]
 
 
 def can_fork() -> bool:

@@ -27,8 +27,9 @@ import pandas as pd
 from .. import schema
 from ..analysis import coverage, isolation, recommend
 from ..graph import DateLike, RegionalGraph, as_date
+from ..progress import available_cores
 from ..vocab import SHEET_ZH, Lang, check_lang, summary_line
-from ._fork import available_workers, fork_call
+from ._fork import fork_call
 from .provenance import checksum_meanwhile
 from .tables import (
     PreparedTable,
@@ -140,7 +141,7 @@ def write_report(G: RegionalGraph, out_dir: str | Path, *,
     day = as_date(as_of)
     check_lang(lang)
     remote = [n for n in REPORT_TABLES if n in PARALLEL_TABLES]
-    workers = available_workers() if workers is None else workers
+    workers = available_cores() if workers is None else workers
     with fork_call(_prepare_tables, G, remote, day, lang, out_dir, workers=workers) as pending:
         checksum = checksum_meanwhile(source)  # for the notes sheet
         local = _prepare_tables(G, [n for n in REPORT_TABLES if n not in remote], day, lang,

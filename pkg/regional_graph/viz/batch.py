@@ -22,13 +22,13 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
-import os
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..graph import RegionalGraph
+from ..progress import available_cores
 from ..vocab import viz_text
 
 if TYPE_CHECKING:
@@ -44,17 +44,8 @@ _FONT_SHARED_MAX_CHARS = 4000
 
 
 def default_workers() -> int:
-    """The cores this process may use.
-
-    Examples
-    --------
-    >>> default_workers() >= 1
-    True
-    """
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # not on Linux
-        return max(1, os.cpu_count() or 1)
+    """The cores this process may use (:func:`regional_graph.progress.available_cores`)."""
+    return available_cores()
 
 
 def parallel_map(fn: Callable[[Any], Any], items: Sequence[Any], *, shared: dict[str, Any],
