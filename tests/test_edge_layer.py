@@ -3,8 +3,8 @@
 ``G.links`` selects edges of a type as slices when the edge frame is grouped by type (as the
 build makes it) and by a mask otherwise; both must give exactly the rows a plain mask over
 ``G.edges`` gives. The per-area ancestor table, the members' branches and the matching's
-providers/requesters (read off the resolved relationships) must equal the id lookups and the
-walk up the hierarchy they replace.
+providers/requesters (read off the resolved relationships) must equal the id lookups and a
+walk up the areas table they replace.
 """
 
 from __future__ import annotations
@@ -14,9 +14,8 @@ import pandas as pd
 import pytest
 
 import regional_graph as rg
-from regional_graph.analysis._common import area_ancestor, join_per_row, located_in, texts
+from regional_graph.analysis._common import join_per_row, texts
 from regional_graph.graph import REL_TYPES, RegionalGraph
-from regional_graph.matching._places import reference_codes
 from regional_graph.matching.orders import _group_median
 from regional_graph.schema import Label, RelType
 
@@ -76,23 +75,39 @@ def test_live_links_agree_between_the_two_layouts(G: RegionalGraph,
         assert len(a) and key(a) == key(b)
 
 
-def test_area_ancestor_equals_the_walk_up(G: RegionalGraph) -> None:
+def _walk_up(areas: pd.DataFrame, area_id: str, level: str) -> str | None:
+    """The area of ``level`` at or above ``area_id``, walking the areas table's
+    ``parent_id`` column by id (at most 16 areas looked at, as the graph does)."""
+    cur: object = area_id
+    for _ in range(16):
+        if cur is None or pd.isna(cur):
+            return None
+        if areas.loc[cur, "level"] == level:
+            return str(cur)
+        cur = areas.loc[cur, "parent_id"]
+    return None
+
+
+def test_ancestor_at_equals_a_walk_up_the_areas_table(G: RegionalGraph) -> None:
     arng = G.label_range(Label.AREA)
-    codes = np.r_[np.arange(arng.start, arng.stop), -1, arng.stop]  # and a non-area, -1
+    areas = G.nodes[Label.AREA]
+    codes = np.r_[np.arange(arng.start, arng.stop), -1, arng.stop]  # and -1, a non-area
     for level in ("district", "street", "community", "grid", "nope"):
-        want = np.where(codes >= 0, G.ancestor_at(np.maximum(codes, 0), level), -1)
-        want[-1] = -1  # the walk from a non-area node finds no area
-        np.testing.assert_array_equal(area_ancestor(G, codes, level), want)
+        want = [_walk_up(areas, a, level) for a in areas.index] + [None, None]
+        got = G.ancestor_at(codes, level)
+        assert [None if c < 0 else G.ids[c] for c in got] == want, level
 
 
 def test_resolved_references_equal_id_lookups(G: RegionalGraph) -> None:
-    provider, requester = reference_codes(G)
-    np.testing.assert_array_equal(provider,
-                                  G.codes(G.nodes[Label.RESOURCE]["provider_id"]))
-    np.testing.assert_array_equal(requester,
-                                  G.codes(G.nodes[Label.DEMAND]["requester_id"]))
-    np.testing.assert_array_equal(located_in(G, Label.MEMBER, RelType.MEMBER_OF),
-                                  G.codes(G.nodes[Label.MEMBER]["org_id"]))
+    for label, column in ((Label.RESOURCE, "provider_id"), (Label.DEMAND, "requester_id"),
+                          (Label.MEMBER, "org_id"), (Label.ORGANIZATION, "area_id"),
+                          (Label.PARTY_ORG, "area_id"), (Label.PARTY_ORG, "host_id")):
+        got = G.resolved(label, column)
+        np.testing.assert_array_equal(got, G.codes(G.nodes[label][column]),
+                                      err_msg=f"{label} {column}")
+        assert not got.flags.writeable
+    with pytest.raises(ValueError, match="not a reference"):
+        G.resolved(Label.ORGANIZATION, "name")
 
 
 def test_group_median_equals_pandas() -> None:

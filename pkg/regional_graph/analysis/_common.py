@@ -154,66 +154,13 @@ def street_of(G: RegionalGraph, codes: np.ndarray) -> np.ndarray:
     return G.ancestor_at(area, "street")
 
 
-def located_in(G: RegionalGraph, label: Label, rel: RelType) -> np.ndarray:
-    """Area code of every node of ``label`` along ``rel`` (``LOCATED_IN`` for organisations,
-    ``LEADS`` for Party orgs); -1 when none. Reads the resolved edges, no id lookups."""
-    rng = G.label_range(label)
-    links = G.links(rel, state="any")
-    out = np.full(rng.stop - rng.start, -1, dtype=np.int64)
-    ok = (links.source >= rng.start) & (links.source < rng.stop)
-    out[links.source[ok] - rng.start] = links.target[ok]
-    return out
-
-
 def org_places(G: RegionalGraph) -> dict[str, np.ndarray]:
     """Community, street and district area code of every organisation (-1 when none)."""
     def compute() -> dict[str, np.ndarray]:
-        area = located_in(G, Label.ORGANIZATION, RelType.LOCATED_IN)
-        return {lvl: area_ancestor(G, area, lvl) for lvl in ("community", "street", "district")}
+        area = G.resolved(Label.ORGANIZATION, "area_id")
+        return {lvl: G.ancestor_at(area, lvl) for lvl in ("community", "street", "district")}
 
     return G.memo(("analysis", "org_places"), compute)
-
-
-def area_ancestor(G: RegionalGraph, area: np.ndarray, level: str) -> np.ndarray:
-    """:meth:`~regional_graph.graph.RegionalGraph.ancestor_at` of area codes (-1 stays -1),
-    looked up in a table of every area's ancestor of that level (made once per graph).
-
-    Examples
-    --------
-    >>> import regional_graph as rg
-    >>> G = rg.datasets.load_tiny()
-    >>> G.ids[area_ancestor(G, G.codes(["C3", "C1"]), "street")].tolist()
-    ['S2', 'S1']
-    """
-    arng = G.label_range(Label.AREA)
-    table = G.memo(("analysis", "area_ancestor", level), lambda: _ancestor_table(G, level))
-    area = np.asarray(area, dtype=np.int64)
-    inside = (area >= arng.start) & (area < arng.stop)
-    return table[np.where(inside, area - arng.start, len(table) - 1)]
-
-
-def _ancestor_table(G: RegionalGraph, level: str) -> np.ndarray:
-    """The ancestor (or itself) of ``level`` of every area, then a -1: the nearest one going
-    up, as :meth:`RegionalGraph.ancestor_at` (whose walk stops after 16 steps: deeper than
-    any area hierarchy). Each step hands every area still without one the answer of the
-    area its walk has reached (areas of the level keep themselves)."""
-    arng = G.label_range(Label.AREA)
-    n_areas = arng.stop - arng.start
-    own = (G.nodes[Label.AREA]["level"] == level).to_numpy(dtype=bool)
-    parent = G.parent_codes()[arng]
-    up = np.full(n_areas + 1, n_areas, dtype=np.int64)  # index n_areas: above the top
-    inside = (parent >= arng.start) & (parent < arng.stop)
-    up[:n_areas][inside] = parent[inside] - arng.start
-    found = np.full(n_areas + 1, -1, dtype=np.int64)
-    found[:n_areas][own] = np.flatnonzero(own)
-    reach = up.copy()  # the area whose answer a step copies
-    for _ in range(15):  # steps 1..15 (step 0: the area itself)
-        take = (found < 0) & (reach < n_areas)
-        if not take.any():
-            break
-        found = np.where(take, found[reach], found)
-        reach = np.where(take, up[reach], reach)
-    return np.where(found >= 0, found + arng.start, -1)
 
 
 def texts(which: np.ndarray, choices: tuple[str | None, ...]) -> Text:

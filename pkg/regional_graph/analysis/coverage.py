@@ -52,7 +52,6 @@ from ._common import (
     ids,
     join_per_row,
     last_per,
-    located_in,
     names,
     org_columns,
     org_frame,
@@ -580,7 +579,7 @@ def _existing_branches(G: RegionalGraph, day: np.datetime64, sector_of: np.ndarr
     po = G.nodes[Label.PARTY_ORG]
     jb = np.flatnonzero((po["level"] == "joint_branch").to_numpy(dtype=bool)
                         & G.exists(day)[prng])
-    jb_area = located_in(G, Label.PARTY_ORG, RelType.LEADS)[jb]
+    jb_area = G.resolved(Label.PARTY_ORG, "area_id")[jb]
     cov = G.links(RelType.COVERED_BY, as_of=day)
     jb_index = np.full(G.number_of_nodes(), -1, dtype=np.int64)
     jb_index[jb + prng.start] = np.arange(len(jb))

@@ -45,8 +45,6 @@ from ..schema import Label, RelType
 from . import coverage, isolation
 from ._common import (
     actor_codes,
-    area_ancestor,
-    located_in,
     orgs_of_kind,
     rate,
     served_frame,
@@ -99,7 +97,7 @@ class _Counter:
         self.n = len(self.rows)
         row_of_area = np.full(G.number_of_nodes(), -1, dtype=np.int64)
         row_of_area[self.rows] = np.arange(self.n)
-        anc = area_ancestor(G, G.area_of(), level)
+        anc = G.ancestor_at(G.area_of(), level)
         self.row_of_node = np.where(anc >= 0, row_of_area[np.maximum(anc, 0)], -1)
         self.row_of_area = row_of_area
 
@@ -113,7 +111,7 @@ class _Counter:
         area = np.asarray(area, dtype=np.int64)
         if not self.n or not len(area):
             return np.full(len(area), -1, dtype=np.int64)
-        anc = area_ancestor(self.G, area, self.level)
+        anc = self.G.ancestor_at(area, self.level)
         return np.where(anc >= 0, self.row_of_area[np.maximum(anc, 0)], -1)
 
     def count(self, keys: np.ndarray, weights: np.ndarray | None = None) -> np.ndarray:
@@ -375,7 +373,7 @@ def _member_home(G: RegionalGraph, day: np.datetime64) -> tuple[np.ndarray, np.n
     via_link = np.full(n, -1, dtype=np.int64)
     via_link[reports_to.source] = reports_to.target
     home = np.where(home >= 0, home, via_link[mrng][:len(home)])
-    branch = located_in(G, Label.MEMBER, RelType.MEMBER_OF)  # org_id, as resolved
+    branch = G.resolved(Label.MEMBER, "org_id")  # org_id, as resolved
     branch_area = G.area_of()[np.maximum(branch, 0)]
     home = np.where(home >= 0, home, np.where(branch >= 0, branch_area, -1))
     reported = mem["reported"].to_numpy(dtype=bool, na_value=False) if "reported" in mem \

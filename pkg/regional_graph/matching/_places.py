@@ -38,22 +38,6 @@ class Side:
     key: np.ndarray  # tie key: unit code (resources) or community code (demands)
 
 
-def reference_codes(G: RegionalGraph) -> tuple[np.ndarray, np.ndarray]:
-    """Node codes of every resource's ``provider_id`` and every demand's ``requester_id``
-    (-1 when unknown), read off the ``OFFERS``/``NEEDS`` relationships the graph resolved
-    them into (an id lookup hashes all the graph's ids: ~0.1 s at city scale)."""
-    def of(label: Label, rel: RelType) -> np.ndarray:
-        rng = G.label_range(label)
-        links = G.links(rel, state="any")  # provider/requester -> resource/demand
-        out = np.full(rng.stop - rng.start, -1, dtype=np.int64)
-        ok = (links.target >= rng.start) & (links.target < rng.stop)
-        out[links.target[ok] - rng.start] = links.source[ok]
-        return out
-
-    return G.memo(("matching", "reference_codes"), lambda: (
-        of(Label.RESOURCE, RelType.OFFERS), of(Label.DEMAND, RelType.NEEDS)))
-
-
 class Places:
     """Where things are in a graph: areas, coordinates and live pair ties (vectorised)."""
 
@@ -132,7 +116,7 @@ class Places:
         G = self.G
         frame = G.nodes[Label.RESOURCE]
         rng = G.label_range(Label.RESOURCE)
-        provider = reference_codes(G)[0]
+        provider = G.resolved(Label.RESOURCE, "provider_id")
         area = np.where(provider >= 0, self.area_of[np.maximum(provider, 0)], -1)
         own = self.area_of[np.arange(rng.start, rng.stop)]
         area = np.where(area >= 0, area, own)
@@ -158,7 +142,7 @@ class Places:
         G = self.G
         frame = G.nodes[Label.DEMAND]
         rng = G.label_range(Label.DEMAND)
-        requester = reference_codes(G)[1]
+        requester = G.resolved(Label.DEMAND, "requester_id")
         area = np.where(requester >= 0, self.area_of[np.maximum(requester, 0)], -1)
         own = self.area_of[np.arange(rng.start, rng.stop)]
         # prefer the requester's community; fall back on the demand's own area

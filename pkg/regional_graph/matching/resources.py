@@ -89,7 +89,6 @@ from ._places import (
     name_of,
     pair_reasons,
     price,
-    reference_codes,
 )
 from .flow import AllocationResult, max_served, solve_allocation
 from .weights import TIERS, TIERS_ZH, MatchWeights
@@ -427,7 +426,7 @@ def _instance(G: RegionalGraph, day: np.datetime64, max_km: float | None,
                     "one of " + ", ".join(schema.PRIORITY_WEIGHT))
     excluded_ids = pd.Index(list(exclude_providers), dtype="str")
     provider_ids = R["provider_id"].astype("str")
-    prov_code = reference_codes(G)[0]
+    prov_code = G.resolved(Label.RESOURCE, "provider_id")
     excluded = provider_ids.isin(excluded_ids).to_numpy(dtype=bool, copy=True)
     if len(excluded_ids):
         ex_codes = G.codes(excluded_ids)
@@ -599,7 +598,7 @@ def _assignments(inst: _Instance, pairs: Pairs, sol: AllocationResult,
         "provider_id": inst.provider_ids.to_numpy()[a.r],
         "provider": name_of(names, inst.prov_code[a.r]),
         "requester_id": D["requester_id"].to_numpy()[a.d],
-        "requester": name_of(names, reference_codes(G)[1][a.d]),
+        "requester": name_of(names, G.resolved(Label.DEMAND, "requester_id")[a.d]),
         "category": pd.Categorical.from_codes(inst.res.cat[a.r],
                                               categories=schema.CATEGORY.codes),
         "quantity": qa.astype(np.int64),
@@ -642,7 +641,7 @@ def _unmet(inst: _Instance, pairs: Pairs, sol: AllocationResult, names: np.ndarr
     mask = unmet > 0
     out = pd.DataFrame({
         "requester_id": D["requester_id"].to_numpy()[mask],
-        "requester": name_of(names, reference_codes(G)[1][mask]),
+        "requester": name_of(names, G.resolved(Label.DEMAND, "requester_id")[mask]),
         "category": D["category"].to_numpy()[mask],
         "priority": inst.prio.to_numpy(dtype=object)[mask],
         "requested": inst.qty[mask],
