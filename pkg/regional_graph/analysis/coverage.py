@@ -34,8 +34,9 @@ are covered.
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from math import inf, isnan
 from typing import Literal
 
 import numpy as np
@@ -394,16 +395,6 @@ _PROPOSAL_COLUMNS = ("proposal", "action", "reason", "name", "street_id", "stree
                      "community_id", "community", "industry", "party_members", "distance_km")
 
 
-def _nearest_order(seed: int, pool: np.ndarray, lat: np.ndarray, lon: np.ndarray,
-                   comm: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """``pool`` ordered nearest first from ``seed``: known great-circle km first (ascending),
-    then unknown distance with the same community before the rest of the street."""
-    d = _haversine(lat[seed], lon[seed], lat[pool], lon[pool])
-    known = ~np.isnan(d)
-    order = np.lexsort((pool, comm[pool] != comm[seed], np.where(known, d, np.inf), ~known))
-    return pool[order], d[order]
-
-
 #: The reasons of :func:`joint_branch_proposals`, in English and Chinese.
 _PROPOSAL_TEXT: dict[str, dict[str, str]] = {
     "en": {
@@ -547,34 +538,56 @@ class _Limits:
     max_km: float
 
 
+def _pairs_by_key(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Every ``(i, j)`` with ``a[i] == b[j]``, sorted by ``i`` then ``j``.
+
+    Examples
+    --------
+    >>> [x.tolist() for x in _pairs_by_key(np.array([5, 6, 5]), np.array([5, 7, 5]))]
+    [[0, 0, 2, 2], [0, 2, 0, 2]]
+    """
+    order = np.argsort(b, kind="stable")
+    lo = np.searchsorted(b[order], a, "left")
+    count = np.searchsorted(b[order], a, "right") - lo
+    i = np.repeat(np.arange(len(a)), count)
+    j = order[np.repeat(lo - np.cumsum(count) + count, count) + np.arange(int(count.sum()))]
+    return i, j
+
+
+def _sector_of(industry: pd.Series, sectors: Mapping[str, str]) -> np.ndarray:
+    """The sector of each industry (object array): its entry in ``sectors``, else the
+    industry itself; a missing industry is :data:`MISSING_INDUSTRY`.
+
+    Examples
+    --------
+    >>> _sector_of(pd.Series(["软件", "律师", None]), {"软件": "科技金融"}).tolist()
+    ['科技金融', '律师', '(未填行业)']
+    """
+    codes, uniques = pd.factorize(industry)
+    mapped = [sectors.get(i, i) for i in uniques.tolist()] + [MISSING_INDUSTRY]
+    return np.asarray(mapped, dtype=object)[codes]
+
+
 @dataclass
 class _Branches:
-    """The existing joint branches: place, centre of their covered organisations, size and
-    sectors (the last two grow as candidates are proposed to join)."""
+    """The existing joint branches: id, name, place and id order, and the size and sectors
+    of each (these two grow as candidates are proposed to join)."""
 
-    ids: np.ndarray
-    names: np.ndarray
+    ids: list[str]
+    names: list[object]
     comm: np.ndarray
     street: np.ndarray
     lat: np.ndarray
     lon: np.ndarray
-    size: np.ndarray
-    sectors: dict[int, set[str]]
-
-
-@dataclass(frozen=True)
-class _Street:
-    """One street's candidates and the existing joint branches in it."""
-
-    code: int
-    pool: np.ndarray
-    name: object
-    where: str
-    branches: np.ndarray
+    id_rank: list[int]
+    size: list[int]
+    sectors: list[set[str]]
 
 
 def _existing_branches(G: RegionalGraph, day: np.datetime64, sector_of: np.ndarray,
                        lat: np.ndarray, lon: np.ndarray) -> _Branches:
+    """The joint branches existing on ``day``, each at the centre of the organisations it
+    covers (NaN when none has lat/lon), with their count and sectors."""
     orng, prng = G.label_range(Label.ORGANIZATION), G.label_range(Label.PARTY_ORG)
     po = G.nodes[Label.PARTY_ORG]
     jb = np.flatnonzero((po["level"] == "joint_branch").to_numpy(dtype=bool)
@@ -592,154 +605,196 @@ def _existing_branches(G: RegionalGraph, day: np.datetime64, sector_of: np.ndarr
                              minlength=len(jb)) / geo_n
         jb_lon = np.bincount(cov_jb[has_geo], weights=lon[cov_org][has_geo],
                              minlength=len(jb)) / geo_n
-    sectors: dict[int, set[str]] = {}
-    for b, sector in zip(cov_jb.tolist(), sector_of[cov_org].tolist(), strict=True):
-        sectors.setdefault(b, set()).add(sector)
-    return _Branches(po.index.to_numpy(dtype=object)[jb],
-                     po["name"].to_numpy(dtype=object, na_value=None)[jb],
+    sectors: list[set[str]] = [set() for _ in range(len(jb))]
+    pairs = pd.unique(pd.MultiIndex.from_arrays([cov_jb, sector_of[cov_org]])) \
+        if len(cov_jb) else []
+    for b, sector in pairs:  # one (branch, sector) pair at a time
+        sectors[b].add(sector)
+    ids = po.index.to_numpy(dtype=object)[jb]
+    id_rank = np.unique(ids.astype(str), return_inverse=True)[1].reshape(-1)
+    return _Branches(ids.tolist(), po["name"].to_numpy(dtype=object, na_value=None)[jb].tolist(),
                      G.ancestor_at(jb_area, "community"), G.ancestor_at(jb_area, "street"),
-                     jb_lat, jb_lon, np.bincount(cov_jb, minlength=len(jb)), sectors)
+                     jb_lat, jb_lon, id_rank.tolist(),
+                     np.bincount(cov_jb, minlength=len(jb)).tolist(), sectors)
+
+
+@dataclass(frozen=True)
+class _Street:
+    """One street's candidates (positions, in frame order) and how its reasons name it."""
+
+    code: int
+    pool: list[int]
+    name: object
+    where: str
 
 
 class _Proposer:
-    """The proposals of :func:`joint_branch_proposals`, street by street."""
+    """The proposals of :func:`joint_branch_proposals`, street by street.
+
+    Everything the grouping compares is computed once, with NumPy: each candidate's
+    distances to the candidates of its street (``row[i][loc[j]]``: km from ``i`` to ``j``)
+    and to the joint branches of its street (``options(i)``, those of its community first).
+    The grouping itself is greedy (each choice changes what is left), so it loops in
+    Python over these lists, candidate by candidate (positions ``0..``: candidates in frame
+    order)."""
 
     def __init__(self, G: RegionalGraph, day: np.datetime64, text: dict[str, str],
                  sectors: dict[str, str], limits: _Limits) -> None:
         self.G, self.text, self.limits = G, text, limits
         orgs = G.nodes[Label.ORGANIZATION]
-        self.orgs = orgs
-        self.pm = party_members(G)
+        pm = party_members(G)
         covered = covered_nodes(G, day)[G.label_range(Label.ORGANIZATION)]
         two_new = orgs_of_kind(G, schema.TWO_NEW_KINDS, day)
-        self.cand = np.flatnonzero(two_new & ~covered & (self.pm >= 1)
-                                   & (self.pm < limits.min_members))
+        self.rows = rows = np.flatnonzero(two_new & ~covered & (pm >= 1)
+                                          & (pm < limits.min_members))
         places = org_places(G)
-        self.industry = orgs["industry"].to_numpy(dtype=object, na_value=None)
-        self.sector_of = np.array(
-            [sectors.get(i, i) if i is not None else MISSING_INDUSTRY for i in self.industry],
-            dtype=object) if len(self.industry) else np.array([], dtype=object)
-        self.lat = orgs["lat"].to_numpy(dtype="float64", na_value=np.nan)
-        self.lon = orgs["lon"].to_numpy(dtype="float64", na_value=np.nan)
-        self.comm, self.street = places["community"], places["street"]
-        self.branches = _existing_branches(G, day, self.sector_of, self.lat, self.lon)
-        n_orgs = len(orgs)
-        self.proposal = np.full(n_orgs, None, dtype=object)
-        self.action = np.full(n_orgs, None, dtype=object)
-        self.reason = np.full(n_orgs, None, dtype=object)
-        self.dist = np.full(n_orgs, np.nan)
-        self.street_names = np.asarray(area_name(G, self.street), dtype=object)
-        self.comm_names = np.asarray(area_name(G, self.comm), dtype=object)
+        sector_of = _sector_of(orgs["industry"], sectors)
+        lat = orgs["lat"].to_numpy(dtype="float64", na_value=np.nan)
+        lon = orgs["lon"].to_numpy(dtype="float64", na_value=np.nan)
+        self.branches = _existing_branches(G, day, sector_of, lat, lon)
+        self.comm_code, self.street_code = places["community"][rows], places["street"][rows]
+        self.lat, self.lon = lat[rows], lon[rows]
+        self.ids: list[str] = orgs.index.to_numpy(dtype=object)[rows].tolist()
+        self.comm: list[int] = self.comm_code.tolist()
+        self.pm: list[float] = pm[rows].tolist()
+        self.sector: list[str] = sector_of[rows].tolist()
+        self.industry = orgs["industry"].to_numpy(dtype=object, na_value=None)[rows].tolist()
+        self.street_names = np.asarray(area_name(G, self.street_code), dtype=object)
+        self.comm_names = np.asarray(area_name(G, self.comm_code), dtype=object)
+        self.row, self.loc = self._street_distances()
+        self._branch_options()
+        n = len(rows)
+        self.proposal: list[str | None] = [None] * n
+        self.action: list[str | None] = [None] * n
+        self.reason: list[str | None] = [None] * n
+        self.dist: list[float] = [np.nan] * n
         self.counter = 0
 
+    def _street_distances(self) -> tuple[list[list[float]], list[int]]:
+        """Km from each candidate to each candidate of its street (NaN when unknown):
+        ``row[i]`` lists them in position order and ``loc[j]`` is ``j``'s place in it."""
+        i, j = _pairs_by_key(self.street_code, self.street_code)
+        d = _haversine(self.lat[i], self.lon[i], self.lat[j], self.lon[j]).tolist()
+        count = np.bincount(i, minlength=len(self.rows))
+        off = (np.cumsum(count) - count).tolist()
+        diagonal = np.flatnonzero(i == j)
+        loc = np.zeros(len(self.rows), dtype=np.int64)
+        loc[i[diagonal]] = diagonal - np.asarray(off, dtype=np.int64)[i[diagonal]]
+        return [d[o:o + c] for o, c in zip(off, count.tolist(), strict=True)], loc.tolist()
+
+    def _branch_options(self) -> None:
+        """Each candidate's joint branches of its street (those of its community first,
+        then by position) with the km to them: ``options(i)``."""
+        b_ = self.branches
+        key = np.where(self.street_code >= 0, self.street_code, -2)  # no street: none
+        i, b = _pairs_by_key(key, b_.street)
+        same = (b_.comm[b] == self.comm_code[i]) & (self.comm_code[i] >= 0)
+        order = np.lexsort((b, ~same, i))
+        i, b, same = i[order], b[order], same[order]
+        d = _haversine(self.lat[i], self.lon[i], b_.lat[b], b_.lon[b])
+        count = np.bincount(i, minlength=len(self.rows))
+        self.opt_lo = (np.cumsum(count) - count).tolist()
+        self.opt_same = np.bincount(i[same], minlength=len(self.rows)).tolist()
+        self.opt_n = count.tolist()
+        self.opt_b, self.opt_d = b.tolist(), d.tolist()
+
     def run(self) -> pd.DataFrame:
-        cand = self.cand
-        by_street = pd.Series(cand).groupby(self.street[cand], sort=True) if len(cand) else []
-        for street_code, members in by_street:
-            pool = members.to_numpy()
-            sname = self.street_names[pool[0]] if street_code >= 0 else None
+        """Every street in code order (the candidates without one first)."""
+        codes = self.street_code
+        order = np.argsort(codes, kind="stable")
+        cut = np.flatnonzero(np.diff(codes[order])) + 1
+        for pool in np.split(order, cut) if len(order) else []:
+            code = int(codes[pool[0]])
+            sname = self.street_names[pool[0]] if code >= 0 else None
             where = (self.text["street"].format(s=sname) if sname is not None
                      else self.text["no_street"])
-            in_street = np.flatnonzero(self.branches.street == street_code) \
-                if street_code >= 0 else np.array([], dtype=np.int64)
-            self._street(_Street(int(street_code), pool, sname, where, in_street))
+            self._street(_Street(code, pool.tolist(), sname, where))
         return self._frame()
 
     def _street(self, st: _Street) -> None:
         # 1. join an existing joint branch of the same community
-        rest = np.array([o for o in st.pool if not self._join(o, st, same_community_only=True)],
-                        dtype=np.int64)
+        rest = [o for o in st.pool if not self._join(o, st, same_community_only=True)]
         # 2. new joint branches within a sector
         groups: list[list[int]] = []
-        for sector in sorted({self.sector_of[o] for o in rest}):
-            groups.extend(self._sector(st, sector, rest[self.sector_of[rest] == sector]))
+        for sector in sorted({self.sector[o] for o in rest}):
+            groups.extend(self._sector(st, sector, [o for o in rest
+                                                    if self.sector[o] == sector]))
         for group in groups:
             self._name_group(group, st.where)
 
     def _join(self, o: int, st: _Street, *, same_community_only: bool) -> bool:
         """Propose ``o`` joins the best existing joint branch; False when none fits."""
-        options, b_, t = st.branches, self.branches, self.text
-        if not len(options):
+        b_, t, lim, sector = self.branches, self.text, self.limits, self.sector[o]
+        lo, n_same = self.opt_lo[o], self.opt_same[o]
+        best: tuple[tuple[bool, bool, float, int], int, float, bool, bool] | None = None
+        for p in range(lo, lo + (n_same if same_community_only else self.opt_n[o])):
+            b, d, same = self.opt_b[p], self.opt_d[p], p < lo + n_same
+            related = sector in b_.sectors[b]
+            if ((related or not b_.sectors[b]) and not d > lim.max_km  # NaN: unknown km
+                    and b_.size[b] < lim.max_orgs):  # eligible
+                key = (not same, not related, inf if isnan(d) else d, b_.id_rank[b])
+                if best is None or key < best[0]:
+                    best = (key, b, d, same, related)
+        if best is None:
             return False
-        comm = self.comm
-        if same_community_only:  # only these can be chosen: look at them alone
-            options = options[(b_.comm[options] == comm[o]) & (comm[o] >= 0)]
-            if not len(options):
-                return False
-        same_comm = (b_.comm[options] == comm[o]) & (comm[o] >= 0)
-        related = np.array([self.sector_of[o] in b_.sectors.get(b, set()) for b in options],
-                           dtype=bool)
-        empty = np.array([not b_.sectors.get(b) for b in options], dtype=bool)
-        d = _haversine(self.lat[o], self.lon[o], b_.lat[options], b_.lon[options])
-        near = np.isnan(d) | (d <= self.limits.max_km)
-        eligible = (related | empty) & near & (b_.size[options] < self.limits.max_orgs)
-        if same_community_only:
-            eligible &= same_comm
-        if not eligible.any():
-            return False
-        best = np.lexsort((b_.ids[options], np.where(np.isnan(d), np.inf, d),
-                           ~related, ~same_comm, ~eligible))[0]
-        b = options[best]
-        self.proposal[o], self.action[o], self.dist[o] = b_.ids[b], "join existing", d[best]
-        inds = t["sep"].join(sorted(b_.sectors.get(b, set()))) or t["none_yet"]
-        size = int(b_.size[b])
+        _, b, d, same, related = best
+        self.proposal[o], self.action[o], self.dist[o] = b_.ids[b], "join existing", d
+        inds = t["sep"].join(sorted(b_.sectors[b])) or t["none_yet"]
+        size = b_.size[b]
         b_.size[b] += 1  # later candidates see the branch with this one in it
-        b_.sectors.setdefault(int(b), set()).add(self.sector_of[o])
-        km = "" if np.isnan(d[best]) else t["km_away"].format(km=d[best])
-        where = (t["same_comm"].format(c=self.comm_names[o]) if same_comm[best]
+        b_.sectors[b].add(sector)
+        km = "" if isnan(d) else t["km_away"].format(km=d)
+        where = (t["same_comm"].format(c=self.comm_names[o]) if same
                  else t["same_street"].format(s=st.name))
-        then = (t["join_rather"] if same_comm[best] else
-                t["join_instead"].format(sector=self.sector_of[o]))
+        then = t["join_rather"] if same else t["join_instead"].format(sector=sector)
         self.reason[o] = t["join"].format(
             id=b_.ids[b], name=b_.names[b], where=where, km=km, size=size,
-            max=self.limits.max_orgs, ind=t["related"] if related[best] else t["other"],
-            inds=inds, then=then)
+            max=lim.max_orgs, ind=t["related"] if related else t["other"], inds=inds,
+            then=then)
         return True
 
-    def _sector(self, st: _Street, sector: str, todo: np.ndarray) -> list[list[int]]:
+    def _sector(self, st: _Street, sector: str, todo: list[int]) -> list[list[int]]:
         """New joint branches of one sector: seeded groups, then the leftovers."""
+        lim, comm = self.limits, self.comm
         groups, short, short_total = self._seed_groups(todo)
         for o in short:  # leftovers: nearest adjacent proposal with room, or a branch
-            anchors = np.array([g[0] for g in groups], dtype=np.int64)
-            dd = _haversine(self.lat[o], self.lon[o], self.lat[anchors], self.lon[anchors])
-            adjacent = np.isnan(dd) | (dd <= self.limits.max_km)
-            room = adjacent & np.array([len(g) < self.limits.max_orgs for g in groups],
-                                       dtype=bool)
-            if room.any():
-                k = int(np.lexsort((np.arange(len(anchors)),
-                                    self.comm[anchors] != self.comm[o],
-                                    np.where(np.isnan(dd), np.inf, dd), ~room))[0])
-                groups[k].append(o)
-                self.dist[o] = dd[k]
+            row, best, adjacent = self.row[o], None, False
+            for k, g in enumerate(groups):
+                dd = row[self.loc[g[0]]]
+                if dd > lim.max_km:  # not adjacent (an unknown km, NaN, is)
+                    continue
+                adjacent = True
+                key = (inf if isnan(dd) else dd, comm[g[0]] != comm[o], k)
+                if len(g) < lim.max_orgs and (best is None or key < best[0]):
+                    best = (key, k, dd)
+            if best is not None:
+                groups[best[1]].append(o)
+                self.dist[o] = best[2]
             elif not self._join(o, st, same_community_only=False):
-                self._cannot_group(o, st, sector, short_total[o], bool(adjacent.any()))
+                self._cannot_group(o, st, sector, short_total[o], adjacent)
         return groups
 
-    def _seed_groups(self, todo: np.ndarray
+    def _seed_groups(self, todo: list[int]
                      ) -> tuple[list[list[int]], list[int], dict[int, tuple[int, int]]]:
         """Groups from the organisation with the most members (ties: community, id) and the
         nearest adjacent candidates until ``min_members``; those left short."""
         pm, lim = self.pm, self.limits
-        todo = todo[np.lexsort((todo, self.comm[todo], -pm[todo]))]
-        free = np.ones(len(todo), dtype=bool)
+        free = dict.fromkeys(sorted(todo, key=lambda o: (-pm[o], self.comm[o], o)))
         groups: list[list[int]] = []
         short: list[int] = []
         short_total: dict[int, tuple[int, int]] = {}
-        for i in range(len(todo)):
-            if not free[i]:
+        for seed in list(free):
+            if seed not in free:
                 continue
-            seed = int(todo[i])
-            free[i] = False
+            del free[seed]
             group, total = [seed], pm[seed]
-            order, d = _nearest_order(seed, todo[free], self.lat, self.lon, self.comm)
-            adjacent = np.isnan(d) | (d <= lim.max_km)
-            for o, dk in zip(order[adjacent], d[adjacent], strict=True):
+            for o, dk in self._nearest_first(seed, free):
                 if total >= lim.min_members or len(group) >= lim.max_orgs:
                     break
-                group.append(int(o))
+                group.append(o)
                 total += pm[o]
                 self.dist[o] = dk
-                free[np.flatnonzero(todo == o)] = False
+                del free[o]
             if total >= lim.min_members:
                 self.dist[seed] = 0.0
                 groups.append(group)
@@ -748,13 +803,22 @@ class _Proposer:
                 short_total.update(dict.fromkeys(group, (len(group), int(total))))
         return groups, short, short_total
 
+    def _nearest_first(self, seed: int, pool: Iterable[int]) -> list[tuple[int, float]]:
+        """The adjacent candidates of ``pool`` with their km from ``seed``, nearest first:
+        known km ascending (ties: same community first, then position), then unknown
+        distances, same community before the rest of the street."""
+        row, loc, comm, max_km = self.row[seed], self.loc, self.comm, self.limits.max_km
+        near = [(isnan(d), inf if isnan(d) else d, comm[o] != comm[seed], o, d)
+                for o in pool for d in (row[loc[o]],) if not d > max_km]
+        return [(o, d) for *_, o, d in sorted(near)]
+
     def _cannot_group(self, o: int, st: _Street, sector: str, group: tuple[int, int],
                       adjacent: bool) -> None:
         t, lim = self.text, self.limits
         self.dist[o] = np.nan
         self.proposal[o], self.action[o] = None, "cannot group"
         n_group, total = group
-        others = int((self.sector_of[st.pool] == sector).sum()) - 1  # incl. those joining
+        others = sum(self.sector[p] == sector for p in st.pool) - 1  # incl. those joining
         if adjacent:
             why = t["full"].format(sector=sector, where=st.where, max=lim.max_orgs,
                                    max_km=lim.max_km)
@@ -769,34 +833,37 @@ class _Proposer:
         self.reason[o] = why
 
     def _name_group(self, group: list[int], where: str) -> None:
-        t, orgs = self.text, self.orgs
+        t = self.text
         self.counter += 1
         pid = f"P{self.counter:03d}"
-        g = np.array(group)
-        inds = t["sep"].join(dict.fromkeys(i or MISSING_INDUSTRY for i in self.industry[g]))
-        geo = t["geo_comm"] if len({self.comm_names[o] for o in g}) == 1 else t["geo_street"]
-        known = self.dist[g[1:]]
-        km = (t["within"].format(km=np.nanmax(known), first=orgs.index[g[0]])
-              if len(known) and not np.isnan(known).all() else "")
-        why = t["new"].format(pid=pid, where=where, n=len(g), ids=t["sep"].join(orgs.index[g]),
-                              members=int(self.pm[g].sum()), min=self.limits.min_members,
-                              inds=inds, sector=self.sector_of[g[0]], geo=geo, km=km)
-        self.proposal[g], self.action[g], self.reason[g] = pid, "new joint branch", why
+        inds = t["sep"].join(dict.fromkeys(self.industry[o] or MISSING_INDUSTRY
+                                           for o in group))
+        geo = t["geo_comm"] if len({self.comm_names[o] for o in group}) == 1 \
+            else t["geo_street"]
+        known = [self.dist[o] for o in group[1:] if not isnan(self.dist[o])]
+        km = t["within"].format(km=max(known), first=self.ids[group[0]]) if known else ""
+        why = t["new"].format(pid=pid, where=where, n=len(group),
+                              ids=t["sep"].join(self.ids[o] for o in group),
+                              members=int(sum(self.pm[o] for o in group)),
+                              min=self.limits.min_members, inds=inds,
+                              sector=self.sector[group[0]], geo=geo, km=km)
+        for o in group:
+            self.proposal[o], self.action[o], self.reason[o] = pid, "new joint branch", why
 
     def _frame(self) -> pd.DataFrame:
-        rows, orgs, G = self.cand, self.orgs, self.G
+        rows, orgs, G = self.rows, self.G.nodes[Label.ORGANIZATION], self.G
         out = pd.DataFrame(
-            {"proposal": pd.array(self.proposal[rows], dtype="str"),
-             "action": pd.array(self.action[rows], dtype="str"),
-             "reason": pd.array(self.reason[rows], dtype="str"),
+            {"proposal": pd.array(self.proposal, dtype="str"),
+             "action": pd.array(self.action, dtype="str"),
+             "reason": pd.array(self.reason, dtype="str"),
              "name": orgs["name"].array.take(rows),
-             "street_id": ids(G, self.street[rows]),
-             "street": pd.array(self.street_names[rows], dtype="str"),
-             "community_id": ids(G, self.comm[rows]),
-             "community": pd.array(self.comm_names[rows], dtype="str"),
+             "street_id": ids(G, self.street_code),
+             "street": pd.array(self.street_names, dtype="str"),
+             "community_id": ids(G, self.comm_code),
+             "community": pd.array(self.comm_names, dtype="str"),
              "industry": orgs["industry"].array.take(rows),
              "party_members": orgs["party_members"].array.take(rows),
-             "distance_km": np.round(self.dist[rows], 3)},
+             "distance_km": np.round(np.asarray(self.dist, dtype=np.float64), 3)},
             index=pd.Index(orgs.index[rows], name="id"),
         )
         order = np.lexsort((out.index.to_numpy(dtype=object).astype(str),
