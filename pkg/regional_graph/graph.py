@@ -240,9 +240,11 @@ class RegionalGraph:
         """
         return np.repeat(np.arange(len(LABELS), dtype=np.int8), np.diff(self.offsets))
 
-    def codes(self, ids: object, label: Label | None = None) -> np.ndarray:
+    def codes(self, ids: object, label: Label | None = None, *,
+              among: np.ndarray | None = None) -> np.ndarray:
         """Node codes of ``ids`` (-1 where unknown); with ``label``, only nodes of that label
-        are looked at (a smaller hash table: faster when ids are known to be of one label).
+        are looked at (a smaller hash table: faster when ids are known to be of one label);
+        with ``among`` (node codes), only those nodes (any other id gives -1).
 
         Examples
         --------
@@ -252,8 +254,15 @@ class RegionalGraph:
         [0, -1]
         >>> G.codes(["S01", "O001"], Label.AREA).tolist() == [G.codes(["S01"])[0], -1]
         True
+        >>> G.codes(["D01", "S01"], among=np.array([0])).tolist()
+        [0, -1]
         """
         values = pa.array(pd.Series(ids, dtype="str"), type=pa.large_string(), from_pandas=True)
+        if among is not None:
+            among = np.asarray(among, dtype=np.int64)
+            found = pc.index_in(values, value_set=self._ids.take(pa.array(among)))
+            pos = pc.fill_null(found, -1).to_numpy().astype(np.int64)
+            return np.where(pos >= 0, among[np.maximum(pos, 0)] if len(among) else -1, -1)
         if label is None:
             found = pc.index_in(values, value_set=self._ids)
             return pc.fill_null(found, -1).to_numpy().astype(np.int64)
@@ -561,16 +570,20 @@ class RegionalGraph:
         ranges, columns = [], []
         for label in (Label.ORGANIZATION, Label.PARTY_ORG, Label.RESOURCE, Label.DEMAND):
             frame = self.nodes[label]
-            if "area_id" in frame.columns and len(frame):
+            if "area_id" not in frame.columns or not len(frame):
+                continue
+            if NODE_TABLES[label].column("area_id").rel is not None:  # resolved already
+                out[self.label_range(label)] = self.resolved(label, "area_id")
+            else:
                 ranges.append(self.label_range(label))
                 columns.append(frame["area_id"].astype("str"))
-        if columns:  # one id lookup for all of them
+        if columns:  # one id lookup for the others
             found = self.codes(pd.concat(columns, ignore_index=True), Label.AREA)
             bounds = np.cumsum([0, *(r.stop - r.start for r in ranges)])
             for rng, lo, hi in zip(ranges, bounds[:-1], bounds[1:], strict=True):
                 out[rng] = found[lo:hi]
-        e = self.edges_of(RelType.HOSTED_BY)
-        src, host = e["source"].to_numpy(), e["target"].to_numpy()
+        hosted = self.links(RelType.HOSTED_BY, state="any")
+        src, host = hosted.source, hosted.target
         missing = out[src] < 0
         out[src[missing]] = out[host[missing]]
         self._cache["area_of"] = out

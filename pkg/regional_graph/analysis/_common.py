@@ -284,23 +284,43 @@ def actor_codes(G: RegionalGraph, *, merge_committees: bool = True) -> np.ndarra
 
 def _actor_codes(G: RegionalGraph, merge_committees: bool) -> np.ndarray:
     actor = np.arange(G.number_of_nodes(), dtype=np.int64)
-    prng = G.label_range(Label.PARTY_ORG)
     if merge_committees:
-        level = G.nodes[Label.PARTY_ORG]["level"]
-        terr = np.isin(level.cat.codes.to_numpy(),
-                       [i for i, c in enumerate(level.cat.categories) if c in TERRITORIAL_LEVELS])
-        leads = G.links(RelType.LEADS, state="any")
-        src, tgt = leads.source, leads.target
-        # a committee is its area only when the levels match (community_committee→community)
-        po_level = np.asarray(level.cat.categories, dtype=object)[
-            level.cat.codes.to_numpy()[src - prng.start]]
-        area_level = G.area_levels()[tgt]
-        keep = terr[src - prng.start] & (
-            po_level == np.array([LEADS_LEVEL.get(a) for a in area_level], dtype=object))
-        actor[src[keep]] = tgt[keep]
+        terr = territory(G)
+        led = np.flatnonzero(terr >= 0)
+        actor[led] = terr[led]
     hosted = G.links(RelType.HOSTED_BY, state="any")
     actor[hosted.source] = hosted.target
     return actor
+
+
+def territory(G: RegionalGraph) -> np.ndarray:
+    """Area code led by each territorial Party committee (``LEADS`` to an area of the
+    matching level, e.g. community_committee → community); -1 for every other node. Once
+    per graph; read only.
+
+    Examples
+    --------
+    >>> import regional_graph as rg
+    >>> G = rg.datasets.load_tiny()
+    >>> G.ids[territory(G)[G.codes(["PC1", "PS2"])]].tolist(), int(territory(G)[0])
+    (['C1', 'S2'], -1)
+    """
+    def compute() -> np.ndarray:
+        out = np.full(G.number_of_nodes(), -1, dtype=np.int64)
+        leads = G.links(RelType.LEADS, state="any")
+        po, area = leads.source, leads.target
+        prng = G.label_range(Label.PARTY_ORG)
+        level = G.nodes[Label.PARTY_ORG]["level"]
+        led_level = {p: a for a, p in LEADS_LEVEL.items()}
+        expected = np.array([led_level.get(c) for c in level.cat.categories] + [None],
+                            dtype=object)
+        want = expected[level.cat.codes.to_numpy()[po - prng.start]]  # code -1 → None
+        match = (want != None) & (G.area_levels()[area] == want)  # noqa: E711 - elementwise
+        out[po[match]] = area[match]
+        out.setflags(write=False)
+        return out
+
+    return G.memo(("analysis", "territory"), compute)
 
 
 def served_frame(matching: Any) -> pd.DataFrame:

@@ -36,6 +36,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from itertools import pairwise
 from math import inf, isnan
 from typing import Literal
 
@@ -48,6 +49,7 @@ from ..graph import DateLike, RegionalGraph, as_date
 from ..schema import Label, RelType
 from ._common import (
     MISSING_INDUSTRY,
+    Text,
     area_name,
     covered_nodes,
     ids,
@@ -554,7 +556,7 @@ def _pairs_by_key(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]
     return i, j
 
 
-def _sector_of(industry: pd.Series, sectors: Mapping[str, str]) -> np.ndarray:
+def _sector_of(industry: pd.Series | Text, sectors: Mapping[str, str]) -> np.ndarray:
     """The sector of each industry (object array): its entry in ``sectors``, else the
     industry itself; a missing industry is :data:`MISSING_INDUSTRY`.
 
@@ -584,7 +586,7 @@ class _Branches:
     sectors: list[set[str]]
 
 
-def _existing_branches(G: RegionalGraph, day: np.datetime64, sector_of: np.ndarray,
+def _existing_branches(G: RegionalGraph, day: np.datetime64, sector_map: Mapping[str, str],
                        lat: np.ndarray, lon: np.ndarray) -> _Branches:
     """The joint branches existing on ``day``, each at the centre of the organisations it
     covers (NaN when none has lat/lon), with their count and sectors."""
@@ -606,13 +608,16 @@ def _existing_branches(G: RegionalGraph, day: np.datetime64, sector_of: np.ndarr
         jb_lon = np.bincount(cov_jb[has_geo], weights=lon[cov_org][has_geo],
                              minlength=len(jb)) / geo_n
     sectors: list[set[str]] = [set() for _ in range(len(jb))]
-    pairs = pd.unique(pd.MultiIndex.from_arrays([cov_jb, sector_of[cov_org]])) \
-        if len(cov_jb) else []
-    for b, sector in pairs:  # one (branch, sector) pair at a time
-        sectors[b].add(sector)
-    ids = po.index.to_numpy(dtype=object)[jb]
+    codes, uniques = pd.factorize(_sector_of(G.nodes[Label.ORGANIZATION]["industry"].array
+                                             .take(cov_org), sector_map))
+    pairs = np.unique(cov_jb * (len(uniques) + 1) + codes)
+    for b, c in zip((pairs // (len(uniques) + 1)).tolist(),
+                    (pairs % (len(uniques) + 1)).tolist(), strict=True):
+        sectors[b].add(uniques[c])  # once per (branch, sector)
+    ids = po.index.take(jb).to_numpy(dtype=object)
     id_rank = np.unique(ids.astype(str), return_inverse=True)[1].reshape(-1)
-    return _Branches(ids.tolist(), po["name"].to_numpy(dtype=object, na_value=None)[jb].tolist(),
+    return _Branches(ids.tolist(),
+                     po["name"].array.take(jb).to_numpy(dtype=object, na_value=None).tolist(),
                      G.ancestor_at(jb_area, "community"), G.ancestor_at(jb_area, "street"),
                      jb_lat, jb_lon, id_rank.tolist(),
                      np.bincount(cov_jb, minlength=len(jb)).tolist(), sectors)
@@ -633,7 +638,7 @@ class _Proposer:
 
     Everything the grouping compares is computed once, with NumPy: each candidate's
     distances to the candidates of its street (``row[i][loc[j]]``: km from ``i`` to ``j``)
-    and to the joint branches of its street (``options(i)``, those of its community first).
+    and to the joint branches of its community (``near[i]``).
     The grouping itself is greedy (each choice changes what is left), so it loops in
     Python over these lists, candidate by candidate (positions ``0..``: candidates in frame
     order)."""
@@ -648,17 +653,17 @@ class _Proposer:
         self.rows = rows = np.flatnonzero(two_new & ~covered & (pm >= 1)
                                           & (pm < limits.min_members))
         places = org_places(G)
-        sector_of = _sector_of(orgs["industry"], sectors)
         lat = orgs["lat"].to_numpy(dtype="float64", na_value=np.nan)
         lon = orgs["lon"].to_numpy(dtype="float64", na_value=np.nan)
-        self.branches = _existing_branches(G, day, sector_of, lat, lon)
+        self.branches = _existing_branches(G, day, sectors, lat, lon)
         self.comm_code, self.street_code = places["community"][rows], places["street"][rows]
         self.lat, self.lon = lat[rows], lon[rows]
-        self.ids: list[str] = orgs.index.to_numpy(dtype=object)[rows].tolist()
+        self.ids: list[str] = orgs.index.take(rows).to_numpy(dtype=object).tolist()
         self.comm: list[int] = self.comm_code.tolist()
         self.pm: list[float] = pm[rows].tolist()
-        self.sector: list[str] = sector_of[rows].tolist()
-        self.industry = orgs["industry"].to_numpy(dtype=object, na_value=None)[rows].tolist()
+        industry = orgs["industry"].array.take(rows)
+        self.sector: list[str] = _sector_of(industry, sectors).tolist()
+        self.industry = industry.to_numpy(dtype=object, na_value=None).tolist()
         self.street_names = np.asarray(area_name(G, self.street_code), dtype=object)
         self.comm_names = np.asarray(area_name(G, self.comm_code), dtype=object)
         self.row, self.loc = self._street_distances()
@@ -683,20 +688,35 @@ class _Proposer:
         return [d[o:o + c] for o, c in zip(off, count.tolist(), strict=True)], loc.tolist()
 
     def _branch_options(self) -> None:
-        """Each candidate's joint branches of its street (those of its community first,
-        then by position) with the km to them: ``options(i)``."""
+        """The joint branches of each candidate's community with the km to them
+        (``near[i]``, by position), and the branches of each street (``in_street``)."""
         b_ = self.branches
-        key = np.where(self.street_code >= 0, self.street_code, -2)  # no street: none
-        i, b = _pairs_by_key(key, b_.street)
-        same = (b_.comm[b] == self.comm_code[i]) & (self.comm_code[i] >= 0)
-        order = np.lexsort((b, ~same, i))
-        i, b, same = i[order], b[order], same[order]
+        ok = (self.comm_code >= 0) & (self.street_code >= 0)
+        i, b = _pairs_by_key(np.where(ok, self.comm_code, -2), b_.comm)
         d = _haversine(self.lat[i], self.lon[i], b_.lat[b], b_.lon[b])
-        count = np.bincount(i, minlength=len(self.rows))
-        self.opt_lo = (np.cumsum(count) - count).tolist()
-        self.opt_same = np.bincount(i[same], minlength=len(self.rows)).tolist()
-        self.opt_n = count.tolist()
-        self.opt_b, self.opt_d = b.tolist(), d.tolist()
+        count = np.bincount(i, minlength=len(self.rows)).tolist()
+        off = np.cumsum([0, *count]).tolist()
+        b_list, d_list = b.tolist(), d.tolist()
+        self.near = [list(zip(b_list[lo:hi], d_list[lo:hi], strict=True))
+                     for lo, hi in pairwise(off)]
+        order = np.argsort(b_.street, kind="stable")
+        cut = np.flatnonzero(np.diff(b_.street[order])) + 1
+        self.in_street = {int(b_.street[g[0]]): g for g in np.split(order, cut)
+                          if len(order) and b_.street[g[0]] >= 0}
+
+    def _options(self, o: int, same_community_only: bool
+                 ) -> list[tuple[int, float, bool]]:
+        """The branches ``o`` may join: (position, km, same community), those of its
+        community first (the others of its street too unless ``same_community_only``)."""
+        near = [(b, d, True) for b, d in self.near[o]]
+        street = self.in_street.get(int(self.street_code[o]), [])
+        if same_community_only or not len(street):
+            return near
+        b_ = self.branches
+        other = street[b_.comm[street] != self.comm[o]] if self.comm[o] >= 0 else street
+        d = _haversine(self.lat[o], self.lon[o], b_.lat[other], b_.lon[other])
+        return near + [(b, dk, False) for b, dk in zip(other.tolist(), d.tolist(),
+                                                       strict=True)]
 
     def run(self) -> pd.DataFrame:
         """Every street in code order (the candidates without one first)."""
@@ -725,10 +745,8 @@ class _Proposer:
     def _join(self, o: int, st: _Street, *, same_community_only: bool) -> bool:
         """Propose ``o`` joins the best existing joint branch; False when none fits."""
         b_, t, lim, sector = self.branches, self.text, self.limits, self.sector[o]
-        lo, n_same = self.opt_lo[o], self.opt_same[o]
         best: tuple[tuple[bool, bool, float, int], int, float, bool, bool] | None = None
-        for p in range(lo, lo + (n_same if same_community_only else self.opt_n[o])):
-            b, d, same = self.opt_b[p], self.opt_d[p], p < lo + n_same
+        for b, d, same in self._options(o, same_community_only):
             related = sector in b_.sectors[b]
             if ((related or not b_.sectors[b]) and not d > lim.max_km  # NaN: unknown km
                     and b_.size[b] < lim.max_orgs):  # eligible

@@ -135,10 +135,10 @@ def _shared(G: RegionalGraph, day: np.datetime64) -> dict[str, np.ndarray]:
     return G.memo(("analysis", "indicators", "shared", day), lambda: {
         "should_build": _codes_in(G, Label.ORGANIZATION,
                                   coverage.should_build(G, as_of=day).index),
-        "isolated_units": _codes_in(G, Label.ORGANIZATION,
-                                    isolation.isolated_units(G, as_of=day).index),
-        "unpaired_communities": _codes_in(
-            G, Label.AREA, isolation.unpaired_communities(G, as_of=day).index),
+        "isolated_units": isolation.isolated_rows(G, day)
+        + G.label_range(Label.ORGANIZATION).start,
+        "unpaired_communities": isolation.unpaired_rows(G, day)
+        + G.label_range(Label.AREA).start,
     })
 
 

@@ -57,6 +57,7 @@ from ._common import (
     names,
     org_table,
     orgs_of_kind,
+    territory,
 )
 
 log = logging.getLogger(__name__)
@@ -72,28 +73,6 @@ __all__ = [
 ]
 
 _UNIT_COLUMNS = ("name", "kind")
-#: Area level → the level of the Party committee that leads it (one territorial actor).
-_TERRITORIAL = {"district": "district_committee", "street": "street_committee",
-                "community": "community_committee", "grid": "grid_branch",
-                "building": "building_group"}
-
-
-def _territory(G: RegionalGraph) -> np.ndarray:
-    """Area code led by each territorial Party committee (``LEADS`` to an area of the
-    matching level, e.g. community_committee → community); -1 for every other node."""
-    out = np.full(G.number_of_nodes(), -1, dtype=np.int64)
-    leads = G.links(RelType.LEADS, state="any")
-    po, area = leads.source, leads.target
-    prng = G.label_range(Label.PARTY_ORG)
-    level = G.nodes[Label.PARTY_ORG]["level"]
-    led_level = {p: a for a, p in _TERRITORIAL.items()}
-    expected = np.array([led_level.get(c) for c in level.cat.categories] + [None], dtype=object)
-    want = expected[level.cat.codes.to_numpy()[po - prng.start]]  # code -1 (missing) → None
-    match = (want != None) & (G.area_levels()[area] == want)  # noqa: E711 - elementwise
-    out[po[match]] = area[match]
-    return out
-
-
 @dataclass(frozen=True)
 class _Ties:
     """The tie links (paired_with, sits_on, conference_member) as arrays."""
@@ -111,6 +90,12 @@ class _Ties:
 
 
 def _ties(G: RegionalGraph, day: np.datetime64) -> _Ties:
+    """The tie links as of ``day`` (once per graph and day: most tables of the report
+    read them; read only)."""
+    return G.memo(("analysis", "ties", day), lambda: _compute_ties(G, day))
+
+
+def _compute_ties(G: RegionalGraph, day: np.datetime64) -> _Ties:
     t = G.links(*TIE_RELS, state="any")
     live = G.links(*TIE_RELS, as_of=day)
     ended = G.links(*TIE_RELS, as_of=day, state="ended")
@@ -181,6 +166,47 @@ def _unit_rows(G: RegionalGraph, rows: np.ndarray) -> pd.DataFrame:
     return out
 
 
+def isolated_rows(G: RegionalGraph, day: np.datetime64) -> np.ndarray:
+    """Rows (in the Organization frame) of the resident units with no tie on ``day``: the
+    rows of :func:`isolated_units`, once per graph and day.
+
+    Examples
+    --------
+    >>> import regional_graph as rg
+    >>> G = rg.datasets.load_tiny()
+    >>> G.nodes["Organization"].index[isolated_rows(G, as_date("2026-10-01"))].tolist()
+    ['O2']
+    """
+    def compute() -> np.ndarray:
+        t = _ties(G, day)
+        ties = _count(t, t.live, G.number_of_nodes())[G.label_range(Label.ORGANIZATION)]
+        return np.flatnonzero(orgs_of_kind(G, schema.RESIDENT_UNIT_KINDS, day) & (ties == 0))
+
+    return G.memo(("analysis", "isolated_rows", day), compute)
+
+
+def unpaired_rows(G: RegionalGraph, day: np.datetime64) -> np.ndarray:
+    """Rows (in the Area frame) of the communities nobody pairs with on ``day``: the rows of
+    :func:`unpaired_communities`, once per graph and day.
+
+    Examples
+    --------
+    >>> import regional_graph as rg
+    >>> G = rg.datasets.load_tiny()
+    >>> G.nodes["Area"].index[unpaired_rows(G, as_date("2026-10-01"))].tolist()
+    ['C2', 'C3']
+    """
+    def compute() -> np.ndarray:
+        terr = territory(G)
+        live = G.links(RelType.PAIRED_WITH, as_of=day).target
+        paired = np.zeros(G.number_of_nodes(), dtype=bool)
+        paired[np.where(terr[live] >= 0, terr[live], live)] = True
+        is_comm = (G.nodes[Label.AREA]["level"] == "community").to_numpy(dtype=bool)
+        return np.flatnonzero(is_comm & ~paired[G.label_range(Label.AREA)])
+
+    return G.memo(("analysis", "unpaired_rows", day), compute)
+
+
 def isolated_units(G: RegionalGraph, *, as_of: DateLike = None) -> pd.DataFrame:
     """Resident units with no tie as of ``as_of`` (孤岛单位).
 
@@ -208,8 +234,7 @@ def isolated_units(G: RegionalGraph, *, as_of: DateLike = None) -> pd.DataFrame:
     n = G.number_of_nodes()
     orng = G.label_range(Label.ORGANIZATION)
     t = _ties(G, day)
-    ties = _count(t, t.live, n)[orng]
-    rows = np.flatnonzero(orgs_of_kind(G, schema.RESIDENT_UNIT_KINDS, day) & (ties == 0))
+    rows = isolated_rows(G, day)
     out = _unit_rows(G, rows)
     expired = _count(t, t.ended, n)[orng][rows]
     actor, partner, link = _both_ends(t, t.ended)
@@ -280,9 +305,8 @@ def _link_type(G: RegionalGraph, pos: np.ndarray) -> pd.api.extensions.Extension
 def _tie_table(G: RegionalGraph, t: _Ties, idx: np.ndarray) -> pd.DataFrame:
     """Rows of tie links ``idx`` (positions into ``t``) keyed ``source->target#row``, where
     ``row`` is the link's 1-based row number in the links table."""
-    codes = G.edges["type"].cat.codes.to_numpy()
-    link_codes = [REL_TYPES.index(r) for r in LINK_REL_TYPES]
-    row = np.cumsum(np.isin(codes, link_codes))[t.pos[idx]]
+    link_pos = G.links(*LINK_REL_TYPES, state="any").pos  # ascending
+    row = np.searchsorted(link_pos, t.pos[idx], side="right")  # links up to this one
     src_ids = np.asarray(ids(G, t.src[idx]), dtype=object)
     tgt_ids = np.asarray(ids(G, t.tgt[idx]), dtype=object)
     key = [f"{s}->{g}#{r}" for s, g, r in zip(src_ids, tgt_ids, row, strict=True)]
@@ -342,7 +366,11 @@ def dormant_ties(G: RegionalGraph, *, as_of: DateLike = None, months: int = 12) 
         log.info("dormant_ties: no activities on links given; nothing to report")
         return empty
     n = G.number_of_nodes()
-    both = G.codes(pd.concat([acts["source_id"], acts["target_id"]], ignore_index=True))
+    idx = np.flatnonzero(t.live & _of_units(G, t))
+    ends = np.unique(np.concatenate([t.src[idx], t.tgt[idx]]))
+    # the ids are looked up among the ties' ends only: any other id is on none of them
+    both = G.codes(pd.concat([acts["source_id"], acts["target_id"]], ignore_index=True),
+                   among=ends)
     a_src, a_tgt = both[: len(acts)], both[len(acts):]
     a_day = acts["date"].to_numpy(dtype="datetime64[s]")
     ok = (a_src >= 0) & (a_tgt >= 0) & ~np.isnat(a_day) & (a_day <= day)
@@ -350,7 +378,6 @@ def dormant_ties(G: RegionalGraph, *, as_of: DateLike = None, months: int = 12) 
     a_day = a_day[ok]
     order = np.lexsort((a_day, a_key))
     a_key, a_day = a_key[order], a_day[order]
-    idx = np.flatnonzero(t.live & _of_units(G, t))
     key = t.src[idx] * n + t.tgt[idx]
     lo = np.searchsorted(a_key, key, side="left")
     hi = np.searchsorted(a_key, key, side="right")
@@ -417,17 +444,13 @@ def unpaired_communities(G: RegionalGraph, *, as_of: DateLike = None) -> pd.Data
     day = as_date(as_of)
     n = G.number_of_nodes()
     arng = G.label_range(Label.AREA)
-    terr = _territory(G)
-    live = G.links(RelType.PAIRED_WITH, as_of=day).target
-    paired = np.zeros(n, dtype=bool)
-    paired[np.where(terr[live] >= 0, terr[live], live)] = True
+    terr = territory(G)
     gone = G.links(RelType.PAIRED_WITH, as_of=day, state="ended")
     src, end = gone.source, gone.end
     place = np.where(terr[gone.target] >= 0, terr[gone.target], gone.target)
     ended = np.ones(len(gone), dtype=bool)
     areas = G.nodes[Label.AREA]
-    is_comm = (areas["level"] == "community").to_numpy(dtype=bool)
-    rows = np.flatnonzero(is_comm & ~paired[arng])
+    rows = unpaired_rows(G, day)
     codes = rows + arng.start
     street = G.ancestor_at(codes, "street")
     out = pd.DataFrame({"name": areas["name"].array.take(rows),
@@ -496,7 +519,7 @@ def tie_components(G: RegionalGraph, *, as_of: DateLike = None) -> TieComponents
     day = as_date(as_of)
     n = G.number_of_nodes()
     t = _ties(G, day)
-    terr = _territory(G)
+    terr = territory(G)
     a_src = np.where(terr[t.a_src] >= 0, terr[t.a_src], t.a_src)[t.live]
     a_tgt = np.where(terr[t.a_tgt] >= 0, terr[t.a_tgt], t.a_tgt)[t.live]
     import scipy.sparse as sp  # on first use (scipy costs ~0.2 s to import)

@@ -82,13 +82,14 @@ def _per_category(owner: np.ndarray, category: np.ndarray, amount: np.ndarray,
 
 
 def _assigned(G: RegionalGraph, label: Label, end: str) -> np.ndarray:
-    """Quantity on ``ASSIGNED_TO`` edges per node of ``label`` (by ``end``: source/target)."""
-    e = G.edges_of(RelType.ASSIGNED_TO)
+    """Quantity on ``ASSIGNED_TO`` edges per node of ``label`` (by ``end``: source/target;
+    a missing quantity counts 0)."""
+    e = G.links(RelType.ASSIGNED_TO, state="any")
     rng = G.label_range(label)
     out = np.zeros(rng.stop - rng.start)
     if len(e):
-        codes = e[end].to_numpy().astype(np.int64) - rng.start
-        qty = e["quantity"].to_numpy(dtype="float64", na_value=0.0)
+        codes = (e.source if end == "source" else e.target) - rng.start
+        qty = G.edges["quantity"].array.take(e.pos).to_numpy(dtype="float64", na_value=0.0)
         ok = (codes >= 0) & (codes < len(out))
         np.add.at(out, codes[ok], qty[ok])
     return out
@@ -210,12 +211,9 @@ def recommend_partners(
     sides = _sides(G, day)
     terms = _terms(G, sides, day, matching)
     scales = _Scales(radius_km, distance_scale_km, max_ties)
-    iso = G.nodes[Label.ORGANIZATION].index.get_indexer(
-        isolation.isolated_units(G, as_of=day).index)
-    iso_rows = sides.u_row[iso[iso >= 0] + G.label_range(Label.ORGANIZATION).start]
-    unp = G.nodes[Label.AREA].index.get_indexer(
-        isolation.unpaired_communities(G, as_of=day).index)
-    unp_rows = sides.c_row[unp[unp >= 0] + G.label_range(Label.AREA).start]
+    iso_rows = sides.u_row[isolation.isolated_rows(G, day)
+                           + G.label_range(Label.ORGANIZATION).start]
+    unp_rows = sides.c_row[isolation.unpaired_rows(G, day) + G.label_range(Label.AREA).start]
     lat0 = float(np.nanmean(sides.c_lat)) if np.isfinite(sides.c_lat).any() else 0.0
     u_xy, c_xy = _xy(sides.u_lat, sides.u_lon, lat0), _xy(sides.c_lat, sides.c_lon, lat0)
     uu, cc = _candidates(iso_rows, sides.u_street, u_xy, sides.c_street, c_xy, radius_km)
@@ -510,27 +508,42 @@ _TEXT = {
 
 def _reasons(top: pd.DataFrame, *, supply: np.ndarray, unmet: np.ndarray,
              language: str) -> list[str]:
-    """The reasons of the chosen rows (a loop over the output rows only)."""
+    """The reasons of the chosen rows (a loop over the output rows only, over plain lists;
+    the categories both sides share are named once per distinct set).
+
+    Examples
+    --------
+    >>> top = pd.DataFrame({"u": [0], "c": [0], "matched": [1], "servable": [2.0],
+    ...                     "total": [2.0], "distance_km": [np.nan], "same_comm": [True],
+    ...                     "same_street": [True], "load": [0], "former": [False]})
+    >>> supply, unmet = np.zeros((1, len(_CATS))), np.zeros((1, len(_CATS)))
+    >>> supply[0, 1] = unmet[0, 1] = 2
+    >>> _reasons(top, supply=supply, unmet=unmet, language="en")[0].split("; ")
+    ['complementary: offers medical the community needs', 'unused capacity can serve 2 of 2 \
+unmet', 'same community', 'same street', 'partner has 0 live ties']
+    """
     text = _TEXT[language]
     names = _CATS if language == "en" else [schema.CATEGORY.zh(c) for c in _CATS]
     both = (supply[top["u"].to_numpy()] > 0) & (unmet[top["c"].to_numpy()] > 0)
+    sets = both.astype(np.int64) @ (1 << np.arange(len(_CATS), dtype=np.int64))
+    shared = {k: text["complement"].format(cats=text["sep"].join(
+        names[j] for j in range(len(_CATS)) if k >> j & 1)) for k in set(sets.tolist())}
+    columns = [top[c].tolist() for c in ("matched", "servable", "total", "distance_km",
+                                         "same_comm", "same_street", "load", "former")]
     out = []
-    for i, row in enumerate(top.itertuples(index=False)):
-        parts = []
-        if row.matched:
-            cats = text["sep"].join(names[j] for j in np.flatnonzero(both[i]))
-            parts.append(text["complement"].format(cats=cats))
-        if row.servable:
-            parts.append(text["capacity"].format(s=row.servable, t=row.total))
-        if not np.isnan(row.distance_km):
-            parts.append(text["distance"].format(d=row.distance_km))
-        if row.same_comm:
+    for k, (matched, servable, total, km, same_comm, same_street, load,
+            former) in zip(sets.tolist(), zip(*columns, strict=True), strict=True):
+        parts = [shared[k]] if matched else []
+        if servable:
+            parts.append(text["capacity"].format(s=servable, t=total))
+        if not np.isnan(km):
+            parts.append(text["distance"].format(d=km))
+        if same_comm:
             parts.append(text["same_comm"])
-        if row.same_street:
+        if same_street:
             parts.append(text["same_street"])
-        parts.append(text["load"].format(n=int(row.load)))
-        if row.former:
+        parts.append(text["load"].format(n=int(load)))
+        if former:
             parts.append(text["former"])
         out.append(text["join"].join(parts))
     return out
-
