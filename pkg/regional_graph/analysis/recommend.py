@@ -54,7 +54,7 @@ from ..geo import haversine_km as _haversine
 from ..graph import DateLike, RegionalGraph, as_date
 from ..schema import Label, RelType
 from . import isolation
-from ._common import TIE_RELS, actor_codes, node_names, orgs_of_kind, served_frame
+from ._common import TIE_RELS, actor_codes, ids, node_names, orgs_of_kind, served_frame
 
 log = logging.getLogger(__name__)
 
@@ -386,32 +386,31 @@ def _within(a: np.ndarray, b: np.ndarray, radius: float) -> tuple[np.ndarray, np
 
 def _top(G: RegionalGraph, s: _Sides, cand: pd.DataFrame, k: int, terms: _Terms,
          language: str) -> pd.DataFrame:
-    """The ``k`` best candidates of every unit and community, with their reasons."""
+    """The ``k`` best candidates of every unit and community, with their reasons (ids,
+    names and reasons made for those rows only)."""
     unit = (cand["kind"] == "unit").to_numpy()
-    own_code = np.where(unit, s.unit_codes[cand["u"]], s.comm_codes[cand["c"]])
-    partner_code = np.where(unit, s.comm_codes[cand["c"]], s.unit_codes[cand["u"]])
-    cand["id"] = G.ids[own_code].to_numpy(dtype=object)
-    cand["partner_id"] = G.ids[partner_code].to_numpy(dtype=object)
-    cand["partner_code"] = partner_code
-    dist_key = np.where(np.isnan(cand["distance_km"]), np.inf, cand["distance_km"])
+    u, c = cand["u"].to_numpy(), cand["c"].to_numpy()
+    own_code = np.where(unit, s.unit_codes[u], s.comm_codes[c])
+    partner_code = np.where(unit, s.comm_codes[c], s.unit_codes[u])
+    distance, score = cand["distance_km"].to_numpy(), cand["score"].to_numpy()
+    dist_key = np.where(np.isnan(distance), np.inf, distance)
     own = _id_order(G, own_code)
-    order = np.lexsort((_id_order(G, partner_code), dist_key, -cand["score"], own, ~unit))
+    order = np.lexsort((_id_order(G, partner_code), dist_key, -score, own, ~unit))
     group = (own + (own.max(initial=0) + 1) * ~unit)[order]  # (kind, id), sorted
     starts = np.flatnonzero(np.r_[True, group[1:] != group[:-1]])
     rank = np.arange(len(group)) - np.repeat(starts, np.diff(np.r_[starts, len(group)])) + 1
-    cand = cand.iloc[order].reset_index(drop=True)
-    cand["rank"] = rank
-    top = cand[rank <= k].reset_index(drop=True)
+    keep = order[rank <= k]
+    top = cand.iloc[keep].reset_index(drop=True)
     reasons = _reasons(top, supply=terms.supply, unmet=terms.unmet, language=language)
     return pd.DataFrame({
         "for_kind": pd.array(top["kind"], dtype="str"),
-        "partner_id": pd.array(top["partner_id"], dtype="str"),
-        "partner_name": pd.array(node_names(G, top["partner_code"].to_numpy()), dtype="str"),
-        "rank": top["rank"].to_numpy(dtype=np.int64),
-        "score": top["score"].round(4).to_numpy(),
+        "partner_id": ids(G, partner_code[keep]),
+        "partner_name": pd.array(node_names(G, partner_code[keep]), dtype="str"),
+        "rank": rank[rank <= k].astype(np.int64),
+        "score": np.round(score[keep], 4),
         "reason": pd.array(reasons, dtype="str"),
-        "distance_km": top["distance_km"].round(3).to_numpy(),
-    }, index=pd.Index(top["id"], dtype="str", name="id"))
+        "distance_km": np.round(distance[keep], 3),
+    }, index=pd.Index(ids(G, own_code[keep]), dtype="str", name="id"))
 
 
 def _id_order(G: RegionalGraph, codes: np.ndarray) -> np.ndarray:
