@@ -15,9 +15,9 @@ import pytest
 
 import regional_graph as rg
 from regional_graph.analysis._common import join_per_row, texts
-from regional_graph.graph import REL_TYPES, RegionalGraph
+from regional_graph.graph import LINK_REL_TYPES, REL_TYPES, RegionalGraph
 from regional_graph.matching.orders import _group_median
-from regional_graph.schema import Label, RelType
+from regional_graph.schema import Label
 
 
 @pytest.fixture(scope="module")
@@ -126,3 +126,26 @@ def test_join_per_row_and_texts_by_hand() -> None:
     chosen = texts(np.array([0, 2, 1]), ("x", None, "z"))
     assert pd.Series(chosen).fillna("-").tolist() == ["x", "z", "-"]
     assert chosen.dtype == pd.StringDtype("pyarrow", na_value=np.nan)
+
+
+def test_codes_among_some_nodes_equal_the_full_lookup_restricted(G: RegionalGraph) -> None:
+    rng = np.random.default_rng(11)
+    among = np.unique(rng.integers(0, G.number_of_nodes(), 300))
+    asked = [*G.ids[rng.integers(0, G.number_of_nodes(), 2000)], "nope", None]
+    full = G.codes(asked)
+    want = np.where(np.isin(full, among), full, -1)
+    np.testing.assert_array_equal(G.codes(asked, among=among), want)
+    assert G.codes(asked, among=np.zeros(0, np.int64)).tolist() == [-1] * len(asked)
+
+
+@pytest.mark.parametrize("graph", ["G", "shuffled"])
+def test_link_positions_ascend_so_a_search_numbers_link_rows(
+        graph: str, request: pytest.FixtureRequest) -> None:
+    """``isolation._tie_table`` numbers a link by searching its position among the link
+    positions: that equals counting the link rows up to it in the edge frame."""
+    H: RegionalGraph = request.getfixturevalue(graph)
+    pos = H.links(*LINK_REL_TYPES, state="any").pos
+    assert (np.diff(pos) > 0).all()
+    is_link = H.edges["type"].isin(LINK_REL_TYPES).to_numpy()
+    np.testing.assert_array_equal(np.searchsorted(pos, pos, side="right"),
+                                  np.cumsum(is_link)[pos])
