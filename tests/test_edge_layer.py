@@ -139,13 +139,13 @@ def test_codes_among_some_nodes_equal_the_full_lookup_restricted(G: RegionalGrap
 
 
 @pytest.mark.parametrize("graph", ["G", "shuffled"])
-def test_link_positions_ascend_so_a_search_numbers_link_rows(
+def test_row_among_the_link_types_counts_the_link_rows(
         graph: str, request: pytest.FixtureRequest) -> None:
-    """``isolation._tie_table`` numbers a link by searching its position among the link
-    positions: that equals counting the link rows up to it in the edge frame."""
+    """``G.row_among`` (from the runs of one type, or a count over the frame when the edges
+    are shuffled) equals counting the link rows up to each link in the edge frame."""
     H: RegionalGraph = request.getfixturevalue(graph)
-    pos = H.links(*LINK_REL_TYPES, state="any").pos
-    assert (np.diff(pos) > 0).all()
     is_link = H.edges["type"].isin(LINK_REL_TYPES).to_numpy()
-    np.testing.assert_array_equal(np.searchsorted(pos, pos, side="right"),
-                                  np.cumsum(is_link)[pos])
+    pos = np.flatnonzero(is_link)
+    np.testing.assert_array_equal(H.row_among(pos, *LINK_REL_TYPES), np.cumsum(is_link)[pos])
+    ties = np.flatnonzero(H.edges["type"].isin(["SITS_ON"]).to_numpy())
+    np.testing.assert_array_equal(H.row_among(ties, "SITS_ON"), np.arange(1, len(ties) + 1))

@@ -368,6 +368,30 @@ class RegionalGraph:
             return every.select(ended_mask(every.start, every.end, day))
         raise ValueError(f"state must be 'live', 'ended' or 'any', not {state!r}")
 
+    def row_among(self, pos: np.ndarray, *types: RelType | str) -> np.ndarray:
+        """The 1-based row of each edge at ``pos`` (each of one of ``types``) among the edges
+        of ``types`` in frame order: for the link types, its row in the links table. Counted
+        from the runs of one type when the edges are grouped by type (as built), so nothing
+        of the size of the edge frame is made.
+
+        Examples
+        --------
+        >>> import regional_graph as rg
+        >>> G = rg.datasets.load_tiny()
+        >>> pos = G.links("SITS_ON", "CONFERENCE_MEMBER", state="any").pos
+        >>> G.row_among(pos, *LINK_REL_TYPES).tolist()  # O1, O1, O2: rows 6-8 of links.csv
+        [6, 7, 8]
+        """
+        wanted = [REL_TYPES.index(RelType(t).value) for t in types]
+        pos = np.asarray(pos, dtype=np.int64)
+        run_type, run_start, run_stop = self.memo(("links", "runs"), self._edge_runs)
+        if len(run_type) > _MAX_RUNS:  # not grouped: count over the whole frame
+            codes = self.memo(("links", "columns"), self._edge_columns)[0]
+            return np.cumsum(np.isin(codes, wanted))[pos]
+        size = np.where(np.isin(run_type, wanted), run_stop - run_start, 0)
+        run = np.searchsorted(run_start, pos, side="right") - 1
+        return (np.cumsum(size) - size)[run] + pos - run_start[run] + 1
+
     def exists(self, as_of: DateLike = None) -> np.ndarray:
         """Per node: it exists on ``as_of`` (default today). An organisation or Party org
         exists when ``founded`` is empty or ≤ the day and ``dissolved`` is empty or > the day

@@ -305,8 +305,7 @@ def _link_type(G: RegionalGraph, pos: np.ndarray) -> pd.api.extensions.Extension
 def _tie_table(G: RegionalGraph, t: _Ties, idx: np.ndarray) -> pd.DataFrame:
     """Rows of tie links ``idx`` (positions into ``t``) keyed ``source->target#row``, where
     ``row`` is the link's 1-based row number in the links table."""
-    link_pos = G.links(*LINK_REL_TYPES, state="any").pos  # ascending
-    row = np.searchsorted(link_pos, t.pos[idx], side="right")  # links up to this one
+    row = G.row_among(t.pos[idx], *LINK_REL_TYPES)
     src_ids = np.asarray(ids(G, t.src[idx]), dtype=object)
     tgt_ids = np.asarray(ids(G, t.tgt[idx]), dtype=object)
     key = [f"{s}->{g}#{r}" for s, g, r in zip(src_ids, tgt_ids, row, strict=True)]
