@@ -405,10 +405,18 @@ class RegionalGraph:
         30
         """
         day = as_date(as_of)
-        if not self._dated():
-            return np.ones(self.number_of_nodes(), dtype=bool)
-        founded, dissolved = self._validity()
-        return (np.isnat(founded) | (founded <= day)) & (np.isnat(dissolved) | (dissolved > day))
+
+        def compute() -> np.ndarray:
+            if not self._dated():
+                out = np.ones(self.number_of_nodes(), dtype=bool)
+            else:
+                founded, dissolved = self._validity()
+                out = ((np.isnat(founded) | (founded <= day))
+                       & (np.isnat(dissolved) | (dissolved > day)))
+            out.setflags(write=False)
+            return out
+
+        return self.memo(("exists", day), compute)  # once per day; read only
 
     def _dated(self) -> bool:
         """Whether any node carries a ``founded`` or ``dissolved`` date."""

@@ -36,7 +36,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from itertools import pairwise
 from math import inf, isnan
 from typing import Literal
 
@@ -595,11 +594,13 @@ def _existing_branches(G: RegionalGraph, day: np.datetime64, sector_map: Mapping
     jb = np.flatnonzero((po["level"] == "joint_branch").to_numpy(dtype=bool)
                         & G.exists(day)[prng])
     jb_area = G.resolved(Label.PARTY_ORG, "area_id")[jb]
-    cov = G.links(RelType.COVERED_BY, as_of=day)
-    jb_index = np.full(G.number_of_nodes(), -1, dtype=np.int64)
-    jb_index[jb + prng.start] = np.arange(len(jb))
-    sel = jb_index[cov.target] >= 0
-    cov_jb, cov_org = jb_index[cov.target[sel]], cov.source[sel] - orng.start
+    cov = G.links(RelType.COVERED_BY, as_of=day)  # organisation -> Party org
+    jb_index = np.full(prng.stop - prng.start + 1, -1, dtype=np.int64)  # last: not one
+    jb_index[jb] = np.arange(len(jb))
+    in_po = (cov.target >= prng.start) & (cov.target < prng.stop)
+    b = jb_index[np.where(in_po, cov.target - prng.start, -1)]
+    sel = b >= 0
+    cov_jb, cov_org = b[sel], cov.source[sel] - orng.start
     has_geo = ~np.isnan(lat[cov_org]) & ~np.isnan(lon[cov_org])
     geo_n = np.bincount(cov_jb[has_geo], minlength=len(jb))
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -637,8 +638,9 @@ class _Proposer:
     """The proposals of :func:`joint_branch_proposals`, street by street.
 
     Everything the grouping compares is computed once, with NumPy: each candidate's
-    distances to the candidates of its street (``row[i][loc[j]]``: km from ``i`` to ``j``)
-    and to the joint branches of its community (``near[i]``).
+    distances to the candidates of its street (:meth:`km`) and to the joint branches of its
+    community (``near_b``/``near_km`` from ``near_lo[i]`` to ``near_lo[i + 1]``), in flat
+    lists.
     The grouping itself is greedy (each choice changes what is left), so it loops in
     Python over these lists, candidate by candidate (positions ``0..``: candidates in frame
     order)."""
@@ -666,7 +668,7 @@ class _Proposer:
         self.industry = industry.to_numpy(dtype=object, na_value=None).tolist()
         self.street_names = np.asarray(area_name(G, self.street_code), dtype=object)
         self.comm_names = np.asarray(area_name(G, self.comm_code), dtype=object)
-        self.row, self.loc = self._street_distances()
+        self._street_distances()
         self._branch_options()
         n = len(rows)
         self.proposal: list[str | None] = [None] * n
@@ -675,48 +677,44 @@ class _Proposer:
         self.dist: list[float] = [np.nan] * n
         self.counter = 0
 
-    def _street_distances(self) -> tuple[list[list[float]], list[int]]:
-        """Km from each candidate to each candidate of its street (NaN when unknown):
-        ``row[i]`` lists them in position order and ``loc[j]`` is ``j``'s place in it."""
+    def _street_distances(self) -> None:
+        """Km from each candidate to each candidate of its street (NaN when unknown), one
+        flat list: those from ``i`` start at ``first[i]``, and ``j`` is ``loc[j]`` along."""
+        n = len(self.rows)
         i, j = _pairs_by_key(self.street_code, self.street_code)
-        d = _haversine(self.lat[i], self.lon[i], self.lat[j], self.lon[j]).tolist()
-        count = np.bincount(i, minlength=len(self.rows))
-        off = (np.cumsum(count) - count).tolist()
+        self.street_km = _haversine(self.lat[i], self.lon[i], self.lat[j], self.lon[j]).tolist()
+        first = np.cumsum(np.bincount(i, minlength=n)) - np.bincount(i, minlength=n)
         diagonal = np.flatnonzero(i == j)
-        loc = np.zeros(len(self.rows), dtype=np.int64)
-        loc[i[diagonal]] = diagonal - np.asarray(off, dtype=np.int64)[i[diagonal]]
-        return [d[o:o + c] for o, c in zip(off, count.tolist(), strict=True)], loc.tolist()
+        loc = np.zeros(n, dtype=np.int64)
+        loc[i[diagonal]] = diagonal - first[i[diagonal]]
+        self.first, self.loc = first.tolist(), loc.tolist()
+
+    def km(self, i: int, j: int) -> float:
+        """Great-circle km from candidate ``i`` to candidate ``j`` of its street (NaN when
+        one has no lat/lon)."""
+        return self.street_km[self.first[i] + self.loc[j]]
 
     def _branch_options(self) -> None:
-        """The joint branches of each candidate's community with the km to them
-        (``near[i]``, by position), and the branches of each street (``in_street``)."""
+        """The joint branches of each candidate's community with the km to them (flat
+        lists, by position), and the branches of each street (``in_street``)."""
         b_ = self.branches
         ok = (self.comm_code >= 0) & (self.street_code >= 0)
         i, b = _pairs_by_key(np.where(ok, self.comm_code, -2), b_.comm)
-        d = _haversine(self.lat[i], self.lon[i], b_.lat[b], b_.lon[b])
-        count = np.bincount(i, minlength=len(self.rows)).tolist()
-        off = np.cumsum([0, *count]).tolist()
-        b_list, d_list = b.tolist(), d.tolist()
-        self.near = [list(zip(b_list[lo:hi], d_list[lo:hi], strict=True))
-                     for lo, hi in pairwise(off)]
+        self.near_b = b.tolist()
+        self.near_km = _haversine(self.lat[i], self.lon[i], b_.lat[b], b_.lon[b]).tolist()
+        self.near_lo = np.searchsorted(i, np.arange(len(self.rows) + 1)).tolist()
         order = np.argsort(b_.street, kind="stable")
         cut = np.flatnonzero(np.diff(b_.street[order])) + 1
         self.in_street = {int(b_.street[g[0]]): g for g in np.split(order, cut)
                           if len(order) and b_.street[g[0]] >= 0}
 
-    def _options(self, o: int, same_community_only: bool
-                 ) -> list[tuple[int, float, bool]]:
-        """The branches ``o`` may join: (position, km, same community), those of its
-        community first (the others of its street too unless ``same_community_only``)."""
-        near = [(b, d, True) for b, d in self.near[o]]
-        street = self.in_street.get(int(self.street_code[o]), [])
-        if same_community_only or not len(street):
-            return near
+    def _street_branches(self, o: int) -> tuple[list[int], list[float]]:
+        """The joint branches of ``o``'s street outside its community, with the km to them."""
+        street = self.in_street.get(int(self.street_code[o]), np.zeros(0, np.int64))
         b_ = self.branches
         other = street[b_.comm[street] != self.comm[o]] if self.comm[o] >= 0 else street
         d = _haversine(self.lat[o], self.lon[o], b_.lat[other], b_.lon[other])
-        return near + [(b, dk, False) for b, dk in zip(other.tolist(), d.tolist(),
-                                                       strict=True)]
+        return other.tolist(), d.tolist()
 
     def run(self) -> pd.DataFrame:
         """Every street in code order (the candidates without one first)."""
@@ -743,19 +741,17 @@ class _Proposer:
             self._name_group(group, st.where)
 
     def _join(self, o: int, st: _Street, *, same_community_only: bool) -> bool:
-        """Propose ``o`` joins the best existing joint branch; False when none fits."""
+        """Propose ``o`` joins the best existing joint branch (of its community first);
+        False when none fits."""
         b_, t, lim, sector = self.branches, self.text, self.limits, self.sector[o]
-        best: tuple[tuple[bool, bool, float, int], int, float, bool, bool] | None = None
-        for b, d, same in self._options(o, same_community_only):
-            related = sector in b_.sectors[b]
-            if ((related or not b_.sectors[b]) and not d > lim.max_km  # NaN: unknown km
-                    and b_.size[b] < lim.max_orgs):  # eligible
-                key = (not same, not related, inf if isnan(d) else d, b_.id_rank[b])
-                if best is None or key < best[0]:
-                    best = (key, b, d, same, related)
+        lo, hi = self.near_lo[o], self.near_lo[o + 1]
+        best = self._best_branch(o, self.near_b[lo:hi], self.near_km[lo:hi])
+        same = best is not None
+        if best is None and not same_community_only:
+            best = self._best_branch(o, *self._street_branches(o))
         if best is None:
             return False
-        _, b, d, same, related = best
+        b, d, related = best
         self.proposal[o], self.action[o], self.dist[o] = b_.ids[b], "join existing", d
         inds = t["sep"].join(sorted(b_.sectors[b])) or t["none_yet"]
         size = b_.size[b]
@@ -771,14 +767,30 @@ class _Proposer:
             then=then)
         return True
 
+    def _best_branch(self, o: int, options: list[int], km: list[float]
+                     ) -> tuple[int, float, bool] | None:
+        """Of the branches ``options`` (``km`` away), the one ``o`` should join: eligible
+        (a related industry or none yet, within ``max_km`` or unknown, room left), related
+        before empty, then nearest (unknown last), then id; (branch, km, related) or None."""
+        b_, lim, sector = self.branches, self.limits, self.sector[o]
+        best: tuple[tuple[bool, float, int], int, float, bool] | None = None
+        for b, d in zip(options, km, strict=True):
+            related = sector in b_.sectors[b]
+            if ((related or not b_.sectors[b]) and not d > lim.max_km  # NaN: unknown km
+                    and b_.size[b] < lim.max_orgs):
+                key = (not related, inf if isnan(d) else d, b_.id_rank[b])
+                if best is None or key < best[0]:
+                    best = (key, b, d, related)
+        return None if best is None else best[1:]
+
     def _sector(self, st: _Street, sector: str, todo: list[int]) -> list[list[int]]:
         """New joint branches of one sector: seeded groups, then the leftovers."""
         lim, comm = self.limits, self.comm
         groups, short, short_total = self._seed_groups(todo)
         for o in short:  # leftovers: nearest adjacent proposal with room, or a branch
-            row, best, adjacent = self.row[o], None, False
+            best, adjacent = None, False
             for k, g in enumerate(groups):
-                dd = row[self.loc[g[0]]]
+                dd = self.km(o, g[0])
                 if dd > lim.max_km:  # not adjacent (an unknown km, NaN, is)
                     continue
                 adjacent = True
@@ -825,9 +837,10 @@ class _Proposer:
         """The adjacent candidates of ``pool`` with their km from ``seed``, nearest first:
         known km ascending (ties: same community first, then position), then unknown
         distances, same community before the rest of the street."""
-        row, loc, comm, max_km = self.row[seed], self.loc, self.comm, self.limits.max_km
+        km, base, loc = self.street_km, self.first[seed], self.loc
+        comm, max_km = self.comm, self.limits.max_km
         near = [(isnan(d), inf if isnan(d) else d, comm[o] != comm[seed], o, d)
-                for o in pool for d in (row[loc[o]],) if not d > max_km]
+                for o in pool for d in (km[base + loc[o]],) if not d > max_km]
         return [(o, d) for *_, o, d in sorted(near)]
 
     def _cannot_group(self, o: int, st: _Street, sector: str, group: tuple[int, int],
