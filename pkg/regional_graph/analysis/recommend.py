@@ -54,7 +54,15 @@ from ..geo import haversine_km as _haversine
 from ..graph import DateLike, RegionalGraph, as_date
 from ..schema import Label, RelType
 from . import isolation
-from ._common import TIE_RELS, actor_codes, ids, node_names, orgs_of_kind, served_frame
+from ._common import (
+    TIE_RELS,
+    actor_codes,
+    ids,
+    node_names,
+    org_places,
+    orgs_of_kind,
+    served_frame,
+)
 
 log = logging.getLogger(__name__)
 
@@ -123,10 +131,8 @@ class PartnerWeights:
 class _Sides:
     """The two sides of a pair: resident units and communities (rows and places)."""
 
-    unit_codes: np.ndarray
-    comm_codes: np.ndarray
-    u_row: np.ndarray  # node code → unit row (-1)
-    c_row: np.ndarray  # node code → community row (-1)
+    unit_codes: np.ndarray  # ascending
+    comm_codes: np.ndarray  # ascending
     u_comm: np.ndarray
     u_street: np.ndarray
     c_street: np.ndarray
@@ -134,6 +140,40 @@ class _Sides:
     u_lon: np.ndarray
     c_lat: np.ndarray
     c_lon: np.ndarray
+    unit_rows: _Rows
+    comm_rows: _Rows
+
+    def unit_row(self, codes: np.ndarray) -> np.ndarray:
+        """Row of each node code among the resident units (-1 for any other node)."""
+        return self.unit_rows.of(codes)
+
+    def comm_row(self, codes: np.ndarray) -> np.ndarray:
+        """Row of each node code among the communities (-1 for any other node)."""
+        return self.comm_rows.of(codes)
+
+
+class _Rows:
+    """Row of each of some ascending node codes, looked up in a table spanning only their
+    range of codes (not the whole graph).
+
+    Examples
+    --------
+    >>> _Rows(np.array([3, 7, 9])).of(np.array([7, 4, -1, 9, 12])).tolist()
+    [1, -1, -1, 2, -1]
+    """
+
+    def __init__(self, chosen: np.ndarray) -> None:
+        self.first = int(chosen[0]) if len(chosen) else 0
+        self.table = np.full(int(chosen[-1]) - self.first + 1 if len(chosen) else 0, -1,
+                             dtype=np.int64)
+        self.table[chosen - self.first] = np.arange(len(chosen))
+
+    def of(self, codes: np.ndarray) -> np.ndarray:
+        at = np.asarray(codes, dtype=np.int64) - self.first
+        inside = (at >= 0) & (at < len(self.table))
+        if not len(self.table):
+            return np.full(len(at), -1, dtype=np.int64)
+        return np.where(inside, self.table[np.where(inside, at, 0)], -1)
 
 
 @dataclass(frozen=True)
@@ -211,9 +251,10 @@ def recommend_partners(
     sides = _sides(G, day)
     terms = _terms(G, sides, day, matching)
     scales = _Scales(radius_km, distance_scale_km, max_ties)
-    iso_rows = sides.u_row[isolation.isolated_rows(G, day)
-                           + G.label_range(Label.ORGANIZATION).start]
-    unp_rows = sides.c_row[isolation.unpaired_rows(G, day) + G.label_range(Label.AREA).start]
+    iso_rows = sides.unit_row(isolation.isolated_rows(G, day)
+                              + G.label_range(Label.ORGANIZATION).start)
+    unp_rows = sides.comm_row(isolation.unpaired_rows(G, day)
+                              + G.label_range(Label.AREA).start)
     lat0 = float(np.nanmean(sides.c_lat)) if np.isfinite(sides.c_lat).any() else 0.0
     u_xy, c_xy = _xy(sides.u_lat, sides.u_lon, lat0), _xy(sides.c_lat, sides.c_lon, lat0)
     uu, cc = _candidates(iso_rows, sides.u_street, u_xy, sides.c_street, c_xy, radius_km)
@@ -231,58 +272,46 @@ def recommend_partners(
 def _sides(G: RegionalGraph, day: np.datetime64) -> _Sides:
     """Resident units (existing on ``day``) and communities with their streets and locations
     (a community's location: the mean lat/lon of the organisations located in it)."""
-    n = G.number_of_nodes()
     orng, arng = G.label_range(Label.ORGANIZATION), G.label_range(Label.AREA)
     orgs, areas = G.nodes[Label.ORGANIZATION], G.nodes[Label.AREA]
-    area_of = G.area_of()
-    unit_codes = np.flatnonzero(orgs_of_kind(G, schema.RESIDENT_UNIT_KINDS, day)) + orng.start
+    unit_rows = np.flatnonzero(orgs_of_kind(G, schema.RESIDENT_UNIT_KINDS, day))
+    unit_codes = unit_rows + orng.start
     comm_codes = np.flatnonzero((areas["level"] == "community").to_numpy(dtype=bool)) \
         + arng.start
-    u_row = np.full(n, -1, dtype=np.int64)
-    u_row[unit_codes] = np.arange(len(unit_codes))
-    c_row = np.full(n, -1, dtype=np.int64)
-    c_row[comm_codes] = np.arange(len(comm_codes))
     lat = orgs["lat"].to_numpy(dtype="float64", na_value=np.nan)
     lon = orgs["lon"].to_numpy(dtype="float64", na_value=np.nan)
-    org_comm = G.ancestor_at(area_of[orng], "community")
-    org_comm = np.where(org_comm >= 0, c_row[np.maximum(org_comm, 0)], -1)
+    places = org_places(G)
+    comm_rows = _Rows(comm_codes)
+    org_comm = comm_rows.of(places["community"])
     geo = (org_comm >= 0) & ~np.isnan(lat) & ~np.isnan(lon)
     nc = len(comm_codes)
     cnt = np.bincount(org_comm[geo], minlength=nc)
     with np.errstate(invalid="ignore", divide="ignore"):
         c_lat = np.bincount(org_comm[geo], weights=lat[geo], minlength=nc) / cnt
         c_lon = np.bincount(org_comm[geo], weights=lon[geo], minlength=nc) / cnt
-    return _Sides(unit_codes, comm_codes, u_row, c_row,
-                  G.ancestor_at(area_of[unit_codes], "community"),
-                  G.ancestor_at(area_of[unit_codes], "street"),
-                  G.ancestor_at(comm_codes, "street"),
-                  lat[unit_codes - orng.start], lon[unit_codes - orng.start], c_lat, c_lon)
+    return _Sides(unit_codes, comm_codes, places["community"][unit_rows],
+                  places["street"][unit_rows], G.ancestor_at(comm_codes, "street"),
+                  lat[unit_codes - orng.start], lon[unit_codes - orng.start], c_lat, c_lon,
+                  _Rows(unit_codes), comm_rows)
 
 
 def _terms(G: RegionalGraph, s: _Sides, day: np.datetime64, matching: Any) -> _Terms:
     """Unused capacity by unit and category, unmet demand by community and category, the
     partners' live ties and the (unit, community) pairs whose agreement has ended."""
-    n = G.number_of_nodes()
     nu, nc = len(s.unit_codes), len(s.comm_codes)
     host = actor_codes(G, merge_committees=False)
-    rrng, drng = G.label_range(Label.RESOURCE), G.label_range(Label.DEMAND)
+    drng = G.label_range(Label.DEMAND)
     res, dem = G.nodes[Label.RESOURCE], G.nodes[Label.DEMAND]
-    offers = G.links(RelType.OFFERS, state="any")
-    provider = np.full(n, -1, dtype=np.int64)
-    provider[offers.target] = host[offers.source]
-    r_unit = np.where(provider[rrng] >= 0, s.u_row[np.maximum(provider[rrng], 0)], -1)
+    provider = G.resolved(Label.RESOURCE, "provider_id")
+    r_unit = s.unit_row(np.where(provider >= 0, host[np.maximum(provider, 0)], -1))
     cap = res["capacity"].to_numpy(dtype="float64", na_value=1.0)
     free = np.maximum(cap - _assigned(G, Label.RESOURCE, "source"), 0)
     supply = _per_category(r_unit, _cat_index(res), free, nu)
 
-    needs = G.links(RelType.NEEDS, state="any")
-    requester = np.full(n, -1, dtype=np.int64)
-    requester[needs.target] = needs.source
     area_of = G.area_of()
-    place, req = area_of[drng], requester[drng]
+    place, req = area_of[drng], G.resolved(Label.DEMAND, "requester_id")
     place = np.where(place >= 0, place, np.where(req >= 0, area_of[np.maximum(req, 0)], -1))
-    d_comm = G.ancestor_at(place, "community")
-    d_comm = np.where(d_comm >= 0, s.c_row[np.maximum(d_comm, 0)], -1)
+    d_comm = s.comm_row(G.ancestor_at(place, "community"))
     qty = dem["quantity"].to_numpy(dtype="float64", na_value=1.0)
     if matching is not None:
         served = served_frame(matching)["served"].reindex(dem.index)
@@ -293,15 +322,28 @@ def _terms(G: RegionalGraph, s: _Sides, day: np.datetime64, matching: Any) -> _T
 
     merged = actor_codes(G, merge_committees=True)
     ties = G.links(*TIE_RELS, as_of=day)
-    a, b = s.u_row[host[ties.source]], s.u_row[host[ties.target]]
+    a, b = s.unit_row(host[ties.source]), s.unit_row(host[ties.target])
     u_ties = np.bincount(a[a >= 0], minlength=nu) \
         + np.bincount(b[(b >= 0) & (host[ties.source] != host[ties.target])], minlength=nu)
-    pt = s.c_row[merged[G.links(RelType.PAIRED_WITH, as_of=day).target]]
+    pt = s.comm_row(merged[G.links(RelType.PAIRED_WITH, as_of=day).target])
     c_pairs = np.bincount(pt[pt >= 0], minlength=nc)
     ended = G.links(RelType.PAIRED_WITH, as_of=day, state="ended")
-    fs, ft = s.u_row[host[ended.source]], s.c_row[merged[ended.target]]
+    fs, ft = s.unit_row(host[ended.source]), s.comm_row(merged[ended.target])
     ok = (fs >= 0) & (ft >= 0)
-    return _Terms(supply, unmet, u_ties, c_pairs, np.unique(fs[ok] * max(nc, 1) + ft[ok]))
+    return _Terms(supply, unmet, u_ties, c_pairs, _sorted_unique(fs[ok] * max(nc, 1) + ft[ok]))
+
+
+def _sorted_unique(keys: np.ndarray) -> np.ndarray:
+    """``np.unique`` of integer keys by one sort (NumPy's hashing unique is several times
+    slower on hundreds of thousands of keys).
+
+    Examples
+    --------
+    >>> _sorted_unique(np.array([5, 1, 5, 3])).tolist()
+    [1, 3, 5]
+    """
+    keys = np.sort(keys)
+    return keys[np.r_[True, keys[1:] != keys[:-1]]] if len(keys) else keys
 
 
 def _candidates(rows: np.ndarray, row_street: np.ndarray, row_xy: np.ndarray,
@@ -336,7 +378,7 @@ def _candidates(rows: np.ndarray, row_street: np.ndarray, row_xy: np.ndarray,
         parts_i.append(placed[i])
         parts_j.append(o_placed[j])
     width = max(len(other_street), 1)
-    keys = np.unique(np.concatenate(parts_i).astype(np.int64) * width
+    keys = _sorted_unique(np.concatenate(parts_i).astype(np.int64) * width
                      + np.concatenate(parts_j).astype(np.int64))
     return keys // width, keys % width
 
