@@ -19,10 +19,20 @@ Usage::
 
     python benchmarks/bench_analysis.py [--scale city|province] [--repeat 5] [--no-networkx]
         [--cold 3]
+    python benchmarks/bench_analysis.py --report-tables DATA [--rounds 3]
+        [--baseline OTHER_CHECKOUT/pkg]
 
 The first call is the median over ``--cold`` freshly built graphs (the main one included),
 the queries called in the table's order on each: the first query pays for the per-graph
 arrays the others share, as in a real session.
+
+``--report-tables DATA`` times instead the first call of each table of ``regional-graph
+report`` (``export.report.report_tables``, Chinese reasons, as of the reference day) on the
+graph loaded from the folder ``DATA``, in the report's order, wall and CPU seconds, each round
+in a fresh process (median of ``--rounds``). With ``--baseline`` the same rounds run
+interleaved on another source tree (e.g. ``git archive main pkg | tar -x -C /tmp/main``), so
+both are measured under the same load. Targets at city scale: joint-branch proposals
+≤ 0.2 s, pairing recommendations ≤ 0.1 s, dormant ties ≤ 0.05 s, all nine ≤ 0.45 s.
 """
 
 from __future__ import annotations
@@ -317,14 +327,87 @@ def first_calls(typed: dict[str, pd.DataFrame], name: str,
     return out
 
 
+def report_first_calls(data: str) -> dict[str, tuple[float, float]]:
+    """Wall and CPU seconds of the first call of each report table on a freshly loaded
+    graph, in the report's order (run in a process of its own)."""
+    from regional_graph.build import load_graph
+    from regional_graph.export import report
+
+    G = load_graph(data)
+    day = np.datetime64(REFERENCE_DATE)
+    out = {}
+    for name in report.REPORT_TABLES:
+        t0, c0 = time.perf_counter(), time.process_time()
+        report.report_tables(G, as_of=day, names=[name], language="zh")
+        out[name] = (time.perf_counter() - t0, time.process_time() - c0)
+    return out
+
+
+def _round(data: str, pkg: str | None) -> dict[str, tuple[float, float]]:
+    """One fresh process timing the report tables (``pkg``: a source tree to import)."""
+    import json
+    import os
+    import subprocess
+
+    env = dict(os.environ)
+    if pkg is not None:
+        env["PYTHONPATH"] = str(Path(pkg).resolve())
+    done = subprocess.run([sys.executable, __file__, "--report-worker", data], env=env,
+                          check=True, capture_output=True, text=True)
+    return {k: tuple(v) for k, v in json.loads(done.stdout.splitlines()[-1]).items()}
+
+
+def report_tables_table(data: str, rounds: int, baseline: str | None) -> None:
+    """Print the median first-call seconds of every report table (and of a baseline)."""
+    runs: dict[str, list[dict[str, tuple[float, float]]]] = {"this": [], "baseline": []}
+    for _ in range(rounds):  # interleaved: both see the same load
+        runs["this"].append(_round(data, None))
+        if baseline is not None:
+            runs["baseline"].append(_round(data, baseline))
+    names = list(runs["this"][0])
+    med = {who: {n: (float(np.median([r[n][0] for r in rs])),
+                     float(np.median([r[n][1] for r in rs]))) for n in names}
+           for who, rs in runs.items() if rs}
+    for who, rs in runs.items():
+        if rs:
+            med[who]["all nine"] = (float(np.median([sum(r[n][0] for n in names) for r in rs])),
+                                    float(np.median([sum(r[n][1] for n in names)
+                                                     for r in rs])))
+    print(f"first call of each report table on {data}, median of {rounds} fresh processes\n")
+    head = "| table | wall (s) | CPU (s) |" + (" baseline wall (s) | baseline CPU (s) | "
+                                               "× (wall) |" if baseline else "")
+    print(head)
+    print("|---|" + "---:|" * (head.count("|") - 2))
+    for n in [*names, "all nine"]:
+        cells = f"| {n} | {med['this'][n][0]:.3f} | {med['this'][n][1]:.3f} |"
+        if baseline:
+            b = med["baseline"][n]
+            cells += f" {b[0]:.3f} | {b[1]:.3f} | {b[0] / med['this'][n][0]:.1f}× |"
+        print(cells)
+
+
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["--report-worker"]:
+        import json
+
+        print(json.dumps(report_first_calls(argv[1])))
+        return 0
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--scale", default="city", choices=["district", "city", "province"])
     ap.add_argument("--repeat", type=int, default=5)
     ap.add_argument("--no-networkx", action="store_true", help="skip the networkx baseline")
     ap.add_argument("--cold", type=int, default=3,
                     help="first calls measured on this many freshly built graphs (median)")
+    ap.add_argument("--report-tables", metavar="DATA",
+                    help="time the first call of each report table on this data folder")
+    ap.add_argument("--rounds", type=int, default=3, help="fresh processes (--report-tables)")
+    ap.add_argument("--baseline", metavar="PKG",
+                    help="a source tree (its pkg folder) timed in the same rounds")
     args = ap.parse_args(argv)
+    if args.report_tables:
+        report_tables_table(args.report_tables, args.rounds, args.baseline)
+        return 0
 
     t0 = time.perf_counter()
     raw = rg.datasets.generate_tables(args.scale)
