@@ -56,6 +56,19 @@ def rate(num: np.ndarray, den: np.ndarray) -> np.ndarray:
     return np.divide(num, den, out=np.full(len(num), np.nan), where=den > 0)
 
 
+def sorted_unique(keys: np.ndarray) -> np.ndarray:
+    """``np.unique`` of integer keys by one sort (NumPy's hashing unique is several times
+    slower on hundreds of thousands of keys).
+
+    Examples
+    --------
+    >>> sorted_unique(np.array([5, 1, 5, 3])).tolist()
+    [1, 3, 5]
+    """
+    keys = np.sort(keys)
+    return keys[np.r_[True, keys[1:] != keys[:-1]]] if len(keys) else keys
+
+
 def last_per(keys: np.ndarray, values: np.ndarray, n: int) -> np.ndarray:
     """For each key in ``0..n-1``, the position (into ``keys``) of its largest value (-1).
 

@@ -61,6 +61,7 @@ from ._common import (
     orgs_of_kind,
     party_members,
     rate,
+    sorted_unique,
     texts,
 )
 
@@ -611,7 +612,7 @@ def _existing_branches(G: RegionalGraph, day: np.datetime64, sector_map: Mapping
     sectors: list[set[str]] = [set() for _ in range(len(jb))]
     codes, uniques = pd.factorize(_sector_of(G.nodes[Label.ORGANIZATION]["industry"].array
                                              .take(cov_org), sector_map))
-    pairs = np.unique(cov_jb * (len(uniques) + 1) + codes)
+    pairs = sorted_unique(cov_jb * (len(uniques) + 1) + codes)
     for b, c in zip((pairs // (len(uniques) + 1)).tolist(),
                     (pairs % (len(uniques) + 1)).tolist(), strict=True):
         sectors[b].add(uniques[c])  # once per (branch, sector)

@@ -57,6 +57,7 @@ from ._common import (
     names,
     org_table,
     orgs_of_kind,
+    sorted_unique,
     territory,
 )
 
@@ -366,7 +367,7 @@ def dormant_ties(G: RegionalGraph, *, as_of: DateLike = None, months: int = 12) 
         return empty
     n = G.number_of_nodes()
     idx = np.flatnonzero(t.live & _of_units(G, t))
-    ends = np.unique(np.concatenate([t.src[idx], t.tgt[idx]]))
+    ends = sorted_unique(np.concatenate([t.src[idx], t.tgt[idx]]))
     # the ids are looked up among the ties' ends only: any other id is on none of them
     both = G.codes(pd.concat([acts["source_id"], acts["target_id"]], ignore_index=True),
                    among=ends)

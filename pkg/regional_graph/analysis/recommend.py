@@ -62,6 +62,7 @@ from ._common import (
     org_places,
     orgs_of_kind,
     served_frame,
+    sorted_unique,
 )
 
 log = logging.getLogger(__name__)
@@ -330,20 +331,7 @@ def _terms(G: RegionalGraph, s: _Sides, day: np.datetime64, matching: Any) -> _T
     ended = G.links(RelType.PAIRED_WITH, as_of=day, state="ended")
     fs, ft = s.unit_row(host[ended.source]), s.comm_row(merged[ended.target])
     ok = (fs >= 0) & (ft >= 0)
-    return _Terms(supply, unmet, u_ties, c_pairs, _sorted_unique(fs[ok] * max(nc, 1) + ft[ok]))
-
-
-def _sorted_unique(keys: np.ndarray) -> np.ndarray:
-    """``np.unique`` of integer keys by one sort (NumPy's hashing unique is several times
-    slower on hundreds of thousands of keys).
-
-    Examples
-    --------
-    >>> _sorted_unique(np.array([5, 1, 5, 3])).tolist()
-    [1, 3, 5]
-    """
-    keys = np.sort(keys)
-    return keys[np.r_[True, keys[1:] != keys[:-1]]] if len(keys) else keys
+    return _Terms(supply, unmet, u_ties, c_pairs, sorted_unique(fs[ok] * max(nc, 1) + ft[ok]))
 
 
 def _candidates(rows: np.ndarray, row_street: np.ndarray, row_xy: np.ndarray,
@@ -378,7 +366,7 @@ def _candidates(rows: np.ndarray, row_street: np.ndarray, row_xy: np.ndarray,
         parts_i.append(placed[i])
         parts_j.append(o_placed[j])
     width = max(len(other_street), 1)
-    keys = _sorted_unique(np.concatenate(parts_i).astype(np.int64) * width
+    keys = sorted_unique(np.concatenate(parts_i).astype(np.int64) * width
                      + np.concatenate(parts_j).astype(np.int64))
     return keys // width, keys % width
 
