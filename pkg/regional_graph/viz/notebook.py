@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from pyvis.network import Network
 
-    from .maps import NetworkMap
+    from .networkmap import NetworkMap
 
 __all__ = ["repr_html", "to_pyvis"]
 
