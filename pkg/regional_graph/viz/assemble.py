@@ -2,6 +2,22 @@
 and edges selected, merged nodes and aggregated ties added, positions (force-directed,
 geographic, clustered or given), the node and edge dicts of the page, legend, filters, counts
 and title block.
+
+Examples
+--------
+>>> import regional_graph as rg
+>>> from regional_graph.viz.assemble import _assemble, _select, _Spec
+>>> from regional_graph.viz.mapdata import _base
+>>> G = rg.datasets.load_tiny()
+>>> b = _base(G, "2024-06-30", include_personal=False, analyses=True)
+>>> nodes, edges = _select(b, b.group("community", int(G.codes(["C1"])[0])), fine=True)
+>>> G.ids[nodes].tolist()  # the community, its committees, units, partners, supply
+['C1', 'PS1', 'PC1', 'PU1', 'PB1', 'O1', 'O3', 'O8', 'R1', 'Q1']
+>>> m = _assemble(b, nodes, edges, _Spec(key="community_C1", kind="community",
+...                                      title="东一社区", fine=True, layout="force",
+...                                      filters_by=()))
+>>> m.subtitle.split(" · ")[-2:]
+['需关注：未覆盖 1、应建未建 1、休眠关系 3', '共 10 个节点']
 """
 
 from __future__ import annotations

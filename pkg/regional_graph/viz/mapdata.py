@@ -6,6 +6,24 @@ place (community, street, host unit) and attention flags; every drawable link wi
 Personal data stays out: node tooltips are built from an allow-list of fields per label
 (:data:`ALLOWED_FIELDS`); free text, extra columns and member names are added only with
 ``include_personal=True``.
+
+Examples
+--------
+>>> import regional_graph as rg
+>>> from regional_graph.viz.mapdata import _base
+>>> G = rg.datasets.load_tiny()
+>>> b = _base(G, "2024-06-30", include_personal=False, analyses=True)
+>>> c1 = int(G.codes(["C1"])[0])
+>>> b.style[c1], b.label[c1], int(b.reported[c1])
+('community', '东一社区', 1)
+>>> print(b.title[c1])
+东一社区
+层级：社区
+编号：C1
+社区：东一社区 · 街道：东街道
+驻区单位 1 个 · 两新组织 2 个 · 资源 1 项 · 需求 1 项 · 在职党员报到 1 人
+>>> sorted(set(b.e_status.tolist())), len(b.e_src)  # link states; links a map may draw
+(['', 'dormant', 'expired'], 45)
 """
 
 from __future__ import annotations

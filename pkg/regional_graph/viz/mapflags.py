@@ -1,6 +1,20 @@
 """The analysis marks of the maps, each with its reason in the tooltip: uncovered and
 should-build organisations, isolated units, unpaired communities and unmet demands (flags on
 nodes), and dormant and expiring ties (states of links).
+
+Examples
+--------
+The flags of the tiny district (computed with the maps' data, :mod:`~regional_graph.viz.mapdata`):
+
+>>> import regional_graph as rg
+>>> from regional_graph.viz.mapdata import _base
+>>> G = rg.datasets.load_tiny()
+>>> b = _base(G, "2024-06-30", include_personal=False, analyses=True)
+>>> [(G.ids[i], f) for i, f in enumerate(b.flags) if f]  # doctest: +NORMALIZE_WHITESPACE
+[('C2', 'unpaired'), ('C3', 'unpaired'), ('O2', 'isolated'), ('O6', 'uncovered'),
+ ('O7', 'uncovered'), ('O8', 'uncovered,should_build'), ('Q3', 'unmet')]
+>>> print(b.title[int(G.codes(["O6"])[0])].splitlines()[0])
+【未覆盖：没有党组织覆盖（无覆盖关系）】
 """
 
 from __future__ import annotations

@@ -307,11 +307,14 @@ def write_maps(  # noqa: PLR0913 (public: one keyword per option, as the `maps` 
     --------
     >>> import tempfile, regional_graph as rg
     >>> from regional_graph.viz import maps
-    >>> G = rg.datasets.load_sample_district()
-    >>> out = maps.write_maps(G, tempfile.mkdtemp(), as_of=rg.datasets.REFERENCE_DATE,
-    ...                       streets=["S01"], progress=False)
-    >>> out["index"].name, "street_S01" in out
-    ('index.html', True)
+    >>> G = rg.datasets.load_tiny()
+    >>> out = maps.write_maps(G, tempfile.mkdtemp(), as_of="2024-06-30", streets=["S1"],
+    ...                       progress=False)
+    >>> sorted(out)  # doctest: +NORMALIZE_WHITESPACE
+    ['community_C1', 'community_C2', 'index', 'index.csv', 'layout', 'org_chart_S1',
+     'street_S1', 'wall']
+    >>> out["index"].name, out["street_S1"].name
+    ('index.html', 'street_S1.html')
     """
     formats = tuple(dict.fromkeys(f.lower().lstrip(".") for f in formats))
     bad = [f for f in formats if f not in ("html", "png", "svg", "pdf")]

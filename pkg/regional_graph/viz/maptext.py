@@ -1,6 +1,12 @@
 """Text columns of the maps, built for every node at once: pandas ``string`` Series filled,
 prefixed and joined row by row (a missing value drops its line of the tooltip), and
 file-name-safe map keys.
+
+Examples
+--------
+>>> from regional_graph.viz.maptext import _fill, _lines, _part
+>>> _lines(_fill("党员 {} 人", ["3", None]), _part("编号：", ["O1", "O2"])).tolist()
+['党员 3 人\\n编号：O1', '编号：O2']
 """
 
 from __future__ import annotations
