@@ -22,6 +22,8 @@ from .networkmap import Layout, NetworkMap
 
 
 def _area_code(G: RegionalGraph, area_id: str, level: str) -> int:
+    """The node code of area ``area_id``, which must be a ``level`` (the error names the
+    parameter ``{level}_id``)."""
     code = _area_codes(G).get(str(area_id), -1)
     arng = G.label_range(Label.AREA)
     if code < arng.start or code >= arng.stop:

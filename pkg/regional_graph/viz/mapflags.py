@@ -33,6 +33,8 @@ from .maptext import _day_text, _fill, _obj, _zh
 
 def _add_flag(flags: np.ndarray, title: np.ndarray, codes: np.ndarray, flag: str,
               reasons: pd.Series, lang: Lang = "zh") -> None:
+    """Add ``flag`` to the nodes ``codes`` (``-1``: none) and put its reason, in brackets,
+    first in their tooltips."""
     codes = np.asarray(codes, dtype=np.int64)
     ok = codes >= 0
     codes, text = codes[ok], _obj(reasons)[ok]
@@ -48,6 +50,8 @@ def _add_flag(flags: np.ndarray, title: np.ndarray, codes: np.ndarray, flag: str
 
 def _flag_nodes(G: RegionalGraph, day: np.datetime64, flags: np.ndarray, title: np.ndarray,
                 matching: Any, lang: Lang = "zh") -> None:
+    """Flag every node an analysis marks (uncovered, should-build, isolated, unpaired,
+    unmet), with the reason."""
     from ..analysis import coverage, isolation
 
     def t(zh: str) -> str:

@@ -27,6 +27,7 @@ from .render import page_head
 log = logging.getLogger("regional_graph.viz.maps")  # the maps' one logger, as before the split
 
 
+#: Order of the maps on the index page within a street.
 _KIND_ORDER = {"district": 0, "street": 1, "org_chart": 2, "community": 3}
 
 

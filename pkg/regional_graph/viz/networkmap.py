@@ -17,6 +17,7 @@ from ..vocab import Lang, viz_text
 from .fonts import cjk_font_face_css
 from .render import map_text, render_map_html
 
+#: How a map is laid out: force-directed, or organisations at their lat/lon.
 Layout = Literal["force", "geo"]
 
 #: Relationship type → (colour, width, Chinese name) of its edges.
@@ -41,6 +42,7 @@ STATUS_STYLE: dict[str, tuple[str, list[int], str]] = {
     "dormant": ("#a16207", [12, 6], "休眠关系（12 个月无活动）"),
     "expiring": ("#f59e0b", [2, 4], "即将到期（30 天内）"),
 }
+#: Attention flag → its name (legend, filters, index page, title block).
 FLAG_NAMES: dict[str, str] = {
     "uncovered": "未覆盖",
     "should_build": "应建未建",
@@ -48,9 +50,11 @@ FLAG_NAMES: dict[str, str] = {
     "unpaired": "无结对社区",
     "unmet": "未满足需求",
 }
+#: The mark of a flagged node: a dashed black border, and its legend entry.
 FLAG_BORDER = "#111111"
 FLAG_LEGEND = ("需关注（黑色虚线框，原因见提示）", FLAG_BORDER, "dashes")
 
+#: Node fields the page's search box looks in.
 _SEARCH_FIELDS = ("label", "id", "kind_zh")
 
 

@@ -24,6 +24,7 @@ from .mapdata import _Base, _base
 from .maptext import _safe_name
 from .networkmap import NetworkMap
 
+#: The Party org levels an org chart shows, top down.
 _ORG_CHART_LEVELS = ("street_committee", "community_committee", "grid_branch",
                      "building_group")
 
