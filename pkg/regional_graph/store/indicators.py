@@ -100,7 +100,7 @@ def _party_org_columns(conn: Connection, scope: str, day: dt.date, rows: _Rows,
     data["members"] = total("members", but=NOT_SUMMED)
     data["branches"] = total("n", BRANCH_LEVELS)
     data["members_per_branch"] = queries.ratio(total("members", BRANCH_LEVELS),
-                                                data["branches"])
+                                               data["branches"])
     data["branches_over_limit"] = total("over", BRANCH_LEVELS)
     data["community_committees"] = total("n", ["community_committee"])
     data["community_committees_over_limit"] = total("over", ["community_committee"])
@@ -124,7 +124,7 @@ def _unit_columns(conn: Connection, scope: str, day: dt.date, rows: _Rows,
             "resident_units_with_org": rows.count((r["row"], r["with_org"]) for r in recs),
             "conference_units": rows.count((r["row"], r["conference"]) for r in recs)}
     data["conference_rate"] = queries.ratio(data["conference_units"],
-                                             data["resident_units_with_org"])
+                                            data["resident_units_with_org"])
     isolated = queries.SERVER_TABLES["isolated_units"](conn, scope, day)
     data["isolated_units"] = _org_count(conn, scope, rows, row_of, isolated.index)
     return data

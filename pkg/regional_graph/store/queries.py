@@ -275,7 +275,7 @@ def _rate_columns(counts: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
             "with_members": counts["with_members"],
             "covered_with_members": counts["covered_with_members"],
             "rate_with_members": ratio(counts["covered_with_members"],
-                                        counts["with_members"])}
+                                       counts["with_members"])}
 
 
 def coverage_rates_of(conn: Connection, scope: str, day: dt.date, level: str) -> pd.DataFrame:
