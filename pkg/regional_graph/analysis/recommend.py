@@ -42,6 +42,7 @@ away, beyond ``radius_km``):
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -63,6 +64,7 @@ from ._common import (
     orgs_of_kind,
     served_frame,
     sorted_unique,
+    texts,
 )
 
 log = logging.getLogger(__name__)
@@ -264,7 +266,8 @@ def recommend_partners(
              for kind, pu, pc in (("unit", uu, cc), ("community", u2, c2)) if len(pu)]
     if not parts:
         return _empty()
-    out = _top(G, sides, pd.concat(parts, ignore_index=True), k, terms, language)
+    cand = {col: np.concatenate([part[col] for part in parts]) for col in parts[0]}
+    out = _top(G, sides, cand, k, terms, language)
     log.info("recommend_partners: %d isolated units, %d unpaired communities, %d rows",
              len(iso_rows), len(unp_rows), len(out))
     return out
@@ -414,15 +417,14 @@ def _within(a: np.ndarray, b: np.ndarray, radius: float) -> tuple[np.ndarray, np
     return i[first].astype(np.int64), j[first].astype(np.int64)
 
 
-def _top(G: RegionalGraph, s: _Sides, cand: pd.DataFrame, k: int, terms: _Terms,
+def _top(G: RegionalGraph, s: _Sides, cand: dict[str, np.ndarray], k: int, terms: _Terms,
          language: str) -> pd.DataFrame:
     """The ``k`` best candidates of every unit and community, with their reasons (ids,
     names and reasons made for those rows only)."""
-    unit = (cand["kind"] == "unit").to_numpy()
-    u, c = cand["u"].to_numpy(), cand["c"].to_numpy()
+    unit, u, c = cand["unit"], cand["u"], cand["c"]
     own_code = np.where(unit, s.unit_codes[u], s.comm_codes[c])
     partner_code = np.where(unit, s.comm_codes[c], s.unit_codes[u])
-    distance, score = cand["distance_km"].to_numpy(), cand["score"].to_numpy()
+    distance, score = cand["distance_km"], cand["score"]
     dist_key = np.where(np.isnan(distance), np.inf, distance)
     own = _id_order(G, own_code)
     order = np.lexsort((_id_order(G, partner_code), dist_key, -score, own, ~unit))
@@ -430,10 +432,10 @@ def _top(G: RegionalGraph, s: _Sides, cand: pd.DataFrame, k: int, terms: _Terms,
     starts = np.flatnonzero(np.r_[True, group[1:] != group[:-1]])
     rank = np.arange(len(group)) - np.repeat(starts, np.diff(np.r_[starts, len(group)])) + 1
     keep = order[rank <= k]
-    top = cand.iloc[keep].reset_index(drop=True)
+    top = {col: values[keep] for col, values in cand.items()}
     reasons = _reasons(top, supply=terms.supply, unmet=terms.unmet, language=language)
     return pd.DataFrame({
-        "for_kind": pd.array(top["kind"], dtype="str"),
+        "for_kind": texts(~top["unit"], ("unit", "community")),
         "partner_id": ids(G, partner_code[keep]),
         "partner_name": pd.array(node_names(G, partner_code[keep]), dtype="str"),
         "rank": rank[rank <= k].astype(np.int64),
@@ -480,8 +482,9 @@ def _cat_index(frame: pd.DataFrame) -> np.ndarray:
 
 
 def _score(kind: str, pu: np.ndarray, pc: np.ndarray, s: _Sides, t: _Terms, scales: _Scales,
-           w: PartnerWeights) -> pd.DataFrame:
-    """Score candidate pairs (unit row ``pu``, community row ``pc``), vectorised."""
+           w: PartnerWeights) -> dict[str, np.ndarray]:
+    """Score candidate pairs (unit row ``pu``, community row ``pc``), vectorised: the
+    columns of those kept (same street, or within ``radius_km``)."""
     need = t.unmet[pc] > 0
     give = t.supply[pu] > 0
     n_need = need.sum(axis=1)
@@ -501,12 +504,11 @@ def _score(kind: str, pu: np.ndarray, pc: np.ndarray, s: _Sides, t: _Terms, scal
     score = (w.complement * complement + w.capacity * capacity + w.distance * prox
              + w.same_street * same_street + w.load * free_load + w.former * former)
     keep = same_street | (~np.isnan(dist) & (dist <= scales.radius_km))
-    return pd.DataFrame({
-        "kind": kind, "u": pu, "c": pc, "score": score, "distance_km": dist,
-        "complement": complement, "matched": matched, "servable": servable, "total": total,
-        "same_comm": same_comm, "same_street": same_street, "load": partner_load,
-        "former": former,
-    })[keep]
+    columns = {"unit": np.full(len(pu), kind == "unit"), "u": pu, "c": pc, "score": score,
+               "distance_km": dist, "complement": complement, "matched": matched,
+               "servable": servable, "total": total, "same_comm": same_comm,
+               "same_street": same_street, "load": partner_load, "former": former}
+    return {col: values[keep] for col, values in columns.items()}
 
 
 _TEXT = {
@@ -535,7 +537,7 @@ _TEXT = {
 }
 
 
-def _reasons(top: pd.DataFrame, *, supply: np.ndarray, unmet: np.ndarray,
+def _reasons(top: Mapping[str, Any], *, supply: np.ndarray, unmet: np.ndarray,
              language: str) -> list[str]:
     """The reasons of the chosen rows (a loop over the output rows only, over plain lists;
     the categories both sides share are named once per distinct set).
@@ -553,7 +555,7 @@ unmet', 'same community', 'same street', 'partner has 0 live ties']
     """
     text = _TEXT[language]
     names = _CATS if language == "en" else [schema.CATEGORY.zh(c) for c in _CATS]
-    both = (supply[top["u"].to_numpy()] > 0) & (unmet[top["c"].to_numpy()] > 0)
+    both = (supply[np.asarray(top["u"])] > 0) & (unmet[np.asarray(top["c"])] > 0)
     sets = both.astype(np.int64) @ (1 << np.arange(len(_CATS), dtype=np.int64))
     shared = {k: text["complement"].format(cats=text["sep"].join(
         names[j] for j in range(len(_CATS)) if k >> j & 1)) for k in set(sets.tolist())}
