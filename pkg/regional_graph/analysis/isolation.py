@@ -90,9 +90,18 @@ class _Ties:
     resident: np.ndarray  # per node: a resident unit existing on the day
 
 
-def _ties(G: RegionalGraph, day: np.datetime64) -> _Ties:
+def tie_links(G: RegionalGraph, day: np.datetime64) -> _Ties:
     """The tie links as of ``day`` (once per graph and day: most tables of the report
-    read them; read only)."""
+    read them; read only).
+
+    Examples
+    --------
+    >>> import regional_graph as rg
+    >>> G = rg.datasets.load_tiny()
+    >>> t = tie_links(G, as_date("2026-10-01"))
+    >>> G.ids[t.src[t.live]].tolist(), G.ids[t.tgt[t.live]].tolist()
+    (['O1', 'O1', 'O1'], ['PC1', 'PS1', 'PS1'])
+    """
     return G.memo(("analysis", "ties", day), lambda: _compute_ties(G, day))
 
 
@@ -179,7 +188,7 @@ def isolated_rows(G: RegionalGraph, day: np.datetime64) -> np.ndarray:
     ['O2']
     """
     def compute() -> np.ndarray:
-        t = _ties(G, day)
+        t = tie_links(G, day)
         ties = _count(t, t.live, G.number_of_nodes())[G.label_range(Label.ORGANIZATION)]
         return np.flatnonzero(orgs_of_kind(G, schema.RESIDENT_UNIT_KINDS, day) & (ties == 0))
 
@@ -234,7 +243,7 @@ def isolated_units(G: RegionalGraph, *, as_of: DateLike = None) -> pd.DataFrame:
     day = as_date(as_of)
     n = G.number_of_nodes()
     orng = G.label_range(Label.ORGANIZATION)
-    t = _ties(G, day)
+    t = tie_links(G, day)
     rows = isolated_rows(G, day)
     out = _unit_rows(G, rows)
     expired = _count(t, t.ended, n)[orng][rows]
@@ -275,7 +284,7 @@ def weakly_tied_units(G: RegionalGraph, *, as_of: DateLike = None) -> pd.DataFra
     day = as_date(as_of)
     n = G.number_of_nodes()
     orng = G.label_range(Label.ORGANIZATION)
-    t = _ties(G, day)
+    t = tie_links(G, day)
     ties = _count(t, t.live, n)[orng]
     rows = np.flatnonzero(orgs_of_kind(G, schema.RESIDENT_UNIT_KINDS, day) & (ties == 1))
     out = _unit_rows(G, rows)
@@ -356,7 +365,7 @@ def dormant_ties(G: RegionalGraph, *, as_of: DateLike = None, months: int = 12) 
     ['no activity recorded']
     """
     day = as_date(as_of)
-    t = _ties(G, day)
+    t = tie_links(G, day)
     acts = G.activities
     empty = _tie_table(G, t, np.array([], dtype=np.int64))
     empty["activities"] = np.array([], dtype=np.int64)
@@ -411,7 +420,7 @@ def expiring_ties(G: RegionalGraph, *, as_of: DateLike = None, days: int = 30) -
     0
     """
     day = as_date(as_of)
-    t = _ties(G, day)
+    t = tie_links(G, day)
     horizon = day + np.timedelta64(days, "D")
     idx = np.flatnonzero(t.live & _of_units(G, t) & ~np.isnat(t.end) & (t.end <= horizon))
     out = _tie_table(G, t, idx)
@@ -518,7 +527,7 @@ def tie_components(G: RegionalGraph, *, as_of: DateLike = None) -> TieComponents
     """
     day = as_date(as_of)
     n = G.number_of_nodes()
-    t = _ties(G, day)
+    t = tie_links(G, day)
     terr = territory(G)
     a_src = np.where(terr[t.a_src] >= 0, terr[t.a_src], t.a_src)[t.live]
     a_tgt = np.where(terr[t.a_tgt] >= 0, terr[t.a_tgt], t.a_tgt)[t.live]

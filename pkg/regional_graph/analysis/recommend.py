@@ -56,7 +56,6 @@ from ..graph import DateLike, RegionalGraph, as_date
 from ..schema import Label, RelType
 from . import isolation
 from ._common import (
-    TIE_RELS,
     actor_codes,
     ids,
     node_names,
@@ -325,10 +324,11 @@ def _terms(G: RegionalGraph, s: _Sides, day: np.datetime64, matching: Any) -> _T
     unmet = _per_category(d_comm, _cat_index(dem), np.maximum(qty - served, 0), nc)
 
     merged = actor_codes(G, merge_committees=True)
-    ties = G.links(*TIE_RELS, as_of=day)
-    a, b = s.unit_row(host[ties.source]), s.unit_row(host[ties.target])
+    ties = isolation.tie_links(G, day)  # shared with the isolation tables
+    a_src, a_tgt = ties.a_src[ties.live], ties.a_tgt[ties.live]  # the hosts of the ends
+    a, b = s.unit_row(a_src), s.unit_row(a_tgt)
     u_ties = np.bincount(a[a >= 0], minlength=nu) \
-        + np.bincount(b[(b >= 0) & (host[ties.source] != host[ties.target])], minlength=nu)
+        + np.bincount(b[(b >= 0) & (a_src != a_tgt)], minlength=nu)
     pt = s.comm_row(merged[G.links(RelType.PAIRED_WITH, as_of=day).target])
     c_pairs = np.bincount(pt[pt >= 0], minlength=nc)
     ended = G.links(RelType.PAIRED_WITH, as_of=day, state="ended")
