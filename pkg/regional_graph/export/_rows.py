@@ -1,0 +1,185 @@
+"""A sheet's data rows as SpreadsheetML, built a column at a time in Arrow.
+
+xlsxwriter spends ~40 µs of Python on each cell; the rows here are the same bytes
+(inline strings escaped as xlsxwriter escapes them, numbers as ``%.16G``, the same style
+indices) at well under 1 µs a cell: each column's cells are joined from its values, the
+row numbers and fixed pieces by Arrow's ``binary_join_element_wise``, then each row from
+its cells. Cell styles are left as tokens (:func:`token`) that the workbook resolves.
+
+Examples
+--------
+>>> text = pa.array(["a & b", None], pa.large_string())
+>>> rows_xml([TextColumn(text, token("text"))], None).decode()  # doctest: +NORMALIZE_WHITESPACE
+'<row r="2"><c r="A2" t="inlineStr"><is><t>a &amp; b</t></is></c></row><row r="3"></row>'
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from dataclasses import dataclass
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+__all__ = ["NumberColumn", "TextColumn", "cell_text", "inline", "rows_xml", "token"]
+
+#: Excel's limit on the characters of one cell.
+MAX_CELL_CHARS = 32_767
+LINE_HEIGHT = 15
+_TEXT = pa.large_string()
+_SPECIAL = re.compile(r"[&<>\x00-\x08\x0b-\x1f\ufffe\uffff]|_x[0-9a-fA-F]{4}_|^\s|\s$")
+_SPACES = "".join(f"\\x{{{c:x}}}" for c in range(sys.maxunicode + 1) if chr(c).isspace())
+#: Text :func:`inline` may change (a superset of what it changes), in Arrow's RE2 syntax.
+_MAYBE_SPECIAL = (r"[&<>\x00-\x1f\x{fffe}\x{ffff}]|_x|"
+                  f"^[{_SPACES}]|[{_SPACES}]$")
+#: Integers up to this size print the same through ``%.16G`` as through ``str``.
+_EXACT = 2.0 ** 53
+
+
+def token(name: str) -> str:
+    """A placeholder for the ``s="…"`` attribute of format ``name`` in rendered rows (NUL
+    never reaches the XML otherwise: control characters in text are escaped).
+
+    Examples
+    --------
+    >>> token("int"), token("text")
+    ('\\x00int\\x00', '')
+    """
+    return "" if name == "text" else f"\x00{name}\x00"
+
+
+def inline(v: str) -> str:
+    """The ``<is>`` element of a text cell, escaped as xlsxwriter does (control characters
+    as ``_xHHHH_``, leading/trailing blanks preserved, ``& < >`` as entities).
+
+    Examples
+    --------
+    >>> inline(" a<b"), inline("bell\\x07")
+    ('<is><t xml:space="preserve"> a&lt;b</t></is>', '<is><t>bell_x0007_</t></is>')
+    """
+    if len(v) > MAX_CELL_CHARS // 2:  # Excel counts UTF-16 units
+        v = v.encode("utf-16-le")[:2 * MAX_CELL_CHARS].decode("utf-16-le", "ignore")
+    if not _SPECIAL.search(v):
+        return f"<is><t>{v}</t></is>"
+    v = re.sub(r"(_x[0-9a-fA-F]{4}_)", r"_x005F\1", v)
+    v = re.sub(r"([\x00-\x08\x0b-\x1f])", lambda m: f"_x{ord(m.group(1)):04X}_", v)
+    v = v.replace("\ufffe", "_xFFFE_").replace("\uffff", "_xFFFF_")
+    space = ' xml:space="preserve"' if re.search(r"^\s", v) or re.search(r"\s$", v) else ""
+    v = v.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return f"<is><t{space}>{v}</t></is>"
+
+
+@dataclass
+class TextColumn:
+    """A text column: its values (large strings, null = empty cell) and style token."""
+
+    values: pa.Array
+    style: str
+
+
+@dataclass
+class NumberColumn:
+    """A number or date column: values (NaN = empty cell; dates as Excel serial days), its
+    style token, that of its cells in percent rows and of whole numbers (``None``: as
+    the column)."""
+
+    values: np.ndarray
+    style: str
+    percent_style: str
+    whole_style: str | None = None
+
+
+def rows_xml(columns: list[TextColumn | NumberColumn], percent_rows: np.ndarray | None,
+             lines: np.ndarray | None = None) -> bytes:
+    """The rows below the header (UTF-8), ``lines`` each row's height in text lines."""
+    n = len(columns[0].values) if columns else 0
+    if not n:
+        return b""
+    rows = pa.array(np.arange(2, n + 2)).cast(_TEXT)
+    pct = np.zeros(n, bool) if percent_rows is None else np.asarray(percent_rows[:n], bool)
+    cells = [_text_cells(c, _letters(j), rows) if isinstance(c, TextColumn)
+             else _number_cells(c, _letters(j), rows, pct) for j, c in enumerate(columns)]
+    tall = np.minimum(lines, 15) if lines is not None else np.ones(n, np.int64)
+    heights = pa.array(np.array(["", *(f' ht="{LINE_HEIGHT * k}" customHeight="1"'
+                                       for k in range(2, 16))], object)[tall - 1], _TEXT) \
+        if (tall > 1).any() else _scalar("")
+    out = pc.binary_join_element_wise(_scalar('<row r="'), rows, _scalar('"'), heights,
+                                      _scalar(">"), *cells, _scalar("</row>"), _scalar(""))
+    return _joined(out)
+
+
+def _text_cells(col: TextColumn, letters: str, rows: pa.Array) -> pa.Array:
+    """``<c r="A2" t="inlineStr"><is><t>…</t></is></c>`` per value, ``""`` for none."""
+    body = pc.binary_join_element_wise(_scalar("<is><t>"), col.values, _scalar("</t></is>"),
+                                       _scalar(""))
+    odd = pc.or_(pc.match_substring_regex(col.values, _MAYBE_SPECIAL),
+                 pc.greater(pc.utf8_length(col.values), MAX_CELL_CHARS // 2))
+    if pc.any(odd).as_py():
+        fixed = [inline(v) for v in pc.filter(col.values, odd).to_pylist()]
+        body = pc.replace_with_mask(body, pc.fill_null(odd, False), pa.array(fixed, _TEXT))
+    cells = pc.binary_join_element_wise(_scalar(f'<c r="{letters}'), rows,
+                                        _scalar(f'"{col.style} t="inlineStr">'), body,
+                                        _scalar("</c>"), _scalar(""))
+    return pc.fill_null(cells, "")
+
+
+def _number_cells(col: NumberColumn, letters: str, rows: pa.Array, pct: np.ndarray
+                  ) -> pa.Array:
+    """``<c r="A2" s="…"><v>…</v></c>`` per finite value, ``""`` for the others."""
+    v = col.values
+    ok = np.isfinite(v)
+    styles = np.full(len(v), 0, np.int8)
+    if col.whole_style is not None:
+        styles[ok & (v == np.floor(np.where(ok, v, 0)))] = 2
+    styles[pct] = 1
+    style = pa.array([col.style, col.percent_style, col.whole_style or col.style],
+                     _TEXT).take(pa.array(styles))
+    cells = pc.binary_join_element_wise(_scalar(f'<c r="{letters}'), rows, _scalar('"'),
+                                        style, _scalar("><v>"), cell_text(v),
+                                        _scalar("</v></c>"), _scalar(""))
+    return pc.fill_null(cells, "")
+
+
+def cell_text(v: np.ndarray) -> pa.Array:
+    """Each finite value as xlsxwriter writes it (``%.16G``), null for the others; whole
+    numbers through Arrow (the same digits), the rest through Python.
+
+    Examples
+    --------
+    >>> cell_text(np.array([3.0, 0.1 + 0.2, np.nan, 1e17, -0.0])).to_pylist()
+    ['3', '0.3', None, '1E+17', '-0']
+    """
+    ok = np.isfinite(v)
+    safe = np.where(ok, v, 0.0)
+    whole = ok & (safe == np.floor(safe)) & (np.abs(safe) <= _EXACT) \
+        & ~((safe == 0.0) & np.signbit(safe))  # (-0.0 prints as -0)
+    out = pa.array(safe.astype(np.int64), mask=~whole).cast(_TEXT)
+    rest = ok & ~whole
+    if rest.any():
+        text = pa.array([f"{x:.16G}" for x in v[rest].tolist()], _TEXT)
+        out = pc.replace_with_mask(out, pa.array(rest), text)
+    return out
+
+
+def _letters(j: int) -> str:
+    """Excel's column name of the 0-based column ``j`` (``0`` → ``A``, ``26`` → ``AA``)."""
+    name = ""
+    j += 1
+    while j:
+        j, r = divmod(j - 1, 26)
+        name = chr(65 + r) + name
+    return name
+
+
+def _scalar(text: str) -> pa.Scalar:
+    return pa.scalar(text, _TEXT)
+
+
+def _joined(strings: pa.Array) -> bytes:
+    """The values of a string array without nulls, one after another (its data buffer)."""
+    _, offsets, data = strings.buffers()
+    first, last = np.frombuffer(offsets, np.int64)[[strings.offset,
+                                                    strings.offset + len(strings)]].tolist()
+    return data.slice(first, last - first).to_pybytes()
