@@ -23,6 +23,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from ._csvfile import joined
+
 __all__ = ["NumberColumn", "TextColumn", "cell_text", "inline", "rows_xml", "token"]
 
 #: Excel's limit on the characters of one cell.
@@ -31,9 +33,10 @@ LINE_HEIGHT = 15
 _TEXT = pa.large_string()
 _SPECIAL = re.compile(r"[&<>\x00-\x08\x0b-\x1f\ufffe\uffff]|_x[0-9a-fA-F]{4}_|^\s|\s$")
 _SPACES = "".join(f"\\x{{{c:x}}}" for c in range(sys.maxunicode + 1) if chr(c).isspace())
-#: Text :func:`inline` may change (a superset of what it changes), in Arrow's RE2 syntax.
-_MAYBE_SPECIAL = (r"[&<>\x00-\x1f\x{fffe}\x{ffff}]|_x|"
+#: Text :func:`inline` does more to than escape ``& < >`` (a superset), in Arrow's RE2 syntax.
+_MAYBE_SPECIAL = (r"[\x00-\x1f\x{fffe}\x{ffff}]|_x[0-9a-fA-F]{4}_|"
                   f"^[{_SPACES}]|[{_SPACES}]$")
+_ENTITIES = (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"))
 #: Integers up to this size print the same through ``%.16G`` as through ``str``.
 _EXACT = 2.0 ** 53
 
@@ -107,12 +110,16 @@ def rows_xml(columns: list[TextColumn | NumberColumn], percent_rows: np.ndarray 
         if (tall > 1).any() else _scalar("")
     out = pc.binary_join_element_wise(_scalar('<row r="'), rows, _scalar('"'), heights,
                                       _scalar(">"), *cells, _scalar("</row>"), _scalar(""))
-    return _joined(out)
+    return joined(out)
 
 
 def _text_cells(col: TextColumn, letters: str, rows: pa.Array) -> pa.Array:
     """``<c r="A2" t="inlineStr"><is><t>…</t></is></c>`` per value, ``""`` for none."""
-    body = pc.binary_join_element_wise(_scalar("<is><t>"), col.values, _scalar("</t></is>"),
+    escaped = col.values
+    if pc.any(pc.match_substring_regex(escaped, "[&<>]")).as_py():
+        for char, entity in _ENTITIES:
+            escaped = pc.replace_substring(escaped, char, entity)
+    body = pc.binary_join_element_wise(_scalar("<is><t>"), escaped, _scalar("</t></is>"),
                                        _scalar(""))
     odd = pc.or_(pc.match_substring_regex(col.values, _MAYBE_SPECIAL),
                  pc.greater(pc.utf8_length(col.values), MAX_CELL_CHARS // 2))
@@ -175,11 +182,3 @@ def _letters(j: int) -> str:
 
 def _scalar(text: str) -> pa.Scalar:
     return pa.scalar(text, _TEXT)
-
-
-def _joined(strings: pa.Array) -> bytes:
-    """The values of a string array without nulls, one after another (its data buffer)."""
-    _, offsets, data = strings.buffers()
-    first, last = np.frombuffer(offsets, np.int64)[[strings.offset,
-                                                    strings.offset + len(strings)]].tolist()
-    return data.slice(first, last - first).to_pybytes()

@@ -38,7 +38,7 @@ import pandas as pd
 
 from ..graph import DateLike, as_date
 from ..vocab import Lang, check_lang, column_doc, column_label, sheet_name, translate
-from ._csvfile import write_csv
+from ._csvfile import text_array, write_csv
 from ._rows import LINE_HEIGHT as _LINE_HEIGHT
 from ._rows import MAX_CELL_CHARS as _MAX_CELL_CHARS
 from ._rows import NumberColumn, TextColumn, rows_xml, token
@@ -123,30 +123,22 @@ def _kind(col: str, s: pd.Series) -> str:
     return "text"
 
 
-def _text_array(s: pd.Series) -> pa.Array:
-    """A text column's cell values (null = empty cell), cut to Excel's limit.
+def _cell_texts(text: pa.Array) -> pa.Array:
+    """Text cut to Excel's limit on the characters of a cell.
 
     Examples
     --------
-    >>> _text_array(pd.Series(["a", None], dtype="str")).to_pylist()
-    ['a', None]
-    >>> _text_array(pd.Series([True, 3, None], dtype=object)).to_pylist()
-    ['True', '3', None]
+    >>> import pyarrow as pa
+    >>> _cell_texts(pa.array(["a" * 40_000, None])).to_pylist()[0] == "a" * _MAX_CELL_CHARS
+    True
     """
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    if isinstance(s.dtype, pd.StringDtype) and s.dtype.storage == "pyarrow":
-        arr = pa.array(s.array)
-        arr = (arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr) \
-            .cast(pa.large_string())
-        if len(arr) and (pc.max(pc.utf8_length(arr)).as_py() or 0) > _MAX_CELL_CHARS:
-            arr = pa.array([v if v is None else v[:_MAX_CELL_CHARS] for v in arr.to_pylist()],
-                           pa.large_string())
-        return arr
-    vals = s.astype(object).where(s.notna(), None).tolist()
-    return pa.array([None if v is None else (v if isinstance(v, str) else str(v))
-                     [:_MAX_CELL_CHARS] for v in vals], pa.large_string())
+    if not len(text) or (pc.max(pc.utf8_length(text)).as_py() or 0) <= _MAX_CELL_CHARS:
+        return text
+    return pa.array([v if v is None else v[:_MAX_CELL_CHARS] for v in text.to_pylist()],
+                    pa.large_string())
 
 
 def _number_array(s: pd.Series, kind: str) -> np.ndarray:
@@ -304,13 +296,15 @@ def prepare_table(name: str, frame: pd.DataFrame, out_dir: str | Path, *, lang: 
     english = df.reset_index() if any(n is not None for n in df.index.names) \
         else df.reset_index(drop=True)
     kinds = [_kind(str(c), english[c]) for c in english.columns]
+    texts = {j: text_array(s) for j, (k, (_, s)) in enumerate(zip(kinds, display.items(),
+                                                                 strict=True)) if k == "text"}
     csv = folder / f"{csv_prefix}{name}.csv"
-    write_csv(csv, display, kinds)
+    write_csv(csv, display, kinds, texts)
     sheet = sheet_name(name, lang)
     shown = display.iloc[:max_rows]
     header = [str(c) for c in shown.columns]
-    values = [_number_array(s, k) if k != "text" else _text_array(s)
-              for k, (_, s) in zip(kinds, shown.items(), strict=True)]
+    values = [_cell_texts(texts[j].slice(0, max_rows)) if k == "text" else _number_array(s, k)
+              for j, (k, (_, s)) in enumerate(zip(kinds, shown.items(), strict=True))]
     widths = _widths(header, kinds, values)
     wide = [k == "text" and w >= _MAX_WIDTH for k, w in zip(kinds, widths, strict=True)]
     lines = _wrapped_lines([v for v, x in zip(values, wide, strict=True) if x],
