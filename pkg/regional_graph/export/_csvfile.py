@@ -47,6 +47,8 @@ _TEXT = pa.large_string()
 #: Text that may start like a formula (safe_cell decides), and text the csv writer quotes.
 _MAYBE_FORMULA = r"^'*[=+\-@\t\r]"
 _MAYBE_QUOTED = r'[,"\r\n]'
+_FORMULA_CHARS = (b"=", b"+", b"-", b"@", b"\t", b"\r")
+_QUOTED_CHARS = (b",", b'"', b"\r", b"\n")
 
 
 def write_csv(path: Path, frame: pd.DataFrame, kinds: list[str],
@@ -90,6 +92,26 @@ def joined(strings: pa.Array) -> bytes:
     return data.slice(first, last - first).to_pybytes()
 
 
+def may_hold(text: pa.Array, needles: tuple[bytes, ...], below: int = 0) -> bool:
+    """Whether some value of ``text`` may hold one of ``needles`` or a byte under
+    ``below``: searched once in the array's whole data buffer (a needle across two values,
+    or in data beyond a slice, only costs a closer look).
+
+    Examples
+    --------
+    >>> text = pa.array(["a,b", "c"], pa.large_string())
+    >>> may_hold(text, (b",",)), may_hold(text.slice(1), (b"x",)), may_hold(text, (), 0x2d)
+    (True, False, True)
+    """
+    buffer = text.buffers()[2]
+    if buffer is None:
+        return False
+    if below and (np.frombuffer(buffer, np.uint8) < below).any():
+        return True
+    data = buffer.to_pybytes()
+    return any(needle in data for needle in needles)
+
+
 def text_array(s: pd.Series) -> pa.Array:
     """A column's values as text (``str`` of each; null where missing), as large strings.
 
@@ -130,7 +152,7 @@ def csv_field(s: pd.Series, kind: str, text: pa.Array | None = None) -> pa.Array
     dtype = s.dtype
     if kind in DATE_FORMATS:
         dates = _date_texts(s, kind)
-        return None if dates is None else _quoted(_inert(dates))
+        return None if dates is None else pc.fill_null(dates, "")  # (digits: nothing to do)
     if isinstance(dtype, np.dtype) and dtype.kind == "f":
         values = s.to_numpy()
         out = values.astype(str)  # numpy's shortest repr, as pandas writes floats
@@ -150,6 +172,8 @@ def csv_field(s: pd.Series, kind: str, text: pa.Array | None = None) -> pa.Array
 def _inert(text: pa.Array) -> pa.Array:
     """Text with :func:`~regional_graph.frames.safe_cell` applied (Python only where a value
     may start like a formula)."""
+    if not may_hold(text, _FORMULA_CHARS):
+        return text
     maybe = pc.fill_null(pc.match_substring_regex(text, _MAYBE_FORMULA), False)
     if not pc.any(maybe).as_py():
         return text
@@ -160,8 +184,9 @@ def _inert(text: pa.Array) -> pa.Array:
 def _quoted(text: pa.Array) -> pa.Array:
     """Text as CSV fields: quoted by the ``csv`` module where it has to be, ``""`` for
     null."""
-    maybe = pc.fill_null(pc.match_substring_regex(text, _MAYBE_QUOTED), False)
-    if pc.any(maybe).as_py():
+    maybe = pc.fill_null(pc.match_substring_regex(text, _MAYBE_QUOTED), False) \
+        if may_hold(text, _QUOTED_CHARS) else None
+    if maybe is not None and pc.any(maybe).as_py():
         buf = io.StringIO()
         writer = csv.writer(buf, lineterminator=os.linesep)
         tail = "," + os.linesep

@@ -23,7 +23,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ._csvfile import joined
+from ._csvfile import joined, may_hold
 
 __all__ = ["NumberColumn", "TextColumn", "cell_text", "inline", "rows_xml", "token"]
 
@@ -32,11 +32,15 @@ MAX_CELL_CHARS = 32_767
 LINE_HEIGHT = 15
 _TEXT = pa.large_string()
 _SPECIAL = re.compile(r"[&<>\x00-\x08\x0b-\x1f\ufffe\uffff]|_x[0-9a-fA-F]{4}_|^\s|\s$")
-_SPACES = "".join(f"\\x{{{c:x}}}" for c in range(sys.maxunicode + 1) if chr(c).isspace())
-#: Text :func:`inline` does more to than escape ``& < >`` (a superset), in Arrow's RE2 syntax.
-_MAYBE_SPECIAL = (r"[\x00-\x1f\x{fffe}\x{ffff}]|_x[0-9a-fA-F]{4}_|"
-                  f"^[{_SPACES}]|[{_SPACES}]$")
-_ENTITIES = (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"))
+#: Text :func:`inline` does more to than escape ``& < >``: control characters and
+#: ``_xHHHH_`` (in Arrow's RE2 syntax, and a superset in UTF-8 bytes), blanks at an edge.
+_CONTROL = r"[\x00-\x1f\x{fffe}\x{ffff}]|_x[0-9a-fA-F]{4}_"
+_CONTROL_BYTES = ("\ufffe".encode(), "\uffff".encode(), b"_x")  # and bytes under 0x20
+#: The UTF-8 of the blanks beyond ASCII (:meth:`str.isspace`), as integers, by length.
+_WIDE_BLANKS = {size: np.array([int.from_bytes(chr(c).encode(), "big") for c in
+                                range(128, sys.maxunicode + 1) if chr(c).isspace()
+                                and len(chr(c).encode()) == size], np.int64) for size in (2, 3)}
+_ENTITIES = {b"&": "&amp;", b"<": "&lt;", b">": "&gt;"}
 #: Integers up to this size print the same through ``%.16G`` as through ``str``.
 _EXACT = 2.0 ** 53
 
@@ -116,20 +120,62 @@ def rows_xml(columns: list[TextColumn | NumberColumn], percent_rows: np.ndarray 
 def _text_cells(col: TextColumn, letters: str, rows: pa.Array) -> pa.Array:
     """``<c r="A2" t="inlineStr"><is><t>…</t></is></c>`` per value, ``""`` for none."""
     escaped = col.values
-    if pc.any(pc.match_substring_regex(escaped, "[&<>]")).as_py():
-        for char, entity in _ENTITIES:
-            escaped = pc.replace_substring(escaped, char, entity)
-    body = pc.binary_join_element_wise(_scalar("<is><t>"), escaped, _scalar("</t></is>"),
-                                       _scalar(""))
-    odd = pc.or_(pc.match_substring_regex(col.values, _MAYBE_SPECIAL),
-                 pc.greater(pc.utf8_length(col.values), MAX_CELL_CHARS // 2))
-    if pc.any(odd).as_py():
-        fixed = [inline(v) for v in pc.filter(col.values, odd).to_pylist()]
-        body = pc.replace_with_mask(body, pc.fill_null(odd, False), pa.array(fixed, _TEXT))
-    cells = pc.binary_join_element_wise(_scalar(f'<c r="{letters}'), rows,
-                                        _scalar(f'"{col.style} t="inlineStr">'), body,
-                                        _scalar("</c>"), _scalar(""))
-    return pc.fill_null(cells, "")
+    for char, entity in _ENTITIES.items():  # "&" first
+        if may_hold(escaped, (char,)):
+            escaped = pc.replace_substring(escaped, char.decode(), entity)
+    head, mid = f'<c r="{letters}', f'"{col.style} t="inlineStr">'
+    cells = pc.binary_join_element_wise(_scalar(head), rows, _scalar(mid + "<is><t>"), escaped,
+                                        _scalar("</t></is></c>"), _scalar(""))
+    odd = _odd(col.values)
+    if odd.any():  # the cells of the few values with more to escape, through Python
+        at = np.flatnonzero(odd)
+        fixed = [f"{head}{r}{mid}{inline(v)}</c>" for r, v in
+                 zip((at + 2).tolist(), col.values.take(at).to_pylist(), strict=True)]
+        cells = pc.replace_with_mask(cells, pa.array(odd), pa.array(fixed, _TEXT))
+    return pc.fill_null(cells, "") if col.values.null_count else cells
+
+
+def _odd(text: pa.Array) -> np.ndarray:
+    """Which values :func:`inline` may do more to than escape ``& < >`` (a superset):
+    control characters, ``_xHHHH_``, a blank at an edge, or too long (nulls: no)."""
+    odd = _blank_edges(text)
+    if may_hold(text, _CONTROL_BYTES, below=0x20):
+        odd |= pc.fill_null(pc.match_substring_regex(text, _CONTROL), False).to_numpy(
+            zero_copy_only=False)
+    offsets = np.frombuffer(text.buffers()[1], np.int64)[text.offset:
+                                                        text.offset + len(text) + 1]
+    if len(text) and np.diff(offsets).max() > MAX_CELL_CHARS // 2:  # bytes ≥ characters
+        odd |= pc.fill_null(pc.greater(pc.utf8_length(text), MAX_CELL_CHARS // 2),
+                            False).to_numpy(zero_copy_only=False)
+    return odd
+
+
+def _blank_edges(text: pa.Array) -> np.ndarray:
+    """Which values may start or end with a blank (:meth:`str.isspace`), from the bytes at
+    their edges: an ASCII blank (or control character), or the UTF-8 of another blank.
+
+    Examples
+    --------
+    >>> _blank_edges(pa.array(["a b", " a", "a\u3000", "社区", "", None], _TEXT)).tolist()
+    [False, True, True, False, False, False]
+    """
+    buffers = text.buffers()
+    offsets = np.frombuffer(buffers[1], np.int64)[text.offset:text.offset + len(text) + 1]
+    data = np.frombuffer(buffers[2], np.uint8) if buffers[2] is not None \
+        else np.zeros(0, np.uint8)
+    padded = np.concatenate([np.zeros(3, np.uint8), data, np.zeros(3, np.uint8)])
+    start, end = offsets[:-1] + 3, offsets[1:] + 3  # in padded
+    filled = end > start
+    out = np.zeros(len(text), bool)
+    for first in (start, end - 1):  # the first byte of a value, then its last
+        out |= padded[first] <= 0x20
+    for size, codes in _WIDE_BLANKS.items():
+        for at in (start, end - size):
+            key = np.zeros(len(text), np.int64)
+            for k in range(size):
+                key = (key << 8) | padded[at + k]
+            out |= np.isin(key, codes)
+    return out & filled
 
 
 def _number_cells(col: NumberColumn, letters: str, rows: pa.Array, pct: np.ndarray
