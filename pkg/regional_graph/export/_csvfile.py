@@ -210,5 +210,6 @@ def _date_texts(s: pd.Series, kind: str) -> pa.Array | None:
     years = t[~nat].astype("datetime64[Y]").astype(np.int64) + 1970
     if len(years) and (years.min() < 1000 or years.max() > 9999):
         return None
-    text = pa.array(np.datetime_as_string(t, unit=_DATE_UNITS[kind]), _TEXT, mask=nat)
+    text = pa.array(np.datetime_as_string(t, unit=_DATE_UNITS[kind]),  # type: ignore[call-overload]
+                    _TEXT, mask=nat)
     return pc.replace_substring(text, "T", " ") if kind == "datetime" else text

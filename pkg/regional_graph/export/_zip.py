@@ -45,11 +45,11 @@ def deflate(data: bytes, level: int) -> bytes:
     True
     """
     try:
-        from isal import isal_zlib as codec
+        from isal import isal_zlib
     except ImportError:  # an optional speed-up: zlib writes the same format
-        codec = zlib  # type: ignore[assignment]
-    packer = codec.compressobj(min(level, 3) if codec is not zlib else level,
-                               codec.DEFLATED, -15)
+        plain = zlib.compressobj(level, zlib.DEFLATED, -15)
+        return plain.compress(data) + plain.flush()
+    packer = isal_zlib.compressobj(min(level, 3), isal_zlib.DEFLATED, -15)
     return packer.compress(data) + packer.flush()
 
 
@@ -94,7 +94,7 @@ class PartsZip:
         if hasattr(self._file, "write"):
             self._write(self._file)  # type: ignore[arg-type]
         else:
-            with open(self._file, "wb") as fh:  # type: ignore[arg-type]
+            with open(self._file, "wb") as fh:
                 self._write(fh)
 
     def _write(self, fh: IO[bytes]) -> None:
