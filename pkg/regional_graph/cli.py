@@ -123,20 +123,22 @@ def _cmd_template(args: argparse.Namespace) -> int:
 
 def _cmd_report(args: argparse.Namespace) -> int:
     """Coverage and isolation report (CSV files and report.xlsx)."""
-    from .export.report import summary_lines, write_report
+    from .export.report import summary_lines, write_report_and_tables
 
     if getattr(args, "from_neo4j", False):
         return _report_from_neo4j(args)
     from .export.provenance import checksum_meanwhile
 
-    checksum = checksum_meanwhile(args.data)  # beside reading: the notes sheet needs them
+    # the input checksum (notes sheet, provenance.json) beside reading; the report takes
+    # this same thread; joined before the report forks its worker
+    checksum = checksum_meanwhile(args.data)
     G = _load(args)
     if checksum is not None:
         checksum.join()
-    files = write_report(G, args.out, as_of=_as_of(args), lang=_lang(args),
-                         source=str(args.data), workers=args.workers)
+    files, tables = write_report_and_tables(G, args.out, as_of=_as_of(args), lang=_lang(args),
+                                            source=str(args.data), workers=args.workers)
     _record(args, args.out)
-    for line in summary_lines(G, as_of=_as_of(args), lang=_lang(args)):
+    for line in summary_lines(G, as_of=_as_of(args), lang=_lang(args), tables=tables):
         _out(line)
     _out(_wrote(args, len(files), args.out))
     args.exit_at_once = True  # every file is closed; nothing is left to tear down

@@ -145,22 +145,32 @@ def provenance(
     }
 
 
+#: The checksum thread of each input (resolved path): one per input and process.
+_CHECKSUMS: dict[str, threading.Thread] = {}
+
+
 def checksum_meanwhile(data: str | Path | None) -> threading.Thread | None:
     """Checksum the input files of ``data`` (a dataset folder or workbook) in a thread, so
     that :func:`provenance` later finds them done (hashing runs outside the GIL, beside
-    reading the tables or computing); ``None`` when there is nothing to checksum. Join the
-    thread before forking.
+    reading the tables or computing); ``None`` when there is nothing to checksum. The
+    thread of an input is started once: a later call returns it (a file changed since is
+    hashed again when :func:`provenance` asks). Join the thread before forking.
 
     Examples
     --------
     >>> import regional_graph as rg
     >>> thread = checksum_meanwhile(rg.datasets.SAMPLE_DISTRICT)
     >>> thread.join()
+    >>> checksum_meanwhile(rg.datasets.SAMPLE_DISTRICT) is thread  # not started again
+    True
     >>> len(provenance(rg.datasets.SAMPLE_DISTRICT)["input"]["sha256"])
     64
     """
     if data is None or not Path(data).exists():
         return None
+    key = str(Path(data).resolve())
+    if key in _CHECKSUMS:
+        return _CHECKSUMS[key]
 
     def run() -> None:
         with contextlib.suppress(OSError):  # provenance() tries again, and says why
@@ -168,6 +178,7 @@ def checksum_meanwhile(data: str | Path | None) -> threading.Thread | None:
                 _sha256_file(path)
 
     thread = threading.Thread(target=run, name="regional_graph checksum", daemon=True)
+    _CHECKSUMS[key] = thread
     thread.start()
     return thread
 

@@ -17,7 +17,7 @@ Examples
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from functools import partial
 from pathlib import Path
 
@@ -43,7 +43,7 @@ log = logging.getLogger(__name__)
 
 __all__ = [
     "PARALLEL_TABLES", "REPORT_TABLES", "report_tables", "summary_figures", "summary_lines",
-    "write_report", "write_report_tables",
+    "write_report", "write_report_and_tables", "write_report_tables",
 ]
 
 _NAMES = ("uncovered", "should_build", "joint_branch_proposals", "isolated_units",
@@ -138,20 +138,41 @@ def write_report(G: RegionalGraph, out_dir: str | Path, *,
     >>> lines[1]  # the three enterprises with no covering link: O6, O7, O8
     'O6,西一软件,非公企业,软件,2,C3,西一社区,S2,西街道,无覆盖关系,,'
     """
+    return write_report_and_tables(G, out_dir, as_of=as_of, lang=lang, source=source,
+                                   workers=workers)[0]
+
+
+def write_report_and_tables(G: RegionalGraph, out_dir: str | Path, *, as_of: DateLike = None,
+                            lang: Lang = "zh", source: str | None = None,
+                            workers: int | None = 1
+                            ) -> tuple[dict[str, Path], dict[str, pd.DataFrame]]:
+    """:func:`write_report`, and the tables written (name → frame, for
+    ``summary_lines(G, tables=...)``: a summary that computes nothing again).
+
+    Examples
+    --------
+    >>> import tempfile, regional_graph as rg
+    >>> G = rg.datasets.load_tiny()
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     paths, tables = write_report_and_tables(G, tmp, as_of="2026-10-01")
+    >>> tables["uncovered"].index.tolist()
+    ['O6', 'O7', 'O8']
+    >>> summary_lines(G, as_of="2026-10-01", tables=tables)[2]
+    '未覆盖两新组织 3 家（无覆盖关系 3）'
+    """
     day = as_date(as_of)
     check_lang(lang)
     remote = [n for n in REPORT_TABLES if n in PARALLEL_TABLES]
     workers = available_cores() if workers is None else workers
     with fork_call(_prepare_tables, G, remote, day, lang, out_dir, workers=workers) as pending:
-        checksum = checksum_meanwhile(source)  # for the notes sheet
+        # the notes sheet's input checksum, meanwhile (the thread the command line started
+        # beside loading, if it did: one per input)
+        checksum = checksum_meanwhile(source)
         local = _prepare_tables(G, [n for n in REPORT_TABLES if n not in remote], day, lang,
                                 out_dir)
         done = pending.result()
     if checksum is not None:
         checksum.join()
-    if pending.forked:  # the worker's tables, for the summary that follows
-        for name, (frame, _) in done.items():
-            G.memo(_memo_key(name, day, lang), partial(_same, frame))
     prepared = {**local, **done}
     paths = write_workbook([prepared[name][1] for name in REPORT_TABLES], out_dir,
                            workbook="report", lang=lang, as_of=day, source=source or G.name,
@@ -159,7 +180,7 @@ def write_report(G: RegionalGraph, out_dir: str | Path, *,
     log.info("wrote report as of %s to %s (%d tables%s)", np.datetime_as_string(day, "D"),
              out_dir, len(REPORT_TABLES), f", {len(remote)} in a worker process"
              if pending.forked else "")
-    return paths
+    return paths, {name: prepared[name][0] for name in REPORT_TABLES}
 
 
 #: The report tables :func:`write_report` leaves to a worker process: about half of the
@@ -179,10 +200,6 @@ def _prepare_tables(G: RegionalGraph, names: list[str], day: np.datetime64, lang
 
 def _memo_key(name: str, day: np.datetime64, lang: Lang) -> tuple[object, ...]:
     return ("report_table", name, day, lang if name in _WORDED else None)
-
-
-def _same(frame: pd.DataFrame) -> pd.DataFrame:
-    return frame
 
 
 def _with_id(df: pd.DataFrame) -> pd.DataFrame:
@@ -214,9 +231,11 @@ def write_report_tables(tables: dict[str, pd.DataFrame], out_dir: str | Path, *,
                         source=source, title=_title(lang))
 
 
-def summary_lines(G: RegionalGraph, *, as_of: DateLike = None,
-                  lang: Lang = "zh") -> list[str]:
-    """A short human summary: the as-of date, counts and the district coverage rates.
+def summary_lines(G: RegionalGraph, *, as_of: DateLike = None, lang: Lang = "zh",
+                  tables: Mapping[str, pd.DataFrame] | None = None) -> list[str]:
+    """A short human summary: the as-of date, counts and the district coverage rates
+    (``tables``: the report tables already at hand, e.g. from
+    :func:`write_report_and_tables`; the others are computed).
 
     Examples
     --------
@@ -235,14 +254,16 @@ def summary_lines(G: RegionalGraph, *, as_of: DateLike = None,
     title = f" · {G.name}" if G.name else ""
     return [as_of_line(day, lang) + title,
             *(summary_line(key, values, lang)
-              for key, values in summary_figures(G, day, language=lang))]
+              for key, values in summary_figures(G, day, language=lang, tables=tables))]
 
 
-def summary_figures(G: RegionalGraph, as_of: DateLike = None, *, language: Lang = "zh"
+def summary_figures(G: RegionalGraph, as_of: DateLike = None, *, language: Lang = "zh",
+                    tables: Mapping[str, pd.DataFrame] | None = None
                     ) -> list[tuple[str, dict[str, object]]]:
     """The figures of :func:`summary_lines`, the same in every language: (line key of
     :data:`~regional_graph.vocab.SUMMARY_LINES`, values). ``language`` only picks the
-    report tables already computed (:func:`report_tables`; the figures use codes only).
+    report tables already computed (:func:`report_tables`; the figures use codes only);
+    ``tables``: report tables at hand (name → frame), used instead.
 
     Examples
     --------
@@ -254,7 +275,9 @@ def summary_figures(G: RegionalGraph, as_of: DateLike = None, *, language: Lang 
     {'isolated': 1, 'units': 2}
     """
     day = as_date(as_of)
-    t = report_tables(G, as_of=day, language=language, names=_SUMMARISED)
+    given = dict(tables or {})
+    t = {**report_tables(G, as_of=day, language=language,
+                         names=[n for n in _SUMMARISED if n not in given]), **given}
     tot = coverage.coverage_totals(G, as_of=day)
     districts = t["coverage_by_area"]
     districts = districts[districts["level"] == "district"]
