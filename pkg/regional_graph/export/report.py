@@ -42,7 +42,8 @@ from .tables import (
 log = logging.getLogger(__name__)
 
 __all__ = [
-    "PARALLEL_TABLES", "REPORT_TABLES", "report_tables", "summary_figures", "summary_lines",
+    "FORK_SECONDS", "PARALLEL_TABLES", "REPORT_TABLES", "TABLE_SECONDS", "balanced_split",
+    "report_tables", "summary_figures", "summary_lines",
     "write_report", "write_report_and_tables", "write_report_tables",
 ]
 
@@ -163,7 +164,7 @@ def write_report_and_tables(G: RegionalGraph, out_dir: str | Path, *, as_of: Dat
     day = as_date(as_of)
     check_lang(lang)
     remote = [n for n in REPORT_TABLES if n in PARALLEL_TABLES]
-    workers = available_cores() if workers is None else workers
+    workers = (available_cores() if workers is None else workers) if remote else 1
     with fork_call(_prepare_tables, G, remote, day, lang, out_dir, workers=workers) as pending:
         # the notes sheet's input checksum, meanwhile (the thread the command line started
         # beside loading, if it did: one per input)
@@ -183,11 +184,49 @@ def write_report_and_tables(G: RegionalGraph, out_dir: str | Path, *, as_of: Dat
     return paths, {name: prepared[name][0] for name in REPORT_TABLES}
 
 
-#: The report tables :func:`write_report` leaves to a worker process: about half of the
-#: time to compute and write all tables (at city scale: joint-branch proposals 0.50 s,
-#: dormant ties 0.13 s, expiring ties 0.05 s; the other six 0.57 s, and this process then
-#: writes the workbook).
-PARALLEL_TABLES = ("joint_branch_proposals", "dormant_ties", "expiring_ties")
+#: Seconds to compute and write each report table at city scale (wall, medians of 3 runs
+#: in one process, session 6, before joint-branch proposals and pairing recommendations
+#: were made faster): the work :func:`write_report` splits with a forked worker is
+#: balanced on these. Measure again with ``benchmarks/bench_writer.py --costs``.
+TABLE_SECONDS: dict[str, float] = {
+    "uncovered": 0.10, "should_build": 0.06, "joint_branch_proposals": 0.63,
+    "isolated_units": 0.04, "dormant_ties": 0.17, "unpaired_communities": 0.03,
+    "coverage_by_area": 0.05, "expiring_ties": 0.04, "pairing_recommendations": 0.29,
+}
+#: What a worker costs besides its tables (starting it, copy-on-write page faults, its
+#: tables sent back), in the same units.
+FORK_SECONDS = 0.08
+
+
+def balanced_split(seconds: Mapping[str, float], fork: float = FORK_SECONDS
+                   ) -> tuple[str, ...]:
+    """The tables a forked worker should take so that both processes are done soonest
+    (the worker also pays ``fork``), in the order given; none when forking does not pay.
+
+    Examples
+    --------
+    >>> balanced_split({"a": 0.5, "b": 0.3, "c": 0.3})
+    ('a',)
+    >>> balanced_split({"a": 0.05, "b": 0.02}, fork=0.08)  # not worth a process
+    ()
+    """
+    names = list(seconds)
+    total = sum(seconds.values())
+    best: tuple[str, ...] = ()
+    best_wall = total  # all in this process
+    for chosen in range(1, 2 ** len(names)):  # every subset (a report has nine tables)
+        remote = tuple(n for i, n in enumerate(names) if chosen >> i & 1)
+        away = sum(seconds[n] for n in remote)
+        wall = max(total - away, away + fork)
+        if wall < best_wall - 1e-9 or (abs(wall - best_wall) <= 1e-9 and best
+                                        and len(remote) < len(best)):
+            best, best_wall = remote, wall
+    return best
+
+
+#: The report tables :func:`write_report` leaves to a worker process (with ``workers`` ≥ 2):
+#: :func:`balanced_split` of :data:`TABLE_SECONDS`.
+PARALLEL_TABLES: tuple[str, ...] = balanced_split(TABLE_SECONDS)
 
 
 def _prepare_tables(G: RegionalGraph, names: list[str], day: np.datetime64, lang: Lang,
