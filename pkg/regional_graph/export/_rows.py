@@ -15,6 +15,7 @@ Examples
 
 from __future__ import annotations
 
+import functools
 import re
 import sys
 from dataclasses import dataclass
@@ -36,10 +37,13 @@ _SPECIAL = re.compile(r"[&<>\x00-\x08\x0b-\x1f\ufffe\uffff]|_x[0-9a-fA-F]{4}_|^\
 #: ``_xHHHH_`` (in Arrow's RE2 syntax, and a superset in UTF-8 bytes), blanks at an edge.
 _CONTROL = r"[\x00-\x1f\x{fffe}\x{ffff}]|_x[0-9a-fA-F]{4}_"
 _CONTROL_BYTES = ("\ufffe".encode(), "\uffff".encode(), b"_x")  # and bytes under 0x20
-#: The UTF-8 of the blanks beyond ASCII (:meth:`str.isspace`), as integers, by length.
+#: The UTF-8 of the blanks beyond ASCII (:meth:`str.isspace`) as integers, by length, and
+#: their first bytes.
 _WIDE_BLANKS = {size: np.array([int.from_bytes(chr(c).encode(), "big") for c in
                                 range(128, sys.maxunicode + 1) if chr(c).isspace()
                                 and len(chr(c).encode()) == size], np.int64) for size in (2, 3)}
+_WIDE_LEAD = np.zeros(256, bool)
+_WIDE_LEAD[[int(k) >> 8 * (size - 1) for size, keys in _WIDE_BLANKS.items() for k in keys]] = True
 _ENTITIES = {b"&": "&amp;", b"<": "&lt;", b">": "&gt;"}
 #: Integers up to this size print the same through ``%.16G`` as through ``str``.
 _EXACT = 2.0 ** 53
@@ -121,7 +125,7 @@ def _text_cells(col: TextColumn, letters: str, rows: pa.Array) -> pa.Array:
     """``<c r="A2" t="inlineStr"><is><t>…</t></is></c>`` per value, ``""`` for none."""
     escaped = col.values
     for char, entity in _ENTITIES.items():  # "&" first
-        if may_hold(escaped, (char,)):
+        if may_hold(col.values, (char,)):
             escaped = pc.replace_substring(escaped, char.decode(), entity)
     head, mid = f'<c r="{letters}', f'"{col.style} t="inlineStr">'
     cells = pc.binary_join_element_wise(_scalar(head), rows, _scalar(mid + "<is><t>"), escaped,
@@ -151,30 +155,30 @@ def _odd(text: pa.Array) -> np.ndarray:
 
 
 def _blank_edges(text: pa.Array) -> np.ndarray:
-    """Which values may start or end with a blank (:meth:`str.isspace`), from the bytes at
-    their edges: an ASCII blank (or control character), or the UTF-8 of another blank.
+    """Which values start or end with a blank (:meth:`str.isspace`), from the bytes at their
+    edges (an ASCII control character counts too: it is escaped anyway).
 
     Examples
     --------
-    >>> _blank_edges(pa.array(["a b", " a", "a\u3000", "社区", "", None], _TEXT)).tolist()
+    >>> _blank_edges(pa.array(["a b", " a", "a\u3000", "社区。", "", None], _TEXT)).tolist()
     [False, True, True, False, False, False]
     """
     buffers = text.buffers()
     offsets = np.frombuffer(buffers[1], np.int64)[text.offset:text.offset + len(text) + 1]
-    data = np.frombuffer(buffers[2], np.uint8) if buffers[2] is not None \
-        else np.zeros(0, np.uint8)
-    padded = np.concatenate([np.zeros(3, np.uint8), data, np.zeros(3, np.uint8)])
-    start, end = offsets[:-1] + 3, offsets[1:] + 3  # in padded
-    filled = end > start
-    out = np.zeros(len(text), bool)
-    for first in (start, end - 1):  # the first byte of a value, then its last
-        out |= padded[first] <= 0x20
-    for size, codes in _WIDE_BLANKS.items():
-        for at in (start, end - size):
-            key = np.zeros(len(text), np.int64)
-            for k in range(size):
-                key = (key << 8) | padded[at + k]
-            out |= np.isin(key, codes)
+    filled = offsets[1:] > offsets[:-1]
+    if buffers[2] is None or not filled.any():
+        return np.zeros(len(text), bool)
+    data = np.frombuffer(buffers[2], np.uint8)
+    start = np.where(filled, offsets[:-1], 0)
+    end = np.where(filled, offsets[1:], 1)
+    out = (data[start] <= 0x20) | (data[end - 1] <= 0x20)
+    for where in (start, end - 2, end - 3):  # where a wider blank starts: first or last
+        at = np.clip(where, 0, len(data) - 1)
+        maybe = np.flatnonzero(_WIDE_LEAD[data[at]] & filled)
+        if len(maybe):
+            window = data[np.minimum(at[maybe, None] + np.arange(3), len(data) - 1)]
+            key = window.astype(np.int64) @ np.array([1 << 16, 1 << 8, 1])
+            out[maybe] |= np.isin(key, _WIDE_BLANKS[3]) | np.isin(key >> 8, _WIDE_BLANKS[2])
     return out & filled
 
 
@@ -226,5 +230,6 @@ def _letters(j: int) -> str:
     return name
 
 
+@functools.lru_cache(maxsize=256)
 def _scalar(text: str) -> pa.Scalar:
     return pa.scalar(text, _TEXT)
