@@ -854,8 +854,8 @@ def translate(df: pd.DataFrame, lang: Lang = "zh", *,
     check_lang(lang)
     attrs = df.attrs  # pandas deep-copies attrs in every operation: drop them once
     df = pd.DataFrame(df, copy=False)
-    out = df.reset_index() if _has_named_index(df) else df.reset_index(drop=True)
-    out = out.copy()
+    out = df.reset_index() if _has_named_index(df) else df.reset_index(drop=True)  # a new
+    # frame: its columns are replaced below, never changed in place (copy on write)
     for col in out.columns:
         s = out[col]
         if pd.api.types.is_bool_dtype(s.dtype):
@@ -877,8 +877,9 @@ def translate(df: pd.DataFrame, lang: Lang = "zh", *,
             s = s.astype(object)
         if pd.api.types.is_string_dtype(s.dtype) or s.dtype == object:
             out[col] = s.map(lambda v, t=table: t.get(v, v) if isinstance(v, str) else v)
-    labels = {c: (columns or {}).get(str(c)) or column_label(str(c), lang) for c in out.columns}
-    return out.rename(columns=labels)
+    out.columns = [(columns or {}).get(str(c)) or column_label(str(c), lang)
+                   for c in out.columns]
+    return out
 
 
 def _translated_text(s: pd.Series, table: Mapping[str, str]) -> pd.Series | None:

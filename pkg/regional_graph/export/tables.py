@@ -113,6 +113,11 @@ def _kind(col: str, s: pd.Series) -> str:
     """How a column is written: date, datetime, percent, int, float, bool or text."""
     if pd.api.types.is_bool_dtype(s.dtype):
         return "text"
+    if isinstance(s.dtype, np.dtype) and s.dtype.kind == "M":  # (no time zone)
+        ticks = s.to_numpy()
+        day = np.timedelta64(1, "D").astype(f"m8[{np.datetime_data(s.dtype)[0]}]")
+        times = ticks[~np.isnat(ticks)].view(np.int64) % day.astype(np.int64)
+        return "datetime" if bool(times.any()) else "date"
     if pd.api.types.is_datetime64_any_dtype(s.dtype):
         v = s.dropna()
         return "datetime" if bool((v != v.dt.normalize()).any()) else "date"
@@ -186,23 +191,23 @@ def _page_header(sheet: str, day: str, lang: Lang) -> str:
     return f"&L&B{sheet.replace('&', '&&')}&R{label} {day}"
 
 
-def _text_widths(arr: pa.Array) -> tuple[np.ndarray, np.ndarray]:
-    """Screen width (as :func:`display_width`, 0 for null) and line breaks of each text,
-    computed in Arrow."""
+def _text_widths(arr: pa.Array, breaks: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    """Screen width (as :func:`display_width`, 0 for null) of each text, and its line
+    breaks when asked (else zeros), computed in Arrow."""
     import pyarrow.compute as pc
 
     chars = pc.utf8_length(arr)
     width = pc.add(chars, pc.divide(pc.subtract(pc.binary_length(arr), chars), 2))
-    breaks = pc.count_substring(arr, "\n")
-    return (width.fill_null(0).to_numpy(zero_copy_only=False),
-            breaks.fill_null(0).to_numpy(zero_copy_only=False))
+    lines = pc.count_substring(arr, "\n").fill_null(0).to_numpy(zero_copy_only=False) \
+        if breaks else np.zeros(len(arr), np.int64)
+    return width.fill_null(0).to_numpy(zero_copy_only=False), lines
 
 
 def _wrapped_lines(columns: list[pa.Array], widths: list[float], n: int) -> np.ndarray:
     """Lines each row needs to show its wrapped text columns."""
     out = np.ones(n, dtype=np.int64)
     for values, width in zip(columns, widths, strict=True):
-        chars, breaks = _text_widths(values)
+        chars, breaks = _text_widths(values, breaks=True)
         need = -(-chars // int(max(width - 2, 1))) + breaks
         np.maximum(out, need, out=out)
     return out
