@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import partial
@@ -350,7 +351,8 @@ def write_workbook(sheets: list[PreparedTable], out_dir: str | Path, *, workbook
     xlsx = folder / f"{workbook}.xlsx"
     wb = xlsxwriter.Workbook(str(xlsx), {"constant_memory": True, "strings_to_formulas": False,
                                          "strings_to_urls": False,
-                                         "strings_to_numbers": False})
+                                         "strings_to_numbers": False,
+                                         "tmpdir": _scratch_dir()})
     fmts = _formats(wb)
     rows: dict[bytes, bytes] = {}  # the prepared rows, spliced into each sheet when zipped
     for key, t in enumerate(sheets):
@@ -363,6 +365,14 @@ def write_workbook(sheets: list[PreparedTable], out_dir: str | Path, *, workbook
     _close(wb, rows)
     log.info("wrote %s (%d sheets) to %s", xlsx.name, len(sheets) + 1, folder)
     return {**{t.name: t.csv for t in sheets}, workbook: xlsx}
+
+
+def _scratch_dir() -> str | None:
+    """Where xlsxwriter keeps its small temporary files (a part each, and a row file per
+    sheet that holds only a marker): memory (``/dev/shm``) where there is, which spares
+    the disk's create-and-delete waits; else the system's temporary folder."""
+    shm = Path("/dev/shm")
+    return str(shm) if shm.is_dir() and os.access(shm, os.W_OK) else None
 
 
 #: Deflate level of the workbook's zip container: 1 is about 3× faster than zlib's default 6
@@ -428,9 +438,10 @@ def _write_sheet(ws: Any, fmts: dict[str, Any], t: PreparedTable, page_header: s
         ws._check_dimensions(n, m - 1)
         ws.fh.write(marker(key).decode())
         ws.previous_row = n + 1
-        for name, attribute in xf.items():
-            if token(name):  # (plain text has none)
-                body = body.replace(token(name).encode(), attribute.encode())
+        parts = body.split(b"\x00")  # text, token name, text, token name, …, text
+        names = {token(name).strip("\x00").encode(): x.encode() for name, x in xf.items()}
+        parts[1::2] = [names[name] for name in parts[1::2]]
+        body = b"".join(parts)
     ws.freeze_panes(1, 1 if m > 2 else 0)
     if m:
         ws.autofilter(0, 0, max(n, 1), m - 1)
