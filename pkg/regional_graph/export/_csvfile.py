@@ -52,12 +52,16 @@ _QUOTED_CHARS = (b",", b'"', b"\r", b"\n")
 
 
 def write_csv(path: Path, frame: pd.DataFrame, kinds: list[str],
-              texts: Mapping[int, pa.Array] | None = None) -> None:
+              texts: Mapping[int, pa.Array] | None = None,
+              columns: list[pd.Series] | None = None) -> None:
     """Write ``frame`` (columns of the ``kinds`` of :mod:`~regional_graph.export.tables`) as
     a UTF-8 CSV file with BOM, as pandas does after :func:`~regional_graph.frames.safe_frame`;
-    ``texts``: :func:`text_array` of some columns (by position), already at hand."""
+    ``texts``: :func:`text_array` of some columns (by position), ``columns``: the frame's
+    columns, when already at hand."""
     texts = texts or {}
-    fields = [csv_field(frame.iloc[:, j], kind, texts.get(j)) for j, kind in enumerate(kinds)]
+    columns = [s for _, s in frame.items()] if columns is None else columns
+    fields = [csv_field(s, kind, texts.get(j))
+              for j, (kind, s) in enumerate(zip(kinds, columns, strict=True))]
     if len(fields) < 2 or any(f is None for f in fields):  # (one column: csv quotes "")
         _pandas_csv(path, frame, kinds)
         return

@@ -302,25 +302,27 @@ def prepare_table(name: str, frame: pd.DataFrame, out_dir: str | Path, *, lang: 
     english = df.reset_index() if any(n is not None for n in df.index.names) \
         else df.reset_index(drop=True)
     kinds = [_kind(str(c), english[c]) for c in english.columns]
-    texts = {j: text_array(s) for j, (k, (_, s)) in enumerate(zip(kinds, display.items(),
-                                                                 strict=True)) if k == "text"}
+    columns = [s for _, s in display.items()]
+    texts = {j: text_array(s) for j, (k, s) in enumerate(zip(kinds, columns, strict=True))
+             if k == "text"}
     csv = folder / f"{csv_prefix}{name}.csv"
-    write_csv(csv, display, kinds, texts)
+    write_csv(csv, display, kinds, texts, columns)
     sheet = sheet_name(name, lang)
-    shown = display.iloc[:max_rows]
-    header = [str(c) for c in shown.columns]
-    values = [_cell_texts(texts[j].slice(0, max_rows)) if k == "text" else _number_array(s, k)
-              for j, (k, (_, s)) in enumerate(zip(kinds, shown.items(), strict=True))]
+    shown = min(len(display), max_rows)
+    header = [str(c) for c in display.columns]
+    values = [_cell_texts(texts[j].slice(0, shown)) if k == "text" else
+              _number_array(s, k)[:shown] for j, (k, s) in enumerate(zip(kinds, columns,
+                                                                         strict=True))]
     widths = _widths(header, kinds, values)
     wide = [k == "text" and w >= _MAX_WIDTH for k, w in zip(kinds, widths, strict=True)]
     lines = _wrapped_lines([v for v, x in zip(values, wide, strict=True) if x],
-                           [w for w, x in zip(widths, wide, strict=True) if x], len(shown))
+                           [w for w, x in zip(widths, wide, strict=True) if x], shown)
     pct_rows = frame.attrs.get("percent_rows")
     body = rows_xml([_sheet_column(v, k, x) for v, k, x in zip(values, kinds, wide, strict=True)],
                     None if pct_rows is None else np.asarray(pct_rows, bool), lines)
     return PreparedTable(
         name=name, csv=csv, sheet=sheet, rows=len(display), header=header, kinds=kinds,
-        widths=widths, wide=wide, body=body, shown=len(shown),
+        widths=widths, wide=wide, body=body, shown=shown,
         described=[(sheet, column_label(str(c), lang), str(c), column_doc(str(c), lang) or "")
                    for c in english.columns])
 
@@ -439,8 +441,8 @@ def _write_sheet(ws: Any, fmts: dict[str, Any], t: PreparedTable, page_header: s
         ws.fh.write(marker(key).decode())
         ws.previous_row = n + 1
         parts = body.split(b"\x00")  # text, token name, text, token name, …, text
-        names = {token(name).strip("\x00").encode(): x.encode() for name, x in xf.items()}
-        parts[1::2] = [names[name] for name in parts[1::2]]
+        attributes = {token(name).strip("\x00").encode(): x.encode() for name, x in xf.items()}
+        parts[1::2] = [attributes[name] for name in parts[1::2]]
         body = b"".join(parts)
     ws.freeze_panes(1, 1 if m > 2 else 0)
     if m:
