@@ -67,8 +67,9 @@ def write_csv(path: Path, frame: pd.DataFrame, kinds: list[str],
         return
     header = io.StringIO()
     csv.writer(header, lineterminator=os.linesep).writerow(list(frame.columns))
-    rows = pc.binary_join_element_wise(*fields, pa.scalar(",", _TEXT))
-    lines = pc.binary_join_element_wise(rows, pa.scalar(os.linesep, _TEXT),
+    comma = pa.scalar(",", _TEXT)
+    pieces = [piece for field in fields for piece in (comma, field)][1:]  # f1 , f2 , … fn
+    lines = pc.binary_join_element_wise(*pieces, pa.scalar(os.linesep, _TEXT),
                                         pa.scalar("", _TEXT))
     path.write_bytes(b"\xef\xbb\xbf" + header.getvalue().encode("utf-8") + joined(lines))
 

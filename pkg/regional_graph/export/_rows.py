@@ -110,8 +110,9 @@ def rows_xml(columns: list[TextColumn | NumberColumn], percent_rows: np.ndarray 
         return b""
     rows = pa.array(np.arange(2, n + 2)).cast(_TEXT)
     pct = np.zeros(n, bool) if percent_rows is None else np.asarray(percent_rows[:n], bool)
-    cells = [_text_cells(c, _letters(j), rows) if isinstance(c, TextColumn)
-             else _number_cells(c, _letters(j), rows, pct) for j, c in enumerate(columns)]
+    cells = [piece for j, c in enumerate(columns) for piece in (  # a cell's pieces, or cells
+        _text_cells(c, _letters(j), rows) if isinstance(c, TextColumn)
+        else _number_cells(c, _letters(j), rows, pct))]
     tall = np.minimum(lines, 15) if lines is not None else np.ones(n, np.int64)
     heights = pa.array(np.array(["", *(f' ht="{LINE_HEIGHT * k}" customHeight="1"'
                                        for k in range(2, 16))], object)[tall - 1], _TEXT) \
@@ -121,22 +122,25 @@ def rows_xml(columns: list[TextColumn | NumberColumn], percent_rows: np.ndarray 
     return joined(out)
 
 
-def _text_cells(col: TextColumn, letters: str, rows: pa.Array) -> pa.Array:
-    """``<c r="A2" t="inlineStr"><is><t>…</t></is></c>`` per value, ``""`` for none."""
+def _text_cells(col: TextColumn, letters: str, rows: pa.Array) -> list[pa.Array | pa.Scalar]:
+    """``<c r="A2" t="inlineStr"><is><t>…</t></is></c>`` per value, ``""`` for none: the
+    pieces to join each row's cell from when every value is plain text, else the cells."""
     escaped = col.values
     for char, entity in _ENTITIES.items():  # "&" first
         if may_hold(col.values, (char,)):
             escaped = pc.replace_substring(escaped, char.decode(), entity)
     head, mid = f'<c r="{letters}', f'"{col.style} t="inlineStr">'
-    cells = pc.binary_join_element_wise(_scalar(head), rows, _scalar(mid + "<is><t>"), escaped,
-                                        _scalar("</t></is></c>"), _scalar(""))
+    pieces = [_scalar(head), rows, _scalar(mid + "<is><t>"), escaped, _scalar("</t></is></c>")]
     odd = _odd(col.values)
+    if not odd.any() and not col.values.null_count:
+        return pieces  # (joined with the row: one pass less)
+    cells = pc.binary_join_element_wise(*pieces, _scalar(""))
     if odd.any():  # the cells of the few values with more to escape, through Python
         at = np.flatnonzero(odd)
         fixed = [f"{head}{r}{mid}{inline(v)}</c>" for r, v in
                  zip((at + 2).tolist(), col.values.take(at).to_pylist(), strict=True)]
         cells = pc.replace_with_mask(cells, pa.array(odd), pa.array(fixed, _TEXT))
-    return pc.fill_null(cells, "") if col.values.null_count else cells
+    return [pc.fill_null(cells, "") if col.values.null_count else cells]
 
 
 def _odd(text: pa.Array) -> np.ndarray:
@@ -183,8 +187,9 @@ def _blank_edges(text: pa.Array) -> np.ndarray:
 
 
 def _number_cells(col: NumberColumn, letters: str, rows: pa.Array, pct: np.ndarray
-                  ) -> pa.Array:
-    """``<c r="A2" s="…"><v>…</v></c>`` per finite value, ``""`` for the others."""
+                  ) -> list[pa.Array | pa.Scalar]:
+    """``<c r="A2" s="…"><v>…</v></c>`` per finite value, ``""`` for the others: the
+    pieces to join each row's cell from when every value is finite, else the cells."""
     v = col.values
     ok = np.isfinite(v)
     styles = np.full(len(v), 0, np.int8)
@@ -193,10 +198,11 @@ def _number_cells(col: NumberColumn, letters: str, rows: pa.Array, pct: np.ndarr
     styles[pct] = 1
     style = pa.array([col.style, col.percent_style, col.whole_style or col.style],
                      _TEXT).take(pa.array(styles))
-    cells = pc.binary_join_element_wise(_scalar(f'<c r="{letters}'), rows, _scalar('"'),
-                                        style, _scalar("><v>"), cell_text(v),
-                                        _scalar("</v></c>"), _scalar(""))
-    return pc.fill_null(cells, "")
+    pieces = [_scalar(f'<c r="{letters}'), rows, _scalar('"'), style, _scalar("><v>"),
+              cell_text(v), _scalar("</v></c>")]
+    if ok.all():
+        return pieces  # (joined with the row: one pass less)
+    return [pc.fill_null(pc.binary_join_element_wise(*pieces, _scalar("")), "")]
 
 
 def cell_text(v: np.ndarray) -> pa.Array:
