@@ -46,6 +46,8 @@ from .validate import Resolved, validate_with_codes
 if TYPE_CHECKING:
     import networkx as nx
 
+    from .csvparse import Prefetch
+
 log = logging.getLogger(__name__)
 
 _BASE_EDGE_COLUMNS = ("type", "source", "target", *EDGE_PROPERTIES)
@@ -427,10 +429,13 @@ def _records_frame(records: list[dict[str, object]], order: list[str]) -> pd.Dat
 # --------------------------------------------------------------------------------------------
 
 
-def load_graph(path: str | Path, *, name: str | None = None) -> RegionalGraph:
+def load_graph(path: str | Path, *, name: str | None = None,
+               prefetched: Prefetch | None = None) -> RegionalGraph:
     """Read, validate and build a dataset (a CSV folder or an ``.xlsx`` workbook).
 
     Raises :class:`~regional_graph.errors.TableValidationError` listing every problem.
+    ``prefetched``: the folder's files being parsed in the background since
+    (:class:`~regional_graph.csvparse.Prefetch`; the same graph, sooner).
 
     Examples
     --------
@@ -442,7 +447,7 @@ def load_graph(path: str | Path, *, name: str | None = None) -> RegionalGraph:
     from .io import read_tables
 
     path = Path(path)
-    typed, resolved = validate_with_codes(read_tables(path))
+    typed, resolved = validate_with_codes(read_tables(path, prefetched=prefetched))
     return graph_from_typed(typed, resolved, name=path.stem if name is None else name)
 
 
