@@ -825,17 +825,25 @@ class _Run:
             return
         pos = code  # ids are numbered table by table, areas first
         ok = (code >= 0) & (pos < len(areas)) & df["level"].notna().to_numpy()
-        area_level = np.full(len(df), "", dtype=object)
-        known = areas["level"].astype(object).where(areas["level"].notna(), "")
-        area_level[ok] = known.to_numpy(dtype=object)[pos[ok]]
-        org_level = df["level"].astype("str").to_numpy(dtype=object)
-        wrong = np.array([bool(o and a and o in schema.LEADS_LEVELS
-                               and a not in schema.LEADS_LEVELS[o])
-                          for o, a in zip(org_level, area_level, strict=True)], dtype=bool)
+        # a table of (Party org level, area level) → wrong, looked up by the level codes
+        leads = schema.LEADS_LEVELS
+        bad = np.array([[o in leads and a not in leads[o] for a in areas["level"].cat.categories]
+                        for o in df["level"].cat.categories], dtype=bool).reshape(
+            len(df["level"].cat.categories), len(areas["level"].cat.categories))
+        org_code = df["level"].cat.codes.to_numpy()
+        area_code = np.full(len(df), -1, dtype=np.int64)
+        area_code[ok] = areas["level"].cat.codes.to_numpy()[pos[ok]]
+        has = (org_code >= 0) & (area_code >= 0)
+        wrong = np.zeros(len(df), dtype=bool)
+        wrong[has] = bad[org_code[has], area_code[has]]
         if wrong.any():
-            prob = np.array([f"leads an area of level {a}, wrong level order" for a in area_level],
-                            dtype=object)
-            exp = np.array(["an area of level " + " or ".join(schema.LEADS_LEVELS.get(o, ()))
+            area_level = np.full(len(df), "", dtype=object)
+            known = areas["level"].astype(object).where(areas["level"].notna(), "")
+            area_level[ok] = known.to_numpy(dtype=object)[pos[ok]]
+            org_level = df["level"].astype("str").to_numpy(dtype=object)
+            prob = np.array([f"leads an area of level {a}, wrong level order"
+                             for a in area_level], dtype=object)
+            exp = np.array(["an area of level " + " or ".join(leads.get(o, ()))
                             for o in org_level], dtype=object)
             self.fail_rows("party_orgs", wrong, "area_id", df["area_id"], prob, exp)
 
