@@ -113,25 +113,3 @@ def test_the_command_line_prefetches_and_tells_the_same(broken: Path, tmp_path: 
     assert capsys.readouterr() == ahead
     assert "不是文本文件" in ahead.out + ahead.err
 
-
-def test_blocks_of_a_large_file_and_a_row_longer_than_a_block(tmp_path: Path,
-                                                                monkeypatch: pytest.MonkeyPatch
-                                                                ) -> None:
-    """A large unquoted file is parsed in blocks (in parallel); a row longer than a block
-    makes it read as one block: the same table either way."""
-    rows = [f"O{i},单位{i},hospital,,C1,{i},1" for i in range(3000)]
-    rows[1500] = "O1500," + "长" * 5000 + ",hospital,,C1,3,1"  # 15,000 bytes in one cell
-    file = tmp_path / "organizations.csv"
-    file.write_text("id,name,kind,industry,area_id,employees,party_members\n"
-                    + "\n".join(rows) + "\n", encoding="utf-8")
-    whole = rg.io.read_csv(file)
-    monkeypatch.setattr(csvparse, "BLOCK", 4096)
-    assert csvparse.parse_csv(file, rg.schema.ORGANIZATIONS).table.column(0).num_chunks == 1
-    file.write_text(file.read_text(encoding="utf-8").replace("长" * 5000, "长"),
-                    encoding="utf-8")
-    blocks = csvparse.parse_csv(file, rg.schema.ORGANIZATIONS).table
-    assert blocks.column(0).num_chunks > 1
-    short = whole.copy()
-    short.loc[1500, "name"] = "长"
-    pd.testing.assert_frame_equal(rg.io.read_csv(file), short, check_exact=True)
-    assert len(whole) == 3000 and whole.loc[1500, "name"] == "长" * 5000

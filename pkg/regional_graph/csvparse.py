@@ -35,8 +35,6 @@ if TYPE_CHECKING:
 _ENCODINGS = ("utf-8", "gb18030")
 #: Leading rows searched for the header.
 HEADER_SEARCH = 10
-#: Bytes of a large unquoted CSV file parsed as one block (blocks are parsed in parallel).
-BLOCK = 1 << 22
 
 
 def _check_utf8(data: bytes) -> None:
@@ -213,37 +211,25 @@ def parse_csv(path: Path, tbl: schema.Table | None) -> Parsed:
         ragged.append(row)
         return "skip"
 
-    quoted = b'"' in data
-    whole = max(1 << 24, min(len(data) + 1, 1 << 31 - 1))  # one block: one huge cell fits
-
-    def parse(block_size: int) -> pa.Table:
-        ragged.clear()
-        return pacsv.read_csv(
-            pa.BufferReader(data),  # no copy of the file's bytes
-            read_options=pacsv.ReadOptions(
-                encoding="utf8" if encoding in {"utf-8", "utf-8-sig"} else encoding,
-                column_names=names, skip_rows=k + 1, block_size=block_size,
-            ),
-            # quoted cells may hold line breaks: only then is the multi-line parser needed
-            parse_options=pacsv.ParseOptions(
-                newlines_in_values=quoted, ignore_empty_lines=False,
-                invalid_row_handler=_invalid,
-            ),
-            convert_options=pacsv.ConvertOptions(
-                column_types=dict.fromkeys(names, pa.large_string()),  # pandas' string type
-                strings_can_be_null=True,
-                null_values=[""],
-                quoted_strings_can_be_null=True,
-            ),
-        )
-
-    if quoted or len(data) <= 2 * BLOCK:
-        table = parse(whole)
-    else:  # blocks parsed on every core; a row longer than a block: read it whole
-        try:
-            table = parse(BLOCK)
-        except pa.ArrowInvalid:
-            table = parse(whole)
+    table = pacsv.read_csv(
+        pa.BufferReader(data),  # no copy of the file's bytes
+        read_options=pacsv.ReadOptions(
+            encoding="utf8" if encoding in {"utf-8", "utf-8-sig"} else encoding,
+            column_names=names, skip_rows=k + 1,
+            block_size=max(1 << 24, min(len(data) + 1, 1 << 31 - 1)),  # one huge cell fits
+        ),
+        # quoted cells may hold line breaks; only then is the (serial) multi-line parser needed
+        parse_options=pacsv.ParseOptions(
+            newlines_in_values=b'"' in data, ignore_empty_lines=False,
+            invalid_row_handler=_invalid,
+        ),
+        convert_options=pacsv.ConvertOptions(
+            column_types=dict.fromkeys(names, pa.large_string()),  # pandas' own string type
+            strings_can_be_null=True,
+            null_values=[""],
+            quoted_strings_can_be_null=True,
+        ),
+    )
     if ragged:
         return Parsed(head, k, header, table, ragged=True, data=data, encoding=encoding)
     return Parsed(head, k, header, table)
