@@ -11,6 +11,12 @@ if [ "$#" -ne 2 ]; then
 fi
 cd "$1"
 jar="target/$2"
+# one build at a time: test workers starting servers at once wait for the first build
+mkdir -p target
+if command -v flock >/dev/null 2>&1; then
+  exec 9>target/.build.lock
+  flock 9
+fi
 if [ -f "$jar" ] && [ -d target/lib ] && [ -z "$(find pom.xml src -newer "$jar" -print -quit)" ]; then
   exit 0
 fi

@@ -21,8 +21,10 @@ Examples
 --------
 >>> [c.__name__ for c in MatchingError.__mro__[:3]]
 ['MatchingError', 'RegionalGraphError', 'ValueError']
->>> issubclass(InfeasibleMatchingError, MatchingError), issubclass(StoreError, ValueError)
-(True, False)
+>>> [c.__name__ for c in InfeasibleMatchingError.__mro__[:4]]
+['InfeasibleMatchingError', 'MatchingError', 'RegionalGraphError', 'ValueError']
+>>> [c.__name__ for c in StoreError.__mro__[:3]]  # not a ValueError
+['StoreError', 'RegionalGraphError', 'Exception']
 """
 
 from __future__ import annotations

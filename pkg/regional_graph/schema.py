@@ -32,8 +32,8 @@ class Label(StrEnum):
     >>> import regional_graph as rg
     >>> {label.value: len(frame) for label, frame in rg.datasets.load_tiny().nodes.items()}
     {'Area': 6, 'PartyOrg': 9, 'Organization': 8, 'Resource': 2, 'Demand': 3, 'Member': 2}
-    >>> Label("Area") is Label.AREA, Label.AREA == "Area"
-    (True, True)
+    >>> Label("Area"), str(Label.AREA), Label.AREA + "s"  # a str enum: its value as text
+    (<Label.AREA: 'Area'>, 'Area', 'Areas')
     """
 
     AREA = "Area"

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import pandas as pd
+import pytest
 
 import regional_graph as rg
 from regional_graph import store
@@ -75,3 +76,10 @@ def test_report_across_datasets_side_by_side(bolt: BoltTarget, tmp_path, monkeyp
     assert cli.main(args) == 0
     csv = pd.read_csv(tmp_path / "uncovered.csv", encoding="utf-8-sig")
     assert len(csv) == len(got["uncovered"]) and csv.shape[1] == got["uncovered"].shape[1] + 1
+
+
+def test_an_empty_list_of_datasets_is_refused() -> None:
+    from regional_graph.store import _datasets
+
+    with pytest.raises(ValueError, match="`datasets` is empty"):
+        _datasets.tables_by_dataset(None, None, [], lambda scope: [])  # type: ignore[arg-type]

@@ -12,7 +12,10 @@ the files back with the same nodes, edges and attributes.
 * ``gexf`` — one ``.gexf`` file for Gephi: the GEXF label is the node's display name (its id
   when it has none), the label (``Area``, …) is the attribute ``node_label``, the
   relationship type the edge attribute ``rel_type`` and the edge's ``kind`` (Gephi's edge
-  type), and ``start``/``end`` of a link its time interval (Gephi's timeline).
+  type), and ``start``/``end`` of a link its time interval (Gephi's timeline). An
+  organisation's or Party org's ``founded``/``dissolved`` stay attributes and are also its
+  interval (``start`` the founded day, ``end`` the day before dissolved), so the timeline
+  leaves out what did not exist; networkx reads them back as the node's ``start``/``end``.
 * ``parquet`` — a folder with one ``<table>.parquet`` per template table.
 * ``neo4j-import`` — a folder of CSV files in the layout ``neo4j-admin database import``
   expects (``id:ID(Area)``, ``:LABEL``, ``:START_ID(Organization)``, ``:END_ID(PartyOrg)``,
@@ -35,6 +38,7 @@ Examples
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import shlex
 from collections.abc import Iterator
@@ -203,7 +207,9 @@ def write_gexf(G: RegionalGraph, path: str | Path, *, include_personal: bool = F
     """Write GEXF 1.2 for Gephi: the GEXF label is the display name, the node's label
     (``Area``, …) the attribute ``node_label``, the relationship type the edge attribute
     ``rel_type`` and the edge's ``kind`` (Gephi's edge type); a link's ``start``/``end``
-    are its GEXF time interval (Gephi's timeline shows the network as of any day).
+    are its GEXF time interval, and a node's ``founded`` to the day before its
+    ``dissolved`` (its last day) is its own (Gephi's timeline shows the network as of any
+    day).
 
     Examples
     --------
@@ -221,6 +227,7 @@ def write_gexf(G: RegionalGraph, path: str | Path, *, include_personal: bool = F
     for nid, data in g.nodes(data=True):
         data["node_label"] = data.pop("label")
         data["label"] = str(data.get("name", nid))
+        data.update(_node_interval(nid, data))
     for *_, data in g.edges(data=True):  # GEXF's own edge `type` is directed/undirected
         data["rel_type"] = data.pop("type")
     writer = GEXFWriter(encoding="utf-8", prettyprint=True, version="1.2draft")
@@ -233,6 +240,31 @@ def write_gexf(G: RegionalGraph, path: str | Path, *, include_personal: bool = F
     path.parent.mkdir(parents=True, exist_ok=True)
     writer.write(path)
     return path
+
+
+def _node_interval(nid: object, data: dict[str, object]) -> dict[str, str]:
+    """The GEXF interval of an organisation or Party org: ``start`` its ``founded`` day,
+    ``end`` the day before its ``dissolved`` (its last day, as a link's ``end``; one exists
+    when founded ≤ the day < dissolved); nothing for a node with neither date.
+
+    >>> _node_interval("O2", {"founded": "2019-03-15", "dissolved": "2025-01-01"})
+    {'start': '2019-03-15', 'end': '2024-12-31'}
+    >>> _node_interval("C1", {"name": "东一社区"})
+    {}
+    """
+    out = {}
+    if isinstance(data.get("founded"), str):
+        out["start"] = str(data["founded"])[:10]
+    if isinstance(data.get("dissolved"), str):
+        last = dt.date.fromisoformat(str(data["dissolved"])[:10]) - dt.timedelta(days=1)
+        out["end"] = last.isoformat()
+        if "start" in out and out["end"] < out["start"]:
+            # founded and dissolved on the same day: no day to show; Gephi takes no interval
+            # that ends before it starts, so the node shows on that one day
+            log.warning("%s: founded and dissolved on the same day %s; shown on that day in "
+                        "the GEXF timeline", nid, out["start"])
+            out["end"] = out["start"]
+    return out
 
 
 def write_parquet(G: RegionalGraph, folder: str | Path, *,

@@ -39,10 +39,10 @@ import neo4j
 import pandas as pd
 
 from ..errors import StoreError
-from ..graph import DateLike, as_date
+from ..graph import DateLike
+from . import _datasets
 from .connection import Connection, connect, dataset_of
 from .cypher import actor, live_link
-from .load import _resolve_dataset
 from .versions import current_scope
 
 __all__ = ["betweenness", "communities", "components", "has_gds", "similar_actors"]
@@ -84,10 +84,10 @@ def _projected(driver: Any, dataset: str | None, as_of: DateLike,
     with connect(driver, **conn_args) as conn:
         if not has_gds(conn):
             raise StoreError(NO_GDS)
-        logical = _resolve_dataset(conn, dataset_of(driver, dataset))
+        logical = _datasets.resolve_dataset(conn, dataset_of(driver, dataset))
         scope = current_scope(conn, logical)[0]
         name = f"rg_ties_{uuid.uuid4().hex[:12]}"
-        day = as_date(as_of).astype("datetime64[D]").astype(object)
+        day = _datasets.day(as_of)
         rec = conn.read(PROJECT, scope=scope, day=day, name=name, leads=LEADS_LEVEL)
         log.info("projected the tie network of %r: %s actors, %s relationships", logical,
                  rec[0]["nodes"] if rec else 0, rec[0]["relationships"] if rec else 0)

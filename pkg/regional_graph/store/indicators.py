@@ -43,7 +43,7 @@ from .. import schema
 from ..analysis.indicators import BRANCH_LEVELS, LEVELS, NOT_SUMMED
 from ..graph import DateLike
 from ..schema import Label, RelType
-from . import cypher, queries
+from . import _datasets, cypher, queries
 from .connection import Connection, connect, dataset_of
 from .gds import LEADS_LEVEL
 
@@ -99,12 +99,12 @@ def _party_org_columns(conn: Connection, scope: str, day: dt.date, rows: _Rows,
         data[f"party_orgs_{code}"] = total("n", [code])
     data["members"] = total("members", but=NOT_SUMMED)
     data["branches"] = total("n", BRANCH_LEVELS)
-    data["members_per_branch"] = queries._ratio(total("members", BRANCH_LEVELS),
-                                                data["branches"])
+    data["members_per_branch"] = queries.ratio(total("members", BRANCH_LEVELS),
+                                               data["branches"])
     data["branches_over_limit"] = total("over", BRANCH_LEVELS)
     data["community_committees"] = total("n", ["community_committee"])
     data["community_committees_over_limit"] = total("over", ["community_committee"])
-    data["community_committees_over_limit_share"] = queries._ratio(
+    data["community_committees_over_limit_share"] = queries.ratio(
         data["community_committees_over_limit"], data["community_committees"])
     return data
 
@@ -123,8 +123,8 @@ def _unit_columns(conn: Connection, scope: str, day: dt.date, rows: _Rows,
     data = {"resident_units": rows.count((r["row"], r["units"]) for r in recs),
             "resident_units_with_org": rows.count((r["row"], r["with_org"]) for r in recs),
             "conference_units": rows.count((r["row"], r["conference"]) for r in recs)}
-    data["conference_rate"] = queries._ratio(data["conference_units"],
-                                             data["resident_units_with_org"])
+    data["conference_rate"] = queries.ratio(data["conference_units"],
+                                            data["resident_units_with_org"])
     isolated = queries.SERVER_TABLES["isolated_units"](conn, scope, day)
     data["isolated_units"] = _org_count(conn, scope, rows, row_of, isolated.index)
     return data
@@ -156,7 +156,7 @@ def _tie_columns(conn: Connection, scope: str, day: dt.date, rows: _Rows,
 
     data = {"agreements": of_type(RelType.PAIRED_WITH),
             "pairs": rows.count((r["row"], r["n"]) for r in pairs)}
-    data["pairs_per_community"] = queries._ratio(data["pairs"], communities)
+    data["pairs_per_community"] = queries.ratio(data["pairs"], communities)
     unpaired = queries.SERVER_TABLES["unpaired_communities"](conn, scope, day)
     data["unpaired_communities"] = rows.count((row_of.get(i), 1) for i in unpaired.index)
     data["part_time_members"] = of_type(RelType.SITS_ON)
@@ -168,7 +168,7 @@ def _member_and_supply_columns(conn: Connection, scope: str, day: dt.date, rows:
     recs = conn.read(cypher.member_counts_query(), dataset=scope, day=day, row_of=row_of)
     data = {"member_records": rows.count((r["row"], r["records"]) for r in recs),
             "members_reporting": rows.count((r["row"], r["reporting"]) for r in recs)}
-    data["reporting_rate"] = queries._ratio(data["members_reporting"], data["member_records"])
+    data["reporting_rate"] = queries.ratio(data["members_reporting"], data["member_records"])
     for label, rel, amount, count_col, sum_col in (
         (Label.RESOURCE, RelType.OFFERS, "capacity", "resources", "resource_capacity"),
         (Label.DEMAND, RelType.NEEDS, "quantity", "demands", "demand_quantity"),
@@ -200,7 +200,7 @@ def _order_columns(conn: Connection, scope: str, day: dt.date, rows: _Rows,
     orders = sum(data[s] for s in STATUSES)
     out: dict[str, np.ndarray] = {"orders": np.asarray(orders, dtype=np.int64)}
     out.update({s: data[s] for s in STATUSES})
-    out["fulfilment_rate"] = queries._ratio(data["done"], orders - data["cancelled"])
+    out["fulfilment_rate"] = queries.ratio(data["done"], orders - data["cancelled"])
     for col, key in (("median_hours_to_take", "take"), ("median_hours_to_finish", "finish")):
         med = np.full(len(rows.ids), np.nan)
         for r in recs:
@@ -214,7 +214,7 @@ def _order_columns(conn: Connection, scope: str, day: dt.date, rows: _Rows,
 def _table(conn: Connection, scope: str, day: dt.date, level: str) -> pd.DataFrame:
     """The indicator table of one stored version (``scope``) at ``level``."""
     row_of, areas = _row_map(conn, scope, level)
-    base = queries._coverage_rates(conn, scope, day, level)
+    base = queries.coverage_rates_of(conn, scope, day, level)
     rows = _Rows([str(i) for i in base.index if i in row_of])
     communities = rows.count((r["row"], 1) for r in areas if r["level"] == "community")
     data: dict[str, np.ndarray] = {
@@ -265,7 +265,7 @@ def indicators_from_neo4j(
         raise ValueError(f"`by` must be one of {', '.join(LEVELS)}, not {by!r}")
     dataset = dataset_of(driver, dataset)
     with connect(driver, **settings) as conn:
-        return _table(conn, queries._scope(conn, dataset), queries._day(as_of), by)
+        return _table(conn, _datasets.scope_of(conn, dataset), _datasets.day(as_of), by)
 
 
 def indicators_tables_from_neo4j(
@@ -287,15 +287,9 @@ def indicators_tables_from_neo4j(
     list(tables)  # ['district', 'street', 'community']
     ```
     """
-    day = queries._day(as_of)
+    day = _datasets.day(as_of)
+    dataset = dataset_of(driver, dataset)
     with connect(driver, **settings) as conn:
-        if datasets is None:
-            scope = queries._scope(conn, dataset_of(driver, dataset))
-            return {lvl: _table(conn, scope, day, lvl) for lvl in LEVEL_ORDER}
-        out: dict[str, list[pd.DataFrame]] = {lvl: [] for lvl in LEVEL_ORDER}
-        for name in datasets:
-            scope = queries._scope(conn, name)
-            for lvl in LEVEL_ORDER:
-                out[lvl].append(queries._namespaced(_table(conn, scope, day, lvl), name, 0,
-                                                     ties=False))
-    return {lvl: pd.concat(frames) for lvl, frames in out.items()}
+        return _datasets.tables_by_dataset(
+            conn, dataset, datasets,
+            lambda scope: ((lvl, _table(conn, scope, day, lvl)) for lvl in LEVEL_ORDER))

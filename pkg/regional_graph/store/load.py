@@ -23,12 +23,12 @@ import pandas as pd
 
 from .. import schema
 from ..build import conform_edges, graph_from_tables
-from ..errors import StoreError
 from ..graph import REL_TYPES, RegionalGraph
 from ..io import Tables
 from ..progress import tqdm
 from ..schema import Label, RelType
 from . import cypher, versions
+from ._datasets import resolve_dataset
 from .connection import Connection, connect, dataset_of
 from .cypher import StoreLabel
 from .save import row_tables
@@ -66,18 +66,6 @@ def _frame(records: list[dict[str, Any]], columns: list[str]) -> pd.DataFrame:
     return pd.DataFrame(data, index=pd.RangeIndex(len(records)))
 
 
-def _resolve_dataset(conn: Connection, dataset: str | None) -> str:
-    if dataset is not None:
-        return dataset
-    found = [r["dataset"] for r in conn.read(cypher.list_datasets())]
-    if len(found) == 1:
-        return str(found[0])
-    if not found:
-        raise StoreError("the database holds no regional_graph dataset")
-    raise StoreError(f"the database holds {len(found)} datasets ({', '.join(map(repr, found))});"
-                     " pass `dataset`")
-
-
 def load_tables(
     driver: neo4j.Driver | Connection | None = None,
     *,
@@ -111,7 +99,7 @@ def load_tables(
     with connect(driver, uri=uri, user=user, password=password, database=database) as conn, \
             tqdm(unit="row", desc="loading", leave=False,
                  disable=None if progress is None else not progress) as bar:
-        logical = _resolve_dataset(conn, dataset_of(driver, dataset))
+        logical = resolve_dataset(conn, dataset_of(driver, dataset))
         dataset, props = versions.current_scope(conn, logical)  # the complete version
         columns: dict[str, list[str]] = json.loads(props.get("columns") or "{}")
         tables: Tables = {}

@@ -3,8 +3,8 @@
 ``neo4j-launcher/`` (a small Maven project kept in the repository) starts Neo4j's official
 test harness in-process with Bolt on loopback, the Graph Data Science procedures registered,
 password authentication, and its store in a data directory of our choosing, so a server
-killed with SIGKILL restarts on the same data. ``.ci/run`` builds the launcher
-(``mvn package``); :func:`launcher_jar` builds it on first use when Maven is available.
+killed with SIGKILL restarts on the same data. ``neo4j-launcher/build.sh`` builds the
+launcher (``.ci/run`` runs it); :func:`launcher_jar` runs it on first use.
 The server runs as a subprocess; connect to it with the official ``neo4j`` driver::
 
     with start_local_server() as srv:
@@ -55,13 +55,19 @@ def _project_dir() -> Path:
 
 
 def launcher_jar(*, build: bool = True) -> Path:
-    """The launcher jar; built with Maven (``mvn package``) when missing or older than its sources.
+    """The launcher jar, made current by ``neo4j-launcher/build.sh`` first.
+
+    ``build.sh`` is the repository's one Maven build (``scripts/maven_build.sh``, as
+    ``.ci/run`` runs it): nothing to do while the jar is newer than ``pom.xml`` and the
+    sources, else ``mvn package`` offline from ``~/.m2`` when it holds everything, online
+    otherwise. ``build=False`` takes the jar as it is. ``$REGIONAL_GRAPH_NEO4J_LAUNCHER``
+    names a prebuilt jar instead (an installed package carries no launcher project).
 
     Raises
     ------
     RuntimeError
-        No jar and it cannot be built (no Maven, no project, or the build failed: the
-        message holds Maven's output).
+        No jar and it cannot be built, naming what is missing (the project, ``bash``,
+        ``mvn``), or the build failed (the message holds Maven's output).
 
     Examples
     --------
@@ -76,27 +82,27 @@ def launcher_jar(*, build: bool = True) -> Path:
         return Path(given)
     project = _project_dir()
     jar = project / "target" / "neo4j-launcher.jar"
-    sources = [project / "pom.xml", *project.joinpath("src").rglob("*")] \
-        if project.is_dir() else []
-    fresh = jar.is_file() and all(
-        p.stat().st_mtime <= jar.stat().st_mtime for p in sources if p.is_file())
-    if fresh or not build:
+    script = project / "build.sh"
+    if not build:
         if jar.is_file():
             return jar
-        raise RuntimeError(f"the Neo4j launcher is not built ({jar}); run `bash .ci/run` or "
-                           f"`mvn -q package -DskipTests` in {project}")
-    mvn = shutil.which("mvn")
-    if mvn is None or not project.is_dir():
-        raise RuntimeError(f"cannot build the Neo4j launcher: "
-                           f"{'no `mvn` on PATH' if mvn is None else f'no project at {project}'}")
-    log.info("building the Neo4j launcher with Maven (first run downloads Neo4j and GDS)")
-    for offline in (["-o"], []):
-        done = subprocess.run([mvn, "-B", "-q", *offline, "package", "-DskipTests"],
-                              cwd=project, capture_output=True, text=True, check=False)
-        if done.returncode == 0 and jar.is_file():
-            return jar
-    raise RuntimeError(f"building the Neo4j launcher failed:\n{done.stdout[-3000:]}"
-                       f"{done.stderr[-2000:]}")
+        raise RuntimeError(f"the Neo4j launcher is not built ({jar}); run `bash {script}`")
+    if not script.is_file():
+        raise RuntimeError(f"cannot build the Neo4j launcher: no project at {project} (an "
+                           f"installed package has none: set {JAR_ENV} to a built jar)")
+    bash = shutil.which("bash")
+    if bash is None:
+        raise RuntimeError("cannot build the Neo4j launcher: no `bash` on PATH")
+    if not jar.is_file():
+        log.info("building the Neo4j launcher with Maven (first run downloads Neo4j and GDS)")
+    done = subprocess.run([bash, str(script)], capture_output=True, text=True, check=False)
+    if done.returncode == 0 and jar.is_file():
+        return jar
+    if shutil.which("mvn") is None:
+        raise RuntimeError(f"cannot build the Neo4j launcher ({jar} is missing or older than "
+                           "its sources): no `mvn` on PATH")
+    raise RuntimeError(f"building the Neo4j launcher failed (bash {script}):\n"
+                       f"{done.stdout[-3000:]}{done.stderr[-2000:]}")
 
 
 def _java() -> str:

@@ -56,11 +56,11 @@ from ..analysis.coverage import (
     UNLOCATED_NAME,
     unlocated_id,
 )
-from ..graph import LABELS, DateLike, as_date
+from ..graph import LABELS, DateLike
 from ..progress import tqdm
-from . import cypher, versions
+from . import _datasets, cypher
+from ._datasets import prefix_ids
 from .connection import Connection, connect, dataset_of
-from .load import _resolve_dataset
 
 __all__ = [
     "SERVER_TABLES",
@@ -89,20 +89,10 @@ DORMANT_MONTHS = 12
 EXPIRING_DAYS = 30
 
 
-def _day(as_of: DateLike) -> dt.date:
-    """The day of ``as_of`` as a ``datetime.date`` (a Cypher ``date`` parameter).
-
-    >>> _day("2026-10-01")
-    datetime.date(2026, 10, 1)
-    """
-    day: dt.date = as_date(as_of).astype("datetime64[D]").astype(object)
-    return day
-
-
-def _ratio(num: np.ndarray, den: np.ndarray) -> np.ndarray:
+def ratio(num: np.ndarray, den: np.ndarray) -> np.ndarray:
     """``num / den`` as floats, NaN where ``den`` is 0 (as the in-memory coverage rates).
 
-    >>> _ratio(np.array([1, 0]), np.array([4, 0])).tolist()
+    >>> ratio(np.array([1, 0]), np.array([4, 0])).tolist()
     [0.25, nan]
     """
     num = np.asarray(num, dtype=np.float64)
@@ -281,15 +271,16 @@ _COUNTS = ("two_new", "covered_two_new", "with_members", "covered_with_members")
 def _rate_columns(counts: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     """The count columns with their rates, in the analyses' column order."""
     return {"two_new": counts["two_new"], "covered_two_new": counts["covered_two_new"],
-            "rate_all": _ratio(counts["covered_two_new"], counts["two_new"]),
+            "rate_all": ratio(counts["covered_two_new"], counts["two_new"]),
             "with_members": counts["with_members"],
             "covered_with_members": counts["covered_with_members"],
-            "rate_with_members": _ratio(counts["covered_with_members"],
-                                        counts["with_members"])}
+            "rate_with_members": ratio(counts["covered_with_members"],
+                                       counts["with_members"])}
 
 
-def _coverage_rates(conn: Connection, scope: str, day: dt.date, level: str) -> pd.DataFrame:
-    """As ``coverage_rates(G, by=level)`` (``level``: district, street or community)."""
+def coverage_rates_of(conn: Connection, scope: str, day: dt.date, level: str) -> pd.DataFrame:
+    """As ``coverage_rates(G, by=level)`` (``level``: district, street or community), for
+    the stored version ``scope`` (:mod:`~regional_graph.store.indicators` builds on it)."""
     areas = conn.read(cypher.areas_of_level_query(), dataset=scope, level=level)
     counts = conn.read(cypher.coverage_counts_query(), dataset=scope, day=day,
                        level=level, two_new=list(schema.TWO_NEW_KINDS),
@@ -298,7 +289,7 @@ def _coverage_rates(conn: Connection, scope: str, day: dt.date, level: str) -> p
 
 
 def _coverage_by_area(conn: Connection, scope: str, day: dt.date) -> pd.DataFrame:
-    return pd.concat([_coverage_rates(conn, scope, day, level)
+    return pd.concat([coverage_rates_of(conn, scope, day, level)
                       for level in ("district", "street", "community")])
 
 
@@ -352,16 +343,11 @@ SERVER_TABLES: dict[str, Question] = {
 # -- the public functions ----------------------------------------------------------------------
 
 
-def _scope(conn: Connection, dataset: str | None) -> str:
-    """The scope of the complete current version of ``dataset`` (the only one if ``None``)."""
-    return versions.current_scope(conn, _resolve_dataset(conn, dataset))[0]
-
-
 def _ask(question: Question, driver: Target, dataset: str | None, as_of: DateLike,
          settings: dict[str, Any]) -> pd.DataFrame:
     dataset = dataset_of(driver, dataset)
     with connect(driver, **settings) as conn:
-        return question(conn, _scope(conn, dataset), _day(as_of))
+        return question(conn, _datasets.scope_of(conn, dataset), _datasets.day(as_of))
 
 
 def uncovered(driver: Target = None, *, dataset: str | None = None, as_of: DateLike = None,
@@ -497,67 +483,16 @@ def coverage_by_industry(driver: Target = None, *, dataset: str | None = None,
 
 # -- several datasets --------------------------------------------------------------------------
 
-#: Columns holding ids (one, or several comma-joined) in the report tables.
-ID_COLUMNS = ("community_id", "street_id", "last_covered_by", "covered_by", "party_org",
-              "former_partners", "source_id", "target_id", "unit_id", "parent_id")
-#: Between a dataset's name and an id, as in :func:`regional_graph.merging.merge`.
-SEPARATOR = ":"
-
-
-def prefix_ids(values: pd.Series | pd.Index, name: str) -> pd.Series:
-    """Every id (also inside a comma-joined list) under the namespace ``"<name>:"``, as the
-    ids of a merged graph (:func:`regional_graph.merging.merge`).
-
-    Examples
-    --------
-    >>> prefix_ids(pd.Index(["S01"]), "west").tolist()
-    ['west:S01']
-    """
-    pre = name + SEPARATOR
-    out = [None if pd.isna(v) else ", ".join(pre + x for x in str(v).split(", "))
-           for v in list(values)]
-    return pd.Series(_text(out))
-
-
-def _tie_key(key: str, name: str, offset: int) -> str:
-    """A tie key ``source->target#row`` of one dataset, as in the merged links table.
-
-    >>> _tie_key("O1->C1#3", "west", 10)
-    'west:O1->west:C1#13'
-    """
-    ends, row = key.rsplit("#", 1)
-    source, target = ends.split("->", 1)
-    pre = name + SEPARATOR
-    return f"{pre}{source}->{pre}{target}#{int(row) + offset}"
-
-
 #: Report tables indexed by a tie key ``source->target#row``.
 TIE_TABLES = ("dormant_ties", "expiring_ties")
 
 
-def _namespaced(table: pd.DataFrame, name: str, offset: int, *, ties: bool) -> pd.DataFrame:
-    """``table`` of dataset ``name`` with its ids namespaced and a ``district`` column."""
-    out = table.copy()
-    for col in ID_COLUMNS:
-        if col in out.columns:
-            out[col] = prefix_ids(out[col], name).array
-    if ties:
-        keys = [_tie_key(k, name, offset) for k in out.index]
-    elif out.index.name == "id":
-        keys = prefix_ids(out.index, name).tolist()
-    else:
-        keys = out.index.tolist()
-    out.index = pd.Index(keys, dtype="str", name=out.index.name)
-    out.insert(0, "district", pd.array([name] * len(out), dtype="str"))
-    return out
-
-
-def _links_count(conn: Connection, scope: str) -> int:
-    """Rows of the dataset's links table (the offset of the next dataset's link rows)."""
-    total = 0
-    for rel in schema.LINK_RELTYPE.values():
-        total += int(conn.read(cypher.count_relationships(rel), dataset=scope)[0]["n"])
-    return total
+def _report_tables(conn: Connection, scope: str, day: dt.date, bar: Any
+                   ) -> Iterable[tuple[str, pd.DataFrame]]:
+    for name, ask in SERVER_TABLES.items():
+        table = ask(conn, scope, day)
+        bar.update()
+        yield name, table
 
 
 def report_from_neo4j(
@@ -606,29 +541,18 @@ def report_from_neo4j(
     assert set(both["uncovered"]["district"]) <= {"east", "west"}
     ```
     """
-    day = _day(as_of)
-    names = [None] if datasets is None else list(datasets)
+    day = _datasets.day(as_of)
+    dataset = dataset_of(driver, dataset)
+    n = 1 if datasets is None else len(datasets)
     with connect(driver, **settings) as conn, \
-            tqdm(total=len(names) * len(SERVER_TABLES), unit="table", desc="report",
+            tqdm(total=n * len(SERVER_TABLES), unit="table", desc="report",
                  leave=False, disable=None if progress is None else not progress) as bar:
-        if datasets is None:
-            scope = _scope(conn, dataset_of(driver, dataset))
-            tables = {}
-            for name, ask in SERVER_TABLES.items():
-                tables[name] = ask(conn, scope, day)
-                bar.update()
-            log.info("report of %s as of %s computed on the server", scope, day)
-            return tables
-        parts: dict[str, list[pd.DataFrame]] = {name: [] for name in SERVER_TABLES}
-        offset = 0
-        for name in datasets:
-            scope = _scope(conn, name)
-            for table, ask in SERVER_TABLES.items():
-                parts[table].append(_namespaced(ask(conn, scope, day), name, offset,
-                                                ties=table in TIE_TABLES))
-                bar.update()
-            offset += _links_count(conn, scope)
-    out = {name: pd.concat(frames) for name, frames in parts.items()}
-    out["expiring_ties"] = out["expiring_ties"].sort_values(["days_left", "source_id"],
-                                                            kind="stable")
+        out = _datasets.tables_by_dataset(conn, dataset, datasets,
+                                          lambda scope: _report_tables(conn, scope, day, bar),
+                                          tie_tables=TIE_TABLES)
+    log.info("report of %s as of %s computed on the server",
+             ", ".join(datasets) if datasets is not None else dataset or "the dataset", day)
+    if datasets is not None:
+        out["expiring_ties"] = out["expiring_ties"].sort_values(["days_left", "source_id"],
+                                                                kind="stable")
     return out

@@ -506,12 +506,14 @@ def render_dashboard_html(data: dict[str, Any], *, embed_font: bool = True) -> s
 
     Examples
     --------
+    >>> import re
     >>> import regional_graph as rg
-    >>> G = rg.datasets.load_sample_district()
-    >>> page = render_dashboard_html(dashboard_data(G, as_of=rg.datasets.REFERENCE_DATE),
+    >>> page = render_dashboard_html(dashboard_data(rg.datasets.load_tiny(), as_of="2026-10-01"),
     ...                              embed_font=False)
-    >>> page.startswith("<!DOCTYPE html>"), "http://" in page.split("<script")[0]
-    (True, False)
+    >>> page[:15], re.search("<title>(.*)</title>", page).group(1)
+    ('<!DOCTYPE html>', '小岚区 (tiny) · 区域化党建驾驶舱')
+    >>> re.findall(r'(?:src|href)="(https?:[^"]*)"', page)  # offline: nothing to fetch
+    []
     """
     template = _asset("dashboard.html")
     payload = _script_json(data)
