@@ -29,6 +29,7 @@ areas    3  level    镇区
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import itertools
 import os
 import re
@@ -985,14 +986,31 @@ def _bytes_hit(arr: pa.Array | pa.ChunkedArray, table: np.ndarray) -> bool:
     [False, True]
     """
     chunks = arr.chunks if isinstance(arr, pa.ChunkedArray) else [arr]
+    runs = _byte_runs(table.tobytes())
     for chunk in chunks:
         data = chunk.buffers()[2]
         if data is None or not len(data):
             continue
         buf = np.frombuffer(data, dtype=np.uint8)
-        if table[int(buf.min()):int(buf.max()) + 1].any() and table[buf].any():
-            return True
+        least, most = int(buf.min()), int(buf.max())
+        for lo, hi in runs:  # a run of marked bytes: one subtraction and compare (wrapping)
+            if lo <= most and hi >= least and ((buf - np.uint8(lo)) <= np.uint8(hi - lo)).any():
+                return True
     return False
+
+
+@functools.cache
+def _byte_runs(table: bytes) -> tuple[tuple[int, int], ...]:
+    """The runs of marked bytes of a 256-entry table, as ``(first, last)`` pairs.
+
+    Examples
+    --------
+    >>> _byte_runs(_CONTROL_BYTES.tobytes())
+    ((0, 8), (11, 12), (14, 31), (127, 127))
+    """
+    marked = np.flatnonzero(np.frombuffer(table, dtype=bool))
+    runs = np.split(marked, np.flatnonzero(np.diff(marked) > 1) + 1) if len(marked) else []
+    return tuple((int(r[0]), int(r[-1])) for r in runs)
 
 
 def _plain_numbers(s: pd.Series) -> np.ndarray | None:
