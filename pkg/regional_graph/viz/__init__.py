@@ -1,7 +1,16 @@
 """Offline wall maps and print posters.
 
 Modules: :mod:`~regional_graph.viz.maps` (community / street / district maps, org charts,
-``write_maps``), :mod:`~regional_graph.viz.posters` (A0/A1 PNG, SVG, PDF),
+``write_maps``: every name of the modules below), made of
+:mod:`~regional_graph.viz.networkmap` (the map object, styles of edges and marks),
+:mod:`~regional_graph.viz.mapdata` (what every node and edge shows, once per graph),
+:mod:`~regional_graph.viz.mapflags` (analysis marks with reasons),
+:mod:`~regional_graph.viz.maptext` (text columns of labels and tooltips),
+:mod:`~regional_graph.viz.assemble` (one map: selection, positions, legend, title block),
+:mod:`~regional_graph.viz.areamaps` (community, street and district maps),
+:mod:`~regional_graph.viz.orgchart` (a street's org chart) and
+:mod:`~regional_graph.viz.mapfolder` (every map of a graph, ``index.html``, ``write_maps``);
+:mod:`~regional_graph.viz.posters` (A0/A1 PNG, SVG, PDF),
 :mod:`~regional_graph.viz.render` (the self-contained HTML page),
 :mod:`~regional_graph.viz.headline` (title-block counts from the indicator tables, ``index.csv``),
 :mod:`~regional_graph.viz.wallscreen` (``wall.html``, cycling through the maps),
@@ -24,5 +33,7 @@ from .._lazy import attach
 
 # each submodule loads on first use
 __getattr__, __dir__, __all__ = attach(
-    __name__, submodules=["batch", "dashboard", "fonts", "headline", "layout", "maps",
-                          "notebook", "placement", "plots", "posters", "render", "wallscreen"])
+    __name__, submodules=["areamaps", "assemble", "batch", "dashboard", "fonts", "headline",
+                          "layout", "layoutfile", "mapdata", "mapflags", "mapfolder", "maps",
+                          "maptext", "networkmap", "notebook", "orgchart", "placement", "plots",
+                          "posters", "render", "wallscreen"])

@@ -32,7 +32,7 @@ from ..progress import available_cores
 from ..vocab import viz_text
 
 if TYPE_CHECKING:
-    from .maps import NetworkMap
+    from .networkmap import NetworkMap
 
 log = logging.getLogger(__name__)
 
@@ -118,7 +118,7 @@ def iter_maps(G: RegionalGraph, jobs: Sequence[tuple[str, str]], *,
     ...                           options={"as_of": "2024-06-30"}, workers=1, progress=False)]
     ['street_S1', 'community_C1']
     """
-    from .maps import _base
+    from .mapdata import _base
 
     kw = {"as_of": None, "layout": "force", "include_personal": False, "analyses": True,
           "matching": None, "lang": "zh", **options}
@@ -133,7 +133,7 @@ def _square(x: int) -> int:
 
 
 def _build(job: tuple[str, str]) -> NetworkMap:
-    from .maps import build_map
+    from .mapfolder import build_map
 
     return build_map(_SHARED["G"], job[0], job[1], **_SHARED["kw"])
 
@@ -179,7 +179,7 @@ def write_all(
         The maps (in job order), map key (``key`` or ``key.fmt``) → file written, and map key
         → ``(text, file name)`` links to its posters (for the index page).
     """
-    from .maps import map_jobs
+    from .mapfolder import map_jobs
 
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)

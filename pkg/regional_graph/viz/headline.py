@@ -37,7 +37,7 @@ from ..graph import DateLike, RegionalGraph, as_date
 from ..vocab import INDEX_COLUMN_ZH, Lang, column_label, viz_text
 
 if TYPE_CHECKING:
-    from .maps import NetworkMap
+    from .networkmap import NetworkMap
 
 log = logging.getLogger(__name__)
 

@@ -346,10 +346,10 @@ def remove_overlaps(
 
     Examples
     --------
-    >>> xy = remove_overlaps([[0, 0], [1, 0], [50, 0]], [10, 10, 10], [5, 5, 5])
-    >>> dx, dy = abs(xy[1] - xy[0])
-    >>> bool(dx >= 20 - 1e-6 or dy >= 10 - 1e-6), xy[2].tolist()  # apart; the third stays
-    (True, [50.0, 0.0])
+    >>> remove_overlaps([[0, 0], [1, 0], [50, 0]], [10, 10, 10], [5, 5, 5]).tolist()
+    [[0.0, -5.25], [1.0, 5.25], [50.0, 0.0]]
+
+    (the first two pushed apart vertically, 10.5 > 2 × 5; the third stays)
     >>> remove_overlaps([[0, 0], [1, 0]], [10, 10], [5, 5], fixed=[True, False])[0].tolist()
     [0.0, 0.0]
     """

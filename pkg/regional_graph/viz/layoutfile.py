@@ -35,7 +35,7 @@ from .layout import node_boxes
 
 if TYPE_CHECKING:
     from ..graph import RegionalGraph
-    from .maps import NetworkMap
+    from .networkmap import NetworkMap
 
 __all__ = ["LAYOUT_COLUMNS", "LAYOUT_DIR", "OVERVIEW_FILE", "keep_layout", "layout_files",
            "layout_table", "read_layout", "write_layout"]

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from pyvis.network import Network
 
-    from .maps import NetworkMap
+    from .networkmap import NetworkMap
 
 __all__ = ["repr_html", "to_pyvis"]
 
@@ -64,9 +64,10 @@ def to_pyvis(m: NetworkMap, *, height: str = "800px", width: str = "100%") -> Ne
     >>> net = to_pyvis(m)
     >>> [(n["id"], n["label"]) for n in net.nodes]
     [('PS1', '东街道党工委'), ('PC1', '东一社区党委'), ('PC2', '东二社区党委'), ('O1', '小岚中学')]
-    >>> same_place = [(n["x"], n["y"]) for n in net.nodes] == [(n["x"], n["y"]) for n in m.nodes]
-    >>> same_place, net.options.physics.enabled
-    (True, False)
+    >>> [(n["x"], n["y"]) for n in net.nodes], net.options.physics.enabled  # the map's places
+    ([(0.0, 0.0), (200.0, 0.0), (0.0, 160.0), (34.0, 40.0)], False)
+    >>> [(n["x"], n["y"]) for n in m.nodes]
+    [(0.0, 0.0), (200.0, 0.0), (0.0, 160.0), (34.0, 40.0)]
     >>> [(e["from"], e["to"], e["title"].split("\\n")[0]) for e in net.edges]  # O1 twice on PS1
     [('O1', 'PS1', '兼职委员'), ('O1', 'PS1', '联席会成员')]
     """

@@ -15,8 +15,9 @@ Examples
 --------
 >>> grid = BoxGrid(50.0)
 >>> grid.add((0.0, 0.0, 40.0, 12.0))
->>> grid.hit((30.0, 5.0, 60.0, 17.0)), grid.hit((41.0, 0.0, 60.0, 12.0))
-(True, False)
+>>> boxes = [(30.0, 5.0, 60.0, 17.0), (41.0, 0.0, 60.0, 12.0)]
+>>> [box for box in boxes if grid.hit(box)]  # the one overlapping the box added
+[(30.0, 5.0, 60.0, 17.0)]
 >>> cands = [Candidate(0, "甲单位", 10.0, (100.0, 100.0), 5.0),
 ...          Candidate(1, "乙单位", 5.0, (100.0, 100.0), 5.0)]
 >>> placed, hidden = place_labels(cands, lambda t: (12.0 * len(t), 12.0),

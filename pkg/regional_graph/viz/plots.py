@@ -62,8 +62,8 @@ def configure_cjk_font() -> str | None:
     Examples
     --------
     >>> family = configure_cjk_font()  # 'Noto Sans CJK SC' where fonts-noto-cjk is installed
-    >>> mpl.rcParams["font.sans-serif"][0] == family, mpl.rcParams["font.family"]
-    (True, ['sans-serif'])
+    >>> mpl.rcParams["font.sans-serif"].index(family), mpl.rcParams["font.family"]  # first
+    (0, ['sans-serif'])
     >>> mpl.rcParams["axes.unicode_minus"]
     False
     """

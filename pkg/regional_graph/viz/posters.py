@@ -45,11 +45,11 @@ from .. import schema
 from ..vocab import Lang, viz_text
 from .fonts import matplotlib_cjk_family, matplotlib_subset_family
 from .layout import remove_overlaps
-from .maps import FLAG_BORDER, FLAG_LEGEND, FLAG_NAMES
+from .networkmap import FLAG_BORDER, FLAG_LEGEND, FLAG_NAMES
 from .placement import SIDES_BELOW, SIDES_RIGHT, Box, BoxGrid, Candidate, place_labels
 
 if TYPE_CHECKING:
-    from .maps import NetworkMap
+    from .networkmap import NetworkMap
 
 log = logging.getLogger(__name__)
 

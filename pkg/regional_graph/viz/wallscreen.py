@@ -35,7 +35,7 @@ from .fonts import FONT_STACK, cjk_font_face_css
 from .render import localise, page_head
 
 if TYPE_CHECKING:
-    from .maps import NetworkMap
+    from .networkmap import NetworkMap
 
 log = logging.getLogger(__name__)
 
