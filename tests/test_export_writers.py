@@ -166,6 +166,13 @@ def test_blank_edges_equal_isspace() -> None:
     assert got == expected  # exact on these (a superset in general)
 
 
+def test_wide_blanks_are_every_blank_beyond_ascii() -> None:
+    import sys
+
+    every = "".join(chr(c) for c in range(128, sys.maxunicode + 1) if chr(c).isspace())
+    assert every == _rows.WIDE_BLANKS
+
+
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_translate_equals_value_by_value_lookup(monkeypatch, lang) -> None:
     df = pd.DataFrame({

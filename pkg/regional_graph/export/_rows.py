@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import functools
 import re
-import sys
 from dataclasses import dataclass
 
 import numpy as np
@@ -37,11 +36,12 @@ _SPECIAL = re.compile(r"[&<>\x00-\x08\x0b-\x1f\ufffe\uffff]|_x[0-9a-fA-F]{4}_|^\
 #: ``_xHHHH_`` (in Arrow's RE2 syntax, and a superset in UTF-8 bytes), blanks at an edge.
 _CONTROL = r"[\x00-\x1f\x{fffe}\x{ffff}]|_x[0-9a-fA-F]{4}_"
 _CONTROL_BYTES = ("\ufffe".encode(), "\uffff".encode(), b"_x")  # and bytes under 0x20
-#: The UTF-8 of the blanks beyond ASCII (:meth:`str.isspace`) as integers, by length, and
-#: their first bytes.
-_WIDE_BLANKS = {size: np.array([int.from_bytes(chr(c).encode(), "big") for c in
-                                range(128, sys.maxunicode + 1) if chr(c).isspace()
-                                and len(chr(c).encode()) == size], np.int64) for size in (2, 3)}
+#: The blanks beyond ASCII (:meth:`str.isspace`; a test checks every code point).
+WIDE_BLANKS = "\x85\xa0\u1680" + "".join(map(chr, range(0x2000, 0x200B))) \
+    + "\u2028\u2029\u202f\u205f\u3000"
+#: Their UTF-8 as integers, by length, and their first bytes.
+_WIDE_BLANKS = {size: np.array([int.from_bytes(c.encode(), "big") for c in WIDE_BLANKS
+                                if len(c.encode()) == size], np.int64) for size in (2, 3)}
 _WIDE_LEAD = np.zeros(256, bool)
 _WIDE_LEAD[[int(k) >> 8 * (size - 1) for size, keys in _WIDE_BLANKS.items() for k in keys]] = True
 _ENTITIES = {b"&": "&amp;", b"<": "&lt;", b">": "&gt;"}
