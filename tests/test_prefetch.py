@@ -113,3 +113,20 @@ def test_the_command_line_prefetches_and_tells_the_same(broken: Path, tmp_path: 
     assert capsys.readouterr() == ahead
     assert "不是文本文件" in ahead.out + ahead.err
 
+
+
+def test_the_command_line_checksums_its_input_from_the_start(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from regional_graph import checksums
+
+    data = tmp_path / "district"
+    shutil.copytree(rg.datasets.TINY, data)
+    started: list[bool] = []
+    real = cli._load
+    monkeypatch.setattr(cli, "_load", lambda args: started.append(
+        str(data.resolve()) in checksums._THREADS) or real(args))
+    assert cli.main(["report", str(data), "--out", str(tmp_path / "out"),
+                     "--as-of", "2026-10-01", "--workers", "1"]) == 0
+    assert started == [True]  # before loading: beside the imports
+    notes = (tmp_path / "out" / "provenance.json").read_text(encoding="utf-8")
+    assert checksums.file_sha256(data / "links.csv") in notes

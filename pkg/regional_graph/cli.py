@@ -48,12 +48,16 @@ PREFETCH_COMMANDS = {"report", "indicators", "match"}
 
 
 def _prefetch(args: argparse.Namespace) -> None:
-    """Start parsing the CSV files of DATA (a folder) for a command that loads it."""
+    """Start parsing the CSV files of DATA (a folder) and checksumming its files (for the
+    provenance), for a command that loads it: both in threads, while the heavy modules are
+    imported."""
     data = getattr(args, "data", None)
     if args.command in PREFETCH_COMMANDS and data is not None and Path(data).is_dir():
+        from .checksums import checksum_meanwhile
         from .csvparse import Prefetch
 
         args.prefetched = Prefetch(data)
+        checksum_meanwhile(data)
 
 
 def _as_of(args: argparse.Namespace) -> str:
@@ -141,10 +145,10 @@ def _cmd_report(args: argparse.Namespace) -> int:
 
     if getattr(args, "from_neo4j", False):
         return _report_from_neo4j(args)
-    from .export.provenance import checksum_meanwhile
+    from .checksums import checksum_meanwhile
 
-    # the input checksum (notes sheet, provenance.json) beside reading; the report takes
-    # this same thread; joined before the report forks its worker
+    # the input checksum (notes sheet, provenance.json), started with the prefetch for a
+    # folder; the report takes this same thread; joined before the report forks its worker
     checksum = checksum_meanwhile(args.data)
     G = _load(args)
     if checksum is not None:

@@ -26,11 +26,11 @@ import pandas as pd
 
 from .. import schema
 from ..analysis import coverage, isolation, recommend
+from ..checksums import checksum_meanwhile
 from ..graph import DateLike, RegionalGraph, as_date
 from ..progress import available_cores
 from ..vocab import SHEET_ZH, Lang, check_lang, summary_line
 from ._fork import fork_call
-from .provenance import checksum_meanwhile
 from .tables import (
     PreparedTable,
     as_of_line,
