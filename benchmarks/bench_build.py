@@ -12,6 +12,10 @@ timed); then, each in a fresh subprocess so peak RSS is its own:
   (timed in two parts: reading the CSV files, and validation + build; *load* is the two
   together, wall and CPU seconds of the process, all threads; medians of ``--repeat`` runs;
   the library's imports are done before the clock starts and printed apart);
+* **start-up** (``--startup``): a fresh ``python`` that loads the dataset as ``regional-graph
+  report`` does (its imports, then ``load_graph``), with and without parsing the CSV files in
+  the background from the start (``csvparse.Prefetch``), interleaved; wall seconds from
+  process start to the loaded graph (as the parent sees it) and CPU seconds of the process;
 * **naive networkx**: the same CSV files read with ``pandas.read_csv``, then one
   ``G.add_node`` per node row and one ``G.add_edge`` per reference and link row.
 
@@ -64,9 +68,9 @@ def _ours(folder: str, q: mp.Queue) -> None:
     c0, t0 = time.process_time(), time.perf_counter()
     raw = rg.io.read_tables(folder)
     t1 = time.perf_counter()
-    typed = rg.validate.validate_tables(raw)
+    typed, resolved = rg.validate.validate_with_codes(raw)
     del raw  # as load_graph does: the text tables are not needed once typed
-    G = rg.build.graph_from_tables(typed, validate=False)
+    G = rg.build.graph_from_typed(typed, resolved)  # the codes validation found, handed on
     t2 = time.perf_counter()
     q.put(
         {
@@ -80,6 +84,41 @@ def _ours(folder: str, q: mp.Queue) -> None:
             "rss_mb": peak_mb(),
         }
     )
+
+
+#: A fresh process loading a dataset as the report command does; argv: folder, prefetch 0/1.
+STARTUP = """
+import os, sys
+import argparse
+from regional_graph import cli
+args = argparse.Namespace(command="report", data=sys.argv[1])
+if sys.argv[2] == "1":
+    cli._prefetch(args)
+from regional_graph.export.report import summary_lines, write_report  # report's imports
+G = cli._load(args)
+t = os.times()
+print(t.user + t.system, G.number_of_nodes(), flush=True)
+os._exit(0)
+"""
+
+
+def startup(folder: Path, repeat: int) -> dict[str, list[float]]:
+    """Process start → loaded graph, with and without the background parse, interleaved."""
+    import subprocess
+    import sys
+
+    out: dict[str, list[float]] = {"wall": [], "cpu": [], "wall_prefetch": [],
+                                   "cpu_prefetch": []}
+    for _ in range(repeat):
+        for prefetch in ("0", "1"):
+            t0 = time.perf_counter()
+            done = subprocess.run([sys.executable, "-c", STARTUP, str(folder), prefetch],
+                                  capture_output=True, text=True, check=True)
+            wall = time.perf_counter() - t0
+            suffix = "_prefetch" if prefetch == "1" else ""
+            out["wall" + suffix].append(wall)
+            out["cpu" + suffix].append(float(done.stdout.split()[0]))
+    return out
 
 
 def _naive(folder: str, q: mp.Queue) -> None:
@@ -145,6 +184,8 @@ def main() -> None:
     ap.add_argument("--naive-timeout", type=float, default=300)
     ap.add_argument("--repeat", type=int, default=3, help="runs of ours per scale (median)")
     ap.add_argument("--no-naive", action="store_true", help="skip the naive networkx build")
+    ap.add_argument("--startup", action="store_true", help="also process start → loaded graph "
+                    "as the report command loads, with and without the background parse")
     args = ap.parse_args()
     import regional_graph as rg
 
@@ -157,6 +198,16 @@ def main() -> None:
             del tables
             load_avg = os.getloadavg()[0]
             runs = [_run(_ours, folder, 600) for _ in range(args.repeat)]
+            if args.startup:
+                got = startup(folder, args.repeat)
+                print(f"{scale} start-up to loaded graph (wall / CPU s, median of "
+                      f"{args.repeat}): without background parse "
+                      f"{statistics.median(got['wall']):.2f} / "
+                      f"{statistics.median(got['cpu']):.2f}, with "
+                      f"{statistics.median(got['wall_prefetch']):.2f} / "
+                      f"{statistics.median(got['cpu_prefetch']):.2f}; runs "
+                      f"{[round(w, 2) for w in got['wall']]} / "
+                      f"{[round(w, 2) for w in got['wall_prefetch']]}", flush=True)
             naive = None if args.no_naive else _run(_naive, folder, args.naive_timeout)
         assert all(runs), f"regional_graph did not finish at {scale} scale"
         ours = {k: statistics.median(r[k] for r in runs) for k in runs[0]}

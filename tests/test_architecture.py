@@ -26,7 +26,8 @@ PKG = Path(__file__).resolve().parents[1] / "pkg" / "regional_graph"
 
 LAYERS: dict[str, int] = {
     "_lazy": 0, "errors": 0, "progress": 0, "geo": 0, "schema": 0, "vocab": 0, "frames": 0,
-    "io": 1, "validate": 1, "problems": 1,
+    "checksums": 0,
+    "io": 1, "validate": 1, "problems": 1, "csvparse": 1,
     "graph": 2, "build": 2, "merging": 2, "datasets": 2,
     "matching": 3,
     "analysis": 4,

@@ -55,41 +55,34 @@ def test_arrow_dates_equal_the_python_parsers(kind: str) -> None:
 
 
 @pytest.fixture(scope="module")
-def district_typed() -> validate.TypedTables:
-    typed = rg.validate.validate_tables(rg.io.read_tables(rg.datasets.SAMPLE_DISTRICT))
-    assert isinstance(typed, validate.TypedTables) and typed.resolved is not None
-    return typed
+def district_typed() -> tuple[dict[str, pd.DataFrame], validate.Resolved]:
+    typed, resolved = validate.validate_with_codes(rg.io.read_tables(rg.datasets.SAMPLE_DISTRICT))
+    assert resolved is not None
+    return typed, resolved
 
 
-def test_build_reuses_the_codes_of_validation(district_typed: validate.TypedTables) -> None:
-    reused = rg.build.graph_from_tables(district_typed, validate=False)
-    afresh = rg.build.graph_from_tables(dict(district_typed), validate=False)  # no codes
+def test_build_reuses_the_codes_of_validation(
+        district_typed: tuple[dict[str, pd.DataFrame], validate.Resolved]) -> None:
+    typed, resolved = district_typed
+    reused = rg.build.graph_from_typed(typed, resolved)
+    afresh = rg.build.graph_from_tables(typed, validate=False)  # looked up again
     assert reused == afresh
     assert reused.ids.equals(afresh.ids)
     pd.testing.assert_frame_equal(reused.edges, afresh.edges, check_exact=True)
+    assert rg.build.graph_from_tables(rg.io.read_tables(rg.datasets.SAMPLE_DISTRICT)) == reused
 
 
-def test_changed_tables_are_looked_up_afresh(district_typed: validate.TypedTables) -> None:
-    keys = [("links", "source_id"), ("organizations", "area_id")]
-    assert district_typed.resolved is not None
-    codes = district_typed.resolved.codes_of(district_typed, keys)
-    assert codes is not None
-    ids = rg.build.graph_from_tables(dict(district_typed), validate=False).ids
-    links = district_typed["links"]
-    assert ids[codes[0]].tolist() == links["source_id"].tolist()
-    changed = dict(district_typed, links=links.copy())
-    changed["links"].loc[0, "source_id"] = links["source_id"].iloc[1]
-    assert district_typed.resolved.codes_of(changed, keys) is None
-    orgs = district_typed["organizations"].copy()
-    orgs.loc[0, "id"] = "renamed"
-    assert district_typed.resolved.codes_of(dict(district_typed, organizations=orgs),
-                                            keys) is None
-    stale = validate.TypedTables(changed)  # carrying the codes of the tables before
-    stale.resolved = district_typed.resolved
-    got = rg.build.graph_from_tables(stale, validate=False)
-    want = rg.build.graph_from_tables(dict(changed), validate=False)
-    pd.testing.assert_frame_equal(got.edges, want.edges, check_exact=True)
-    assert not got.edges.equals(rg.build.graph_from_tables(district_typed, validate=False).edges)
+def test_the_handed_codes_are_the_lookups(
+        district_typed: tuple[dict[str, pd.DataFrame], validate.Resolved]) -> None:
+    typed, resolved = district_typed
+    keys = [("links", "source_id"), ("organizations", "area_id"), ("orders", "assignee_id")]
+    ids = rg.build.graph_from_tables(typed, validate=False).ids
+    for (table, column), codes in zip(keys, resolved.codes_of(keys), strict=True):
+        given = typed[table][column].notna().to_numpy()
+        assert (codes[~given] == -1).all()
+        assert ids[codes[given]].tolist() == typed[table][column][given].tolist()
+    assert validate.validate_tables(rg.io.read_tables(rg.datasets.SAMPLE_DISTRICT)).keys() \
+        == typed.keys()
 
 
 def test_hierarchy_parents_from_the_one_lookup(tmp_path: Path) -> None:

@@ -57,7 +57,7 @@ def test_extras_table_matches_pyproject() -> None:
     core = {IMPORT_NAME.get(d, d) for d in _names(PYPROJECT["project"]["dependencies"])}
     assert core.isdisjoint(EXTRAS)
     assert core == {"pandas", "pyarrow", "numpy", "scipy", "networkx", "openpyxl",
-                    "xlsxwriter", "tqdm", "charset-normalizer"}
+                    "xlsxwriter", "isal", "tqdm", "charset-normalizer"}
     assert extras["all"] == ["regional_graph[maps,structure,matching,neo4j,ledgers]"]
 
 

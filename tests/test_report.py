@@ -134,3 +134,21 @@ def test_sample_district_report_parallel_equals_serial(tmp_path, caplog):
     a, b = _parts(serial["report"]), _parts(parallel["report"])
     assert a.keys() == b.keys() and len(a) > 10
     assert [n for n in a if a[n] != b[n]] == []
+
+
+def test_summary_from_the_tables_written_computes_nothing_again(tmp_path, monkeypatch):
+    """The command line's summary takes the tables the report wrote (the forked worker's
+    too): no table is computed again, and the lines are those of a fresh graph."""
+    G = rg.datasets.load_sample_district()
+    paths, tables = report.write_report_and_tables(G, tmp_path, as_of=SAMPLE_DAY, workers=2)
+    assert sorted(tables) == sorted(report.REPORT_TABLES) and "report" in paths
+
+    def computed_again(*args, **kwargs):
+        raise AssertionError("a report table was computed again")
+
+    fresh = report.summary_lines(rg.datasets.load_sample_district(), as_of=SAMPLE_DAY)
+    monkeypatch.setattr(report, "_BUILDERS", dict.fromkeys(report._BUILDERS, computed_again))
+    G2 = rg.datasets.load_sample_district()  # an empty cache: only the given tables
+    assert report.summary_lines(G2, as_of=SAMPLE_DAY, tables=tables) == fresh
+    with pytest.raises(AssertionError, match="computed again"):
+        report.summary_lines(G2, as_of=SAMPLE_DAY)

@@ -41,10 +41,12 @@ from .graph import (
 )
 from .io import Tables
 from .schema import Label
-from .validate import validate_tables
+from .validate import Resolved, validate_with_codes
 
 if TYPE_CHECKING:
     import networkx as nx
+
+    from .csvparse import Prefetch
 
 log = logging.getLogger(__name__)
 
@@ -74,9 +76,26 @@ def graph_from_tables(
     >>> G.name, G.number_of_nodes(), G.number_of_edges()  # 30 rows; 39 references + 9 links
     ('小岚区', 30, 48)
     """
+    if validate:
+        return graph_from_typed(*validate_with_codes(tables), name=name)
+    return graph_from_typed(tables, None, name=name)
+
+
+def graph_from_typed(typed: Mapping[str, pd.DataFrame], resolved: Resolved | None, *,
+                     name: str = "") -> RegionalGraph:
+    """Build the graph from typed tables and, when they come straight from
+    :func:`~regional_graph.validate.validate_with_codes`, the ids and reference codes it
+    resolved with them (``None``: every reference is looked up here).
+
+    Examples
+    --------
+    >>> import regional_graph as rg
+    >>> from regional_graph.validate import validate_with_codes
+    >>> typed, resolved = validate_with_codes(rg.io.read_tables(rg.datasets.TINY))
+    >>> graph_from_typed(typed, resolved) == graph_from_typed(typed, None)
+    True
+    """
     t0 = time.perf_counter()
-    typed = validate_tables(tables) if validate else tables
-    resolved = getattr(typed, "resolved", None)
     typed = dict(typed)
     nodes: dict[Label, pd.DataFrame] = {}
     for label, tbl in schema.NODE_TABLES.items():
@@ -89,15 +108,14 @@ def graph_from_tables(
     skeleton = RegionalGraph(nodes=nodes, edges=pd.DataFrame(), activities=activities, name=name)
 
     # every reference column resolved in one pass over one hash table of all ids (done
-    # already when the tables come straight from validation: reused)
+    # already by validation when it hands its codes on)
     refs = [(label, tbl, col) for label, tbl in schema.NODE_TABLES.items()
             for col in tbl.columns if col.rel is not None]
     links = typed["links"]
     keys = [(tbl.name, col.name) for _, tbl, col in refs]
     keys += [("links", "source_id"), ("links", "target_id")]
-    reused = resolved.codes_of(typed, keys) if resolved is not None else None
-    if resolved is not None and reused is not None:
-        value_set, resolved_codes = resolved.ids, reused
+    if resolved is not None:
+        value_set, resolved_codes = resolved.ids, resolved.codes_of(keys)
     else:
         value_set = skeleton._ids
         resolved_codes = _resolve([typed[t][c] for t, c in keys], value_set)
@@ -411,10 +429,13 @@ def _records_frame(records: list[dict[str, object]], order: list[str]) -> pd.Dat
 # --------------------------------------------------------------------------------------------
 
 
-def load_graph(path: str | Path, *, name: str | None = None) -> RegionalGraph:
+def load_graph(path: str | Path, *, name: str | None = None,
+               prefetched: Prefetch | None = None) -> RegionalGraph:
     """Read, validate and build a dataset (a CSV folder or an ``.xlsx`` workbook).
 
     Raises :class:`~regional_graph.errors.TableValidationError` listing every problem.
+    ``prefetched``: the folder's files being parsed in the background since
+    (:class:`~regional_graph.csvparse.Prefetch`; the same graph, sooner).
 
     Examples
     --------
@@ -426,8 +447,8 @@ def load_graph(path: str | Path, *, name: str | None = None) -> RegionalGraph:
     from .io import read_tables
 
     path = Path(path)
-    typed = validate_tables(read_tables(path))
-    return graph_from_tables(typed, validate=False, name=path.stem if name is None else name)
+    typed, resolved = validate_with_codes(read_tables(path, prefetched=prefetched))
+    return graph_from_typed(typed, resolved, name=path.stem if name is None else name)
 
 
 def save_graph(G: RegionalGraph, path: str | Path, *, chinese_headers: bool = False) -> Path:

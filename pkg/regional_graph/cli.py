@@ -39,7 +39,25 @@ def _out(text: str = "") -> None:
 def _load(args: argparse.Namespace) -> RegionalGraph:
     from .build import load_graph
 
-    return load_graph(args.data)
+    return load_graph(args.data, prefetched=getattr(args, "prefetched", None))
+
+
+#: Commands that load DATA with :func:`_load`: its CSV files are parsed in the background
+#: from the start (Arrow, on the second core) while the command imports pandas and the rest.
+PREFETCH_COMMANDS = {"report", "indicators", "match"}
+
+
+def _prefetch(args: argparse.Namespace) -> None:
+    """Start parsing the CSV files of DATA (a folder) and checksumming its files (for the
+    provenance), for a command that loads it: both in threads, while the heavy modules are
+    imported."""
+    data = getattr(args, "data", None)
+    if args.command in PREFETCH_COMMANDS and data is not None and Path(data).is_dir():
+        from .checksums import checksum_meanwhile
+        from .csvparse import Prefetch
+
+        args.prefetched = Prefetch(data)
+        checksum_meanwhile(data)
 
 
 def _as_of(args: argparse.Namespace) -> str:
@@ -123,20 +141,22 @@ def _cmd_template(args: argparse.Namespace) -> int:
 
 def _cmd_report(args: argparse.Namespace) -> int:
     """Coverage and isolation report (CSV files and report.xlsx)."""
-    from .export.report import summary_lines, write_report
+    from .export.report import summary_lines, write_report_and_tables
 
     if getattr(args, "from_neo4j", False):
         return _report_from_neo4j(args)
-    from .export.provenance import checksum_meanwhile
+    from .checksums import checksum_meanwhile
 
-    checksum = checksum_meanwhile(args.data)  # beside reading: the notes sheet needs them
+    # the input checksum (notes sheet, provenance.json), started with the prefetch for a
+    # folder; the report takes this same thread; joined before the report forks its worker
+    checksum = checksum_meanwhile(args.data)
     G = _load(args)
     if checksum is not None:
         checksum.join()
-    files = write_report(G, args.out, as_of=_as_of(args), lang=_lang(args),
-                         source=str(args.data), workers=args.workers)
+    files, tables = write_report_and_tables(G, args.out, as_of=_as_of(args), lang=_lang(args),
+                                            source=str(args.data), workers=args.workers)
     _record(args, args.out)
-    for line in summary_lines(G, as_of=_as_of(args), lang=_lang(args)):
+    for line in summary_lines(G, as_of=_as_of(args), lang=_lang(args), tables=tables):
         _out(line)
     _out(_wrote(args, len(files), args.out))
     args.exit_at_once = True  # every file is closed; nothing is left to tear down
@@ -928,6 +948,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command in ("report", "indicators") and args.data is None \
             and not args.from_neo4j:
         build_parser().error(f"{args.command}: give DATA, or --from-neo4j")
+    _prefetch(args)
     try:
         status = int(args.handler(args))
     except TableValidationError as err:

@@ -10,6 +10,8 @@ Examples
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 import pyarrow as pa
@@ -95,12 +97,38 @@ def safe_cell(value: object) -> object:
     >>> safe_cell("=HYPERLINK(\\"http://x\\")"), safe_cell("-3"), safe_cell("东湾"), safe_cell(7)
     ('\\'=HYPERLINK("http://x")', '-3', '东湾', 7)
     """
-    if isinstance(value, str) and value.lstrip("'").startswith(FORMULA_STARTS):
-        import re
-
-        if not re.fullmatch(_NUMBER, value):
-            return "'" + value  # also before '=…, so that reading gives '=… back
+    if isinstance(value, str) and value.lstrip("'").startswith(FORMULA_STARTS) \
+            and not re.fullmatch(_NUMBER, value):
+        return "'" + value  # also before '=…, so that reading gives '=… back
     return value
+
+
+#: A cell of a column joined with NUL (:func:`safe_texts`) that may start like a formula.
+_MAYBE_FORMULA = re.compile("(?:^|\x00)'*[=+\\-@\t\r]")
+
+
+def safe_texts(values: list[object]) -> list[object]:
+    """:func:`safe_cell` of every value of a column (``values`` itself when no cell changes:
+    one scan of the joined column when every value is text).
+
+    Examples
+    --------
+    >>> safe_texts(["东湾", "-3", ""])
+    ['东湾', '-3', '']
+    >>> safe_texts(["=1+1", "'@x", 7, float("-inf")])
+    ["'=1+1", "''@x", 7, "'-inf"]
+    """
+    try:
+        if not _MAYBE_FORMULA.search("\x00".join(values)):  # type: ignore[arg-type]
+            return values
+    except TypeError:  # a value that is not text: as safe_frame, checked as str(value)
+        pass
+    out: list[object] = []
+    for v in values:
+        text = v if isinstance(v, str) or v is None else str(v)
+        safe = safe_cell(text)
+        out.append(v if safe is text else safe)
+    return out
 
 
 def safe_frame(df: pd.DataFrame) -> pd.DataFrame:

@@ -24,13 +24,21 @@ import re
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
-import charset_normalizer
 import numpy as np
 import pandas as pd
 import pyarrow as pa
-import pyarrow.csv as pacsv
 
 from . import schema
+from .csvparse import (
+    HEADER_SEARCH,
+    Parsed,
+    Prefetch,
+    detect_encoding,  # noqa: F401  (io.detect_encoding: the one detection)
+    header_index,
+    parse_csv,
+    table_of,
+)
+from .csvparse import dedupe as _dedupe
 from .errors import FAILURE_COLUMNS, TableValidationError
 from .frames import format_datetimes, safe_frame
 
@@ -40,8 +48,6 @@ Tables = dict[str, pd.DataFrame]
 
 #: The template's hidden sheet of drop-down lists.
 ENUM_SHEET = "枚举值"
-#: Encodings tried in order when a CSV has no BOM (GB18030 is a superset of GBK/GB2312).
-_ENCODINGS = ("utf-8", "gb18030")
 
 
 # --------------------------------------------------------------------------------------------
@@ -49,7 +55,7 @@ _ENCODINGS = ("utf-8", "gb18030")
 # --------------------------------------------------------------------------------------------
 
 
-def read_tables(path: str | Path) -> Tables:
+def read_tables(path: str | Path, *, prefetched: Prefetch | None = None) -> Tables:
     """Read a dataset: a folder of CSV files or one workbook (``.xlsx``, ``.xls``, ``.ods``).
 
     File and sheet names may be English or Chinese (``areas.csv`` or ``区域.csv``); a CSV file
@@ -64,6 +70,10 @@ def read_tables(path: str | Path) -> Tables:
     ----------
     path
         A folder holding ``<table>.csv`` files, or a workbook.
+    prefetched
+        The folder's files parsed in the background since
+        (:class:`regional_graph.csvparse.Prefetch`, started early by the command line):
+        what it parsed is taken, with the same result.
 
     Returns
     -------
@@ -85,7 +95,7 @@ def read_tables(path: str | Path) -> Tables:
     if not path.exists():
         raise FileNotFoundError(f"{str(path)!r} does not exist (没有这个文件或文件夹)")
     if path.is_dir():
-        return _read_folder(path)
+        return _read_folder(path, prefetched)
     if path.suffix.lower() in WORKBOOK_SUFFIXES:
         return _read_workbook(path)
     if path.suffix.lower() == ".csv":
@@ -100,13 +110,13 @@ def read_tables(path: str | Path) -> Tables:
                             "(.xlsx, .xls, .ods; 应为CSV文件夹或Excel/WPS工作簿)")
 
 
-def _read_folder(folder: Path) -> Tables:
+def _read_folder(folder: Path, prefetched: Prefetch | None = None) -> Tables:
     out: Tables = {}
     sources: dict[str, Path] = {}
     files = [f for f in sorted(folder.iterdir()) if f.suffix.lower() == ".csv"]
-    frames = _read_files([f for f in files if _table_of(f) is not None])
+    frames = _read_files([f for f in files if table_of(f) is not None], prefetched)
     for file in files:
-        tbl = _table_of(file)
+        tbl = table_of(file)
         if tbl is None:  # a misnamed table would be lost silently: an error, not a warning
             out[file.name] = _with_problems(pd.DataFrame(), [[
                 file.name, None, "", file.name, "file name is not a table of the template",
@@ -125,9 +135,13 @@ def _read_folder(folder: Path) -> Tables:
     return out
 
 
-def _read_files(files: list[Path]) -> dict[Path, pd.DataFrame]:
+def _read_files(files: list[Path], prefetched: Prefetch | None = None
+                ) -> dict[Path, pd.DataFrame]:
     """Read CSV files concurrently, largest first (parsing and decoding happen in Arrow,
-    which releases the GIL: two files are read on two cores at once)."""
+    which releases the GIL: two files are read on two cores at once), or finish reading what
+    ``prefetched`` parsed (in file order: its threads parse them largest first)."""
+    if prefetched is not None:
+        return {f: read_csv(f, keep_going=True, _prefetched=prefetched) for f in files}
     if len(files) < 2:
         return {f: read_csv(f, keep_going=True) for f in files}
     from concurrent.futures import ThreadPoolExecutor
@@ -141,81 +155,6 @@ def _read_files(files: list[Path]) -> dict[Path, pd.DataFrame]:
 
 _TABLE_NAMES = "a file or sheet named after its table: " + ", ".join(
     f"{n}/{t.zh}" for n, t in schema.TABLES.items())
-
-
-def _check_utf8(data: bytes) -> None:
-    """Raise :class:`UnicodeDecodeError` (as ``bytes.decode`` does) unless ``data`` is valid
-    UTF-8; Arrow validates without building a Python string first (strict UTF-8 both ways:
-    no surrogates, no overlong forms).
-
-    Examples
-    --------
-    >>> _check_utf8("编号".encode())
-    >>> try:
-    ...     _check_utf8(b"ab\\xed\\xa0\\x80")  # a surrogate: not UTF-8
-    ... except UnicodeDecodeError as err:
-    ...     print(err.start, err.reason)
-    2 invalid continuation byte
-    """
-    offsets = pa.py_buffer(np.array([0, len(data)], dtype=np.int64))
-    whole = pa.Array.from_buffers(pa.large_binary(), 1, [None, offsets, pa.py_buffer(data)])
-    try:
-        whole.cast(pa.large_string())  # the bytes are wrapped, not copied
-    except pa.ArrowInvalid:
-        data.decode("utf-8")  # raises with the position of the first bad byte
-        raise  # pragma: no cover - Arrow and Python agree on what UTF-8 is
-
-
-def detect_encoding(data: bytes) -> str:
-    """Encoding of CSV bytes: UTF-8 (with or without BOM), GB18030/GBK, else a best guess.
-
-    Examples
-    --------
-    >>> detect_encoding("编号,名称".encode("gbk"))
-    'gb18030'
-    >>> detect_encoding(b"\\xef\\xbb\\xbfid,name")
-    'utf-8-sig'
-    """
-    if data.startswith(b"\xef\xbb\xbf"):
-        try:
-            _check_utf8(data)
-        except UnicodeDecodeError as err:
-            line = data[: err.start].count(b"\n") + 1
-            raise ValueError(f"invalid UTF-8 byte {data[err.start:err.start + 1]!r} on line "
-                             f"{line} (UTF-8编码错误; save the file as UTF-8)") from None
-        return "utf-8-sig"
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return "utf-16"
-    head = data[:65536]
-    if b"\x00" in head:  # UTF-16 without a byte-order mark, or not text at all
-        even, odd = head[0::2].count(0), head[1::2].count(0)
-        if odd > 0.3 * len(head) / 2 and even < 0.05 * len(head) / 2:
-            return "utf-16-le"
-        if even > 0.3 * len(head) / 2 and odd < 0.05 * len(head) / 2:
-            return "utf-16-be"
-        raise ValueError("not a text file (binary data; 不是文本文件)")
-    try:
-        _check_utf8(data)
-    except UnicodeDecodeError as err:
-        bad = data[: err.start].count(b"\n") + 1
-        rest = data.decode("utf-8", errors="replace")
-        if rest.count("\ufffd") * 20 < sum(ord(c) > 127 for c in rest):
-            # mostly UTF-8 with a few broken bytes: reading it as GB18030 would garble it
-            raise ValueError(f"invalid UTF-8 byte {data[err.start:err.start + 1]!r} on line "
-                             f"{bad} (UTF-8编码错误; save the file as UTF-8)") from None
-    else:
-        return "utf-8"  # what decoding it would tell, without a copy of the text
-    for enc in _ENCODINGS[1:]:
-        try:
-            data.decode(enc)
-        except UnicodeDecodeError:
-            continue
-        return enc
-    best = charset_normalizer.from_bytes(data).best()
-    if best is None:
-        raise ValueError("cannot detect the text encoding (expected UTF-8 or GB18030/GBK; "
-                         "无法识别文本编码)")
-    return best.encoding
 
 
 #: Key of ``DataFrame.attrs`` holding the problems found while reading a table (a failures
@@ -234,8 +173,6 @@ READ_NOTES = "read_notes"
 NOTE_COLUMNS = ["table", "column", "note", "count", "example"]
 #: Note of title rows skipped above a header.
 TITLE_ROWS = "title rows above the header skipped"
-#: Leading rows searched for the header.
-HEADER_SEARCH = 10
 #: Workbook file types read (``.xls`` and ``.ods`` through the ``ledgers`` extra).
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 
@@ -282,7 +219,8 @@ def _with_problems(df: pd.DataFrame, problems: list[list[object]] | pd.DataFrame
     return df
 
 
-def read_csv(path: str | Path, *, keep_going: bool = False) -> pd.DataFrame:
+def read_csv(path: str | Path, *, keep_going: bool = False,
+             _prefetched: Prefetch | None = None) -> pd.DataFrame:
     """Read one CSV file as strings, detecting its encoding; empty cells become missing.
 
     Rows keep their position (row ``i`` of the frame is line ``i + 2`` of the file); rows
@@ -305,7 +243,9 @@ def read_csv(path: str | Path, *, keep_going: bool = False) -> pd.DataFrame:
     """
     path = Path(path)
     try:
-        return _read_csv(path, keep_going=keep_going)
+        parsed = _prefetched.take(path) if _prefetched is not None else None
+        return _read_csv(path, keep_going=keep_going,
+                         parsed=parse_csv(path, table_of(path)) if parsed is None else parsed)
     except (ValueError, UnicodeError, csv.Error, pa.ArrowException, OSError, MemoryError) as err:
         if isinstance(err, TableValidationError):
             raise
@@ -321,67 +261,37 @@ def read_csv(path: str | Path, *, keep_going: bool = False) -> pd.DataFrame:
         return _with_problems(pd.DataFrame(), failures)
 
 
-def _read_csv(path: Path, *, keep_going: bool) -> pd.DataFrame:
-    data = path.read_bytes()
-    encoding = detect_encoding(data)
-    if encoding.startswith("utf-16"):  # re-encode once: the parser below reads UTF-8
-        data = data.decode(encoding).lstrip("\ufeff").encode("utf-8")
-        encoding = "utf-8"
-    if b"\r" in data and re.search(rb"\r(?!\n)", data):
-        text = data.decode(encoding)
-        if "\n" not in text.replace("\r\n", ""):  # old Mac line endings: CR only
-            data = text.replace("\r", "\n").encode("utf-8")
-            encoding = "utf-8"
-        else:  # a bare CR inside a cell (pasted from Excel): a problem of its row
-            return _read_with_bare_cr(path, text, keep_going=keep_going)
-    text_head = data[:65536].decode(encoding, errors="ignore").lstrip("\ufeff")
-    head = list(itertools.islice(csv.reader(_io.StringIO(text_head, newline="")),
-                                 HEADER_SEARCH + 2))
-    k = header_index(head, _table_of(path))
-    header = [h.lstrip("\ufeff").strip() for h in head[k]] if head else []
+def _read_csv(path: Path, *, keep_going: bool, parsed: Parsed) -> pd.DataFrame:
+    """The raw table of a parsed CSV file (rows of the wrong width and bare CRs read the
+    careful way, each a problem of its row)."""
+    if parsed.bare_cr is not None:
+        return _read_with_bare_cr(path, parsed.bare_cr, keep_going=keep_going)
+    head, k, header = parsed.head, parsed.k, parsed.header
     if not header:
         return pd.DataFrame()
-    names = _dedupe(header)
-    py_encoding = "utf8" if encoding in {"utf-8", "utf-8-sig"} else encoding
-    if len(head) <= k + 1 and len(data) <= 65536:
-        # the header alone (no row after it): a table with no rows
-        return _sourced(pd.DataFrame({h: pd.Series([], dtype="str") for h in names}).set_axis(
-            header, axis=1), path.name, head, k, _name_of(path))
-    ragged: list[object] = []
-
-    def _invalid(row: object) -> str:
-        ragged.append(row)
-        return "skip"
-
-    table = pacsv.read_csv(
-        pa.BufferReader(data),  # no copy of the file's bytes
-        read_options=pacsv.ReadOptions(
-            encoding=py_encoding, column_names=names, skip_rows=k + 1,
-            block_size=max(1 << 24, min(len(data) + 1, 1 << 31 - 1)),  # one huge cell fits
-        ),
-        # quoted cells may hold line breaks; only then is the (serial) multi-line parser needed
-        parse_options=pacsv.ParseOptions(
-            newlines_in_values=b'"' in data, ignore_empty_lines=False,
-            invalid_row_handler=_invalid,
-        ),
-        convert_options=pacsv.ConvertOptions(
-            column_types=dict.fromkeys(names, pa.large_string()),  # pandas' own string type
-            strings_can_be_null=True,
-            null_values=[""],
-            quoted_strings_can_be_null=True,
-        ),
-    )
-    if ragged:
-        text = data.decode(encoding).lstrip("\ufeff")
+    if parsed.table is None:  # the header alone (no row after it): a table with no rows
+        return _sourced(pd.DataFrame({h: pd.Series([], dtype="str") for h in _dedupe(header)}
+                                     ).set_axis(header, axis=1), path.name, head, k,
+                        _name_of(path))
+    if parsed.ragged:
+        assert parsed.data is not None
+        text = parsed.data.decode(parsed.encoding).lstrip("\ufeff")
         failures = _ragged_rows(path, text, len(header), skip=k)
         if not keep_going:
             raise TableValidationError(failures)
         records = list(csv.reader(_io.StringIO(text, newline="")))[k + 1:]
         frame = _padded(records, header)
         return _with_problems(_sourced(frame, path.name, head, k, _name_of(path)), failures)
-    frame = table.to_pandas()
+    frame = parsed.table.to_pandas()
     frame.columns = header
     return _sourced(frame, path.name, head, k, _name_of(path))
+
+
+def _name_of(path: Path) -> str:
+    tbl = table_of(path)
+    return tbl.name if tbl else path.name
+
+
 
 
 def _padded(records: list[list[str]], header: list[str]) -> pd.DataFrame:
@@ -392,42 +302,6 @@ def _padded(records: list[list[str]], header: list[str]) -> pd.DataFrame:
                          columns=_dedupe(header), dtype="str")
     frame.columns = header
     return frame
-
-
-def _name_of(path: Path) -> str:
-    tbl = _table_of(path)
-    return tbl.name if tbl else path.name
-
-
-def _table_of(path: Path) -> schema.Table | None:
-    try:
-        return schema.table(path.stem)
-    except KeyError:
-        return None
-
-
-def header_index(rows: list[list[str]] | list[tuple[object, ...]],
-                 tbl: schema.Table | None) -> int:
-    """Position of the header row: the first of the leading rows that holds two or more of the
-    table's headers (title rows above it are skipped), else 0.
-
-    Examples
-    --------
-    >>> rows = [["海岚区两新组织台账（2026年）", None], [None, None], ["编号", "名称"], ["O1", "x"]]
-    >>> header_index(rows, schema.ORGANIZATIONS), header_index(rows[2:], schema.ORGANIZATIONS)
-    (2, 0)
-    >>> header_index(rows, None)
-    0
-    """
-    if tbl is None:
-        return 0
-    lookup = schema.header_lookup(tbl)
-    need = min(2, len(tbl.columns))
-    for i, row in enumerate(rows[:HEADER_SEARCH + 1]):
-        known = sum("".join(str(h).split()).lower() in lookup for h in row if h is not None)
-        if known >= need:
-            return i
-    return 0
 
 
 def _sourced(frame: pd.DataFrame, label: str, head: list[list[str]] | list[tuple[object, ...]],
@@ -469,7 +343,7 @@ def read_notes(df: pd.DataFrame) -> pd.DataFrame | None:
 def _read_with_bare_cr(path: Path, text: str, *, keep_going: bool) -> pd.DataFrame:
     """A file with LF (or CRLF) line ends and a bare CR inside some cells: every such row is
     a problem (Excel shows the CR as a line break; we cannot tell what was meant)."""
-    tbl = _table_of(path)
+    tbl = table_of(path)
     name = tbl.name if tbl else path.name
     text = text.lstrip("\ufeff").replace("\r\n", "\n")
     marked = text.replace("\r", "\u240d")  # visible mark: ␍
@@ -490,7 +364,7 @@ def _ragged_rows(path: Path, text: str, width: int, *, skip: int = 0) -> pd.Data
     """Failures for the rows of a CSV text whose cell count differs from the header's
     (the slow path, only taken for a broken file; rows numbered as records, first = 1;
     the ``skip`` title rows above the header are not rows of the table)."""
-    tbl = _table_of(path)
+    tbl = table_of(path)
     name = tbl.name if tbl else path.name
     rows = [
         [name, i, "", ",".join(cells), f"{len(cells)} {RAGGED}",
@@ -499,16 +373,6 @@ def _ragged_rows(path: Path, text: str, width: int, *, skip: int = 0) -> pd.Data
         if i > skip + 1 and cells and len(cells) != width
     ]
     return pd.DataFrame(rows, columns=FAILURE_COLUMNS)
-
-
-def _dedupe(names: list[str]) -> list[str]:
-    seen: dict[str, int] = {}
-    out = []
-    for n in names:
-        k = seen.get(n, 0)
-        out.append(n if k == 0 else f"{n}.{k}")
-        seen[n] = k + 1
-    return out
 
 
 Rows = Iterator[tuple[object, ...]]

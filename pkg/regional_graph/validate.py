@@ -29,6 +29,7 @@ areas    3  level    镇区
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import itertools
 import os
 import re
@@ -158,10 +159,26 @@ def validate_tables(raw: Mapping[str, pd.DataFrame]) -> Tables:
     ...     print(err.failures.loc[0, "problem"])
     unknown id
     """
-    typed, failures = check_tables(raw)
+    return validate_with_codes(raw)[0]
+
+
+def validate_with_codes(raw: Mapping[str, pd.DataFrame]) -> tuple[Tables, Resolved | None]:
+    """:func:`validate_tables`, and what it resolved on the way for building the graph: the
+    hand-off of :func:`regional_graph.build.load_graph` to the build (``None`` when there is
+    nothing to hand on).
+
+    Examples
+    --------
+    >>> import regional_graph as rg
+    >>> typed, resolved = validate_with_codes(rg.io.read_tables(rg.datasets.TINY))
+    >>> [resolved.ids[c[0]].as_py() for c in resolved.codes_of(
+    ...     [("links", "source_id"), ("links", "target_id")])]
+    ['O3', 'PB1']
+    """
+    typed, failures, resolved = _checked(raw)
     if len(failures):
         raise TableValidationError(failures)
-    return typed
+    return typed, resolved
 
 
 def check_tables(raw: Mapping[str, pd.DataFrame]) -> tuple[Tables, pd.DataFrame]:
@@ -182,6 +199,12 @@ def check_tables(raw: Mapping[str, pd.DataFrame]) -> tuple[Tables, pd.DataFrame]
             areas    7         level    镇区 unknown area level
     organizations    8 party_members     三       not a number
     """
+    typed, failures, _ = _checked(raw)
+    return typed, failures
+
+
+def _checked(raw: Mapping[str, pd.DataFrame]) -> tuple[Tables, pd.DataFrame, Resolved | None]:
+    """The typed tables, the failures, and the ids and reference codes found on the way."""
     run = _Run()
     frames: dict[str, pd.DataFrame] = {}
     for given, df in raw.items():
@@ -236,59 +259,22 @@ def check_tables(raw: Mapping[str, pd.DataFrame]) -> tuple[Tables, pd.DataFrame]
         failures = failures[ragged | ~keys.isin(broken)].reset_index(drop=True)
     failures.attrs[SOURCES] = run.sources
     failures.attrs[NOTES] = run.notes_table()
-    return run.typed_tables(), failures
+    return run.typed, failures, run.resolved()
 
 
 @dataclass(frozen=True)
 class Resolved:
     """What validation computed on the way that building the graph needs again: every node
     id in code order (node tables in template order, rows in order) and each reference
-    column's codes (position of the id, -1 when empty or unknown)."""
+    column's codes (position of the id, -1 when empty or unknown). It belongs to the typed
+    tables it was found with (:func:`validate_with_codes` returns both together)."""
 
     ids: pa.Array
     codes: Mapping[tuple[str, str], np.ndarray]
-    #: the columns these were computed from (their Arrow data), to tell they are unchanged
-    sources: Mapping[tuple[str, str], object]
 
-    def codes_of(self, typed: Mapping[str, pd.DataFrame], keys: list[tuple[str, str]]
-                 ) -> list[np.ndarray] | None:
-        """The codes of the reference columns ``keys`` of ``typed``, or ``None`` unless these
-        tables' ids and reference columns are still the very ones validated.
-
-        Examples
-        --------
-        >>> import regional_graph as rg
-        >>> typed = validate_tables(rg.io.read_tables(rg.datasets.TINY))
-        >>> keys = [("links", "source_id"), ("links", "target_id")]
-        >>> [rg.datasets.load_tiny().ids[c[0]] for c in typed.resolved.codes_of(typed, keys)]
-        ['O3', 'PB1']
-        >>> changed = dict(typed, links=typed["links"].head(3).copy())
-        >>> changed["links"].loc[0, "source_id"] = "O4"
-        >>> print(typed.resolved.codes_of(changed, keys))
-        None
-        """
-        if self.ids.null_count:  # an empty id matches an empty reference in the graph
-            return None
-        ids = [(tbl.name, "id") for tbl in schema.NODE_TABLES.values()]
-        for table, column in ids + keys:
-            if len(typed[table]) and self.sources.get((table, column)) is not \
-                    _identity(typed[table][column]):
-                return None
+    def codes_of(self, keys: list[tuple[str, str]]) -> list[np.ndarray]:
+        """The codes of the reference columns ``keys`` (none for an empty table)."""
         return [self.codes.get(key, np.zeros(0, np.int64)) for key in keys]
-
-
-class TypedTables(dict[str, pd.DataFrame]):
-    """Typed tables (a dict of DataFrames, as :func:`validate_tables` returns them) that also
-    carry :class:`Resolved`: what :func:`regional_graph.build.graph_from_tables` reuses."""
-
-    resolved: Resolved | None = None
-
-
-def _identity(s: pd.Series) -> object:
-    """The Arrow data behind a text column (the same object while the column is unchanged:
-    pandas replaces it on any edit), or a fresh object that matches nothing."""
-    to_arrow = getattr(s.array, "__arrow_array__", None)
-    return to_arrow() if to_arrow is not None else object()
 
 
 # --------------------------------------------------------------------------------------------
@@ -303,7 +289,6 @@ class _Run:
     ids: pa.Array | None = None
     labels: np.ndarray | None = None
     ref_codes: dict[tuple[str, str], np.ndarray] = field(default_factory=dict)
-    ref_arrays: dict[tuple[str, str], pd.Series] = field(default_factory=dict)  # looked up
     id_offsets: dict[str, int] = field(default_factory=dict)  # first position of each table
     unique_ids: bool = False
     unreadable: set[str] = field(default_factory=set)  # tables whose file could not be read
@@ -319,15 +304,12 @@ class _Run:
             self.notes.append(pd.DataFrame([[table, column, note, int(mask.sum()), example]],
                                            columns=NOTE_COLUMNS))
 
-    def typed_tables(self) -> TypedTables:
-        """The typed tables, with the ids and reference codes found on the way."""
-        typed = TypedTables(self.typed)
-        if self.ids is not None:
-            typed.resolved = Resolved(self.ids, self.ref_codes, {
-                key: _identity(s) for key, s in self.ref_arrays.items()} | {
-                (tbl.name, "id"): _identity(self.typed[tbl.name]["id"])
-                for tbl in schema.NODE_TABLES.values()})
-        return typed
+    def resolved(self) -> Resolved | None:
+        """The ids and reference codes found on the way (``None`` when an id is empty: the
+        graph matches an empty reference to it, validation does not)."""
+        if self.ids is None or self.ids.null_count:
+            return None
+        return Resolved(self.ids, self.ref_codes)
 
     def notes_table(self) -> pd.DataFrame:
         if not self.notes:
@@ -685,7 +667,6 @@ class _Run:
         bounds = np.cumsum([len(all_ids), *(len(p) for p in parts)])
         for key, (lo, hi) in zip(keys, itertools.pairwise(bounds), strict=True):
             self.ref_codes[key] = found[lo:hi]
-            self.ref_arrays[key] = self.typed[key[0]][key[1]]
         return found[:len(all_ids)]
 
     def codes_of(self, values: pa.Array | pa.ChunkedArray) -> np.ndarray:
@@ -845,17 +826,25 @@ class _Run:
             return
         pos = code  # ids are numbered table by table, areas first
         ok = (code >= 0) & (pos < len(areas)) & df["level"].notna().to_numpy()
-        area_level = np.full(len(df), "", dtype=object)
-        known = areas["level"].astype(object).where(areas["level"].notna(), "")
-        area_level[ok] = known.to_numpy(dtype=object)[pos[ok]]
-        org_level = df["level"].astype("str").to_numpy(dtype=object)
-        wrong = np.array([bool(o and a and o in schema.LEADS_LEVELS
-                               and a not in schema.LEADS_LEVELS[o])
-                          for o, a in zip(org_level, area_level, strict=True)], dtype=bool)
+        # a table of (Party org level, area level) → wrong, looked up by the level codes
+        leads = schema.LEADS_LEVELS
+        bad = np.array([[o in leads and a not in leads[o] for a in areas["level"].cat.categories]
+                        for o in df["level"].cat.categories], dtype=bool).reshape(
+            len(df["level"].cat.categories), len(areas["level"].cat.categories))
+        org_code = df["level"].cat.codes.to_numpy()
+        area_code = np.full(len(df), -1, dtype=np.int64)
+        area_code[ok] = areas["level"].cat.codes.to_numpy()[pos[ok]]
+        has = (org_code >= 0) & (area_code >= 0)
+        wrong = np.zeros(len(df), dtype=bool)
+        wrong[has] = bad[org_code[has], area_code[has]]
         if wrong.any():
-            prob = np.array([f"leads an area of level {a}, wrong level order" for a in area_level],
-                            dtype=object)
-            exp = np.array(["an area of level " + " or ".join(schema.LEADS_LEVELS.get(o, ()))
+            area_level = np.full(len(df), "", dtype=object)
+            known = areas["level"].astype(object).where(areas["level"].notna(), "")
+            area_level[ok] = known.to_numpy(dtype=object)[pos[ok]]
+            org_level = df["level"].astype("str").to_numpy(dtype=object)
+            prob = np.array([f"leads an area of level {a}, wrong level order"
+                             for a in area_level], dtype=object)
+            exp = np.array(["an area of level " + " or ".join(leads.get(o, ()))
                             for o in org_level], dtype=object)
             self.fail_rows("party_orgs", wrong, "area_id", df["area_id"], prob, exp)
 
@@ -997,14 +986,31 @@ def _bytes_hit(arr: pa.Array | pa.ChunkedArray, table: np.ndarray) -> bool:
     [False, True]
     """
     chunks = arr.chunks if isinstance(arr, pa.ChunkedArray) else [arr]
+    runs = _byte_runs(table.tobytes())
     for chunk in chunks:
         data = chunk.buffers()[2]
         if data is None or not len(data):
             continue
         buf = np.frombuffer(data, dtype=np.uint8)
-        if table[int(buf.min()):int(buf.max()) + 1].any() and table[buf].any():
-            return True
+        least, most = int(buf.min()), int(buf.max())
+        for lo, hi in runs:  # a run of marked bytes: one subtraction and compare (wrapping)
+            if lo <= most and hi >= least and ((buf - np.uint8(lo)) <= np.uint8(hi - lo)).any():
+                return True
     return False
+
+
+@functools.cache
+def _byte_runs(table: bytes) -> tuple[tuple[int, int], ...]:
+    """The runs of marked bytes of a 256-entry table, as ``(first, last)`` pairs.
+
+    Examples
+    --------
+    >>> _byte_runs(_CONTROL_BYTES.tobytes())
+    ((0, 8), (11, 12), (14, 31), (127, 127))
+    """
+    marked = np.flatnonzero(np.frombuffer(table, dtype=bool))
+    runs = np.split(marked, np.flatnonzero(np.diff(marked) > 1) + 1) if len(marked) else []
+    return tuple((int(r[0]), int(r[-1])) for r in runs)
 
 
 def _plain_numbers(s: pd.Series) -> np.ndarray | None:

@@ -22,6 +22,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Literal
 
+import numpy as np
 import pandas as pd
 
 from . import schema
@@ -853,8 +854,8 @@ def translate(df: pd.DataFrame, lang: Lang = "zh", *,
     check_lang(lang)
     attrs = df.attrs  # pandas deep-copies attrs in every operation: drop them once
     df = pd.DataFrame(df, copy=False)
-    out = df.reset_index() if _has_named_index(df) else df.reset_index(drop=True)
-    out = out.copy()
+    out = df.reset_index() if _has_named_index(df) else df.reset_index(drop=True)  # a new
+    # frame: its columns are replaced below, never changed in place (copy on write)
     for col in out.columns:
         s = out[col]
         if pd.api.types.is_bool_dtype(s.dtype):
@@ -868,12 +869,40 @@ def translate(df: pd.DataFrame, lang: Lang = "zh", *,
         table = _VALUE_TABLES.get(str(col))
         if table is None:
             continue
+        fast = _translated_text(s, table)
+        if fast is not None:
+            out[col] = fast
+            continue
         if isinstance(s.dtype, pd.CategoricalDtype):
             s = s.astype(object)
         if pd.api.types.is_string_dtype(s.dtype) or s.dtype == object:
             out[col] = s.map(lambda v, t=table: t.get(v, v) if isinstance(v, str) else v)
-    labels = {c: (columns or {}).get(str(c)) or column_label(str(c), lang) for c in out.columns}
-    return out.rename(columns=labels)
+    out.columns = [(columns or {}).get(str(c)) or column_label(str(c), lang)
+                   for c in out.columns]
+    return out
+
+
+def _translated_text(s: pd.Series, table: Mapping[str, str]) -> pd.Series | None:
+    """A text or categorical column of text with its values looked up in ``table`` (once per
+    distinct value); ``None`` for any other column (the caller maps it value by value).
+
+    Examples
+    --------
+    >>> s = pd.Series(["no covered_by link", None, "x"], dtype="str")
+    >>> _translated_text(s, {"no covered_by link": "无覆盖关系"}).tolist()
+    ['无覆盖关系', nan, 'x']
+    """
+    if isinstance(s.dtype, pd.StringDtype) and s.dtype.na_value is not pd.NA:
+        codes, uniques = pd.factorize(s)
+    elif isinstance(s.dtype, pd.CategoricalDtype) and s.dtype.categories.dtype.kind in "OT":
+        codes, uniques = s.cat.codes.to_numpy(), s.dtype.categories
+    else:
+        return None
+    values = uniques.tolist()
+    if not (codes >= 0).any() or not all(isinstance(u, str) for u in values):
+        return None  # (no value at all: mapping value by value gives float64)
+    looked_up = np.array([table.get(u, u) for u in values] + [np.nan], dtype=object)
+    return pd.Series(looked_up[codes], index=s.index, dtype="str")
 
 
 def _has_named_index(df: pd.DataFrame) -> bool:

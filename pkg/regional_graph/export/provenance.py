@@ -16,17 +16,15 @@ Examples
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import functools
 import hashlib
 import json
 import platform
-import threading
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from ..checksums import checksum_meanwhile, file_sha256, input_files
 from ..graph import DateLike, RegionalGraph, as_date
 
 __all__ = [
@@ -34,27 +32,6 @@ __all__ = [
 
 #: The file written beside the outputs.
 FILE_NAME = "provenance.json"
-
-
-def _sha256_file(path: Path) -> str:
-    st = path.stat()  # a command checksums its input twice (说明 sheet, provenance.json)
-    return _sha256_cached(str(path.resolve()), st.st_size, st.st_mtime_ns)
-
-
-@functools.lru_cache(maxsize=256)
-def _sha256_cached(path: str, size: int, mtime_ns: int) -> str:
-    del size, mtime_ns  # part of the cache key: a changed file is read again
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
-def _input_files(path: Path) -> list[Path]:
-    if path.is_dir():
-        return sorted(p for p in path.iterdir() if p.is_file() and not p.name.startswith("."))
-    return [path]
 
 
 def graph_checksum(G: RegionalGraph) -> str:
@@ -129,8 +106,8 @@ def provenance(
         path = Path(data)
         record["name"] = name or path.stem
         record["path"] = str(path)
-        files = _input_files(path) if path.exists() else []
-        record["files"] = [{"file": p.name, "sha256": _sha256_file(p)} for p in files]
+        files = input_files(path) if path.exists() else []
+        record["files"] = [{"file": p.name, "sha256": file_sha256(p)} for p in files]
         combined = hashlib.sha256()
         for f in record["files"]:
             combined.update(f"{f['file']}\0{f['sha256']}\n".encode())
@@ -143,33 +120,6 @@ def provenance(
         "parameters": dict(parameters or {}),
         "python": platform.python_version(),
     }
-
-
-def checksum_meanwhile(data: str | Path | None) -> threading.Thread | None:
-    """Checksum the input files of ``data`` (a dataset folder or workbook) in a thread, so
-    that :func:`provenance` later finds them done (hashing runs outside the GIL, beside
-    reading the tables or computing); ``None`` when there is nothing to checksum. Join the
-    thread before forking.
-
-    Examples
-    --------
-    >>> import regional_graph as rg
-    >>> thread = checksum_meanwhile(rg.datasets.SAMPLE_DISTRICT)
-    >>> thread.join()
-    >>> len(provenance(rg.datasets.SAMPLE_DISTRICT)["input"]["sha256"])
-    64
-    """
-    if data is None or not Path(data).exists():
-        return None
-
-    def run() -> None:
-        with contextlib.suppress(OSError):  # provenance() tries again, and says why
-            for path in _input_files(Path(data)):
-                _sha256_file(path)
-
-    thread = threading.Thread(target=run, name="regional_graph checksum", daemon=True)
-    thread.start()
-    return thread
 
 
 def provenance_rows(info: Mapping[str, Any]) -> list[tuple[str, str]]:

@@ -17,7 +17,7 @@ Examples
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from functools import partial
 from pathlib import Path
 
@@ -26,11 +26,11 @@ import pandas as pd
 
 from .. import schema
 from ..analysis import coverage, isolation, recommend
+from ..checksums import checksum_meanwhile
 from ..graph import DateLike, RegionalGraph, as_date
 from ..progress import available_cores
 from ..vocab import SHEET_ZH, Lang, check_lang, summary_line
 from ._fork import fork_call
-from .provenance import checksum_meanwhile
 from .tables import (
     PreparedTable,
     as_of_line,
@@ -42,8 +42,9 @@ from .tables import (
 log = logging.getLogger(__name__)
 
 __all__ = [
-    "PARALLEL_TABLES", "REPORT_TABLES", "report_tables", "summary_figures", "summary_lines",
-    "write_report", "write_report_tables",
+    "FORK_SECONDS", "PARALLEL_TABLES", "REPORT_TABLES", "TABLE_SECONDS", "balanced_split",
+    "report_tables", "summary_figures", "summary_lines",
+    "write_report", "write_report_and_tables", "write_report_tables",
 ]
 
 _NAMES = ("uncovered", "should_build", "joint_branch_proposals", "isolated_units",
@@ -138,20 +139,41 @@ def write_report(G: RegionalGraph, out_dir: str | Path, *,
     >>> lines[1]  # the three enterprises with no covering link: O6, O7, O8
     'O6,西一软件,非公企业,软件,2,C3,西一社区,S2,西街道,无覆盖关系,,'
     """
+    return write_report_and_tables(G, out_dir, as_of=as_of, lang=lang, source=source,
+                                   workers=workers)[0]
+
+
+def write_report_and_tables(G: RegionalGraph, out_dir: str | Path, *, as_of: DateLike = None,
+                            lang: Lang = "zh", source: str | None = None,
+                            workers: int | None = 1
+                            ) -> tuple[dict[str, Path], dict[str, pd.DataFrame]]:
+    """:func:`write_report`, and the tables written (name → frame, for
+    ``summary_lines(G, tables=...)``: a summary that computes nothing again).
+
+    Examples
+    --------
+    >>> import tempfile, regional_graph as rg
+    >>> G = rg.datasets.load_tiny()
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     paths, tables = write_report_and_tables(G, tmp, as_of="2026-10-01")
+    >>> tables["uncovered"].index.tolist()
+    ['O6', 'O7', 'O8']
+    >>> summary_lines(G, as_of="2026-10-01", tables=tables)[2]
+    '未覆盖两新组织 3 家（无覆盖关系 3）'
+    """
     day = as_date(as_of)
     check_lang(lang)
     remote = [n for n in REPORT_TABLES if n in PARALLEL_TABLES]
-    workers = available_cores() if workers is None else workers
+    workers = (available_cores() if workers is None else workers) if remote else 1
     with fork_call(_prepare_tables, G, remote, day, lang, out_dir, workers=workers) as pending:
-        checksum = checksum_meanwhile(source)  # for the notes sheet
+        # the notes sheet's input checksum, meanwhile (the thread the command line started
+        # beside loading, if it did: one per input)
+        checksum = checksum_meanwhile(source)
         local = _prepare_tables(G, [n for n in REPORT_TABLES if n not in remote], day, lang,
                                 out_dir)
         done = pending.result()
     if checksum is not None:
         checksum.join()
-    if pending.forked:  # the worker's tables, for the summary that follows
-        for name, (frame, _) in done.items():
-            G.memo(_memo_key(name, day, lang), partial(_same, frame))
     prepared = {**local, **done}
     paths = write_workbook([prepared[name][1] for name in REPORT_TABLES], out_dir,
                            workbook="report", lang=lang, as_of=day, source=source or G.name,
@@ -159,14 +181,55 @@ def write_report(G: RegionalGraph, out_dir: str | Path, *,
     log.info("wrote report as of %s to %s (%d tables%s)", np.datetime_as_string(day, "D"),
              out_dir, len(REPORT_TABLES), f", {len(remote)} in a worker process"
              if pending.forked else "")
-    return paths
+    return paths, {name: prepared[name][0] for name in REPORT_TABLES}
 
 
-#: The report tables :func:`write_report` leaves to a worker process: about half of the
-#: time to compute and write all tables (at city scale: joint-branch proposals 0.50 s,
-#: dormant ties 0.13 s, expiring ties 0.05 s; the other six 0.57 s, and this process then
-#: writes the workbook).
-PARALLEL_TABLES = ("joint_branch_proposals", "dormant_ties", "expiring_ties")
+#: Seconds to compute and write each report table at city scale (wall, medians of 3 runs
+#: in one process, session 6, before joint-branch proposals and pairing recommendations
+#: were made faster): the work :func:`write_report` splits with a forked worker is
+#: balanced on these. Measure again with ``benchmarks/bench_writer.py --costs``.
+TABLE_SECONDS: dict[str, float] = {
+    "uncovered": 0.10, "should_build": 0.06, "joint_branch_proposals": 0.63,
+    "isolated_units": 0.04, "dormant_ties": 0.17, "unpaired_communities": 0.03,
+    "coverage_by_area": 0.05, "expiring_ties": 0.04, "pairing_recommendations": 0.29,
+}
+#: What a worker costs besides its tables, in the same units: in the worker (starting it,
+#: its tables sent back) and in this process (copy-on-write page faults on the pages it
+#: writes while the worker lives: measured 0.26 s of CPU with a worker given the smallest
+#: table, city scale, load 5).
+FORK_SECONDS = (0.08, 0.25)
+
+
+def balanced_split(seconds: Mapping[str, float],
+                   fork: tuple[float, float] = FORK_SECONDS) -> tuple[str, ...]:
+    """The tables a forked worker should take so that both processes are done soonest
+    (``fork``: the worker's extra seconds and this process's), in the order given; none
+    when forking does not pay.
+
+    Examples
+    --------
+    >>> balanced_split({"a": 0.5, "b": 0.3, "c": 0.3}, fork=(0.05, 0.05))
+    ('a',)
+    >>> balanced_split({"a": 0.2, "b": 0.1}, fork=(0.08, 0.25))  # not worth a process
+    ()
+    """
+    names = list(seconds)
+    total = sum(seconds.values())
+    best: tuple[str, ...] = ()
+    best_wall = total  # all in this process
+    for chosen in range(1, 2 ** len(names)):  # every subset (a report has nine tables)
+        remote = tuple(n for i, n in enumerate(names) if chosen >> i & 1)
+        away = sum(seconds[n] for n in remote)
+        wall = max(total - away + fork[1], away + fork[0])
+        if wall < best_wall - 1e-9 or (abs(wall - best_wall) <= 1e-9 and best
+                                        and len(remote) < len(best)):
+            best, best_wall = remote, wall
+    return best
+
+
+#: The report tables :func:`write_report` leaves to a worker process (with ``workers`` ≥ 2):
+#: :func:`balanced_split` of :data:`TABLE_SECONDS`.
+PARALLEL_TABLES: tuple[str, ...] = balanced_split(TABLE_SECONDS)
 
 
 def _prepare_tables(G: RegionalGraph, names: list[str], day: np.datetime64, lang: Lang,
@@ -179,10 +242,6 @@ def _prepare_tables(G: RegionalGraph, names: list[str], day: np.datetime64, lang
 
 def _memo_key(name: str, day: np.datetime64, lang: Lang) -> tuple[object, ...]:
     return ("report_table", name, day, lang if name in _WORDED else None)
-
-
-def _same(frame: pd.DataFrame) -> pd.DataFrame:
-    return frame
 
 
 def _with_id(df: pd.DataFrame) -> pd.DataFrame:
@@ -214,9 +273,11 @@ def write_report_tables(tables: dict[str, pd.DataFrame], out_dir: str | Path, *,
                         source=source, title=_title(lang))
 
 
-def summary_lines(G: RegionalGraph, *, as_of: DateLike = None,
-                  lang: Lang = "zh") -> list[str]:
-    """A short human summary: the as-of date, counts and the district coverage rates.
+def summary_lines(G: RegionalGraph, *, as_of: DateLike = None, lang: Lang = "zh",
+                  tables: Mapping[str, pd.DataFrame] | None = None) -> list[str]:
+    """A short human summary: the as-of date, counts and the district coverage rates
+    (``tables``: the report tables already at hand, e.g. from
+    :func:`write_report_and_tables`; the others are computed).
 
     Examples
     --------
@@ -235,14 +296,16 @@ def summary_lines(G: RegionalGraph, *, as_of: DateLike = None,
     title = f" · {G.name}" if G.name else ""
     return [as_of_line(day, lang) + title,
             *(summary_line(key, values, lang)
-              for key, values in summary_figures(G, day, language=lang))]
+              for key, values in summary_figures(G, day, language=lang, tables=tables))]
 
 
-def summary_figures(G: RegionalGraph, as_of: DateLike = None, *, language: Lang = "zh"
+def summary_figures(G: RegionalGraph, as_of: DateLike = None, *, language: Lang = "zh",
+                    tables: Mapping[str, pd.DataFrame] | None = None
                     ) -> list[tuple[str, dict[str, object]]]:
     """The figures of :func:`summary_lines`, the same in every language: (line key of
     :data:`~regional_graph.vocab.SUMMARY_LINES`, values). ``language`` only picks the
-    report tables already computed (:func:`report_tables`; the figures use codes only).
+    report tables already computed (:func:`report_tables`; the figures use codes only);
+    ``tables``: report tables at hand (name → frame), used instead.
 
     Examples
     --------
@@ -254,7 +317,9 @@ def summary_figures(G: RegionalGraph, as_of: DateLike = None, *, language: Lang 
     {'isolated': 1, 'units': 2}
     """
     day = as_date(as_of)
-    t = report_tables(G, as_of=day, language=language, names=_SUMMARISED)
+    given = dict(tables or {})
+    t = {**report_tables(G, as_of=day, language=language,
+                         names=[n for n in _SUMMARISED if n not in given]), **given}
     tot = coverage.coverage_totals(G, as_of=day)
     districts = t["coverage_by_area"]
     districts = districts[districts["level"] == "district"]

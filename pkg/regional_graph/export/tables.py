@@ -27,19 +27,26 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import re
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
-from ..frames import safe_frame
 from ..graph import DateLike, as_date
 from ..vocab import Lang, check_lang, column_doc, column_label, sheet_name, translate
+from ._csvfile import text_array, write_csv
+from ._rows import LINE_HEIGHT as _LINE_HEIGHT
+from ._rows import MAX_CELL_CHARS as _MAX_CELL_CHARS
+from ._rows import NumberColumn, TextColumn, rows_xml, token
+from ._zip import PartsZip, marker
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 log = logging.getLogger(__name__)
 
@@ -47,10 +54,7 @@ __all__ = ["XLSX_MAX_ROWS", "as_of_line", "display_width", "is_rate", "write_tab
 
 #: Most data rows one sheet holds; longer tables are complete in their CSV file only.
 XLSX_MAX_ROWS = 50_000
-#: Excel's limit on the characters of one cell.
-_MAX_CELL_CHARS = 32_767
 _MAX_WIDTH = 60
-_LINE_HEIGHT = 15
 #: Tables at most this wide (in characters) print fitted to the page width.
 _FIT_WIDTH = 260
 _WIDTH_SAMPLE = 2_000
@@ -110,6 +114,11 @@ def _kind(col: str, s: pd.Series) -> str:
     """How a column is written: date, datetime, percent, int, float, bool or text."""
     if pd.api.types.is_bool_dtype(s.dtype):
         return "text"
+    if isinstance(s.dtype, np.dtype) and s.dtype.kind == "M":  # (no time zone)
+        ticks = s.to_numpy()
+        day = np.timedelta64(1, "D").astype(f"m8[{np.datetime_data(s.dtype)[0]}]")
+        times = ticks[~np.isnat(ticks)].view(np.int64) % day.astype(np.int64)
+        return "datetime" if bool(times.any()) else "date"
     if pd.api.types.is_datetime64_any_dtype(s.dtype):
         v = s.dropna()
         return "datetime" if bool((v != v.dt.normalize()).any()) else "date"
@@ -120,63 +129,60 @@ def _kind(col: str, s: pd.Series) -> str:
     return "text"
 
 
-def _csv_frame(display: pd.DataFrame, kinds: list[str]) -> pd.DataFrame:
-    out = display.copy()
-    for j, col in enumerate(out.columns):
-        if kinds[j] in ("date", "datetime"):
-            fmt = "%Y-%m-%d" if kinds[j] == "date" else "%Y-%m-%d %H:%M"
-            out[col] = out.iloc[:, j].dt.strftime(fmt)
-    return out
+def _cell_texts(text: pa.Array) -> pa.Array:
+    """Text cut to Excel's limit on the characters of a cell.
+
+    Examples
+    --------
+    >>> import pyarrow as pa
+    >>> _cell_texts(pa.array(["a" * 40_000, None])).to_pylist()[0] == "a" * _MAX_CELL_CHARS
+    True
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if not len(text) or (pc.max(pc.utf8_length(text)).as_py() or 0) <= _MAX_CELL_CHARS:
+        return text
+    return pa.array([v if v is None else v[:_MAX_CELL_CHARS] for v in text.to_pylist()],
+                    pa.large_string())
 
 
-def _column_values(s: pd.Series, kind: str) -> list[object]:
-    """Python values to write (``None`` = empty cell); dates as Excel serial numbers."""
+def _number_array(s: pd.Series, kind: str) -> np.ndarray:
+    """A number column's values as floats (NaN = empty cell), dates as Excel serial days.
+
+    Examples
+    --------
+    >>> _number_array(pd.Series(pd.to_datetime(["1900-01-01", None])), "date").tolist()
+    [2.0, nan]
+    """
     if kind in ("date", "datetime"):
         t = s.to_numpy(dtype="datetime64[s]")
         days = (t - _EXCEL_EPOCH).astype(np.int64) / 86400.0
-        return [None if nat else v for v, nat in zip(days.tolist(), np.isnat(t).tolist(),
-                                                     strict=True)]
-    if kind in ("percent", "float", "int"):
-        v = s.to_numpy(dtype="float64", na_value=np.nan)
-        ok = np.isfinite(v)
-        vals = v.astype(np.int64, copy=False) if kind == "int" and ok.all() else v
-        out = vals.tolist()
-        if not ok.all():
-            out = [int(x) if kind == "int" and good else (x if good else None)
-                   for x, good in zip(out, ok.tolist(), strict=True)]
-        return out
-    vals = (s.to_numpy(dtype=object, na_value=None) if isinstance(s.dtype, pd.StringDtype)
-            else s.astype(object).where(s.notna(), None)).tolist()
-    if pd.api.types.infer_dtype(vals, skipna=True) in ("string", "empty") \
-            and max(map(len, filter(None, vals)), default=0) <= _MAX_CELL_CHARS:
-        return vals  # text only, none too long (checked in C, not value by value)
-    return [None if v is None else (v if isinstance(v, str) else str(v))[:_MAX_CELL_CHARS]
-            for v in vals]
+        days[np.isnat(t)] = np.nan
+        return days
+    return s.to_numpy(dtype="float64", na_value=np.nan)
 
 
-def _widths(display: pd.DataFrame, kinds: list[str], columns: list[list[object]]
-            ) -> list[float]:
-    """Column widths from the header and the first rows (``columns``: the cell values)."""
-    head = display.head(_WIDTH_SAMPLE)
+def _widths(header: list[str], kinds: list[str], values: list[Any]) -> list[float]:
+    """Column widths from the header and the first rows (``values``: each column's
+    :func:`_text_array` or :func:`_number_array`)."""
     out = []
-    for j, col in enumerate(display.columns):
-        s = head.iloc[:, j]
-        if kinds[j] == "percent":
+    for col, kind, v in zip(header, kinds, values, strict=True):
+        if kind == "percent":
             body = 8
-        elif kinds[j] == "date":
+        elif kind == "date":
             body = 11
-        elif kinds[j] == "datetime":
+        elif kind == "datetime":
             body = 17
-        elif kinds[j] in ("int", "float"):
-            v = s.to_numpy(dtype="float64", na_value=np.nan)
-            v = v[np.isfinite(v)]
-            big = float(np.abs(v).max()) if len(v) else 0.0
-            body = len(f"{big:,.0f}") + (3 if kinds[j] == "float" else 0) + 2
+        elif kind in ("int", "float"):
+            head = v[:_WIDTH_SAMPLE]
+            head = head[np.isfinite(head)]
+            big = float(np.abs(head).max()) if len(head) else 0.0
+            body = len(f"{big:,.0f}") + (3 if kind == "float" else 0) + 2
         else:
-            widths = _text_widths(columns[j][:_WIDTH_SAMPLE])[0]
+            widths = _text_widths(v.slice(0, _WIDTH_SAMPLE))[0]
             body = int(widths.max()) if len(widths) else 0
-        header = display_width(str(col))
-        out.append(float(min(max(body, header) + 2, _MAX_WIDTH)))
+        out.append(float(min(max(body, display_width(col)) + 2, _MAX_WIDTH)))
     return out
 
 
@@ -186,25 +192,23 @@ def _page_header(sheet: str, day: str, lang: Lang) -> str:
     return f"&L&B{sheet.replace('&', '&&')}&R{label} {day}"
 
 
-def _text_widths(values: list[object]) -> tuple[np.ndarray, np.ndarray]:
-    """Screen width (as :func:`display_width`, 0 for ``None``) and line breaks of each
-    value, computed in Arrow."""
-    import pyarrow as pa
+def _text_widths(arr: pa.Array, breaks: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    """Screen width (as :func:`display_width`, 0 for null) of each text, and its line
+    breaks when asked (else zeros), computed in Arrow."""
     import pyarrow.compute as pc
 
-    arr = pa.array(values, type=pa.string())
     chars = pc.utf8_length(arr)
     width = pc.add(chars, pc.divide(pc.subtract(pc.binary_length(arr), chars), 2))
-    breaks = pc.count_substring(arr, "\n")
-    return (width.fill_null(0).to_numpy(zero_copy_only=False),
-            breaks.fill_null(0).to_numpy(zero_copy_only=False))
+    lines = pc.count_substring(arr, "\n").fill_null(0).to_numpy(zero_copy_only=False) \
+        if breaks else np.zeros(len(arr), np.int64)
+    return width.fill_null(0).to_numpy(zero_copy_only=False), lines
 
 
-def _wrapped_lines(columns: list[list[object]], widths: list[float], n: int) -> np.ndarray:
+def _wrapped_lines(columns: list[pa.Array], widths: list[float], n: int) -> np.ndarray:
     """Lines each row needs to show its wrapped text columns."""
     out = np.ones(n, dtype=np.int64)
     for values, width in zip(columns, widths, strict=True):
-        chars, breaks = _text_widths(values[:n])
+        chars, breaks = _text_widths(values, breaks=True)
         need = -(-chars // int(max(width - 2, 1))) + breaks
         np.maximum(out, need, out=out)
     return out
@@ -271,7 +275,7 @@ class PreparedTable:
     kinds: list[str]
     widths: list[float]
     wide: list[bool]  # text columns at the widest width, wrapped
-    body: str  # the sheet's data rows as SpreadsheetML, cell styles as tokens (_token)
+    body: bytes  # the sheet's data rows as SpreadsheetML (UTF-8), styles as tokens
     shown: int  # data rows on the sheet
     described: list[tuple[str, str, str, str]]  # (sheet, label, column code, meaning)
 
@@ -298,27 +302,40 @@ def prepare_table(name: str, frame: pd.DataFrame, out_dir: str | Path, *, lang: 
     english = df.reset_index() if any(n is not None for n in df.index.names) \
         else df.reset_index(drop=True)
     kinds = [_kind(str(c), english[c]) for c in english.columns]
+    columns = [s for _, s in display.items()]
+    texts = {j: text_array(s) for j, (k, s) in enumerate(zip(kinds, columns, strict=True))
+             if k == "text"}
     csv = folder / f"{csv_prefix}{name}.csv"
-    safe_frame(_csv_frame(display, kinds)).to_csv(csv, index=False, encoding="utf-8-sig")
+    write_csv(csv, display, kinds, texts, columns)
     sheet = sheet_name(name, lang)
-    pct_rows = np.asarray(frame.attrs.get("percent_rows", np.zeros(len(df), bool)), bool)
-    shown = display.iloc[:max_rows]
-    columns = [_column_values(shown.iloc[:, j], kinds[j]) for j in range(shown.shape[1])]
-    widths = _widths(shown, kinds, columns)
+    shown = min(len(display), max_rows)
+    header = [str(c) for c in display.columns]
+    values = [_cell_texts(texts[j].slice(0, shown)) if k == "text" else
+              _number_array(s, k)[:shown] for j, (k, s) in enumerate(zip(kinds, columns,
+                                                                         strict=True))]
+    widths = _widths(header, kinds, values)
     wide = [k == "text" and w >= _MAX_WIDTH for k, w in zip(kinds, widths, strict=True)]
-    lines = _wrapped_lines([c for c, w in zip(columns, wide, strict=True) if w],
-                           [w for w, x in zip(widths, wide, strict=True) if x], len(shown))
-    styles = [_token("wrap" if x else k) for k, x in zip(kinds, wide, strict=True)]
-    pct_styles = [_token("percent") if k in ("int", "float") else styles[j]
-                  for j, k in enumerate(kinds)]
-    body = _rows_xml(columns, kinds, styles, pct_styles,
-                     (_token("int"), pct_rows[:max_rows], lines))
+    lines = _wrapped_lines([v for v, x in zip(values, wide, strict=True) if x],
+                           [w for w, x in zip(widths, wide, strict=True) if x], shown)
+    pct_rows = frame.attrs.get("percent_rows")
+    body = rows_xml([_sheet_column(v, k, x) for v, k, x in zip(values, kinds, wide, strict=True)],
+                    None if pct_rows is None else np.asarray(pct_rows, bool), lines)
     return PreparedTable(
-        name=name, csv=csv, sheet=sheet, rows=len(display), header=[str(c) for c in
-                                                                     shown.columns],
-        kinds=kinds, widths=widths, wide=wide, body=body, shown=len(shown),
+        name=name, csv=csv, sheet=sheet, rows=len(display), header=header, kinds=kinds,
+        widths=widths, wide=wide, body=body, shown=shown,
         described=[(sheet, column_label(str(c), lang), str(c), column_doc(str(c), lang) or "")
                    for c in english.columns])
+
+
+def _sheet_column(values: Any, kind: str, wide: bool) -> TextColumn | NumberColumn:
+    """A column for :func:`~regional_graph.export._rows.rows_xml` with its style tokens:
+    wide text wraps; counts and amounts show as percentages in percent rows; whole amounts
+    without decimals."""
+    style = token("wrap" if wide else kind)
+    if kind == "text":
+        return TextColumn(values, style)
+    return NumberColumn(values, style, token("percent") if kind in ("int", "float") else style,
+                        token("int") if kind == "float" else None)
 
 
 def write_workbook(sheets: list[PreparedTable], out_dir: str | Path, *, workbook: str,
@@ -336,17 +353,28 @@ def write_workbook(sheets: list[PreparedTable], out_dir: str | Path, *, workbook
     xlsx = folder / f"{workbook}.xlsx"
     wb = xlsxwriter.Workbook(str(xlsx), {"constant_memory": True, "strings_to_formulas": False,
                                          "strings_to_urls": False,
-                                         "strings_to_numbers": False})
+                                         "strings_to_numbers": False,
+                                         "tmpdir": _scratch_dir()})
     fmts = _formats(wb)
-    for t in sheets:
-        _write_sheet(wb.add_worksheet(t.sheet), fmts, t, _page_header(t.sheet, day, lang), lang)
+    rows: dict[bytes, bytes] = {}  # the prepared rows, spliced into each sheet when zipped
+    for key, t in enumerate(sheets):
+        rows[marker(key)] = _write_sheet(wb.add_worksheet(t.sheet), fmts, t,
+                                         _page_header(t.sheet, day, lang), lang, key)
     cut = [(t.sheet, t.rows, t.csv.name) for t in sheets if t.rows > max_rows]
     _notes_sheet(wb, fmts["head"], lang, title=title or workbook, day=day, source=source,
                  notes=notes or {}, described=[d for t in sheets for d in t.described],
                  cut=cut, max_rows=max_rows)
-    _close(wb)
+    _close(wb, rows)
     log.info("wrote %s (%d sheets) to %s", xlsx.name, len(sheets) + 1, folder)
     return {**{t.name: t.csv for t in sheets}, workbook: xlsx}
+
+
+def _scratch_dir() -> str | None:
+    """Where xlsxwriter keeps its small temporary files (a part each, and a row file per
+    sheet that holds only a marker): memory (``/dev/shm``) where there is, which spares
+    the disk's create-and-delete waits; else the system's temporary folder."""
+    shm = Path("/dev/shm")
+    return str(shm) if shm.is_dir() and os.access(shm, os.W_OK) else None
 
 
 #: Deflate level of the workbook's zip container: 1 is about 3× faster than zlib's default 6
@@ -354,12 +382,14 @@ def write_workbook(sheets: list[PreparedTable], out_dir: str | Path, *, workbook
 ZIP_LEVEL = 1
 
 
-def _close(wb: Any) -> None:
-    """Close (write) the workbook, its zip container deflated at :data:`ZIP_LEVEL`."""
+def _close(wb: Any, rows: Mapping[bytes, bytes]) -> None:
+    """Close (write) the workbook: its parts into a zip container deflated at
+    :data:`ZIP_LEVEL`, with the prepared ``rows`` spliced into the sheets
+    (:class:`~regional_graph.export._zip.PartsZip`)."""
     import xlsxwriter.workbook as xw
 
-    zip_file = xw.ZipFile  # xlsxwriter has no option for the level: give it for this call
-    xw.ZipFile = partial(zip_file, compresslevel=ZIP_LEVEL)
+    zip_file = xw.ZipFile  # xlsxwriter takes no container: give it ours for this call
+    xw.ZipFile = partial(PartsZip, rows=rows, compresslevel=ZIP_LEVEL)
     try:
         wb.close()
     finally:
@@ -381,8 +411,10 @@ def _formats(wb: Any) -> dict[str, Any]:
 
 
 def _write_sheet(ws: Any, fmts: dict[str, Any], t: PreparedTable, page_header: str,
-                 lang: Lang) -> None:
-    """One table's sheet: widths, print setup, the bold header, the rows, frozen panes."""
+                 lang: Lang, key: int) -> bytes:
+    """One table's sheet: widths, print setup, the bold header, frozen panes, and
+    :func:`~regional_graph.export._zip.marker` ``key`` where the rows go; returns the rows
+    with their styles."""
     for j, w in enumerate(t.widths):
         ws.set_column(j, j, w)
     ws.set_landscape()  # printing: A4 landscape, header row on every page
@@ -402,118 +434,25 @@ def _write_sheet(ws: Any, fmts: dict[str, Any], t: PreparedTable, page_header: s
     xf: dict[str, str] = {}
     for name in [*names, *pct, "int"]:
         xf[name] = _xf(fmts[name])
+    body = t.body
     if n:
         ws._write_single_row(1)  # flush the header row; the row file now ends after it
         ws._check_dimensions(n, m - 1)
-        parts = t.body.split("\x00")  # text, token, text, token, …, text
-        parts[1::2] = [xf[name] for name in parts[1::2]]
-        ws.fh.write("".join(parts))
+        ws.fh.write(marker(key).decode())
         ws.previous_row = n + 1
+        parts = body.split(b"\x00")  # text, token name, text, token name, …, text
+        attributes = {token(name).strip("\x00").encode(): x.encode() for name, x in xf.items()}
+        parts[1::2] = [attributes[name] for name in parts[1::2]]
+        body = b"".join(parts)
     ws.freeze_panes(1, 1 if m > 2 else 0)
     if m:
         ws.autofilter(0, 0, max(n, 1), m - 1)
+    return body
 
 
 def _xf(fmt: Any) -> str:
     """The ``s="…"`` attribute of a cell in ``fmt`` (empty for none)."""
     return "" if fmt is None else f' s="{fmt._get_xf_index()}"'
-
-
-def _token(name: str) -> str:
-    """A placeholder for the ``s="…"`` attribute of format ``name`` in rendered rows (NUL
-    never reaches the XML otherwise: control characters in text are escaped)."""
-    return "" if name == "text" else f"\x00{name}\x00"
-
-
-_SEP = "\ue000"  # a private-use character: no whitespace, nothing to escape
-#: Text that needs escaping (:func:`_inline`), searched in a column's joined values.
-_ESCAPED = re.compile(r"[&<>\x00-\x08\x0b-\x1f\ufffe\uffff]")
-_HEX_ESCAPE = re.compile(r"_x[0-9a-fA-F]{4}_")
-_BLANK_EDGE = re.compile(r"\ue000\s")  # a value starting (or, reversed, ending) blank
-_SPECIAL = re.compile(r"[&<>\x00-\x08\x0b-\x1f\ufffe\uffff]|_x[0-9a-fA-F]{4}_|^\s|\s$")
-
-
-def _inline(v: str) -> str:
-    """The ``<is>`` element of a text cell, escaped as xlsxwriter does (control characters
-    as ``_xHHHH_``, leading/trailing blanks preserved, ``& < >`` as entities)."""
-    if len(v) > _MAX_CELL_CHARS // 2:  # Excel counts UTF-16 units
-        v = v.encode("utf-16-le")[:2 * _MAX_CELL_CHARS].decode("utf-16-le", "ignore")
-    if not _SPECIAL.search(v):
-        return f"<is><t>{v}</t></is>"
-    v = re.sub(r"(_x[0-9a-fA-F]{4}_)", r"_x005F\1", v)
-    v = re.sub(r"([\x00-\x08\x0b-\x1f])", lambda m: f"_x{ord(m.group(1)):04X}_", v)
-    v = v.replace("\ufffe", "_xFFFE_").replace("\uffff", "_xFFFF_")
-    space = ' xml:space="preserve"' if re.search(r"^\s", v) or re.search(r"\s$", v) else ""
-    v = v.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return f"<is><t{space}>{v}</t></is>"
-
-
-def _plain_text(values: list[object]) -> bool:
-    """Whether no text value needs escaping (a few scans of the joined column)."""
-    texts = [v for v in values if isinstance(v, str)]
-    joined = _SEP + _SEP.join(texts) + _SEP
-    if _ESCAPED.search(joined) or _BLANK_EDGE.search(joined) \
-            or _BLANK_EDGE.search(joined[::-1]) or ("_x" in joined and _HEX_ESCAPE.search(joined)):
-        return False
-    return len(joined) <= _MAX_CELL_CHARS // 2 or max(map(len, texts)) <= _MAX_CELL_CHARS // 2
-
-
-def _rows_xml(columns: list[list[object]], kinds: list[str], styles: list[str],
-              pct_styles: list[str], extra: tuple[str, np.ndarray, np.ndarray]) -> str:
-    """The data rows below the header as SpreadsheetML, ``styles`` (of each column, of its
-    cells in percent rows, and ``extra[0]`` of whole numbers in float columns) as given.
-
-    xlsxwriter spends ~40 µs of Python per cell; building each row's XML here takes ~1 µs a
-    cell (the same XML: inline strings, numbers as ``%.16G``, the same style indices).
-    """
-    int_xf, pct_rows, lines = extra[0], extra[1].tolist(), extra[2].tolist()
-    n = len(columns[0]) if columns else 0
-    if not n:
-        return ""
-    letters = [_col_letters(j) for j in range(len(columns))]
-    rows = [str(i) for i in range(2, n + 2)]
-    cells: list[list[str]] = []
-    for j, (values, kind) in enumerate(zip(columns, kinds, strict=True)):
-        ref, s, p = letters[j], styles[j], pct_styles[j]
-        head = f'<c r="{ref}'
-        if kind == "text":
-            mid = f'"{s} t="inlineStr">'
-            if _plain_text(values):
-                cells.append([f"{head}{r}{mid}<is><t>{v}</t></is></c>" if v is not None else ""
-                              for r, v in zip(rows, values, strict=True)])
-            else:
-                cells.append([f"{head}{r}{mid}{_inline(v)}</c>" if isinstance(v, str) else ""
-                              for r, v in zip(rows, values, strict=True)])
-            continue
-        col = []
-        for i, v in enumerate(values):
-            if v is None:
-                col.append("")
-                continue
-            if pct_rows[i]:
-                x = p
-            elif kind == "float" and v == int(v):  # type: ignore[call-overload]
-                x = int_xf  # whole numbers without decimals
-            else:
-                x = s
-            col.append(f'{head}{rows[i]}"{x}><v>{v:.16G}</v></c>')
-        cells.append(col)
-    out = []
-    for i, row in enumerate(zip(*cells, strict=True)):
-        tall = f' ht="{_LINE_HEIGHT * min(lines[i], 15)}" customHeight="1"' \
-            if lines[i] > 1 else ""
-        out.append(f'<row r="{rows[i]}"{tall}>{"".join(row)}</row>')
-    return "".join(out)
-
-
-def _col_letters(j: int) -> str:
-    """Excel's column name of the 0-based column ``j`` (``0`` → ``A``, ``26`` → ``AA``)."""
-    name = ""
-    j += 1
-    while j:
-        j, r = divmod(j - 1, 26)
-        name = chr(65 + r) + name
-    return name
 
 
 def _provenance_rows(source: str | None, zh: bool) -> list[tuple[str, str]]:
