@@ -130,3 +130,19 @@ def test_the_command_line_checksums_its_input_from_the_start(
     assert started == [True]  # before loading: beside the imports
     notes = (tmp_path / "out" / "provenance.json").read_text(encoding="utf-8")
     assert checksums.file_sha256(data / "links.csv") in notes
+
+
+def test_parsing_in_the_background_does_not_import_pandas() -> None:
+    """The prefetch runs while the main thread imports pandas: importing it in a background
+    thread too would make the parse wait for that import."""
+    import subprocess
+    import sys
+
+    folder = str(rg.datasets.SAMPLE_DISTRICT)
+    code = ("import sys; from pathlib import Path; from regional_graph.csvparse import Prefetch; "
+            f"p = Prefetch({folder!r}); "
+            f"[p.take(f) for f in sorted(Path({folder!r}).glob('*.csv'))]; "
+            "print(sorted(m for m in sys.modules if m.split('.')[0] == 'pandas'))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout
+    assert out.strip() == "[]"

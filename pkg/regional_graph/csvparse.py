@@ -21,6 +21,7 @@ import io as _io
 import itertools
 import os
 import re
+import struct
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -53,7 +54,9 @@ def _check_utf8(data: bytes) -> None:
     """
     import pyarrow as pa
 
-    offsets = pa.array([0, len(data)], type=pa.int64()).buffers()[1]
+    # the offsets as bytes: pa.array() of a Python list would import pandas (to look for
+    # pandas objects), in this background thread, while the main thread imports it
+    offsets = pa.py_buffer(struct.pack("<qq", 0, len(data)))
     whole = pa.Array.from_buffers(pa.large_binary(), 1, [None, offsets, pa.py_buffer(data)])
     try:
         whole.cast(pa.large_string())  # the bytes are wrapped, not copied
