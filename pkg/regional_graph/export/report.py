@@ -187,7 +187,10 @@ def write_report_and_tables(G: RegionalGraph, out_dir: str | Path, *, as_of: Dat
 #: Seconds to compute and write each report table at city scale (wall, medians of 3 runs
 #: in one process, session 6, before joint-branch proposals and pairing recommendations
 #: were made faster): the work :func:`write_report` splits with a forked worker is
-#: balanced on these. Measure again with ``benchmarks/bench_writer.py --costs``.
+#: balanced on these. Measure again with ``benchmarks/bench_writer.py --costs``. After
+#: those speed-ups the split they give is still the best one measured: at city scale the
+#: worker no longer saves time (report step 0.43 s against 0.44 s in one process), at
+#: province scale it does (2.71-3.18 s against 3.45-3.70 s).
 TABLE_SECONDS: dict[str, float] = {
     "uncovered": 0.10, "should_build": 0.06, "joint_branch_proposals": 0.63,
     "isolated_units": 0.04, "dormant_ties": 0.17, "unpaired_communities": 0.03,
