@@ -152,18 +152,3 @@ def test_summary_from_the_tables_written_computes_nothing_again(tmp_path, monkey
     assert report.summary_lines(G2, as_of=SAMPLE_DAY, tables=tables) == fresh
     with pytest.raises(AssertionError, match="computed again"):
         report.summary_lines(G2, as_of=SAMPLE_DAY)
-
-
-@pytest.mark.parametrize(("threshold", "forks"), [(None, False), (0, True)])
-def test_every_core_forks_only_for_a_large_graph(tmp_path, caplog, monkeypatch, threshold,
-                                                  forks):
-    """``workers=None`` (the command line's default) forks a worker only from
-    FORK_MIN_RELATIONSHIPS relationships: the sample district (10,793) stays in one process."""
-    if threshold is not None:
-        monkeypatch.setattr(report, "FORK_MIN_RELATIONSHIPS", threshold)
-    monkeypatch.setattr(report, "available_cores", lambda: 2)
-    G = rg.datasets.load_sample_district()
-    assert G.number_of_edges() < report.FORK_MIN_RELATIONSHIPS or threshold == 0
-    with caplog.at_level(logging.INFO, logger="regional_graph.export.report"):
-        report.write_report(G, tmp_path, as_of=SAMPLE_DAY, workers=None)
-    assert ("in a worker process" in caplog.text) is forks

@@ -807,9 +807,8 @@ def _add_report_parser(sub: Subparsers) -> None:
                    help="answer the questions with server-side Cypher instead")
     _lang_arg(r)
     r.add_argument("--workers", type=int, metavar="N",
-                   help="cores to use (default: every core for a graph of 5 million "
-                        "relationships or more, else 1; 1: one process); the report uses two "
-                        "processes at most")
+                   help="cores to use (default: every core; 1: one process); the report "
+                        "uses two processes at most")
     _neo4j_args(r, many=True)
     r.set_defaults(handler=_cmd_report)
 

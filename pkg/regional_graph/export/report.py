@@ -42,8 +42,8 @@ from .tables import (
 log = logging.getLogger(__name__)
 
 __all__ = [
-    "FORK_MIN_RELATIONSHIPS", "FORK_SECONDS", "PARALLEL_TABLES", "REPORT_TABLES",
-    "TABLE_SECONDS", "balanced_split", "report_tables", "summary_figures", "summary_lines",
+    "FORK_SECONDS", "PARALLEL_TABLES", "REPORT_TABLES", "TABLE_SECONDS", "balanced_split",
+    "report_tables", "summary_figures", "summary_lines",
     "write_report", "write_report_and_tables", "write_report_tables",
 ]
 
@@ -119,8 +119,7 @@ def write_report(G: RegionalGraph, out_dir: str | Path, *,
     source
         Where the data came from (stated in the 说明 sheet; default the graph's name).
     workers
-        Processes to use (``None``: every core this process may run on when the graph has
-        at least :data:`FORK_MIN_RELATIONSHIPS` relationships, else one). With 2 or more
+        Processes to use (``None``: every core this process may run on). With 2 or more
         (on Linux), a forked worker computes and writes the slowest tables
         (:data:`PARALLEL_TABLES`) while this process does the rest; the files are the same.
 
@@ -165,9 +164,7 @@ def write_report_and_tables(G: RegionalGraph, out_dir: str | Path, *, as_of: Dat
     day = as_date(as_of)
     check_lang(lang)
     remote = [n for n in REPORT_TABLES if n in PARALLEL_TABLES]
-    if workers is None:
-        workers = available_cores() if G.number_of_edges() >= FORK_MIN_RELATIONSHIPS else 1
-    workers = workers if remote else 1
+    workers = (available_cores() if workers is None else workers) if remote else 1
     with fork_call(_prepare_tables, G, remote, day, lang, out_dir, workers=workers) as pending:
         # the notes sheet's input checksum, meanwhile (the thread the command line started
         # beside loading, if it did: one per input)
@@ -232,13 +229,6 @@ def balanced_split(seconds: Mapping[str, float],
             best, best_wall = remote, wall
     return best
 
-
-#: Relationships from which ``workers=None`` forks a worker: below, the worker's start and
-#: the copy-on-write page faults it causes cost about what it saves. Measured end to end
-#: (``regional-graph report``, session 6): a city of 1.4 million relationships 2.05 s with
-#: the worker against 1.82 s without; a province of 14 million, report step 2.71-3.18 s
-#: against 3.45-3.70 s.
-FORK_MIN_RELATIONSHIPS = 5_000_000
 
 #: The report tables :func:`write_report` leaves to a worker process (with ``workers`` ≥ 2):
 #: :func:`balanced_split` of :data:`TABLE_SECONDS`.
