@@ -188,9 +188,10 @@ def write_report_and_tables(G: RegionalGraph, out_dir: str | Path, *, as_of: Dat
 #: in one process, session 6, before joint-branch proposals and pairing recommendations
 #: were made faster): the work :func:`write_report` splits with a forked worker is
 #: balanced on these. Measure again with ``benchmarks/bench_writer.py --costs``. After
-#: those speed-ups the split they give is still the best one measured: at city scale the
-#: worker no longer saves time (report step 0.43 s against 0.44 s in one process), at
-#: province scale it does (2.71-3.18 s against 3.45-3.70 s).
+#: those speed-ups the split they give is still the best one measured. At city scale the
+#: worker saves little (report step 0.43 s against 0.44 s in one process; end to end it
+#: was 0.23-0.27 s faster in two runs of three and 0.23 s slower in one); at province
+#: scale it saves 0.5-0.7 s (2.71-3.18 s against 3.45-3.70 s).
 TABLE_SECONDS: dict[str, float] = {
     "uncovered": 0.10, "should_build": 0.06, "joint_branch_proposals": 0.63,
     "isolated_units": 0.04, "dormant_ties": 0.17, "unpaired_communities": 0.03,
