@@ -19,6 +19,9 @@ python3 -m venv "$work/venv"
 py="$work/venv/bin/python"
 house="$root/.cache/wheelhouse"
 mkdir -p "$house"
+# the wheelhouse holds the dependencies: a wheel of ours left from an earlier build has the
+# same name and version, and `pip download` would take its (old) dependencies as this one's
+rm -f "$house"/regional_graph-*.whl
 install() {  # from the wheelhouse only; on a miss, download what is missing into it first
   "$py" -m pip install -q --no-index --find-links "$house" "$@" 2>/dev/null && return
   "$root/.venv/bin/python" -m pip download -q -d "$house" "$@"
