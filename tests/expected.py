@@ -42,3 +42,16 @@ def same(a: object, b: object) -> bool:
     if isinstance(a, float) or isinstance(b, float):
         return math.isclose(float(a), float(b), rel_tol=1e-12)  # type: ignore[arg-type]
     return a == b
+
+
+def tiny_with_dates(dates: dict[str, tuple[str, dict[str, str]]]) -> rg.RegionalGraph:
+    """The tiny district with validity dates set: ``{id: (table, {column: "YYYY-MM-DD"})}``
+    (shared by the validity-date tests of the graph and of the exports)."""
+    raw = rg.io.read_tables(rg.datasets.TINY)
+    for nid, (table, values) in dates.items():
+        frame = raw[table]
+        for column, value in values.items():
+            if column not in frame:
+                frame[column] = pd.Series([None] * len(frame), dtype="str")
+            frame.loc[frame["id"] == nid, column] = value
+    return rg.build.graph_from_tables(raw)

@@ -15,8 +15,8 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import networkx as nx
-import pandas as pd
 import pytest
+from expected import tiny_with_dates
 from test_gephi import ALLOWED_WARNINGS, gephi_check, values
 
 import regional_graph as rg
@@ -43,20 +43,9 @@ INTERVALS = {
 }
 
 
-def _dated() -> rg.RegionalGraph:
-    raw = rg.io.read_tables(rg.datasets.TINY)
-    for nid, (table, dates) in DATES.items():
-        frame = raw[table]
-        for column, value in dates.items():
-            if column not in frame:
-                frame[column] = pd.Series([None] * len(frame), dtype="str")
-            frame.loc[frame["id"] == nid, column] = value
-    return rg.build.graph_from_tables(raw)
-
-
 @pytest.fixture(scope="module")
 def G() -> rg.RegionalGraph:
-    return _dated()
+    return tiny_with_dates(DATES)
 
 
 @pytest.fixture(scope="module")

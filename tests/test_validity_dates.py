@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+from expected import tiny_with_dates
 
 import regional_graph as rg
 from regional_graph.analysis import changes, coverage, indicators, isolation, recommend, structure
@@ -24,13 +25,8 @@ DAY = "2026-10-01"
 
 def _tiny(**dates: tuple[str, str, str]) -> rg.RegionalGraph:
     """The tiny district with ``id=(table, column, date)`` set."""
-    raw = rg.io.read_tables(rg.datasets.TINY)
-    for nid, (table, column, value) in dates.items():
-        frame = raw[table]
-        if column not in frame:
-            frame[column] = pd.Series([None] * len(frame), dtype="str")
-        frame.loc[frame["id"] == nid, column] = value
-    return rg.build.graph_from_tables(raw)
+    return tiny_with_dates({nid: (table, {column: value})
+                            for nid, (table, column, value) in dates.items()})
 
 
 @pytest.fixture(scope="module")
