@@ -52,12 +52,15 @@ def _prefetch(args: argparse.Namespace) -> None:
     provenance), for a command that loads it: both in threads, while the heavy modules are
     imported."""
     data = getattr(args, "data", None)
-    if args.command in PREFETCH_COMMANDS and data is not None and Path(data).is_dir():
-        from .checksums import checksum_meanwhile
+    if args.command not in PREFETCH_COMMANDS or data is None or not Path(data).exists():
+        return
+    from .checksums import checksum_meanwhile
+
+    checksum_meanwhile(data)  # a folder or a workbook
+    if Path(data).is_dir():
         from .csvparse import Prefetch
 
         args.prefetched = Prefetch(data)
-        checksum_meanwhile(data)
 
 
 def _as_of(args: argparse.Namespace) -> str:
@@ -145,14 +148,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
 
     if getattr(args, "from_neo4j", False):
         return _report_from_neo4j(args)
-    from .checksums import checksum_meanwhile
-
-    # the input checksum (notes sheet, provenance.json), started with the prefetch for a
-    # folder; the report takes this same thread; joined before the report forks its worker
-    checksum = checksum_meanwhile(args.data)
     G = _load(args)
-    if checksum is not None:
-        checksum.join()
     files, tables = write_report_and_tables(G, args.out, as_of=_as_of(args), lang=_lang(args),
                                             source=str(args.data), workers=args.workers)
     _record(args, args.out)

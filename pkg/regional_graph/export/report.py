@@ -165,10 +165,12 @@ def write_report_and_tables(G: RegionalGraph, out_dir: str | Path, *, as_of: Dat
     check_lang(lang)
     remote = [n for n in REPORT_TABLES if n in PARALLEL_TABLES]
     workers = (available_cores() if workers is None else workers) if remote else 1
+    # the notes sheet's input checksum: the thread the command line started with its
+    # prefetch (one per input), or started now to run beside the tables
+    checksum = checksum_meanwhile(source)
+    if checksum is not None and workers >= 2:
+        checksum.join()  # no thread runs across the fork
     with fork_call(_prepare_tables, G, remote, day, lang, out_dir, workers=workers) as pending:
-        # the notes sheet's input checksum, meanwhile (the thread the command line started
-        # beside loading, if it did: one per input)
-        checksum = checksum_meanwhile(source)
         local = _prepare_tables(G, [n for n in REPORT_TABLES if n not in remote], day, lang,
                                 out_dir)
         done = pending.result()
