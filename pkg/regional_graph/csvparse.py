@@ -219,6 +219,9 @@ def parse_csv(path: Path, tbl: schema.Table | None) -> Parsed:
         read_options=pacsv.ReadOptions(
             encoding="utf8" if encoding in {"utf-8", "utf-8-sig"} else encoding,
             column_names=names, skip_rows=k + 1,
+            # one block anyway; and Arrow's own pool used from this background thread could
+            # abort the interpreter at exit ("terminate called without an active exception")
+            use_threads=False,
             block_size=max(1 << 24, min(len(data) + 1, 1 << 31 - 1)),  # one huge cell fits
         ),
         # quoted cells may hold line breaks; only then is the (serial) multi-line parser needed
